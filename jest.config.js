@@ -1,0 +1,10 @@
+/** Tests are TypeScript run by ts-jest; the dynamic-provider host they spawn loads the built package (dist/). */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/tests"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true }] },
+  testTimeout: 60000,
+  maxWorkers: 2,
+  modulePathIgnorePatterns: ["<rootDir>/dist/"],
+};

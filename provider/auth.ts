@@ -1,0 +1,113 @@
+import { signRequest } from "./signer";
+import { ApiError, ConfigError } from "./errors";
+import type { Handler, Middleware, WireRequest } from "./http";
+import type { Settings } from "./config";
+
+/**
+ * AK/SK: every attempt is signed afresh (SDK-HMAC-SHA256 over all headers we send, including host,
+ * a `region` header where VPCEP needs one, and X-Security-Token for temporary credentials).
+ */
+export function akskAuth(s: Settings, clock: () => Date): Middleware {
+  const cred = { accessKey: s.accessKey!, secretKey: s.secretKey!, securityToken: s.securityToken };
+  return (next) => async (req) => {
+    addScopeHeaders(req, s);
+    const signed = signRequest(
+      { method: req.api.method, path: req.url.pathname, query: req.query, headers: req.headers, body: req.body },
+      cred,
+      clock(),
+    );
+    return next({ ...req, headers: { ...req.headers, ...signed } });
+  };
+}
+
+/** X-Project-Id / X-Domain-Id as the official SDKs add them (anchors.md §3.2); IAM gets neither. */
+function addScopeHeaders(req: WireRequest, s: Settings): void {
+  if (req.api.service === "iam") return;
+  if (req.api.service === "coc") {
+    if (s.domainId) req.headers["X-Domain-Id"] = s.domainId;
+  } else if (s.projectId) {
+    req.headers["X-Project-Id"] = s.projectId;
+  }
+}
+
+interface CachedToken {
+  value: string;
+  expiresAt: number;
+  domainId?: string;
+  projectId?: string;
+}
+
+/**
+ * IAM password token (scope: project, as every seed requires), cached until five minutes before
+ * it expires and renewed once when a call answers 401.
+ */
+export class TokenSource {
+  private cached?: CachedToken;
+  private pending?: Promise<CachedToken>;
+
+  constructor(
+    private readonly s: Settings,
+    private readonly iam: Handler,
+    private readonly iamUrl: () => string,
+    private readonly clock: () => Date,
+  ) {}
+
+  async get(): Promise<CachedToken> {
+    if (this.cached && this.cached.expiresAt - 5 * 60_000 > this.clock().getTime()) return this.cached;
+    // One request for concurrent callers.
+    this.pending ??= this.fetch().finally(() => (this.pending = undefined));
+    this.cached = await this.pending;
+    return this.cached;
+  }
+
+  invalidate(value: string): void {
+    if (this.cached?.value === value) this.cached = undefined;
+  }
+
+  private async fetch(): Promise<CachedToken> {
+    const s = this.s;
+    const scope = s.projectId ? { project: { id: s.projectId } } : { project: { name: s.projectName ?? s.region } };
+    if (!s.projectId && !s.projectName && !s.region) {
+      throw new ConfigError("token authentication needs huaweicloud:projectId, huaweicloud:projectName or huaweicloud:region for the project scope");
+    }
+    const domain = s.domainName ? { name: s.domainName } : { id: s.domainId };
+    const body = {
+      auth: {
+        identity: { methods: ["password"], password: { user: { name: s.userName, password: s.password, domain } } },
+        scope,
+      },
+    };
+    const url = new URL(this.iamUrl() + "/v3/auth/tokens");
+    const res = await this.iam({
+      api: { service: "iam", method: "POST", path: "/v3/auth/tokens", body, operation: "IAM.createToken" },
+      url,
+      query: [],
+      headers: { host: url.host, "content-type": "application/json" },
+      body: JSON.stringify(body),
+      attempt: 0,
+    });
+    const value = res.headers["x-subject-token"];
+    const token = (res.body as { token?: { expires_at?: string; user?: { domain?: { id?: string } }; project?: { id?: string } } })?.token;
+    if (!value || !token?.expires_at) {
+      throw new ApiError({ status: res.status, errorMsg: "IAM answered without X-Subject-Token", operation: "IAM.createToken", method: "POST", path: "/v3/auth/tokens", requestId: res.requestId });
+    }
+    return { value, expiresAt: Date.parse(token.expires_at), domainId: token.user?.domain?.id, projectId: token.project?.id };
+  }
+}
+
+export function tokenAuth(tokens: TokenSource): Middleware {
+  return (next) => async (req) => {
+    const send = async () => {
+      const t = await tokens.get();
+      return { token: t.value, res: next({ ...req, headers: { ...req.headers, "X-Auth-Token": t.value } }) };
+    };
+    const first = await send();
+    try {
+      return await first.res;
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 401) throw e;
+      tokens.invalidate(first.token);
+      return await (await send()).res;
+    }
+  };
+}

@@ -1,0 +1,61 @@
+import { Agent } from "undici";
+import { akskAuth, TokenSource, tokenAuth } from "./auth";
+import { authMode, Settings } from "./config";
+import { resolveEndpoint, Service } from "./endpoints";
+import { ConfigError } from "./errors";
+import { ApiRequest, ApiResponse, buildWireRequest, compose, errorDetection, Handler, Middleware, undiciTransport } from "./http";
+import { defaultRetryPolicy, retry, RetryPolicy } from "./retry";
+
+export interface ClientOptions {
+  clock?: () => Date;
+  retryPolicy?: Partial<RetryPolicy>;
+  /** Extra middleware, outermost first (e.g. request tracing in tests and benchmarks). */
+  middleware?: Middleware[];
+  userAgent?: string;
+}
+
+/** The API client every resource kind uses. Credentials stay inside; only settings names reach errors. */
+export class ApiClient {
+  private readonly agent = new Agent({ keepAliveTimeout: 10_000, connections: 32 });
+  private readonly handler: Handler;
+  private readonly tokens?: TokenSource;
+  private readonly userAgent: string;
+
+  constructor(readonly settings: Settings, opts: ClientOptions = {}) {
+    const clock = opts.clock ?? (() => new Date());
+    this.userAgent = opts.userAgent ?? "pulumi-codearts";
+    const transport = undiciTransport(this.agent, settings.requestTimeoutMs);
+    const policy = { ...defaultRetryPolicy(settings.maxRetries), ...opts.retryPolicy };
+    let auth: Middleware;
+    if (authMode(settings) === "aksk") {
+      auth = akskAuth(settings, clock);
+    } else {
+      const iam = compose([retry(policy), errorDetection], transport);
+      this.tokens = new TokenSource(settings, iam, () => this.baseUrl("iam"), clock);
+      auth = tokenAuth(this.tokens);
+    }
+    this.handler = compose([...(opts.middleware ?? []), retry(policy), auth, errorDetection], transport);
+  }
+
+  baseUrl(service: Service): string {
+    const region = this.settings.region ?? "";
+    return resolveEndpoint(service, region, this.settings.endpoints);
+  }
+
+  async send<T = unknown>(api: ApiRequest): Promise<ApiResponse<T>> {
+    const wire = buildWireRequest(api, { baseUrl: (s) => this.baseUrl(s), timeoutMs: this.settings.requestTimeoutMs, userAgent: this.userAgent });
+    return (await this.handler(wire)) as ApiResponse<T>;
+  }
+
+  /** The account (domain) id used in Pipeline paths: configured, or learnt from the IAM token. */
+  async domainId(): Promise<string> {
+    if (this.settings.domainId) return this.settings.domainId;
+    const fromToken = this.tokens && (await this.tokens.get()).domainId;
+    if (fromToken) return fromToken;
+    throw new ConfigError("huaweicloud:domainId (or HW_DOMAIN_ID) is required: the Pipeline APIs address the account by its id");
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}

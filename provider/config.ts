@@ -1,0 +1,129 @@
+import { ConfigError } from "./errors";
+
+/**
+ * Provider settings, read in the dynamic provider's `configure` from the stack config (namespace
+ * `huaweicloud`, the key names of the Huawei Cloud Pulumi provider, anchors.md §2), falling back to
+ * the environment variables the Terraform provider reads (anchors.md §1.2). Nothing here is ever
+ * captured in `__provider` or written to state.
+ */
+export interface Settings {
+  region?: string;
+  accessKey?: string;
+  secretKey?: string;
+  securityToken?: string;
+  projectId?: string;
+  projectName?: string;
+  domainId?: string;
+  domainName?: string;
+  userName?: string;
+  password?: string;
+  authUrl?: string;
+  /** Service → base URL overrides; `"*"` overrides every service (the emulator serves all on one port). */
+  endpoints: Record<string, string>;
+  maxRetries: number;
+  /** Per-request timeout. */
+  requestTimeoutMs: number;
+}
+
+type Lookup = (key: string) => string | undefined;
+
+/** Config key (without namespace) → environment variables, first match wins. */
+const SOURCES: Record<string, string[]> = {
+  region: ["HW_REGION_NAME", "OS_REGION_NAME"],
+  accessKey: ["HW_ACCESS_KEY", "OS_ACCESS_KEY"],
+  secretKey: ["HW_SECRET_KEY", "OS_SECRET_KEY"],
+  securityToken: ["HW_SECURITY_TOKEN", "OS_SECURITY_TOKEN"],
+  projectId: ["HW_PROJECT_ID", "OS_PROJECT_ID"],
+  projectName: ["HW_PROJECT_NAME", "OS_PROJECT_NAME"],
+  domainId: ["HW_DOMAIN_ID", "OS_DOMAIN_ID"],
+  domainName: ["HW_DOMAIN_NAME", "OS_DOMAIN_NAME"],
+  userName: ["HW_USER_NAME", "OS_USERNAME"],
+  password: ["HW_USER_PASSWORD", "OS_PASSWORD"],
+  authUrl: ["HW_AUTH_URL", "OS_AUTH_URL"],
+  maxRetries: ["HW_MAX_RETRIES"],
+  endpoints: ["HW_ENDPOINTS"],
+  requestTimeout: ["HW_REQUEST_TIMEOUT"],
+};
+
+/** The keys whose values must never appear in state, logs or messages. */
+export const SECRET_KEYS = ["secretKey", "securityToken", "password"] as const;
+
+export function loadSettings(config: Lookup, env: NodeJS.ProcessEnv = process.env): Settings {
+  const get = (key: string): string | undefined => {
+    const fromConfig = config(`huaweicloud:${key}`);
+    if (fromConfig !== undefined && fromConfig !== "") return fromConfig;
+    for (const name of SOURCES[key] ?? []) {
+      const v = env[name];
+      if (v !== undefined && v !== "") return v;
+    }
+    return undefined;
+  };
+  const settings: Settings = {
+    region: get("region"),
+    accessKey: get("accessKey"),
+    secretKey: get("secretKey"),
+    securityToken: get("securityToken"),
+    projectId: get("projectId"),
+    projectName: get("projectName"),
+    domainId: get("domainId"),
+    domainName: get("domainName"),
+    userName: get("userName"),
+    password: get("password"),
+    authUrl: get("authUrl"),
+    endpoints: parseEndpoints(get("endpoints")),
+    maxRetries: parseNonNegativeInt("maxRetries", get("maxRetries"), 5),
+    requestTimeoutMs: parseNonNegativeInt("requestTimeout", get("requestTimeout"), 60) * 1000,
+  };
+  if ((settings.accessKey === undefined) !== (settings.secretKey === undefined)) {
+    throw new ConfigError("huaweicloud:accessKey and huaweicloud:secretKey must be set together (or HW_ACCESS_KEY and HW_SECRET_KEY)");
+  }
+  return settings;
+}
+
+function parseEndpoints(raw: string | undefined): Record<string, string> {
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('huaweicloud:endpoints must be a JSON object mapping a service to a URL, e.g. {"*": "http://127.0.0.1:8080"}');
+  }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new ConfigError("huaweicloud:endpoints must be a JSON object mapping a service to a URL");
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parsed)) {
+    if (typeof v !== "string" || !/^https?:\/\/[^\s]+$/.test(v)) {
+      throw new ConfigError(`huaweicloud:endpoints.${k} must be an http(s) URL`);
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+function parseNonNegativeInt(key: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`huaweicloud:${key} must be a non-negative integer`);
+  return Number(raw);
+}
+
+/** Which way the client authenticates; checked when the first API call needs it, not at preview. */
+export function authMode(s: Settings): "aksk" | "token" {
+  if (s.accessKey && s.secretKey) return "aksk";
+  if (s.userName && s.password && (s.domainName || s.domainId)) return "token";
+  throw new ConfigError(
+    "no credentials: set huaweicloud:accessKey and huaweicloud:secretKey (or HW_ACCESS_KEY/HW_SECRET_KEY), " +
+      "or huaweicloud:userName, huaweicloud:password and huaweicloud:domainName (or HW_USER_NAME/HW_USER_PASSWORD/HW_DOMAIN_NAME)",
+  );
+}
+
+/** Replaces every configured secret value in a text: the last line of defence for messages and logs. */
+export function redact(text: string, s: Settings | undefined): string {
+  if (!s) return text;
+  let out = text;
+  for (const key of SECRET_KEYS) {
+    const v = s[key];
+    if (v && v.length >= 4) out = out.split(v).join("***");
+  }
+  return out;
+}

@@ -1,0 +1,234 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import type { ApiClient } from "./client";
+import type { Settings } from "./config";
+import { ApiError } from "./errors";
+
+/**
+ * The dynamic-provider glue: turns a resource kind's declarative definition (zod schema, which
+ * inputs replace, CRUD against the API) into a `pulumi.dynamic.ResourceProvider`. Everything the
+ * engine protocol demands lives here once: unknowns during preview, explicit `changes` in diff
+ * (pulumi/pulumi#12401), gone → empty id on read, idempotent delete, adoption of existing objects,
+ * partial-create reporting.
+ */
+
+/** The engine's placeholder for a value not known during preview (sdk/nodejs/runtime/rpc.ts). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const PROVIDER_KEY = "__provider";
+
+export interface Context {
+  client: ApiClient;
+  settings: Settings;
+  log: (message: string) => void;
+}
+
+export interface Failure {
+  property: string;
+  reason: string;
+}
+
+type Props = Record<string, unknown>;
+
+export interface ResourceKind<S extends z.ZodObject, O extends Props> {
+  /** The resource type name, e.g. "PipelineGroup". */
+  name: string;
+  /** Inputs as users declare them; the parsed (normalised) output is what state stores. */
+  schema: S;
+  /** Inputs whose change forces a replacement. */
+  replaceOn: readonly (keyof z.output<S> & string)[];
+  /** When a unique name makes create-before-delete impossible. */
+  deleteBeforeReplace?: boolean;
+  /** Reasons a declared change cannot be made at all; reported by check, before any API call. */
+  refuse?(olds: z.output<S>, news: z.output<S>): Failure[];
+  /** Not-found error codes of this kind's APIs besides HTTP 404 (anchors.md §1.2). */
+  notFoundCodes?: readonly string[];
+  create(ctx: Context, inputs: z.output<S>): Promise<{ id: string; outs: O }>;
+  /** What the service says now; undefined when the object is gone. `inputs` = what a program would declare to get it. */
+  read(ctx: Context, id: string, state: Props): Promise<{ outs: O; inputs: z.output<S> } | undefined>;
+  update?(ctx: Context, id: string, olds: O, news: z.output<S>): Promise<O>;
+  delete(ctx: Context, id: string, state: O): Promise<void>;
+}
+
+/** Inputs every readable kind accepts: the id of an existing object to take under management. */
+export const ADOPT_KEY = "adoptId";
+
+/** Thrown by a kind when the object was created but a later step failed: the engine records it as created. */
+export class PartialCreateError extends Error {
+  constructor(
+    readonly id: string,
+    readonly properties: Props,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+export function containsUnknown(v: unknown): boolean {
+  if (v === UNKNOWN) return true;
+  if (Array.isArray(v)) return v.some(containsUnknown);
+  if (v && typeof v === "object") return Object.values(v).some(containsUnknown);
+  return false;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): { unknownOnPath: boolean; value: unknown } {
+  let cur: unknown = root;
+  for (const key of path) {
+    if (cur === UNKNOWN) return { unknownOnPath: true, value: cur };
+    if (cur === null || typeof cur !== "object") return { unknownOnPath: false, value: undefined };
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return { unknownOnPath: cur === UNKNOWN, value: cur };
+}
+
+export function propertyPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const p of path) out += typeof p === "number" ? `[${p}]` : out === "" ? String(p) : `.${String(p)}`;
+  return out;
+}
+
+/** zod issues → per-property failures naming the rule; issues under an unknown value are not failures yet. */
+export function failuresFrom(error: z.ZodError, news: unknown, kind: string): Failure[] {
+  const out: Failure[] = [];
+  for (const issue of error.issues) {
+    const at = valueAt(news, issue.path);
+    if (at.unknownOnPath) continue;
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        out.push({ property: propertyPath([...issue.path, key]), reason: `is not a property of ${kind} (check the spelling)` });
+      }
+      continue;
+    }
+    const reason = issue.code === "invalid_type" && at.value === undefined ? "is required" : issue.message;
+    out.push({ property: propertyPath(issue.path), reason });
+  }
+  return out;
+}
+
+/** Deterministic JSON for comparisons: sorted keys, undefined dropped. */
+export function stableJson(v: unknown): string {
+  return JSON.stringify(v, (_k, val) =>
+    val && typeof val === "object" && !Array.isArray(val)
+      ? Object.fromEntries(Object.keys(val).sort().filter((k) => val[k] !== undefined).map((k) => [k, val[k]]))
+      : val,
+  );
+}
+
+function stripProvider(p: Props | undefined): Props {
+  const { [PROVIDER_KEY]: _ignored, ...rest } = p ?? {};
+  return rest;
+}
+
+function inputKeys(schema: z.ZodObject): string[] {
+  return Object.keys(schema.shape);
+}
+
+/** Compares declared inputs with state, key by key; unknowns count as changes. */
+export function changedKeys(schema: z.ZodObject, olds: Props, news: Props): string[] {
+  return inputKeys(schema).filter(
+    (k) => k !== ADOPT_KEY && (containsUnknown(news[k]) || stableJson(olds[k] ?? null) !== stableJson(news[k] ?? null)),
+  );
+}
+
+export function makeProvider<S extends z.ZodObject, O extends Props>(
+  kind: ResourceKind<S, O>,
+  context: () => Context,
+): pulumi.dynamic.ResourceProvider {
+  type I = z.output<S>;
+  const keys = inputKeys(kind.schema);
+  const pick = (p: Props): Props => Object.fromEntries(keys.filter((k) => p[k] !== undefined).map((k) => [k, p[k]]));
+  const isGone = (e: unknown) => e instanceof ApiError && e.isNotFound(kind.notFoundCodes);
+
+  /** Adoption: take an existing object under management, then converge it on the declared inputs. */
+  async function adopt(ctx: Context, id: string, inputs: I): Promise<{ id: string; outs: O }> {
+    const found = await kind.read(ctx, id, inputs);
+    if (!found) throw new Error(`${kind.name}: ${ADOPT_KEY} "${id}" names no existing object; nothing was adopted`);
+    const changed = changedKeys(kind.schema, found.inputs, inputs);
+    const blocked = changed.filter((k) => (kind.replaceOn as readonly string[]).includes(k));
+    if (blocked.length > 0) {
+      throw new Error(
+        `${kind.name}: cannot adopt "${id}": ${blocked.map((k) => `${k} is ${JSON.stringify(found.inputs[k])} there, declared ${JSON.stringify(inputs[k])}`).join("; ")}` +
+          ` (these cannot change in place); nothing was changed`,
+      );
+    }
+    const state = { ...found.outs, [ADOPT_KEY]: id } as O;
+    if (changed.length === 0 || !kind.update) return { id, outs: state };
+    try {
+      return { id, outs: { ...(await kind.update(ctx, id, state, inputs)), [ADOPT_KEY]: id } };
+    } catch (e) {
+      throw new PartialCreateError(id, state, e);
+    }
+  }
+
+  return {
+    async check(olds: Props, news: Props) {
+      const raw = stripProvider(news);
+      const parsed = kind.schema.safeParse(raw);
+      const failures: Failure[] = parsed.success ? [] : failuresFrom(parsed.error, raw, kind.name);
+      const inputs = parsed.success ? (parsed.data as Props) : raw;
+      const previous = stripProvider(olds);
+      if (failures.length === 0 && parsed.success && kind.refuse && Object.keys(previous).length > 0) {
+        const old = kind.schema.safeParse(previous);
+        if (old.success) failures.push(...kind.refuse(old.data as I, parsed.data as I));
+      }
+      return { inputs, failures };
+    },
+
+    async diff(_id: string, olds: Props, news: Props) {
+      const changed = changedKeys(kind.schema, stripProvider(olds), stripProvider(news));
+      const replaces = changed.filter((k) => (kind.replaceOn as readonly string[]).includes(k));
+      return {
+        changes: changed.length > 0,
+        replaces,
+        deleteBeforeReplace: replaces.length > 0 && kind.deleteBeforeReplace === true,
+      };
+    },
+
+    async create(inputs: Props) {
+      const ctx = context();
+      const declared = stripProvider(inputs) as I;
+      try {
+        const adoptId = declared[ADOPT_KEY];
+        if (typeof adoptId === "string" && adoptId !== "") return await adopt(ctx, adoptId, declared);
+        return await kind.create(ctx, declared);
+      } catch (e) {
+        throw partialCreateForEngine(e);
+      }
+    },
+
+    async read(id: string, props?: Props) {
+      const ctx = context();
+      const state = stripProvider(props);
+      const found = await kind.read(ctx, id, state);
+      if (!found) return { id: "", props: {} };
+      // Create-only inputs (adoptId) are not on the server; keep them so a refresh shows no change.
+      const carried = state[ADOPT_KEY] !== undefined ? { [ADOPT_KEY]: state[ADOPT_KEY] } : {};
+      return { id, props: { ...found.outs, ...carried }, inputs: { ...pick(found.inputs as Props), ...carried } };
+    },
+
+    async update(id: string, olds: Props, news: Props) {
+      if (!kind.update) throw new Error(`${kind.name} cannot be updated in place`);
+      const ctx = context();
+      const declared = stripProvider(news) as I;
+      const outs = await kind.update(ctx, id, stripProvider(olds) as O, declared);
+      const carried = declared[ADOPT_KEY] !== undefined ? { [ADOPT_KEY]: declared[ADOPT_KEY] } : {};
+      return { outs: { ...outs, ...carried } };
+    },
+
+    async delete(id: string, props: Props) {
+      const ctx = context();
+      try {
+        await kind.delete(ctx, id, stripProvider(props) as O);
+      } catch (e) {
+        if (isGone(e)) return; // already gone is what delete wanted
+        throw e;
+      }
+    },
+  };
+}
+
+/** The host turns an error carrying `id` into ErrorResourceInitFailed, so the engine keeps the object in state. */
+function partialCreateForEngine(e: unknown): unknown {
+  if (!(e instanceof PartialCreateError)) return e;
+  const err = new Error(`${e.message} (the object ${e.id} was created and is kept in the state; the next update continues from it)`);
+  return Object.assign(err, { id: e.id, properties: e.properties, reasons: [e.message] });
+}

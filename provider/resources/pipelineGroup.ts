@@ -1,0 +1,163 @@
+import { z } from "zod";
+import { Context, ResourceKind } from "../dynamic";
+import { ApiError } from "../errors";
+import { seg } from "../http";
+import { hex32 } from "./common";
+
+/**
+ * PipelineGroup — a CodeArts Pipeline group (seed 001 §4.3). There is no get-by-id: the object is
+ * read by walking the project's group tree (§4.3.4). Only the name can change in place (§4.3.2);
+ * the parent or the project replaces (there is no move-group API).
+ */
+export const pipelineGroupSchema = z.strictObject({
+  /** CodeArts project the group belongs to (32 hex). */
+  projectId: hex32("CodeArts project ID"),
+  name: z.string().min(1, "must not be empty"),
+  /** Parent group; omitted for a top-level group. */
+  parentId: hex32("pipeline group ID").optional(),
+  /** Id of an existing group to take under management instead of creating one. */
+  adoptId: hex32("pipeline group ID").optional(),
+});
+export type PipelineGroupInputs = z.output<typeof pipelineGroupSchema>;
+
+export interface PipelineGroupOutputs extends Record<string, unknown> {
+  projectId: string;
+  name: string;
+  parentId?: string;
+  /** Dot-joined ids from the top-level group down to this one. */
+  pathId: string;
+  ordinal?: number;
+  domainId?: string;
+  creator?: string;
+  updater?: string;
+  createTime?: number;
+  updateTime?: number;
+}
+
+/** PipelineGroupVo as the API returns it. */
+interface GroupVo {
+  id: string;
+  domain_id?: string;
+  project_id?: string;
+  name: string;
+  parent_id?: string | null;
+  path_id?: string;
+  ordinal?: number;
+  creator?: string | null;
+  updater?: string | null;
+  create_time?: number | null;
+  update_time?: number | null;
+  children?: GroupVo[] | null;
+}
+
+/** DEVPIPE.00014007: group not found; DEVPIPE.00011412: project not found (anchors.md §1.3); DEVCP.00012002: record does not exist (seed 001 §5.2). */
+const NOT_FOUND = ["DEVPIPE.00014007", "DEVPIPE.00011412", "DEVCP.00012002"];
+
+const base = (projectId: string) => `/v5/${seg(projectId)}/api/pipeline-group`;
+
+/** Accepts the plain group id or `<projectId>/<groupId>` (the form `PipelineGroup.get` may be given). */
+function locate(id: string, state: Record<string, unknown>): { projectId: string; groupId: string } {
+  const slash = id.indexOf("/");
+  if (slash > 0) return { projectId: id.slice(0, slash), groupId: id.slice(slash + 1) };
+  const projectId = state.projectId;
+  if (typeof projectId !== "string" || projectId === "") {
+    throw new Error(`PipelineGroup ${id}: projectId is unknown; pass "<projectId>/<groupId>" as the id or projectId in the state`);
+  }
+  return { projectId, groupId: id };
+}
+
+export function findGroup(tree: readonly GroupVo[] | null | undefined, id: string): GroupVo | undefined {
+  for (const g of tree ?? []) {
+    if (g.id === id) return g;
+    const inChild = findGroup(g.children, id);
+    if (inChild) return inChild;
+  }
+  return undefined;
+}
+
+export async function getGroupTree(ctx: Context, projectId: string): Promise<GroupVo[]> {
+  const res = await ctx.client.send<GroupVo[] | null>({
+    service: "pipeline",
+    method: "GET",
+    path: `${base(projectId)}/tree`,
+    operation: "PipelineGroup.tree",
+    resource: `project ${projectId}`,
+  });
+  return res.body ?? [];
+}
+
+function toOutputs(g: GroupVo, projectId: string): PipelineGroupOutputs {
+  return {
+    projectId,
+    name: g.name,
+    parentId: g.parent_id ? g.parent_id : undefined,
+    pathId: g.path_id ?? g.id,
+    ordinal: g.ordinal,
+    domainId: g.domain_id,
+    creator: g.creator ?? undefined,
+    updater: g.updater ?? undefined,
+    createTime: g.create_time ?? undefined,
+    updateTime: g.update_time ?? undefined,
+  };
+}
+
+export const pipelineGroup: ResourceKind<typeof pipelineGroupSchema, PipelineGroupOutputs> = {
+  name: "PipelineGroup",
+  schema: pipelineGroupSchema,
+  replaceOn: ["projectId", "parentId"],
+  notFoundCodes: NOT_FOUND,
+
+  async create(ctx, inputs) {
+    const res = await ctx.client.send<GroupVo>({
+      service: "pipeline",
+      method: "POST",
+      path: `${base(inputs.projectId)}/create`,
+      body: { name: inputs.name, project_id: inputs.projectId, parent_id: inputs.parentId ?? "" },
+      operation: "PipelineGroup.create",
+      resource: inputs.name,
+    });
+    return { id: res.body.id, outs: toOutputs(res.body, inputs.projectId) };
+  },
+
+  async read(ctx, id, state) {
+    const { projectId, groupId } = locate(id, state);
+    let tree: GroupVo[];
+    try {
+      tree = await getGroupTree(ctx, projectId);
+    } catch (e) {
+      // A deleted project takes its groups with it.
+      if (e instanceof ApiError && e.isNotFound(NOT_FOUND)) return undefined;
+      throw e;
+    }
+    const g = findGroup(tree, groupId);
+    if (!g) return undefined;
+    const outs = toOutputs(g, projectId);
+    return { outs, inputs: { projectId, name: outs.name, parentId: outs.parentId } };
+  },
+
+  async update(ctx, id, olds, news) {
+    const { projectId, groupId } = locate(id, olds);
+    await ctx.client.send({
+      service: "pipeline",
+      method: "POST",
+      path: `${base(projectId)}/update`,
+      body: { name: news.name, id: groupId },
+      operation: "PipelineGroup.update",
+      resource: groupId,
+      idempotent: true, // setting a name twice is harmless
+    });
+    return { ...olds, name: news.name };
+  },
+
+  async delete(ctx, id, state) {
+    const { projectId, groupId } = locate(id, state);
+    await ctx.client.send({
+      service: "pipeline",
+      method: "DELETE",
+      path: `${base(projectId)}/delete`,
+      query: { id: groupId },
+      operation: "PipelineGroup.delete",
+      resource: groupId,
+    });
+  },
+};

@@ -1,0 +1,66 @@
+import { ApiError, NetworkError } from "./errors";
+import type { Middleware } from "./http";
+
+/**
+ * Retries with exponential backoff and full jitter, only where a repeat is safe:
+ * - 429: the gateway refused the request before it reached the service, so any request may be
+ *   repeated; Retry-After is honoured (capped).
+ * - 5xx and connection resets or timeouts: the change may have been applied, so only requests
+ *   marked idempotent are repeated; a create is never repeated blindly (the resource layer looks
+ *   the object up by its natural key instead).
+ * - Connection refused / DNS failures: nothing was sent, always safe.
+ */
+export interface RetryPolicy {
+  maxRetries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  maxRetryAfterMs: number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+}
+
+export const defaultRetryPolicy = (maxRetries: number): RetryPolicy => ({
+  maxRetries,
+  baseDelayMs: 100,
+  maxDelayMs: 5_000,
+  maxRetryAfterMs: 60_000,
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  random: Math.random,
+});
+
+const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
+
+export function isIdempotent(method: string, flag: boolean | undefined): boolean {
+  return flag ?? method !== "POST";
+}
+
+/** How long to wait before the next attempt, or undefined when the failure must not be retried. */
+export function retryDelay(e: unknown, attempt: number, idempotent: boolean, p: RetryPolicy): number | undefined {
+  const backoff = () => Math.floor(p.random() * Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** attempt));
+  if (e instanceof ApiError) {
+    // An error reported inside a 2xx body is an answer, not a transient failure.
+    if (e.status === 429) return e.retryAfterMs !== undefined ? Math.min(e.retryAfterMs, p.maxRetryAfterMs) : backoff();
+    if (RETRYABLE_STATUS.has(e.status) && idempotent) return backoff();
+    return undefined;
+  }
+  if (e instanceof NetworkError) {
+    if (!e.ambiguous || idempotent) return backoff();
+  }
+  return undefined;
+}
+
+export function retry(p: RetryPolicy): Middleware {
+  return (next) => async (req) => {
+    const idempotent = isIdempotent(req.api.method, req.api.idempotent);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // Each attempt gets fresh headers: the signature covers X-Sdk-Date, which must be current.
+        return await next({ ...req, headers: { ...req.headers }, attempt });
+      } catch (e) {
+        const delay = attempt < p.maxRetries ? retryDelay(e, attempt, idempotent, p) : undefined;
+        if (delay === undefined) throw e;
+        await p.sleep(delay);
+      }
+    }
+  };
+}
