@@ -1,6 +1,7 @@
 import { Agent } from "undici";
 import { ApiError, NetworkError, errorFields, errorInSuccessBody } from "./errors";
 import type { Service } from "./endpoints";
+import { wireQuery } from "./signer";
 
 /**
  * A small typed client core in the style of the AWS SDK v3: a request passes through a stack of
@@ -46,7 +47,7 @@ export interface ApiResponse<T = unknown> {
 export interface WireRequest {
   api: ApiRequest;
   url: URL;
-  /** Decoded query pairs, in the order they are sent (canonical order). */
+  /** Decoded query pairs. */
   query: Array<[string, string]>;
   headers: Record<string, string>;
   body: string | Buffer;
@@ -76,23 +77,13 @@ export function queryPairs(query: Record<string, QueryValue> | undefined): Array
   return pairs;
 }
 
-function encodeRfc3986(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
-}
-
-/** Query in canonical order and encoding, so the wire carries exactly what was signed. */
-export function canonicalWireQuery(pairs: Array<[string, string]>): Array<[string, string]> {
-  const enc = pairs.map(([k, v]) => [encodeRfc3986(k), encodeRfc3986(v), k, v] as const);
-  enc.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-  return enc.map(([, , k, v]) => [k, v]);
-}
-
 export function buildWireRequest(api: ApiRequest, opts: TransportOptions): WireRequest {
   const base = new URL(opts.baseUrl(api.service));
-  const query = canonicalWireQuery(queryPairs(api.query));
+  const query = queryPairs(api.query);
   const basePath = base.pathname.replace(/\/+$/, "");
   const url = new URL(base.origin + basePath + api.path);
-  url.search = query.map(([k, v]) => `${encodeRfc3986(k)}=${encodeRfc3986(v)}`).join("&");
+  // The wire carries the canonical query, exactly what the signature covers (as Terraform's client does).
+  url.search = wireQuery(query);
   const headers: Record<string, string> = { host: url.host, "user-agent": opts.userAgent, ...api.headers };
   let body: string | Buffer = "";
   if (api.rawBody) {

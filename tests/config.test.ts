@@ -1,0 +1,88 @@
+import { loadSettings, redact, authMode } from "../provider/config";
+import { resolveEndpoint } from "../provider/endpoints";
+import { ConfigError } from "../provider/errors";
+
+const cfg = (m: Record<string, string>) => (k: string) => m[k];
+
+describe("settings from stack config and environment", () => {
+  test("stack config keys use the huaweicloud namespace and the Huawei Cloud provider's names", () => {
+    const s = loadSettings(
+      cfg({
+        "huaweicloud:region": "cn-north-4",
+        "huaweicloud:accessKey": "AK1",
+        "huaweicloud:secretKey": "SK1",
+        "huaweicloud:securityToken": "TOK",
+        "huaweicloud:projectId": "p1",
+        "huaweicloud:domainId": "d1",
+        "huaweicloud:domainName": "dn",
+        "huaweicloud:userName": "u",
+        "huaweicloud:password": "pw",
+        "huaweicloud:authUrl": "https://iam.example/v3",
+        "huaweicloud:maxRetries": "2",
+        "huaweicloud:endpoints": '{"codearts_pipeline":"http://127.0.0.1:1"}',
+      }),
+      {},
+    );
+    expect(s).toMatchObject({
+      region: "cn-north-4", accessKey: "AK1", secretKey: "SK1", securityToken: "TOK", projectId: "p1", domainId: "d1",
+      domainName: "dn", userName: "u", password: "pw", authUrl: "https://iam.example/v3", maxRetries: 2,
+      endpoints: { codearts_pipeline: "http://127.0.0.1:1" },
+    });
+  });
+
+  test("falls back to the Terraform provider's environment variables, config wins", () => {
+    const env = { HW_REGION_NAME: "ap-southeast-3", HW_ACCESS_KEY: "envAK", HW_SECRET_KEY: "envSK", HW_DOMAIN_ID: "envD", HW_PROJECT_ID: "envP", HW_SECURITY_TOKEN: "envT", HW_MAX_RETRIES: "7" };
+    const s = loadSettings(cfg({ "huaweicloud:region": "cn-north-4" }), env);
+    expect(s).toMatchObject({ region: "cn-north-4", accessKey: "envAK", secretKey: "envSK", domainId: "envD", projectId: "envP", securityToken: "envT", maxRetries: 7 });
+    expect(loadSettings(cfg({}), { OS_USERNAME: "u", OS_PASSWORD: "p", OS_DOMAIN_NAME: "d" })).toMatchObject({ userName: "u", password: "p", domainName: "d" });
+  });
+
+  test("errors name the key and the rule, never the value", () => {
+    const bad = (m: Record<string, string>) => {
+      try {
+        loadSettings(cfg(m), {});
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return (e as Error).message;
+      }
+      throw new Error("expected a ConfigError");
+    };
+    expect(bad({ "huaweicloud:maxRetries": "lots" })).toMatch(/huaweicloud:maxRetries must be a non-negative integer/);
+    expect(bad({ "huaweicloud:endpoints": "{not json" })).toMatch(/huaweicloud:endpoints must be a JSON object/);
+    expect(bad({ "huaweicloud:endpoints": '{"coc":"ftp://x"}' })).toMatch(/endpoints\.coc must be an http/);
+    const msg = bad({ "huaweicloud:secretKey": "S3CRET-value" });
+    expect(msg).toMatch(/accessKey and huaweicloud:secretKey must be set together/);
+    expect(msg).not.toContain("S3CRET");
+  });
+
+  test("credentials decide the auth mode; none is a clear error", () => {
+    expect(authMode(loadSettings(cfg({ "huaweicloud:accessKey": "a", "huaweicloud:secretKey": "b" }), {}))).toBe("aksk");
+    expect(authMode(loadSettings(cfg({ "huaweicloud:userName": "u", "huaweicloud:password": "p", "huaweicloud:domainName": "d" }), {}))).toBe("token");
+    expect(() => authMode(loadSettings(cfg({}), {}))).toThrow(/no credentials: set huaweicloud:accessKey/);
+  });
+
+  test("redact removes every configured secret from a text", () => {
+    const s = loadSettings(cfg({ "huaweicloud:accessKey": "AKPUBLIC", "huaweicloud:secretKey": "sk-very-secret", "huaweicloud:password": "pw-secret" }), {});
+    expect(redact("x sk-very-secret y pw-secret z AKPUBLIC", s)).toBe("x *** y *** z AKPUBLIC");
+  });
+});
+
+describe("endpoints", () => {
+  test("seed and SDK region tables", () => {
+    expect(resolveEndpoint("pipeline", "eu-west-101")).toBe("https://pipeline-external.eu-west-101.myhuaweicloud.eu");
+    expect(resolveEndpoint("pipeline", "cn-north-4")).toBe("https://cloudpipeline-ext.cn-north-4.myhuaweicloud.com");
+    expect(resolveEndpoint("cloudtest", "la-north-2")).toBe("https://devcloud.la-north-2.myhuaweicloud.com");
+    expect(resolveEndpoint("cloudtest", "cn-north-4")).toBe("https://cloudtest-ext.cn-north-4.myhuaweicloud.com");
+    expect(resolveEndpoint("coc", "cn-north-4")).toBe("https://coc.myhuaweicloud.com");
+    expect(resolveEndpoint("devuc", "af-south-1")).toBe("https://codearts-devuc.af-south-1.myhuaweicloud.com");
+    expect(resolveEndpoint("iam", "eu-west-101")).toBe("https://iam.eu-west-101.myhuaweicloud.eu");
+  });
+  test("overrides: per service (ours or Terraform's key), or all at once with *", () => {
+    expect(resolveEndpoint("pipeline", "cn-north-4", { codearts_pipeline: "http://a/" })).toBe("http://a");
+    expect(resolveEndpoint("devuc", "nowhere-1", { "*": "http://127.0.0.1:9" })).toBe("http://127.0.0.1:9");
+    expect(resolveEndpoint("coc", "x", { coc: "http://c", "*": "http://all" })).toBe("http://c");
+  });
+  test("an unknown region says which override to set", () => {
+    expect(() => resolveEndpoint("devuc", "cn-north-4")).toThrow(/no known devuc endpoint for region "cn-north-4"; set huaweicloud:endpoints \{"devuc"/);
+  });
+});

@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { changedKeys, failuresFrom, makeProvider, ResourceKind, UNKNOWN } from "../provider/dynamic";
+import { pipelineGroupSchema } from "../provider/resources/pipelineGroup";
+
+const P = "0123456789abcdef0123456789abcdef";
+
+// The glue's pure parts; everything that talks to an API is tested through the real host.
+const neverCalled = () => {
+  throw new Error("check and diff must not need an API client");
+};
+const provider = makeProvider(
+  { name: "PipelineGroup", schema: pipelineGroupSchema, replaceOn: ["projectId", "parentId"] } as unknown as ResourceKind<typeof pipelineGroupSchema, Record<string, unknown>>,
+  neverCalled,
+);
+
+describe("check", () => {
+  test("zod issues become per-property failures naming the rule", async () => {
+    const r = await provider.check!({}, { projectId: "nope", name: 3, parentId: P.toUpperCase(), nmae: "typo", __provider: "x" });
+    const byProp = Object.fromEntries(r.failures!.map((f) => [f.property, f.reason]));
+    expect(byProp.projectId).toMatch(/32 lower-case hexadecimal/);
+    expect(byProp.name).toMatch(/expected string/);
+    expect(byProp.parentId).toMatch(/32 lower-case hexadecimal/);
+    expect(byProp.nmae).toMatch(/is not a property of PipelineGroup/);
+  });
+  test("a missing required property reads 'is required'", async () => {
+    const r = await provider.check!({}, { projectId: P });
+    expect(r.failures).toEqual([{ property: "name", reason: "is required" }]);
+  });
+  test("unknown values during preview are not failures", async () => {
+    const r = await provider.check!({}, { projectId: UNKNOWN, name: UNKNOWN });
+    expect(r.failures).toEqual([]);
+    expect(r.inputs).toEqual({ projectId: UNKNOWN, name: UNKNOWN });
+  });
+  test("nested paths are reported in dotted form", () => {
+    const s = z.object({ a: z.array(z.object({ b: z.number() })) });
+    const input = { a: [{ b: 1 }, { b: "x" }] };
+    const parsed = s.safeParse(input);
+    expect(failuresFrom(parsed.error!, input, "K")).toEqual([{ property: "a[1].b", reason: expect.stringMatching(/expected number/) }]);
+  });
+});
+
+describe("diff", () => {
+  test("no change is an explicit changes: false (pulumi/pulumi#12401)", async () => {
+    const r = await provider.diff!("g", { projectId: P, name: "a", pathId: "x", __provider: "old" }, { projectId: P, name: "a", __provider: "new" });
+    expect(r).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+  });
+  test("name changes in place; parentId replaces", async () => {
+    expect(await provider.diff!("g", { projectId: P, name: "a" }, { projectId: P, name: "b" })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await provider.diff!("g", { projectId: P, name: "a" }, { projectId: P, name: "a", parentId: P })).toEqual({ changes: true, replaces: ["parentId"], deleteBeforeReplace: false });
+  });
+  test("an unknown counts as a change; adoptId never does", () => {
+    expect(changedKeys(pipelineGroupSchema, { name: "a" }, { name: UNKNOWN })).toEqual(["name"]);
+    expect(changedKeys(pipelineGroupSchema, { name: "a" }, { name: "a", adoptId: P })).toEqual([]);
+  });
+});
