@@ -113,6 +113,11 @@ export function stableJson(v: unknown): string {
   );
 }
 
+/** What goes back to the host must be a protobuf Struct: no undefined anywhere (the host rejects it). */
+export function structSafe<T>(v: T): T {
+  return v === undefined ? v : JSON.parse(JSON.stringify(v));
+}
+
 function stripProvider(p: Props | undefined): Props {
   const { [PROVIDER_KEY]: _ignored, ...rest } = p ?? {};
   return rest;
@@ -170,7 +175,7 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
         const old = kind.schema.safeParse(previous);
         if (old.success) failures.push(...kind.refuse(old.data as I, parsed.data as I));
       }
-      return { inputs, failures };
+      return { inputs: structSafe(inputs), failures };
     },
 
     async diff(_id: string, olds: Props, news: Props) {
@@ -188,10 +193,10 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
       const declared = stripProvider(inputs) as I;
       try {
         const adoptId = declared[ADOPT_KEY];
-        if (typeof adoptId === "string" && adoptId !== "") return await adopt(ctx, adoptId, declared);
-        return await kind.create(ctx, declared);
+        const made = typeof adoptId === "string" && adoptId !== "" ? await adopt(ctx, adoptId, declared) : await kind.create(ctx, declared);
+        return { id: made.id, outs: structSafe(made.outs) };
       } catch (e) {
-        throw partialCreateForEngine(e);
+        throw partialCreateForEngine(e, inputs[PROVIDER_KEY]);
       }
     },
 
@@ -202,7 +207,7 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
       if (!found) return { id: "", props: {} };
       // Create-only inputs (adoptId) are not on the server; keep them so a refresh shows no change.
       const carried = state[ADOPT_KEY] !== undefined ? { [ADOPT_KEY]: state[ADOPT_KEY] } : {};
-      return { id, props: { ...found.outs, ...carried }, inputs: { ...pick(found.inputs as Props), ...carried } };
+      return structSafe({ id, props: { ...found.outs, ...carried }, inputs: { ...pick(found.inputs as Props), ...carried } });
     },
 
     async update(id: string, olds: Props, news: Props) {
@@ -211,7 +216,7 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
       const declared = stripProvider(news) as I;
       const outs = await kind.update(ctx, id, stripProvider(olds) as O, declared);
       const carried = declared[ADOPT_KEY] !== undefined ? { [ADOPT_KEY]: declared[ADOPT_KEY] } : {};
-      return { outs: { ...outs, ...carried } };
+      return { outs: structSafe({ ...outs, ...carried }) };
     },
 
     async delete(id: string, props: Props) {
@@ -226,9 +231,13 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
   };
 }
 
-/** The host turns an error carrying `id` into ErrorResourceInitFailed, so the engine keeps the object in state. */
-function partialCreateForEngine(e: unknown): unknown {
+/**
+ * The host turns an error carrying `id` into ErrorResourceInitFailed, so the engine keeps the object
+ * in state. The host does not re-attach `__provider` to those properties, so we must, or the stored
+ * state could be neither refreshed nor deleted.
+ */
+function partialCreateForEngine(e: unknown, provider: unknown): unknown {
   if (!(e instanceof PartialCreateError)) return e;
   const err = new Error(`${e.message} (the object ${e.id} was created and is kept in the state; the next update continues from it)`);
-  return Object.assign(err, { id: e.id, properties: e.properties, reasons: [e.message] });
+  return Object.assign(err, { id: e.id, properties: structSafe({ ...e.properties, [PROVIDER_KEY]: provider }), reasons: [e.message] });
 }

@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { faultRuleSchema, type Faults } from "./faults";
+import type { RequestLog } from "./log";
+import type { Reply } from "./router";
+import type { Store } from "./store";
+
+/**
+ * The emulator's own HTTP API under /__emulator/, for an emulator running in another process (the
+ * demo, the CLI): read the log and the data, inject faults, expire tokens. Unauthenticated, so
+ * only loopback callers are served. Not logged and never faulted.
+ */
+export const ADMIN_PREFIX = "/__emulator/";
+
+export interface AdminTarget {
+  log: RequestLog;
+  faults: Faults;
+  store: Store;
+  expireTokens(): number;
+}
+
+export interface AdminRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  rawBody: Buffer;
+  remoteAddress: string | undefined;
+}
+
+const isLoopback = (address: string | undefined): boolean =>
+  address !== undefined && (address === "::1" || /^(::ffff:)?127\./.test(address));
+
+const adminError = (status: number, message: string): Reply => ({ status, body: { error: message } });
+
+export function adminReply(req: AdminRequest, target: AdminTarget): Reply {
+  if (!isLoopback(req.remoteAddress)) return adminError(403, "the admin API only answers loopback clients");
+  switch (`${req.method} ${req.path.slice(ADMIN_PREFIX.length)}`) {
+    case "GET log": {
+      const since = Number(req.query.get("since") ?? 0);
+      return { status: 200, body: { entries: target.log.since(Number.isFinite(since) ? since : 0) } };
+    }
+    case "POST faults":
+      return injectFaults(req.rawBody, target.faults);
+    case "DELETE faults":
+      target.faults.clear();
+      return { status: 200, body: { cleared: true } };
+    case "POST expire-tokens":
+      return { status: 200, body: { expired: target.expireTokens() } };
+    case "GET state":
+      return { status: 200, body: target.store.snapshot() };
+    default:
+      return adminError(404, `no admin endpoint ${req.method} ${req.path}`);
+  }
+}
+
+/** Body: one fault rule or an array of them (FaultRule, see faults.ts). */
+function injectFaults(rawBody: Buffer, faults: Faults): Reply {
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody.toString("utf8"));
+  } catch {
+    return adminError(400, "the body must be JSON: a fault rule or an array of fault rules");
+  }
+  const rules = z.array(faultRuleSchema).safeParse(Array.isArray(body) ? body : [body]);
+  if (!rules.success) return adminError(400, z.prettifyError(rules.error));
+  for (const rule of rules.data) faults.inject(rule);
+  return { status: 200, body: { pending: faults.pending() } };
+}

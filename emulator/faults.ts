@@ -1,0 +1,118 @@
+import { z } from "zod";
+
+// Failures tests switch on per route. A rule names a route by its pattern as registered
+// ("/v5/{project_id}/api/pipeline-group/create") or by a glob over the request path
+// ("/v5/*/api/pipeline-group/create": `*` = within one segment, `**` = across segments), and
+// fires for the next `times` requests to an existing API that match (default 1), after
+// authentication, so a rejected request does not use it up.
+const faultSchema = z.discriminatedUnion("type", [
+  /** Wait, then handle normally. */
+  z.strictObject({ type: z.literal("latency"), ms: z.number().int().min(0) }),
+  /** Answer a gateway error before anything is applied. */
+  z.strictObject({ type: z.literal("status"), status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]) }),
+  /** 429 APIG.0308 with Retry-After, before anything is applied. */
+  z.strictObject({ type: z.literal("rate-limit"), retryAfter: z.number().int().min(0) }),
+  /** Destroy the connection without an answer, before anything is applied. */
+  z.strictObject({ type: z.literal("reset") }),
+  /** Apply the change, then answer a 5xx (default 500) as if the backend failed afterwards. */
+  z.strictObject({ type: z.literal("commit-then-fail"), status: z.number().int().min(500).max(599).optional() }),
+  /** Apply the change and never answer (client timeouts); the socket is destroyed on close(). */
+  z.strictObject({ type: z.literal("hang-after-commit") }),
+]);
+
+export const faultRuleSchema = z.strictObject({
+  method: z.string().min(1).optional(),
+  path: z.string().startsWith("/"),
+  fault: faultSchema,
+  times: z.number().int().min(1).optional(),
+});
+
+export type Fault = z.infer<typeof faultSchema>;
+export type FaultRule = z.infer<typeof faultRuleSchema>;
+
+interface ActiveRule {
+  method?: string;
+  path: string;
+  glob: RegExp;
+  fault: Fault;
+  remaining: number;
+}
+
+function globToRegExp(glob: string): RegExp {
+  const body = glob
+    .split(/(\*\*|\*)/)
+    .map((part) => (part === "**" ? ".*" : part === "*" ? "[^/]*" : part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")))
+    .join("");
+  return new RegExp(`^${body}$`);
+}
+
+/** mulberry32: small, seedable, good enough to decide which request fails. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class Faults {
+  private rules: ActiveRule[] = [];
+  private latency = 0;
+  private transient?: { rate: number; random: () => number };
+
+  /** Adds a rule; throws on a malformed one. */
+  inject(rule: FaultRule): void {
+    const r = faultRuleSchema.parse(rule);
+    this.rules.push({ method: r.method?.toUpperCase(), path: r.path, glob: globToRegExp(r.path), fault: r.fault, remaining: r.times ?? 1 });
+  }
+
+  /** Delay added to every API request (not the admin API). */
+  setLatency(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError("latency must be a non-negative number of milliseconds");
+    this.latency = ms;
+  }
+
+  get latencyMs(): number {
+    return this.latency;
+  }
+
+  /**
+   * Fails a fraction p of requests before handling, half with 503 and half with a reset; with a
+   * seed the same requests fail on every run. p = 0 switches it off.
+   */
+  setTransientRate(p: number, seed?: number): void {
+    if (!(p >= 0 && p <= 1)) throw new RangeError("transient rate must be between 0 and 1");
+    this.transient = p === 0 ? undefined : { rate: p, random: seed === undefined ? Math.random : seededRandom(seed) };
+  }
+
+  /** Removes every rule, the latency and the transient rate. */
+  clear(): void {
+    this.rules = [];
+    this.latency = 0;
+    this.transient = undefined;
+  }
+
+  /** Rules that have not fired all their times yet. */
+  pending(): FaultRule[] {
+    return this.rules.map((r) => ({ method: r.method, path: r.path, fault: r.fault, times: r.remaining }));
+  }
+
+  /** The fault for one request, using up one firing of the first matching rule. */
+  take(method: string, routePattern: string, path: string): Fault | undefined {
+    const i = this.rules.findIndex(
+      (r) => (r.method === undefined || r.method === method.toUpperCase()) && (r.path === routePattern || r.glob.test(path)),
+    );
+    if (i >= 0) {
+      const rule = this.rules[i];
+      if (--rule.remaining === 0) this.rules.splice(i, 1);
+      return rule.fault;
+    }
+    if (this.transient && this.transient.random() < this.transient.rate) {
+      return this.transient.random() < 0.5 ? { type: "status", status: 503 } : { type: "reset" };
+    }
+    return undefined;
+  }
+}

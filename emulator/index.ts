@@ -1,0 +1,6 @@
+/** pulumi-codearts/emulator: a local Huawei Cloud (IAM, CodeArts Pipeline, …) for tests, demos and offline previews. */
+export { startEmulator, type Emulator, type EmulatorOptions } from "./server";
+export { DEFAULT_ACCOUNT, SECOND_ACCOUNT, loadAccounts, type Account, type IamProject, type IamUser } from "./accounts";
+export type { RequestLog, LogEntry, LogFilter } from "./log";
+export type { Faults, Fault, FaultRule } from "./faults";
+export type { Store, Collection, StoreData } from "./store";

@@ -1,0 +1,35 @@
+import type { CallerContext, Handler, Reply, Router } from "../router";
+
+/**
+ * What every CodeArts Pipeline API (seed 001) shares: its errors come with HTTP 200 (§5.2 lists
+ * DEVCP.00014004, DEVCP.00012002 and every DEVPIPE code with status 200, and the Terraform provider
+ * checks every 200 body for `error_code`, anchors.md §1.2), and the `{project_id}` /
+ * `{tenant_id}` / `{domain_id}` of a path must belong to the caller.
+ */
+export function pipelineError(code: string, message: string): Reply {
+  return { status: 200, body: { error_msg: message, error_code: code } };
+}
+
+/** §5.2: "Invalid request parameter or request body format". */
+export const invalidParameter = (): Reply => pipelineError("DEVCP.00014004", "The parameter is invalid.");
+
+/** §5.2 DEVPIPE.0011301. The answer for a tenant id in the path that is not the caller's account. */
+const noPermission = (): Reply => pipelineError("DEVPIPE.0011301", "No permission.");
+
+/**
+ * The Terraform provider's "project not found" code (anchors.md §1.2); its message is not
+ * documented. A CodeArts project of another account is indistinguishable from a missing one.
+ */
+const projectNotFound = (): Reply => pipelineError("DEVPIPE.00011412", "The project does not exist.");
+
+/** Registers a Pipeline API whose path parameters are checked against the caller's account first. */
+export function pipelineRoute(router: Router, method: string, pattern: string, operation: string, handler: Handler): void {
+  router.route(method, pattern, operation, (ctx: CallerContext) => {
+    const { account } = ctx.caller;
+    const tenant = ctx.params.tenant_id ?? ctx.params.domain_id;
+    if (tenant !== undefined && tenant !== account.domainId) return noPermission();
+    const project = ctx.params.project_id;
+    if (project !== undefined && !account.codeartsProjects.includes(project)) return projectNotFound();
+    return handler(ctx);
+  });
+}

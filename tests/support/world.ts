@@ -1,0 +1,61 @@
+import { ApiClient } from "../../provider/client";
+import { loadSettings } from "../../provider/config";
+import { startEmulator, Emulator, DEFAULT_ACCOUNT, Account } from "../../emulator";
+import { ProviderHost, Engine, ConfigValue, serializedProvider } from "../harness";
+
+/**
+ * What a lifecycle test needs: the emulator, the real dynamic-provider host configured for it as
+ * the engine would (stack config with secrets), an engine replaying `pulumi up/refresh/destroy`,
+ * and a separate client that changes things behind the provider's back.
+ */
+export interface World {
+  emu: Emulator;
+  host: ProviderHost;
+  engine: Engine;
+  account: Account;
+  /** A client of its own, for out-of-band changes (drift) and for checking the service's truth. */
+  outOfBand: ApiClient;
+  /** API calls the emulator served since `mark`, optionally only those of one operation prefix. */
+  callsSince(mark: number, operationPrefix?: string): number;
+  close(): Promise<void>;
+}
+
+export function stackConfig(emu: Emulator, account: Account = DEFAULT_ACCOUNT): Record<string, ConfigValue> {
+  return {
+    "huaweicloud:region": account.iamProjects[0].name,
+    "huaweicloud:accessKey": account.accessKey,
+    "huaweicloud:secretKey": { secret: account.secretKey },
+    "huaweicloud:domainId": account.domainId,
+    "huaweicloud:endpoints": JSON.stringify({ "*": emu.url }),
+    "huaweicloud:maxRetries": "3",
+  };
+}
+
+export async function startWorld(opts: { config?: (emu: Emulator) => Record<string, ConfigValue> } = {}): Promise<World> {
+  const emu = await startEmulator({ port: 0, quiet: true });
+  const host = await ProviderHost.start();
+  await host.configure(opts.config ? opts.config(emu) : stackConfig(emu));
+  const engine = new Engine(host, { providerFor: serializedProvider });
+  const account = DEFAULT_ACCOUNT;
+  const outOfBand = new ApiClient({
+    ...loadSettings(() => undefined, {}),
+    region: account.iamProjects[0].name,
+    accessKey: account.accessKey,
+    secretKey: account.secretKey,
+    domainId: account.domainId,
+    endpoints: { "*": emu.url },
+  });
+  return {
+    emu,
+    host,
+    engine,
+    account,
+    outOfBand,
+    callsSince: (mark, prefix) => emu.log.since(mark).filter((e) => !prefix || (e.operation ?? "").startsWith(prefix)).length,
+    async close() {
+      await outOfBand.close();
+      await host.close();
+      await emu.close();
+    },
+  };
+}
