@@ -1,14 +1,13 @@
 import { startEmulator, DEFAULT_ACCOUNT } from "../emulator";
 import { Engine, ProviderHost, serializedProvider } from "../tests/harness";
-import { formatTable, outOfBandClient, pipelineGroupScenario, Scenario, StepLine } from "./lifecycle";
+import { formatTable, outOfBandClient, StepLine } from "./lifecycle";
+import { SCENARIOS } from "./scenarios";
 
 /**
  * The main job: start the embedded emulator and run each resource kind's lifecycle through the
  * real dynamic-provider host (the gRPC server the Pulumi engine talks to), printing what happened.
  * Needs no network and no Pulumi CLI.
  */
-const SCENARIOS: Array<[string, Scenario]> = [["PipelineGroup", pipelineGroupScenario]];
-
 async function main(): Promise<void> {
   const emu = await startEmulator({ port: 0, quiet: true });
   const account = DEFAULT_ACCOUNT;

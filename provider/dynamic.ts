@@ -36,6 +36,8 @@ export interface ResourceKind<S extends z.ZodObject, O extends Props> {
   schema: S;
   /** Inputs whose change forces a replacement. */
   replaceOn: readonly (keyof z.output<S> & string)[];
+  /** Why a key replaces (e.g. "the API has no update"): logged at preview, shown by the CLI summary. */
+  replaceWhy?: Partial<Record<keyof z.output<S> & string, string>>;
   /** When a unique name makes create-before-delete impossible. */
   deleteBeforeReplace?: boolean;
   /** Reasons a declared change cannot be made at all; reported by check, before any API call. */
@@ -181,6 +183,9 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
     async diff(_id: string, olds: Props, news: Props) {
       const changed = changedKeys(kind.schema, stripProvider(olds), stripProvider(news));
       const replaces = changed.filter((k) => (kind.replaceOn as readonly string[]).includes(k));
+      const why = replaces.map((k) => (kind.replaceWhy as Record<string, string> | undefined)?.[k]).filter((w): w is string => !!w);
+      // The engine shows only the replaced keys; the reason reaches the user through the provider's log.
+      if (why.length > 0) console.error(`${kind.name} ${_id}: replacing because ${[...new Set(why)].join("; ")}`);
       return {
         changes: changed.length > 0,
         replaces,
