@@ -1,6 +1,5 @@
 import { ApiClient } from "../provider/client";
-import { loadSettings } from "../provider/config";
-import type { Account, Emulator } from "../emulator";
+import { clientSettings, type Account, type Emulator } from "../emulator";
 import type { Engine } from "../tests/harness";
 
 /**
@@ -26,14 +25,7 @@ export interface DemoContext {
 export type Scenario = (ctx: DemoContext, step: (operation: string, run: () => Promise<string>) => Promise<void>) => Promise<void>;
 
 export function outOfBandClient(emu: Emulator, account: Account): ApiClient {
-  return new ApiClient({
-    ...loadSettings(() => undefined, {}),
-    region: account.iamProjects[0].name,
-    accessKey: account.accessKey,
-    secretKey: account.secretKey,
-    domainId: account.domainId,
-    endpoints: { "*": emu.url },
-  });
+  return new ApiClient(clientSettings(emu, account));
 }
 
 export function formatTable(lines: StepLine[]): string {

@@ -1,4 +1,4 @@
-import { startEmulator, DEFAULT_ACCOUNT } from "../emulator";
+import { startEmulator, DEFAULT_ACCOUNT, stackConfig } from "../emulator";
 import { Engine, ProviderHost, serializedProvider } from "../tests/harness";
 import { formatTable, outOfBandClient, StepLine } from "./lifecycle";
 import { SCENARIOS } from "./scenarios";
@@ -17,13 +17,7 @@ async function main(): Promise<void> {
   const lines: StepLine[] = [];
   let failed = false;
   try {
-    await host.configure({
-      "huaweicloud:region": account.iamProjects[0].name,
-      "huaweicloud:accessKey": account.accessKey,
-      "huaweicloud:secretKey": { secret: account.secretKey },
-      "huaweicloud:domainId": account.domainId,
-      "huaweicloud:endpoints": JSON.stringify({ "*": emu.url }),
-    });
+    await host.configure(stackConfig(emu, account));
     const engine = new Engine(host, { providerFor: serializedProvider });
     for (const [kind, scenario] of SCENARIOS) {
       await scenario({ emu, engine, account, outOfBand }, async (operation, run) => {

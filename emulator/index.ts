@@ -4,3 +4,4 @@ export { DEFAULT_ACCOUNT, SECOND_ACCOUNT, loadAccounts, type Account, type IamPr
 export type { RequestLog, LogEntry, LogFilter } from "./log";
 export type { Faults, Fault, FaultRule } from "./faults";
 export type { Store, Collection, StoreData } from "./store";
+export { clientSettings, stackConfig } from "./clientConfig";

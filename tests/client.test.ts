@@ -1,7 +1,7 @@
 import { ApiClient } from "../provider/client";
-import { loadSettings, Settings } from "../provider/config";
+import type { Settings } from "../provider/config";
 import { ApiError, NetworkError } from "../provider/errors";
-import { startEmulator, Emulator, DEFAULT_ACCOUNT } from "../emulator";
+import { startEmulator, Emulator, DEFAULT_ACCOUNT, clientSettings } from "../emulator";
 
 // The client core against the emulator, fault by fault, in the spirit of undici's own tests:
 // every assertion is on what went over the wire (the emulator's log) or on the error the caller sees.
@@ -11,15 +11,7 @@ const tree = `/v5/${P}/api/pipeline-group/tree`;
 const create = `/v5/${P}/api/pipeline-group/create`;
 
 function settings(over: Partial<Settings> = {}): Settings {
-  return {
-    ...loadSettings(() => undefined, {}),
-    region: DEFAULT_ACCOUNT.iamProjects[0].name,
-    accessKey: DEFAULT_ACCOUNT.accessKey,
-    secretKey: DEFAULT_ACCOUNT.secretKey,
-    domainId: DEFAULT_ACCOUNT.domainId,
-    endpoints: { "*": emu.url },
-    ...over,
-  };
+  return { ...clientSettings(emu), ...over };
 }
 const fast = { retryPolicy: { baseDelayMs: 1, maxDelayMs: 5 } };
 const clients: ApiClient[] = [];

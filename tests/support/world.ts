@@ -1,6 +1,5 @@
 import { ApiClient } from "../../provider/client";
-import { loadSettings } from "../../provider/config";
-import { startEmulator, Emulator, DEFAULT_ACCOUNT, Account } from "../../emulator";
+import { startEmulator, Emulator, DEFAULT_ACCOUNT, Account, clientSettings, stackConfig as emulatorStackConfig } from "../../emulator";
 import { ProviderHost, Engine, ConfigValue, serializedProvider } from "../harness";
 
 /**
@@ -20,15 +19,9 @@ export interface World {
   close(): Promise<void>;
 }
 
+/** Stack config for the emulator, with a bounded retry count so fault tests stay quick. */
 export function stackConfig(emu: Emulator, account: Account = DEFAULT_ACCOUNT): Record<string, ConfigValue> {
-  return {
-    "huaweicloud:region": account.iamProjects[0].name,
-    "huaweicloud:accessKey": account.accessKey,
-    "huaweicloud:secretKey": { secret: account.secretKey },
-    "huaweicloud:domainId": account.domainId,
-    "huaweicloud:endpoints": JSON.stringify({ "*": emu.url }),
-    "huaweicloud:maxRetries": "3",
-  };
+  return { ...emulatorStackConfig(emu, account), "huaweicloud:maxRetries": "3" };
 }
 
 export async function startWorld(opts: { config?: (emu: Emulator) => Record<string, ConfigValue> } = {}): Promise<World> {
@@ -37,14 +30,7 @@ export async function startWorld(opts: { config?: (emu: Emulator) => Record<stri
   await host.configure(opts.config ? opts.config(emu) : stackConfig(emu));
   const engine = new Engine(host, { providerFor: serializedProvider });
   const account = DEFAULT_ACCOUNT;
-  const outOfBand = new ApiClient({
-    ...loadSettings(() => undefined, {}),
-    region: account.iamProjects[0].name,
-    accessKey: account.accessKey,
-    secretKey: account.secretKey,
-    domainId: account.domainId,
-    endpoints: { "*": emu.url },
-  });
+  const outOfBand = new ApiClient(clientSettings(emu, account));
   return {
     emu,
     host,
