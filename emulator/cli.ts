@@ -10,8 +10,10 @@ import { startEmulator } from "./server";
  */
 const USAGE = "usage: node dist/emulator/cli.js [--port N] [--host H] [--data file.json] [--accounts accounts.json] [--quiet]";
 
-async function main(): Promise<void> {
+/** Runs the emulator until SIGINT/SIGTERM; also the `pulumi-codearts emulator` command. */
+export async function runEmulator(args: string[] = process.argv.slice(2)): Promise<void> {
   const { values } = parseArgs({
+    args,
     options: {
       port: { type: "string", default: "0" },
       host: { type: "string" },
@@ -61,7 +63,9 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => stop("SIGTERM"));
 }
 
-main().catch((e: unknown) => {
-  console.error(`emulator: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
-});
+if (require.main === module) {
+  runEmulator().catch((e: unknown) => {
+    console.error(`emulator: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  });
+}

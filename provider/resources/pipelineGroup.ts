@@ -105,6 +105,10 @@ export const pipelineGroup: ResourceKind<typeof pipelineGroupSchema, PipelineGro
   name: "PipelineGroup",
   schema: pipelineGroupSchema,
   replaceOn: ["projectId", "parentId"],
+  replaceWhy: {
+    parentId: "the Pipeline API cannot move a group to another parent (§4.3.2 updates only the name)",
+    projectId: "a group cannot move to another CodeArts project",
+  },
   notFoundCodes: NOT_FOUND,
 
   async create(ctx, inputs) {

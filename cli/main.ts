@@ -1,0 +1,172 @@
+#!/usr/bin/env node
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "node:util";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { loadSettings } from "../provider/config";
+import { runEmulator } from "../emulator/cli";
+import { doctor, Check } from "./doctor";
+import { findPulumiCli } from "./pulumiCli";
+import { Operation, runOperation } from "./stack";
+import { drifted, renderMarkdown, Summary } from "./summary";
+
+/**
+ * pulumi-codearts: run a stack's preview/up/refresh/destroy/drift with the Automation API and write
+ * summaries fit for a pull-request comment (Markdown) and for machines (JSON); check a machine with
+ * doctor; start the embedded emulator.
+ */
+export const EXIT = { ok: 0, failed: 1, drift: 2, noPulumiCli: 3, usage: 64 } as const;
+
+const HELP: Record<string, string> = {
+  main: `usage: pulumi-codearts <command> [options]
+
+commands:
+  preview   preview a stack; write a Markdown and JSON summary of what would change
+  up        update a stack (needs --yes when not interactive); write the summaries
+  refresh   refresh a stack's state from the services; write the summaries
+  destroy   destroy a stack's resources (needs --yes); write the summaries
+  drift     refresh in preview mode: exit 0 when nothing drifted, ${EXIT.drift} when something did
+  doctor    check credentials, endpoints and the Pulumi CLI without changing anything
+  emulator  start the embedded emulator of the Huawei Cloud APIs
+
+common options:
+  -s, --stack NAME   the stack (default: $PULUMI_STACK, else "dev")
+  -C, --cwd DIR      the Pulumi project directory (default: .)
+  -y, --yes          apply without asking
+      --json         print the JSON summary instead of Markdown
+      --out DIR      also write summary.md and summary.json there (default: .pulumi-codearts)
+  -h, --help         help for a command: pulumi-codearts <command> --help
+
+exit codes: 0 ok, 1 failed, ${EXIT.drift} drift found, ${EXIT.noPulumiCli} Pulumi CLI not found, ${EXIT.usage} usage error`,
+  preview: "usage: pulumi-codearts preview [--stack S] [--cwd DIR] [--json] [--out DIR]\nRuns `pulumi preview` and summarises counts per operation, each changing resource with its changed properties, replacements with the reason the API forces them, and refused changes.",
+  up: "usage: pulumi-codearts up [--stack S] [--cwd DIR] [--yes] [--json] [--out DIR]\nRuns `pulumi up`; without --yes on a terminal it shows the preview and asks first.",
+  refresh: "usage: pulumi-codearts refresh [--stack S] [--cwd DIR] [--yes] [--json] [--out DIR]\nRuns `pulumi refresh` and summarises what changed in the state.",
+  destroy: "usage: pulumi-codearts destroy [--stack S] [--cwd DIR] [--yes] [--json] [--out DIR]\nRuns `pulumi destroy`.",
+  drift: `usage: pulumi-codearts drift [--stack S] [--cwd DIR] [--json] [--out DIR]\nA refresh in preview mode, for a nightly job: exit 0 when nothing drifted, ${EXIT.drift} with a report of the resources and properties that differ.`,
+  doctor: "usage: pulumi-codearts doctor [--endpoint URL] [--json]\nReads the settings the provider would (HW_* environment variables), then checks credentials, each service's endpoint with a signed read-only call (401 and 403 told apart) and the Pulumi CLI. Changes nothing. --endpoint points every service at one URL (e.g. the emulator).",
+  emulator: "usage: pulumi-codearts emulator [--port N] [--host H] [--data FILE] [--accounts FILE]\nStarts the embedded emulator; stops on Ctrl-C.",
+};
+
+const color = (code: number) => (s: string) => (process.stderr.isTTY && !process.env.NO_COLOR ? `\x1b[${code}m${s}\x1b[0m` : s);
+const green = color(32), red = color(31), yellow = color(33), dim = color(2);
+
+function progress(e: EngineEvent): void {
+  const m = e.resourcePreEvent?.metadata;
+  if (m && m.op !== "same" && m.type !== "pulumi:pulumi:Stack") process.stderr.write(dim(`  ${m.op} ${m.type.split(":").pop()} ${m.urn.split("::").pop()}\n`));
+  const f = e.resOpFailedEvent?.metadata;
+  if (f) process.stderr.write(red(`  failed: ${f.urn.split("::").pop()}\n`));
+}
+
+function writeSummaries(summary: Summary, out: string, json: boolean): void {
+  const md = renderMarkdown(summary);
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, "summary.md"), md);
+  fs.writeFileSync(path.join(out, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
+  process.stdout.write(json ? JSON.stringify(summary, null, 2) + "\n" : md);
+}
+
+async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  process.stderr.write(`${question} (y/N) `);
+  const answer = await new Promise<string>((resolve) => process.stdin.once("data", (d) => resolve(String(d).trim())));
+  process.stdin.pause();
+  return /^y(es)?$/i.test(answer);
+}
+
+async function stackCommand(op: Operation, opts: { stack: string; cwd: string; yes: boolean; json: boolean; out: string }): Promise<number> {
+  const cli = await findPulumiCli();
+  if (!cli.found) {
+    console.error(`pulumi-codearts ${op}: the Pulumi CLI was not found on PATH; install it (https://www.pulumi.com/docs/install/) or run \`pulumi-codearts doctor\``);
+    return EXIT.noPulumiCli;
+  }
+  const destructive = op === "up" || op === "destroy" || op === "refresh";
+  if (destructive && !opts.yes) {
+    const plan = await runOperation(op === "refresh" ? "drift" : op === "destroy" ? "preview" : "preview", { cwd: opts.cwd, stack: opts.stack, onEvent: progress });
+    process.stderr.write(renderMarkdown(plan.summary));
+    if (!(await confirm(`Perform this ${op} on stack ${opts.stack}?`))) {
+      console.error(process.stdin.isTTY ? "cancelled" : `pulumi-codearts ${op}: not a terminal; pass --yes to apply`);
+      return process.stdin.isTTY ? EXIT.ok : EXIT.usage;
+    }
+  }
+  process.stderr.write(dim(`pulumi-codearts ${op} on stack ${opts.stack} (${cli.version})\n`));
+  const result = await runOperation(op, { cwd: opts.cwd, stack: opts.stack, onEvent: progress });
+  writeSummaries(result.summary, opts.out, opts.json);
+  if (result.error) {
+    console.error(red(`pulumi-codearts ${op} failed: ${result.error.split("\n").slice(-5).join("\n")}`));
+    return EXIT.failed;
+  }
+  if (op === "drift") {
+    const d = drifted(result.summary);
+    if (d.length > 0) {
+      console.error(yellow(`drift: ${d.map((r) => `${r.kind} ${r.name} (${r.op}${r.changes.length ? ": " + r.changes.join(", ") : ""})`).join("; ")}`));
+      return EXIT.drift;
+    }
+    console.error(green("no drift"));
+  }
+  return EXIT.ok;
+}
+
+export function renderChecks(checks: Check[]): string {
+  const mark = { ok: green("ok  "), warn: yellow("warn"), fail: red("FAIL"), skip: dim("skip") };
+  return checks.map((c) => `${mark[c.status]}  ${c.name.padEnd(12)} ${c.detail}`).join("\n") + "\n";
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "-h" || command === "--help" || command === "help") {
+    console.log(HELP.main);
+    return command ? EXIT.ok : EXIT.usage;
+  }
+  if (command === "--version") {
+    console.log(JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")).version);
+    return EXIT.ok;
+  }
+  if (!(command in HELP) || command === "main") {
+    console.error(`pulumi-codearts: unknown command "${command}"\n\n${HELP.main}`);
+    return EXIT.usage;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    console.log(HELP[command]);
+    return EXIT.ok;
+  }
+  if (command === "emulator") {
+    await runEmulator(rest);
+    return new Promise<number>(() => undefined); // runs until a signal stops the process
+  }
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: {
+        stack: { type: "string", short: "s" },
+        cwd: { type: "string", short: "C", default: "." },
+        yes: { type: "boolean", short: "y", default: false },
+        json: { type: "boolean", default: false },
+        out: { type: "string", default: ".pulumi-codearts" },
+        endpoint: { type: "string" },
+      },
+    }));
+  } catch (e) {
+    console.error(`pulumi-codearts ${command}: ${(e as Error).message}\n\n${HELP[command]}`);
+    return EXIT.usage;
+  }
+  if (command === "doctor") {
+    const settings = loadSettings(() => undefined);
+    if (values.endpoint) settings.endpoints = { ...settings.endpoints, "*": values.endpoint };
+    const checks = await doctor(settings);
+    process.stdout.write(values.json ? JSON.stringify(checks, null, 2) + "\n" : renderChecks(checks));
+    return checks.some((c) => c.status === "fail") ? EXIT.failed : EXIT.ok;
+  }
+  const stack = values.stack ?? process.env.PULUMI_STACK ?? "dev";
+  return stackCommand(command as Operation, { stack, cwd: path.resolve(values.cwd!), yes: values.yes!, json: values.json!, out: values.out! });
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      console.error(`pulumi-codearts: ${e instanceof Error ? e.message : String(e)}`);
+      process.exit(EXIT.failed);
+    },
+  );
+}
