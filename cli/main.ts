@@ -7,7 +7,7 @@ import { loadSettings } from "../provider/config";
 import { runEmulator } from "../emulator/cli";
 import { doctor, Check } from "./doctor";
 import { findPulumiCli } from "./pulumiCli";
-import { Operation, runOperation } from "./stack";
+import { Operation, runOperation, selectStack } from "./stack";
 import { drifted, renderMarkdown, Summary } from "./summary";
 
 /**
@@ -73,15 +73,17 @@ async function confirm(question: string): Promise<boolean> {
   return /^y(es)?$/i.test(answer);
 }
 
-async function stackCommand(op: Operation, opts: { stack: string; cwd: string; yes: boolean; json: boolean; out: string }): Promise<number> {
+async function stackCommand(op: Exclude<Operation, "destroy-preview">, opts: { stack: string; cwd: string; yes: boolean; json: boolean; out: string }): Promise<number> {
   const cli = await findPulumiCli();
   if (!cli.found) {
     console.error(`pulumi-codearts ${op}: the Pulumi CLI was not found on PATH; install it (https://www.pulumi.com/docs/install/) or run \`pulumi-codearts doctor\``);
     return EXIT.noPulumiCli;
   }
+  const stack = await selectStack(opts.cwd, opts.stack);
   const destructive = op === "up" || op === "destroy" || op === "refresh";
   if (destructive && !opts.yes) {
-    const plan = await runOperation(op === "refresh" ? "drift" : op === "destroy" ? "preview" : "preview", { cwd: opts.cwd, stack: opts.stack, onEvent: progress });
+    // Show what would happen first, then ask.
+    const plan = await runOperation(op === "refresh" ? "drift" : op === "destroy" ? "destroy-preview" : "preview", stack, progress);
     process.stderr.write(renderMarkdown(plan.summary));
     if (!(await confirm(`Perform this ${op} on stack ${opts.stack}?`))) {
       console.error(process.stdin.isTTY ? "cancelled" : `pulumi-codearts ${op}: not a terminal; pass --yes to apply`);
@@ -89,7 +91,7 @@ async function stackCommand(op: Operation, opts: { stack: string; cwd: string; y
     }
   }
   process.stderr.write(dim(`pulumi-codearts ${op} on stack ${opts.stack} (${cli.version})\n`));
-  const result = await runOperation(op, { cwd: opts.cwd, stack: opts.stack, onEvent: progress });
+  const result = await runOperation(op, stack, progress);
   writeSummaries(result.summary, opts.out, opts.json);
   if (result.error) {
     console.error(red(`pulumi-codearts ${op} failed: ${result.error.split("\n").slice(-5).join("\n")}`));
@@ -158,7 +160,7 @@ export async function main(argv: string[]): Promise<number> {
     return checks.some((c) => c.status === "fail") ? EXIT.failed : EXIT.ok;
   }
   const stack = values.stack ?? process.env.PULUMI_STACK ?? "dev";
-  return stackCommand(command as Operation, { stack, cwd: path.resolve(values.cwd!), yes: values.yes!, json: values.json!, out: values.out! });
+  return stackCommand(command as Exclude<Operation, "destroy-preview">, { stack, cwd: path.resolve(values.cwd!), yes: values.yes!, json: values.json!, out: values.out! });
 }
 
 if (require.main === module) {

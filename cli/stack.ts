@@ -1,15 +1,9 @@
-import type { EngineEvent } from "@pulumi/pulumi/automation";
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { summarize, Summary } from "./summary";
 
-export type Operation = "preview" | "up" | "refresh" | "destroy" | "drift";
-
-export interface RunOptions {
-  cwd: string;
-  stack: string;
-  /** Called for every engine event, e.g. to show progress. */
-  onEvent?: (e: EngineEvent) => void;
-}
+/** "drift" is a refresh preview; "destroy-preview" shows what a destroy would delete. */
+export type Operation = "preview" | "up" | "refresh" | "destroy" | "drift" | "destroy-preview";
 
 export interface RunResult {
   summary: Summary;
@@ -18,25 +12,30 @@ export interface RunResult {
   error?: string;
 }
 
-/** Runs one operation on a stack of the Pulumi project in `cwd` with the Automation API. */
-export async function runOperation(op: Operation, opts: RunOptions): Promise<RunResult> {
-  const stack = await LocalWorkspace.selectStack({ stackName: opts.stack, workDir: opts.cwd });
+/** Selects a stack of the Pulumi project in `cwd` (the Automation API needs the Pulumi CLI). */
+export function selectStack(cwd: string, stackName: string, envVars?: Record<string, string>): Promise<Stack> {
+  return LocalWorkspace.selectStack({ stackName, workDir: cwd }, envVars ? { envVars } : undefined);
+}
+
+/** Runs one operation on a stack; the events go to `onEvent` as they come (progress) and into the summary. */
+export async function runOperation(op: Operation, stack: Stack, onEvent?: (e: EngineEvent) => void): Promise<RunResult> {
   const events: EngineEvent[] = [];
-  const onEvent = (e: EngineEvent) => {
+  const collect = (e: EngineEvent) => {
     events.push(e);
-    opts.onEvent?.(e);
+    onEvent?.(e);
   };
   let error: string | undefined;
   try {
     switch (op) {
-      case "preview": await stack.preview({ onEvent }); break;
-      case "up": await stack.up({ onEvent }); break;
-      case "refresh": await stack.refresh({ onEvent }); break;
-      case "destroy": await stack.destroy({ onEvent }); break;
-      case "drift": await stack.previewRefresh({ onEvent }); break;
+      case "preview": await stack.preview({ onEvent: collect }); break;
+      case "up": await stack.up({ onEvent: collect }); break;
+      case "refresh": await stack.refresh({ onEvent: collect }); break;
+      case "destroy": await stack.destroy({ onEvent: collect }); break;
+      case "drift": await stack.previewRefresh({ onEvent: collect }); break;
+      case "destroy-preview": await stack.previewDestroy({ onEvent: collect }); break;
     }
   } catch (e) {
     error = (e as Error).message;
   }
-  return { summary: summarize(op, events), events, error };
+  return { summary: summarize(op === "destroy-preview" ? "preview" : op, events), events, error };
 }

@@ -2,6 +2,9 @@ import { startEmulator, DEFAULT_ACCOUNT, stackConfig } from "../emulator";
 import { Engine, ProviderHost, serializedProvider } from "../tests/harness";
 import { formatTable, outOfBandClient, StepLine } from "./lifecycle";
 import { SCENARIOS } from "./scenarios";
+import { runPlatform } from "./automation";
+import { findPulumiCli } from "../cli/pulumiCli";
+import { renderMarkdown } from "../cli/summary";
 
 /**
  * The main job: start the embedded emulator and run each resource kind's lifecycle through the
@@ -12,6 +15,21 @@ async function main(): Promise<void> {
   const emu = await startEmulator({ port: 0, quiet: true });
   const account = DEFAULT_ACCOUNT;
   console.log(`emulator listening on ${emu.url} (account ${account.domainName}, AK ${account.accessKey})`);
+  const cli = await findPulumiCli();
+  if (cli.found) {
+    console.log(`Pulumi CLI ${cli.version}: running the example platform program (Pulumi.yaml) on a local backend`);
+    try {
+      await runPlatform(emu, account, (title, r) => {
+        console.log(`\n## ${title}${r.error ? " (FAILED)" : ""}\n`);
+        console.log(renderMarkdown(r.summary));
+        if (r.error) process.exitCode = 1;
+      });
+    } finally {
+      await emu.close();
+    }
+    return;
+  }
+  console.log("Pulumi CLI not found: running the same resource kinds' lifecycles through the real dynamic-provider host instead");
   const host = await ProviderHost.start();
   const outOfBand = outOfBandClient(emu, account);
   const lines: StepLine[] = [];
