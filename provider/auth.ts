@@ -97,17 +97,15 @@ export class TokenSource {
 
 export function tokenAuth(tokens: TokenSource): Middleware {
   return (next) => async (req) => {
-    const send = async () => {
-      const t = await tokens.get();
-      return { token: t.value, res: next({ ...req, headers: { ...req.headers, "X-Auth-Token": t.value } }) };
-    };
-    const first = await send();
+    const token = (await tokens.get()).value;
     try {
-      return await first.res;
+      return await next({ ...req, headers: { ...req.headers, "X-Auth-Token": token } });
     } catch (e) {
       if (!(e instanceof ApiError) || e.status !== 401) throw e;
-      tokens.invalidate(first.token);
-      return await (await send()).res;
+      // Renew once: the token may have expired or been revoked since it was cached.
+      tokens.invalidate(token);
+      const renewed = (await tokens.get()).value;
+      return next({ ...req, headers: { ...req.headers, "X-Auth-Token": renewed } });
     }
   };
 }
