@@ -177,7 +177,8 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
       const raw = stripProvider(news);
       const parsed = kind.schema.safeParse(raw);
       const failures: Failure[] = parsed.success ? [] : failuresFrom(parsed.error, raw, kind.name);
-      const inputs = !parsed.success ? raw : kind.defaults ? (kind.defaults(context(), parsed.data as I) as Props) : (parsed.data as Props);
+      const checked = parsed.success ? (parsed.data as Props) : raw; // raw: failures, or unknowns during preview
+      const inputs = failures.length === 0 && kind.defaults ? (kind.defaults(context(), checked as I) as Props) : checked;
       const previous = stripProvider(olds);
       if (failures.length === 0 && parsed.success && kind.refuse && Object.keys(previous).length > 0) {
         const old = kind.schema.safeParse(previous);
