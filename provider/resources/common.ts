@@ -33,7 +33,9 @@ export function parseJsonObject(text: string): Record<string, unknown> | undefin
  */
 export const jsonDocument = (what: string, rule?: { test: (doc: Record<string, unknown>) => boolean; message: string }) =>
   z
-    .union([z.string(), z.record(z.string(), z.unknown())], { error: `must be ${what}: a JSON object, or a string holding one` })
+    .custom<string | Record<string, unknown>>((v) => typeof v === "string" || (v !== null && typeof v === "object" && !Array.isArray(v)), {
+      error: (issue) => (issue.input === undefined ? "is required" : `must be ${what}: a JSON object, or a string holding one`),
+    })
     .transform((v, ctx) => {
       const doc = typeof v === "string" ? parseJsonObject(v) : v;
       if (!doc) {
