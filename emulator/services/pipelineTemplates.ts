@@ -60,14 +60,7 @@ export function variableVo(v: Record<string, unknown>): CustomVariableVo {
 }
 
 /** A definition the service accepts: a JSON object (the orchestration JSON), or undefined. */
-export function parseDefinition(text: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export const parseDefinition = (text: string): Record<string, unknown> | undefined => jsonObject(Buffer.from(text, "utf8"));
 
 /** The service's own serialisation of a definition: keys sorted, ", " and ": " separators. */
 export function serviceFormat(v: unknown): string {
@@ -185,8 +178,8 @@ const listBody = z.object({
   sort_key: z.enum(["name", "create_time"]).nullish(),
   sort_dir: z.string().toLowerCase().pipe(z.enum(["asc", "desc"])).nullish(),
 });
-/** No default page size is documented; this is the emulator's. */
-const DEFAULT_LIMIT = 10;
+/** No default page size is documented (§4.1.1, §4.2.4, §4.2.7); this is the emulator's. */
+export const DEFAULT_LIMIT = 10;
 
 function parseBody(ctx: CallerContext): TemplateBody | undefined {
   const body = templateBody.safeParse(jsonObject(ctx.rawBody));

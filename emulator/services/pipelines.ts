@@ -4,7 +4,7 @@ import type { CallerContext, Reply, Router } from "../router";
 import { jsonObject } from "./json";
 import { invalidParameter, pipelineError, pipelineRoute } from "./pipelineCommon";
 import { findPipelineGroup, groupNotFound, PIPELINES, type GroupedPipeline } from "./pipelineGroups";
-import { customVariable, findTemplate, int32, long, nonBlank, parseDefinition, templateNotFound, variableVo, type CustomVariableVo } from "./pipelineTemplates";
+import { customVariable, DEFAULT_LIMIT, findTemplate, int32, long, nonBlank, parseDefinition, templateNotFound, variableVo, type CustomVariableVo } from "./pipelineTemplates";
 
 /**
  * CodeArts Pipeline pipelines and their runs (seed 001 §4.2). Pipelines live in the `pipelines`
@@ -268,9 +268,6 @@ const runsBody = z.object({ status: z.array(z.string()).nullish(), start_time: e
 
 /** Table 4-105. */
 const logsBody = z.object({ start_offset: long.min(0).nullish(), end_offset: long.min(0).nullish(), limit: long.min(0), sort: z.enum(["asc", "desc"]) });
-
-/** No default page size is documented; this is the emulator's. */
-const DEFAULT_LIMIT = 10;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
