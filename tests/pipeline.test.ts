@@ -337,7 +337,7 @@ describe("delete of a running pipeline, when the runs do not stop", () => {
     const id = await createOutOfBand("slow to stop");
     await runOutOfBand(id);
     const ctx = { client: w.outOfBand, settings: w.outOfBand.settings, log: () => undefined };
-    await expect(deleteStoppingRuns(ctx, P, id, 300)).rejects.toThrow(/was not deleted: it is still running 0 s later although its runs [0-9a-f]{32} were asked to stop.*DEVPIPE\.0011408/);
+    await expect(deleteStoppingRuns(ctx, P, id, 300)).rejects.toThrow(/was not deleted: it is still running 0.3 s later although its runs [0-9a-f]{32} were asked to stop.*DEVPIPE\.0011408/);
     expect(stored(id)).toBeDefined();
     await deleteStoppingRuns(ctx, P, id); // once the stop has landed
     expect(stored(id)).toBeUndefined();

@@ -261,7 +261,7 @@ export async function deleteStoppingRuns(ctx: Context, projectId: string, pipeli
       if (!(e instanceof ApiError && e.errorCode === RUNNING)) throw e;
       if (Date.now() >= deadline) {
         throw new Error(
-          `Pipeline ${pipelineId} was not deleted: it is still running ${Math.round(timeoutMs / 1000)} s later although ` +
+          `Pipeline ${pipelineId} was not deleted: it is still running ${timeoutMs / 1000} s later although ` +
             `${stopped.size > 0 ? `its runs ${[...stopped].join(", ")} were asked to stop` : "no active run could be found to stop"}. ` +
             `Wait for its runs to end (or stop them in CodeArts), then delete again. Last answer: ${e.message}`,
         );
