@@ -38,8 +38,14 @@ export interface ResourceKind<S extends z.ZodObject, O extends Props> {
   replaceOn: readonly (keyof z.output<S> & string)[];
   /** Why a key replaces (e.g. "the API has no update"): logged at preview, shown by the CLI summary. */
   replaceWhy?: Partial<Record<keyof z.output<S> & string, string>>;
-  /** When a unique name makes create-before-delete impossible. */
-  deleteBeforeReplace?: boolean;
+  /** When a unique name makes create-before-delete impossible; a function decides per change (olds = state). */
+  deleteBeforeReplace?: boolean | ((olds: Props, news: z.output<S>) => boolean);
+  /**
+   * Fills inputs the program left out from the provider's configuration (e.g. the account id a path
+   * needs), at check, so state records them and a configuration change shows in diff. Settings only:
+   * it must not call an API.
+   */
+  defaults?(ctx: Context, inputs: z.output<S>): z.output<S>;
   /** Reasons a declared change cannot be made at all; reported by check, before any API call. */
   refuse?(olds: z.output<S>, news: z.output<S>): Failure[];
   /** Not-found error codes of this kind's APIs besides HTTP 404 (anchors.md §1.2). */
@@ -171,7 +177,8 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
       const raw = stripProvider(news);
       const parsed = kind.schema.safeParse(raw);
       const failures: Failure[] = parsed.success ? [] : failuresFrom(parsed.error, raw, kind.name);
-      const inputs = parsed.success ? (parsed.data as Props) : raw;
+      const checked = parsed.success ? (parsed.data as Props) : raw; // raw: failures, or unknowns during preview
+      const inputs = failures.length === 0 && kind.defaults ? (kind.defaults(context(), checked as I) as Props) : checked;
       const previous = stripProvider(olds);
       if (failures.length === 0 && parsed.success && kind.refuse && Object.keys(previous).length > 0) {
         const old = kind.schema.safeParse(previous);
@@ -186,10 +193,11 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
       const why = replaces.map((k) => (kind.replaceWhy as Record<string, string> | undefined)?.[k]).filter((w): w is string => !!w);
       // The engine shows only the replaced keys; the reason reaches the user through the provider's log.
       if (why.length > 0) console.error(`${kind.name} ${_id}: replacing because ${[...new Set(why)].join("; ")}`);
+      const dbr = kind.deleteBeforeReplace;
       return {
         changes: changed.length > 0,
         replaces,
-        deleteBeforeReplace: replaces.length > 0 && kind.deleteBeforeReplace === true,
+        deleteBeforeReplace: replaces.length > 0 && (typeof dbr === "function" ? dbr(stripProvider(olds), stripProvider(news) as I) : dbr === true),
       };
     },
 

@@ -1,7 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { ApiClient } from "./client";
 import { loadSettings, redact, Settings } from "./config";
-import { Context, makeProvider } from "./dynamic";
+import type { z } from "zod";
+import { Context, makeProvider, ResourceKind } from "./dynamic";
 import { KINDS } from "./kinds";
 
 /**
@@ -33,7 +34,8 @@ function context(): Context {
 function providerFor(kind: string): pulumi.dynamic.ResourceProvider {
   let p = providers.get(kind);
   if (!p) {
-    const def = (KINDS as Record<string, (typeof KINDS)[keyof typeof KINDS]>)[kind];
+    // Each kind is typed by its own schema; the glue needs only the common shape.
+    const def = (KINDS as unknown as Record<string, ResourceKind<z.ZodObject, Record<string, unknown>> | undefined>)[kind];
     if (!def) throw new Error(`pulumi-codearts: unknown resource kind "${kind}"; is the installed package older than the program?`);
     p = makeProvider(def, context);
     providers.set(kind, p);

@@ -1,4 +1,8 @@
 /** pulumi-codearts: Huawei Cloud CodeArts, CloudTest and COC configuration as Pulumi resources. */
 export { PipelineGroup } from "./pipelineGroup";
 export type { PipelineGroupArgs } from "./pipelineGroup";
+export { PipelineTemplate } from "./pipelineTemplate";
+export type { PipelineTemplateArgs } from "./pipelineTemplate";
+export { Pipeline } from "./pipeline";
+export type { PipelineArgs } from "./pipeline";
 export { dynamicProvider } from "./provider";

@@ -1,7 +1,11 @@
 import type { Scenario } from "../lifecycle";
+import { pipelineScenario } from "./pipeline";
 import { pipelineGroupScenario } from "./pipelineGroup";
+import { pipelineTemplateScenario } from "./pipelineTemplate";
 
 /** The lifecycles the demo runs, one per resource kind, in order. One line per kind. */
 export const SCENARIOS: Array<[string, Scenario]> = [
   ["PipelineGroup", pipelineGroupScenario],
+  ["PipelineTemplate", pipelineTemplateScenario],
+  ["Pipeline", pipelineScenario],
 ];

@@ -1,9 +1,13 @@
 import type { Router } from "../router";
 import { registerIam } from "./iam";
 import { registerPipelineGroups } from "./pipelineGroups";
+import { registerPipelines } from "./pipelines";
+import { registerPipelineTemplates } from "./pipelineTemplates";
 
 /** Every emulated API. Adding a service = one file in this folder + one line here. */
 export const services: ReadonlyArray<(router: Router) => void> = [
   registerIam,
   registerPipelineGroups,
+  registerPipelineTemplates,
+  registerPipelines,
 ];

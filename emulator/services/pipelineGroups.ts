@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { newHexId } from "../ids";
 import type { CallerContext, Reply, Router } from "../router";
+import type { Store } from "../store";
 import { jsonObject } from "./json";
 import { invalidParameter, pipelineError, pipelineRoute } from "./pipelineCommon";
 
@@ -18,7 +19,7 @@ export function registerPipelineGroups(router: Router): void {
 }
 
 /** PipelineGroupVo (§4.3.4 Table 4-125) without `children`. */
-interface GroupRecord {
+export interface GroupRecord {
   id: string;
   domain_id: string;
   project_id: string;
@@ -52,8 +53,13 @@ export interface GroupedPipeline {
   group_id?: string | null;
 }
 
+/** A group of the project, for the pipelines service (`group_id` on create, `group_path_id` in lists). */
+export function findPipelineGroup(store: Store, project: string, id: string): GroupRecord | undefined {
+  return store.collection<GroupRecord>(GROUPS).get(project, id);
+}
+
 /** The Terraform provider's "group not found" code (anchors.md §1.2); the message is not documented. */
-const groupNotFound = (): Reply => pipelineError("DEVPIPE.00014007", "The pipeline group does not exist.");
+export const groupNotFound = (): Reply => pipelineError("DEVPIPE.00014007", "The pipeline group does not exist.");
 
 const ok = (body: unknown): Reply => ({ status: 200, body });
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Context, ResourceKind } from "../dynamic";
 import { ApiError } from "../errors";
 import { seg } from "../http";
-import { hex32 } from "./common";
+import { hex32, locateInProject } from "./common";
 
 /**
  * PipelineGroup — a CodeArts Pipeline group (seed 001 §4.3). There is no get-by-id: the object is
@@ -35,7 +35,7 @@ export interface PipelineGroupOutputs extends Record<string, unknown> {
 }
 
 /** PipelineGroupVo as the API returns it. */
-interface GroupVo {
+export interface GroupVo {
   id: string;
   domain_id?: string;
   project_id?: string;
@@ -57,13 +57,8 @@ const base = (projectId: string) => `/v5/${seg(projectId)}/api/pipeline-group`;
 
 /** Accepts the plain group id or `<projectId>/<groupId>` (the form `PipelineGroup.get` may be given). */
 function locate(id: string, state: Record<string, unknown>): { projectId: string; groupId: string } {
-  const slash = id.indexOf("/");
-  if (slash > 0) return { projectId: id.slice(0, slash), groupId: id.slice(slash + 1) };
-  const projectId = state.projectId;
-  if (typeof projectId !== "string" || projectId === "") {
-    throw new Error(`PipelineGroup ${id}: projectId is unknown; pass "<projectId>/<groupId>" as the id or projectId in the state`);
-  }
-  return { projectId, groupId: id };
+  const { projectId, objectId } = locateInProject("PipelineGroup", "groupId", id, state);
+  return { projectId, groupId: objectId };
 }
 
 export function findGroup(tree: readonly GroupVo[] | null | undefined, id: string): GroupVo | undefined {

@@ -1,0 +1,219 @@
+import { z } from "zod";
+import { Context, PartialCreateError, ResourceKind } from "../dynamic";
+import { ApiError } from "../errors";
+import { seg } from "../http";
+import { canonicalJson, hex32, jsonDocument, nonBlank } from "./common";
+import { customVariable, limitObject, Variable, variablesFromApi, variablesToApi } from "./pipelineVariables";
+
+/**
+ * PipelineTemplate — a CodeArts Pipeline template of the account (seed 001 §4.1): create, GET by id,
+ * full-body PUT, delete. The path names the tenant (`{tenant_id}` = the account's domain id); a
+ * template cannot move to another tenant, so a tenant change replaces it.
+ */
+export const pipelineTemplateSchema = z.strictObject({
+  /** The account (domain) id the template belongs to; defaults to the provider's huaweicloud:domainId. */
+  tenantId: hex32("account (domain) ID").optional(),
+  name: nonBlank,
+  /** The API stores "" for none; both read back as none. */
+  description: z
+    .string()
+    .optional()
+    .transform((s) => (s === "" ? undefined : s)),
+  /** e.g. "none", "Java"; the API lists no values. */
+  language: nonBlank,
+  variables: z
+    .array(customVariable(limitObject))
+    .optional()
+    .transform((v) => (v?.length ? v : undefined)),
+  /** The orchestration JSON, as an object or a string; compared semantically. */
+  definition: jsonDocument("the template orchestration JSON", {
+    test: (doc) => Array.isArray(doc.stages),
+    message: "must include stages, an array (Table 4-9: the template orchestration JSON, including stages)",
+  }),
+  /** Whether pipelines made from the template show their source. */
+  isShowSource: z.boolean(),
+  /** Id of an existing template of the tenant to take under management instead of creating one. */
+  adoptId: hex32("pipeline template ID").optional(),
+});
+export type PipelineTemplateInputs = z.output<typeof pipelineTemplateSchema>;
+
+export interface PipelineTemplateOutputs extends Record<string, unknown> {
+  tenantId?: string;
+  name: string;
+  description?: string;
+  language: string;
+  variables?: Variable[];
+  definition: string;
+  isShowSource: boolean;
+  /** The tenant the template lives in (the `{tenant_id}` of its path). */
+  domainId: string;
+  icon?: string;
+  manifestVersion?: string;
+  isSystem?: boolean;
+  region?: string;
+  creatorId?: string;
+  updaterId?: string;
+  createTime?: number;
+  updateTime?: number;
+}
+
+/** Table 4-14. */
+interface TemplateVo {
+  id: string;
+  name: string;
+  icon?: string | null;
+  manifest_version?: string | null;
+  language: string;
+  description?: string | null;
+  is_system?: boolean | null;
+  region?: string | null;
+  domain_id?: string | null;
+  variables?: unknown;
+  creator_id?: string | null;
+  updater_id?: string | null;
+  create_time?: number | null;
+  update_time?: number | null;
+  is_show_source?: boolean | null;
+  definition?: string | null;
+}
+
+/**
+ * DEVCP.00021006: "The template does not exist." (seed 001 §5.2, HTTP 400); DEVPIPE.00011203: the
+ * code the Terraform provider knows for the same (anchors.md §1.2); DEVCP.00012002: record does not exist.
+ */
+const NOT_FOUND = ["DEVCP.00021006", "DEVPIPE.00011203", "DEVCP.00012002"];
+
+const path = (tenant: string, templateId?: string) => `/v5/${seg(tenant)}/api/pipeline-templates${templateId ? `/${seg(templateId)}` : ""}`;
+
+/** Create and update answer `{"templateId"}` (the examples); the tables say `templatelId`. Both are accepted. */
+function idFrom(body: unknown): string | undefined {
+  const b = (body ?? {}) as { templateId?: unknown; templatelId?: unknown };
+  const id = b.templateId ?? b.templatelId;
+  return typeof id === "string" && id !== "" ? id : undefined;
+}
+
+/** The tenant and template an id names: `<tenantId>/<templateId>` (for `get`), or the plain id with the state's tenant. */
+async function locate(ctx: Context, id: string, state: Record<string, unknown>): Promise<{ tenant: string; templateId: string }> {
+  const slash = id.indexOf("/");
+  if (slash > 0) return { tenant: id.slice(0, slash), templateId: id.slice(slash + 1) };
+  const known = [state.domainId, state.tenantId].find((t): t is string => typeof t === "string" && t !== "");
+  return { tenant: known ?? (await ctx.client.domainId()), templateId: id };
+}
+
+/** The full body of create and update (Tables 4-9 and 4-19: the same mandatory set). */
+function body(inputs: PipelineTemplateInputs, tenant: string) {
+  return {
+    name: inputs.name,
+    description: inputs.description ?? "",
+    language: inputs.language,
+    variables: variablesToApi(inputs.variables) ?? [],
+    definition: inputs.definition,
+    // Only custom templates can be managed (system ones belong to the service), as in Terraform.
+    is_system: false,
+    domain_id: tenant,
+    is_show_source: inputs.isShowSource,
+  };
+}
+
+async function getTemplate(ctx: Context, tenant: string, templateId: string): Promise<TemplateVo> {
+  const res = await ctx.client.send<TemplateVo>({
+    service: "pipeline",
+    method: "GET",
+    path: path(tenant, templateId),
+    operation: "PipelineTemplate.get",
+    resource: templateId,
+  });
+  return res.body;
+}
+
+/** What a program declares to get this template; `tenantId` only when the state had one. */
+function inputsFrom(t: TemplateVo, tenant: string, state: Record<string, unknown>): PipelineTemplateInputs {
+  return {
+    tenantId: state.tenantId === undefined ? undefined : tenant,
+    name: t.name,
+    description: t.description ? t.description : undefined,
+    language: t.language,
+    variables: variablesFromApi(t.variables) as PipelineTemplateInputs["variables"],
+    definition: canonicalJson(t.definition) ?? "",
+    isShowSource: t.is_show_source === true,
+    adoptId: undefined,
+  };
+}
+
+function outputsFrom(t: TemplateVo, tenant: string, inputs: PipelineTemplateInputs): PipelineTemplateOutputs {
+  const { adoptId: _adopt, ...declared } = inputs;
+  return {
+    ...declared,
+    domainId: t.domain_id ?? tenant,
+    icon: t.icon ?? undefined,
+    manifestVersion: t.manifest_version ?? undefined,
+    isSystem: t.is_system ?? undefined,
+    region: t.region ?? undefined,
+    creatorId: t.creator_id ?? undefined,
+    updaterId: t.updater_id ?? undefined,
+    createTime: t.create_time ?? undefined,
+    updateTime: t.update_time ?? undefined,
+  };
+}
+
+export const pipelineTemplate: ResourceKind<typeof pipelineTemplateSchema, PipelineTemplateOutputs> = {
+  name: "PipelineTemplate",
+  schema: pipelineTemplateSchema,
+  replaceOn: ["tenantId"],
+  replaceWhy: { tenantId: "a template belongs to one tenant (the {tenant_id} of its path) and the API cannot move it" },
+  notFoundCodes: NOT_FOUND,
+
+  // The tenant is part of the desired state: a new huaweicloud:domainId shows as a tenant change.
+  defaults: (ctx, inputs) => ({ ...inputs, tenantId: inputs.tenantId ?? ctx.settings.domainId }),
+
+  async create(ctx, inputs) {
+    const tenant = inputs.tenantId ?? (await ctx.client.domainId());
+    const res = await ctx.client.send({
+      service: "pipeline",
+      method: "POST",
+      path: path(tenant),
+      body: body(inputs, tenant),
+      operation: "PipelineTemplate.create",
+      resource: inputs.name,
+    });
+    const id = idFrom(res.body);
+    if (!id) throw new Error(`PipelineTemplate.create for ${inputs.name}: the answer carries no templateId (request id ${res.requestId ?? "unknown"}); check the tenant's templates before retrying`);
+    // The answer is only the id: read the rest (creator, times). The template exists from here on.
+    try {
+      return { id, outs: outputsFrom(await getTemplate(ctx, tenant, id), tenant, inputs) };
+    } catch (e) {
+      throw new PartialCreateError(id, { ...inputs, domainId: tenant }, e);
+    }
+  },
+
+  async read(ctx, id, state) {
+    const { tenant, templateId } = await locate(ctx, id, state);
+    let t: TemplateVo;
+    try {
+      t = await getTemplate(ctx, tenant, templateId);
+    } catch (e) {
+      if (e instanceof ApiError && e.isNotFound(NOT_FOUND)) return undefined;
+      throw e;
+    }
+    const inputs = inputsFrom(t, tenant, state);
+    return { outs: outputsFrom(t, tenant, inputs), inputs };
+  },
+
+  async update(ctx, id, olds, news) {
+    const tenant = olds.domainId ?? news.tenantId ?? (await ctx.client.domainId());
+    await ctx.client.send({
+      service: "pipeline",
+      method: "PUT",
+      path: path(tenant, id),
+      body: body(news, tenant),
+      operation: "PipelineTemplate.update",
+      resource: id,
+    });
+    return outputsFrom(await getTemplate(ctx, tenant, id), tenant, news);
+  },
+
+  async delete(ctx, id, state) {
+    const { tenant, templateId } = await locate(ctx, id, state);
+    await ctx.client.send({ service: "pipeline", method: "DELETE", path: path(tenant, templateId), operation: "PipelineTemplate.delete", resource: templateId });
+  },
+};
