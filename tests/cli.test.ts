@@ -79,9 +79,15 @@ describe("doctor against the emulator", () => {
     const by = Object.fromEntries(checks.map((c) => [c.name, c]));
     expect(by.credentials.status).toBe("ok");
     expect(by["account id"].status).toBe("ok");
+    expect(by.pipeline).toMatchObject({ status: "ok", detail: expect.stringMatching(/signed read-only call accepted/) });
     expect(by.devuc.status).toBe("skip");
     expect(by.devuc.detail).toMatch(/only a DELETE/);
     expect(by["pulumi CLI"].status).toMatch(/ok|warn/);
+  });
+  test("a bad secret key is reported as rejected credentials (401), not as a permission problem", async () => {
+    const checks = await doctor({ ...clientSettings(emu), secretKey: "WrongSecretKey000000000000000000000000001" }, ["pipeline"]);
+    expect(checks.find((c) => c.name === "pipeline")).toMatchObject({ status: "fail", detail: expect.stringMatching(/credentials rejected \(HTTP 401 APIG\.0301/) });
+    expect(JSON.stringify(checks)).not.toContain("WrongSecretKey");
   });
   test("a wrong endpoint is reported unreachable", async () => {
     const checks = await doctor({ ...clientSettings(emu), endpoints: { "*": "http://127.0.0.1:1" } }, ["coc"]);
