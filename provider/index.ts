@@ -1,7 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
 import { ApiClient } from "./client";
 import { loadSettings, redact, Settings } from "./config";
-import { Context, makeProvider } from "./dynamic";
+import { Context, makeProvider, ResourceKind } from "./dynamic";
 import { KINDS } from "./kinds";
 
 /**
@@ -15,6 +16,8 @@ type Method = "check" | "diff" | "create" | "read" | "update" | "delete";
 let settings: Settings | undefined;
 let client: ApiClient | undefined;
 const providers = new Map<string, pulumi.dynamic.ResourceProvider>();
+/** Any kind, as the registry hands it out (each kind's own schema and outputs are checked where it is defined). */
+type AnyKind = ResourceKind<z.ZodObject, Record<string, unknown>>;
 
 export async function configure(req: { config: { get(key: string): string | undefined } }): Promise<void> {
   const next = loadSettings((k) => req.config.get(k));
@@ -33,7 +36,7 @@ function context(): Context {
 function providerFor(kind: string): pulumi.dynamic.ResourceProvider {
   let p = providers.get(kind);
   if (!p) {
-    const def = (KINDS as Record<string, (typeof KINDS)[keyof typeof KINDS]>)[kind];
+    const def = (KINDS as unknown as Record<string, AnyKind | undefined>)[kind];
     if (!def) throw new Error(`pulumi-codearts: unknown resource kind "${kind}"; is the installed package older than the program?`);
     p = makeProvider(def, context);
     providers.set(kind, p);
