@@ -1,9 +1,13 @@
 import type { Router } from "../router";
+import { registerExtensionPlugins } from "./extensionPlugins";
 import { registerIam } from "./iam";
 import { registerPipelineGroups } from "./pipelineGroups";
+import { registerPublishers } from "./publishers";
 
 /** Every emulated API. Adding a service = one file in this folder + one line here. */
 export const services: ReadonlyArray<(router: Router) => void> = [
   registerIam,
   registerPipelineGroups,
+  registerPublishers,
+  registerExtensionPlugins,
 ];
