@@ -1,8 +1,14 @@
 import { pipelineGroup } from "./resources/pipelineGroup";
+import { plugin } from "./resources/plugin";
+import { pluginVersion } from "./resources/pluginVersion";
+import { publisher } from "./resources/publisher";
 
 /** Every resource kind this package provides, by the name the SDK's shim passes. One line per kind. */
 export const KINDS = {
   PipelineGroup: pipelineGroup,
+  Publisher: publisher,
+  Plugin: plugin,
+  PluginVersion: pluginVersion,
 } as const;
 
 export type KindName = keyof typeof KINDS;
