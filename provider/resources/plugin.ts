@@ -18,7 +18,9 @@ export const pluginSchema = z
     /** The plug-in's identity (the APIs address it by name); a new name is a new plug-in. */
     pluginName: z.string().min(1, "must not be empty"),
     displayName: z.string().min(1, "must not be empty"),
-    businessType: z.enum(BUSINESS_TYPES, "must be one of Build, Gate, Deploy, Test, Normal (the service types of seed 001 §4.9.17)"),
+    businessType: z.enum(BUSINESS_TYPES, {
+      error: (i) => (i.input === undefined ? "is required" : "must be one of Build, Gate, Deploy, Test, Normal (the service types of seed 001 §4.9.17)"),
+    }),
     /** What the console shows for the service type, e.g. "General" for Normal, "CodeCheck" for Gate (§4.9.17 example). */
     businessTypeDisplayName: optionalText(),
     description: optionalText(),
