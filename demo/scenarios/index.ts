@@ -1,7 +1,13 @@
 import type { Scenario } from "../lifecycle";
 import { pipelineGroupScenario } from "./pipelineGroup";
+import { pluginScenario } from "./plugin";
+import { pluginVersionScenario } from "./pluginVersion";
+import { publisherScenario } from "./publisher";
 
 /** The lifecycles the demo runs, one per resource kind, in order. One line per kind. */
 export const SCENARIOS: Array<[string, Scenario]> = [
   ["PipelineGroup", pipelineGroupScenario],
+  ["Publisher", publisherScenario],
+  ["Plugin", pluginScenario],
+  ["PluginVersion", pluginVersionScenario],
 ];
