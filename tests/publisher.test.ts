@@ -10,7 +10,7 @@ let w: World;
 let D: string;
 const calls: Record<string, number> = {};
 
-type Vo = { publisher_unique_id: string; name: string | null; en_name: string | null; support_url: string | null; description: string | null; logo_url: string | null };
+type Vo = { publisher_unique_id: string; name: string | null; en_name: string | null; support_url: string | null; website: string | null; description: string | null; logo_url: string | null };
 const fields = (f: Partial<Vo>) => ({ name: "", en_name: "", description: "", website: "", support_url: "", source_url: "", logo_url: "", ...f });
 
 async function createOutOfBand(f: Partial<Vo>): Promise<string> {
