@@ -1,5 +1,6 @@
 import { attributionOf } from "../provider/resources/extensionCommon";
 import { decodeMaintainers } from "../provider/resources/plugin";
+import { UNKNOWN } from "./harness";
 import { startWorld, World } from "./support/world";
 
 // Plugin (the plug-in shell) through the real dynamic-provider host, against the emulator.
@@ -151,6 +152,11 @@ describe("adoption and get", () => {
     expect((await remote("legacy_plugin"))?.display_name).toBe("Legacy (managed)");
     expect((await w.engine.refresh(T, "legacy")).state!.inputs.adoptId).toBe("legacy_plugin");
     await w.engine.destroy(T, "legacy");
+  });
+
+  test("preview: an unknown pluginName is not judged against adoptId yet", async () => {
+    const r = await w.engine.preview(T, "later", { pluginName: UNKNOWN, displayName: "Later", businessType: "Normal", adoptId: "later" });
+    expect(r.failures ?? []).toEqual([]);
   });
 
   test("adoptId of a plug-in that does not exist fails without creating anything", async () => {

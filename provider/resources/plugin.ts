@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Context, PartialCreateError, ResourceKind } from "../dynamic";
+import { containsUnknown, Context, PartialCreateError, ResourceKind } from "../dynamic";
 import { ApiError } from "../errors";
 import { attributionOf, EXTENSION_NOT_FOUND, findPlugin, isAmbiguous, optionalText, orEmpty, PluginBasicVo, text, v3 } from "./extensionCommon";
 
@@ -40,7 +40,7 @@ export const pluginSchema = z
     adoptId: z.string().min(1, "must not be empty").optional(),
   })
   .superRefine((v, issue) => {
-    if (v.adoptId !== undefined && v.adoptId !== v.pluginName) {
+    if (v.adoptId !== undefined && !containsUnknown(v.pluginName) && v.adoptId !== v.pluginName) {
       issue.addIssue({ code: "custom", path: ["adoptId"], message: "must equal pluginName (a plug-in is identified by its name)" });
     }
   });
