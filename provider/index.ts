@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
 import { ApiClient } from "./client";
 import { loadSettings, redact, Settings } from "./config";
-import type { z } from "zod";
 import { Context, makeProvider, ResourceKind } from "./dynamic";
 import { KINDS } from "./kinds";
 
@@ -16,6 +16,8 @@ type Method = "check" | "diff" | "create" | "read" | "update" | "delete";
 let settings: Settings | undefined;
 let client: ApiClient | undefined;
 const providers = new Map<string, pulumi.dynamic.ResourceProvider>();
+/** Any kind, as the registry hands it out (each kind's own schema and outputs are checked where it is defined). */
+type AnyKind = ResourceKind<z.ZodObject, Record<string, unknown>>;
 
 export async function configure(req: { config: { get(key: string): string | undefined } }): Promise<void> {
   const next = loadSettings((k) => req.config.get(k));
@@ -35,7 +37,7 @@ function providerFor(kind: string): pulumi.dynamic.ResourceProvider {
   let p = providers.get(kind);
   if (!p) {
     // Each kind is typed by its own schema; the glue needs only the common shape.
-    const def = (KINDS as unknown as Record<string, ResourceKind<z.ZodObject, Record<string, unknown>> | undefined>)[kind];
+    const def = (KINDS as unknown as Record<string, AnyKind | undefined>)[kind];
     if (!def) throw new Error(`pulumi-codearts: unknown resource kind "${kind}"; is the installed package older than the program?`);
     p = makeProvider(def, context);
     providers.set(kind, p);

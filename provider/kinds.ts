@@ -1,12 +1,18 @@
 import { pipeline } from "./resources/pipeline";
 import { pipelineGroup } from "./resources/pipelineGroup";
 import { pipelineTemplate } from "./resources/pipelineTemplate";
+import { plugin } from "./resources/plugin";
+import { pluginVersion } from "./resources/pluginVersion";
+import { publisher } from "./resources/publisher";
 
 /** Every resource kind this package provides, by the name the SDK's shim passes. One line per kind. */
 export const KINDS = {
   PipelineGroup: pipelineGroup,
   PipelineTemplate: pipelineTemplate,
   Pipeline: pipeline,
+  Publisher: publisher,
+  Plugin: plugin,
+  PluginVersion: pluginVersion,
 } as const;
 
 export type KindName = keyof typeof KINDS;

@@ -5,4 +5,7 @@ export { PipelineTemplate } from "./pipelineTemplate";
 export type { PipelineTemplateArgs } from "./pipelineTemplate";
 export { Pipeline } from "./pipeline";
 export type { PipelineArgs } from "./pipeline";
+export { Publisher, type PublisherArgs } from "./publisher";
+export { Plugin, type PluginArgs } from "./plugin";
+export { PluginVersion, type PluginVersionArgs } from "./pluginVersion";
 export { dynamicProvider } from "./provider";

@@ -2,10 +2,16 @@ import type { Scenario } from "../lifecycle";
 import { pipelineScenario } from "./pipeline";
 import { pipelineGroupScenario } from "./pipelineGroup";
 import { pipelineTemplateScenario } from "./pipelineTemplate";
+import { pluginScenario } from "./plugin";
+import { pluginVersionScenario } from "./pluginVersion";
+import { publisherScenario } from "./publisher";
 
 /** The lifecycles the demo runs, one per resource kind, in order. One line per kind. */
 export const SCENARIOS: Array<[string, Scenario]> = [
   ["PipelineGroup", pipelineGroupScenario],
   ["PipelineTemplate", pipelineTemplateScenario],
   ["Pipeline", pipelineScenario],
+  ["Publisher", publisherScenario],
+  ["Plugin", pluginScenario],
+  ["PluginVersion", pluginVersionScenario],
 ];

@@ -1,8 +1,10 @@
 import type { Router } from "../router";
+import { registerExtensionPlugins } from "./extensionPlugins";
 import { registerIam } from "./iam";
 import { registerPipelineGroups } from "./pipelineGroups";
 import { registerPipelines } from "./pipelines";
 import { registerPipelineTemplates } from "./pipelineTemplates";
+import { registerPublishers } from "./publishers";
 
 /** Every emulated API. Adding a service = one file in this folder + one line here. */
 export const services: ReadonlyArray<(router: Router) => void> = [
@@ -10,4 +12,6 @@ export const services: ReadonlyArray<(router: Router) => void> = [
   registerPipelineGroups,
   registerPipelineTemplates,
   registerPipelines,
+  registerPublishers,
+  registerExtensionPlugins,
 ];

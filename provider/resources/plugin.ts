@@ -1,0 +1,214 @@
+import { z } from "zod";
+import { containsUnknown, Context, PartialCreateError, ResourceKind } from "../dynamic";
+import { ApiError } from "../errors";
+import { attributionOf, EXTENSION_NOT_FOUND, findPlugin, isAmbiguous, optionalText, orEmpty, PluginBasicVo, text, v3 } from "./extensionCommon";
+
+/**
+ * Plugin — an extension plug-in's identity and basic information; its versions are PluginVersion
+ * resources. The shell is created, updated and deleted through the v3 "basic plug-in" APIs
+ * (seed 001 §4.9.26 `extension/info/add`, §4.9.27 `info/update`, §4.9.28 `info/delete`): they are
+ * the only APIs that create a plug-in without a version, and the §4.9.26 example's `basic_plugin`
+ * is what the v1 listing shows with version "" / "init" (§4.9.17 example), so v1 versions attach
+ * to it. It is read by exact name from the v1 listing (§4.9.17); the id is the plug-in name.
+ */
+export const BUSINESS_TYPES = ["Build", "Gate", "Deploy", "Test", "Normal"] as const;
+
+export const pluginSchema = z
+  .strictObject({
+    /** The plug-in's identity (the APIs address it by name); a new name is a new plug-in. */
+    pluginName: z.string().min(1, "must not be empty"),
+    displayName: z.string().min(1, "must not be empty"),
+    businessType: z.enum(BUSINESS_TYPES, {
+      error: (i) => (i.input === undefined ? "is required" : "must be one of Build, Gate, Deploy, Test, Normal (the service types of seed 001 §4.9.17)"),
+    }),
+    /** What the console shows for the service type, e.g. "General" for Normal, "CodeCheck" for Gate (§4.9.17 example). */
+    businessTypeDisplayName: optionalText(),
+    description: optionalText(),
+    iconUrl: optionalText(),
+    /** User ids; the API keeps them as one JSON-encoded string (§4.9.21 example). */
+    maintainers: z
+      .array(z.string().min(1, "must not be empty"))
+      .optional()
+      .transform((m) => (m && m.length > 0 ? m : undefined)),
+    /** `is_private` (Integer, §4.9.26); the listings do not return it. */
+    isPrivate: z.number().int("must be an integer").optional(),
+    /** "agent" in every example. */
+    runtimeAttribution: z.string().min(1, "must not be empty").default("agent"),
+    /** "single" (the §4.9.26 example) or "multi". */
+    pluginCompositionType: z.enum(["single", "multi"], "must be single or multi").default("single"),
+    /** Name of an existing plug-in to take under management instead of creating one; must equal pluginName. */
+    adoptId: z.string().min(1, "must not be empty").optional(),
+  })
+  .superRefine((v, issue) => {
+    if (v.adoptId !== undefined && !containsUnknown(v.pluginName) && v.adoptId !== v.pluginName) {
+      issue.addIssue({ code: "custom", path: ["adoptId"], message: "must equal pluginName (a plug-in is identified by its name)" });
+    }
+  });
+export type PluginInputs = z.output<typeof pluginSchema>;
+
+export interface PluginOutputs extends Record<string, unknown> {
+  pluginName: string;
+  displayName: string;
+  businessType: PluginInputs["businessType"];
+  businessTypeDisplayName?: string;
+  description?: string;
+  iconUrl?: string;
+  maintainers?: string[];
+  isPrivate?: number;
+  runtimeAttribution: string;
+  pluginCompositionType: "single" | "multi";
+  uniqueId?: string;
+  pluginAttribution?: string;
+  /** The newest version and its state ("init" while there is none, "draft", "formal"). */
+  latestVersion?: string;
+  versionAttribution?: string;
+  opUser?: string;
+  opTime?: string;
+  workspaceId?: string;
+}
+
+/** `maintainers` is a JSON-encoded array of user ids in a String ("" when unset). */
+export function decodeMaintainers(raw: unknown): string[] | undefined {
+  const s = text(raw);
+  if (s === undefined) return undefined;
+  try {
+    const v: unknown = JSON.parse(s);
+    if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v.length > 0 ? v : undefined;
+  } catch {
+    // a plain user id
+  }
+  return [s];
+}
+
+/** The §4.9.26/§4.9.27 body, with the examples' keys: unset text as "", `runtime_attribution` as the examples spell it. */
+function infoBody(i: PluginInputs, uniqueId?: string) {
+  return {
+    ...(uniqueId ? { unique_id: uniqueId } : {}),
+    plugin_name: i.pluginName,
+    display_name: i.displayName,
+    business_type: i.businessType,
+    description: orEmpty(i.description),
+    maintainers: i.maintainers ? JSON.stringify(i.maintainers) : "",
+    business_type_display_name: orEmpty(i.businessTypeDisplayName),
+    icon_url: orEmpty(i.iconUrl),
+    plugin_composition_type: i.pluginCompositionType,
+    runtime_attribution: i.runtimeAttribution,
+    ...(i.isPrivate !== undefined ? { is_private: i.isPrivate } : {}),
+  };
+}
+
+const declared = (i: PluginInputs) => {
+  const { adoptId: _create, ...rest } = i;
+  return rest;
+};
+
+/** What a program would declare to get this plug-in; `isPrivate` is not in any answer and keeps the state's value. */
+function inputsFrom(vo: PluginBasicVo, state: Record<string, unknown>): PluginInputs {
+  const business = (BUSINESS_TYPES as readonly string[]).includes(vo.business_type ?? "") ? (vo.business_type as PluginInputs["businessType"]) : undefined;
+  const composition = vo.plugin_composition_type === "multi" ? "multi" : "single";
+  return {
+    pluginName: vo.plugin_name,
+    displayName: text(vo.display_name) as string,
+    businessType: business as PluginInputs["businessType"],
+    businessTypeDisplayName: text(vo.business_type_display_name),
+    description: text(vo.description),
+    iconUrl: text(vo.icon_url),
+    maintainers: decodeMaintainers(vo.maintainers),
+    isPrivate: typeof state.isPrivate === "number" ? state.isPrivate : undefined,
+    runtimeAttribution: attributionOf(vo, "runtime") ?? "agent",
+    pluginCompositionType: composition,
+  };
+}
+
+function toOutputs(vo: PluginBasicVo | undefined, inputs: PluginInputs): PluginOutputs {
+  return {
+    ...declared(inputs),
+    uniqueId: text(vo?.unique_id),
+    pluginAttribution: vo && attributionOf(vo, "plugin"),
+    latestVersion: text(vo?.version),
+    versionAttribution: vo && attributionOf(vo, "version"),
+    opUser: text(vo?.op_user),
+    opTime: text(vo?.op_time),
+    workspaceId: text(vo?.workspace_id),
+  };
+}
+
+async function find(ctx: Context, name: string): Promise<PluginBasicVo | undefined> {
+  try {
+    return await findPlugin(ctx, name);
+  } catch (e) {
+    if (e instanceof ApiError && e.isNotFound(EXTENSION_NOT_FOUND)) return undefined;
+    throw e;
+  }
+}
+
+export const plugin: ResourceKind<typeof pluginSchema, PluginOutputs> = {
+  name: "Plugin",
+  schema: pluginSchema,
+  replaceOn: ["pluginName"],
+  replaceWhy: { pluginName: "a plug-in is identified by its name; no API renames one" },
+  notFoundCodes: EXTENSION_NOT_FOUND,
+
+  async create(ctx, inputs) {
+    const name = inputs.pluginName;
+    try {
+      await ctx.client.send({
+        service: "pipeline",
+        method: "POST",
+        path: `${await v3(ctx)}/extension/info/add`,
+        body: infoBody(inputs),
+        operation: "Plugin.create",
+        resource: name,
+      });
+    } catch (e) {
+      // The add may have been applied: if the plug-in is there now, keep it in the state and let the next update converge it.
+      if (isAmbiguous(e)) {
+        const there = await find(ctx, name).catch(() => undefined);
+        if (there) throw new PartialCreateError(name, toOutputs(there, inputs), e);
+      }
+      throw e;
+    }
+    let vo: PluginBasicVo | undefined;
+    try {
+      vo = await find(ctx, name);
+    } catch (e) {
+      throw new PartialCreateError(name, toOutputs(undefined, inputs), e);
+    }
+    if (!vo) throw new PartialCreateError(name, toOutputs(undefined, inputs), new Error(`Plugin "${name}": created, but the listing does not show it yet`));
+    return { id: name, outs: toOutputs(vo, inputs) };
+  },
+
+  async read(ctx, id, state) {
+    const vo = await find(ctx, id);
+    if (!vo) return undefined;
+    const inputs = inputsFrom(vo, state);
+    return { outs: toOutputs(vo, inputs), inputs };
+  },
+
+  async update(ctx, id, olds, news) {
+    await ctx.client.send({
+      service: "pipeline",
+      method: "POST",
+      path: `${await v3(ctx)}/extension/info/update`,
+      body: infoBody({ ...news, pluginName: id }, olds.uniqueId),
+      operation: "Plugin.update",
+      resource: id,
+      idempotent: true, // setting the same information twice is harmless
+    });
+    // Built from the declaration, not merged into olds: a property removed from the program is gone from the state too.
+    const { uniqueId, pluginAttribution, latestVersion, versionAttribution, opUser, opTime, workspaceId } = olds;
+    return { ...declared(news), pluginName: id, uniqueId, pluginAttribution, latestVersion, versionAttribution, opUser, opTime, workspaceId };
+  },
+
+  async delete(ctx, id) {
+    await ctx.client.send({
+      service: "pipeline",
+      method: "DELETE",
+      path: `${await v3(ctx)}/extension/info/delete`,
+      // `type=all` as in the §4.9.28 example (the table documents only plugin_name).
+      query: { plugin_name: id, type: "all" },
+      operation: "Plugin.delete",
+      resource: id,
+    });
+  },
+};

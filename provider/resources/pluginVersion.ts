@@ -1,0 +1,434 @@
+import { z } from "zod";
+import { containsUnknown, Context, Failure, PartialCreateError, ResourceKind, stableJson } from "../dynamic";
+import { ApiError } from "../errors";
+import { findFirst, offsetPages } from "../paging";
+import { hex32 } from "./common";
+import { attributionOf, EXTENSION_NOT_FOUND, findPlugin, isAmbiguous, optionalText, orEmpty, PAGE_LIMIT, PluginBasicVo, text, v1, v3 } from "./extensionCommon";
+
+/**
+ * PluginVersion — one version of an extension plug-in: its inputs and execution steps (seed 001
+ * §4.9.2 create-draft, §4.9.4 edit-draft, §4.9.5 publish-draft, §4.9.8 bind to a publisher,
+ * §4.9.11 delete-draft, §4.9.22 detail). A version is created as a draft and edited while it is
+ * one; `publish: true` releases it ("formal") and `publisherId` then binds the plug-in to a
+ * publisher. A released version is immutable: a change is refused at check, before any API call.
+ * The seeds document no deletion of one released version: like the Terraform provider
+ * (anchors.md §1.3) it goes through §4.9.28 with `type=single`; where the service refuses, the
+ * version stays and the provider says so. The id is `<pluginName>/<version>`.
+ */
+const nonEmpty = z.string().min(1, "must not be empty");
+const nonEmptyRecord = <T>(r: Record<string, T> | undefined) => (r && Object.keys(r).length > 0 ? r : undefined);
+const nonEmptyList = <T>(a: T[] | undefined) => (a && a.length > 0 ? a : undefined);
+const length = z.number().int("must be an integer").min(0, "must be 0 or more (a length)").optional();
+
+/** One step of `inner_execution_info.steps`, as every example writes it. */
+const stepSchema = z.strictObject({
+  /** The plug-in the step runs, e.g. "official_shell_plugin". */
+  task: nonEmpty,
+  name: nonEmpty,
+  identifier: optionalText(),
+  /** The task's inputs by name; input values are strings (`default_value` is a String, §4.9.19). */
+  variables: z.record(z.string(), z.string()).optional().transform(nonEmptyRecord),
+});
+
+/** ExtensionValidation (Table 4-433); sent as a JSON String (the request tables type it String). */
+const validationSchema = z
+  .strictObject({ requiredMessage: optionalText(), regex: optionalText(), regexMessage: optionalText(), maxLength: length, minLength: length })
+  .optional()
+  .transform((v) => (v && Object.values(v).some((x) => x !== undefined) ? v : undefined));
+
+/** One `input_info` item (Table 4-311). */
+const inputSchema = z.strictObject({
+  name: nonEmpty,
+  defaultValue: z.string().optional(),
+  type: optionalText(),
+  validation: validationSchema,
+  layoutContent: optionalText(),
+});
+
+export const pluginVersionSchema = z
+  .strictObject({
+    /** The plug-in (a Plugin resource's pluginName); it must exist. */
+    pluginName: nonEmpty,
+    version: nonEmpty.refine((v) => !v.includes("/"), 'must not contain "/" (the resource id is <pluginName>/<version>)'),
+    versionDescription: optionalText(),
+    /** `inner_execution_info.execution_type`; "COMPOSITE" in every example. */
+    executionType: nonEmpty.default("COMPOSITE"),
+    steps: z.array(stepSchema),
+    inputs: z.array(inputSchema).optional().transform(nonEmptyList),
+    /** Release the version (one way: a released version cannot return to draft or change). */
+    publish: z.boolean().default(false),
+    /** Bind the plug-in to this publisher when the version is released (§4.9.8). */
+    publisherId: hex32("publisher ID").optional(),
+    /** `<pluginName>/<version>` of an existing version to take under management. */
+    adoptId: nonEmpty.optional(),
+  })
+  .superRefine((v, issue) => {
+    if (v.publisherId !== undefined && v.publish !== true) {
+      issue.addIssue({ code: "custom", path: ["publisherId"], message: "requires publish: true (the plug-in is bound to its publisher when the version is released)" });
+    }
+    if (v.adoptId !== undefined && !containsUnknown([v.pluginName, v.version]) && v.adoptId !== `${v.pluginName}/${v.version}`) {
+      issue.addIssue({ code: "custom", path: ["adoptId"], message: 'must be "<pluginName>/<version>" of this version' });
+    }
+  });
+export type PluginVersionInputs = z.output<typeof pluginVersionSchema>;
+type Step = PluginVersionInputs["steps"][number];
+type Input = NonNullable<PluginVersionInputs["inputs"]>[number];
+
+export interface PluginVersionOutputs extends Record<string, unknown> {
+  pluginName: string;
+  version: string;
+  versionDescription?: string;
+  executionType: string;
+  steps: Step[];
+  inputs?: Input[];
+  publish: boolean;
+  publisherId?: string;
+  displayName?: string;
+  uniqueId?: string;
+  /** "draft" or "formal". */
+  versionAttribution?: string;
+  pluginAttribution?: string;
+  pluginCompositionType?: string;
+  runtimeAttribution?: string;
+  opUser?: string;
+  opTime?: string;
+}
+
+/** The version detail (Table 4-431), as far as we read it. */
+interface VersionVo extends Record<string, unknown> {
+  plugin_name?: string;
+  display_name?: string | null;
+  op_user?: string | null;
+  op_time?: string | null;
+  version?: string;
+  unique_id?: string | null;
+  version_description?: string | null;
+  plugin_composition_type?: string | null;
+  input_info?: Array<Record<string, unknown>> | null;
+  plugin_execution?: unknown;
+}
+
+/** What can only change while the version is a draft. */
+const CONTENT = ["versionDescription", "executionType", "steps", "inputs"] as const;
+
+export function splitId(id: string): { pluginName: string; version: string } {
+  const at = id.lastIndexOf("/");
+  if (at <= 0 || at === id.length - 1) throw new Error(`PluginVersion: "${id}" is not an id of the form <pluginName>/<version>`);
+  return { pluginName: id.slice(0, at), version: id.slice(at + 1) };
+}
+
+const idOf = (v: { pluginName: string; version: string }) => `${v.pluginName}/${v.version}`;
+const isFormal = (vo: VersionVo) => attributionOf(vo, "version") === "formal";
+
+// ---- request bodies: the keys and spellings of the §4.9.2/§4.9.4 examples ----
+
+function stepBody(s: Step) {
+  return { task: s.task, name: s.name, ...(s.identifier ? { identifier: s.identifier } : {}), variables: s.variables ?? {} };
+}
+
+function inputBody(i: Input) {
+  const v = i.validation;
+  const validation = v && {
+    required_message: v.requiredMessage, regex: v.regex, regex_message: v.regexMessage, max_length: v.maxLength, min_length: v.minLength,
+  };
+  return {
+    name: i.name,
+    ...(i.defaultValue !== undefined ? { default_value: i.defaultValue } : {}),
+    ...(i.type ? { type: i.type } : {}),
+    ...(validation ? { validation: JSON.stringify(validation) } : {}),
+    ...(i.layoutContent ? { layout_content: i.layoutContent } : {}),
+  };
+}
+
+/** The plug-in's own information is echoed from the plug-in, so a version never overwrites it. */
+function versionBody(info: PluginBasicVo, v: PluginVersionInputs, uniqueId?: string) {
+  return {
+    ...(uniqueId ? { unique_id: uniqueId } : {}),
+    plugin_name: v.pluginName,
+    display_name: orEmpty(text(info.display_name)),
+    ...(text(info.business_type) ? { business_type: info.business_type } : {}),
+    description: orEmpty(text(info.description)),
+    maintainers: orEmpty(text(info.maintainers)),
+    business_type_display_name: orEmpty(text(info.business_type_display_name)),
+    icon_url: orEmpty(text(info.icon_url)),
+    version: v.version,
+    version_description: orEmpty(v.versionDescription),
+    input_info: (v.inputs ?? []).map(inputBody),
+    execution_info: { inner_execution_info: { execution_type: v.executionType, steps: v.steps.map(stepBody) } },
+    runtime_attribution: attributionOf(info, "runtime") ?? "agent",
+  };
+}
+
+// ---- reading ----
+
+function objectOf(v: unknown): Record<string, unknown> | undefined {
+  if (typeof v === "string") {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      return undefined;
+    }
+  }
+  return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+function stringRecord(v: unknown): Record<string, string> | undefined {
+  const o = objectOf(v);
+  return o && nonEmptyRecord(Object.fromEntries(Object.entries(o).filter(([, x]) => x !== null && x !== undefined).map(([k, x]) => [k, typeof x === "string" ? x : JSON.stringify(x)])));
+}
+
+const int = (v: unknown) => (typeof v === "number" && Number.isInteger(v) ? v : undefined);
+
+/** The version's content as a program declares it. Steps answered without `identifier` (§4.9.22 example) keep the state's. */
+function contentFrom(vo: VersionVo, state: Record<string, unknown>): Pick<PluginVersionInputs, (typeof CONTENT)[number]> {
+  const exec = objectOf(vo.plugin_execution) ?? {};
+  const known = Array.isArray(state.steps) ? (state.steps as Step[]) : [];
+  const steps = (Array.isArray(exec.steps) ? exec.steps : []).map((raw, i): Step => {
+    const s = objectOf(raw) ?? {};
+    const task = text(s.task) ?? "";
+    const name = text(s.name) ?? "";
+    const kept = known[i]?.task === task && known[i]?.name === name ? known[i].identifier : undefined;
+    return { task, name, identifier: text(s.identifier) ?? kept, variables: stringRecord(s.variables) };
+  });
+  const inputs = (vo.input_info ?? []).map((i): Input => {
+    const v = objectOf(i.validation);
+    const validation = v && {
+      requiredMessage: text(v.required_message), regex: text(v.regex), regexMessage: text(v.regex_message), maxLength: int(v.max_length), minLength: int(v.min_length),
+    };
+    return {
+      name: text(i.name) ?? "",
+      defaultValue: typeof i.default_value === "string" ? i.default_value : undefined,
+      type: text(i.type),
+      validation: validation && Object.values(validation).some((x) => x !== undefined) ? validation : undefined,
+      layoutContent: text(i.layout_content),
+    };
+  });
+  return { versionDescription: text(vo.version_description), executionType: text(exec.execution_type) ?? "", steps, inputs: nonEmptyList(inputs) };
+}
+
+function outputsFrom(vo: VersionVo, inputs: PluginVersionInputs): PluginVersionOutputs {
+  const { adoptId: _createOnly, ...declared } = inputs;
+  return {
+    ...declared,
+    displayName: text(vo.display_name),
+    uniqueId: text(vo.unique_id),
+    versionAttribution: attributionOf(vo, "version"),
+    pluginAttribution: attributionOf(vo, "plugin"),
+    pluginCompositionType: text(vo.plugin_composition_type),
+    runtimeAttribution: attributionOf(vo, "runtime"),
+    opUser: text(vo.op_user),
+    opTime: text(vo.op_time),
+  };
+}
+
+async function detail(ctx: Context, v: { pluginName: string; version: string }): Promise<VersionVo | undefined> {
+  try {
+    const res = await ctx.client.send<VersionVo>({
+      service: "pipeline",
+      method: "GET",
+      path: `${await v1(ctx)}/agent-plugin/detail`,
+      query: { plugin_name: v.pluginName, version: v.version },
+      operation: "PluginVersion.detail",
+      resource: idOf(v),
+    });
+    return res.body && typeof res.body === "object" ? res.body : undefined;
+  } catch (e) {
+    if (e instanceof ApiError && e.isNotFound(EXTENSION_NOT_FOUND)) return undefined;
+    throw e;
+  }
+}
+
+/** The publisher a plug-in is bound to: a binding is per plug-in, and only §4.9.15 shows it (exact name, every page). */
+async function boundPublisher(ctx: Context, pluginName: string): Promise<string | undefined> {
+  const path = `${await v1(ctx)}/relation/plugin/single`;
+  const pages = offsetPages<{ name?: string; publisher_id?: string | null }>(async (offset, limit) => {
+    const res = await ctx.client.send<{ total?: number; data?: Array<{ name?: string; publisher_id?: string | null }> | null }>({
+      service: "pipeline",
+      method: "GET",
+      path,
+      query: { attribution: "custom", offset, limit },
+      operation: "Plugin.listBasic",
+      resource: pluginName,
+    });
+    return { items: res.body?.data ?? [], total: res.body?.total };
+  }, PAGE_LIMIT);
+  return text((await findFirst(pages, (p) => p.name === pluginName))?.publisher_id);
+}
+
+async function pluginInfo(ctx: Context, pluginName: string): Promise<PluginBasicVo> {
+  const info = await findPlugin(ctx, pluginName);
+  // Creating a version of a missing plug-in would make the service create one nothing manages (anchors.md §1.3).
+  if (!info) throw new Error(`PluginVersion: plug-in "${pluginName}" does not exist; declare it with a Plugin resource first. Nothing was created`);
+  return info;
+}
+
+// ---- converging ----
+
+/**
+ * Brings the version from what the service has (`cur`) to what is declared, in the only order the
+ * API allows: edit the draft, release it, bind the publisher. `outs` follows every step that
+ * succeeded, so a failure part-way leaves a state that says exactly how far it got.
+ */
+async function converge(ctx: Context, cur: VersionVo, news: PluginVersionInputs, boundTo: string | undefined, outs: PluginVersionOutputs): Promise<void> {
+  const id = idOf(news);
+  const have = contentFrom(cur, news);
+  const changed = CONTENT.filter((k) => stableJson(have[k] ?? null) !== stableJson(news[k] ?? null));
+  let formal = isFormal(cur);
+  if (changed.length > 0) {
+    if (formal) {
+      throw new Error(`PluginVersion ${id} is published and cannot be edited (${changed.join(", ")} differ); declare a new version instead`);
+    }
+    const info = await pluginInfo(ctx, news.pluginName);
+    await ctx.client.send({
+      service: "pipeline",
+      method: "POST",
+      path: `${await v1(ctx)}/agent-plugin/edit-draft`,
+      body: versionBody(info, news, text(cur.unique_id)),
+      operation: "PluginVersion.editDraft",
+      resource: id,
+      idempotent: true, // the whole content, set twice, is the same content
+    });
+    for (const k of CONTENT) (outs as Record<string, unknown>)[k] = news[k];
+  }
+  if (news.publish && !formal) {
+    await ctx.client.send({
+      service: "pipeline",
+      method: "POST",
+      path: `${await v1(ctx)}/agent-plugin/publish-draft`,
+      // The §4.9.5 example's body (the Terraform provider sends the same).
+      body: { plugin_name: news.pluginName, display_name: orEmpty(text(cur.display_name)), version: news.version, plugin_attribution: "custom" },
+      operation: "PluginVersion.publishDraft",
+      resource: id,
+    });
+    formal = true;
+    Object.assign(outs, { publish: true, versionAttribution: "formal" });
+  }
+  if (!news.publish && formal) throw new Error(`PluginVersion ${id} is published; it cannot return to draft. Declare a new version instead`);
+  if (news.publisherId && news.publisherId !== boundTo) {
+    await ctx.client.send({
+      service: "pipeline",
+      method: "POST",
+      path: `${await v1(ctx)}/agent-plugin/publish-plugin-bind`,
+      body: { plugin_name: news.pluginName, version: news.version, publisher_unique_id: news.publisherId },
+      operation: "PluginVersion.bindPublisher",
+      resource: id,
+      idempotent: true, // binding to the same publisher twice is the same binding
+    });
+    outs.publisherId = news.publisherId;
+  }
+}
+
+export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersionOutputs> = {
+  name: "PluginVersion",
+  schema: pluginVersionSchema,
+  replaceOn: ["pluginName", "version"],
+  replaceWhy: {
+    pluginName: "a version belongs to one plug-in; no API moves it",
+    version: "a version is identified by its version string; no API renames it",
+  },
+  notFoundCodes: EXTENSION_NOT_FOUND,
+
+  refuse(olds, news): Failure[] {
+    // Another plug-in or version is a new object (a replacement), not a change of this one.
+    if (olds.pluginName !== news.pluginName || olds.version !== news.version || !olds.publish) return [];
+    const published = `version ${news.version} of plug-in ${news.pluginName} is published, and a published version cannot change`;
+    const out: Failure[] = [];
+    if (news.publish === false) out.push({ property: "publish", reason: `cannot be false: ${published}. Declare a new version instead` });
+    for (const k of CONTENT) {
+      // An unknown value (preview) is judged when it is known, at the check of `up`.
+      if (containsUnknown(news[k])) continue;
+      if (stableJson(olds[k] ?? null) !== stableJson(news[k] ?? null)) {
+        out.push({ property: k, reason: `cannot change: ${published}. Declare a new version (another PluginVersion) instead` });
+      }
+    }
+    if (olds.publisherId !== undefined && news.publisherId === undefined) {
+      out.push({ property: "publisherId", reason: "cannot be removed: no API unbinds a plug-in from its publisher" });
+    }
+    return out;
+  },
+
+  async create(ctx, inputs) {
+    const id = idOf(inputs);
+    const info = await pluginInfo(ctx, inputs.pluginName);
+    const draft: PluginVersionOutputs = { ...outputsFrom({}, inputs), publish: false, publisherId: undefined, versionAttribution: "draft" };
+    try {
+      await ctx.client.send({
+        service: "pipeline",
+        method: "POST",
+        path: `${await v1(ctx)}/agent-plugin/create-draft`,
+        body: versionBody(info, inputs),
+        operation: "PluginVersion.createDraft",
+        resource: id,
+      });
+    } catch (e) {
+      // The draft may exist despite the failure: then it is recorded, and the next update converges it.
+      if (isAmbiguous(e) && (await detail(ctx, inputs).catch(() => undefined))) throw new PartialCreateError(id, draft, e);
+      throw e;
+    }
+    const outs = draft;
+    try {
+      const cur = await detail(ctx, inputs);
+      if (!cur) throw new Error(`PluginVersion ${id}: created, but the service does not show it yet`);
+      Object.assign(outs, outputsFrom(cur, { ...inputs, publish: false, publisherId: undefined }));
+      await converge(ctx, cur, inputs, undefined, outs);
+      return { id, outs };
+    } catch (e) {
+      // The draft exists: keep it in the state, so the next `up` continues from it.
+      throw new PartialCreateError(id, outs, e);
+    }
+  },
+
+  async read(ctx, id, state) {
+    const key = splitId(id);
+    const vo = await detail(ctx, key);
+    if (!vo) return undefined;
+    const publish = isFormal(vo);
+    // Only a binding the state declares is checked: it costs a listing of every custom plug-in.
+    const publisherId = publish && typeof state.publisherId === "string" ? await boundPublisher(ctx, key.pluginName) : undefined;
+    const inputs: PluginVersionInputs = { ...key, ...contentFrom(vo, state), publish, publisherId };
+    return { outs: outputsFrom(vo, inputs), inputs };
+  },
+
+  async update(ctx, id, olds, news) {
+    const cur = await detail(ctx, news);
+    if (!cur) throw new Error(`PluginVersion ${id} no longer exists; run \`pulumi refresh\` to drop it from the state, then \`pulumi up\` re-creates it`);
+    const outs = outputsFrom(cur, { ...news, ...contentFrom(cur, olds), publish: isFormal(cur), publisherId: olds.publisherId });
+    await converge(ctx, cur, news, olds.publisherId, outs);
+    return outs;
+  },
+
+  async delete(ctx, id) {
+    const key = splitId(id);
+    const cur = await detail(ctx, key);
+    if (!cur) return; // already gone
+    if (!isFormal(cur)) {
+      await ctx.client.send({
+        service: "pipeline",
+        method: "DELETE",
+        path: `${await v1(ctx)}/agent-plugin/delete-draft`,
+        query: { plugin_name: key.pluginName, version: key.version },
+        operation: "PluginVersion.deleteDraft",
+        resource: id,
+      });
+      return;
+    }
+    try {
+      // Undocumented: `type=single` with a version, as the Terraform provider deletes a released version (anchors.md §1.3).
+      await ctx.client.send({
+        service: "pipeline",
+        method: "DELETE",
+        path: `${await v3(ctx)}/extension/info/delete`,
+        query: { plugin_name: key.pluginName, version: key.version, type: "single" },
+        operation: "PluginVersion.delete",
+        resource: id,
+      });
+    } catch (e) {
+      // The service refusing (4xx, not "gone") is final: the version stays, and the user is told.
+      if (e instanceof ApiError && e.status >= 400 && e.status < 500 && !e.isNotFound(EXTENSION_NOT_FOUND)) {
+        ctx.log(`warning: PluginVersion ${id} is published and the service refused to delete it, so it is left in place and only removed from the stack: ${e.message}`);
+        return;
+      }
+      throw e;
+    }
+  },
+};

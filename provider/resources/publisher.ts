@@ -1,0 +1,249 @@
+import { readFileSync, statSync } from "node:fs";
+import { basename } from "node:path";
+import { z } from "zod";
+import { Context, ResourceKind } from "../dynamic";
+import { ApiError } from "../errors";
+import { multipartFile } from "../multipart";
+import { collect, offsetPages } from "../paging";
+import { hex32 } from "./common";
+import { EXTENSION_NOT_FOUND, isAmbiguous, optionalText, orEmpty, PAGE_LIMIT, text, v1 } from "./extensionCommon";
+
+/**
+ * Publisher — a publisher of extension plug-ins (seed 001 §4.9.3, §4.9.10, §4.9.12, §4.9.24,
+ * §4.9.25). Create answers a bare `true` with no id, and nothing makes a publisher unique: the id
+ * is found by listing (§4.9.12) and matching every declared field, and a create is refused when an
+ * identical publisher already exists (the two could not be told apart). There is no update API:
+ * every change replaces the publisher.
+ */
+const fileExists = (path: string): boolean => {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+};
+
+export const publisherSchema = z
+  .strictObject({
+    /** Needed: the listing that finds a new publisher's id filters by name (§4.9.12). */
+    name: z.string().min(1, "must not be empty"),
+    enName: optionalText(),
+    description: optionalText(),
+    website: optionalText(),
+    supportUrl: optionalText(),
+    sourceUrl: optionalText(),
+    logoUrl: optionalText(),
+    /** A local image file uploaded as the publisher's icon (§4.9.10); its path becomes `logo_url`. */
+    iconFile: z.string().min(1, "must not be empty").refine(fileExists, "must name an existing file (the icon to upload)").optional(),
+    /** Id (`publisher_unique_id`) of an existing publisher to take under management instead of creating one. */
+    adoptId: hex32("publisher ID").optional(),
+  })
+  .superRefine((v, issue) => {
+    if (v.iconFile !== undefined && v.logoUrl !== undefined) {
+      issue.addIssue({ code: "custom", path: ["iconFile"], message: "cannot be combined with logoUrl: the uploaded icon's path becomes the logo URL" });
+    }
+  });
+export type PublisherInputs = z.output<typeof publisherSchema>;
+
+export interface PublisherOutputs extends Record<string, unknown> {
+  name: string;
+  enName?: string;
+  description?: string;
+  website?: string;
+  supportUrl?: string;
+  sourceUrl?: string;
+  logoUrl?: string;
+  iconFile?: string;
+  /** `publisher_unique_id`, also the resource id. */
+  publisherId: string;
+  /** Where the service keeps the uploaded icon (the publisher's `logo_url`), when `iconFile` is set. */
+  iconPath?: string;
+  userId?: string;
+  tenantId?: string;
+  authStatus?: string;
+  lastUpdateUserName?: string;
+  lastUpdateUserId?: string;
+  lastUpdateTime?: string;
+}
+
+/** PublisherVO (Table 4-359). */
+interface PublisherVo {
+  publisher_unique_id: string;
+  user_id?: string | null;
+  tenant_id?: string | null;
+  description?: string | null;
+  logo_url?: string | null;
+  website?: string | null;
+  support_url?: string | null;
+  source_url?: string | null;
+  en_name?: string | null;
+  name?: string | null;
+  auth_status?: string | null;
+  is_delete?: number | null;
+  last_update_user_name?: string | null;
+  last_update_user_id?: string | null;
+  last_update_time?: string | number | null;
+}
+
+/** The publisher's fields as the API names them; `logo_url` is the uploaded icon's path when there is one. */
+function apiFields(inputs: PublisherInputs, logo: string | undefined) {
+  return {
+    name: inputs.name,
+    en_name: orEmpty(inputs.enName),
+    description: orEmpty(inputs.description),
+    website: orEmpty(inputs.website),
+    support_url: orEmpty(inputs.supportUrl),
+    source_url: orEmpty(inputs.sourceUrl),
+    logo_url: orEmpty(logo),
+  };
+}
+
+/** Every field equal ("" and unset alike): the only way to recognise a publisher (anchors.md §1.3). */
+function sameFields(vo: PublisherVo, fields: ReturnType<typeof apiFields>): boolean {
+  return (Object.keys(fields) as (keyof typeof fields)[]).every((k) => (text(vo[k]) ?? "") === fields[k]);
+}
+
+const live = (vo: PublisherVo | undefined): vo is PublisherVo => !!vo && vo.is_delete !== 1;
+
+/** Every publisher whose name matches the filter; the filter is not documented as exact, callers compare. */
+async function listByName(ctx: Context, name: string): Promise<PublisherVo[]> {
+  const path = `${await v1(ctx)}/publisher/query-all`;
+  const pages = offsetPages<PublisherVo>(async (offset, limit) => {
+    const res = await ctx.client.send<{ total?: number; data?: PublisherVo[] | null }>({
+      service: "pipeline",
+      method: "GET",
+      path,
+      query: { name, offset, limit },
+      operation: "Publisher.list",
+      resource: name,
+    });
+    return { items: res.body?.data ?? [], total: res.body?.total };
+  }, PAGE_LIMIT);
+  return collect(pages, live);
+}
+
+/** §4.9.10: uploads the icon and answers the path the service stores it under. */
+async function uploadIcon(ctx: Context, inputs: PublisherInputs, file: string): Promise<string> {
+  const res = await ctx.client.send<unknown>({
+    service: "pipeline",
+    method: "POST",
+    path: `${await v1(ctx)}/common/upload-publisher-icon`,
+    query: { publisher_en_name: inputs.enName },
+    rawBody: multipartFile("upload_file", basename(file), readFileSync(file)),
+    operation: "Publisher.uploadIcon",
+    resource: basename(file),
+    idempotent: true, // a stored file nothing refers to yet; uploading it again is harmless
+  });
+  if (typeof res.body !== "string" || res.body === "") throw new Error(`Publisher "${inputs.name}": the icon upload answered no path`);
+  return res.body;
+}
+
+function toOutputs(vo: PublisherVo, declared: { iconFile?: string }): PublisherOutputs {
+  const logo = text(vo.logo_url);
+  return {
+    name: vo.name ?? "",
+    enName: text(vo.en_name),
+    description: text(vo.description),
+    website: text(vo.website),
+    supportUrl: text(vo.support_url),
+    sourceUrl: text(vo.source_url),
+    logoUrl: declared.iconFile ? undefined : logo,
+    iconFile: declared.iconFile,
+    publisherId: vo.publisher_unique_id,
+    iconPath: declared.iconFile ? logo : undefined,
+    userId: text(vo.user_id),
+    tenantId: text(vo.tenant_id),
+    authStatus: text(vo.auth_status),
+    lastUpdateUserName: text(vo.last_update_user_name),
+    lastUpdateUserId: text(vo.last_update_user_id),
+    lastUpdateTime: vo.last_update_time == null ? undefined : String(vo.last_update_time),
+  };
+}
+
+const NO_UPDATE = "the publisher API has no update (seed 001 §4.9: create, list, detail and delete only)";
+
+export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> = {
+  name: "Publisher",
+  schema: publisherSchema,
+  replaceOn: ["name", "enName", "description", "website", "supportUrl", "sourceUrl", "logoUrl", "iconFile"],
+  replaceWhy: {
+    name: NO_UPDATE, enName: NO_UPDATE, description: NO_UPDATE, website: NO_UPDATE, supportUrl: NO_UPDATE, sourceUrl: NO_UPDATE, logoUrl: NO_UPDATE,
+    iconFile: NO_UPDATE,
+  },
+  notFoundCodes: EXTENSION_NOT_FOUND,
+
+  async create(ctx, inputs) {
+    const before = await listByName(ctx, inputs.name);
+    // The uploaded icon's path is unique, so with an icon the lookup below cannot be ambiguous.
+    const logo = inputs.iconFile ? await uploadIcon(ctx, inputs, inputs.iconFile) : inputs.logoUrl;
+    const fields = apiFields(inputs, logo);
+    const identical = before.filter((vo) => sameFields(vo, fields));
+    if (identical.length > 0) {
+      throw new Error(
+        `Publisher "${inputs.name}": an identical publisher already exists (${identical.map((p) => p.publisher_unique_id).join(", ")}); ` +
+          `a second one could not be told apart from it. Adopt it with adoptId, or change a field. Nothing was created`,
+      );
+    }
+    const known = new Set(before.map((p) => p.publisher_unique_id));
+    let failure: unknown;
+    try {
+      await ctx.client.send({
+        service: "pipeline",
+        method: "POST",
+        path: `${await v1(ctx)}/publisher/create`,
+        body: fields,
+        operation: "Publisher.create",
+        resource: inputs.name,
+      });
+    } catch (e) {
+      // After an answer that may hide a success, the listing below tells whether it was created.
+      if (!isAmbiguous(e)) throw e;
+      failure = e;
+    }
+    const made = (await listByName(ctx, inputs.name)).filter((vo) => !known.has(vo.publisher_unique_id) && sameFields(vo, fields));
+    if (made.length === 1) return { id: made[0].publisher_unique_id, outs: toOutputs(made[0], inputs) };
+    if (made.length === 0) {
+      throw failure ?? new Error(`Publisher "${inputs.name}": the service accepted the create but lists no such publisher; nothing is recorded`);
+    }
+    throw new Error(
+      `Publisher "${inputs.name}": ${made.length} identical publishers appeared while creating it (${made.map((p) => p.publisher_unique_id).join(", ")}); ` +
+        `one is this one, the others were created by someone else at the same time, and the API cannot tell which. Nothing was deleted ` +
+        `and nothing is recorded: adopt the right one with adoptId and delete the others`,
+    );
+  },
+
+  async read(ctx, id, state) {
+    let vo: PublisherVo | undefined;
+    try {
+      const res = await ctx.client.send<{ publisher_detail_map?: Record<string, PublisherVo> | null }>({
+        service: "pipeline",
+        method: "POST",
+        path: `${await v1(ctx)}/publisher/detail`,
+        body: [id],
+        operation: "Publisher.detail",
+        resource: id,
+        idempotent: true, // a read
+      });
+      vo = res.body?.publisher_detail_map?.[id];
+    } catch (e) {
+      if (e instanceof ApiError && e.isNotFound(EXTENSION_NOT_FOUND)) return undefined;
+      throw e;
+    }
+    if (!live(vo)) return undefined;
+    const iconFile = typeof state.iconFile === "string" ? state.iconFile : undefined;
+    const outs = toOutputs(vo, { iconFile });
+    const { name, enName, description, website, supportUrl, sourceUrl, logoUrl } = outs;
+    return { outs, inputs: { name, enName, description, website, supportUrl, sourceUrl, logoUrl, iconFile } };
+  },
+
+  async delete(ctx, id) {
+    await ctx.client.send({
+      service: "pipeline",
+      method: "DELETE",
+      path: `${await v1(ctx)}/publisher/delete`,
+      query: { publisher_unique_id: id },
+      operation: "Publisher.delete",
+      resource: id,
+    });
+  },
+};
