@@ -106,7 +106,8 @@ export function failuresFrom(error: z.ZodError, news: unknown, kind: string): Fa
       }
       continue;
     }
-    const reason = issue.code === "invalid_type" && at.value === undefined ? "is required" : issue.message;
+    // Whatever the rule (type, enum, literal, union), a value that is absent is simply missing.
+    const reason = at.value === undefined && issue.code !== "custom" ? "is required" : issue.message;
     out.push({ property: propertyPath(issue.path), reason });
   }
   return out;

@@ -26,6 +26,11 @@ describe("check", () => {
     const r = await provider.check!({}, { projectId: P });
     expect(r.failures).toEqual([{ property: "name", reason: "is required" }]);
   });
+  test("a missing enum is 'is required' too, not zod's generic message", () => {
+    const s = z.strictObject({ level: z.enum(["LOW", "HIGH"]) });
+    const parsed = s.safeParse({});
+    expect(failuresFrom(parsed.error!, {}, "K")).toEqual([{ property: "level", reason: "is required" }]);
+  });
   test("unknown values during preview are not failures", async () => {
     const r = await provider.check!({}, { projectId: UNKNOWN, name: UNKNOWN });
     expect(r.failures).toEqual([]);
