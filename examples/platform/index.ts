@@ -1,20 +1,60 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PipelineGroup } from "pulumi-codearts";
+import { Pipeline, PipelineGroup, PipelineTemplate, Plugin, PluginVersion, Publisher } from "pulumi-codearts";
 
 /**
- * The example platform program: one team's CodeArts setup declared as code. The root Pulumi.yaml
- * runs it (compiled to dist/examples/platform/index.js by `npm run build`).
+ * The example platform program: one team's CodeArts setup declared as code, every resource kind
+ * together, wired by references (template → pipeline → group, publisher → plug-in version, ...).
+ * The root Pulumi.yaml runs it, compiled to dist/examples/platform/index.js by `npm run build`.
  *
  * Config (namespace codearts-platform):
  *   projectId  the CodeArts project (32 hex)
  *   teamName   used in names; changing it is the demo's "change"
+ * Provider settings: huaweicloud:* (see the README), e.g. huaweicloud:endpoints {"*": <emulator URL>}.
  */
 const config = new pulumi.Config("codearts-platform");
 const projectId = config.require("projectId");
 const team = config.get("teamName") ?? "Platform";
+const slug = team.toLowerCase().replace(/[^a-z0-9]+/g, "_");
 
+// Pipelines: a group tree, a template of the account, and one pipeline per service made from it.
 const root = new PipelineGroup("team", { projectId, name: team });
 const services = new PipelineGroup("services", { projectId, name: `${team} services`, parentId: root.id });
 
+const template = new PipelineTemplate("service-build", {
+  name: `${team} service build`,
+  language: "none",
+  isShowSource: true,
+  variables: [{ name: "branch", type: "string", value: "master", isRuntime: true, sequence: 0 }],
+  definition: {
+    stages: [{ name: "Build", sequence: 0, identifier: "build", jobs: [{ name: "Compile", identifier: "compile", sequence: 0, depends_on: [], steps: [] }] }],
+  },
+});
+
+const pipelines = ["api", "web"].map(
+  (name) =>
+    new Pipeline(name, {
+      projectId,
+      name: `${slug}_${name}`,
+      templateId: template.id,
+      groupId: services.id,
+      isPublish: false,
+      sources: [{ type: "code", params: { gitType: "codehub", gitUrl: `https://codehub.example.com/${slug}/${name}.git`, defaultBranch: "master", repoName: name } }],
+    }),
+);
+
+// Extension plug-in: the team's publisher, its deploy step, version 0.0.1 released and bound.
+const publisher = new Publisher("publisher", { name: team, enName: slug, supportUrl: `${slug}@example.com` });
+const deployStep = new Plugin("deploy-step", { pluginName: `${slug}_deploy`, displayName: `${team} deploy`, businessType: "Deploy" });
+const released = new PluginVersion("deploy-step-0.0.1", {
+  pluginName: deployStep.pluginName,
+  version: "0.0.1",
+  steps: [{ task: "official_shell_plugin", name: "Deploy", variables: { OFFICIAL_SHELL_SCRIPT_INPUT: "./deploy.sh" } }],
+  publish: true,
+  publisherId: publisher.id,
+});
+
 export const teamGroupPath = root.pathId;
 export const servicesGroupPath = services.pathId;
+export const templateId = template.id;
+export const pipelineIds = pipelines.map((p) => p.id);
+export const releasedVersion = released.id;
