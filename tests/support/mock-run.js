@@ -1,0 +1,27 @@
+// Runs a compiled Pulumi program with @pulumi/pulumi's mocks in a plain Node process (the closure
+// serializer misbehaves inside jest's VM) and prints the resources it declares as JSON lines.
+// usage: node mock-run.js <program.js> <config-json>
+const crypto = require("crypto");
+process.env.PULUMI_CONFIG = process.argv[3];
+const pulumi = require("@pulumi/pulumi");
+const declared = [];
+pulumi.runtime.setMocks(
+  {
+    newResource: (args) => {
+      // 32-hex ids, the form every CodeArts id has, so cross-resource references pass the provider's check.
+      const id = crypto.createHash("md5").update(args.name).digest("hex");
+      const { __provider, ...inputs } = args.inputs;
+      declared.push({ type: args.type, name: args.name, inputs });
+      return { id, state: args.inputs };
+    },
+    call: () => ({}),
+  },
+  "codearts-platform",
+  "mock",
+  false,
+);
+require(process.argv[2]);
+process.on("beforeExit", () => {
+  if (declared.length === 0) return;
+  process.stdout.write(JSON.stringify(declared.splice(0)) + "\n");
+});
