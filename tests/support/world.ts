@@ -45,3 +45,13 @@ export async function startWorld(opts: { config?: (emu: Emulator) => Record<stri
     },
   };
 }
+
+/** Bad input: refused at check naming the property and the rule, with zero API calls and nothing in state. */
+export async function expectRefusedAtCheck(w: World, type: string, inputs: Record<string, unknown>, property: string, reason: RegExp): Promise<void> {
+  const mark = w.emu.log.mark();
+  const r = await w.engine.up(type, "bad", inputs);
+  expect(r.op).toBe("invalid");
+  expect(r.failures).toEqual(expect.arrayContaining([{ property, reason: expect.stringMatching(reason) }]));
+  expect(w.emu.log.since(mark)).toHaveLength(0);
+  expect(w.engine.state.has(w.engine.urn(type, "bad"))).toBe(false);
+}
