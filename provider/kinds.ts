@@ -4,6 +4,9 @@ import { pipelineTemplate } from "./resources/pipelineTemplate";
 import { plugin } from "./resources/plugin";
 import { pluginVersion } from "./resources/pluginVersion";
 import { publisher } from "./resources/publisher";
+import { rule } from "./resources/rule";
+import { ruleSet } from "./resources/ruleSet";
+import { openSourcePolicy } from "./resources/openSourcePolicy";
 
 /** Every resource kind this package provides, by the name the SDK's shim passes. One line per kind. */
 export const KINDS = {
@@ -13,6 +16,9 @@ export const KINDS = {
   Publisher: publisher,
   Plugin: plugin,
   PluginVersion: pluginVersion,
+  Rule: rule,
+  RuleSet: ruleSet,
+  OpenSourcePolicy: openSourcePolicy,
 } as const;
 
 export type KindName = keyof typeof KINDS;

@@ -9,3 +9,8 @@ export { Publisher, type PublisherArgs } from "./publisher";
 export { Plugin, type PluginArgs } from "./plugin";
 export { PluginVersion, type PluginVersionArgs } from "./pluginVersion";
 export { dynamicProvider } from "./provider";
+export { Rule, type RuleArgs } from "./rule";
+export { RuleSet, type RuleSetArgs } from "./ruleSet";
+export { OpenSourcePolicy, type OpenSourcePolicyArgs } from "./openSourcePolicy";
+export { listProjectRuleSets, getProjectRuleSet, listProjectOpenSourcePolicies, getProjectOpenSourcePolicy } from "../provider/lookups/policies";
+export type { LookupOptions, ProjectRuleSet, ProjectOpenSourcePolicy } from "../provider/lookups/policies";

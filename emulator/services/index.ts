@@ -4,6 +4,7 @@ import { registerIam } from "./iam";
 import { registerPipelineGroups } from "./pipelineGroups";
 import { registerPipelines } from "./pipelines";
 import { registerPipelineTemplates } from "./pipelineTemplates";
+import { registerPolicies } from "./policies";
 import { registerPublishers } from "./publishers";
 
 /** Every emulated API. Adding a service = one file in this folder + one line here. */
@@ -14,4 +15,5 @@ export const services: ReadonlyArray<(router: Router) => void> = [
   registerPipelines,
   registerPublishers,
   registerExtensionPlugins,
+  registerPolicies,
 ];

@@ -1,0 +1,96 @@
+import { ApiClient } from "../client";
+import { loadSettings, Settings } from "../config";
+import { seg } from "../http";
+import { collect, offsetPages } from "../paging";
+
+/**
+ * Read-only views of what a CodeArts project sees (seed 001 §4.6, §4.8): its effective rule sets and
+ * open-source policies, the tenant's included. Plain async functions a program (or a script) calls;
+ * no resource is created. Settings are the provider's (huaweicloud:* equivalents from the
+ * environment: HW_ACCESS_KEY, HW_SECRET_KEY, HW_DOMAIN_ID, HW_REGION_NAME, HW_ENDPOINTS ...) unless
+ * given explicitly.
+ */
+export interface LookupOptions {
+  settings?: Settings;
+  /** Include the tenant-level policies the project inherits (the mandatory include_tenant_rule_set). Default true. */
+  includeTenant?: boolean;
+}
+
+export interface ProjectRuleSet {
+  id: string;
+  name: string;
+  type?: string;
+  version?: string;
+  operator?: string;
+  operateTime?: number;
+  isValid?: boolean;
+  level?: "tenant" | "project";
+  isPublic?: boolean;
+}
+
+export interface ProjectOpenSourcePolicy {
+  id: string;
+  name: string;
+  level?: string;
+  isValid?: boolean;
+  version?: string;
+  operator?: string;
+  isPublic?: boolean;
+  isLegacy?: boolean;
+  operateTime?: number;
+}
+
+async function withClient<T>(opts: LookupOptions | undefined, run: (c: ApiClient) => Promise<T>): Promise<T> {
+  const client = new ApiClient(opts?.settings ?? loadSettings(() => undefined));
+  try {
+    return await run(client);
+  } finally {
+    await client.close();
+  }
+}
+
+/** §4.6.1: the rule sets (policies) in effect for a project. */
+export function listProjectRuleSets(projectId: string, opts?: LookupOptions): Promise<ProjectRuleSet[]> {
+  return withClient(opts, (c) =>
+    collect(
+      offsetPages(async (offset, limit) => {
+        const res = await c.send<{ data?: Array<Record<string, any>>; total?: number }>({
+          service: "pipeline", method: "GET", path: `/v2/${seg(projectId)}/rule-sets/query`,
+          query: { offset, limit, include_tenant_rule_set: opts?.includeTenant ?? true }, operation: "ProjectRuleSet.list", resource: projectId,
+        });
+        const items = (res.body?.data ?? []).map((s) => ({ id: s.id, name: s.name, type: s.type, version: s.version, operator: s.operator, operateTime: s.operate_time, isValid: s.is_valid, level: s.level, isPublic: s.is_public }));
+        return { items, total: res.body?.total };
+      }, 50),
+    ),
+  );
+}
+
+/** §4.6.2: one policy as a project sees it, with its rule instances (the API's shape). */
+export function getProjectRuleSet(projectId: string, ruleSetId: string, opts?: LookupOptions): Promise<Record<string, unknown>> {
+  return withClient(opts, async (c) =>
+    (await c.send<Record<string, unknown>>({ service: "pipeline", method: "GET", path: `/v2/${seg(projectId)}/rule-sets/${seg(ruleSetId)}/gray/detail`, operation: "ProjectRuleSet.get", resource: ruleSetId })).body,
+  );
+}
+
+/** §4.8.2: the open-source governance policies in effect for a project. */
+export function listProjectOpenSourcePolicies(projectId: string, opts?: LookupOptions): Promise<ProjectOpenSourcePolicy[]> {
+  return withClient(opts, (c) =>
+    collect(
+      offsetPages(async (offset, limit) => {
+        const res = await c.send<{ data?: Array<Record<string, any>>; total?: number }>({
+          service: "pipeline", method: "GET", path: `/v2/${seg(projectId)}/open-source/rule-sets/query`,
+          query: { offset, limit, include_tenant_rule_set: opts?.includeTenant ?? true }, operation: "ProjectOpenSourcePolicy.list", resource: projectId,
+        });
+        const items = (res.body?.data ?? []).map((p) => ({ id: p.id, name: p.name, level: p.level, isValid: p.is_valid, version: p.version, operator: p.operator, isPublic: p.is_public, isLegacy: p.is_legacy, operateTime: p.operate_time }));
+        return { items, total: res.body?.total };
+      }, 15),
+    ),
+  );
+}
+
+/** §4.8.1: one open-source policy as a project sees it (the API's shape). */
+export function getProjectOpenSourcePolicy(projectId: string, policyId: string, opts?: LookupOptions): Promise<Record<string, unknown>> {
+  return withClient(opts, async (c) =>
+    (await c.send<Record<string, unknown>>({ service: "pipeline", method: "GET", path: `/v2/${seg(projectId)}/open-source/rule-sets/${seg(policyId)}/detail`, operation: "ProjectOpenSourcePolicy.get", resource: policyId })).body,
+  );
+}

@@ -1,0 +1,34 @@
+import { Context } from "../dynamic";
+import { seg } from "../http";
+
+/**
+ * What the tenant-level policy kinds (Rule, RuleSet, OpenSourcePolicy; seed 001 §4.4–§4.7) share:
+ * they live under `/v2/{domain_id}/…` of one tenant, a missing one is DEVCP.00012002 "The record
+ * does not exist" (§5.2, inside HTTP 200) or 404, and their ids may be given as `<tenantId>/<id>`
+ * to `get`.
+ */
+export const POLICY_NOT_FOUND = ["DEVCP.00012002"];
+
+export const tenantPath = (tenant: string, rest: string) => `/v2/${seg(tenant)}${rest}`;
+
+export const tenantReplaceWhy = "a policy belongs to one tenant (the {domain_id} of its path) and the API cannot move it";
+
+/** The tenant of an object: from `<tenantId>/<id>`, the state, or the provider's account. */
+export async function locateTenant(ctx: Context, id: string, state: Record<string, unknown>): Promise<{ tenant: string; objectId: string }> {
+  const slash = id.indexOf("/");
+  if (slash > 0) return { tenant: id.slice(0, slash), objectId: id.slice(slash + 1) };
+  const known = typeof state.tenantId === "string" ? state.tenantId : typeof state.domainId === "string" ? state.domainId : undefined;
+  return { tenant: known ?? (await ctx.client.domainId()), objectId: id };
+}
+
+/** §4.5.6 / §4.7.6: enable or disable a rule set or an open-source policy. */
+export async function switchPolicy(ctx: Context, kind: "RuleSet" | "OpenSourcePolicy", pathPrefix: string, isValid: boolean, id: string): Promise<void> {
+  await ctx.client.send({
+    service: "pipeline",
+    method: "PUT", // §4.7.6's URI says PUT, its example POST: we follow the URI, as for §4.5.6
+    path: `${pathPrefix}/${seg(id)}/switch`,
+    body: { is_valid: isValid },
+    operation: `${kind}.switch`,
+    resource: id,
+  });
+}

@@ -1,0 +1,163 @@
+import { z } from "zod";
+import { Context, PartialCreateError, ResourceKind, stableJson } from "../dynamic";
+import { ApiError } from "../errors";
+import { seg } from "../http";
+import { collect, offsetPages } from "../paging";
+import { hex32, nonBlank } from "./common";
+import { locateTenant, POLICY_NOT_FOUND, switchPolicy, tenantPath, tenantReplaceWhy } from "./policyCommon";
+
+/**
+ * RuleSet — a tenant-level policy (seed 001 §4.5): a named set of rules, enabled or not.
+ *
+ * Rule instances: a rule set is created from rule ids (§4.5.1 example passes ids of §4.4 rules),
+ * but its detail lists rule *instances* with ids of their own (the §4.5.3 example's instance id
+ * `80cff078…` is no rule id) carrying the rule's name, type and plug-in. So the state keeps the
+ * declared rule ids, and a read maps every instance back to a rule by name and type (declared rules
+ * first, then the tenant's other rules); an instance whose rule cannot be found keeps its own id.
+ * A refresh therefore shows rules added, removed or swapped behind Pulumi's back as a change of
+ * `rules`. The instance ids are an output (`ruleInstanceIds`).
+ *
+ * `isValid` has no place in create (§4.5.1): it goes through the switch API (§4.5.6) after create
+ * when the service's default (enabled) differs, and on every change.
+ */
+export const ruleSetSchema = z.strictObject({
+  tenantId: hex32("tenant (account) ID").optional(),
+  name: nonBlank,
+  rules: z.array(z.strictObject({ id: hex32("rule ID"), isValid: z.boolean().default(true) })),
+  isValid: z.boolean().default(true),
+  adoptId: hex32("rule set ID").optional(),
+});
+export type RuleSetInputs = z.output<typeof ruleSetSchema>;
+
+export interface RuleSetOutputs extends Record<string, unknown> {
+  domainId: string;
+  version?: string;
+  ruleInstanceIds: string[];
+  creator?: string;
+  updater?: string;
+  createTime?: string;
+  updateTime?: string;
+}
+
+interface RuleSetVo {
+  id: string;
+  name: string;
+  version?: string;
+  is_valid?: boolean;
+  creator?: string;
+  updater?: string;
+  create_time?: string;
+  update_time?: string;
+  rule_instances?: Array<{ id: string; type: string; name: string; is_valid?: boolean }> | null;
+}
+
+const setsPath = (tenant: string) => tenantPath(tenant, "/tenant/rule-sets");
+
+async function getRuleSet(ctx: Context, tenant: string, id: string): Promise<RuleSetVo> {
+  return (await ctx.client.send<RuleSetVo>({ service: "pipeline", method: "GET", path: `${setsPath(tenant)}/${seg(id)}/detail`, operation: "RuleSet.get", resource: id })).body;
+}
+
+/** Every rule of the tenant (§4.4.2; offset and limit are mandatory). */
+async function tenantRules(ctx: Context, tenant: string): Promise<Array<{ id: string; name: string; type: string }>> {
+  return collect(
+    offsetPages(async (offset, limit) => {
+      const res = await ctx.client.send<{ data?: Array<{ id: string; name: string; type: string }>; total?: number }>({
+        service: "pipeline", method: "GET", path: tenantPath(tenant, "/rules/query"), query: { offset, limit }, operation: "Rule.list",
+      });
+      return { items: res.body?.data ?? [], total: res.body?.total };
+    }, 50),
+  );
+}
+
+/** Instances → the rule ids a program would declare (see the comment at the top). */
+async function declaredRules(ctx: Context, tenant: string, s: RuleSetVo, state: Record<string, unknown>): Promise<RuleSetInputs["rules"]> {
+  const instances = s.rule_instances ?? [];
+  if (instances.length === 0) return [];
+  const all = await tenantRules(ctx, tenant);
+  const known = Array.isArray(state.rules) ? (state.rules as Array<{ id: string }>).map((r) => r.id) : [];
+  const ordered = [...all.filter((r) => known.includes(r.id)), ...all.filter((r) => !known.includes(r.id))];
+  const used = new Set<string>();
+  return instances.map((inst) => {
+    const match = ordered.find((r) => !used.has(r.id) && r.name === inst.name && r.type === inst.type);
+    const id = match?.id ?? inst.id;
+    used.add(id);
+    return { id, isValid: inst.is_valid ?? true };
+  });
+}
+
+async function snapshot(ctx: Context, tenant: string, id: string, state: Record<string, unknown>): Promise<{ outs: RuleSetOutputs; inputs: RuleSetInputs }> {
+  const s = await getRuleSet(ctx, tenant, id);
+  const inputs: RuleSetInputs = {
+    tenantId: state.tenantId === undefined ? undefined : tenant,
+    name: s.name,
+    rules: await declaredRules(ctx, tenant, s, state),
+    isValid: s.is_valid ?? true,
+    adoptId: undefined,
+  };
+  const { adoptId: _adopt, ...declared } = inputs;
+  const outs: RuleSetOutputs = {
+    ...declared,
+    domainId: tenant,
+    version: s.version,
+    ruleInstanceIds: (s.rule_instances ?? []).map((i) => i.id),
+    creator: s.creator,
+    updater: s.updater,
+    createTime: s.create_time,
+    updateTime: s.update_time,
+  };
+  return { outs, inputs };
+}
+
+const rulesBody = (i: RuleSetInputs) => i.rules.map((r) => ({ id: r.id, is_valid: r.isValid }));
+
+export const ruleSet: ResourceKind<typeof ruleSetSchema, RuleSetOutputs> = {
+  name: "RuleSet",
+  schema: ruleSetSchema,
+  replaceOn: ["tenantId"],
+  replaceWhy: { tenantId: tenantReplaceWhy },
+  notFoundCodes: POLICY_NOT_FOUND,
+  defaults: (ctx, inputs) => ({ ...inputs, tenantId: inputs.tenantId ?? ctx.settings.domainId }),
+
+  async create(ctx, inputs) {
+    const tenant = inputs.tenantId ?? (await ctx.client.domainId());
+    const res = await ctx.client.send<{ rule_set_id?: string }>({
+      service: "pipeline", method: "POST", path: `${setsPath(tenant)}/create`, body: { name: inputs.name, rules: rulesBody(inputs) }, operation: "RuleSet.create", resource: inputs.name,
+    });
+    const id = res.body?.rule_set_id;
+    if (!id) throw new Error(`RuleSet.create for ${inputs.name}: the answer carries no rule_set_id (request id ${res.requestId ?? "unknown"})`);
+    try {
+      const s = await getRuleSet(ctx, tenant, id);
+      if ((s.is_valid ?? true) !== inputs.isValid) await switchPolicy(ctx, "RuleSet", setsPath(tenant), inputs.isValid, id);
+      return { id, outs: (await snapshot(ctx, tenant, id, inputs)).outs };
+    } catch (e) {
+      throw new PartialCreateError(id, { ...inputs, domainId: tenant, isValid: !inputs.isValid, ruleInstanceIds: [] }, e);
+    }
+  },
+
+  async read(ctx, id, state) {
+    const { tenant, objectId } = await locateTenant(ctx, id, state);
+    try {
+      return await snapshot(ctx, tenant, objectId, state);
+    } catch (e) {
+      if (e instanceof ApiError && e.isNotFound(POLICY_NOT_FOUND)) return undefined;
+      throw e;
+    }
+  },
+
+  async update(ctx, id, olds, news) {
+    const { tenant, objectId } = await locateTenant(ctx, id, olds);
+    const sameRules = stableJson(olds.rules) === stableJson(news.rules);
+    if (olds.name !== news.name || !sameRules) {
+      await ctx.client.send({
+        service: "pipeline", method: "PUT", path: `${setsPath(tenant)}/${seg(objectId)}/update`, body: { name: news.name, rules: rulesBody(news) }, operation: "RuleSet.update", resource: objectId,
+      });
+    }
+    if (olds.isValid !== news.isValid) await switchPolicy(ctx, "RuleSet", setsPath(tenant), news.isValid, objectId);
+    return (await snapshot(ctx, tenant, objectId, news)).outs;
+  },
+
+  async delete(ctx, id, state) {
+    const { tenant, objectId } = await locateTenant(ctx, id, state);
+    await ctx.client.send({ service: "pipeline", method: "DELETE", path: `${setsPath(tenant)}/${seg(objectId)}/delete`, operation: "RuleSet.delete", resource: objectId });
+  },
+};
