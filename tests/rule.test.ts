@@ -14,7 +14,7 @@ async function measured<R>(label: string, step: () => Promise<R>): Promise<R> {
   calls[label] = w.callsSince(mark);
   return out;
 }
-const remote = async (id: string) =>
+const remote = async (id: string): Promise<any> =>
   (await w.outOfBand.send<Record<string, any>>({ service: "pipeline", method: "GET", path: `/v2/${D}/rules/${id}/detail`, operation: "Test.get" }).catch(() => undefined))?.body;
 
 beforeAll(async () => {

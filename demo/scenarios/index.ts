@@ -5,6 +5,7 @@ import { pipelineTemplateScenario } from "./pipelineTemplate";
 import { pluginScenario } from "./plugin";
 import { pluginVersionScenario } from "./pluginVersion";
 import { publisherScenario } from "./publisher";
+import { openSourcePolicyScenario, ruleScenario, ruleSetScenario } from "./policies";
 
 /** The lifecycles the demo runs, one per resource kind, in order. One line per kind. */
 export const SCENARIOS: Array<[string, Scenario]> = [
@@ -14,4 +15,7 @@ export const SCENARIOS: Array<[string, Scenario]> = [
   ["Publisher", publisherScenario],
   ["Plugin", pluginScenario],
   ["PluginVersion", pluginVersionScenario],
+  ["Rule", ruleScenario],
+  ["RuleSet", ruleSetScenario],
+  ["OpenSourcePolicy", openSourcePolicyScenario],
 ];

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Pipeline, PipelineGroup, PipelineTemplate, Plugin, PluginVersion, Publisher } from "pulumi-codearts";
+import { OpenSourcePolicy, Pipeline, PipelineGroup, PipelineTemplate, Plugin, PluginVersion, Publisher, Rule, RuleSet } from "pulumi-codearts";
 
 /**
  * The example platform program: one team's CodeArts setup declared as code, every resource kind
@@ -53,6 +53,24 @@ const released = new PluginVersion("deploy-step-0.0.1", {
   publisherId: publisher.id,
 });
 
+// Policies: two rules, a rule set using them (disabled while the team onboards), an open-source policy.
+const gate = (name: string, key: string, value: string) =>
+  new Rule(key, {
+    name: `${team} ${name}`,
+    type: "Gate",
+    layoutContent: "layout_content",
+    content: [{ groupName: name, properties: [{ key, name, type: "judge", operator: ">=", valueType: "float", value }] }],
+  });
+const coverage = gate("line coverage", "coverage", "0.8");
+const passRate = gate("test pass rate", "pass-rate", "1.0");
+const releaseGate = new RuleSet("release-gate", { name: `${team} release gate`, rules: [{ id: coverage.id }, { id: passRate.id }], isValid: false });
+const ossPolicy = new OpenSourcePolicy("open-source", {
+  name: `${team} open-source policy`,
+  content: { security: { enable: true, rules: { severity: { enable: true, values: ["Critical"] }, cve: { enable: false, values: [""] } } } },
+});
+
+export const releaseGateId = releaseGate.id;
+export const openSourcePolicyId = ossPolicy.id;
 export const teamGroupPath = root.pathId;
 export const servicesGroupPath = services.pathId;
 export const templateId = template.id;
