@@ -3,6 +3,8 @@ import { faultRuleSchema, type Faults } from "./faults";
 import type { RequestLog } from "./log";
 import type { Reply } from "./router";
 import type { Store } from "./store";
+import { seedTestCases } from "./services/cloudtest";
+import { seedVpcepRecords } from "./services/vpcep";
 
 /**
  * The emulator's own HTTP API under /__emulator/, for an emulator running in another process (the
@@ -47,9 +49,27 @@ export function adminReply(req: AdminRequest, target: AdminTarget): Reply {
       return { status: 200, body: { expired: target.expireTokens() } };
     case "GET state":
       return { status: 200, body: target.store.snapshot() };
+    case "POST cloudtest/testcases":
+      return seedFrom(req.rawBody, z.object({ projectId: z.string(), serviceId: z.number().int(), ids: z.array(z.string()) }), (b) => seedTestCases(target.store, b.projectId, b.serviceId, b.ids));
+    case "POST vpceps":
+      return seedFrom(req.rawBody, z.object({ domainId: z.string(), region: z.string(), vpcepIds: z.array(z.string()) }), (b) => seedVpcepRecords(target.store, b.domainId, b.region, b.vpcepIds));
     default:
       return adminError(404, `no admin endpoint ${req.method} ${req.path}`);
   }
+}
+
+/** Seeds data that has no create API (CloudTest test cases, VPCEP access records). */
+function seedFrom<T>(rawBody: Buffer, schema: z.ZodType<T>, seed: (b: T) => void): Reply {
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody.toString("utf8"));
+  } catch {
+    return adminError(400, "the body must be JSON");
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) return adminError(400, z.prettifyError(parsed.error));
+  seed(parsed.data);
+  return { status: 200, body: { seeded: true } };
 }
 
 /** Body: one fault rule or an array of them (FaultRule, see faults.ts). */

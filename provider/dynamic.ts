@@ -48,6 +48,11 @@ export interface ResourceKind<S extends z.ZodObject, O extends Props> {
   defaults?(ctx: Context, inputs: z.output<S>): z.output<S>;
   /** Reasons a declared change cannot be made at all; reported by check, before any API call. */
   refuse?(olds: z.output<S>, news: z.output<S>): Failure[];
+  /**
+   * How declared inputs and state are compared, when they are not stored alike: e.g. a secret kept in
+   * state only as a hash. Applied to both sides before diff (and adoption) compare them.
+   */
+  diffView?(props: Props, side: "declared" | "state"): Props;
   /** Not-found error codes of this kind's APIs besides HTTP 404 (anchors.md §1.2). */
   notFoundCodes?: readonly string[];
   create(ctx: Context, inputs: z.output<S>): Promise<{ id: string; outs: O }>;
@@ -151,12 +156,13 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
   const keys = inputKeys(kind.schema);
   const pick = (p: Props): Props => Object.fromEntries(keys.filter((k) => p[k] !== undefined).map((k) => [k, p[k]]));
   const isGone = (e: unknown) => e instanceof ApiError && e.isNotFound(kind.notFoundCodes);
+  const view = (p: Props, side: "declared" | "state"): Props => (kind.diffView ? kind.diffView(p, side) : p);
 
   /** Adoption: take an existing object under management, then converge it on the declared inputs. */
   async function adopt(ctx: Context, id: string, inputs: I): Promise<{ id: string; outs: O }> {
     const found = await kind.read(ctx, id, inputs);
     if (!found) throw new Error(`${kind.name}: ${ADOPT_KEY} "${id}" names no existing object; nothing was adopted`);
-    const changed = changedKeys(kind.schema, found.inputs, inputs);
+    const changed = changedKeys(kind.schema, view(found.inputs, "state"), view(inputs, "declared"));
     const blocked = changed.filter((k) => (kind.replaceOn as readonly string[]).includes(k));
     if (blocked.length > 0) {
       throw new Error(
@@ -189,7 +195,7 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
     },
 
     async diff(_id: string, olds: Props, news: Props) {
-      const changed = changedKeys(kind.schema, stripProvider(olds), stripProvider(news));
+      const changed = changedKeys(kind.schema, view(stripProvider(olds), "state"), view(stripProvider(news), "declared"));
       const replaces = changed.filter((k) => (kind.replaceOn as readonly string[]).includes(k));
       const why = replaces.map((k) => (kind.replaceWhy as Record<string, string> | undefined)?.[k]).filter((w): w is string => !!w);
       // The engine shows only the replaced keys; the reason reaches the user through the provider's log.

@@ -7,6 +7,7 @@ import { publisher } from "./resources/publisher";
 import { rule } from "./resources/rule";
 import { ruleSet } from "./resources/ruleSet";
 import { openSourcePolicy } from "./resources/openSourcePolicy";
+import { script } from "./resources/script";
 
 /** Every resource kind this package provides, by the name the SDK's shim passes. One line per kind. */
 export const KINDS = {
@@ -19,6 +20,7 @@ export const KINDS = {
   Rule: rule,
   RuleSet: ruleSet,
   OpenSourcePolicy: openSourcePolicy,
+  Script: script,
 } as const;
 
 export type KindName = keyof typeof KINDS;

@@ -12,5 +12,6 @@ export { dynamicProvider } from "./provider";
 export { Rule, type RuleArgs } from "./rule";
 export { RuleSet, type RuleSetArgs } from "./ruleSet";
 export { OpenSourcePolicy, type OpenSourcePolicyArgs } from "./openSourcePolicy";
+export { Script, type ScriptArgs } from "./script";
 export { listProjectRuleSets, getProjectRuleSet, listProjectOpenSourcePolicies, getProjectOpenSourcePolicy } from "../provider/lookups/policies";
 export type { LookupOptions, ProjectRuleSet, ProjectOpenSourcePolicy } from "../provider/lookups/policies";

@@ -4,7 +4,10 @@ import { registerIam } from "./iam";
 import { registerPipelineGroups } from "./pipelineGroups";
 import { registerPipelines } from "./pipelines";
 import { registerPipelineTemplates } from "./pipelineTemplates";
+import { registerCloudTest } from "./cloudtest";
+import { registerCocScripts } from "./cocScripts";
 import { registerPolicies } from "./policies";
+import { registerVpcep } from "./vpcep";
 import { registerPublishers } from "./publishers";
 
 /** Every emulated API. Adding a service = one file in this folder + one line here. */
@@ -16,4 +19,7 @@ export const services: ReadonlyArray<(router: Router) => void> = [
   registerPublishers,
   registerExtensionPlugins,
   registerPolicies,
+  registerCloudTest,
+  registerCocScripts,
+  registerVpcep,
 ];

@@ -1,0 +1,165 @@
+import { z } from "zod";
+import { randomBytes } from "crypto";
+import type { CallerContext, Reply, Router } from "../router";
+import { jsonObject } from "./json";
+
+/**
+ * COC custom scripts (seed 004 §4.2). Quirks kept: success bodies wrapped in `{"data": …}` (the
+ * §4.2.1/§4.2.4/§4.2.6 examples), errors as HTTP 400 with COC codes, COC.00040601 meaning both "a
+ * script with this name exists" (§5.1) and, as the Terraform provider learned, an invalid uuid;
+ * COC.00040604 "script not exist"; sensitive parameter values masked as 17 asterisks on read;
+ * a script with reviewers waits in PENDING_APPROVE (no approval API); POST on the script's own path
+ * executes it (§4.2.6).
+ */
+export function registerCocScripts(router: Router): void {
+  router.route("POST", "/v1/job/scripts", "Script.create", create);
+  router.route("GET", "/v1/job/scripts", "Script.list", list);
+  router.route("GET", "/v1/job/scripts/{script_uuid}", "Script.get", get);
+  router.route("PUT", "/v1/job/scripts/{script_uuid}", "Script.update", update);
+  router.route("DELETE", "/v1/job/scripts/{script_uuid}", "Script.delete", remove);
+  router.route("POST", "/v1/job/scripts/{script_uuid}", "Script.execute", execute);
+}
+
+const SCRIPTS = "cocScripts";
+/** What the service shows instead of a sensitive parameter's value (anchors.md §1.3). */
+export const MASK = "*****************";
+
+const cocError = (code: string, msg: string): Reply => ({ status: 400, body: { error_code: code, error_msg: msg } });
+const invalid = (msg: string) => cocError("COC.00040701", msg);
+const notExist = () => cocError("COC.00040604", "Script not exist.");
+const ok = (data: unknown): Reply => ({ status: 200, body: { data } });
+
+const reviewer = z.object({ reviewer_name: z.string().min(1).max(64), reviewer_id: z.string().max(32) });
+const properties = z.object({
+  risk_level: z.enum(["LOW", "MEDIUM", "HIGH"]),
+  version: z.string().min(1).max(10),
+  reviewers: z.array(reviewer).max(5).nullish(),
+  protocol: z.enum(["DEFAULT", "SMS", "EMAIL", "DING_TALK", "WE_LINK", "WECHAT", "CALLNOTIFY", "NOT_TO_NOTIFY"]).nullish(),
+});
+const param = z.object({
+  param_name: z.string().regex(/^[A-Za-z0-9_]{1,64}$/),
+  param_value: z.string().max(1024),
+  param_description: z.string().max(256),
+  param_order: z.number().int().min(1).max(20),
+  sensitive: z.boolean(),
+});
+const params = z
+  .array(param)
+  .max(20)
+  .refine((ps) => ps.every((p, i) => [...ps].sort((a, b) => a.param_order - b.param_order)[i].param_order === i + 1), "param_order starts from 1 and must be consecutive");
+const createBody = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_]{1,64}$/, "name must be 1-64 letters, digits or underscores"),
+  properties,
+  description: z.string().min(1).max(256),
+  type: z.enum(["SHELL", "PYTHON", "BAT"]),
+  content: z.string().min(1).max(4096),
+  script_params: params.nullish(),
+});
+/** Table 4-23: description and content mandatory; properties and params optional. */
+const updateBody = z.object({ description: z.string().min(1).max(256), content: z.string().min(1).max(4096), properties: properties.nullish(), script_params: params.nullish(), name: z.string().nullish(), type: z.string().nullish() });
+
+interface ScriptRecord {
+  id: number;
+  script_uuid: string;
+  name: string;
+  description: string;
+  type: string;
+  content: string;
+  script_params: Array<z.infer<typeof param>>;
+  status: "PENDING_APPROVE" | "APPROVED" | "REJECTED";
+  gmt_created: number;
+  gmt_modified: number;
+  creator: string;
+  creator_id: string;
+  operator: string;
+  properties: z.infer<typeof properties>;
+}
+
+/** `SC` + yyyyMMddHHmmss + 9 hex, as the §4.2.1 example's SC2023102521413701c4a8a62. */
+function scriptUuid(now: Date): string {
+  return `SC${now.toISOString().replace(/\D/g, "").slice(0, 14)}${randomBytes(5).toString("hex").slice(0, 9)}`;
+}
+
+const message = (e: z.ZodError) => e.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+
+function create(ctx: CallerContext): Reply {
+  const b = createBody.safeParse(jsonObject(ctx.rawBody));
+  if (!b.success) return invalid(message(b.error));
+  const all = ctx.store.collection<ScriptRecord>(SCRIPTS);
+  const tenant = ctx.caller.account.domainId;
+  if (all.list(tenant).some((s) => s.name === b.data.name)) return cocError("COC.00040601", `Exist script with same name: ${b.data.name}`);
+  const now = ctx.now.getTime();
+  const s: ScriptRecord = {
+    id: Math.max(0, ...all.list(tenant).map((x) => x.id)) + 1, script_uuid: scriptUuid(ctx.now), name: b.data.name, description: b.data.description, type: b.data.type,
+    content: b.data.content, script_params: b.data.script_params ?? [], status: b.data.properties.reviewers?.length ? "PENDING_APPROVE" : "APPROVED",
+    gmt_created: now, gmt_modified: now, creator: ctx.caller.user.name, creator_id: ctx.caller.user.id, operator: ctx.caller.user.name, properties: b.data.properties,
+  };
+  all.put(tenant, s.script_uuid, s);
+  return ok(s.script_uuid);
+}
+
+/** Table 4-28 (unwrapped detail); sensitive values masked. */
+function view(s: ScriptRecord) {
+  return {
+    script_uuid: s.script_uuid, name: s.name, version: s.properties.version, description: s.description, type: s.type, content: s.content,
+    script_params: s.script_params.map((p) => (p.sensitive ? { ...p, param_value: MASK } : p)), status: s.status, gmt_created: s.gmt_created,
+    gmt_modified: s.gmt_modified, creator: s.creator, creator_id: s.creator_id, operator: s.operator, properties: s.properties,
+  };
+}
+
+function get(ctx: CallerContext): Reply {
+  const s = ctx.store.collection<ScriptRecord>(SCRIPTS).get(ctx.caller.account.domainId, ctx.params.script_uuid);
+  return s ? ok(view(s)) : notExist();
+}
+
+function update(ctx: CallerContext): Reply {
+  const all = ctx.store.collection<ScriptRecord>(SCRIPTS);
+  const tenant = ctx.caller.account.domainId;
+  const s = all.get(tenant, ctx.params.script_uuid);
+  if (!s) return notExist();
+  const b = updateBody.safeParse(jsonObject(ctx.rawBody));
+  if (!b.success) return invalid(message(b.error));
+  const props = b.data.properties ?? s.properties;
+  // "If the modified script has a reviewer, you need to select reviewers again" (§4.2.4): back to review.
+  all.put(tenant, s.script_uuid, {
+    ...s, description: b.data.description, content: b.data.content, properties: props, script_params: b.data.script_params ?? s.script_params,
+    status: props.reviewers?.length ? "PENDING_APPROVE" : "APPROVED", gmt_modified: ctx.now.getTime(), operator: ctx.caller.user.name,
+  });
+  return ok(s.script_uuid);
+}
+
+function remove(ctx: CallerContext): Reply {
+  const removed = ctx.store.collection<ScriptRecord>(SCRIPTS).remove(ctx.caller.account.domainId, ctx.params.script_uuid);
+  return removed ? ok(ctx.params.script_uuid) : notExist();
+}
+
+/** §4.2.2: limit 1–100 mandatory, marker = id of the last record, name_like fuzzy. Top-level {total, data} as Table 4-12 lists. */
+function list(ctx: CallerContext): Reply {
+  const q = ctx.query;
+  const limit = Number(q.get("limit"));
+  if (!q.get("limit") || !Number.isInteger(limit) || limit < 1 || limit > 100) return invalid("limit must be between 1 and 100");
+  const marker = q.get("marker") === null ? 0 : Number(q.get("marker"));
+  const nameLike = q.get("name_like") ?? "";
+  const all = ctx.store
+    .collection<ScriptRecord>(SCRIPTS)
+    .list(ctx.caller.account.domainId)
+    .filter((s) => s.name.includes(nameLike) && (!q.get("type") || s.type === q.get("type")) && (!q.get("risk_level") || s.properties.risk_level === q.get("risk_level")))
+    .sort((a, b) => a.id - b.id);
+  const page = all.filter((s) => s.id > marker).slice(0, limit);
+  const data = page.map((s) => ({ id: s.id, script_uuid: s.script_uuid, name: s.name, type: s.type, status: s.status, gmt_created: s.gmt_created, gmt_modified: s.gmt_modified, creator: s.creator, creator_id: s.creator_id, operator: s.operator, properties: s.properties }));
+  return { status: 200, body: { total: all.length, data } };
+}
+
+const executeBody = z.object({
+  execute_param: z.object({ resourceful: z.boolean(), timeout: z.number().int().min(5).max(1800), success_rate: z.number().min(1).max(100), execute_user: z.string().min(1), script_params: z.array(z.object({ param_name: z.string(), param_value: z.string(), param_order: z.number().int() })).nullish() }),
+  execute_batches: z.array(z.object({ batch_index: z.number().int().min(1).max(20), target_instances: z.array(z.object({ resource_id: z.string(), agent_sn: z.string().nullish(), project_id: z.string().nullish(), region_id: z.string().nullish() })).min(1).max(10), rotation_strategy: z.enum(["CONTINUE", "PAUSE"]) })).min(1).max(20),
+});
+
+/** §4.2.6, for completeness: validates and answers an execute_uuid (SCT…); nothing runs. */
+function execute(ctx: CallerContext): Reply {
+  const s = ctx.store.collection<ScriptRecord>(SCRIPTS).get(ctx.caller.account.domainId, ctx.params.script_uuid);
+  if (!s) return notExist();
+  const b = executeBody.safeParse(jsonObject(ctx.rawBody));
+  if (!b.success) return invalid(message(b.error));
+  return ok(`SCT${ctx.now.toISOString().replace(/\D/g, "").slice(0, 14)}${randomBytes(5).toString("hex")}`);
+}

@@ -1,0 +1,188 @@
+import { createHash } from "crypto";
+import { z } from "zod";
+import { Context, PartialCreateError, ResourceKind } from "../dynamic";
+import { ApiError } from "../errors";
+import { seg } from "../http";
+
+/**
+ * Script — a Cloud Operations Center custom script (seed 004 §4.2.1–§4.2.5): create, read, update,
+ * delete. `name` and `type` replace (the update API, §4.2.4, does not take them). Success bodies are
+ * wrapped in `{"data": …}`. A script with reviewers waits in PENDING_APPROVE until a human approves
+ * it: `status` is an output, the provider does not wait.
+ *
+ * Sensitive parameters: the service answers their value masked (17 asterisks). The state never holds
+ * the value either: outputs carry the mask and a SHA-256 of the value, so a changed value is still seen
+ * by diff, the mask never reads as drift, and no output holds the secret in plain text.
+ */
+export const MASK = "*****************";
+const scriptName = z.string().regex(/^[A-Za-z0-9_]{1,64}$/, "must be 1–64 letters, digits or underscores (§4.2.1)");
+
+const param = z.strictObject({
+  name: scriptName,
+  /** The default value (0–1024 characters). */
+  value: z.string().max(1024, "must be at most 1024 characters").default(""),
+  description: z.string().max(256, "must be at most 256 characters").default(""),
+  /** Position, from 1 and consecutive; defaults to the position in the list. */
+  order: z.number().int("must be an integer").min(1, "must be 1–20").max(20, "must be 1–20").optional(),
+  /** The service masks the value on read; the provider keeps only its hash in state. */
+  sensitive: z.boolean().default(false),
+});
+
+export const scriptSchema = z.strictObject({
+  name: scriptName,
+  description: z.string().min(1, "must be 1–256 characters").max(256, "must be 1–256 characters"),
+  type: z.enum(["SHELL", "PYTHON", "BAT"], { error: (i) => (i.input === undefined ? "is required" : "must be SHELL, PYTHON or BAT") }),
+  content: z.string().min(1, "must be 1–4096 characters").max(4096, "must be 1–4096 characters"),
+  riskLevel: z.enum(["LOW", "MEDIUM", "HIGH"], { error: (i) => (i.input === undefined ? "is required" : "must be LOW, MEDIUM or HIGH") }),
+  version: z.string().min(1, "must be 1–10 characters").max(10, "must be 1–10 characters"),
+  reviewers: z
+    .array(z.strictObject({ name: z.string().min(1, "must be 1–64 characters").max(64, "must be 1–64 characters"), id: z.string().max(32, "must be at most 32 characters") }))
+    .max(5, "at most 5 reviewers (§4.2.1)")
+    .optional(),
+  protocol: z.enum(["DEFAULT", "SMS", "EMAIL", "DING_TALK", "WE_LINK", "WECHAT", "CALLNOTIFY", "NOT_TO_NOTIFY"], "must be one of DEFAULT, SMS, EMAIL, DING_TALK, WE_LINK, WECHAT, CALLNOTIFY, NOT_TO_NOTIFY").optional(),
+  params: z
+    .array(param)
+    .max(20, "at most 20 parameters (§4.2.1)")
+    .superRefine((ps, ctx) => {
+      const orders = ps.map((p, i) => p.order ?? i + 1);
+      if ([...orders].sort((a, b) => a - b).some((o, i) => o !== i + 1)) ctx.addIssue({ code: "custom", message: "orders must start from 1 and be consecutive (§4.2.1)" });
+      const names = ps.map((p) => p.name);
+      if (new Set(names).size !== names.length) ctx.addIssue({ code: "custom", message: "parameter names must be unique" });
+    })
+    .transform((ps) => ps.map((p, i) => ({ ...p, order: p.order ?? i + 1 })))
+    .optional(),
+  /** uuid of an existing script (e.g. SC2023102521413701c4a8a62) to take under management. */
+  adoptId: z.string().regex(/^SC[0-9a-z]{1,23}$/, "must be a script uuid such as SC2023102521413701c4a8a62").optional(),
+});
+export type ScriptInputs = z.output<typeof scriptSchema>;
+type Param = NonNullable<ScriptInputs["params"]>[number];
+type StoredParam = Omit<Param, "value"> & { value: string; valueHash?: string };
+
+export interface ScriptOutputs extends Record<string, unknown> {
+  status?: string;
+  creator?: string;
+  creatorId?: string;
+  operator?: string;
+  createdAt?: number;
+  updatedAt?: number;
+}
+
+/** Not found (anchors.md §1.3): COC.00040601 invalid uuid (also "name exists" on create), 00040603, 00040604. */
+const NOT_FOUND = ["COC.00040601", "COC.00040603", "COC.00040604"];
+const hash = (v: string) => createHash("sha256").update(v, "utf8").digest("hex");
+
+/** A parameter as state holds it: a sensitive value replaced by the mask and its hash. */
+function stored(p: Param): StoredParam {
+  return p.sensitive ? { ...p, value: MASK, valueHash: hash(p.value) } : p;
+}
+
+interface ScriptVo {
+  script_uuid: string;
+  name: string;
+  description: string;
+  type: ScriptInputs["type"];
+  content: string;
+  status?: string;
+  gmt_created?: number;
+  gmt_modified?: number;
+  creator?: string;
+  creator_id?: string;
+  operator?: string;
+  script_params?: Array<{ param_name: string; param_value: string; param_description: string; param_order: number; sensitive: boolean }> | null;
+  properties?: { risk_level: ScriptInputs["riskLevel"]; version: string; reviewers?: Array<{ reviewer_name: string; reviewer_id: string }> | null; protocol?: ScriptInputs["protocol"] | null };
+}
+
+/** COC wraps success bodies in {"data": …} (seed 004 examples); unwrap where present. */
+const unwrap = <T>(body: unknown): T => (body && typeof body === "object" && "data" in body ? (body as { data: T }).data : (body as T));
+
+function properties(i: ScriptInputs) {
+  return { risk_level: i.riskLevel, version: i.version, reviewers: (i.reviewers ?? []).map((r) => ({ reviewer_name: r.name, reviewer_id: r.id })), protocol: i.protocol };
+}
+const paramsBody = (i: ScriptInputs) =>
+  (i.params ?? []).map((p) => ({ param_name: p.name, param_value: p.value, param_description: p.description, param_order: p.order!, sensitive: p.sensitive }));
+
+async function getScript(ctx: Context, uuid: string): Promise<ScriptVo> {
+  const res = await ctx.client.send({ service: "coc", method: "GET", path: `/v1/job/scripts/${seg(uuid)}`, operation: "Script.get", resource: uuid });
+  return unwrap<ScriptVo>(res.body);
+}
+
+function snapshot(s: ScriptVo, state: Record<string, unknown>): { outs: ScriptOutputs; inputs: ScriptInputs } {
+  const known = Array.isArray(state.params) ? (state.params as StoredParam[]) : [];
+  const params = (s.script_params ?? []).map((p): StoredParam => {
+    const base = { name: p.param_name, description: p.param_description ?? "", order: p.param_order, sensitive: p.sensitive === true };
+    if (!base.sensitive) return { ...base, value: p.param_value ?? "" };
+    // The service shows only the mask: the value is the one state knows, if the parameter is the same.
+    const was = known.find((k) => k.name === base.name && k.sensitive);
+    return { ...base, value: MASK, valueHash: was?.valueHash ?? (typeof was?.value === "string" && was.value !== MASK ? hash(was.value) : undefined) };
+  });
+  const inputs = {
+    name: s.name,
+    description: s.description,
+    type: s.type,
+    content: s.content,
+    riskLevel: s.properties?.risk_level ?? "LOW",
+    version: s.properties?.version ?? "",
+    reviewers: s.properties?.reviewers?.length ? s.properties.reviewers.map((r) => ({ name: r.reviewer_name, id: r.reviewer_id })) : state.reviewers === undefined ? undefined : [],
+    protocol: s.properties?.protocol ?? undefined,
+    params: params.length > 0 || state.params !== undefined ? (params as Param[]) : undefined,
+    adoptId: undefined,
+  } as ScriptInputs;
+  const { adoptId: _a, ...declared } = inputs;
+  return { inputs, outs: { ...declared, status: s.status, creator: s.creator, creatorId: s.creator_id, operator: s.operator, createdAt: s.gmt_created, updatedAt: s.gmt_modified } };
+}
+
+/** Outputs for declared inputs: sensitive values as mask + hash. */
+function declaredOutputs(i: ScriptInputs, s: ScriptVo): ScriptOutputs {
+  const { adoptId: _a, ...declared } = i;
+  return { ...snapshot(s, {}).outs, ...declared, params: i.params?.map(stored), status: s.status };
+}
+
+export const script: ResourceKind<typeof scriptSchema, ScriptOutputs> = {
+  name: "Script",
+  schema: scriptSchema,
+  replaceOn: ["name", "type"],
+  replaceWhy: { name: "the update API (§4.2.4) cannot rename a script", type: "the update API (§4.2.4) cannot change a script's type" },
+  // Names are unique per tenant (§4.2.1): the old script must go before the new one is created.
+  deleteBeforeReplace: (olds, news) => olds.name === news.name,
+  notFoundCodes: NOT_FOUND,
+  diffView: (props, side) =>
+    side === "declared" && Array.isArray(props.params) ? { ...props, params: (props.params as Param[]).map((p) => (typeof p === "object" && p?.sensitive && p.value !== MASK ? stored(p) : p)) } : props,
+
+  async create(ctx, inputs) {
+    const res = await ctx.client.send({
+      service: "coc", method: "POST", path: "/v1/job/scripts",
+      body: { name: inputs.name, type: inputs.type, content: inputs.content, description: inputs.description, properties: properties(inputs), script_params: paramsBody(inputs) },
+      operation: "Script.create", resource: inputs.name,
+    });
+    const uuid = unwrap<string>(res.body);
+    if (typeof uuid !== "string" || uuid === "") throw new Error(`Script.create for ${inputs.name}: the answer carries no script uuid (request id ${res.requestId ?? "unknown"})`);
+    try {
+      return { id: uuid, outs: declaredOutputs(inputs, await getScript(ctx, uuid)) };
+    } catch (e) {
+      const { adoptId: _a, ...declared } = inputs;
+      throw new PartialCreateError(uuid, { ...declared, params: inputs.params?.map(stored) }, e);
+    }
+  },
+
+  async read(ctx, id, state) {
+    try {
+      return snapshot(await getScript(ctx, id), state);
+    } catch (e) {
+      if (e instanceof ApiError && e.isNotFound(NOT_FOUND)) return undefined;
+      throw e;
+    }
+  },
+
+  async update(ctx, id, _olds, news) {
+    await ctx.client.send({
+      service: "coc", method: "PUT", path: `/v1/job/scripts/${seg(id)}`,
+      body: { description: news.description, content: news.content, properties: properties(news), script_params: paramsBody(news) },
+      operation: "Script.update", resource: id,
+    });
+    return declaredOutputs(news, await getScript(ctx, id));
+  },
+
+  async delete(ctx, id) {
+    await ctx.client.send({ service: "coc", method: "DELETE", path: `/v1/job/scripts/${seg(id)}`, operation: "Script.delete", resource: id });
+  },
+};
