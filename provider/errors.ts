@@ -45,9 +45,14 @@ export class ApiError extends Error {
     this.path = d.path;
   }
 
-  /** True when the answer says the object does not exist: HTTP 404 or one of the kind's not-found codes. */
+  /**
+   * True when the answer says the object does not exist: HTTP 404 or one of the kind's not-found
+   * codes. A gateway 404 (APIG.*: "the API does not exist") is not: it means a wrong endpoint or
+   * path, and reading it as "gone" would let a delete succeed while the object stays.
+   */
   isNotFound(codes: readonly string[] = []): boolean {
-    return this.status === 404 || (this.errorCode !== undefined && codes.includes(this.errorCode));
+    if (this.errorCode !== undefined && codes.includes(this.errorCode)) return true;
+    return this.status === 404 && !(this.errorCode ?? "").startsWith("APIG.");
   }
 }
 

@@ -8,6 +8,8 @@ import { rule } from "./resources/rule";
 import { ruleSet } from "./resources/ruleSet";
 import { openSourcePolicy } from "./resources/openSourcePolicy";
 import { script } from "./resources/script";
+import { testPlan } from "./resources/testPlan";
+import { vpcepAccessControl } from "./resources/vpcepAccessControl";
 
 /** Every resource kind this package provides, by the name the SDK's shim passes. One line per kind. */
 export const KINDS = {
@@ -21,6 +23,8 @@ export const KINDS = {
   RuleSet: ruleSet,
   OpenSourcePolicy: openSourcePolicy,
   Script: script,
+  TestPlan: testPlan,
+  VpcepAccessControl: vpcepAccessControl,
 } as const;
 
 export type KindName = keyof typeof KINDS;

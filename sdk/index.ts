@@ -15,3 +15,5 @@ export { OpenSourcePolicy, type OpenSourcePolicyArgs } from "./openSourcePolicy"
 export { Script, type ScriptArgs } from "./script";
 export { listProjectRuleSets, getProjectRuleSet, listProjectOpenSourcePolicies, getProjectOpenSourcePolicy } from "../provider/lookups/policies";
 export type { LookupOptions, ProjectRuleSet, ProjectOpenSourcePolicy } from "../provider/lookups/policies";
+export { TestPlan, type TestPlanArgs } from "./testPlan";
+export { VpcepAccessControl, type VpcepAccessControlArgs } from "./vpcepAccessControl";

@@ -62,10 +62,11 @@ describe("signed calls and error decoding", () => {
     expect(err.message).not.toContain(secret);
   });
 
-  test("an unknown path is a 404 ApiError", async () => {
+  test("an unknown path is a 404 ApiError, and not a 'gone' object (a wrong path must never pass for a deletion)", async () => {
     const err = await client().send({ service: "pipeline", method: "GET", path: "/v5/nothing/here", operation: "Test.get" }).catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(404);
+    expect(err.isNotFound()).toBe(false);
   });
 });
 

@@ -1,0 +1,193 @@
+import { z } from "zod";
+import { Context, Failure, PartialCreateError, ResourceKind } from "../dynamic";
+import { ApiError } from "../errors";
+import { seg } from "../http";
+import { findFirst, offsetPages } from "../paging";
+import { hex32 } from "./common";
+
+/**
+ * TestPlan — a CloudTest test plan (seed 000 §4.3). CloudTest can create and list plans, and add test
+ * cases to one, nothing more: there is **no update, no delete and no get-by-id**, and plan names are
+ * unique per project (CLOUDTEST.00070009). So:
+ * - read = list v2 (§4.3.6) filtered by name, paging until the plan id is found;
+ * - a change of anything but the name and the test cases is refused at check (the same name cannot be
+ *   created again, and the plan cannot be changed); a new name replaces: a new plan is created and the
+ *   old one stays in CloudTest;
+ * - test cases are added with batch-add (§4.3.1, < 50 per call); removing one is refused at check;
+ * - destroy removes the plan from the stack only, and says so.
+ * `serviceIdList` and the test cases are not returned by any API: drift on them cannot be seen.
+ */
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const date = z.string().regex(DATE, "must be a date YYYY-MM-DD (CLOUDTEST.00060010)");
+const testcaseId = z.string().regex(/^[0-9A-Za-z]{32}$/, "must be a 32-character test case ID (CLOUDTEST.00030001)");
+
+export const testPlanSchema = z
+  .strictObject({
+    /** The project the plan belongs to (32 characters, CLOUDTEST.00012002). */
+    projectId: hex32("project ID"),
+    name: z
+      .string()
+      .min(1, "must not be empty")
+      .max(128, "must be at most 128 characters (CLOUDTEST.00070010)")
+      .refine((n) => !/[#%&()]/.test(n), "must not contain # % & ( ) (CLOUDTEST.00070010)"),
+    /** The handler's user ID (32 characters); the caller when omitted. */
+    assignedId: z.string().regex(/^[0-9A-Za-z]{32}$/, "must be a 32-character user ID (CLOUDTEST.00017032)").optional(),
+    startDate: date.optional(),
+    endDate: date,
+    /** Case types contained in the plan; fewer than 10 (Table 4-33). */
+    serviceIdList: z.array(z.number().int("must be an integer")).max(9, "must hold fewer than 10 service types (CLOUDTEST.00017012)"),
+    /** Test cases to add, by test type (service id). They can be added, never removed. */
+    testCases: z.array(z.strictObject({ serviceId: z.number().int("must be an integer"), ids: z.array(testcaseId) })).optional(),
+    adoptId: hex32("test plan ID").optional(),
+  })
+  .refine((p) => !p.startDate || p.startDate <= p.endDate, { message: "startDate must not be after endDate (CLOUDTEST.00040003)", path: ["startDate"] });
+export type TestPlanInputs = z.output<typeof testPlanSchema>;
+
+export interface TestPlanOutputs extends Record<string, unknown> {
+  currentStage?: string;
+  ownerId?: string;
+  creatorId?: string;
+  caseCount?: number;
+}
+
+interface PlanVo {
+  plan_id: string;
+  name: string;
+  project_id?: string;
+  current_stage?: string;
+  start_date?: string | null;
+  end_date?: string | null;
+  owner?: { id?: string | null } | null;
+  creator?: { id?: string | null } | null;
+  design_stage?: { case_count?: number } | null;
+}
+
+const plansPath = (projectId: string, version: "v1" | "v2" = "v1") => `/${version}/projects/${seg(projectId)}/plans`;
+const FIXED = ["assignedId", "startDate", "endDate", "serviceIdList"] as const;
+
+/** Reads a plan by listing (§4.3.6): by name first, then the whole project (a plan renamed in the console). */
+async function findPlan(ctx: Context, projectId: string, planId: string, name?: string): Promise<PlanVo | undefined> {
+  const scan = (filter?: string) =>
+    findFirst(
+      offsetPages(async (offset, limit) => {
+        const res = await ctx.client.send<PlanVo[]>({ service: "cloudtest", method: "GET", path: plansPath(projectId, "v2"), query: { offset, limit, name: filter }, operation: "TestPlan.list", resource: planId });
+        return { items: Array.isArray(res.body) ? res.body : [] };
+      }, 100),
+      (p) => p.plan_id === planId,
+    );
+  return (name ? await scan(name) : undefined) ?? (await scan());
+}
+
+function chunks<T>(xs: T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+/** §4.3.1: fewer than 50 test cases of one service per call. */
+async function addTestCases(ctx: Context, projectId: string, planId: string, add: NonNullable<TestPlanInputs["testCases"]>): Promise<void> {
+  for (const group of add) {
+    for (const ids of chunks(group.ids, 49)) {
+      await ctx.client.send({
+        service: "cloudtest", method: "POST", path: `${plansPath(projectId)}/${seg(planId)}/testcases/batch-add`,
+        body: { service_id: group.serviceId, testcase_id_list: ids }, idempotent: true, operation: "TestPlan.addTestCases", resource: planId,
+      });
+    }
+  }
+}
+
+/** Test cases in `news` that `olds` does not have. */
+function added(olds: TestPlanInputs["testCases"], news: TestPlanInputs["testCases"]): NonNullable<TestPlanInputs["testCases"]> {
+  const had = new Set((olds ?? []).flatMap((g) => g.ids.map((id) => `${g.serviceId}/${id}`)));
+  return (news ?? []).map((g) => ({ serviceId: g.serviceId, ids: g.ids.filter((id) => !had.has(`${g.serviceId}/${id}`)) })).filter((g) => g.ids.length > 0);
+}
+
+function outputs(inputs: TestPlanInputs, p: PlanVo | undefined): TestPlanOutputs {
+  const { adoptId: _a, ...declared } = inputs;
+  return { ...declared, currentStage: p?.current_stage, ownerId: p?.owner?.id ?? undefined, creatorId: p?.creator?.id ?? undefined, caseCount: p?.design_stage?.case_count };
+}
+
+export const testPlan: ResourceKind<typeof testPlanSchema, TestPlanOutputs> = {
+  name: "TestPlan",
+  schema: testPlanSchema,
+  replaceOn: ["projectId", "name"],
+  replaceWhy: {
+    name: "CloudTest has no update API: a new name creates a new plan, and the old plan stays in CloudTest (there is no delete API)",
+    projectId: "a plan cannot move between projects; the old plan stays in CloudTest (there is no delete API)",
+  },
+
+  refuse(olds, news) {
+    if (olds.projectId !== news.projectId || olds.name !== news.name) return [];
+    const failures: Failure[] = [];
+    for (const k of FIXED) {
+      if (JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null)) {
+        failures.push({
+          property: k,
+          reason: `cannot change: CloudTest has no API to update a plan, and "${news.name}" cannot be created again while it exists (names are unique, CLOUDTEST.00070009). Keep the old value, or give the plan a new name: a new plan is created and the old one stays in CloudTest, which has no delete API`,
+        });
+      }
+    }
+    const now = new Set((news.testCases ?? []).flatMap((g) => g.ids.map((id) => `${g.serviceId}/${id}`)));
+    const removed = (olds.testCases ?? []).flatMap((g) => g.ids.filter((id) => !now.has(`${g.serviceId}/${id}`)));
+    if (removed.length > 0) {
+      failures.push({ property: "testCases", reason: `cannot remove ${removed.join(", ")}: CloudTest has no API to remove a test case from a plan (only batch-add, §4.3.1); declare it again` });
+    }
+    return failures;
+  },
+
+  async create(ctx, inputs) {
+    let planId: string | undefined;
+    try {
+      const res = await ctx.client.send<{ plan_id?: string }>({
+        service: "cloudtest", method: "POST", path: plansPath(inputs.projectId),
+        body: { assigned_id: inputs.assignedId, name: inputs.name, plan_cycle: { start_date: inputs.startDate, end_date: inputs.endDate }, service_id_list: inputs.serviceIdList },
+        // The success body (201) carries error_code/error_msg beside plan_id (§4.3.2 example).
+        isSuccess: (b) => typeof (b as { plan_id?: unknown })?.plan_id === "string",
+        operation: "TestPlan.create", resource: inputs.name,
+      });
+      planId = res.body.plan_id!;
+    } catch (e) {
+      if (e instanceof ApiError && e.errorCode === "CLOUDTEST.00070009") {
+        throw new Error(`${e.message}. A plan named "${inputs.name}" already exists in project ${inputs.projectId}: take it under management with adoptId, or choose another name`);
+      }
+      throw e;
+    }
+    try {
+      if (inputs.testCases?.length) await addTestCases(ctx, inputs.projectId, planId, inputs.testCases);
+      return { id: planId, outs: outputs(inputs, await findPlan(ctx, inputs.projectId, planId, inputs.name)) };
+    } catch (e) {
+      throw new PartialCreateError(planId, { ...outputs(inputs, undefined), testCases: [] }, e);
+    }
+  },
+
+  async read(ctx, id, state) {
+    const slash = id.indexOf("/");
+    const projectId = slash > 0 ? id.slice(0, slash) : String(state.projectId ?? "");
+    const planId = slash > 0 ? id.slice(slash + 1) : id;
+    if (!projectId) throw new Error(`TestPlan ${id}: projectId is unknown; pass "<projectId>/<planId>" as the id`);
+    const p = await findPlan(ctx, projectId, planId, typeof state.name === "string" ? state.name : undefined);
+    if (!p) return undefined;
+    const inputs: TestPlanInputs = {
+      projectId,
+      name: p.name,
+      // Not returned as such: the owner is the assignee; serviceIdList and test cases are not returned at all.
+      assignedId: state.assignedId === undefined ? undefined : (p.owner?.id ?? undefined),
+      startDate: p.start_date ?? undefined,
+      endDate: p.end_date ?? "",
+      serviceIdList: Array.isArray(state.serviceIdList) ? (state.serviceIdList as number[]) : [],
+      testCases: state.testCases as TestPlanInputs["testCases"],
+      adoptId: undefined,
+    };
+    return { inputs, outs: outputs(inputs, p) };
+  },
+
+  async update(ctx, id, olds, news) {
+    // Only test-case additions reach here: every other change is refused at check or replaces.
+    await addTestCases(ctx, news.projectId, id, added(olds.testCases as TestPlanInputs["testCases"], news.testCases));
+    return outputs(news, await findPlan(ctx, news.projectId, id, news.name));
+  },
+
+  async delete(ctx, id, state) {
+    ctx.log(`warning: TestPlan ${id} ("${String(state.name)}"): CloudTest has no API to delete a test plan; it stays in CloudTest and is only removed from the stack`);
+  },
+};

@@ -1,0 +1,78 @@
+import { randomUUID } from "crypto";
+import { z } from "zod";
+import { Context, ResourceKind } from "../dynamic";
+import { ApiError } from "../errors";
+
+/**
+ * VpcepAccessControl — CodeArts access records for VPC endpoints (seeds 002/003 §4.1.1). The records
+ * are created in the console; the API can only delete them. So the resource *adopts* the listed
+ * endpoints without an API call (their existence cannot be verified, and drift cannot be seen: there
+ * is no read), removing an endpoint from the list revokes it through the DELETE API, destroy revokes
+ * them all, and an endpoint already revoked (404 / UC.00011005) counts as revoked.
+ *
+ * The DELETE carries a JSON body and a `region` header (signed like every header). Its path differs
+ * between the English (`/devuc-accessmgmt/v2/vpceps`) and Chinese (`/v2/vpceps`) references: it is the
+ * `path` input, defaulting to the English URI, which the emulator serves.
+ */
+export const DEFAULT_VPCEP_PATH = "/devuc-accessmgmt/v2/vpceps";
+
+const endpoint = z.strictObject({
+  vpcepId: z.string().regex(/^[0-9a-z-]{1,40}$/, "must be 1–40 digits, lower-case letters or - (§4.1.1)"),
+  /** 0–128 characters: letters, digits, spaces and ( ) [ ] - _ . ~ & ; (the English table; the Chinese one has no _). */
+  description: z.string().regex(/^[\p{L}0-9 ()[\]\-_.~&;]{0,128}$/u, "must be at most 128 letters, digits, spaces or ( ) [ ] - _ . ~ & ;").optional(),
+});
+
+export const vpcepAccessControlSchema = z.strictObject({
+  /** Region of the endpoints (the `region` header: 1–40 of [0-9A-Za-z-]). */
+  region: z.string().regex(/^[0-9A-Za-z-]{1,40}$/, "must be 1–40 letters, digits or - (a region id such as ap-southeast-3)"),
+  /** The tenant (account) id; 1–40 letters, digits, - or _. */
+  enterpriseId: z.string().regex(/^[0-9A-Za-z_-]{1,40}$/, "must be 1–40 letters, digits, - or _").optional(),
+  vpceps: z.array(endpoint).min(1, "must list at least one endpoint").refine((v) => new Set(v.map((e) => e.vpcepId)).size === v.length, "must not list an endpoint twice"),
+  /** The DELETE path: the English reference's URI by default; "/v2/vpceps" is the Chinese reference's. */
+  path: z.enum([DEFAULT_VPCEP_PATH, "/v2/vpceps"], "must be /devuc-accessmgmt/v2/vpceps (English reference) or /v2/vpceps (Chinese reference)").default(DEFAULT_VPCEP_PATH),
+});
+export type VpcepAccessControlInputs = z.output<typeof vpcepAccessControlSchema>;
+type Endpoint = VpcepAccessControlInputs["vpceps"][number];
+
+/** DELETE …/vpceps: revokes endpoints; gone already is success. */
+async function revoke(ctx: Context, i: VpcepAccessControlInputs, endpoints: Endpoint[]): Promise<void> {
+  if (endpoints.length === 0) return;
+  try {
+    await ctx.client.send({
+      service: "devuc", method: "DELETE", path: i.path, headers: { region: i.region },
+      body: { enterprise_id: i.enterpriseId, vpceps: endpoints.map((e) => ({ vpcep_id: e.vpcepId, description: e.description })) },
+      operation: "VpcepAccessControl.revoke", resource: endpoints.map((e) => e.vpcepId).join(","),
+    });
+  } catch (e) {
+    if (e instanceof ApiError && e.isNotFound(["UC.00011005"])) return;
+    throw e;
+  }
+}
+
+export const vpcepAccessControl: ResourceKind<typeof vpcepAccessControlSchema, VpcepAccessControlInputs> = {
+  name: "VpcepAccessControl",
+  schema: vpcepAccessControlSchema,
+  replaceOn: ["region", "enterpriseId"],
+  replaceWhy: { region: "access records are per region", enterpriseId: "access records belong to one tenant" },
+
+  async create(ctx, inputs) {
+    ctx.log(`VpcepAccessControl: adopting ${inputs.vpceps.length} endpoint(s) in ${inputs.region} without an API call (access records are created in the console; their existence cannot be verified)`);
+    return { id: `vpceps-${inputs.region}-${randomUUID().slice(0, 8)}`, outs: inputs };
+  },
+
+  // There is no read API: what the state holds is all that is known.
+  async read(_ctx, _id, state) {
+    const parsed = vpcepAccessControlSchema.safeParse(state);
+    return parsed.success ? { outs: parsed.data, inputs: parsed.data } : undefined;
+  },
+
+  async update(ctx, _id, olds, news) {
+    const kept = new Set(news.vpceps.map((e) => e.vpcepId));
+    await revoke(ctx, olds, olds.vpceps.filter((e) => !kept.has(e.vpcepId)));
+    return news;
+  },
+
+  async delete(ctx, _id, state) {
+    await revoke(ctx, state, state.vpceps);
+  },
+};
