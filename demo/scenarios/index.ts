@@ -6,6 +6,7 @@ import { pluginScenario } from "./plugin";
 import { pluginVersionScenario } from "./pluginVersion";
 import { publisherScenario } from "./publisher";
 import { openSourcePolicyScenario, ruleScenario, ruleSetScenario } from "./policies";
+import { scriptScenario, testPlanScenario, vpcepScenario } from "./operations";
 
 /** The lifecycles the demo runs, one per resource kind, in order. One line per kind. */
 export const SCENARIOS: Array<[string, Scenario]> = [
@@ -18,4 +19,7 @@ export const SCENARIOS: Array<[string, Scenario]> = [
   ["Rule", ruleScenario],
   ["RuleSet", ruleSetScenario],
   ["OpenSourcePolicy", openSourcePolicyScenario],
+  ["TestPlan", testPlanScenario],
+  ["Script", scriptScenario],
+  ["VpcepAccessControl", vpcepScenario],
 ];

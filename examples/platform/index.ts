@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { OpenSourcePolicy, Pipeline, PipelineGroup, PipelineTemplate, Plugin, PluginVersion, Publisher, Rule, RuleSet } from "pulumi-codearts";
+import {
+  OpenSourcePolicy, Pipeline, PipelineGroup, PipelineTemplate, Plugin, PluginVersion, Publisher, Rule, RuleSet, Script, TestPlan, VpcepAccessControl,
+} from "pulumi-codearts";
 
 /**
  * The example platform program: one team's CodeArts setup declared as code, every resource kind
@@ -9,6 +11,7 @@ import { OpenSourcePolicy, Pipeline, PipelineGroup, PipelineTemplate, Plugin, Pl
  * Config (namespace codearts-platform):
  *   projectId  the CodeArts project (32 hex)
  *   teamName   used in names; changing it is the demo's "change"
+ *   rotateToken (secret), vpcepIds (list) and vpcepRegion: optional
  * Provider settings: huaweicloud:* (see the README), e.g. huaweicloud:endpoints {"*": <emulator URL>}.
  */
 const config = new pulumi.Config("codearts-platform");
@@ -69,6 +72,24 @@ const ossPolicy = new OpenSourcePolicy("open-source", {
   content: { security: { enable: true, rules: { severity: { enable: true, values: ["Critical"] }, cve: { enable: false, values: [""] } } } },
 });
 
+// Operations: the team's regression plan, a maintenance script (its token kept secret), private access.
+const regression = new TestPlan("regression", { projectId, name: `${team} regression`, endDate: "2026-12-31", serviceIdList: [13] });
+const rotate = new Script("rotate-logs", {
+  name: `${slug}_rotate_logs`,
+  description: `Rotates ${team} logs`,
+  type: "SHELL",
+  content: "logrotate -f /etc/logrotate.d/app",
+  riskLevel: "LOW",
+  version: "1.0.0",
+  params: [{ name: "token", value: config.getSecret("rotateToken") ?? "unset", sensitive: true }],
+});
+const vpcepIds = config.getObject<string[]>("vpcepIds") ?? [];
+if (vpcepIds.length > 0) {
+  new VpcepAccessControl("private-access", { region: config.get("vpcepRegion") ?? "ap-southeast-3", vpceps: vpcepIds.map((vpcepId) => ({ vpcepId })) });
+}
+
+export const regressionPlanId = regression.id;
+export const rotateScriptStatus = rotate.status;
 export const releaseGateId = releaseGate.id;
 export const openSourcePolicyId = ossPolicy.id;
 export const teamGroupPath = root.pathId;

@@ -1,0 +1,61 @@
+import { ApiClient } from "../provider/client";
+import { ApiError } from "../provider/errors";
+import { startEmulator, Emulator, DEFAULT_ACCOUNT, clientSettings, seedTestCases } from "../emulator";
+import { request } from "undici";
+
+// The emulator's CloudTest, COC and admin-seeding behaviour as the seeds document it.
+let emu: Emulator;
+let c: ApiClient;
+const P = DEFAULT_ACCOUNT.codeartsProjects[0];
+const fails = (p: Promise<unknown>) => p.then(() => undefined, (e: ApiError) => [e.status, e.errorCode]);
+const plans = (v: "v1" | "v2", query: Record<string, string | number>) => c.send<any[]>({ service: "cloudtest", method: "GET", path: `/${v}/projects/${P}/plans`, query, operation: "Test.list" });
+
+beforeAll(async () => {
+  emu = await startEmulator({ port: 0 });
+  c = new ApiClient({ ...clientSettings(emu), maxRetries: 0 });
+  for (let i = 0; i < 5; i++) {
+    await c.send({ service: "cloudtest", method: "POST", path: `/v1/projects/${P}/plans`, body: { name: `plan ${i}`, plan_cycle: { end_date: "2026-12-31" }, service_id_list: [1] }, isSuccess: () => true, operation: "Test.create" });
+  }
+});
+afterAll(async () => {
+  await c.close();
+  await emu.close();
+});
+
+test("CloudTest lists answer 201; v1 offset is a page number from 1, v2 offset a position from 0", async () => {
+  const v1 = await plans("v1", { offset: 2, limit: 2 });
+  const v2 = await plans("v2", { offset: 2, limit: 2 });
+  expect([v1.status, v2.status]).toEqual([201, 201]);
+  expect(v1.body.map((p) => p.name)).toEqual(v2.body.map((p) => p.name)); // page 2 of 2 = items 2..3
+  expect(await fails(plans("v1", { offset: 0, limit: 2 }))).toEqual([400, "CLOUDTEST.00060001"]);
+  expect(await fails(plans("v2", { limit: 2 }))).toEqual([400, "CLOUDTEST.00060001"]);
+});
+
+test("CloudTest create: success body carries error fields (201); a duplicate name is CLOUDTEST.00070009 with HTTP 500", async () => {
+  const res = await request(`${emu.url}/v1/projects/${P}/plans`, { method: "POST" }).catch(() => undefined);
+  expect(res?.statusCode).toBe(401); // unsigned: refused by the gateway
+  const err = await fails(c.send({ service: "cloudtest", method: "POST", path: `/v1/projects/${P}/plans`, body: { name: "plan 0", plan_cycle: { end_date: "2026-12-31" }, service_id_list: [1] }, operation: "Test.create" }));
+  expect(err).toEqual([500, "CLOUDTEST.00070009"]);
+});
+
+test("admin seeding: CloudTest test cases and VPCEP records have no create API", async () => {
+  const seed = (path: string, body: unknown) => request(`${emu.url}/__emulator/${path}`, { method: "POST", body: JSON.stringify(body) }).then((r) => r.statusCode);
+  expect(await seed("cloudtest/testcases", { projectId: P, serviceId: 13, ids: ["a".repeat(32)] })).toBe(200);
+  expect(await seed("vpceps", { domainId: DEFAULT_ACCOUNT.domainId, region: "ap-southeast-3", vpcepIds: ["vpcep-x"] })).toBe(200);
+  const revoked = await c.send<any>({ service: "devuc", method: "DELETE", path: "/devuc-accessmgmt/v2/vpceps", headers: { region: "ap-southeast-3" }, body: { vpceps: [{ vpcep_id: "vpcep-x" }] }, operation: "Test.revoke" });
+  expect(revoked.body).toEqual({ status: "ok", total: 1 });
+  expect(await fails(c.send({ service: "devuc", method: "DELETE", path: "/devuc-accessmgmt/v2/vpceps", body: { vpceps: [{ vpcep_id: "vpcep-x" }] }, operation: "Test.revoke" }))).toEqual([400, "UC.00011002"]);
+  seedTestCases(emu.store, P, 14, ["b".repeat(32)]);
+});
+
+test("COC: reviewers put a script in PENDING_APPROVE; execute (POST on the script's path) answers an SCT id", async () => {
+  const made = await c.send<any>({ service: "coc", method: "POST", path: "/v1/job/scripts", body: { name: "reviewed", description: "d", type: "SHELL", content: "true", properties: { risk_level: "HIGH", version: "1", reviewers: [{ reviewer_name: "lead", reviewer_id: "1" }] } }, operation: "Test.create" });
+  const uuid = made.body.data;
+  expect((await c.send<any>({ service: "coc", method: "GET", path: `/v1/job/scripts/${uuid}`, operation: "Test.get" })).body.data.status).toBe("PENDING_APPROVE");
+  const run = await c.send<any>({
+    service: "coc", method: "POST", path: `/v1/job/scripts/${uuid}`, operation: "Test.execute",
+    body: { execute_param: { resourceful: false, timeout: 300, success_rate: 100, execute_user: "root" }, execute_batches: [{ batch_index: 1, target_instances: [{ resource_id: "i-1" }], rotation_strategy: "CONTINUE" }] },
+  });
+  expect(run.body.data).toMatch(/^SCT\d{14}/);
+  expect(await fails(c.send({ service: "coc", method: "GET", path: "/v1/job/scripts", operation: "Test.list" }))).toEqual([400, "COC.00040701"]);
+});
