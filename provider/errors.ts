@@ -122,3 +122,13 @@ function stringOrUndefined(v: unknown): string | undefined {
   if (typeof v === "number") return String(v);
   return undefined;
 }
+
+/** The answer of a read, or undefined when it says the object is gone (HTTP 404 or one of `codes`). */
+export async function unlessGone<T>(read: Promise<T>, codes: readonly string[] = []): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (e) {
+    if (e instanceof ApiError && e.isNotFound(codes)) return undefined;
+    throw e;
+  }
+}

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Context, PartialCreateError, ResourceKind, stableJson } from "../dynamic";
-import { ApiError } from "../errors";
+import { unlessGone } from "../errors";
 import { seg } from "../http";
 import { hex32, nonBlank } from "./common";
 import { locateTenant, POLICY_NOT_FOUND, switchPolicy, tenantPath, tenantReplaceWhy } from "./policyCommon";
@@ -177,12 +177,8 @@ export const openSourcePolicy: ResourceKind<typeof openSourcePolicySchema, OpenS
 
   async read(ctx, id, state) {
     const { tenant, objectId } = await locateTenant(ctx, id, state);
-    try {
-      return snapshot(await getPolicy(ctx, tenant, objectId), tenant, state);
-    } catch (e) {
-      if (e instanceof ApiError && e.isNotFound(POLICY_NOT_FOUND)) return undefined;
-      throw e;
-    }
+    const p = await unlessGone(getPolicy(ctx, tenant, objectId), POLICY_NOT_FOUND);
+    return p && snapshot(p, tenant, state);
   },
 
   async update(ctx, id, olds, news) {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Context, ResourceKind } from "../dynamic";
-import { ApiError } from "../errors";
+import { unlessGone } from "../errors";
 import { seg } from "../http";
 import { hex32, locateInProject } from "./common";
 
@@ -120,15 +120,9 @@ export const pipelineGroup: ResourceKind<typeof pipelineGroupSchema, PipelineGro
 
   async read(ctx, id, state) {
     const { projectId, groupId } = locate(id, state);
-    let tree: GroupVo[];
-    try {
-      tree = await getGroupTree(ctx, projectId);
-    } catch (e) {
-      // A deleted project takes its groups with it.
-      if (e instanceof ApiError && e.isNotFound(NOT_FOUND)) return undefined;
-      throw e;
-    }
-    const g = findGroup(tree, groupId);
+    // A deleted project takes its groups with it.
+    const tree = await unlessGone(getGroupTree(ctx, projectId), NOT_FOUND);
+    const g = tree && findGroup(tree, groupId);
     if (!g) return undefined;
     const outs = toOutputs(g, projectId);
     return { outs, inputs: { projectId, name: outs.name, parentId: outs.parentId } };

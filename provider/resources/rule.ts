@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Context, PartialCreateError, ResourceKind } from "../dynamic";
-import { ApiError } from "../errors";
+import { unlessGone } from "../errors";
 import { seg } from "../http";
 import { hex32, nonBlank } from "./common";
 import { locateTenant, POLICY_NOT_FOUND, tenantPath, tenantReplaceWhy } from "./policyCommon";
@@ -139,14 +139,10 @@ export const rule: ResourceKind<typeof ruleSchema, RuleOutputs> = {
 
   async read(ctx, id, state) {
     const { tenant, objectId } = await locateTenant(ctx, id, state);
-    try {
-      const r = await getRule(ctx, tenant, objectId);
-      const inputs = inputsFrom(r, tenant, state);
-      return { outs: outputsFrom(r, tenant, inputs), inputs };
-    } catch (e) {
-      if (e instanceof ApiError && e.isNotFound(POLICY_NOT_FOUND)) return undefined;
-      throw e;
-    }
+    const r = await unlessGone(getRule(ctx, tenant, objectId), POLICY_NOT_FOUND);
+    if (!r) return undefined;
+    const inputs = inputsFrom(r, tenant, state);
+    return { outs: outputsFrom(r, tenant, inputs), inputs };
   },
 
   async update(ctx, id, olds, news) {

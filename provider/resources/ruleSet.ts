@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Context, PartialCreateError, ResourceKind, stableJson } from "../dynamic";
-import { ApiError } from "../errors";
+import { unlessGone } from "../errors";
 import { seg } from "../http";
 import { collect, offsetPages } from "../paging";
 import { hex32, nonBlank } from "./common";
@@ -136,12 +136,7 @@ export const ruleSet: ResourceKind<typeof ruleSetSchema, RuleSetOutputs> = {
 
   async read(ctx, id, state) {
     const { tenant, objectId } = await locateTenant(ctx, id, state);
-    try {
-      return await snapshot(ctx, tenant, objectId, state);
-    } catch (e) {
-      if (e instanceof ApiError && e.isNotFound(POLICY_NOT_FOUND)) return undefined;
-      throw e;
-    }
+    return unlessGone(snapshot(ctx, tenant, objectId, state), POLICY_NOT_FOUND);
   },
 
   async update(ctx, id, olds, news) {

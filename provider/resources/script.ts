@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import { z } from "zod";
 import { Context, PartialCreateError, ResourceKind } from "../dynamic";
-import { ApiError } from "../errors";
+import { unlessGone } from "../errors";
 import { seg } from "../http";
 
 /**
@@ -165,12 +165,8 @@ export const script: ResourceKind<typeof scriptSchema, ScriptOutputs> = {
   },
 
   async read(ctx, id, state) {
-    try {
-      return snapshot(await getScript(ctx, id), state);
-    } catch (e) {
-      if (e instanceof ApiError && e.isNotFound(NOT_FOUND)) return undefined;
-      throw e;
-    }
+    const s = await unlessGone(getScript(ctx, id), NOT_FOUND);
+    return s && snapshot(s, state);
   },
 
   async update(ctx, id, _olds, news) {
