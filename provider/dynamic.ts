@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { ApiClient } from "./client";
 import type { Settings } from "./config";
-import { ApiError } from "./errors";
+import { ApiError, NetworkError } from "./errors";
 
 /**
  * The dynamic-provider glue: turns a resource kind's declarative definition (zod schema, which
@@ -56,6 +56,12 @@ export interface ResourceKind<S extends z.ZodObject, O extends Props> {
   /** Not-found error codes of this kind's APIs besides HTTP 404 (anchors.md §1.2). */
   notFoundCodes?: readonly string[];
   create(ctx: Context, inputs: z.output<S>): Promise<{ id: string; outs: O }>;
+  /**
+   * The object a create made, found by its natural key (a name the service keeps unique), for when the
+   * create failed ambiguously (5xx, reset, timeout): the glue then adopts what is there, or creates
+   * again when nothing is, so a retried step never duplicates or orphans an object.
+   */
+  findExisting?(ctx: Context, inputs: z.output<S>): Promise<{ id: string; outs: O } | undefined>;
   /** What the service says now; undefined when the object is gone. `inputs` = what a program would declare to get it. */
   read(ctx: Context, id: string, state: Props): Promise<{ outs: O; inputs: z.output<S> } | undefined>;
   update?(ctx: Context, id: string, olds: O, news: z.output<S>): Promise<O>;
@@ -179,6 +185,24 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
     }
   }
 
+  /** A failure after which the object may or may not exist. Errors inside HTTP 200 and 4xx are answers. */
+  const ambiguous = (e: unknown) => (e instanceof NetworkError && e.ambiguous) || (e instanceof ApiError && e.status >= 500);
+
+  async function createSafely(ctx: Context, inputs: I): Promise<{ id: string; outs: O }> {
+    try {
+      return await kind.create(ctx, inputs);
+    } catch (e) {
+      if (!kind.findExisting || !ambiguous(e)) throw e;
+      const found = await kind.findExisting(ctx, inputs);
+      if (found) {
+        ctx.log(`${kind.name}: the create failed (${(e as Error).message}), but the object was created: recorded ${found.id}`);
+        return found;
+      }
+      ctx.log(`${kind.name}: the create failed (${(e as Error).message}) and nothing was created: creating again`);
+      return kind.create(ctx, inputs);
+    }
+  }
+
   return {
     async check(olds: Props, news: Props) {
       const raw = stripProvider(news);
@@ -213,7 +237,7 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
       const declared = stripProvider(inputs) as I;
       try {
         const adoptId = declared[ADOPT_KEY];
-        const made = typeof adoptId === "string" && adoptId !== "" ? await adopt(ctx, adoptId, declared) : await kind.create(ctx, declared);
+        const made = typeof adoptId === "string" && adoptId !== "" ? await adopt(ctx, adoptId, declared) : await createSafely(ctx, declared);
         return { id: made.id, outs: structSafe(made.outs) };
       } catch (e) {
         throw partialCreateForEngine(e, inputs[PROVIDER_KEY]);

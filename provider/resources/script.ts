@@ -3,6 +3,7 @@ import { z } from "zod";
 import { Context, PartialCreateError, ResourceKind } from "../dynamic";
 import { unlessGone } from "../errors";
 import { seg } from "../http";
+import { findFirst, markerPages } from "../paging";
 
 /**
  * Script — a Cloud Operations Center custom script (seed 004 §4.2.1–§4.2.5): create, read, update,
@@ -162,6 +163,20 @@ export const script: ResourceKind<typeof scriptSchema, ScriptOutputs> = {
       const { adoptId: _a, ...declared } = inputs;
       throw new PartialCreateError(uuid, { ...declared, params: inputs.params?.map(stored) }, e);
     }
+  },
+
+  // Names are unique per tenant (COC.00040601): the name finds what an ambiguous create made.
+  async findExisting(ctx, inputs) {
+    const hit = await findFirst(
+      markerPages(async (marker: number | undefined, limit) => {
+        const res = await ctx.client.send({ service: "coc", method: "GET", path: "/v1/job/scripts", query: { limit, marker, name_like: inputs.name.slice(0, 32) }, operation: "Script.list" });
+        const body = res.body as { data?: unknown; total?: number };
+        const items = (Array.isArray(body?.data) ? body.data : (body?.data as { data?: unknown[] })?.data ?? []) as Array<{ id: number; script_uuid: string; name: string }>;
+        return { items };
+      }, (last) => last.id, 100),
+      (s) => s.name === inputs.name,
+    );
+    return hit && { id: hit.script_uuid, outs: declaredOutputs(inputs, await getScript(ctx, hit.script_uuid)) };
   },
 
   async read(ctx, id, state) {

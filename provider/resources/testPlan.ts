@@ -160,6 +160,20 @@ export const testPlan: ResourceKind<typeof testPlanSchema, TestPlanOutputs> = {
     }
   },
 
+  // Names are unique per project (CLOUDTEST.00070009): the name finds what an ambiguous create made.
+  async findExisting(ctx, inputs) {
+    const hit = await findFirst(
+      offsetPages(async (offset, limit) => {
+        const res = await ctx.client.send<PlanVo[]>({ service: "cloudtest", method: "GET", path: plansPath(inputs.projectId, "v2"), query: { offset, limit, name: inputs.name }, operation: "TestPlan.list" });
+        return { items: Array.isArray(res.body) ? res.body : [] };
+      }, 100),
+      (p) => p.name === inputs.name,
+    );
+    if (!hit) return undefined;
+    // The plan exists; test cases are added by the next update (they can be added at any time).
+    return { id: hit.plan_id, outs: { ...outputs(inputs, hit), testCases: [] } };
+  },
+
   async read(ctx, id, state) {
     const slash = id.indexOf("/");
     const projectId = slash > 0 ? id.slice(0, slash) : String(state.projectId ?? "");
