@@ -3,7 +3,7 @@ import { Context, PartialCreateError, ResourceKind, stableJson } from "../dynami
 import { unlessGone } from "../errors";
 import { seg } from "../http";
 import { hex32, nonBlank } from "./common";
-import { locateTenant, POLICY_NOT_FOUND, switchPolicy, tenantPath, tenantReplaceWhy } from "./policyCommon";
+import { locateTenant, POLICY_NOT_FOUND, switchPolicy, tenantPath, tenantScoped } from "./policyCommon";
 
 /**
  * OpenSourcePolicy — a tenant-level open-source governance policy (seed 001 §4.7): version-set,
@@ -152,10 +152,7 @@ async function update(ctx: Context, tenant: string, id: string, i: OpenSourcePol
 export const openSourcePolicy: ResourceKind<typeof openSourcePolicySchema, OpenSourcePolicyOutputs> = {
   name: "OpenSourcePolicy",
   schema: openSourcePolicySchema,
-  replaceOn: ["tenantId"],
-  replaceWhy: { tenantId: tenantReplaceWhy },
-  notFoundCodes: POLICY_NOT_FOUND,
-  defaults: (ctx, inputs) => ({ ...inputs, tenantId: inputs.tenantId ?? ctx.settings.domainId }),
+  ...tenantScoped,
 
   async create(ctx, inputs) {
     const tenant = inputs.tenantId ?? (await ctx.client.domainId());

@@ -13,6 +13,17 @@ export const tenantPath = (tenant: string, rest: string) => `/v2/${seg(tenant)}$
 
 export const tenantReplaceWhy = "a policy belongs to one tenant (the {domain_id} of its path) and the API cannot move it";
 
+/**
+ * The part of a policy kind's definition about its tenant: a `tenantId` input defaulting to
+ * huaweicloud:domainId (so pointing a stack at another account shows as a change), which replaces.
+ */
+export const tenantScoped = {
+  replaceOn: ["tenantId"] as const,
+  replaceWhy: { tenantId: tenantReplaceWhy },
+  notFoundCodes: POLICY_NOT_FOUND,
+  defaults: <T extends { tenantId?: string }>(ctx: Context, inputs: T): T => ({ ...inputs, tenantId: inputs.tenantId ?? ctx.settings.domainId }),
+};
+
 /** The tenant of an object: from `<tenantId>/<id>`, the state, or the provider's account. */
 export async function locateTenant(ctx: Context, id: string, state: Record<string, unknown>): Promise<{ tenant: string; objectId: string }> {
   const slash = id.indexOf("/");

@@ -3,7 +3,7 @@ import { Context, PartialCreateError, ResourceKind } from "../dynamic";
 import { unlessGone } from "../errors";
 import { seg } from "../http";
 import { hex32, nonBlank } from "./common";
-import { locateTenant, POLICY_NOT_FOUND, tenantPath, tenantReplaceWhy } from "./policyCommon";
+import { locateTenant, POLICY_NOT_FOUND, tenantPath, tenantScoped } from "./policyCommon";
 
 /**
  * Rule — a CodeArts Pipeline rule, the building block of policies (seed 001 §4.4): full CRUD with a
@@ -120,10 +120,7 @@ function outputsFrom(r: RuleVo, tenant: string, inputs: RuleInputs): RuleOutputs
 export const rule: ResourceKind<typeof ruleSchema, RuleOutputs> = {
   name: "Rule",
   schema: ruleSchema,
-  replaceOn: ["tenantId"],
-  replaceWhy: { tenantId: tenantReplaceWhy },
-  notFoundCodes: POLICY_NOT_FOUND,
-  defaults: (ctx, inputs) => ({ ...inputs, tenantId: inputs.tenantId ?? ctx.settings.domainId }),
+  ...tenantScoped,
 
   async create(ctx, inputs) {
     const tenant = inputs.tenantId ?? (await ctx.client.domainId());

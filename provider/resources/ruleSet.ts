@@ -4,7 +4,7 @@ import { unlessGone } from "../errors";
 import { seg } from "../http";
 import { collect, offsetPages } from "../paging";
 import { hex32, nonBlank } from "./common";
-import { locateTenant, POLICY_NOT_FOUND, switchPolicy, tenantPath, tenantReplaceWhy } from "./policyCommon";
+import { locateTenant, POLICY_NOT_FOUND, switchPolicy, tenantPath, tenantScoped } from "./policyCommon";
 
 /**
  * RuleSet — a tenant-level policy (seed 001 §4.5): a named set of rules, enabled or not.
@@ -113,10 +113,7 @@ const rulesBody = (i: RuleSetInputs) => i.rules.map((r) => ({ id: r.id, is_valid
 export const ruleSet: ResourceKind<typeof ruleSetSchema, RuleSetOutputs> = {
   name: "RuleSet",
   schema: ruleSetSchema,
-  replaceOn: ["tenantId"],
-  replaceWhy: { tenantId: tenantReplaceWhy },
-  notFoundCodes: POLICY_NOT_FOUND,
-  defaults: (ctx, inputs) => ({ ...inputs, tenantId: inputs.tenantId ?? ctx.settings.domainId }),
+  ...tenantScoped,
 
   async create(ctx, inputs) {
     const tenant = inputs.tenantId ?? (await ctx.client.domainId());
