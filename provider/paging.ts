@@ -11,13 +11,17 @@ export interface Page<T> {
 
 const MAX_PAGES = 10_000;
 
-/** offset = position of the first item (0-based) and limit = page size. */
+/**
+ * offset = position of the first item (0-based) and limit = page size. Where the API reports a total,
+ * it decides when to stop (a service may cap a page below the limit asked for); otherwise a short page does.
+ */
 export async function* offsetPages<T>(fetch: (offset: number, limit: number) => Promise<Page<T>>, limit: number): AsyncGenerator<T> {
   for (let offset = 0, n = 0; n < MAX_PAGES; n++) {
     const page = await fetch(offset, limit);
     yield* page.items;
     offset += page.items.length;
-    if (page.items.length < limit || page.items.length === 0 || (page.total !== undefined && offset >= page.total)) return;
+    const done = page.total !== undefined ? offset >= page.total : page.items.length < limit;
+    if (done || page.items.length === 0) return;
   }
 }
 

@@ -9,6 +9,10 @@ describe("paging styles", () => {
     expect(got.map((d) => d.id)).toEqual(data.map((d) => d.id));
     expect(calls).toEqual([0, 10, 20]);
   });
+  test("a service that caps pages below the limit is still read to the end when it reports a total", async () => {
+    const got = await collect(offsetPages(async (offset) => ({ items: data.slice(offset, offset + 5), total: data.length }), 10));
+    expect(got).toHaveLength(23);
+  });
   test("page numbers start at 1 and stop on a short page", async () => {
     const pages: number[] = [];
     const got = await collect(pageNumberPages(async (page, limit) => (pages.push(page), { items: data.slice((page - 1) * limit, page * limit) }), 10));
