@@ -18,6 +18,11 @@ const faultSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("commit-then-fail"), status: z.number().int().min(500).max(599).optional() }),
   /** Apply the change and never answer (client timeouts); the socket is destroyed on close(). */
   z.strictObject({ type: z.literal("hang-after-commit") }),
+  /**
+   * IAM tokens expire just as this request arrives: a request carrying a token gets the 401 any
+   * expired token gets, and the caller must fetch a new one. AK/SK-signed requests are unaffected.
+   */
+  z.strictObject({ type: z.literal("expire-token") }),
 ]);
 
 export const faultRuleSchema = z.strictObject({

@@ -178,6 +178,11 @@ class ApiServer {
       if (this.faults.latencyMs > 0) await sleep(this.faults.latencyMs);
       const fault = this.faults.take(method, route.pattern, path);
       if (fault) outcome.fault = fault;
+      if (fault?.type === "expire-token" && !route.public) {
+        this.deps.tokens.expireAll(now);
+        const again = authenticate({ ...ctx, query: [...ctx.query] }, ctx.accounts, ctx.tokens, now, requestId);
+        if (!again.ok) return finish(again.reply, outcome);
+      }
       const early = await this.beforeHandling(fault, requestId);
       if (early === "reset") {
         req.socket.destroy();

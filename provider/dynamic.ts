@@ -57,11 +57,19 @@ export interface ResourceKind<S extends z.ZodObject, O extends Props> {
   notFoundCodes?: readonly string[];
   create(ctx: Context, inputs: z.output<S>): Promise<{ id: string; outs: O }>;
   /**
-   * The object a create made, found by its natural key (a name the service keeps unique), for when the
-   * create failed ambiguously (5xx, reset, timeout): the glue then adopts what is there, or creates
-   * again when nothing is, so a retried step never duplicates or orphans an object.
+   * How a create that failed ambiguously (5xx, reset, timeout: it may have been applied) is made safe to
+   * repeat: `find` lists the ids of the objects with the declared natural key (e.g. the name in its
+   * parent). When the service keeps that key unique, an object found after the failure is the one the
+   * create made; when it does not, the glue also lists before creating, and only an object that was not
+   * there before counts. One found → adopted (converged on the inputs); none → created again; several →
+   * refused, since the API cannot tell which is ours.
    */
-  findExisting?(ctx: Context, inputs: z.output<S>): Promise<{ id: string; outs: O } | undefined>;
+  naturalKey?: {
+    unique: boolean;
+    find(ctx: Context, inputs: z.output<S>): Promise<string[]>;
+    /** The outputs of the object found; default: read it, then update what differs from the inputs. */
+    recover?(ctx: Context, id: string, inputs: z.output<S>): Promise<O>;
+  };
   /** What the service says now; undefined when the object is gone. `inputs` = what a program would declare to get it. */
   read(ctx: Context, id: string, state: Props): Promise<{ outs: O; inputs: z.output<S> } | undefined>;
   update?(ctx: Context, id: string, olds: O, news: z.output<S>): Promise<O>;
@@ -164,10 +172,13 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
   const isGone = (e: unknown) => e instanceof ApiError && e.isNotFound(kind.notFoundCodes);
   const view = (p: Props, side: "declared" | "state"): Props => (kind.diffView ? kind.diffView(p, side) : p);
 
-  /** Adoption: take an existing object under management, then converge it on the declared inputs. */
-  async function adopt(ctx: Context, id: string, inputs: I): Promise<{ id: string; outs: O }> {
+  /**
+   * Takes an existing object under management, then converges it on the declared inputs: `adoptId`,
+   * and an object an ambiguous create turned out to have made.
+   */
+  async function converge(ctx: Context, id: string, inputs: I, why: string): Promise<O> {
     const found = await kind.read(ctx, id, inputs);
-    if (!found) throw new Error(`${kind.name}: ${ADOPT_KEY} "${id}" names no existing object; nothing was adopted`);
+    if (!found) throw new Error(`${kind.name}: ${why} "${id}" names no existing object; nothing was adopted`);
     const changed = changedKeys(kind.schema, view(found.inputs, "state"), view(inputs, "declared"));
     const blocked = changed.filter((k) => (kind.replaceOn as readonly string[]).includes(k));
     if (blocked.length > 0) {
@@ -176,12 +187,20 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
           ` (these cannot change in place); nothing was changed`,
       );
     }
-    const state = { ...found.outs, [ADOPT_KEY]: id } as O;
-    if (changed.length === 0 || !kind.update) return { id, outs: state };
+    if (changed.length === 0 || !kind.update) return found.outs;
     try {
-      return { id, outs: { ...(await kind.update(ctx, id, state, inputs)), [ADOPT_KEY]: id } };
+      return await kind.update(ctx, id, found.outs, inputs);
     } catch (e) {
-      throw new PartialCreateError(id, state, e);
+      throw new PartialCreateError(id, found.outs, e);
+    }
+  }
+
+  async function adopt(ctx: Context, id: string, inputs: I): Promise<{ id: string; outs: O }> {
+    try {
+      return { id, outs: { ...(await converge(ctx, id, inputs, ADOPT_KEY)), [ADOPT_KEY]: id } };
+    } catch (e) {
+      if (e instanceof PartialCreateError) throw new PartialCreateError(id, { ...e.properties, [ADOPT_KEY]: id }, e.cause);
+      throw e;
     }
   }
 
@@ -189,17 +208,36 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
   const ambiguous = (e: unknown) => (e instanceof NetworkError && e.ambiguous) || (e instanceof ApiError && e.status >= 500);
 
   async function createSafely(ctx: Context, inputs: I): Promise<{ id: string; outs: O }> {
-    try {
-      return await kind.create(ctx, inputs);
-    } catch (e) {
-      if (!kind.findExisting || !ambiguous(e)) throw e;
-      const found = await kind.findExisting(ctx, inputs);
-      if (found) {
-        ctx.log(`${kind.name}: the create failed (${(e as Error).message}), but the object was created: recorded ${found.id}`);
-        return found;
+    const key = kind.naturalKey;
+    if (!key) return kind.create(ctx, inputs);
+    const before = new Set(key.unique ? [] : await key.find(ctx, inputs));
+    // As many creates as the client would retry an idempotent request; each after a look-up.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await kind.create(ctx, inputs);
+      } catch (e) {
+        if (!ambiguous(e) || attempt >= ctx.settings.maxRetries) throw e;
+        const made = (await key.find(ctx, inputs)).filter((id) => !before.has(id));
+        if (made.length > 1) {
+          throw new Error(
+            `${kind.name}: the create failed (${(e as Error).message}) and ${made.length} matching objects appeared meanwhile (${made.join(", ")}); ` +
+              `one may be this one, the others made by someone else, and the API cannot tell which. Nothing is recorded: adopt the right one with ${ADOPT_KEY}`,
+          );
+        }
+        if (made.length === 1) {
+          ctx.log(`${kind.name}: the create failed (${(e as Error).message}), but the object was created: recorded ${made[0]}`);
+          const id = made[0];
+          try {
+            return { id, outs: key.recover ? await key.recover(ctx, id, inputs) : await converge(ctx, id, inputs, "the create") };
+          } catch (e2) {
+            if (e2 instanceof PartialCreateError) throw e2;
+            // It exists: keep it in the state whatever failed next, so nothing is orphaned.
+            const { [ADOPT_KEY]: _a, ...declared } = inputs as Props;
+            throw new PartialCreateError(id, declared, e2);
+          }
+        }
+        ctx.log(`${kind.name}: the create failed (${(e as Error).message}) and nothing was created: creating again`);
       }
-      ctx.log(`${kind.name}: the create failed (${(e as Error).message}) and nothing was created: creating again`);
-      return kind.create(ctx, inputs);
     }
   }
 

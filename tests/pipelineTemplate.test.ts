@@ -199,7 +199,8 @@ describe("adoption, get, errors", () => {
   test("an API error surfaces with HTTP status, error_code, error_msg and request id", async () => {
     // Another account's tenant: the service answers DEVPIPE.0011301 inside HTTP 200.
     const e: Error = await w.engine.up(T, "foreign", { ...base, tenantId: SECOND_ACCOUNT.domainId }).catch((x) => x);
-    expect(e.message).toMatch(/PipelineTemplate\.create for Java service failed: HTTP 200 DEVPIPE\.0011301: No permission\. \(request id [0-9a-f]{32}\)/);
+    // The first call to the foreign tenant is the listing of same-named templates (see naturalKey).
+    expect(e.message).toMatch(/PipelineTemplate\.list for Java service failed: HTTP 200 DEVPIPE\.0011301: No permission\. \(request id [0-9a-f]{32}\)/);
     expect(w.engine.state.has(w.engine.urn(T, "foreign"))).toBe(false);
   });
 

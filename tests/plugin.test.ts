@@ -128,15 +128,15 @@ describe("failures", () => {
     expect(w.engine.state.has(w.engine.urn(T, "taken"))).toBe(false);
   });
 
-  test("a 5xx that hides a successful create: the plug-in is kept in the state, the next up converges it", async () => {
+  test("a 5xx that hides a successful create: the plug-in is found by name and recorded in the same up, never added twice", async () => {
     w.emu.faults.inject({ method: "POST", path: `/v3/${D}/extension/info/add`, fault: { type: "commit-then-fail", status: 500 } });
     const declared = { pluginName: "half_made", displayName: "Half made", businessType: "Deploy" };
-    await expect(w.engine.up(T, "half", declared)).rejects.toThrow(/was created and is kept in the state/);
-    expect(w.engine.state.get(w.engine.urn(T, "half"))?.id).toBe("half_made");
     const mark = w.emu.log.mark();
     const r = await w.engine.up(T, "half", declared);
-    expect(r.op).toBe("update");
-    expect(w.callsSince(mark, "Plugin.create")).toBe(0);
+    expect(r.op).toBe("create");
+    expect(r.state!.id).toBe("half_made");
+    expect(w.callsSince(mark, "Plugin.create")).toBe(1);
+    expect((await w.engine.preview(T, "half", declared)).op).toBe("same");
     await w.engine.destroy(T, "half");
   });
 });

@@ -226,14 +226,15 @@ describe("no half-made state", () => {
     await w.engine.destroy(T, "half");
   });
 
-  test("a draft created but answered with a 5xx: it is recorded, never created twice", async () => {
+  test("a draft created but answered with a 5xx: found by its version, published in the same up, never created twice", async () => {
     w.emu.faults.inject({ method: "POST", path: `/v1/${D}/agent-plugin/create-draft`, fault: { type: "commit-then-fail", status: 502 } });
-    await expect(w.engine.up(T, "half", v)).rejects.toThrow(/kept in the state/);
-    expect(w.engine.state.get(w.engine.urn(T, "half"))?.id).toBe(`${PLUGIN}/1.0.0`);
     const mark = w.emu.log.mark();
-    expect((await w.engine.up(T, "half", v)).op).toBe("update");
-    expect(ops(mark, "PluginVersion.createDraft")).toBe(0);
+    const r = await w.engine.up(T, "half", v);
+    expect(r.op).toBe("create");
+    expect(r.state!.id).toBe(`${PLUGIN}/1.0.0`);
+    expect(ops(mark, "PluginVersion.createDraft")).toBe(1);
     expect((await remote("1.0.0"))!.version_attribution).toBe("formal");
+    expect((await w.engine.preview(T, "half", v)).op).toBe("same");
     await w.engine.destroy(T, "half");
   });
 

@@ -3,7 +3,7 @@ import { Context, PartialCreateError, ResourceKind, stableJson } from "../dynami
 import { unlessGone } from "../errors";
 import { seg } from "../http";
 import { hex32, nonBlank } from "./common";
-import { locateTenant, POLICY_NOT_FOUND, switchPolicy, tenantPath, tenantScoped } from "./policyCommon";
+import { locateTenant, POLICY_NOT_FOUND, policyNames, switchPolicy, tenantPath, tenantScoped } from "./policyCommon";
 
 /**
  * OpenSourcePolicy — a tenant-level open-source governance policy (seed 001 §4.7): version-set,
@@ -171,6 +171,8 @@ export const openSourcePolicy: ResourceKind<typeof openSourcePolicySchema, OpenS
       throw new PartialCreateError(id, { ...inputs, parentId: undefined, isValid: false, domainId: tenant }, e);
     }
   },
+
+  naturalKey: policyNames<OpenSourcePolicyInputs>("OpenSourcePolicy", "/tenant/open-source/rule-sets/query"),
 
   async read(ctx, id, state) {
     const { tenant, objectId } = await locateTenant(ctx, id, state);

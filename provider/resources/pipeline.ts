@@ -3,7 +3,7 @@ import { z } from "zod";
 import { Context, PartialCreateError, ResourceKind } from "../dynamic";
 import { ApiError } from "../errors";
 import { seg } from "../http";
-import { findFirst, offsetPages } from "../paging";
+import { collect, findFirst, offsetPages } from "../paging";
 import { hex32, int32, jsonDocument, locateInProject, nonBlank, snakeKeys } from "./common";
 import { findGroup, getGroupTree, GroupVo } from "./pipelineGroup";
 import { customVariable, limitObject, Variable, variablesToApi } from "./pipelineVariables";
@@ -373,6 +373,15 @@ export const pipeline: ResourceKind<typeof pipelineSchema, PipelineOutputs> = {
       }
     }
     return { id, outs: { ...declared, groupPathId } };
+  },
+
+  // Pipeline names may repeat in a project (nothing in §4.2 forbids it): only a pipeline of the
+  // declared name that was not listed before the create counts as made by it.
+  naturalKey: {
+    unique: false,
+    async find(ctx, inputs) {
+      return (await collect(listPipelines(ctx, inputs.projectId, { name: inputs.name }), (p) => p.name === inputs.name)).map((p) => p.pipeline_id);
+    },
   },
 
   async read(ctx, id, state) {

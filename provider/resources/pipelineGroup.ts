@@ -118,6 +118,23 @@ export const pipelineGroup: ResourceKind<typeof pipelineGroupSchema, PipelineGro
     return { id: res.body.id, outs: toOutputs(res.body, inputs.projectId) };
   },
 
+  // Sibling names may repeat (nothing in §4.3 forbids it): the key is the name under the parent, and
+  // only a group not in the tree before the create counts as made by it.
+  naturalKey: {
+    unique: false,
+    async find(ctx, inputs) {
+      const out: string[] = [];
+      const walk = (gs: readonly GroupVo[] | null | undefined) => {
+        for (const g of gs ?? []) {
+          if (g.name === inputs.name && (g.parent_id || "") === (inputs.parentId ?? "")) out.push(g.id);
+          walk(g.children);
+        }
+      };
+      walk(await getGroupTree(ctx, inputs.projectId));
+      return out;
+    },
+  },
+
   async read(ctx, id, state) {
     const { projectId, groupId } = locate(id, state);
     // A deleted project takes its groups with it.

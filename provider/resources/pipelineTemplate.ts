@@ -2,6 +2,7 @@ import { z } from "zod";
 import { Context, PartialCreateError, ResourceKind } from "../dynamic";
 import { ApiError } from "../errors";
 import { seg } from "../http";
+import { collect, offsetPages } from "../paging";
 import { canonicalJson, hex32, jsonDocument, nonBlank } from "./common";
 import { customVariable, limitObject, Variable, variablesFromApi, variablesToApi } from "./pipelineVariables";
 
@@ -184,6 +185,23 @@ export const pipelineTemplate: ResourceKind<typeof pipelineTemplateSchema, Pipel
     } catch (e) {
       throw new PartialCreateError(id, { ...inputs, domainId: tenant }, e);
     }
+  },
+
+  // Template names may repeat (nothing in §4.2 forbids it): only a template of the declared name that
+  // the tenant did not have before the create counts as made by it. The list's name filter is fuzzy.
+  naturalKey: {
+    unique: false,
+    async find(ctx, inputs) {
+      const tenant = inputs.tenantId ?? (await ctx.client.domainId());
+      const named = offsetPages(async (offset, limit) => {
+        const res = await ctx.client.send<{ total?: number; templates?: TemplateVo[] | null }>({
+          service: "pipeline", method: "POST", path: `${path(tenant)}/list`, body: { name: inputs.name, is_system: false, offset, limit },
+          operation: "PipelineTemplate.list", resource: inputs.name, idempotent: true, // a read
+        });
+        return { items: res.body?.templates ?? [], total: res.body?.total };
+      }, 50);
+      return (await collect(named, (t) => t.name === inputs.name && t.is_system !== true)).map((t) => t.id);
+    },
   },
 
   async read(ctx, id, state) {

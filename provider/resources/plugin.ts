@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { containsUnknown, Context, PartialCreateError, ResourceKind } from "../dynamic";
 import { ApiError } from "../errors";
-import { attributionOf, EXTENSION_NOT_FOUND, findPlugin, isAmbiguous, optionalText, orEmpty, PluginBasicVo, text, v3 } from "./extensionCommon";
+import { attributionOf, EXTENSION_NOT_FOUND, findPlugin, optionalText, orEmpty, PluginBasicVo, text, v3 } from "./extensionCommon";
 
 /**
  * Plugin — an extension plug-in's identity and basic information; its versions are PluginVersion
@@ -151,23 +151,14 @@ export const plugin: ResourceKind<typeof pluginSchema, PluginOutputs> = {
 
   async create(ctx, inputs) {
     const name = inputs.pluginName;
-    try {
-      await ctx.client.send({
-        service: "pipeline",
-        method: "POST",
-        path: `${await v3(ctx)}/extension/info/add`,
-        body: infoBody(inputs),
-        operation: "Plugin.create",
-        resource: name,
-      });
-    } catch (e) {
-      // The add may have been applied: if the plug-in is there now, keep it in the state and let the next update converge it.
-      if (isAmbiguous(e)) {
-        const there = await find(ctx, name).catch(() => undefined);
-        if (there) throw new PartialCreateError(name, toOutputs(there, inputs), e);
-      }
-      throw e;
-    }
+    await ctx.client.send({
+      service: "pipeline",
+      method: "POST",
+      path: `${await v3(ctx)}/extension/info/add`,
+      body: infoBody(inputs),
+      operation: "Plugin.create",
+      resource: name,
+    });
     let vo: PluginBasicVo | undefined;
     try {
       vo = await find(ctx, name);
@@ -176,6 +167,13 @@ export const plugin: ResourceKind<typeof pluginSchema, PluginOutputs> = {
     }
     if (!vo) throw new PartialCreateError(name, toOutputs(undefined, inputs), new Error(`Plugin "${name}": created, but the listing does not show it yet`));
     return { id: name, outs: toOutputs(vo, inputs) };
+  },
+
+  // Plug-in names are unique (the add refuses a taken one): after an ambiguous add, the listing tells
+  // whether it was made; if so the glue reads it and converges it on the inputs.
+  naturalKey: {
+    unique: true,
+    find: async (ctx, inputs) => ((await find(ctx, inputs.pluginName)) ? [inputs.pluginName] : []),
   },
 
   async read(ctx, id, state) {

@@ -3,7 +3,7 @@ import { containsUnknown, Context, Failure, PartialCreateError, ResourceKind, st
 import { ApiError } from "../errors";
 import { findFirst, offsetPages } from "../paging";
 import { hex32 } from "./common";
-import { attributionOf, EXTENSION_NOT_FOUND, findPlugin, isAmbiguous, optionalText, orEmpty, PAGE_LIMIT, PluginBasicVo, text, v1, v3 } from "./extensionCommon";
+import { attributionOf, EXTENSION_NOT_FOUND, findPlugin, optionalText, orEmpty, PAGE_LIMIT, PluginBasicVo, text, v1, v3 } from "./extensionCommon";
 
 /**
  * PluginVersion — one version of an extension plug-in: its inputs and execution steps (seed 001
@@ -44,6 +44,22 @@ const inputSchema = z.strictObject({
   validation: validationSchema,
   layoutContent: optionalText(),
 });
+
+/** From a draft just made to the declared version: published and bound as declared. */
+async function fromDraft(ctx: Context, inputs: PluginVersionInputs): Promise<PluginVersionOutputs> {
+  const id = idOf(inputs);
+  const outs: PluginVersionOutputs = { ...outputsFrom({}, inputs), publish: false, publisherId: undefined, versionAttribution: "draft" };
+  try {
+    const cur = await detail(ctx, inputs);
+    if (!cur) throw new Error(`PluginVersion ${id}: created, but the service does not show it yet`);
+    Object.assign(outs, outputsFrom(cur, { ...inputs, publish: false, publisherId: undefined }));
+    await converge(ctx, cur, inputs, undefined, outs);
+    return outs;
+  } catch (e) {
+    // The draft exists: keep it in the state, so the next `up` continues from it.
+    throw new PartialCreateError(id, outs, e);
+  }
+}
 
 export const pluginVersionSchema = z
   .strictObject({
@@ -348,34 +364,24 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
   },
 
   async create(ctx, inputs) {
-    const id = idOf(inputs);
     const info = await pluginInfo(ctx, inputs.pluginName);
-    const draft: PluginVersionOutputs = { ...outputsFrom({}, inputs), publish: false, publisherId: undefined, versionAttribution: "draft" };
-    try {
-      await ctx.client.send({
-        service: "pipeline",
-        method: "POST",
-        path: `${await v1(ctx)}/agent-plugin/create-draft`,
-        body: versionBody(info, inputs),
-        operation: "PluginVersion.createDraft",
-        resource: id,
-      });
-    } catch (e) {
-      // The draft may exist despite the failure: then it is recorded, and the next update converges it.
-      if (isAmbiguous(e) && (await detail(ctx, inputs).catch(() => undefined))) throw new PartialCreateError(id, draft, e);
-      throw e;
-    }
-    const outs = draft;
-    try {
-      const cur = await detail(ctx, inputs);
-      if (!cur) throw new Error(`PluginVersion ${id}: created, but the service does not show it yet`);
-      Object.assign(outs, outputsFrom(cur, { ...inputs, publish: false, publisherId: undefined }));
-      await converge(ctx, cur, inputs, undefined, outs);
-      return { id, outs };
-    } catch (e) {
-      // The draft exists: keep it in the state, so the next `up` continues from it.
-      throw new PartialCreateError(id, outs, e);
-    }
+    await ctx.client.send({
+      service: "pipeline",
+      method: "POST",
+      path: `${await v1(ctx)}/agent-plugin/create-draft`,
+      body: versionBody(info, inputs),
+      operation: "PluginVersion.createDraft",
+      resource: idOf(inputs),
+    });
+    return { id: idOf(inputs), outs: await fromDraft(ctx, inputs) };
+  },
+
+  // (plug-in, version) is unique (the service refuses a second draft of a version): after an
+  // ambiguous create-draft, the version's detail tells whether the draft was made.
+  naturalKey: {
+    unique: true,
+    find: async (ctx, inputs) => ((await detail(ctx, inputs)) ? [idOf(inputs)] : []),
+    recover: (ctx, _id, inputs) => fromDraft(ctx, inputs),
   },
 
   async read(ctx, id, state) {

@@ -1,5 +1,6 @@
 import { Context } from "../dynamic";
-import { seg } from "../http";
+import { QueryValue, seg } from "../http";
+import { collect, offsetPages } from "../paging";
 
 /**
  * What the tenant-level policy kinds (Rule, RuleSet, OpenSourcePolicy; seed 001 §4.4–§4.7) share:
@@ -42,4 +43,25 @@ export async function switchPolicy(ctx: Context, kind: "RuleSet" | "OpenSourcePo
     operation: `${kind}.switch`,
     resource: id,
   });
+}
+
+/**
+ * The natural key of a policy kind: its name in its tenant. Nothing in §4.4–§4.7 makes names unique,
+ * so the glue lists before a create too, and only a new object of that name counts as made by it.
+ * The listings' `name` filter is fuzzy; an exact match is kept.
+ */
+export function policyNames<T extends { tenantId?: string; name: string }>(kind: string, rest: string, query: Record<string, QueryValue> = {}) {
+  return {
+    unique: false,
+    async find(ctx: Context, inputs: T): Promise<string[]> {
+      const tenant = inputs.tenantId ?? (await ctx.client.domainId());
+      const named = offsetPages(async (offset, limit) => {
+        const res = await ctx.client.send<{ data?: Array<{ id: string; name: string }> | null; total?: number }>({
+          service: "pipeline", method: "GET", path: tenantPath(tenant, rest), query: { offset, limit, name: inputs.name, ...query }, operation: `${kind}.list`, resource: inputs.name,
+        });
+        return { items: res.body?.data ?? [], total: res.body?.total };
+      }, 50);
+      return (await collect(named, (p) => p.name === inputs.name)).map((p) => p.id);
+    },
+  };
 }

@@ -3,7 +3,7 @@ import { Context, PartialCreateError, ResourceKind } from "../dynamic";
 import { unlessGone } from "../errors";
 import { seg } from "../http";
 import { hex32, nonBlank } from "./common";
-import { locateTenant, POLICY_NOT_FOUND, tenantPath, tenantScoped } from "./policyCommon";
+import { locateTenant, POLICY_NOT_FOUND, policyNames, tenantPath, tenantScoped } from "./policyCommon";
 
 /**
  * Rule — a CodeArts Pipeline rule, the building block of policies (seed 001 §4.4): full CRUD with a
@@ -133,6 +133,8 @@ export const rule: ResourceKind<typeof ruleSchema, RuleOutputs> = {
       throw new PartialCreateError(id, { ...inputs, domainId: tenant }, e);
     }
   },
+
+  naturalKey: policyNames<RuleInputs>("Rule", "/rules/query"),
 
   async read(ctx, id, state) {
     const { tenant, objectId } = await locateTenant(ctx, id, state);

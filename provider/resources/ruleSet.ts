@@ -4,7 +4,7 @@ import { unlessGone } from "../errors";
 import { seg } from "../http";
 import { collect, offsetPages } from "../paging";
 import { hex32, nonBlank } from "./common";
-import { locateTenant, POLICY_NOT_FOUND, switchPolicy, tenantPath, tenantScoped } from "./policyCommon";
+import { locateTenant, POLICY_NOT_FOUND, policyNames, switchPolicy, tenantPath, tenantScoped } from "./policyCommon";
 
 /**
  * RuleSet — a tenant-level policy (seed 001 §4.5): a named set of rules, enabled or not.
@@ -130,6 +130,9 @@ export const ruleSet: ResourceKind<typeof ruleSetSchema, RuleSetOutputs> = {
       throw new PartialCreateError(id, { ...inputs, domainId: tenant, isValid: !inputs.isValid, ruleInstanceIds: [] }, e);
     }
   },
+
+  // include_tenant_rule_set is mandatory (Table 4-179).
+  naturalKey: policyNames<RuleSetInputs>("RuleSet", "/tenant/rule-sets/query", { include_tenant_rule_set: true }),
 
   async read(ctx, id, state) {
     const { tenant, objectId } = await locateTenant(ctx, id, state);

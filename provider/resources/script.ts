@@ -166,17 +166,20 @@ export const script: ResourceKind<typeof scriptSchema, ScriptOutputs> = {
   },
 
   // Names are unique per tenant (COC.00040601): the name finds what an ambiguous create made.
-  async findExisting(ctx, inputs) {
-    const hit = await findFirst(
-      markerPages(async (marker: number | undefined, limit) => {
+  naturalKey: {
+    unique: true,
+    async find(ctx, inputs) {
+      const hits = markerPages(async (marker: number | undefined, limit) => {
         const res = await ctx.client.send({ service: "coc", method: "GET", path: "/v1/job/scripts", query: { limit, marker, name_like: inputs.name.slice(0, 32) }, operation: "Script.list" });
         const body = res.body as { data?: unknown; total?: number };
         const items = (Array.isArray(body?.data) ? body.data : (body?.data as { data?: unknown[] })?.data ?? []) as Array<{ id: number; script_uuid: string; name: string }>;
         return { items };
-      }, (last) => last.id, 100),
-      (s) => s.name === inputs.name,
-    );
-    return hit && { id: hit.script_uuid, outs: declaredOutputs(inputs, await getScript(ctx, hit.script_uuid)) };
+      }, (last) => last.id, 100);
+      const hit = await findFirst(hits, (s) => s.name === inputs.name);
+      return hit ? [hit.script_uuid] : [];
+    },
+    // Sensitive values come back masked: the outputs are the declared ones, as after a create.
+    recover: async (ctx, id, inputs) => declaredOutputs(inputs, await getScript(ctx, id)),
   },
 
   async read(ctx, id, state) {

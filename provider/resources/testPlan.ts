@@ -161,17 +161,27 @@ export const testPlan: ResourceKind<typeof testPlanSchema, TestPlanOutputs> = {
   },
 
   // Names are unique per project (CLOUDTEST.00070009): the name finds what an ambiguous create made.
-  async findExisting(ctx, inputs) {
-    const hit = await findFirst(
-      offsetPages(async (offset, limit) => {
-        const res = await ctx.client.send<PlanVo[]>({ service: "cloudtest", method: "GET", path: plansPath(inputs.projectId, "v2"), query: { offset, limit, name: inputs.name }, operation: "TestPlan.list" });
-        return { items: Array.isArray(res.body) ? res.body : [] };
-      }, 100),
-      (p) => p.name === inputs.name,
-    );
-    if (!hit) return undefined;
-    // The plan exists; test cases are added by the next update (they can be added at any time).
-    return { id: hit.plan_id, outs: { ...outputs(inputs, hit), testCases: [] } };
+  naturalKey: {
+    unique: true,
+    async find(ctx, inputs) {
+      const hit = await findFirst(
+        offsetPages(async (offset, limit) => {
+          const res = await ctx.client.send<PlanVo[]>({ service: "cloudtest", method: "GET", path: plansPath(inputs.projectId, "v2"), query: { offset, limit, name: inputs.name }, operation: "TestPlan.list" });
+          return { items: Array.isArray(res.body) ? res.body : [] };
+        }, 100),
+        (p) => p.name === inputs.name,
+      );
+      return hit ? [hit.plan_id] : [];
+    },
+    // The plan exists; its test cases are added now, as a create would (the read cannot see them).
+    async recover(ctx, id, inputs) {
+      try {
+        if (inputs.testCases?.length) await addTestCases(ctx, inputs.projectId, id, inputs.testCases);
+        return outputs(inputs, await findPlan(ctx, inputs.projectId, id, inputs.name));
+      } catch (e) {
+        throw new PartialCreateError(id, { ...outputs(inputs, undefined), testCases: [] }, e);
+      }
+    },
   },
 
   async read(ctx, id, state) {
