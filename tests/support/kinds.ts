@@ -1,0 +1,225 @@
+import type { KindName } from "../../provider/kinds";
+import { seedTestCases, seedVpcepRecords, VPCEP_PATH } from "../../emulator";
+import type { ResourceState } from "../harness";
+import type { World } from "./world";
+
+/**
+ * Every resource kind, as the reliability suites (fault matrix, scale run) drive it: inputs for the
+ * n-th object, an in-place change, the route each mutating operation sends (where a fault is
+ * injected), and how to count the objects the service holds. Adding a kind to those suites is one
+ * entry here.
+ */
+export interface KindUnderTest {
+  type: KindName;
+  /** Objects the kind's resources depend on, made once per world through the engine (so they are in state). */
+  setup?(w: World): Promise<Env>;
+  /** Service-side data a cell needs that no resource manages (seeded as the console would make it). */
+  seed?(w: World, n: number): void;
+  inputs(env: Env, n: number): Record<string, unknown>;
+  /** The same object changed in place; absent when the API has no update. */
+  updated?(env: Env, n: number): Record<string, unknown>;
+  /** The request each operation mutates with: method and route pattern as the emulator registers it. */
+  routes: Partial<Record<Operation, Route>>;
+  /** Why an operation has no cell. */
+  without?: Partial<Record<Operation, string>>;
+  /** The emulator's collection (store) of this kind's objects. */
+  collection: string;
+  /** Store record → the id the provider uses (default: the store key). */
+  idOf?(key: string, record: Record<string, unknown>): string | undefined;
+  /** The object ids a resource's state claims (default: its id). */
+  claims?(st: ResourceState): string[];
+  /** Destroying the resource leaves its object in the service by design (no delete API). */
+  deleteKeeps?: boolean;
+}
+
+export type Operation = "create" | "update" | "delete";
+export interface Route {
+  method: string;
+  path: string;
+}
+export type Env = Record<string, string>;
+
+const stages = [{ name: "Build", sequence: 0, jobs: [{ name: "Compile", identifier: "job-1", sequence: 0, steps: [{ name: "mvn", task: "official_devcloud_cloudBuild_template", sequence: 0 }] }] }];
+const definition = { stages: [{ name: "Build", sequence: 0, identifier: "s1", jobs: [{ name: "Compile", identifier: "job-1", sequence: 0, steps: [] }] }] };
+const sources = [{ type: "code", params: { gitType: "codehub", codehubId: "2111699317", defaultBranch: "master", gitUrl: "https://example.com/team/app.git", repoName: "app", alias: "app_repo" } }];
+const ruleContent = (value: string) => [{ groupName: "g", properties: [{ key: "k", name: "n", type: "judge", operator: ">=", valueType: "float", value }] }];
+const ossContent = (cveEnabled: boolean) => ({
+  versionSet: { enable: true, rules: [{ ecosystem: "Maven", packageName: "sboot", predicate: "eq", packageVersion: "1.1", description: "", enable: true }] },
+  security: { enable: true, rules: { severity: { enable: false, values: [] }, cve: { enable: cveEnabled, values: [] } } },
+  license: { enable: true, rules: [{ values: [], predicate: "contain" }] },
+});
+const step = (script: string) => ({ task: "official_shell_plugin", name: "Run", identifier: "step-run", variables: { OFFICIAL_SHELL_SCRIPT_INPUT: script } });
+const VPCEP_REGION = "ap-southeast-3";
+const P = (w: World) => w.account.codeartsProjects[0];
+
+export const KINDS_UNDER_TEST: KindUnderTest[] = [
+  {
+    type: "PipelineGroup",
+    setup: async (w) => ({ P: P(w) }),
+    inputs: (e, n) => ({ projectId: e.P, name: `group-${n}` }),
+    updated: (e, n) => ({ projectId: e.P, name: `group-${n}-renamed` }),
+    routes: {
+      create: { method: "POST", path: "/v5/{project_id}/api/pipeline-group/create" },
+      update: { method: "POST", path: "/v5/{project_id}/api/pipeline-group/update" },
+      delete: { method: "DELETE", path: "/v5/{project_id}/api/pipeline-group/delete" },
+    },
+    collection: "pipelineGroups",
+  },
+  {
+    type: "PipelineTemplate",
+    inputs: (_e, n) => ({ name: `template ${n}`, language: "Java", isShowSource: true, definition: { stages } }),
+    updated: (_e, n) => ({ name: `template ${n}`, language: "Java", isShowSource: true, definition: { stages }, description: "changed" }),
+    routes: {
+      create: { method: "POST", path: "/v5/{tenant_id}/api/pipeline-templates" },
+      update: { method: "PUT", path: "/v5/{tenant_id}/api/pipeline-templates/{template_id}" },
+      delete: { method: "DELETE", path: "/v5/{tenant_id}/api/pipeline-templates/{template_id}" },
+    },
+    collection: "pipelineTemplates",
+  },
+  {
+    type: "Pipeline",
+    async setup(w) {
+      const g = async (name: string) => (await w.engine.up("PipelineGroup", `dep-${name}`, { projectId: P(w), name })).state!.id;
+      return { P: P(w), G1: await g("pipelines-1"), G2: await g("pipelines-2") };
+    },
+    inputs: (e, n) => ({ projectId: e.P, name: `pipeline-${n}`, isPublish: false, sources, definition, groupId: e.G1 }),
+    // Moving to another group is the one in-place change (§4.3.5); everything else replaces.
+    updated: (e, n) => ({ projectId: e.P, name: `pipeline-${n}`, isPublish: false, sources, definition, groupId: e.G2 }),
+    routes: {
+      create: { method: "POST", path: "/v5/{project_id}/api/pipelines" },
+      update: { method: "POST", path: "/v5/{project_id}/api/pipeline-group/pipeline/move" },
+      delete: { method: "DELETE", path: "/v5/{project_id}/api/pipelines/{pipeline_id}" },
+    },
+    collection: "pipelines",
+  },
+  {
+    type: "Publisher",
+    inputs: (_e, n) => ({ name: `Publisher ${n}`, enName: `publisher${n}`, supportUrl: "support@acme.example" }),
+    routes: {
+      create: { method: "POST", path: "/v1/{domain_id}/publisher/create" },
+      delete: { method: "DELETE", path: "/v1/{domain_id}/publisher/delete" },
+    },
+    without: { update: "no update API: every change replaces" },
+    collection: "publishers",
+    idOf: (key, r) => (r.is_delete === 1 ? undefined : key),
+  },
+  {
+    type: "Plugin",
+    inputs: (_e, n) => ({ pluginName: `plugin_${n}`, displayName: "Plug-in", businessType: "Deploy" }),
+    updated: (_e, n) => ({ pluginName: `plugin_${n}`, displayName: "Plug-in (changed)", businessType: "Deploy" }),
+    routes: {
+      create: { method: "POST", path: "/v3/{domain_id}/extension/info/add" },
+      update: { method: "POST", path: "/v3/{domain_id}/extension/info/update" },
+      delete: { method: "DELETE", path: "/v3/{domain_id}/extension/info/delete" },
+    },
+    collection: "plugins",
+  },
+  {
+    type: "PluginVersion",
+    setup: async (w) => {
+      await w.engine.up("Plugin", "dep-plugin", { pluginName: "versioned", displayName: "Versioned", businessType: "Deploy" });
+      return { plugin: "versioned" };
+    },
+    inputs: (e, n) => ({ pluginName: e.plugin, version: `0.${n}.0`, versionDescription: "draft", steps: [step("./deploy.sh")] }),
+    updated: (e, n) => ({ pluginName: e.plugin, version: `0.${n}.0`, versionDescription: "edited draft", steps: [step("./deploy.sh --verify")] }),
+    routes: {
+      create: { method: "POST", path: "/v1/{domain_id}/agent-plugin/create-draft" },
+      update: { method: "POST", path: "/v1/{domain_id}/agent-plugin/edit-draft" },
+      delete: { method: "DELETE", path: "/v1/{domain_id}/agent-plugin/delete-draft" },
+    },
+    collection: "pluginVersions",
+    idOf: (_key, r) => `${String(r.plugin_name)}/${String(r.version)}`,
+  },
+  {
+    type: "Rule",
+    inputs: (_e, n) => ({ name: `rule ${n}`, type: "Gate", layoutContent: "l", content: ruleContent("0.5") }),
+    updated: (_e, n) => ({ name: `rule ${n}`, type: "Gate", layoutContent: "l", content: ruleContent("0.9") }),
+    routes: {
+      create: { method: "POST", path: "/v2/{domain_id}/rules/create" },
+      update: { method: "PUT", path: "/v2/{domain_id}/rules/{rule_id}/update" },
+      delete: { method: "DELETE", path: "/v2/{domain_id}/rules/{rule_id}/delete" },
+    },
+    collection: "rules",
+  },
+  {
+    type: "RuleSet",
+    setup: async (w) => ({
+      rule: (await w.engine.up("Rule", "dep-rule", { name: "rule for sets", type: "Gate", layoutContent: "l", content: ruleContent("0.5") })).state!.id,
+    }),
+    inputs: (e, n) => ({ name: `rule set ${n}`, rules: [{ id: e.rule }] }),
+    updated: (e, n) => ({ name: `rule set ${n} renamed`, rules: [{ id: e.rule }] }),
+    routes: {
+      create: { method: "POST", path: "/v2/{domain_id}/tenant/rule-sets/create" },
+      update: { method: "PUT", path: "/v2/{domain_id}/tenant/rule-sets/{rule_set_id}/update" },
+      delete: { method: "DELETE", path: "/v2/{domain_id}/tenant/rule-sets/{rule_set_id}/delete" },
+    },
+    collection: "ruleSets",
+  },
+  {
+    type: "OpenSourcePolicy",
+    inputs: (_e, n) => ({ name: `policy ${n}`, content: ossContent(false) }),
+    updated: (_e, n) => ({ name: `policy ${n}`, content: ossContent(true) }),
+    routes: {
+      create: { method: "POST", path: "/v2/{domain_id}/tenant/open-source/rule-sets/create" },
+      update: { method: "PUT", path: "/v2/{domain_id}/tenant/open-source/rule-sets/{rule_set_id}/update" },
+      delete: { method: "DELETE", path: "/v2/{domain_id}/tenant/open-source/rule-sets/{rule_set_id}/delete" },
+    },
+    collection: "openSourcePolicies",
+  },
+  {
+    type: "Script",
+    inputs: (_e, n) => ({ name: `script_${n}`, description: "d", type: "SHELL", content: "true", riskLevel: "LOW", version: "1" }),
+    updated: (_e, n) => ({ name: `script_${n}`, description: "d", type: "SHELL", content: "echo changed", riskLevel: "LOW", version: "1" }),
+    routes: {
+      create: { method: "POST", path: "/v1/job/scripts" },
+      update: { method: "PUT", path: "/v1/job/scripts/{script_uuid}" },
+      delete: { method: "DELETE", path: "/v1/job/scripts/{script_uuid}" },
+    },
+    collection: "cocScripts",
+  },
+  {
+    type: "TestPlan",
+    setup: async (w) => {
+      seedTestCases(w.emu.store, P(w), 1, ["c1000000000000000000000000000001"]);
+      return { P: P(w) };
+    },
+    inputs: (e, n) => ({ projectId: e.P, name: `plan ${n}`, endDate: "2026-12-31", serviceIdList: [1] }),
+    // Adding a test case is the one change CloudTest allows (§4.3.1 batch-add).
+    updated: (e, n) => ({ projectId: e.P, name: `plan ${n}`, endDate: "2026-12-31", serviceIdList: [1], testCases: [{ serviceId: 1, ids: ["c1000000000000000000000000000001"] }] }),
+    routes: {
+      create: { method: "POST", path: "/v1/projects/{project_id}/plans" },
+      update: { method: "POST", path: "/v1/projects/{project_id}/plans/{plan_id}/testcases/batch-add" },
+    },
+    without: { delete: "no delete API: destroy only forgets the plan" },
+    collection: "testPlans",
+    deleteKeeps: true,
+  },
+  {
+    type: "VpcepAccessControl",
+    // Access records are made in the console; each cell starts from two of its own.
+    seed: (w, n) => seedVpcepRecords(w.emu.store, w.account.domainId, VPCEP_REGION, [`vpcep-${n}-a`, `vpcep-${n}-b`]),
+    inputs: (_e, n) => ({ region: VPCEP_REGION, vpceps: [{ vpcepId: `vpcep-${n}-a` }, { vpcepId: `vpcep-${n}-b` }] }),
+    updated: (_e, n) => ({ region: VPCEP_REGION, vpceps: [{ vpcepId: `vpcep-${n}-a` }] }),
+    routes: { update: { method: "DELETE", path: VPCEP_PATH }, delete: { method: "DELETE", path: VPCEP_PATH } },
+    without: { create: "no create API: access records are adopted without a call" },
+    collection: "vpcepRecords",
+    idOf: (key) => key.slice(key.indexOf("/") + 1),
+    claims: (st) => ((st.outputs.vpceps ?? []) as Array<{ vpcepId: string }>).map((e) => e.vpcepId),
+  },
+];
+
+/** The ids of a kind's objects the service holds now, straight from the emulator's store. */
+export function inventory(w: World, k: KindUnderTest): string[] {
+  const byTenant = w.emu.store.snapshot()[k.collection] ?? {};
+  return Object.values(byTenant).flatMap((records) =>
+    Object.entries(records).flatMap(([key, r]) => {
+      const id = k.idOf ? k.idOf(key, r as Record<string, unknown>) : key;
+      return id === undefined ? [] : [id];
+    }),
+  );
+}
+
+/** The object ids the engine's state claims for a kind. */
+export function claimed(w: World, k: KindUnderTest): string[] {
+  return [...w.engine.state.values()].filter((st) => st.type === k.type).flatMap((st) => (k.claims ? k.claims(st) : [st.id]));
+}
