@@ -47,11 +47,50 @@ export async function startWorld(opts: { config?: (emu: Emulator) => Record<stri
 }
 
 /** Bad input: refused at check naming the property and the rule, with zero API calls and nothing in state. */
-export async function expectRefusedAtCheck(w: World, type: string, inputs: Record<string, unknown>, property: string, reason: RegExp): Promise<void> {
+export async function expectRefusedAtCheck(w: World, type: string, inputs: Record<string, unknown>, property: string, reason: RegExp, name = "bad"): Promise<void> {
   const mark = w.emu.log.mark();
-  const r = await w.engine.up(type, "bad", inputs);
+  const r = await w.engine.up(type, name, inputs);
   expect(r.op).toBe("invalid");
   expect(r.failures).toEqual(expect.arrayContaining([{ property, reason: expect.stringMatching(reason) }]));
   expect(w.emu.log.since(mark)).toHaveLength(0);
-  expect(w.engine.state.has(w.engine.urn(type, "bad"))).toBe(false);
+  expect(w.engine.state.has(w.engine.urn(type, name))).toBe(false);
+}
+
+export interface RefusalCase {
+  /** The property a failure must name, exactly (not a parent or child path). Others may be named too: a cross-field rule can add its own. */
+  property: string;
+  reason: RegExp;
+  inputs: Record<string, unknown>;
+  /** How the case is shown when it is not refused, e.g. "too long". */
+  label: string;
+}
+
+/**
+ * Many bad inputs through one host, `chunk` at a time (each under its own resource name): what
+ * `expectRefusedAtCheck` asserts, for each case, returned as a list of problems (empty when every
+ * case was refused at check, a failure naming its property with its reason, nothing in state) so a failing
+ * corpus shows every miss at once. Zero API calls is asserted over the whole batch: nothing else runs
+ * against this world meanwhile, so none means none for each case.
+ */
+export async function refusedAtCheck(w: World, type: string, cases: readonly RefusalCase[], chunk = 10): Promise<string[]> {
+  const mark = w.emu.log.mark();
+  const problems: string[] = [];
+  for (let start = 0; start < cases.length; start += chunk) {
+    await Promise.all(
+      cases.slice(start, start + chunk).map(async (c, i) => {
+        const name = `bad-${start + i}`;
+        const shown = `${c.label} at ${c.property}`;
+        const r = await w.engine.up(type, name, c.inputs);
+        if (r.op !== "invalid") problems.push(`${shown}: not refused (op ${r.op})`);
+        const failures = r.failures ?? [];
+        if (!failures.some((f) => f.property === c.property && c.reason.test(f.reason))) {
+          problems.push(`${shown}: no failure naming it with ${c.reason}; got ${JSON.stringify(failures)}`);
+        }
+        if (w.engine.state.has(w.engine.urn(type, name))) problems.push(`${shown}: recorded in the state`);
+      }),
+    );
+  }
+  const calls = w.emu.log.since(mark).length;
+  if (calls > 0) problems.push(`${calls} API call(s) during checks that must make none`);
+  return problems;
 }
