@@ -185,31 +185,39 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
       );
     }
     const known = new Set(before.map((p) => p.publisher_unique_id));
-    let failure: unknown;
-    try {
-      await ctx.client.send({
-        service: "pipeline",
-        method: "POST",
-        path: `${await v1(ctx)}/publisher/create`,
-        body: fields,
-        operation: "Publisher.create",
-        resource: inputs.name,
-      });
-    } catch (e) {
-      // After an answer that may hide a success, the listing below tells whether it was created.
-      if (!isAmbiguous(e)) throw e;
-      failure = e;
+    // After an answer that may hide a success, the listing tells whether it was created: the one new
+    // identical publisher is ours; none means the create can be sent again.
+    for (let attempt = 0; ; attempt++) {
+      let failure: unknown;
+      try {
+        await ctx.client.send({
+          service: "pipeline",
+          method: "POST",
+          path: `${await v1(ctx)}/publisher/create`,
+          body: fields,
+          operation: "Publisher.create",
+          resource: inputs.name,
+        });
+      } catch (e) {
+        if (!isAmbiguous(e)) throw e;
+        failure = e;
+      }
+      const made = (await listByName(ctx, inputs.name)).filter((vo) => !known.has(vo.publisher_unique_id) && sameFields(vo, fields));
+      if (made.length === 1) {
+        if (failure) ctx.log(`Publisher: the create failed (${(failure as Error).message}), but the object was created: recorded ${made[0].publisher_unique_id}`);
+        return { id: made[0].publisher_unique_id, outs: toOutputs(made[0], inputs) };
+      }
+      if (made.length > 1) {
+        throw new Error(
+          `Publisher "${inputs.name}": ${made.length} identical publishers appeared while creating it (${made.map((p) => p.publisher_unique_id).join(", ")}); ` +
+            `one is this one, the others were created by someone else at the same time, and the API cannot tell which. Nothing was deleted ` +
+            `and nothing is recorded: adopt the right one with adoptId and delete the others`,
+        );
+      }
+      if (!failure) throw new Error(`Publisher "${inputs.name}": the service accepted the create but lists no such publisher; nothing is recorded`);
+      if (attempt >= ctx.settings.maxRetries) throw failure;
+      ctx.log(`Publisher: the create failed (${(failure as Error).message}) and nothing was created: creating again`);
     }
-    const made = (await listByName(ctx, inputs.name)).filter((vo) => !known.has(vo.publisher_unique_id) && sameFields(vo, fields));
-    if (made.length === 1) return { id: made[0].publisher_unique_id, outs: toOutputs(made[0], inputs) };
-    if (made.length === 0) {
-      throw failure ?? new Error(`Publisher "${inputs.name}": the service accepted the create but lists no such publisher; nothing is recorded`);
-    }
-    throw new Error(
-      `Publisher "${inputs.name}": ${made.length} identical publishers appeared while creating it (${made.map((p) => p.publisher_unique_id).join(", ")}); ` +
-        `one is this one, the others were created by someone else at the same time, and the API cannot tell which. Nothing was deleted ` +
-        `and nothing is recorded: adopt the right one with adoptId and delete the others`,
-    );
   },
 
   async read(ctx, id, state) {

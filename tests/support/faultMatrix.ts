@@ -1,0 +1,165 @@
+import type { Fault } from "../../emulator";
+import { DEFAULT_ACCOUNT } from "../../emulator";
+import { stackConfig as emulatorStackConfig } from "../../emulator";
+import { claimed, Env, inventory, KINDS_UNDER_TEST, KindUnderTest, Operation } from "./kinds";
+import { startWorld, World } from "./world";
+
+/**
+ * The fault matrix (issue 8): every kind × mutating operation × fault. Each cell injects one fault on
+ * the request the operation mutates with, runs the step as `pulumi up`/`destroy` would, and, when the
+ * step failed, runs it once more as a GitOps pipeline's retry would. Then the service's inventory of
+ * that kind must be exactly what the state claims (no duplicate, nothing unknown to the state, nothing
+ * the state claims that is gone) and the declared inputs must need no further change.
+ */
+export const FAULTS: Array<[string, Fault]> = [
+  ["5xx before the change", { type: "status", status: 503 }],
+  ["commit then fail", { type: "commit-then-fail" }],
+  ["timeout after the change", { type: "hang-after-commit" }],
+  ["connection reset", { type: "reset" }],
+  ["429 with Retry-After", { type: "rate-limit", retryAfter: 1 }],
+  ["expired token (401 once)", { type: "expire-token" }],
+];
+
+/**
+ * IAM token authentication, so the "expired token" column means something (AK/SK requests carry no
+ * token); a 1 s request timeout, so "timeout after the change" is quick; 3 retries.
+ */
+function tokenConfig(emu: { url: string }) {
+  const { "huaweicloud:accessKey": _ak, "huaweicloud:secretKey": _sk, ...rest } = emulatorStackConfig(emu, DEFAULT_ACCOUNT);
+  const user = DEFAULT_ACCOUNT.users[0];
+  return {
+    ...rest,
+    "huaweicloud:userName": user.name,
+    "huaweicloud:password": { secret: user.password },
+    "huaweicloud:domainName": DEFAULT_ACCOUNT.domainName,
+    "huaweicloud:maxRetries": "3",
+    "huaweicloud:requestTimeout": "1",
+  };
+}
+
+export interface Cell {
+  kind: string;
+  operation: Operation;
+  fault: string;
+  outcome: string;
+}
+
+export class FaultMatrix {
+  readonly cells: Cell[] = [];
+  private env = new Map<string, Env>();
+  private n = 0;
+  /** Objects destroyed on purpose that the service keeps by design (TestPlan). */
+  private forgotten = new Set<string>();
+
+  private constructor(readonly w: World) {}
+
+  static async start(): Promise<FaultMatrix> {
+    return new FaultMatrix(await startWorld({ config: tokenConfig }));
+  }
+
+  async close(): Promise<void> {
+    await this.w.close();
+  }
+
+  /** The (kind, operation) pairs that have cells, and the reasons of those that do not. */
+  static plan(operation: Operation): { kinds: KindUnderTest[]; without: string[] } {
+    const kinds = KINDS_UNDER_TEST.filter((k) => k.routes[operation]);
+    const without = KINDS_UNDER_TEST.filter((k) => !k.routes[operation]).map((k) => `| ${k.type} | all | n/a: ${k.without?.[operation] ?? "no such operation"} |`);
+    return { kinds, without };
+  }
+
+  private async envOf(k: KindUnderTest): Promise<Env> {
+    if (!this.env.has(k.type)) this.env.set(k.type, k.setup ? await k.setup(this.w) : {});
+    return this.env.get(k.type)!;
+  }
+
+  /** Runs one cell; throws (failing the test) when an invariant breaks. */
+  async run(k: KindUnderTest, operation: Operation, label: string, fault: Fault): Promise<Cell> {
+    const { w } = this;
+    const env = await this.envOf(k);
+    const n = ++this.n;
+    const name = `cell-${n}`;
+    k.seed?.(w, n);
+    const declared = operation === "update" ? k.updated!(env, n) : k.inputs(env, n);
+    if (operation !== "create") await w.engine.up(k.type, name, k.inputs(env, n));
+
+    const route = k.routes[operation]!;
+    const hostLogStart = w.host.logs.length;
+    const mark = w.emu.log.mark();
+    w.emu.faults.inject({ method: route.method, path: route.path, fault, times: 1 });
+    const step = () => (operation === "delete" ? w.engine.destroy(k.type, name) : w.engine.up(k.type, name, declared));
+    let firstError: string | undefined;
+    try {
+      await step();
+    } catch (e) {
+      firstError = (e as Error).message;
+    }
+    const fired = w.emu.faults.pending().length === 0;
+    w.emu.faults.clear();
+    let partial = false;
+    if (firstError !== undefined) {
+      partial = !!w.engine.state.get(w.engine.urn(k.type, name))?.initErrors?.length;
+      await step(); // the retry: must succeed
+    }
+    if (!fired) throw new Error(`${k.type} ${operation}: the fault on ${route.method} ${route.path} never fired; the route is wrong`);
+
+    // Invariants: the service holds exactly what the state claims (plus what destroy leaves by design).
+    const held = inventory(w, k).filter((id) => !this.forgotten.has(id));
+    const claims = claimed(w, k);
+    expect({ cell: `${k.type} ${operation} ${label}`, held: [...held].sort() }).toEqual({ cell: `${k.type} ${operation} ${label}`, held: [...claims].sort() });
+    if (operation === "delete") {
+      expect(w.engine.state.has(w.engine.urn(k.type, name))).toBe(false);
+    } else {
+      // Converged: the declared inputs need nothing more, now and after a refresh.
+      expect((await w.engine.preview(k.type, name, declared)).op).toBe("same");
+      await w.engine.refresh(k.type, name);
+      expect((await w.engine.preview(k.type, name, declared)).op).toBe("same");
+    }
+
+    const op = operationOf(w, mark, route.method, route.path);
+    const sent = w.emu.log.since(mark).filter((e) => e.method === route.method && e.operation === op);
+    const logs = w.host.logs.slice(hostLogStart).join("\n");
+    const outcome = outcomeOf(fault, firstError, partial, sent.map((e) => e.status), logs);
+    if (operation !== "delete") await this.cleanUp(k, name);
+    const cell = { kind: k.type, operation, fault: label, outcome };
+    this.cells.push(cell);
+    return cell;
+  }
+
+  private async cleanUp(k: KindUnderTest, name: string): Promise<void> {
+    const st = this.w.engine.state.get(this.w.engine.urn(k.type, name));
+    await this.w.engine.destroy(k.type, name);
+    if (k.deleteKeeps && st) this.forgotten.add(st.id);
+    expect(inventory(this.w, k).filter((id) => !this.forgotten.has(id)).sort()).toEqual(claimed(this.w, k).sort());
+  }
+
+  table(title: string, without: string[]): string {
+    return [title, "| kind | fault | outcome |", "|---|---|---|", ...this.cells.map((c) => `| ${c.kind} | ${c.fault} | ${c.outcome} |`), ...without].join("\n");
+  }
+}
+
+/** The emulator's operation name of the faulted route (the log names operations, not patterns). */
+function operationOf(w: World, mark: number, method: string, pattern: string): string | undefined {
+  const re = new RegExp(`^${pattern.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}$`);
+  return w.emu.log.since(mark).find((e) => e.method === method && re.test(e.path))?.operation;
+}
+
+function outcomeOf(fault: Fault, firstError: string | undefined, partial: boolean, statuses: Array<number | undefined>, logs: string): string {
+  const notes: string[] = [];
+  if (/but the object was created: recorded/.test(logs)) notes.push("found by its key after the failed create, recorded");
+  if (/nothing was created: creating again/.test(logs)) notes.push("looked up by its key: nothing made, created again");
+  if (notes.length === 0 && statuses.length > 1) {
+    const repeat = statuses[statuses.length - 1];
+    notes.push(
+      fault.type === "expire-token" ? "new token fetched, request repeated"
+      : fault.type === "rate-limit" ? "waited Retry-After, request repeated"
+      : repeat !== undefined && repeat >= 400 ? `repeated (idempotent); the repeat found it already gone (${repeat}): done`
+      : "repeated by the client (idempotent request)",
+    );
+  }
+  const first =
+    firstError === undefined ? "ok in one step"
+    : partial ? "step failed, object kept in the state; the next up converged it"
+    : "step failed, nothing recorded; the next up completed it";
+  return `${first}${notes.length ? `: ${notes.join("; ")}` : ""} (${statuses.length} request${statuses.length === 1 ? "" : "s"} to the route)`;
+}
