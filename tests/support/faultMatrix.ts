@@ -1,7 +1,7 @@
 import type { Fault } from "../../emulator";
 import { DEFAULT_ACCOUNT } from "../../emulator";
 import { stackConfig as emulatorStackConfig } from "../../emulator";
-import { claimed, Env, inventory, KINDS_UNDER_TEST, KindUnderTest, Operation } from "./kinds";
+import { claimed, Env, inventory, KINDS_UNDER_TEST, KindUnderTest, Operation } from "../harness/kinds";
 import { startWorld, World } from "./world";
 
 /**

@@ -1,7 +1,13 @@
 import type { KindName } from "../../provider/kinds";
-import { seedTestCases, seedVpcepRecords, VPCEP_PATH } from "../../emulator";
-import type { ResourceState } from "../harness";
-import type { World } from "./world";
+import { seedTestCases, seedVpcepRecords, VPCEP_PATH, type Account, type Emulator } from "../../emulator";
+import type { Engine, ResourceState } from "./engine";
+
+/** What the kinds need of a test world: the emulator, the engine, the account. */
+export interface World {
+  emu: Emulator;
+  engine: Engine;
+  account: Account;
+}
 
 /**
  * Every resource kind, as the reliability suites (fault matrix, scale run) drive it: inputs for the
