@@ -131,7 +131,7 @@ export async function scaleRun(w: World, opts: ScaleOptions): Promise<ScaleFigur
     );
     await phase("update", (it) => step("update", it, () => w.engine.up(it.k.type, it.name, declared(it, true))));
     await phase("refresh, then preview: no change", (it) =>
-      step("refresh", it, async () => {
+      step("refresh + preview", it, async () => {
         await w.engine.refresh(it.k.type, it.name);
         const p = await w.engine.preview(it.k.type, it.name, declared(it, true));
         if (p.op !== "same") problems.push(`${it.k.type} ${it.name}: after update and refresh, preview wants "${p.op}"`);
