@@ -47,6 +47,8 @@ export interface Emulator {
   store: Store;
   /** Expires every issued token; returns how many. */
   expireTokens(): number;
+  /** Every IAM token issued so far. */
+  issuedTokens(): string[];
   /** Stops the server, dropping open connections, hung answers included. */
   close(): Promise<void>;
 }
@@ -82,6 +84,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     faults: api.faults,
     store: api.store,
     expireTokens: () => tokens.expireAll(clock()),
+    issuedTokens: () => tokens.issued(),
     close: async () => {
       api.shutDown();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

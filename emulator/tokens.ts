@@ -35,6 +35,11 @@ export class TokenStore {
     return session.expiresAt.getTime() > now.getTime() ? { status: "valid", session } : { status: "expired" };
   }
 
+  /** Every token issued so far (tests scan for them where no token may appear). */
+  issued(): string[] {
+    return [...this.sessions.keys()];
+  }
+
   /** Makes every issued token expired as of `now` (tests of "401, renew, retry"). Returns how many. */
   expireAll(now: Date): number {
     for (const s of this.sessions.values()) s.expiresAt = now;

@@ -1,3 +1,4 @@
+import { tokenConfig } from "./support/faultMatrix";
 import { startWorld, World } from "./support/world";
 
 // Credentials go in through Configure (as secrets) and must come out nowhere: not in `__provider`,
@@ -76,5 +77,46 @@ describe("every kind", () => {
     expect(leakingCalls).toEqual([]);
     expect([...world.engine.state.values()].filter((st) => has(st.outputs, SENSITIVE)).map((st) => st.name)).toEqual([]);
     expect(world.host.logs.filter((l) => l.includes(SENSITIVE))).toEqual([]);
+  });
+});
+
+describe("every kind, with IAM token authentication", () => {
+  // The same lifecycles authenticated with a user name and password: neither the password nor any IAM
+  // token the emulator issued may come out, including through a 401-renew and a failing request.
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld({ config: tokenConfig });
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  test("no password and no token in __provider, state, RPC answers, errors or logs", async () => {
+    const { SCENARIOS } = await import("../demo/scenarios");
+    const failures: string[] = [];
+    for (const [kind, scenario] of SCENARIOS) {
+      // Every scenario starts with an expired token: the provider must renew it (a 401 answer on the way).
+      world.emu.expireTokens();
+      await scenario({ emu: world.emu, engine: world.engine, account: world.account, outOfBand: world.outOfBand }, async (operation, run) => {
+        await run().catch((e: Error) => failures.push(`${kind} ${operation}: ${e.message}`));
+      });
+    }
+    expect(failures).toEqual([]);
+    const P = world.account.codeartsProjects[0];
+    world.emu.faults.inject({ method: "GET", path: `/v5/${P}/api/pipeline-group/tree`, fault: { type: "status", status: 503 }, times: 10 });
+    const failed = await world.engine.up("PipelineGroup", "doomed", { projectId: P, name: "Doomed" }).catch((e: Error) => e.message);
+    expect(failed).toMatch(/HTTP 503/);
+    world.emu.faults.clear();
+    await world.host.close();
+
+    const tokens = world.emu.issuedTokens();
+    expect(tokens.length).toBeGreaterThan(SCENARIOS.length); // one per scenario at least: renewals happened
+    const unauthorized = world.emu.log.since(0).filter((e) => e.status === 401).length;
+    expect(unauthorized).toBeGreaterThan(0);
+    const haystack = JSON.stringify({ state: [...world.engine.state.values()], calls: world.engine.calls, logs: world.host.logs, failed });
+    expect(world.engine.calls.length).toBeGreaterThan(100); // the scan covers real traffic
+    // Booleans, so a failure does not print the haystack (megabytes of __provider text).
+    expect(haystack.includes(world.account.users[0].password)).toBe(false);
+    expect(tokens.filter((t) => haystack.includes(t))).toEqual([]);
   });
 });

@@ -24,7 +24,7 @@ export const FAULTS: Array<[string, Fault]> = [
  * IAM token authentication, so the "expired token" column means something (AK/SK requests carry no
  * token); a 1 s request timeout, so "timeout after the change" is quick; 3 retries.
  */
-function tokenConfig(emu: { url: string }) {
+export function tokenConfig(emu: { url: string }) {
   const { "huaweicloud:accessKey": _ak, "huaweicloud:secretKey": _sk, ...rest } = emulatorStackConfig(emu, DEFAULT_ACCOUNT);
   const user = DEFAULT_ACCOUNT.users[0];
   return {
