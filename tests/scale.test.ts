@@ -1,3 +1,5 @@
+import { KINDS } from "../provider/kinds";
+import { KINDS_UNDER_TEST } from "./harness/kinds";
 import { scaleRun } from "./harness/scale";
 import { startWorld, World } from "./support/world";
 
@@ -12,6 +14,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await w.close();
+});
+
+test("the reliability suites cover every kind the provider has", () => {
+  expect(KINDS_UNDER_TEST.map((k) => k.type).sort()).toEqual(Object.keys(KINDS).sort());
 });
 
 test("336 resources, 10 in flight, 20 ms latency, 5% transient faults: nothing lost, nothing duplicated", async () => {

@@ -163,3 +163,21 @@ function outcomeOf(fault: Fault, firstError: string | undefined, partial: boolea
     : "step failed, nothing recorded; the next up completed it";
   return `${first}${notes.length ? `: ${notes.join("; ")}` : ""} (${statuses.length} request${statuses.length === 1 ? "" : "s"} to the route)`;
 }
+
+/** One column of the matrix as a jest suite: every kind with that operation × every fault; the table prints after. */
+export function faultMatrixSuite(operation: Operation): void {
+  let m: FaultMatrix;
+  const { kinds, without } = FaultMatrix.plan(operation);
+  beforeAll(async () => {
+    m = await FaultMatrix.start();
+  });
+  afterAll(async () => {
+    console.log(m.table(`Fault matrix, ${operation} (kind × fault → outcome):`, without));
+    await m.close();
+  });
+  describe.each(kinds.map((k) => [k.type, k] as const))(`%s ${operation}`, (_type, k) => {
+    test.each(FAULTS)("%s: nothing lost, nothing duplicated, converged", async (label, fault) => {
+      await m.run(k, operation, label, fault);
+    });
+  });
+}
