@@ -216,7 +216,8 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
       try {
         return await kind.create(ctx, inputs);
       } catch (e) {
-        if (!ambiguous(e) || attempt >= ctx.settings.maxRetries) throw e;
+        if (!ambiguous(e)) throw e;
+        // Always looked up, even when no more creates may be sent: what the failed call made must be recorded.
         const made = (await key.find(ctx, inputs)).filter((id) => !before.has(id));
         if (made.length > 1) {
           throw new Error(
@@ -236,6 +237,7 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
             throw new PartialCreateError(id, declared, e2);
           }
         }
+        if (attempt >= ctx.settings.maxRetries) throw e;
         ctx.log(`${kind.name}: the create failed (${(e as Error).message}) and nothing was created: creating again`);
       }
     }
