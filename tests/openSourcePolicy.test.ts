@@ -1,4 +1,4 @@
-import { expectRefusedAtCheck, startWorld, World } from "./support/world";
+import { expectRefusedAtCheck, startWorld, World, callCounter } from "./support/world";
 import { listProjectOpenSourcePolicies, getProjectOpenSourcePolicy } from "../provider/lookups/policies";
 import { clientSettings } from "../emulator";
 
@@ -6,7 +6,7 @@ import { clientSettings } from "../emulator";
 const T = "OpenSourcePolicy";
 let w: World;
 let D: string;
-const calls: Record<string, number> = {};
+const { calls, measured } = callCounter(() => w);
 // The §4.7.1 example, camelCased, including its `cve.values: [""]`.
 const content = {
   versionSet: { enable: true, rules: [{ ecosystem: "Maven", packageName: "sboot", predicate: "eq", packageVersion: "1.1", description: "", enable: true }] },
@@ -14,12 +14,6 @@ const content = {
   license: { enable: true, rules: [{ values: [], predicate: "contain" }] },
 };
 
-async function measured<R>(label: string, step: () => Promise<R>): Promise<R> {
-  const mark = w.emu.log.mark();
-  const out = await step();
-  calls[label] = w.callsSince(mark);
-  return out;
-}
 const base = () => `/v2/${D}/tenant/open-source/rule-sets`;
 const remote = async (id: string): Promise<Record<string, any> | undefined> => (await w.outOfBand.send<Record<string, any>>({ service: "pipeline", method: "GET", path: `${base()}/${id}/detail`, operation: "Test.get" }).catch(() => undefined))?.body;
 

@@ -1,14 +1,14 @@
 import { RUN_MS, STOP_SETTLE_MS } from "../emulator/services/pipelines";
 import { deleteStoppingRuns } from "../provider/resources/pipeline";
 import { UNKNOWN } from "./harness";
-import { startWorld, World, expectRefusedAtCheck } from "./support/world";
+import { startWorld, World, expectRefusedAtCheck, callCounter } from "./support/world";
 
 // Pipeline through the real dynamic-provider host, against the emulator, in the engine's order.
 const T = "Pipeline";
 let w: World;
 let P: string;
 let D: string;
-const calls: Record<string, number> = {};
+const { calls, measured } = callCounter(() => w);
 const groups: Record<"G1" | "G2", { id: string; path: string }> = {} as never;
 let templateId: string;
 
@@ -33,12 +33,6 @@ const createOutOfBand = async (name: string, extra: Record<string, unknown> = {}
   (await send<{ pipeline_id: string }>("POST", "/pipelines", { name, definition: JSON.stringify({ stages: [] }), ...extra })).pipeline_id;
 const runOutOfBand = async (id: string) => (await send<{ pipeline_run_id: string }>("POST", `/pipelines/${id}/run`, {})).pipeline_run_id;
 
-async function measured<R>(label: string, step: () => Promise<R>): Promise<R> {
-  const mark = w.emu.log.mark();
-  const out = await step();
-  calls[label] = w.callsSince(mark);
-  return out;
-}
 /** Operations the emulator served since `mark`, as "METHOD operation status/error_code". */
 const served = (mark: number) => w.emu.log.since(mark).map((e) => `${e.method} ${e.operation}`);
 async function hostLogged(text: string): Promise<boolean> {

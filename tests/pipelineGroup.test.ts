@@ -1,11 +1,11 @@
-import { expectRefusedAtCheck, startWorld, World } from "./support/world";
+import { expectRefusedAtCheck, startWorld, World, callCounter } from "./support/world";
 import { UNKNOWN } from "./harness";
 
 // PipelineGroup through the real dynamic-provider host, against the emulator, in the engine's order.
 const T = "PipelineGroup";
 let w: World;
 let P: string;
-const calls: Record<string, number> = {};
+const { calls, measured } = callCounter(() => w);
 
 type Group = { id: string; name: string; parent_id?: string; path_id?: string; children?: Group[] | null };
 async function remoteTree(): Promise<Group[]> {
@@ -21,12 +21,6 @@ function find(tree: Group[] | null | undefined, id: string): Group | undefined {
   return undefined;
 }
 /** Runs a step and records the API calls it cost, from the emulator's log. */
-async function measured<T>(label: string, step: () => Promise<T>): Promise<T> {
-  const mark = w.emu.log.mark();
-  const out = await step();
-  calls[label] = w.callsSince(mark);
-  return out;
-}
 
 beforeAll(async () => {
   w = await startWorld();

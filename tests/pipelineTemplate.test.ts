@@ -1,12 +1,12 @@
 import { SECOND_ACCOUNT } from "../emulator";
 import { InitFailedError, UNKNOWN } from "./harness";
-import { startWorld, World, expectRefusedAtCheck } from "./support/world";
+import { startWorld, World, expectRefusedAtCheck, callCounter } from "./support/world";
 
 // PipelineTemplate through the real dynamic-provider host, against the emulator, in the engine's order.
 const T = "PipelineTemplate";
 let w: World;
 let D: string; // the tenant: the account's domain id
-const calls: Record<string, number> = {};
+const { calls, measured } = callCounter(() => w);
 
 type TemplateVo = { id: string; name: string; description: string; language: string; definition: string; is_show_source: boolean; variables: Array<Record<string, unknown>>; domain_id: string };
 const templatePath = (id = "") => `/v5/${D}/api/pipeline-templates${id ? `/${id}` : ""}`;
@@ -30,12 +30,6 @@ async function hostLogged(text: string): Promise<boolean> {
     await new Promise((r) => setTimeout(r, 20));
   }
   return false;
-}
-async function measured<R>(label: string, step: () => Promise<R>): Promise<R> {
-  const mark = w.emu.log.mark();
-  const out = await step();
-  calls[label] = w.callsSince(mark);
-  return out;
 }
 
 const stages = [{ name: "Build", sequence: 0, jobs: [{ name: "Compile", identifier: "job-1", sequence: 0, steps: [{ name: "mvn", task: "official_devcloud_cloudBuild_template", sequence: 0 }] }] }];

@@ -1,13 +1,13 @@
 import { attributionOf } from "../provider/resources/extensionCommon";
 import { decodeMaintainers } from "../provider/resources/plugin";
 import { UNKNOWN } from "./harness";
-import { startWorld, World, expectRefusedAtCheck } from "./support/world";
+import { startWorld, World, expectRefusedAtCheck, callCounter } from "./support/world";
 
 // Plugin (the plug-in shell) through the real dynamic-provider host, against the emulator.
 const T = "Plugin";
 let w: World;
 let D: string;
-const calls: Record<string, number> = {};
+const { calls, measured } = callCounter(() => w);
 
 type Row = { plugin_name: string; display_name: string | null; description: string | null; business_type: string | null; version_attribution: string; unique_id: string };
 /** The service's truth: the plug-in's row in the §4.9.17 listing, matched exactly. */
@@ -24,12 +24,6 @@ async function addOutOfBand(name: string, extra: Record<string, unknown> = {}): 
     body: { plugin_name: name, display_name: name, business_type: "Normal", description: "", maintainers: "", business_type_display_name: "General", icon_url: "", plugin_composition_type: "single", ...extra },
   });
   expect(res.body).toBe(true);
-}
-async function measured<R>(label: string, step: () => Promise<R>): Promise<R> {
-  const mark = w.emu.log.mark();
-  const out = await step();
-  calls[label] = w.callsSince(mark);
-  return out;
 }
 const writes = (mark: number) => w.emu.log.since(mark).filter((e) => e.method !== "GET" && e.operation !== "Plugin.list");
 

@@ -3,7 +3,7 @@ import { VERSIONS } from "../emulator/services/extensionCommon";
 import type { VersionRecord } from "../emulator/services/extensionPlugins";
 import { ApiError } from "../provider/errors";
 import { UNKNOWN } from "./harness";
-import { startWorld, World, expectRefusedAtCheck } from "./support/world";
+import { startWorld, World, expectRefusedAtCheck, callCounter } from "./support/world";
 
 // PluginVersion through the real dynamic-provider host, against the emulator: draft, edit, publish,
 // immutability, deletion of a published version, half-made states, drift and adoption.
@@ -12,7 +12,7 @@ const PLUGIN = "acme_release";
 let w: World;
 let D: string;
 let publisherId: string;
-const calls: Record<string, number> = {};
+const { calls, measured } = callCounter(() => w);
 
 type Detail = {
   version_attribution: string;
@@ -54,12 +54,6 @@ async function createDraftOutOfBand(version: string, script: string, plugin = PL
 }
 async function publishOutOfBand(version: string): Promise<void> {
   await w.outOfBand.send({ service: "pipeline", method: "POST", path: `/v1/${D}/agent-plugin/publish-draft`, body: { plugin_name: PLUGIN, version, plugin_attribution: "custom" }, operation: "Test.publish" });
-}
-async function measured<R>(label: string, step: () => Promise<R>): Promise<R> {
-  const mark = w.emu.log.mark();
-  const out = await step();
-  calls[label] = w.callsSince(mark);
-  return out;
 }
 async function hostLog(pattern: RegExp): Promise<string | undefined> {
   for (let i = 0; i < 100; i++) {

@@ -1,14 +1,14 @@
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PUBLISHERS } from "../emulator/services/extensionCommon";
-import { startWorld, World, expectRefusedAtCheck } from "./support/world";
+import { startWorld, World, expectRefusedAtCheck, callCounter } from "./support/world";
 
 // Publisher through the real dynamic-provider host, against the emulator, in the engine's order.
 const T = "Publisher";
 const ICON = join(__dirname, "fixtures", "acme-icon.png");
 let w: World;
 let D: string;
-const calls: Record<string, number> = {};
+const { calls, measured } = callCounter(() => w);
 
 type Vo = { publisher_unique_id: string; name: string | null; en_name: string | null; support_url: string | null; website: string | null; description: string | null; logo_url: string | null };
 const fields = (f: Partial<Vo>) => ({ name: "", en_name: "", description: "", website: "", support_url: "", source_url: "", logo_url: "", ...f });
@@ -27,12 +27,6 @@ async function all(): Promise<Vo[]> {
 async function remote(id: string): Promise<Vo | undefined> {
   const res = await w.outOfBand.send<{ publisher_detail_map: Record<string, Vo> }>({ service: "pipeline", method: "POST", path: `/v1/${D}/publisher/detail`, body: [id], operation: "Test.detail" });
   return res.body.publisher_detail_map[id];
-}
-async function measured<R>(label: string, step: () => Promise<R>): Promise<R> {
-  const mark = w.emu.log.mark();
-  const out = await step();
-  calls[label] = w.callsSince(mark);
-  return out;
 }
 /** Host log lines arrive asynchronously: wait for one that matches. */
 async function hostLog(pattern: RegExp): Promise<string | undefined> {

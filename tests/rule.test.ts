@@ -1,19 +1,13 @@
-import { expectRefusedAtCheck, startWorld, World } from "./support/world";
+import { expectRefusedAtCheck, startWorld, World, callCounter } from "./support/world";
 
 // Rule through the real dynamic-provider host, against the emulator (seed 001 §4.4).
 const T = "Rule";
 let w: World;
 let D: string;
-const calls: Record<string, number> = {};
+const { calls, measured } = callCounter(() => w);
 const content = [{ groupName: "MavenUnitTest", properties: [{ key: "build.PassRatio", name: "PassRatio", type: "judge", operator: "=", valueType: "float", value: "0.1" }] }];
 const declared = { name: "Unit test gate", type: "Build", layoutContent: "layout_content", pluginId: "official_devcloud_cloudBuild", pluginName: "official_devcloud_cloudBuild", pluginVersion: "0.0.15", content };
 
-async function measured<R>(label: string, step: () => Promise<R>): Promise<R> {
-  const mark = w.emu.log.mark();
-  const out = await step();
-  calls[label] = w.callsSince(mark);
-  return out;
-}
 const remote = async (id: string): Promise<any> =>
   (await w.outOfBand.send<Record<string, any>>({ service: "pipeline", method: "GET", path: `/v2/${D}/rules/${id}/detail`, operation: "Test.get" }).catch(() => undefined))?.body;
 

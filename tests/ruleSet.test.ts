@@ -1,4 +1,4 @@
-import { expectRefusedAtCheck, startWorld, World } from "./support/world";
+import { expectRefusedAtCheck, startWorld, World, callCounter } from "./support/world";
 import { listProjectRuleSets, getProjectRuleSet } from "../provider/lookups/policies";
 import { clientSettings } from "../emulator";
 
@@ -6,15 +6,9 @@ import { clientSettings } from "../emulator";
 const T = "RuleSet";
 let w: World;
 let D: string;
-const calls: Record<string, number> = {};
+const { calls, measured } = callCounter(() => w);
 const ruleInputs = (name: string, type = "Gate") => ({ name, type, layoutContent: "l", content: [{ groupName: "g", properties: [{ key: "k", name: "n", type: "judge", operator: ">=", valueType: "float", value: "0.5" }] }] });
 
-async function measured<R>(label: string, step: () => Promise<R>): Promise<R> {
-  const mark = w.emu.log.mark();
-  const out = await step();
-  calls[label] = w.callsSince(mark);
-  return out;
-}
 const remote = async (id: string): Promise<any> =>
   (await w.outOfBand.send<Record<string, any>>({ service: "pipeline", method: "GET", path: `/v2/${D}/tenant/rule-sets/${id}/detail`, operation: "Test.get" }).catch(() => undefined))?.body;
 

@@ -1,21 +1,15 @@
-import { expectRefusedAtCheck, startWorld, World } from "./support/world";
+import { expectRefusedAtCheck, startWorld, World, callCounter } from "./support/world";
 
 // COC custom script (seed 004 §4.2) through the real host, against the emulator.
 const T = "Script";
 let w: World;
-const calls: Record<string, number> = {};
+const { calls, measured } = callCounter(() => w);
 const SECRET = "p4ssw0rd-Do-Not-Leak";
 const declared = (over: Record<string, unknown> = {}) => ({
   name: "rotate_logs", description: "Rotates logs", type: "SHELL", content: "echo ${a}", riskLevel: "LOW", version: "1.0.0",
   params: [{ name: "a", value: "x", description: "plain" }, { name: "token", value: SECRET, description: "secret", sensitive: true }],
   ...over,
 });
-async function measured<R>(label: string, step: () => Promise<R>): Promise<R> {
-  const mark = w.emu.log.mark();
-  const out = await step();
-  calls[label] = w.callsSince(mark);
-  return out;
-}
 const remote = async (id: string): Promise<any> => (await w.outOfBand.send<any>({ service: "coc", method: "GET", path: `/v1/job/scripts/${id}`, operation: "Test.get" }).catch(() => undefined))?.body?.data;
 
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { expectRefusedAtCheck, startWorld, World } from "./support/world";
+import { expectRefusedAtCheck, startWorld, World, callCounter } from "./support/world";
 import { planTestCases, seedTestCases } from "../emulator";
 
 // CloudTest test plan (seed 000 §4.3) through the real host: create and add test cases; everything
@@ -6,15 +6,9 @@ import { planTestCases, seedTestCases } from "../emulator";
 const T = "TestPlan";
 let w: World;
 let P: string;
-const calls: Record<string, number> = {};
+const { calls, measured } = callCounter(() => w);
 const cases = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(32 - prefix.length, "0")}`);
 const declared = (over: Record<string, unknown> = {}) => ({ projectId: P, name: "Release 1.0 regression", startDate: "2026-11-01", endDate: "2026-11-30", serviceIdList: [13, 24], ...over });
-async function measured<R>(label: string, step: () => Promise<R>): Promise<R> {
-  const mark = w.emu.log.mark();
-  const out = await step();
-  calls[label] = w.callsSince(mark);
-  return out;
-}
 const listed = async (): Promise<any[]> => (await w.outOfBand.send<any[]>({ service: "cloudtest", method: "GET", path: `/v2/projects/${P}/plans`, query: { offset: 0, limit: 200 }, operation: "Test.list" })).body;
 
 beforeAll(async () => {

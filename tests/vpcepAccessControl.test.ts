@@ -1,18 +1,12 @@
-import { expectRefusedAtCheck, startWorld, World } from "./support/world";
+import { expectRefusedAtCheck, startWorld, World, callCounter } from "./support/world";
 import { seedVpcepRecords, vpcepRecords } from "../emulator";
 
 // VPCEP access control (seeds 002/003 §4.1.1): adopt without a call, revoke removed endpoints, revoke all on destroy.
 const T = "VpcepAccessControl";
 const R = "ap-southeast-3";
 let w: World;
-const calls: Record<string, number> = {};
+const { calls, measured } = callCounter(() => w);
 const ids = ["vpcep-a1", "vpcep-b2", "vpcep-c3"];
-async function measured<X>(label: string, step: () => Promise<X>): Promise<X> {
-  const mark = w.emu.log.mark();
-  const out = await step();
-  calls[label] = w.callsSince(mark);
-  return out;
-}
 
 beforeAll(async () => {
   w = await startWorld();

@@ -94,3 +94,21 @@ export async function refusedAtCheck(w: World, type: string, cases: readonly Ref
   if (calls > 0) problems.push(`${calls} API call(s) during checks that must make none`);
   return problems;
 }
+
+/**
+ * API calls per labelled step, for the figures a lifecycle test prints (and the issue notes quote):
+ * `measured("create", () => w.engine.up(...))` runs the step and records how many calls it made.
+ */
+export function callCounter(world: () => World): { calls: Record<string, number>; measured: <T>(label: string, step: () => Promise<T>) => Promise<T> } {
+  const calls: Record<string, number> = {};
+  return {
+    calls,
+    async measured(label, step) {
+      const w = world();
+      const mark = w.emu.log.mark();
+      const out = await step();
+      calls[label] = w.callsSince(mark);
+      return out;
+    },
+  };
+}
