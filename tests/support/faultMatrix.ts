@@ -153,8 +153,9 @@ function outcomeOf(fault: Fault, firstError: string | undefined, partial: boolea
     notes.push(
       fault.type === "expire-token" ? "new token fetched, request repeated"
       : fault.type === "rate-limit" ? "waited Retry-After, request repeated"
-      : repeat !== undefined && repeat >= 400 ? `repeated (idempotent); the repeat found it already gone (${repeat}): done`
-      : "repeated by the client (idempotent request)",
+      : fault.type === "commit-then-fail" || fault.type === "hang-after-commit"
+        ? `the first request applied it; the client's repeat (idempotent) found it done (answered ${repeat ?? "nothing"})`
+        : "repeated by the client (idempotent request)",
     );
   }
   const first =
