@@ -191,8 +191,9 @@ describe("no half-made state", () => {
     v = { ...v001, version: "1.0.0", publish: true, publisherId };
   });
 
-  test("publish fails after the draft was created: the draft is kept in the state and the next up continues from it", async () => {
-    w.emu.faults.inject({ method: "POST", path: `/v1/${D}/agent-plugin/publish-draft`, fault: { type: "status", status: 503 } });
+  test("publish fails after the draft was created (every attempt): the draft is kept in the state and the next up continues from it", async () => {
+    // Each failed publish is read back and sent again (1 + maxRetries times); then the step gives up.
+    w.emu.faults.inject({ method: "POST", path: `/v1/${D}/agent-plugin/publish-draft`, fault: { type: "status", status: 503 }, times: 4 });
     await expect(w.engine.up(T, "half", v)).rejects.toThrow(/PluginVersion\.publishDraft for acme_release\/1\.0\.0 failed: HTTP 503 APIG\.0202.*\(request id [0-9a-f]{32}\).*kept in the state/);
     const kept = w.engine.state.get(w.engine.urn(T, "half"))!;
     expect(kept.id).toBe(`${PLUGIN}/1.0.0`);
@@ -210,13 +211,14 @@ describe("no half-made state", () => {
     await w.engine.destroy(T, "half");
   });
 
-  test("a publish applied but answered with a 5xx: the next up sees it released and only binds", async () => {
+  test("a publish applied but answered with a 5xx: read back as released, then bound, in the same up; never published twice", async () => {
     w.emu.faults.inject({ method: "POST", path: `/v1/${D}/agent-plugin/publish-draft`, fault: { type: "commit-then-fail", status: 500 } });
-    await expect(w.engine.up(T, "half", v)).rejects.toThrow(/kept in the state/);
     const mark = w.emu.log.mark();
-    expect((await w.engine.up(T, "half", v)).op).toBe("update");
-    expect(ops(mark, "PluginVersion.publishDraft")).toBe(0);
+    expect((await w.engine.up(T, "half", v)).op).toBe("create");
+    expect(ops(mark, "PluginVersion.publishDraft")).toBe(1);
     expect(ops(mark, "Plugin.bindPublisher")).toBe(1);
+    expect((await remote("1.0.0"))!.version_attribution).toBe("formal");
+    expect(await hostLog(/PluginVersion acme_release\/1\.0\.0: the publish failed .*but the version is released/)).toBeDefined();
     await w.engine.destroy(T, "half");
   });
 

@@ -3,7 +3,7 @@ import { containsUnknown, Context, Failure, PartialCreateError, ResourceKind, st
 import { ApiError } from "../errors";
 import { findFirst, offsetPages } from "../paging";
 import { hex32 } from "./common";
-import { attributionOf, EXTENSION_NOT_FOUND, findPlugin, optionalText, orEmpty, PAGE_LIMIT, PluginBasicVo, text, v1, v3 } from "./extensionCommon";
+import { attributionOf, EXTENSION_NOT_FOUND, findPlugin, isAmbiguous, optionalText, orEmpty, PAGE_LIMIT, PluginBasicVo, text, v1, v3 } from "./extensionCommon";
 
 /**
  * PluginVersion — one version of an extension plug-in: its inputs and execution steps (seed 001
@@ -281,6 +281,38 @@ async function pluginInfo(ctx: Context, pluginName: string): Promise<PluginBasic
 // ---- converging ----
 
 /**
+ * §4.9.5 releases a draft. Not safe to send blindly twice (a released version is no draft), so an
+ * answer that may hide a success (5xx, reset, timeout) is settled by reading the version: released →
+ * done; still a draft → sent again, as often as the client would repeat an idempotent request.
+ */
+async function publishDraft(ctx: Context, cur: VersionVo, news: PluginVersionInputs): Promise<void> {
+  const id = idOf(news);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await ctx.client.send({
+        service: "pipeline",
+        method: "POST",
+        path: `${await v1(ctx)}/agent-plugin/publish-draft`,
+        // The §4.9.5 example's body (the Terraform provider sends the same).
+        body: { plugin_name: news.pluginName, display_name: orEmpty(text(cur.display_name)), version: news.version, plugin_attribution: "custom" },
+        operation: "PluginVersion.publishDraft",
+        resource: id,
+      });
+      return;
+    } catch (e) {
+      if (!isAmbiguous(e)) throw e;
+      const now = await detail(ctx, news);
+      if (now && isFormal(now)) {
+        ctx.log(`PluginVersion ${id}: the publish failed (${(e as Error).message}), but the version is released`);
+        return;
+      }
+      if (attempt >= ctx.settings.maxRetries) throw e;
+      ctx.log(`PluginVersion ${id}: the publish failed (${(e as Error).message}) and the version is still a draft: publishing again`);
+    }
+  }
+}
+
+/**
  * Brings the version from what the service has (`cur`) to what is declared, in the only order the
  * API allows: edit the draft, release it, bind the publisher. `outs` follows every step that
  * succeeded, so a failure part-way leaves a state that says exactly how far it got.
@@ -307,15 +339,7 @@ async function converge(ctx: Context, cur: VersionVo, news: PluginVersionInputs,
     for (const k of CONTENT) (outs as Record<string, unknown>)[k] = news[k];
   }
   if (news.publish && !formal) {
-    await ctx.client.send({
-      service: "pipeline",
-      method: "POST",
-      path: `${await v1(ctx)}/agent-plugin/publish-draft`,
-      // The §4.9.5 example's body (the Terraform provider sends the same).
-      body: { plugin_name: news.pluginName, display_name: orEmpty(text(cur.display_name)), version: news.version, plugin_attribution: "custom" },
-      operation: "PluginVersion.publishDraft",
-      resource: id,
-    });
+    await publishDraft(ctx, cur, news);
     formal = true;
     Object.assign(outs, { publish: true, versionAttribution: "formal" });
   }

@@ -1,6 +1,8 @@
 import type { KindName } from "../../provider/kinds";
 import { seedTestCases, seedVpcepRecords, VPCEP_PATH, type Account, type Emulator } from "../../emulator";
+import * as path from "path";
 import type { Engine, ResourceState } from "./engine";
+import { REPO_ROOT } from "./host";
 
 /** What the kinds need of a test world: the emulator, the engine, the account. */
 export interface World {
@@ -36,6 +38,19 @@ export interface KindUnderTest {
   claims?(st: ResourceState): string[];
   /** Destroying the resource leaves its object in the service by design (no delete API). */
   deleteKeeps?: boolean;
+  /**
+   * Later requests of multi-step operations, each faulted in cells of its own: what the step is, its
+   * route, and the inputs (for a create) or the change (for an update) that make the operation send it.
+   */
+  steps?: Step[];
+}
+
+export interface Step {
+  operation: Operation;
+  what: string;
+  route: Route;
+  inputs?(env: Env, n: number): Record<string, unknown>;
+  updated?(env: Env, n: number): Record<string, unknown>;
 }
 
 export type Operation = "create" | "update" | "delete";
@@ -55,6 +70,10 @@ const ossContent = (cveEnabled: boolean) => ({
   license: { enable: true, rules: [{ values: [], predicate: "contain" }] },
 });
 const step = (script: string) => ({ task: "official_shell_plugin", name: "Run", identifier: "step-run", variables: { OFFICIAL_SHELL_SCRIPT_INPUT: script } });
+const draft = (e: Env, n: number) => ({ pluginName: e.plugin, version: `0.${n}.0`, versionDescription: "draft", steps: [step("./deploy.sh")] });
+const released = (e: Env, n: number) => ({ ...draft(e, n), publish: true, publisherId: e.publisher });
+const fromTemplate = (e: Env, n: number) => ({ projectId: e.P, name: `pipeline-${n}`, templateId: e.T, isPublish: false, sources, groupId: e.G1 });
+const ICON = path.join(REPO_ROOT, "tests", "fixtures", "acme-icon.png");
 const VPCEP_REGION = "ap-southeast-3";
 const P = (w: World) => w.account.codeartsProjects[0];
 
@@ -86,7 +105,8 @@ export const KINDS_UNDER_TEST: KindUnderTest[] = [
     type: "Pipeline",
     async setup(w) {
       const g = async (name: string) => (await w.engine.up("PipelineGroup", `dep-${name}`, { projectId: P(w), name })).state!.id;
-      return { P: P(w), G1: await g("pipelines-1"), G2: await g("pipelines-2") };
+      const T = (await w.engine.up("PipelineTemplate", "dep-template", { name: "for pipelines", language: "Java", isShowSource: true, definition: { stages } })).state!.id;
+      return { P: P(w), G1: await g("pipelines-1"), G2: await g("pipelines-2"), T };
     },
     inputs: (e, n) => ({ projectId: e.P, name: `pipeline-${n}`, isPublish: false, sources, definition, groupId: e.G1 }),
     // Moving to another group is the one in-place change (§4.3.5); everything else replaces.
@@ -96,6 +116,10 @@ export const KINDS_UNDER_TEST: KindUnderTest[] = [
       update: { method: "POST", path: "/v5/{project_id}/api/pipeline-group/pipeline/move" },
       delete: { method: "DELETE", path: "/v5/{project_id}/api/pipelines/{pipeline_id}" },
     },
+    steps: [
+      { operation: "create", what: "from a template", route: { method: "POST", path: "/v5/{project_id}/api/pipeline-templates/{template_id}/create-pipeline" }, inputs: (e, n) => fromTemplate(e, n) },
+      { operation: "create", what: "from a template, then moved into its group", route: { method: "POST", path: "/v5/{project_id}/api/pipeline-group/pipeline/move" }, inputs: (e, n) => fromTemplate(e, n) },
+    ],
     collection: "pipelines",
   },
   {
@@ -105,6 +129,12 @@ export const KINDS_UNDER_TEST: KindUnderTest[] = [
       create: { method: "POST", path: "/v1/{domain_id}/publisher/create" },
       delete: { method: "DELETE", path: "/v1/{domain_id}/publisher/delete" },
     },
+    steps: [
+      {
+        operation: "create", what: "with an icon file", route: { method: "POST", path: "/v1/{domain_id}/common/upload-publisher-icon" },
+        inputs: (_e, n) => ({ name: `Publisher ${n}`, enName: `publisher${n}`, supportUrl: "support@acme.example", iconFile: ICON }),
+      },
+    ],
     without: { update: "no update API: every change replaces" },
     collection: "publishers",
     idOf: (key, r) => (r.is_delete === 1 ? undefined : key),
@@ -124,15 +154,21 @@ export const KINDS_UNDER_TEST: KindUnderTest[] = [
     type: "PluginVersion",
     setup: async (w) => {
       await w.engine.up("Plugin", "dep-plugin", { pluginName: "versioned", displayName: "Versioned", businessType: "Deploy" });
-      return { plugin: "versioned" };
+      const publisher = (await w.engine.up("Publisher", "dep-publisher", { name: "Binder", enName: "binder", supportUrl: "support@acme.example" })).state!.id;
+      return { plugin: "versioned", publisher };
     },
-    inputs: (e, n) => ({ pluginName: e.plugin, version: `0.${n}.0`, versionDescription: "draft", steps: [step("./deploy.sh")] }),
+    inputs: (e, n) => draft(e, n),
     updated: (e, n) => ({ pluginName: e.plugin, version: `0.${n}.0`, versionDescription: "edited draft", steps: [step("./deploy.sh --verify")] }),
     routes: {
       create: { method: "POST", path: "/v1/{domain_id}/agent-plugin/create-draft" },
       update: { method: "POST", path: "/v1/{domain_id}/agent-plugin/edit-draft" },
       delete: { method: "DELETE", path: "/v1/{domain_id}/agent-plugin/delete-draft" },
     },
+    steps: [
+      { operation: "create", what: "published", route: { method: "POST", path: "/v1/{domain_id}/agent-plugin/publish-draft" }, inputs: (e, n) => released(e, n) },
+      { operation: "create", what: "published and bound", route: { method: "POST", path: "/v1/{domain_id}/agent-plugin/publish-plugin-bind" }, inputs: (e, n) => released(e, n) },
+      { operation: "update", what: "publish the draft", route: { method: "POST", path: "/v1/{domain_id}/agent-plugin/publish-draft" }, updated: (e, n) => ({ ...draft(e, n), publish: true }) },
+    ],
     collection: "pluginVersions",
     idOf: (_key, r) => `${String(r.plugin_name)}/${String(r.version)}`,
   },
@@ -159,6 +195,10 @@ export const KINDS_UNDER_TEST: KindUnderTest[] = [
       update: { method: "PUT", path: "/v2/{domain_id}/tenant/rule-sets/{rule_set_id}/update" },
       delete: { method: "DELETE", path: "/v2/{domain_id}/tenant/rule-sets/{rule_set_id}/delete" },
     },
+    steps: [
+      { operation: "create", what: "created disabled (switch)", route: { method: "PUT", path: "/v2/{domain_id}/tenant/rule-sets/{rule_set_id}/switch" }, inputs: (e, n) => ({ name: `rule set ${n}`, rules: [{ id: e.rule }], isValid: false }) },
+      { operation: "update", what: "disable (switch)", route: { method: "PUT", path: "/v2/{domain_id}/tenant/rule-sets/{rule_set_id}/switch" }, updated: (e, n) => ({ name: `rule set ${n}`, rules: [{ id: e.rule }], isValid: false }) },
+    ],
     collection: "ruleSets",
   },
   {
@@ -170,6 +210,8 @@ export const KINDS_UNDER_TEST: KindUnderTest[] = [
       update: { method: "PUT", path: "/v2/{domain_id}/tenant/open-source/rule-sets/{rule_set_id}/update" },
       delete: { method: "DELETE", path: "/v2/{domain_id}/tenant/open-source/rule-sets/{rule_set_id}/delete" },
     },
+    // A new policy is disabled (§4.7.3): declaring it enabled (the default) switches it on after the create.
+    steps: [{ operation: "create", what: "switched on after create", route: { method: "PUT", path: "/v2/{domain_id}/tenant/open-source/rule-sets/{rule_set_id}/switch" } }],
     collection: "openSourcePolicies",
   },
   {
@@ -196,6 +238,12 @@ export const KINDS_UNDER_TEST: KindUnderTest[] = [
       create: { method: "POST", path: "/v1/projects/{project_id}/plans" },
       update: { method: "POST", path: "/v1/projects/{project_id}/plans/{plan_id}/testcases/batch-add" },
     },
+    steps: [
+      {
+        operation: "create", what: "with test cases", route: { method: "POST", path: "/v1/projects/{project_id}/plans/{plan_id}/testcases/batch-add" },
+        inputs: (e, n) => ({ projectId: e.P, name: `plan ${n}`, endDate: "2026-12-31", serviceIdList: [1], testCases: [{ serviceId: 1, ids: ["c1000000000000000000000000000001"] }] }),
+      },
+    ],
     without: { delete: "no delete API: destroy only forgets the plan" },
     collection: "testPlans",
     deleteKeeps: true,
