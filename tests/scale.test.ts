@@ -33,4 +33,4 @@ test("336 resources, 10 in flight, 20 ms latency, 5% transient faults: nothing l
   expect(f.resources).toBeGreaterThanOrEqual(300);
   // The faults did happen: a run without any would prove nothing.
   expect(f.injectedFaults).toBeGreaterThan(f.apiCalls * 0.02);
-}, 120_000);
+}, 60_000);
