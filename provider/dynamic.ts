@@ -218,7 +218,17 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
       } catch (e) {
         if (!ambiguous(e)) throw e;
         // Always looked up, even when no more creates may be sent: what the failed call made must be recorded.
-        const made = (await key.find(ctx, inputs)).filter((id) => !before.has(id));
+        let found: string[];
+        try {
+          found = await key.find(ctx, inputs);
+        } catch (lookup) {
+          // Nothing can tell whether the create was applied: say so, rather than risk a duplicate unnoticed.
+          throw new Error(
+            `${kind.name}: the create failed (${(e as Error).message}) and so did the look-up of what it may have made (${(lookup as Error).message}). ` +
+              `The object may exist without being recorded: check the service before the next up, and adopt it with ${ADOPT_KEY} if it is there`,
+          );
+        }
+        const made = found.filter((id) => !before.has(id));
         if (made.length > 1) {
           throw new Error(
             `${kind.name}: the create failed (${(e as Error).message}) and ${made.length} matching objects appeared meanwhile (${made.join(", ")}); ` +

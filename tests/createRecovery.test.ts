@@ -33,6 +33,19 @@ describe("with a 1 s request timeout and 3 retries", () => {
     expect(w.engine.state.has(w.engine.urn(T, "contested"))).toBe(false);
   });
 
+  test("the create is applied but its answer and the look-up both fail: the error says the object may exist unrecorded", async () => {
+    w.emu.faults.inject({ method: "POST", path: "/v5/{project_id}/api/pipeline-group/create", fault: { type: "commit-then-fail" } });
+    // The listing before the create is served (rules fire in order: a no-op rule takes the first tree read), every later one fails.
+    const tree = "/v5/{project_id}/api/pipeline-group/tree";
+    w.emu.faults.inject({ method: "GET", path: tree, fault: { type: "latency", ms: 0 } });
+    w.emu.faults.inject({ method: "GET", path: tree, fault: { type: "status", status: 503 }, times: 10 });
+    const e = await w.engine.up(T, "unknowable", { projectId: P, name: "Unknowable" }).catch((x: Error) => x);
+    w.emu.faults.clear();
+    expect((e as Error).message).toMatch(/the create failed .*HTTP 500.* and so did the look-up .*HTTP 503.*may exist without being recorded.*adoptId/s);
+    expect(w.engine.state.has(w.engine.urn(T, "unknowable"))).toBe(false);
+    expect(groupsNamed(w, "Unknowable")).toHaveLength(1); // it does exist: the message is right to warn
+  });
+
   test("a create that fails before the change every time: sent 1 + maxRetries times, each after a look-up; nothing left behind", async () => {
     w.emu.faults.inject({ method: "POST", path: "/v5/{project_id}/api/pipeline-group/create", fault: { type: "status", status: 503 }, times: 10 });
     const mark = w.emu.log.mark();
