@@ -75,6 +75,12 @@ const released = (e: Env, n: number) => ({ ...draft(e, n), publish: true, publis
 const fromTemplate = (e: Env, n: number) => ({ projectId: e.P, name: `pipeline-${n}`, templateId: e.T, isPublish: false, sources, groupId: e.G1 });
 const ICON = path.join(REPO_ROOT, "tests", "fixtures", "acme-icon.png");
 const VPCEP_REGION = "ap-southeast-3";
+/** The policy APIs (§4.4–§4.7) share one layout: POST …/create, PUT …/{id}/update, DELETE …/{id}/delete. */
+const policyRoutes = (base: string, id: string): KindUnderTest["routes"] => ({
+  create: { method: "POST", path: `${base}/create` },
+  update: { method: "PUT", path: `${base}/{${id}}/update` },
+  delete: { method: "DELETE", path: `${base}/{${id}}/delete` },
+});
 const P = (w: World) => w.account.codeartsProjects[0];
 
 export const KINDS_UNDER_TEST: KindUnderTest[] = [
@@ -176,11 +182,7 @@ export const KINDS_UNDER_TEST: KindUnderTest[] = [
     type: "Rule",
     inputs: (_e, n) => ({ name: `rule ${n}`, type: "Gate", layoutContent: "l", content: ruleContent("0.5") }),
     updated: (_e, n) => ({ name: `rule ${n}`, type: "Gate", layoutContent: "l", content: ruleContent("0.9") }),
-    routes: {
-      create: { method: "POST", path: "/v2/{domain_id}/rules/create" },
-      update: { method: "PUT", path: "/v2/{domain_id}/rules/{rule_id}/update" },
-      delete: { method: "DELETE", path: "/v2/{domain_id}/rules/{rule_id}/delete" },
-    },
+    routes: policyRoutes("/v2/{domain_id}/rules", "rule_id"),
     collection: "rules",
   },
   {
@@ -190,11 +192,7 @@ export const KINDS_UNDER_TEST: KindUnderTest[] = [
     }),
     inputs: (e, n) => ({ name: `rule set ${n}`, rules: [{ id: e.rule }] }),
     updated: (e, n) => ({ name: `rule set ${n} renamed`, rules: [{ id: e.rule }] }),
-    routes: {
-      create: { method: "POST", path: "/v2/{domain_id}/tenant/rule-sets/create" },
-      update: { method: "PUT", path: "/v2/{domain_id}/tenant/rule-sets/{rule_set_id}/update" },
-      delete: { method: "DELETE", path: "/v2/{domain_id}/tenant/rule-sets/{rule_set_id}/delete" },
-    },
+    routes: policyRoutes("/v2/{domain_id}/tenant/rule-sets", "rule_set_id"),
     steps: [
       { operation: "create", what: "created disabled (switch)", route: { method: "PUT", path: "/v2/{domain_id}/tenant/rule-sets/{rule_set_id}/switch" }, inputs: (e, n) => ({ name: `rule set ${n}`, rules: [{ id: e.rule }], isValid: false }) },
       { operation: "update", what: "disable (switch)", route: { method: "PUT", path: "/v2/{domain_id}/tenant/rule-sets/{rule_set_id}/switch" }, updated: (e, n) => ({ name: `rule set ${n}`, rules: [{ id: e.rule }], isValid: false }) },
@@ -205,11 +203,7 @@ export const KINDS_UNDER_TEST: KindUnderTest[] = [
     type: "OpenSourcePolicy",
     inputs: (_e, n) => ({ name: `policy ${n}`, content: ossContent(false) }),
     updated: (_e, n) => ({ name: `policy ${n}`, content: ossContent(true) }),
-    routes: {
-      create: { method: "POST", path: "/v2/{domain_id}/tenant/open-source/rule-sets/create" },
-      update: { method: "PUT", path: "/v2/{domain_id}/tenant/open-source/rule-sets/{rule_set_id}/update" },
-      delete: { method: "DELETE", path: "/v2/{domain_id}/tenant/open-source/rule-sets/{rule_set_id}/delete" },
-    },
+    routes: policyRoutes("/v2/{domain_id}/tenant/open-source/rule-sets", "rule_set_id"),
     // A new policy is disabled (§4.7.3): declaring it enabled (the default) switches it on after the create.
     steps: [{ operation: "create", what: "switched on after create", route: { method: "PUT", path: "/v2/{domain_id}/tenant/open-source/rule-sets/{rule_set_id}/switch" } }],
     collection: "openSourcePolicies",
