@@ -61,12 +61,16 @@ function locate(id: string, state: Record<string, unknown>): { projectId: string
   return { projectId, groupId: objectId };
 }
 
-export function findGroup(tree: readonly GroupVo[] | null | undefined, id: string): GroupVo | undefined {
+/** Every group of a tree, depth first. */
+function* groupsOf(tree: readonly GroupVo[] | null | undefined): Generator<GroupVo> {
   for (const g of tree ?? []) {
-    if (g.id === id) return g;
-    const inChild = findGroup(g.children, id);
-    if (inChild) return inChild;
+    yield g;
+    yield* groupsOf(g.children);
   }
+}
+
+export function findGroup(tree: readonly GroupVo[] | null | undefined, id: string): GroupVo | undefined {
+  for (const g of groupsOf(tree)) if (g.id === id) return g;
   return undefined;
 }
 
@@ -123,15 +127,8 @@ export const pipelineGroup: ResourceKind<typeof pipelineGroupSchema, PipelineGro
   naturalKey: {
     unique: false,
     async find(ctx, inputs) {
-      const out: string[] = [];
-      const walk = (gs: readonly GroupVo[] | null | undefined) => {
-        for (const g of gs ?? []) {
-          if (g.name === inputs.name && (g.parent_id || "") === (inputs.parentId ?? "")) out.push(g.id);
-          walk(g.children);
-        }
-      };
-      walk(await getGroupTree(ctx, inputs.projectId));
-      return out;
+      const parent = inputs.parentId ?? "";
+      return [...groupsOf(await getGroupTree(ctx, inputs.projectId))].filter((g) => g.name === inputs.name && (g.parent_id || "") === parent).map((g) => g.id);
     },
   },
 

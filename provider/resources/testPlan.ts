@@ -65,16 +65,17 @@ interface PlanVo {
 const plansPath = (projectId: string, version: "v1" | "v2" = "v1") => `/${version}/projects/${seg(projectId)}/plans`;
 const FIXED = ["assignedId", "startDate", "endDate", "serviceIdList"] as const;
 
-/** Reads a plan by listing (§4.3.6): by name first, then the whole project (a plan renamed in the console). */
+/** The project's plans (§4.3.6), page by page; `name` is the list's (fuzzy) name filter. */
+function listPlans(ctx: Context, projectId: string, name?: string, resource?: string): AsyncGenerator<PlanVo> {
+  return offsetPages(async (offset, limit) => {
+    const res = await ctx.client.send<PlanVo[]>({ service: "cloudtest", method: "GET", path: plansPath(projectId, "v2"), query: { offset, limit, name }, operation: "TestPlan.list", resource });
+    return { items: Array.isArray(res.body) ? res.body : [] };
+  }, 100);
+}
+
+/** Reads a plan by listing: by name first, then the whole project (a plan renamed in the console). */
 async function findPlan(ctx: Context, projectId: string, planId: string, name?: string): Promise<PlanVo | undefined> {
-  const scan = (filter?: string) =>
-    findFirst(
-      offsetPages(async (offset, limit) => {
-        const res = await ctx.client.send<PlanVo[]>({ service: "cloudtest", method: "GET", path: plansPath(projectId, "v2"), query: { offset, limit, name: filter }, operation: "TestPlan.list", resource: planId });
-        return { items: Array.isArray(res.body) ? res.body : [] };
-      }, 100),
-      (p) => p.plan_id === planId,
-    );
+  const scan = (filter?: string) => findFirst(listPlans(ctx, projectId, filter, planId), (p) => p.plan_id === planId);
   return (name ? await scan(name) : undefined) ?? (await scan());
 }
 
@@ -164,13 +165,7 @@ export const testPlan: ResourceKind<typeof testPlanSchema, TestPlanOutputs> = {
   naturalKey: {
     unique: true,
     async find(ctx, inputs) {
-      const hit = await findFirst(
-        offsetPages(async (offset, limit) => {
-          const res = await ctx.client.send<PlanVo[]>({ service: "cloudtest", method: "GET", path: plansPath(inputs.projectId, "v2"), query: { offset, limit, name: inputs.name }, operation: "TestPlan.list" });
-          return { items: Array.isArray(res.body) ? res.body : [] };
-        }, 100),
-        (p) => p.name === inputs.name,
-      );
+      const hit = await findFirst(listPlans(ctx, inputs.projectId, inputs.name), (p) => p.name === inputs.name);
       return hit ? [hit.plan_id] : [];
     },
     // The plan exists; its test cases are added now, as a create would (the read cannot see them).
