@@ -65,7 +65,7 @@ function seededRandom(seed: number): () => number {
 
 export class Faults {
   private rules: ActiveRule[] = [];
-  private latency = 0;
+  private latency = { min: 0, max: 0, random: Math.random };
   private transient?: { rate: number; random: () => number };
 
   /** Adds a rule; throws on a malformed one. */
@@ -74,14 +74,21 @@ export class Faults {
     this.rules.push({ method: r.method?.toUpperCase(), path: r.path, glob: globToRegExp(r.path), fault: r.fault, remaining: r.times ?? 1 });
   }
 
-  /** Delay added to every API request (not the admin API). */
-  setLatency(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError("latency must be a non-negative number of milliseconds");
-    this.latency = ms;
+  /**
+   * Delay added to every API request (not the admin API): `ms`, or drawn evenly from [ms, maxMs] per
+   * request so that concurrent operations interleave differently; with a seed, the same draws each run.
+   */
+  setLatency(ms: number, maxMs = ms, seed?: number): void {
+    if (!Number.isFinite(ms) || ms < 0 || !Number.isFinite(maxMs) || maxMs < ms) {
+      throw new RangeError("latency must be a non-negative number of milliseconds, and its maximum no less");
+    }
+    this.latency = { min: ms, max: maxMs, random: seed === undefined ? Math.random : seededRandom(seed) };
   }
 
-  get latencyMs(): number {
-    return this.latency;
+  /** The delay for the next request. */
+  nextLatencyMs(): number {
+    const { min, max, random } = this.latency;
+    return max === min ? min : min + random() * (max - min);
   }
 
   /**
@@ -96,7 +103,7 @@ export class Faults {
   /** Removes every rule, the latency and the transient rate. */
   clear(): void {
     this.rules = [];
-    this.latency = 0;
+    this.latency = { min: 0, max: 0, random: Math.random };
     this.transient = undefined;
   }
 

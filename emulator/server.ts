@@ -178,7 +178,8 @@ class ApiServer {
       }
       const outcome: Outcome = { operation: route.operation, accessKey: caller?.accessKey };
 
-      if (this.faults.latencyMs > 0) await sleep(this.faults.latencyMs);
+      const latency = this.faults.nextLatencyMs();
+      if (latency > 0) await sleep(latency);
       const fault = this.faults.take(method, route.pattern, path);
       if (fault) outcome.fault = fault;
       if (fault?.type === "expire-token" && !route.public) {

@@ -1,69 +1,97 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { ApiClient } from "./client";
-import { loadSettings, redact, Settings } from "./config";
-import { Context, makeProvider, ResourceKind } from "./dynamic";
+import { makeProvider, ResourceKind } from "./dynamic";
 import { KINDS } from "./kinds";
+import { Sessions } from "./sessions";
 
 /**
  * Entry point loaded at call time by the `__provider` shim (sdk/provider.ts) inside the
- * dynamic-provider host. One process serves many resources: settings and the HTTP client are
- * per process, built from the stack config that `configure` receives.
+ * dynamic-provider host. One process serves many resources of many kinds, concurrently; settings
+ * and HTTP clients come from the stack config that `configure` receives (see sessions.ts for why
+ * configure may arrive at any time).
  */
-export const PROTOCOL = 1;
+export const PROTOCOL = 2;
 type Method = "check" | "diff" | "create" | "read" | "update" | "delete";
 
-let settings: Settings | undefined;
-let client: ApiClient | undefined;
-const providers = new Map<string, pulumi.dynamic.ResourceProvider>();
+const sessions = new Sessions();
 /** Any kind, as the registry hands it out (each kind's own schema and outputs are checked where it is defined). */
 type AnyKind = ResourceKind<z.ZodObject, Record<string, unknown>>;
 
 export async function configure(req: { config: { get(key: string): string | undefined } }): Promise<void> {
-  const next = loadSettings((k) => req.config.get(k));
-  settings = next;
-  const old = client;
-  client = undefined;
-  await old?.close();
+  sessions.configure((k) => req.config.get(k));
 }
 
-function context(): Context {
-  settings ??= loadSettings(() => undefined); // an engine that never calls configure: environment only
-  client ??= new ApiClient(settings);
-  return { client, settings, log: (m) => console.error(redact(m, settings)) };
+function kindNamed(kind: string): AnyKind {
+  // Each kind is typed by its own schema; the glue needs only the common shape.
+  const def = (KINDS as unknown as Record<string, AnyKind | undefined>)[kind];
+  if (!def) throw new Error(`pulumi-codearts: unknown resource kind "${kind}"; is the installed package older than the program?`);
+  return def;
 }
 
-function providerFor(kind: string): pulumi.dynamic.ResourceProvider {
-  let p = providers.get(kind);
-  if (!p) {
-    // Each kind is typed by its own schema; the glue needs only the common shape.
-    const def = (KINDS as unknown as Record<string, AnyKind | undefined>)[kind];
-    if (!def) throw new Error(`pulumi-codearts: unknown resource kind "${kind}"; is the installed package older than the program?`);
-    p = makeProvider(def, context);
-    providers.set(kind, p);
-  }
-  return p;
-}
-
-export async function dispatch(protocol: number, kind: string, method: Method, ...args: unknown[]): Promise<unknown> {
+/**
+ * Protocol 2 (sdk/provider.ts): one shim function for the methods that only observe, one for those
+ * that change, each called with the host's arguments; the method follows from their shapes, which
+ * the dynamic-provider host fixes (`@pulumi/pulumi/cmd/dynamic-provider`): configure({ config }),
+ * check(olds, news), read(id, props), diff(id, olds, news); create(inputs), delete(id, props),
+ * update(id, olds, news). Inputs and props always carry `__provider`; configure's request never does.
+ */
+export async function shim(protocol: number, kind: string, group: 0 | 1, args: unknown[]): Promise<unknown> {
   if (protocol !== PROTOCOL) {
-    throw new Error(`pulumi-codearts: state written by shim protocol ${protocol}, this package speaks ${PROTOCOL}; install a matching version`);
+    throw new Error(`pulumi-codearts: state written by shim protocol ${protocol}, this package speaks ${PROTOCOL} (and 1); install a matching version`);
   }
-  const provider = providerFor(kind);
-  const fn = provider[method] as ((...a: unknown[]) => Promise<unknown>) | undefined;
-  if (!fn) throw new Error(`pulumi-codearts: ${kind} has no ${method}`);
+  const method = methodOf(group, args);
+  if (method === "configure") return configure(args[0] as Parameters<typeof configure>[0]);
+  return run(kind, method, args);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function methodOf(group: 0 | 1, a: unknown[]): Method | "configure" {
+  const [first] = a;
+  const shape = a.map((v) => (typeof v === "string" ? "s" : isObject(v) ? "o" : "?")).join("");
+  const carriesProvider = isObject(first) && "__provider" in first;
+  if (group === 0) {
+    if (shape === "o" && !carriesProvider && isObject(first) && "config" in first) return "configure";
+    if (shape === "oo") return "check";
+    if (shape === "so") return "read";
+    if (shape === "soo") return "diff";
+  } else {
+    if (shape === "o" && carriesProvider) return "create";
+    if (shape === "so") return "delete";
+    if (shape === "soo") return "update";
+  }
+  // Only a host that calls providers differently gets here: refuse rather than guess.
+  throw new Error(`pulumi-codearts: the dynamic-provider host called the provider in an unknown way (${group === 0 ? "observe" : "change"}(${shape})); this package supports @pulumi/pulumi 3.x hosts`);
+}
+
+/** Protocol 1: the shim of 0.1.0 (one function per method), still stored in existing stacks' state. */
+export async function dispatch(protocol: number, kind: string, method: Method, ...args: unknown[]): Promise<unknown> {
+  if (protocol !== 1) {
+    throw new Error(`pulumi-codearts: state written by shim protocol ${protocol}, this package speaks ${PROTOCOL} (and 1); install a matching version`);
+  }
+  return run(kind, method, args);
+}
+
+async function run(kind: string, method: Method, args: unknown[]): Promise<unknown> {
+  // The provider object is per call: it holds this call's lease on the session, nothing else.
+  const lease = sessions.lease();
   try {
+    const provider: pulumi.dynamic.ResourceProvider = makeProvider(kindNamed(kind), lease.context);
+    const fn = provider[method] as ((...a: unknown[]) => Promise<unknown>) | undefined;
+    if (!fn) throw new Error(`pulumi-codearts: ${kind} has no ${method}`);
     return await fn(...args);
   } catch (e) {
     throw scrub(e);
+  } finally {
+    lease.release();
   }
 }
 
 /** Errors leave the provider with every configured secret removed from their text. */
 function scrub(e: unknown): unknown {
   if (e instanceof Error) {
-    e.message = redact(e.message, settings);
-    if (e.stack) e.stack = redact(e.stack, settings);
+    e.message = sessions.redact(e.message);
+    if (e.stack) e.stack = sessions.redact(e.stack);
   }
   return e;
 }

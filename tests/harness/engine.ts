@@ -17,7 +17,8 @@
  * - Preview never calls Create/Update (the Node host does not advertise supportsPreview).
  */
 import { randomBytes } from "crypto";
-import { CheckFailure, diffResult, DiffResult, InitFailedError, Method, methodPath, ProviderHost, requestJson, typeToken, urnFor } from "./host";
+import { CheckFailure, diffResult, DiffResult, InitFailedError, Method, methodPath, ProviderHost, requestJson, SECRET_SIG, SECRET_SIG_KEY, typeToken, urnFor } from "./host";
+import { Deployment, ProgramOptions, ProgramRun, Registration, runProgram } from "./monitor";
 
 export interface ResourceState {
   urn: string;
@@ -30,6 +31,8 @@ export interface ResourceState {
   outputs: Record<string, any>;
   /** Set when the last Create/Update failed with ErrorResourceInitFailed. */
   initErrors?: string[];
+  /** URNs this resource depends on (RegisterResource `dependencies`): deletes go in reverse order. */
+  dependencies?: string[];
 }
 
 export interface StepResult {
@@ -50,16 +53,27 @@ export interface TraceEntry {
 
 const PROVIDER_KEY = "__provider";
 
+/** What the step generator decided for one registration. */
+type Plan = {
+  urn: string;
+  type: string;
+  name: string;
+  checked: { inputs: Record<string, any>; failures: CheckFailure[] };
+  old?: ResourceState;
+  diff?: DiffResult;
+} & ({ op: "create" | "replace" | "update" | "same" } | { op: "invalid"; failures: CheckFailure[] });
+
 export class Engine {
-  readonly state = new Map<string, ResourceState>();
+  readonly state: Map<string, ResourceState>;
   readonly calls: TraceEntry[] = [];
-  private readonly project: string;
-  private readonly stack: string;
+  readonly project: string;
+  readonly stack: string;
 
   constructor(
     private readonly host: ProviderHost,
-    private readonly opts: { providerFor: (type: string) => Promise<string>; project?: string; stack?: string },
+    private readonly opts: { providerFor: (type: string) => Promise<string>; project?: string; stack?: string; state?: Map<string, ResourceState> },
   ) {
+    this.state = opts.state ?? new Map();
     this.project = opts.project ?? "project";
     this.stack = opts.stack ?? "stack";
   }
@@ -122,18 +136,13 @@ export class Engine {
     if (this.state.get(old.urn) === old) this.state.delete(old.urn);
   }
 
-  private async step(type: string, name: string, inputs: Record<string, any>, dryRun: boolean): Promise<StepResult> {
+  /** Check, then Diff against the state: what the step generator decides for one registration. */
+  private async plan(type: string, name: string, news: Record<string, any>): Promise<Plan> {
     const urn = this.urn(type, name);
     const old = this.state.get(urn);
-    const news = { ...inputs, [PROVIDER_KEY]: await this.opts.providerFor(type) };
-
     let checked = await this.check(type, name, old ? old.inputs : {}, news);
-    if (checked.failures.length) return { op: "invalid", failures: checked.failures };
-
-    if (!old) {
-      if (dryRun) return { op: "create", state: { urn, type, name, id: "", inputs: checked.inputs, outputs: {} } };
-      return { op: "create", state: await this.create(type, name, checked.inputs) };
-    }
+    if (checked.failures.length) return { op: "invalid", urn, type, name, checked, failures: checked.failures };
+    if (!old) return { op: "create", urn, type, name, checked };
 
     const diff = diffResult(
       await this.rpc("Diff", { ...this.base(type, name), id: old.id, olds: old.outputs, news: checked.inputs, oldInputs: old.inputs }),
@@ -145,39 +154,68 @@ export class Engine {
     if (changes === "DIFF_SOME" && diff.replaces.length > 0) {
       // "If we are going to perform a replacement, we need to recompute the default values."
       checked = await this.check(type, name, {}, news);
-      if (checked.failures.length) return { op: "invalid", diff, failures: checked.failures };
-      if (dryRun) return { op: "replace", diff, state: { ...old, id: "", inputs: checked.inputs, outputs: {}, initErrors: undefined } };
-      if (diff.deleteBeforeReplace) {
-        await this.delete(old);
-        return { op: "replace", diff, state: await this.create(type, name, checked.inputs) };
-      }
-      const created = await this.create(type, name, checked.inputs);
-      await this.delete(old);
-      this.state.set(urn, created);
-      return { op: "replace", diff, state: created };
+      if (checked.failures.length) return { op: "invalid", urn, type, name, checked, old, diff, failures: checked.failures };
+      return { op: "replace", urn, type, name, checked, old, diff };
     }
+    if (changes === "DIFF_SOME" || hasInitErrors) return { op: "update", urn, type, name, checked, old, diff };
+    return { op: "same", urn, type, name, checked, old, diff };
+  }
 
-    if (changes === "DIFF_SOME" || hasInitErrors) {
-      if (dryRun) return { op: "update", diff, state: { ...old, inputs: checked.inputs } };
-      try {
-        const r = await this.rpc("Update", {
-          ...this.base(type, name), id: old.id, olds: old.outputs, news: checked.inputs, oldInputs: old.inputs,
-        });
-        const st: ResourceState = { urn, type, name, id: old.id, inputs: checked.inputs, outputs: (r.properties ?? {}) as Record<string, any> };
-        this.state.set(urn, st);
-        return { op: "update", diff, state: st };
-      } catch (e) {
-        if (e instanceof InitFailedError) {
-          this.state.set(urn, { urn, type, name, id: old.id, inputs: checked.inputs, outputs: e.properties, initErrors: e.reasons });
+  /**
+   * Runs what `plan` decided. `replaced`, when given, takes the old object of a create-before-delete
+   * replacement, whose delete the engine runs at the end of the deployment; without it, at once.
+   */
+  private async apply(p: Plan, dryRun: boolean, replaced?: (old: ResourceState) => void): Promise<StepResult> {
+    const { urn, type, name, checked, old, diff } = p;
+    switch (p.op) {
+      case "invalid":
+        return { op: "invalid", diff, failures: p.failures };
+      case "create":
+        if (dryRun) return { op: "create", state: { urn, type, name, id: "", inputs: checked.inputs, outputs: {} } };
+        return { op: "create", state: await this.create(type, name, checked.inputs) };
+      case "replace": {
+        if (dryRun) {
+          if (!diff!.deleteBeforeReplace) replaced?.(old!); // shown as a delete-replaced step at the end
+          return { op: "replace", diff, state: { ...old!, id: "", inputs: checked.inputs, outputs: {}, initErrors: undefined } };
         }
-        throw e;
+        if (diff!.deleteBeforeReplace) {
+          await this.delete(old!);
+          return { op: "replace", diff, state: await this.create(type, name, checked.inputs) };
+        }
+        const created = await this.create(type, name, checked.inputs);
+        if (replaced) replaced(old!);
+        else await this.delete(old!);
+        this.state.set(urn, created);
+        return { op: "replace", diff, state: created };
+      }
+      case "update": {
+        if (dryRun) return { op: "update", diff, state: { ...old!, inputs: checked.inputs } };
+        try {
+          const r = await this.rpc("Update", {
+            ...this.base(type, name), id: old!.id, olds: old!.outputs, news: checked.inputs, oldInputs: old!.inputs,
+          });
+          const st: ResourceState = { urn, type, name, id: old!.id, inputs: checked.inputs, outputs: (r.properties ?? {}) as Record<string, any>, dependencies: old!.dependencies };
+          this.state.set(urn, st);
+          return { op: "update", diff, state: st };
+        } catch (e) {
+          if (e instanceof InitFailedError) {
+            this.state.set(urn, { urn, type, name, id: old!.id, inputs: checked.inputs, outputs: e.properties, initErrors: e.reasons, dependencies: old!.dependencies });
+          }
+          throw e;
+        }
+      }
+      case "same": {
+        // Same: the engine keeps the id and outputs and records the new (checked) inputs.
+        const same: ResourceState = { ...old!, inputs: checked.inputs };
+        if (!dryRun) this.state.set(urn, same);
+        return { op: "same", diff, state: dryRun ? { ...same } : same };
       }
     }
+  }
 
-    // Same: the engine keeps the id and outputs and records the new (checked) inputs.
-    const same: ResourceState = { ...old, inputs: checked.inputs };
-    if (!dryRun) this.state.set(urn, same);
-    return { op: "same", diff, state: dryRun ? { ...same } : same };
+  private async step(type: string, name: string, inputs: Record<string, any>, dryRun: boolean): Promise<StepResult> {
+    const news = { ...inputs, [PROVIDER_KEY]: await this.opts.providerFor(type) };
+    return this.apply(await this.plan(type, name, news), dryRun);
   }
 
   /** Like `pulumi up` for one resource (see the file comment for the engine details reproduced). */
@@ -230,11 +268,209 @@ export class Engine {
     return { op: "delete", state: old };
   }
 
+  // -------------------------------------------------------------------------------------------
+  // Whole deployments, scheduled as the engine schedules them (pkg/resource/deploy/
+  // deployment_executor.go, step_executor.go, step_generator.go @ 1b59498): registrations are checked
+  // and diffed one at a time, in the order the program makes them; the resulting steps of different
+  // resources run concurrently, at most `parallel` at once; deletes (resources the program no longer
+  // declares, and the old objects of create-before-delete replacements) run after the program, in
+  // reverse dependency order. The first failed step stops the deployment: later registrations fail.
+
+  /** Like `pulumi up` / `pulumi preview` of a program: runs it under the Node language runtime. */
+  async runProgram(o: Omit<ProgramOptions, "project" | "stack">): Promise<DeploymentResult> {
+    const result: DeploymentResult = { ok: false, steps: [], errors: [], logs: [], outputs: {}, run: undefined as unknown as ProgramRun };
+    const limit = semaphore(o.parallel);
+    const registered = new Set<string>();
+    const replacedOlds: ResourceState[] = [];
+    const inFlight = new Set<Promise<unknown>>();
+    let planning: Promise<unknown> = Promise.resolve();
+    let stopped = false;
+    const stackType = "pulumi:pulumi:Stack";
+    const rootUrn = this.urn(stackType, `${this.project}-${this.stack}`);
+
+    const register = async (reg: Registration) => {
+      if (!reg.custom) {
+        if (reg.type !== stackType) throw new Error(`harness: component resources are not supported (${reg.type})`);
+        return { urn: rootUrn, id: "", object: {} };
+      }
+      if (reg.parent && reg.parent !== rootUrn) throw new Error(`harness: only resources parented to the stack are supported (${reg.name})`);
+      const urn = this.urn(reg.type, reg.name);
+      if (registered.has(urn)) throw new Error(`duplicate resource URN '${urn}'`);
+      registered.add(urn);
+      if (stopped) throw new Error("the deployment stopped after a failed step");
+      const { plain, secretKeys } = unwrapSecrets(reg.object);
+      const planned = planning.then(() => this.plan(reg.type, reg.name, plain));
+      planning = planned.catch(() => undefined);
+      let step: StepResult;
+      try {
+        const p = await planned;
+        if (p.op === "invalid") {
+          throw new Error(`${urn}: check failed: ${p.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+        }
+        step = await limit(() => this.apply(p, o.dryRun, (old) => replacedOlds.push(old)));
+      } catch (e) {
+        stopped = true;
+        const kept = o.dryRun ? undefined : this.state.get(urn);
+        if (kept) kept.dependencies = reg.dependencies; // a partial create is kept, with what it depends on
+        result.errors.push(`${urn}: ${(e as Error).message}`);
+        result.steps.push({ op: "failed", urn, type: reg.type, name: reg.name });
+        throw e;
+      }
+      const st = step.state!;
+      if (!o.dryRun) {
+        const kept = this.state.get(urn);
+        if (kept) kept.dependencies = reg.dependencies;
+      }
+      result.steps.push({ op: step.op, urn, type: reg.type, name: reg.name, id: st.id });
+      // Preview without provider support: the outputs are the inputs (provider_plugin.go Create/Update).
+      const outputs = o.dryRun && step.op !== "same" ? st.inputs : st.outputs;
+      return { urn, id: st.id, object: wrapSecrets(outputs, new Set([...secretKeys, ...reg.additionalSecretOutputs])) };
+    };
+
+    const deployment: Deployment = {
+      register: (reg) => {
+        const p = register(reg);
+        inFlight.add(p);
+        p.then(() => inFlight.delete(p), () => inFlight.delete(p));
+        return p;
+      },
+      registerOutputs: (urn, outputs) => {
+        if (urn === rootUrn) result.outputs = unwrapSecrets(outputs).plain;
+      },
+      log: (severity, message, urn) => result.logs.push({ severity, message, urn }),
+    };
+    result.run = await runProgram(deployment, { ...o, project: this.project, stack: this.stack });
+    // A killed program leaves its registrations running: wait, so the state says what they did.
+    while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    if (result.run.timedOut) result.errors.push(`the program did not finish within ${o.timeoutMs} ms and was killed`);
+    else if (result.run.exitCode !== 0) result.errors.push(`the program exited with code ${result.run.exitCode}`);
+    if (result.errors.length > 0) return result;
+
+    const gone = [...this.state.values()].filter((st) => !registered.has(st.urn));
+    await this.deleteInOrder(gone, o.parallel, o.dryRun, result);
+    await this.deleteInOrder(replacedOlds, o.parallel, o.dryRun, result, "delete-replaced");
+    result.ok = result.errors.length === 0;
+    return result;
+  }
+
+  /** Like `pulumi destroy`: every resource in the state, dependents first, `parallel` at once. */
+  async destroyAll(parallel: number): Promise<DeploymentResult> {
+    const result: DeploymentResult = { ok: false, steps: [], errors: [], logs: [], outputs: {} };
+    await this.deleteInOrder([...this.state.values()], parallel, false, result);
+    result.ok = result.errors.length === 0;
+    return result;
+  }
+
+  /** Like `pulumi refresh`: every resource read, `parallel` at once; gone ones leave the state. */
+  async refreshAll(parallel: number): Promise<DeploymentResult> {
+    const result: DeploymentResult = { ok: false, steps: [], errors: [], logs: [], outputs: {} };
+    const limit = semaphore(parallel);
+    await Promise.all([...this.state.values()].map((st) =>
+      limit(async () => {
+        try {
+          const r = await this.refresh(st.type, st.name);
+          result.steps.push({ op: r.op, urn: st.urn, type: st.type, name: st.name, id: r.state?.id });
+        } catch (e) {
+          result.errors.push(`${st.urn}: ${(e as Error).message}`);
+        }
+      }),
+    ));
+    result.ok = result.errors.length === 0;
+    return result;
+  }
+
+  /** A resource goes once every doomed resource that depends on it has gone; a failed delete keeps what it depends on. */
+  private async deleteInOrder(doomed: ResourceState[], parallel: number, dryRun: boolean, result: DeploymentResult, op: "delete" | "delete-replaced" = "delete"): Promise<void> {
+    const limit = semaphore(parallel);
+    const done = new Map<ResourceState, Promise<boolean>>();
+    const dependents = (r: ResourceState) => doomed.filter((d) => d !== r && (d.dependencies ?? []).includes(r.urn));
+    const remove = (r: ResourceState): Promise<boolean> => {
+      let p = done.get(r);
+      if (!p) {
+        p = Promise.all(dependents(r).map(remove)).then(async (ok) => {
+          if (!ok.every(Boolean)) return false;
+          if (dryRun) {
+            result.steps.push({ op, urn: r.urn, type: r.type, name: r.name, id: r.id });
+            return true;
+          }
+          return limit(async () => {
+            try {
+              await this.delete(r);
+              result.steps.push({ op, urn: r.urn, type: r.type, name: r.name, id: r.id });
+              return true;
+            } catch (e) {
+              result.errors.push(`${r.urn}: ${(e as Error).message}`);
+              return false;
+            }
+          });
+        });
+        done.set(r, p);
+      }
+      return p;
+    };
+    await Promise.all(doomed.map(remove));
+  }
+
   private mustGet(type: string, name: string): ResourceState {
     const st = this.state.get(this.urn(type, name));
     if (!st) throw new Error(`harness: ${this.urn(type, name)} is not in the state`);
     return st;
   }
+}
+
+export interface DeploymentResult {
+  /** The program ran to its end, every step succeeded. */
+  ok: boolean;
+  steps: Array<{ op: StepResult["op"] | "delete-replaced" | "failed"; urn: string; type: string; name: string; id?: string }>;
+  /** Failed steps (with the provider's message) and how the program ended, when not well. */
+  errors: string[];
+  /** What the program logged through the Engine service (its errors included). */
+  logs: Array<{ severity: string; message: string; urn: string }>;
+  /** The stack's outputs (RegisterResourceOutputs on the root resource). */
+  outputs: Record<string, unknown>;
+  run?: ProgramRun;
+}
+
+/** At most `n` of the functions it is given run at once (the step executor's worker pool). */
+function semaphore(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async (fn) => {
+    if (active >= n) await new Promise<void>((r) => waiting.push(r));
+    active++;
+    try {
+      return await fn();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+const isSecret = (v: unknown): v is { value: unknown } =>
+  !!v && typeof v === "object" && (v as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
+
+/**
+ * The dynamic-provider host answers Configure with acceptSecrets false, so the engine hands it plain
+ * values and keeps secretness itself: the top-level keys that held a secret anywhere inside.
+ */
+function unwrapSecrets(obj: Record<string, unknown>): { plain: Record<string, any>; secretKeys: Set<string> } {
+  const secretKeys = new Set<string>();
+  const strip = (v: unknown, key: string): unknown => {
+    if (isSecret(v)) {
+      secretKeys.add(key);
+      return strip(v.value, key);
+    }
+    if (Array.isArray(v)) return v.map((x) => strip(x, key));
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, strip(x, key)]));
+    return v;
+  };
+  const plain = Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, strip(v, k)]));
+  return { plain, secretKeys };
+}
+
+function wrapSecrets(obj: Record<string, unknown>, keys: Set<string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, keys.has(k) ? { [SECRET_SIG_KEY]: SECRET_SIG, value: v } : v]));
 }
 
 /** Deep equality of JSON values (what the engine's PropertyMap.Diff amounts to for plain values). */

@@ -7,3 +7,5 @@ export { serializedProvider, serializedNoopProvider, serializeProvider, serializ
 export type { SerializedProvider } from "./serialize";
 export { Engine, deepEqual } from "./engine";
 export type { ResourceState, StepResult, TraceEntry } from "./engine";
+export type { DeploymentResult } from "./engine";
+export { ProgramStack } from "./stack";

@@ -269,5 +269,6 @@ export function inventory(w: World, k: KindUnderTest): string[] {
 
 /** The object ids the engine's state claims for a kind. */
 export function claimed(w: World, k: KindUnderTest): string[] {
-  return [...w.engine.state.values()].filter((st) => st.type === k.type).flatMap((st) => (k.claims ? k.claims(st) : [st.id]));
+  // A program registers full tokens (pulumi-nodejs:dynamic/codearts:PipelineGroup), single-resource steps the kind name.
+  return [...w.engine.state.values()].filter((st) => st.type.split(":").pop() === k.type).flatMap((st) => (k.claims ? k.claims(st) : [st.id]));
 }
