@@ -232,6 +232,8 @@ function generate() {
     out += `\n/** The keys of ${name}Outputs, for the constructor (Pulumi makes an Output only for a key it is given). */\n`;
     out += `export const ${name[0].toLowerCase()}${name.slice(1)}OutputKeys = [${[...props, ...carried].map((p) => JSON.stringify(p.name)).join(", ")}] as const;\n`;
   }
+  out += `\n/** Each kind's generated types by kind name (tests/sdkTypes.test.ts checks them against the provider's). */\n`;
+  out += `export interface KindTypes {\n${names.map((n) => `  ${n}: { declared: ${n}Declared; outputs: ${n}Outputs };\n`).join("")}}\n`;
   return out;
 }
 

@@ -763,3 +763,19 @@ export interface VpcepAccessControlOutputs {
 
 /** The keys of VpcepAccessControlOutputs, for the constructor (Pulumi makes an Output only for a key it is given). */
 export const vpcepAccessControlOutputKeys = ["region", "vpceps", "path", "enterpriseId"] as const;
+
+/** Each kind's generated types by kind name (tests/sdkTypes.test.ts checks them against the provider's). */
+export interface KindTypes {
+  PipelineGroup: { declared: PipelineGroupDeclared; outputs: PipelineGroupOutputs };
+  PipelineTemplate: { declared: PipelineTemplateDeclared; outputs: PipelineTemplateOutputs };
+  Pipeline: { declared: PipelineDeclared; outputs: PipelineOutputs };
+  Publisher: { declared: PublisherDeclared; outputs: PublisherOutputs };
+  Plugin: { declared: PluginDeclared; outputs: PluginOutputs };
+  PluginVersion: { declared: PluginVersionDeclared; outputs: PluginVersionOutputs };
+  Rule: { declared: RuleDeclared; outputs: RuleOutputs };
+  RuleSet: { declared: RuleSetDeclared; outputs: RuleSetOutputs };
+  OpenSourcePolicy: { declared: OpenSourcePolicyDeclared; outputs: OpenSourcePolicyOutputs };
+  Script: { declared: ScriptDeclared; outputs: ScriptOutputs };
+  TestPlan: { declared: TestPlanDeclared; outputs: TestPlanOutputs };
+  VpcepAccessControl: { declared: VpcepAccessControlDeclared; outputs: VpcepAccessControlOutputs };
+}
