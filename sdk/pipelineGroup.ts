@@ -1,32 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
-import type { pipelineGroupSchema } from "../provider/resources/pipelineGroup";
+import { pipelineGroupOutputKeys, type PipelineGroupDeclared, type PipelineGroupOutputs } from "./kinds.generated";
 import type { Args } from "./inputs";
+import { type OutputProperties, withOutputKeys } from "./outputs";
 import { dynamicProvider } from "./provider";
 
-export type PipelineGroupArgs = Args<z.input<typeof pipelineGroupSchema>>;
+export type PipelineGroupArgs = Args<PipelineGroupDeclared>;
 
 /**
  * A CodeArts Pipeline group. The name changes in place; a new `parentId` or `projectId` replaces
  * the group (the API cannot move one). See docs/resources/pipeline-group.md.
  */
 export class PipelineGroup extends pulumi.dynamic.Resource {
-  declare readonly projectId: pulumi.Output<string>;
-  declare readonly name: pulumi.Output<string>;
-  declare readonly parentId: pulumi.Output<string | undefined>;
-  declare readonly adoptId: pulumi.Output<string | undefined>;
-  /** Dot-joined ids from the top-level group down to this one. */
-  declare readonly pathId: pulumi.Output<string>;
-  declare readonly ordinal: pulumi.Output<number | undefined>;
-  declare readonly domainId: pulumi.Output<string | undefined>;
-  declare readonly creator: pulumi.Output<string | undefined>;
-  declare readonly updater: pulumi.Output<string | undefined>;
-  declare readonly createTime: pulumi.Output<number | undefined>;
-  declare readonly updateTime: pulumi.Output<number | undefined>;
-
   constructor(name: string, args: PipelineGroupArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = { pathId: undefined, ordinal: undefined, domainId: undefined, creator: undefined, updater: undefined, createTime: undefined, updateTime: undefined };
-    super(dynamicProvider("PipelineGroup"), name, { parentId: undefined, adoptId: undefined, ...outputs, ...args }, opts, "codearts", "PipelineGroup");
+    super(dynamicProvider("PipelineGroup"), name, withOutputKeys(pipelineGroupOutputKeys, args), opts, "codearts", "PipelineGroup");
   }
 
   /** Reads an existing group into the program without managing it. `id` is `<projectId>/<groupId>`. */
@@ -34,3 +20,6 @@ export class PipelineGroup extends pulumi.dynamic.Resource {
     return new PipelineGroup(name, {} as PipelineGroupArgs, { ...opts, id });
   }
 }
+
+// The output properties, from the generated PipelineGroupOutputs (class and interface merge).
+export interface PipelineGroup extends OutputProperties<PipelineGroupOutputs> {}

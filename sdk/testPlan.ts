@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
-import type { testPlanSchema } from "../provider/resources/testPlan";
+import { testPlanOutputKeys, type TestPlanDeclared, type TestPlanOutputs } from "./kinds.generated";
 import type { Args } from "./inputs";
+import { type OutputProperties, withOutputKeys } from "./outputs";
 import { dynamicProvider } from "./provider";
 
-export type TestPlanArgs = Args<z.input<typeof testPlanSchema>>;
+export type TestPlanArgs = Args<TestPlanDeclared>;
 
 /**
  * A CloudTest test plan. CloudTest has no update and no delete for plans: changes other than adding
@@ -12,23 +12,8 @@ export type TestPlanArgs = Args<z.input<typeof testPlanSchema>>;
  * destroy leaves the plan in CloudTest. See docs/resources/test-plan.md.
  */
 export class TestPlan extends pulumi.dynamic.Resource {
-  declare readonly projectId: pulumi.Output<string>;
-  declare readonly name: pulumi.Output<string>;
-  declare readonly assignedId: pulumi.Output<string | undefined>;
-  declare readonly startDate: pulumi.Output<string | undefined>;
-  declare readonly endDate: pulumi.Output<string>;
-  declare readonly serviceIdList: pulumi.Output<number[]>;
-  declare readonly testCases: pulumi.Output<Array<{ serviceId: number; ids: string[] }> | undefined>;
-  declare readonly adoptId: pulumi.Output<string | undefined>;
-  declare readonly currentStage: pulumi.Output<string | undefined>;
-  declare readonly ownerId: pulumi.Output<string | undefined>;
-  declare readonly creatorId: pulumi.Output<string | undefined>;
-  declare readonly caseCount: pulumi.Output<number | undefined>;
-
   constructor(name: string, args: TestPlanArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = { currentStage: undefined, ownerId: undefined, creatorId: undefined, caseCount: undefined };
-    const optional = { assignedId: undefined, startDate: undefined, testCases: undefined, adoptId: undefined };
-    super(dynamicProvider("TestPlan"), name, { ...optional, ...outputs, ...args }, opts, "codearts", "TestPlan");
+    super(dynamicProvider("TestPlan"), name, withOutputKeys(testPlanOutputKeys, args), opts, "codearts", "TestPlan");
   }
 
   /** Reads an existing plan without managing it. `id` is `<projectId>/<planId>`. */
@@ -36,3 +21,6 @@ export class TestPlan extends pulumi.dynamic.Resource {
     return new TestPlan(name, {} as TestPlanArgs, { ...opts, id });
   }
 }
+
+// The output properties, from the generated TestPlanOutputs (class and interface merge).
+export interface TestPlan extends OutputProperties<TestPlanOutputs> {}

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
-import type { vpcepAccessControlSchema } from "../provider/resources/vpcepAccessControl";
+import { vpcepAccessControlOutputKeys, type VpcepAccessControlDeclared, type VpcepAccessControlOutputs } from "./kinds.generated";
 import type { Args } from "./inputs";
+import { type OutputProperties, withOutputKeys } from "./outputs";
 import { dynamicProvider } from "./provider";
 
-export type VpcepAccessControlArgs = Args<z.input<typeof vpcepAccessControlSchema>>;
+export type VpcepAccessControlArgs = Args<VpcepAccessControlDeclared>;
 
 /**
  * CodeArts access records of VPC endpoints, created in the console: this resource adopts them (no API
@@ -12,12 +12,10 @@ export type VpcepAccessControlArgs = Args<z.input<typeof vpcepAccessControlSchem
  * docs/resources/vpcep-access-control.md.
  */
 export class VpcepAccessControl extends pulumi.dynamic.Resource {
-  declare readonly region: pulumi.Output<string>;
-  declare readonly enterpriseId: pulumi.Output<string | undefined>;
-  declare readonly vpceps: pulumi.Output<Array<{ vpcepId: string; description?: string }>>;
-  declare readonly path: pulumi.Output<string>;
-
   constructor(name: string, args: VpcepAccessControlArgs, opts?: pulumi.CustomResourceOptions) {
-    super(dynamicProvider("VpcepAccessControl"), name, { enterpriseId: undefined, path: undefined, ...args }, opts, "codearts", "VpcepAccessControl");
+    super(dynamicProvider("VpcepAccessControl"), name, withOutputKeys(vpcepAccessControlOutputKeys, args), opts, "codearts", "VpcepAccessControl");
   }
 }
+
+// The output properties, from the generated VpcepAccessControlOutputs (class and interface merge).
+export interface VpcepAccessControl extends OutputProperties<VpcepAccessControlOutputs> {}

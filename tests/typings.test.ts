@@ -1,0 +1,166 @@
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as sdk from "../sdk";
+
+// The packed package must type-check in a project made by `pulumi new typescript`: its tsconfig has
+// no esModuleInterop and no skipLibCheck, so every .d.ts the SDK reaches is compiled. `npm test`
+// builds dist/ before jest runs; this packs it as npm would publish it.
+//
+// "Installing" without network: the tarball is extracted into <project>/node_modules/pulumi-codearts
+// and the package's dependencies (plus @types/node, which the template installs) are symlinked from
+// this repo's node_modules. tsc follows symlinks to their real paths, so what @pulumi/pulumi's own
+// types import resolves from this repo's node_modules, as it would from an installed tree.
+const ROOT = path.resolve(__dirname, "..");
+const TSC = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+const LINKED = ["@pulumi/pulumi", "undici", "zod", "@types/node"];
+
+// `pulumi new typescript`'s tsconfig.json, verbatim.
+const TEMPLATE_TSCONFIG = {
+  compilerOptions: {
+    strict: true,
+    outDir: "bin",
+    target: "es2020",
+    module: "commonjs",
+    moduleResolution: "node",
+    sourceMap: true,
+    experimentalDecorators: true,
+    pretty: true,
+    noFallthroughCasesInSwitch: true,
+    noImplicitReturns: true,
+    forceConsistentCasingInFileNames: true,
+  },
+  files: ["index.ts"],
+};
+
+// A program using every resource class and function the SDK exports, wired by references.
+const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
+import {
+  OpenSourcePolicy, Pipeline, PipelineGroup, PipelineTemplate, Plugin, PluginVersion, Publisher, Rule, RuleSet, Script, TestPlan, VpcepAccessControl,
+  dynamicProvider, getProjectOpenSourcePolicy, getProjectRuleSet, listProjectOpenSourcePolicies, listProjectRuleSets,
+  type PipelineGroupArgs, type ProjectRuleSet, type LookupOptions,
+} from "pulumi-codearts";
+
+const config = new pulumi.Config("codearts");
+const projectId = config.require("projectId");
+
+const teamArgs: PipelineGroupArgs = { projectId, name: "Platform" };
+const team = new PipelineGroup("team", teamArgs);
+const services = new PipelineGroup("services", { projectId, name: "Services", parentId: team.id });
+const adopted = PipelineGroup.get("existing", pulumi.interpolate\`\${projectId}/0123456789abcdef0123456789abcdef\`);
+
+const template = new PipelineTemplate("build", {
+  name: "Service build",
+  language: "none",
+  isShowSource: true,
+  variables: [{ name: "branch", type: "string", value: config.requireSecret("branch"), isRuntime: true, sequence: 0 }],
+  definition: { stages: [{ name: "Build", sequence: 0, jobs: [] }] },
+});
+const pipeline = new Pipeline("api", {
+  projectId,
+  name: "platform_api",
+  templateId: template.id,
+  groupId: services.id,
+  sources: [{ type: "code", params: { gitType: "codehub", gitUrl: "https://codehub.example.com/platform/api.git", defaultBranch: "master", repoName: "api" } }],
+});
+
+const publisher = new Publisher("publisher", { name: "Platform", enName: "platform", supportUrl: "platform@example.com" });
+const step = new Plugin("deploy", { pluginName: "platform_deploy", displayName: "Deploy", businessType: "Deploy" });
+const version = new PluginVersion("deploy-0.0.1", {
+  pluginName: step.pluginName,
+  version: "0.0.1",
+  steps: [{ task: "official_shell_plugin", name: "Deploy", variables: { OFFICIAL_SHELL_SCRIPT_INPUT: "./deploy.sh" } }],
+  publish: true,
+  publisherId: publisher.publisherId,
+});
+
+const coverage = new Rule("coverage", {
+  name: "Line coverage",
+  type: "Gate",
+  layoutContent: "layout_content",
+  content: [{ groupName: "coverage", properties: [{ key: "coverage", name: "coverage", type: "judge", operator: ">=", valueType: "float", value: "0.8" }] }],
+});
+const gate = new RuleSet("gate", { name: "Release gate", rules: [{ id: coverage.id }], isValid: false });
+const oss = new OpenSourcePolicy("oss", { name: "OSS", content: { security: { enable: true, rules: { severity: { enable: true, values: ["Critical"] } } } } });
+const plan = new TestPlan("regression", { projectId, name: "Regression", endDate: "2026-12-31", serviceIdList: [13] });
+const script = new Script("rotate", {
+  name: "rotate_logs", description: "Rotates logs", type: "SHELL", content: "logrotate -f /etc/logrotate.conf", riskLevel: "LOW", version: "1.0.0",
+  params: [{ name: "token", value: config.requireSecret("token"), sensitive: true }],
+});
+const access = new VpcepAccessControl("private", { region: "ap-southeast-3", vpceps: [{ vpcepId: "vpcep-build" }] });
+
+const shim: pulumi.dynamic.ResourceProvider = dynamicProvider("PipelineGroup");
+const options: LookupOptions = { includeTenant: false };
+const ruleSets: Promise<ProjectRuleSet[]> = listProjectRuleSets(projectId, options);
+
+// Outputs, typed: a plain Output<string> where the value is always there, string | undefined where not.
+const servicesPath: pulumi.Output<string> = services.pathId;
+const parent: pulumi.Output<string | undefined> = services.parentId;
+export const outputs = {
+  servicesPath, parent, adoptedName: adopted.name,
+  pipelineGroup: pipeline.groupPathId, templateDomain: template.domainId, latest: step.latestVersion,
+  released: version.versionAttribution.apply((a) => a === "formal"), ruleIds: gate.ruleInstanceIds.apply((ids) => ids.length),
+  ossLevel: oss.level, cases: plan.caseCount, status: script.status, paramOrders: script.params.apply((ps) => ps?.map((p) => p.order)),
+  vpceps: access.vpceps.apply((v) => v.map((e) => e.vpcepId)), shimHasCreate: shim.create !== undefined,
+  ruleSetNames: ruleSets.then((rs) => rs.map((r) => r.name)),
+  policies: listProjectOpenSourcePolicies(projectId).then((ps) => ps.length),
+  oneRuleSet: getProjectRuleSet(projectId, "0123456789abcdef0123456789abcdef"),
+  onePolicy: getProjectOpenSourcePolicy(projectId, "0123456789abcdef0123456789abcdef", options),
+};
+`;
+
+let work: string;
+let tarball: string;
+
+/** A project with the template tsconfig, index.ts and the package installed; tsc's exit code and output. */
+function typecheck(name: string, program: string): { status: number | null; output: string } {
+  const dir = path.join(work, name);
+  fs.mkdirSync(path.join(dir, "node_modules", "@pulumi"), { recursive: true });
+  fs.mkdirSync(path.join(dir, "node_modules", "@types"), { recursive: true });
+  // Extracted, not linked: tsc resolves a link to its real path, and the package's imports must resolve from here.
+  const pkg = path.join(dir, "node_modules", "pulumi-codearts");
+  fs.mkdirSync(pkg);
+  execFileSync("tar", ["-xzf", tarball, "-C", pkg, "--strip-components=1"]);
+  expect(fs.existsSync(path.join(pkg, "dist", "sdk", "index.d.ts"))).toBe(true);
+  for (const dep of LINKED) fs.symlinkSync(path.join(ROOT, "node_modules", dep), path.join(dir, "node_modules", dep), "dir");
+  fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(TEMPLATE_TSCONFIG, null, 2));
+  fs.writeFileSync(path.join(dir, "index.ts"), program);
+  // --pretty false only changes how diagnostics are printed (no colours), so they can be read here.
+  const run = spawnSync(process.execPath, [TSC, "--noEmit", "--pretty", "false", "-p", dir], { cwd: dir, encoding: "utf8" });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+beforeAll(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "codearts-typings-"));
+  const [packed] = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", work], { cwd: ROOT, encoding: "utf8" })) as Array<{ filename: string }>;
+  tarball = path.join(work, packed.filename);
+});
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+test("the program uses every resource class and function the SDK exports", () => {
+  const classes = Object.entries(sdk).filter(([, v]) => typeof v === "function" && v.prototype instanceof pulumi.CustomResource).map(([k]) => k);
+  const functions = Object.entries(sdk).filter(([, v]) => typeof v === "function" && !(v.prototype instanceof pulumi.CustomResource)).map(([k]) => k);
+  expect(classes).toHaveLength(12);
+  expect(classes.filter((c) => !PROGRAM.includes(`new ${c}(`))).toEqual([]);
+  expect(functions.filter((f) => !PROGRAM.includes(`${f}(`))).toEqual([]);
+});
+
+test("the packed package type-checks in a `pulumi new typescript` project", () => {
+  const { status, output } = typecheck("template", PROGRAM);
+  if (status !== 0) console.log(output);
+  expect({ status, errors: output.split("\n").filter((l) => l.includes("error TS")) }).toEqual({ status: 0, errors: [] });
+});
+
+test("a wrongly typed arg fails there, at the property (the check above is not vacuous)", () => {
+  const wrong = PROGRAM.replace(`{ projectId, name: "Services", parentId: team.id }`, `{ projectId, name: 42, parentId: team.id }`);
+  expect(wrong).not.toBe(PROGRAM);
+  const line = wrong.split("\n").findIndex((l) => l.includes("name: 42")) + 1;
+  const column = wrong.split("\n")[line - 1].indexOf("name: 42") + 1;
+  const { status, output } = typecheck("wrong", wrong);
+  expect(status).not.toBe(0);
+  const errors = output.split("\n").filter((l) => l.includes("error TS"));
+  // tsc places the error on the property it names (the related "expected type comes from property 'name'" is not printed without --pretty).
+  expect(errors).toEqual([expect.stringContaining(`index.ts(${line},${column}): error TS2322: Type 'number' is not assignable to type 'Input<string>'`)]);
+});
