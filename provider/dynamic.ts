@@ -205,9 +205,9 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
     }
   }
 
-  /** Reads an object that must exist and converges it; `state` is what the read may rely on (default: the inputs). */
-  async function readAndConverge(ctx: Context, id: string, inputs: I, why: string, state: Props = inputs): Promise<O> {
-    const found = await kind.read(ctx, id, state);
+  /** Reads an object that must exist (the declared inputs stand for what the read cannot see) and converges it. */
+  async function readAndConverge(ctx: Context, id: string, inputs: I, why: string): Promise<O> {
+    const found = await kind.read(ctx, id, inputs);
     if (!found) throw new Error(`${kind.name}: ${why} "${id}" names no existing object; nothing was adopted`);
     return converge(ctx, id, inputs, found, "adopt");
   }
