@@ -53,6 +53,12 @@ export interface ResourceKind<S extends z.ZodObject, O extends Props> {
    * state only as a hash. Applied to both sides before diff (and adoption) compare them.
    */
   diffView?(props: Props, side: "declared" | "state"): Props;
+  /**
+   * Outputs the service changes by itself (update times, the last editor, revision counters, a state
+   * a person moves on, what a sibling resource changes, e.g. a plug-in's latest version): a refresh may
+   * change them with no drift, and the CLI's drift report is to ignore them. Never a declared input.
+   */
+  serviceMaintained?: readonly (keyof O & string)[];
   /** Not-found error codes of this kind's APIs besides HTTP 404 (anchors.md §1.2). */
   notFoundCodes?: readonly string[];
   create(ctx: Context, inputs: z.output<S>): Promise<{ id: string; outs: O }>;
@@ -78,6 +84,12 @@ export interface ResourceKind<S extends z.ZodObject, O extends Props> {
 
 /** Inputs every readable kind accepts: the id of an existing object to take under management. */
 export const ADOPT_KEY = "adoptId";
+
+/**
+ * Set on the outputs the engine records from a PartialCreateError: they say how far the create got,
+ * not all the object has. The next Update sees it and completes them (reads, converges); a read drops it.
+ */
+export const INCOMPLETE_KEY = "__createIncomplete";
 
 /** Thrown by a kind when the object was created but a later step failed: the engine records it as created. */
 export class PartialCreateError extends Error {
@@ -173,17 +185,15 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
   const view = (p: Props, side: "declared" | "state"): Props => (kind.diffView ? kind.diffView(p, side) : p);
 
   /**
-   * Takes an existing object under management, then converges it on the declared inputs: `adoptId`,
-   * and an object an ambiguous create turned out to have made.
+   * Converges an existing object, as read (`found`), on the declared inputs: `adoptId`, an object an
+   * ambiguous create turned out to have made, and the object of a create that failed part-way.
    */
-  async function converge(ctx: Context, id: string, inputs: I, why: string): Promise<O> {
-    const found = await kind.read(ctx, id, inputs);
-    if (!found) throw new Error(`${kind.name}: ${why} "${id}" names no existing object; nothing was adopted`);
+  async function converge(ctx: Context, id: string, inputs: I, found: { outs: O; inputs: I }, what: string): Promise<O> {
     const changed = changedKeys(kind.schema, view(found.inputs, "state"), view(inputs, "declared"));
     const blocked = changed.filter((k) => (kind.replaceOn as readonly string[]).includes(k));
     if (blocked.length > 0) {
       throw new Error(
-        `${kind.name}: cannot adopt "${id}": ${blocked.map((k) => `${k} is ${JSON.stringify(found.inputs[k])} there, declared ${JSON.stringify(inputs[k])}`).join("; ")}` +
+        `${kind.name}: cannot ${what} "${id}": ${blocked.map((k) => `${k} is ${JSON.stringify(found.inputs[k])} there, declared ${JSON.stringify(inputs[k])}`).join("; ")}` +
           ` (these cannot change in place); nothing was changed`,
       );
     }
@@ -195,13 +205,36 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
     }
   }
 
+  /** Reads an object that must exist (the declared inputs stand for what the read cannot see) and converges it. */
+  async function readAndConverge(ctx: Context, id: string, inputs: I, why: string): Promise<O> {
+    const found = await kind.read(ctx, id, inputs);
+    if (!found) throw new Error(`${kind.name}: ${why} "${id}" names no existing object; nothing was adopted`);
+    return converge(ctx, id, inputs, found, "adopt");
+  }
+
   async function adopt(ctx: Context, id: string, inputs: I): Promise<{ id: string; outs: O }> {
     try {
-      return { id, outs: { ...(await converge(ctx, id, inputs, ADOPT_KEY)), [ADOPT_KEY]: id } };
+      return { id, outs: { ...(await readAndConverge(ctx, id, inputs, ADOPT_KEY)), [ADOPT_KEY]: id } };
     } catch (e) {
       if (e instanceof PartialCreateError) throw new PartialCreateError(id, { ...e.properties, [ADOPT_KEY]: id }, e.cause);
       throw e;
     }
+  }
+
+  /**
+   * Finishes a create that failed after the object was made: reads the object, with the outputs the
+   * create recorded as the state (they say how far it got, e.g. test cases not added yet), converges it
+   * on the declared inputs and answers complete outputs, the ones a create that went through records.
+   */
+  async function complete(ctx: Context, id: string, inputs: I, recorded: Props): Promise<O> {
+    const { [INCOMPLETE_KEY]: _partial, ...state } = recorded;
+    const found = await kind.read(ctx, id, state);
+    if (!found) {
+      throw new Error(
+        `${kind.name} ${id}, made by a create that failed part-way, no longer exists: run \`pulumi refresh\` to drop it from the state, and the next \`pulumi up\` creates it again`,
+      );
+    }
+    return converge(ctx, id, inputs, found, "complete the create of");
   }
 
   /** A failure after which the object may or may not exist. Errors inside HTTP 200 and 4xx are answers. */
@@ -239,7 +272,7 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
           ctx.log(`${kind.name}: the create failed (${(e as Error).message}), but the object was created: recorded ${made[0]}`);
           const id = made[0];
           try {
-            return { id, outs: key.recover ? await key.recover(ctx, id, inputs) : await converge(ctx, id, inputs, "the create") };
+            return { id, outs: key.recover ? await key.recover(ctx, id, inputs) : await readAndConverge(ctx, id, inputs, "the create") };
           } catch (e2) {
             if (e2 instanceof PartialCreateError) throw e2;
             // It exists: keep it in the state whatever failed next, so nothing is orphaned.
@@ -305,12 +338,20 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
     },
 
     async update(id: string, olds: Props, news: Props) {
-      if (!kind.update) throw new Error(`${kind.name} cannot be updated in place`);
       const ctx = context();
       const declared = stripProvider(news) as I;
-      const outs = await kind.update(ctx, id, stripProvider(olds) as O, declared);
-      const carried = declared[ADOPT_KEY] !== undefined ? { [ADOPT_KEY]: declared[ADOPT_KEY] } : {};
-      return { outs: structSafe({ ...outs, ...carried }) };
+      const recorded = stripProvider(olds);
+      // The engine calls Update with no declared change only for an object whose create failed part-way
+      // (it has init errors), as it does when the outputs say so: then the create is finished here.
+      const completing = recorded[INCOMPLETE_KEY] === true || changedKeys(kind.schema, view(recorded, "state"), view(declared, "declared")).length === 0;
+      if (!completing && !kind.update) throw new Error(`${kind.name} cannot be updated in place`);
+      try {
+        const outs = completing ? await complete(ctx, id, declared, recorded) : await kind.update!(ctx, id, recorded as O, declared);
+        const carried = declared[ADOPT_KEY] !== undefined ? { [ADOPT_KEY]: declared[ADOPT_KEY] } : {};
+        return { outs: structSafe({ ...outs, ...carried }) };
+      } catch (e) {
+        throw partialCreateForEngine(e, news[PROVIDER_KEY]);
+      }
     },
 
     async delete(id: string, props: Props) {
@@ -333,5 +374,5 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
 function partialCreateForEngine(e: unknown, provider: unknown): unknown {
   if (!(e instanceof PartialCreateError)) return e;
   const err = new Error(`${e.message} (the object ${e.id} was created and is kept in the state; the next update continues from it)`);
-  return Object.assign(err, { id: e.id, properties: structSafe({ ...e.properties, [PROVIDER_KEY]: provider }), reasons: [e.message] });
+  return Object.assign(err, { id: e.id, properties: structSafe({ ...e.properties, [INCOMPLETE_KEY]: true, [PROVIDER_KEY]: provider }), reasons: [e.message] });
 }

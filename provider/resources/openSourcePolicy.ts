@@ -153,6 +153,8 @@ export const openSourcePolicy: ResourceKind<typeof openSourcePolicySchema, OpenS
   name: "OpenSourcePolicy",
   schema: openSourcePolicySchema,
   ...tenantScoped,
+  // A new version and time on every edit and switch: the switch after create is not read back.
+  serviceMaintained: ["version", "updateTime"],
 
   async create(ctx, inputs) {
     const tenant = inputs.tenantId ?? (await ctx.client.domainId());

@@ -304,6 +304,55 @@ export async function deleteStoppingRuns(ctx: Context, projectId: string, pipeli
 /** An input the list reports, compared only when the program declared it (undeclared = the service's default). */
 const declaredOr = <T>(declared: T | undefined, actual: T | null | undefined): T | undefined => (declared === undefined ? undefined : (actual ?? undefined));
 
+/** What the service says of a pipeline now; undefined when it is gone. */
+async function readPipeline(ctx: Context, id: string, state: Record<string, unknown>): Promise<{ outs: PipelineOutputs; inputs: PipelineInputs } | undefined> {
+  const { projectId, pipelineId } = locate(id, state);
+  const declared = state as Partial<PipelineInputs> & { groupPathId?: string };
+  const exact = (p: PipelineItem) => p.pipeline_id === pipelineId;
+  let item: PipelineItem | undefined;
+  let group: { id: string; path: string } | undefined;
+  try {
+    const groupId = declared.groupId;
+    const path = groupId ? (declared.groupPathId ?? (await findGroupPath(ctx, projectId, groupId))) : undefined;
+    // Usually one call: the name narrows the (fuzzy) search, the group filter confirms membership.
+    if (declared.name && (!groupId || path)) {
+      item = await findFirst(listPipelines(ctx, projectId, { name: declared.name, ...(path ? inGroup(path) : {}) }), exact);
+      if (item && groupId && path) group = { id: groupId, path };
+    }
+    // Renamed, moved or gone: walk the whole project.
+    item ??= await findFirst(listPipelines(ctx, projectId, {}), exact);
+    if (!item) return undefined;
+    if (groupId && !group) {
+      const g = await findMembership(ctx, projectId, pipelineId);
+      if (g) group = { id: g.id, path: g.path_id ?? g.id };
+    }
+  } catch (e) {
+    // A deleted project takes its pipelines with it.
+    if (e instanceof ApiError && e.isNotFound(NOT_FOUND)) return undefined;
+    throw e;
+  }
+  const inputs: PipelineInputs = {
+    projectId,
+    name: item.name,
+    description: declared.description,
+    isPublish: declaredOr(declared.isPublish, item.is_publish),
+    componentId: declaredOr(declared.componentId, item.component_id),
+    templateId: declared.templateId,
+    sources: declared.sources,
+    variables: declared.variables,
+    schedules: declared.schedules,
+    triggers: declared.triggers,
+    manifestVersion: declaredOr(declared.manifestVersion, item.manifest_version),
+    definition: declared.definition,
+    projectName: declared.projectName,
+    // Membership is read only when declared: the list cannot say "in any group".
+    groupId: declared.groupId === undefined ? undefined : group?.id,
+    adoptId: undefined,
+  };
+  const { adoptId: _adopt, ...outs } = inputs;
+  return { outs: { ...outs, groupPathId: group?.path, createTime: item.create_time ?? undefined }, inputs };
+}
+
 export const pipeline: ResourceKind<typeof pipelineSchema, PipelineOutputs> = {
   name: "Pipeline",
   schema: pipelineSchema,
@@ -372,7 +421,14 @@ export const pipeline: ResourceKind<typeof pipelineSchema, PipelineOutputs> = {
         throw new PartialCreateError(id, { ...declared, groupId: undefined }, e);
       }
     }
-    return { id, outs: { ...declared, groupPathId } };
+    // Both answers carry only the id: the list (one call, by name and group) has the rest (create_time).
+    try {
+      const made = await readPipeline(ctx, id, { ...declared, groupPathId });
+      if (!made) throw new Error(`Pipeline ${id}: created, but the project's pipeline list does not show it yet`);
+      return { id, outs: made.outs };
+    } catch (e) {
+      throw new PartialCreateError(id, { ...declared, groupPathId }, e);
+    }
   },
 
   // Pipeline names may repeat in a project (nothing in §4.2 forbids it): only a pipeline of the
@@ -384,53 +440,7 @@ export const pipeline: ResourceKind<typeof pipelineSchema, PipelineOutputs> = {
     },
   },
 
-  async read(ctx, id, state) {
-    const { projectId, pipelineId } = locate(id, state);
-    const declared = state as Partial<PipelineInputs> & { groupPathId?: string };
-    const exact = (p: PipelineItem) => p.pipeline_id === pipelineId;
-    let item: PipelineItem | undefined;
-    let group: { id: string; path: string } | undefined;
-    try {
-      const groupId = declared.groupId;
-      const path = groupId ? (declared.groupPathId ?? (await findGroupPath(ctx, projectId, groupId))) : undefined;
-      // Usually one call: the name narrows the (fuzzy) search, the group filter confirms membership.
-      if (declared.name && (!groupId || path)) {
-        item = await findFirst(listPipelines(ctx, projectId, { name: declared.name, ...(path ? inGroup(path) : {}) }), exact);
-        if (item && groupId && path) group = { id: groupId, path };
-      }
-      // Renamed, moved or gone: walk the whole project.
-      item ??= await findFirst(listPipelines(ctx, projectId, {}), exact);
-      if (!item) return undefined;
-      if (groupId && !group) {
-        const g = await findMembership(ctx, projectId, pipelineId);
-        if (g) group = { id: g.id, path: g.path_id ?? g.id };
-      }
-    } catch (e) {
-      // A deleted project takes its pipelines with it.
-      if (e instanceof ApiError && e.isNotFound(NOT_FOUND)) return undefined;
-      throw e;
-    }
-    const inputs: PipelineInputs = {
-      projectId,
-      name: item.name,
-      description: declared.description,
-      isPublish: declaredOr(declared.isPublish, item.is_publish),
-      componentId: declaredOr(declared.componentId, item.component_id),
-      templateId: declared.templateId,
-      sources: declared.sources,
-      variables: declared.variables,
-      schedules: declared.schedules,
-      triggers: declared.triggers,
-      manifestVersion: declaredOr(declared.manifestVersion, item.manifest_version),
-      definition: declared.definition,
-      projectName: declared.projectName,
-      // Membership is read only when declared: the list cannot say "in any group".
-      groupId: declared.groupId === undefined ? undefined : group?.id,
-      adoptId: undefined,
-    };
-    const { adoptId: _adopt, ...outs } = inputs;
-    return { outs: { ...outs, groupPathId: group?.path, createTime: item.create_time ?? undefined }, inputs };
-  },
+  read: readPipeline,
 
   // Only groupId reaches update: every other input replaces.
   async update(ctx, id, olds, news) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Context, ResourceKind } from "../dynamic";
+import { Context, PartialCreateError, ResourceKind } from "../dynamic";
 import { unlessGone } from "../errors";
 import { seg } from "../http";
 import { hex32, locateInProject } from "./common";
@@ -109,6 +109,8 @@ export const pipelineGroup: ResourceKind<typeof pipelineGroupSchema, PipelineGro
     projectId: "a group cannot move to another CodeArts project",
   },
   notFoundCodes: NOT_FOUND,
+  // Set by the service on every rename (§4.3.4 example); a rename records the name, not these (no read after it).
+  serviceMaintained: ["updater", "updateTime"],
 
   async create(ctx, inputs) {
     const res = await ctx.client.send<GroupVo>({
@@ -119,7 +121,15 @@ export const pipelineGroup: ResourceKind<typeof pipelineGroupSchema, PipelineGro
       operation: "PipelineGroup.create",
       resource: inputs.name,
     });
-    return { id: res.body.id, outs: toOutputs(res.body, inputs.projectId) };
+    const id = res.body.id;
+    // The answer carries create_time null (§4.3.1 example); only the tree shows the time: read it back.
+    try {
+      const made = findGroup(await getGroupTree(ctx, inputs.projectId), id);
+      if (!made) throw new Error(`PipelineGroup ${id}: created, but the project's group tree does not show it yet`);
+      return { id, outs: toOutputs(made, inputs.projectId) };
+    } catch (e) {
+      throw new PartialCreateError(id, toOutputs(res.body, inputs.projectId), e);
+    }
   },
 
   // Sibling names may repeat (nothing in §4.3 forbids it): the key is the name under the parent, and

@@ -163,6 +163,8 @@ export const pipelineTemplate: ResourceKind<typeof pipelineTemplateSchema, Pipel
   replaceOn: ["tenantId"],
   replaceWhy: { tenantId: "a template belongs to one tenant (the {tenant_id} of its path) and the API cannot move it" },
   notFoundCodes: NOT_FOUND,
+  // Set by the service on every edit (Table 4-14); create and update read them back.
+  serviceMaintained: ["updaterId", "updateTime"],
 
   // The tenant is part of the desired state: a new huaweicloud:domainId shows as a tenant change.
   defaults: (ctx, inputs) => ({ ...inputs, tenantId: inputs.tenantId ?? ctx.settings.domainId }),

@@ -148,6 +148,9 @@ export const plugin: ResourceKind<typeof pluginSchema, PluginOutputs> = {
   replaceOn: ["pluginName"],
   replaceWhy: { pluginName: "a plug-in is identified by its name; no API renames one" },
   notFoundCodes: EXTENSION_NOT_FOUND,
+  // The last operation on the plug-in (an update answers only `true`, so it is not read back), and its
+  // newest version, which a PluginVersion creating, publishing or deleting one moves on.
+  serviceMaintained: ["opUser", "opTime", "latestVersion", "versionAttribution"],
 
   async create(ctx, inputs) {
     const name = inputs.pluginName;

@@ -367,6 +367,9 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
     version: "a version is identified by its version string; no API renames it",
   },
   notFoundCodes: EXTENSION_NOT_FOUND,
+  // The last operation (publishing and binding answer only `true`), and what the detail echoes of the
+  // plug-in, which its Plugin resource changes.
+  serviceMaintained: ["opUser", "opTime", "displayName", "pluginCompositionType"],
 
   refuse(olds, news): Failure[] {
     // Another plug-in or version is a new object (a replacement), not a change of this one.

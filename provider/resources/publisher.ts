@@ -171,6 +171,8 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
     iconFile: NO_UPDATE,
   },
   notFoundCodes: EXTENSION_NOT_FOUND,
+  // The service's verification of the publisher, and its last editor (Table 4-359).
+  serviceMaintained: ["authStatus", "lastUpdateUserName", "lastUpdateUserId", "lastUpdateTime"],
 
   async create(ctx, inputs) {
     const before = await listByName(ctx, inputs.name);

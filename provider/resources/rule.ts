@@ -121,6 +121,8 @@ export const rule: ResourceKind<typeof ruleSchema, RuleOutputs> = {
   name: "Rule",
   schema: ruleSchema,
   ...tenantScoped,
+  // A new version, editor and time on every edit (§4.4.1, §4.4.2 examples).
+  serviceMaintained: ["version", "updater", "updateTime"],
 
   async create(ctx, inputs) {
     const tenant = inputs.tenantId ?? (await ctx.client.domainId());

@@ -114,6 +114,8 @@ export const ruleSet: ResourceKind<typeof ruleSetSchema, RuleSetOutputs> = {
   name: "RuleSet",
   schema: ruleSetSchema,
   ...tenantScoped,
+  // A new version, editor and time on every edit and switch.
+  serviceMaintained: ["version", "updater", "updateTime"],
 
   async create(ctx, inputs) {
     const tenant = inputs.tenantId ?? (await ctx.client.domainId());

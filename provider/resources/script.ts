@@ -146,6 +146,8 @@ export const script: ResourceKind<typeof scriptSchema, ScriptOutputs> = {
   // Names are unique per tenant (§4.2.1): the old script must go before the new one is created.
   deleteBeforeReplace: (olds, news) => olds.name === news.name,
   notFoundCodes: NOT_FOUND,
+  // A reviewer approves (status), and every edit sets the operator and modification time (§4.2.5).
+  serviceMaintained: ["status", "operator", "updatedAt"],
   diffView: (props, side) =>
     side === "declared" && Array.isArray(props.params) ? { ...props, params: (props.params as Param[]).map((p) => (typeof p === "object" && p?.sensitive && p.value !== MASK ? stored(p) : p)) } : props,
 

@@ -117,6 +117,9 @@ export const testPlan: ResourceKind<typeof testPlanSchema, TestPlanOutputs> = {
     projectId: "a plan cannot move between projects; the old plan stays in CloudTest (there is no delete API)",
   },
 
+  // The plan moves through its stages (create, design, execute, report) as the team tests.
+  serviceMaintained: ["currentStage"],
+
   refuse(olds, news) {
     if (olds.projectId !== news.projectId || olds.name !== news.name) return [];
     const failures: Failure[] = [];
