@@ -1,3 +1,5 @@
+import { stableJson } from "../provider/dynamic";
+import { KindName, KINDS } from "../provider/kinds";
 import { DEFAULT_ACCOUNT, Emulator, seedVpcepRecords, startEmulator, stackConfig } from "../emulator";
 import { ConfigValue, DeploymentResult, ProgramStack, REPO_ROOT } from "./harness";
 import { inventory, KINDS_UNDER_TEST } from "./harness/kinds";
@@ -126,10 +128,21 @@ describe("the platform program through the engine's lifecycle", () => {
     expect(again.writes).toEqual([]);
   });
 
-  test("refresh keeps every resource; up after it changes nothing", async () => {
+  test("refresh keeps every resource and changes no output but the service-maintained ones; up after it changes nothing", async () => {
+    const before = new Map([...stack.state].map(([urn, st]) => [urn, st.outputs]));
     const { r, writes } = await step("refresh", () => stack.refresh());
     expect(Object.keys(ops(r))).toEqual(["refresh"]);
     expect(writes).toEqual([]);
+    const moved: string[] = [];
+    for (const [urn, st] of stack.state) {
+      const kind = KINDS[st.type.split(":").pop() as KindName];
+      const old = before.get(urn)!;
+      for (const key of new Set([...Object.keys(old), ...Object.keys(st.outputs)])) {
+        if (stableJson(old[key]) === stableJson(st.outputs[key])) continue;
+        if (!((kind.serviceMaintained ?? []) as readonly string[]).includes(key)) moved.push(`${st.name}.${key}`);
+      }
+    }
+    expect(moved).toEqual([]);
     const again = await step("up (after refresh)", () => stack.up());
     expect(Object.keys(ops(again.r))).toEqual(["same"]);
     expect(again.writes).toEqual([]);
