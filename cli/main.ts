@@ -8,7 +8,7 @@ import { runEmulator } from "../emulator/cli";
 import { doctor, Check } from "./doctor";
 import { findPulumiCli } from "./pulumiCli";
 import { Operation, runOperation, selectStack } from "./stack";
-import { drifted, renderMarkdown, Summary } from "./summary";
+import { renderMarkdown, summarize, Summary, verdict } from "./summary";
 
 /**
  * pulumi-codearts: run a stack's preview/up/refresh/destroy/drift with the Automation API and write
@@ -26,6 +26,7 @@ commands:
   refresh   refresh a stack's state from the services; write the summaries
   destroy   destroy a stack's resources (needs --yes); write the summaries
   drift     refresh in preview mode: exit 0 when nothing drifted, ${EXIT.drift} when something did
+  summarize the same summaries and exit codes from an event log that \`pulumi … --event-log FILE\` wrote
   doctor    check credentials, endpoints and the Pulumi CLI without changing anything
   emulator  start the embedded emulator of the Huawei Cloud APIs
 
@@ -43,6 +44,7 @@ exit codes: 0 ok, 1 failed, ${EXIT.drift} drift found, ${EXIT.noPulumiCli} Pulum
   refresh: "usage: pulumi-codearts refresh [--stack S] [--cwd DIR] [--yes] [--json] [--out DIR]\nRuns `pulumi refresh` and summarises what changed in the state.",
   destroy: "usage: pulumi-codearts destroy [--stack S] [--cwd DIR] [--yes] [--json] [--out DIR]\nRuns `pulumi destroy`.",
   drift: `usage: pulumi-codearts drift [--stack S] [--cwd DIR] [--json] [--out DIR]\nA refresh in preview mode, for a nightly job: exit 0 when nothing drifted, ${EXIT.drift} with a report of the resources and properties that differ.`,
+  summarize: `usage: pulumi-codearts summarize --event-log FILE --operation preview|up|refresh|destroy|drift [--json] [--out DIR]\nReads the engine events that \`pulumi preview|up|refresh|destroy … --event-log FILE\` wrote (one JSON event a line; for drift: \`pulumi refresh --preview-only --event-log FILE\`) and prints the same summary as the other commands, with the same exit codes: ${EXIT.drift} when drift was found, 1 when the log is incomplete or contradicts itself.`,
   doctor: "usage: pulumi-codearts doctor [--endpoint URL] [--json]\nReads the settings the provider would (HW_* environment variables), then checks credentials, each service's endpoint with a signed read-only call (401 and 403 told apart) and the Pulumi CLI. Changes nothing. --endpoint points every service at one URL (e.g. the emulator).",
   emulator: "usage: pulumi-codearts emulator [--port N] [--host H] [--data FILE] [--accounts FILE]\nStarts the embedded emulator; stops on Ctrl-C.",
 };
@@ -97,15 +99,54 @@ async function stackCommand(op: Exclude<Operation, "destroy-preview">, opts: { s
     console.error(red(`pulumi-codearts ${op} failed: ${result.error.split("\n").slice(-5).join("\n")}`));
     return EXIT.failed;
   }
-  if (op === "drift") {
-    const d = drifted(result.summary);
-    if (d.length > 0) {
-      console.error(yellow(`drift: ${d.map((r) => `${r.kind} ${r.name} (${r.op}${r.changes.length ? ": " + r.changes.join(", ") : ""})`).join("; ")}`));
-      return EXIT.drift;
-    }
-    console.error(green("no drift"));
+  return reportVerdict(result.summary);
+}
+
+/** The exit code a summary ends with, said on stderr: drift found, or a stream that cannot be trusted. */
+function reportVerdict(summary: Summary): number {
+  const v = verdict(summary);
+  if (v.outcome === "inconsistent") {
+    console.error(red(v.message));
+    return EXIT.failed;
   }
+  if (v.outcome === "drift") {
+    console.error(yellow(v.message));
+    return EXIT.drift;
+  }
+  if (v.message) console.error(green(v.message));
   return EXIT.ok;
+}
+
+const OPERATIONS = ["preview", "up", "refresh", "destroy", "drift"] as const;
+
+/** `summarize`: the summary of an operation someone ran with the Pulumi CLI, from its event log. */
+function summarizeLog(file: string | undefined, operation: string | undefined, opts: { json: boolean; out?: string }): number {
+  if (!file || !operation || !(OPERATIONS as readonly string[]).includes(operation)) {
+    console.error(`pulumi-codearts summarize: --event-log FILE and --operation ${OPERATIONS.join("|")} are required\n\n${HELP.summarize}`);
+    return EXIT.usage;
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    console.error(`pulumi-codearts summarize: cannot read the event log ${file}: ${(e as Error).message}`);
+    return EXIT.usage;
+  }
+  const events: EngineEvent[] = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i].trim() === "") continue;
+    try {
+      events.push(JSON.parse(lines[i]) as EngineEvent);
+    } catch {
+      console.error(red(`pulumi-codearts summarize: ${file} line ${i + 1} is not a JSON engine event; is this a \`--event-log\` file?`));
+      return EXIT.failed;
+    }
+  }
+  const summary = summarize(operation as (typeof OPERATIONS)[number], events);
+  if (opts.out) writeSummaries(summary, opts.out, opts.json);
+  else process.stdout.write(opts.json ? JSON.stringify(summary, null, 2) + "\n" : renderMarkdown(summary));
+  return reportVerdict(summary);
 }
 
 export function renderChecks(checks: Check[]): string {
@@ -146,6 +187,8 @@ export async function main(argv: string[]): Promise<number> {
         json: { type: "boolean", default: false },
         out: { type: "string", default: ".pulumi-codearts" },
         endpoint: { type: "string" },
+        "event-log": { type: "string" },
+        operation: { type: "string" },
       },
     }));
   } catch (e) {
@@ -158,6 +201,9 @@ export async function main(argv: string[]): Promise<number> {
     const checks = await doctor(settings);
     process.stdout.write(values.json ? JSON.stringify(checks, null, 2) + "\n" : renderChecks(checks));
     return checks.some((c) => c.status === "fail") ? EXIT.failed : EXIT.ok;
+  }
+  if (command === "summarize") {
+    return summarizeLog(values["event-log"], values.operation, { json: values.json!, out: rest.some((a) => a === "--out" || a.startsWith("--out=")) ? values.out : undefined });
   }
   const stack = values.stack ?? process.env.PULUMI_STACK ?? "dev";
   return stackCommand(command as Exclude<Operation, "destroy-preview">, { stack, cwd: path.resolve(values.cwd!), yes: values.yes!, json: values.json!, out: values.out! });

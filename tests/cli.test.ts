@@ -1,43 +1,132 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { drifted, renderMarkdown, summarize } from "../cli/summary";
+import * as os from "os";
+import { drifted, HIDDEN_CHANGE, renderMarkdown, summarize, Summary, verdict } from "../cli/summary";
 import { doctor } from "../cli/doctor";
 import { findPulumiCli, CLI_MISSING } from "../cli/pulumiCli";
 import { main, EXIT } from "../cli/main";
 import { startEmulator, Emulator, clientSettings } from "../emulator";
 
-const events = (file: string): EngineEvent[] => JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", file), "utf8"));
+const FIXTURES = path.join(__dirname, "fixtures", "events");
+const events = (file: string): EngineEvent[] =>
+  fs.readFileSync(path.join(FIXTURES, file), "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as EngineEvent);
+const line = (s: Summary, name: string) => s.resources.find((r) => r.name === name);
 
-describe("summaries from recorded engine events", () => {
-  const s = summarize("preview", events("preview-events.json"));
+// Summaries of recorded engine events (tests/fixtures/events/README.md: their shapes and the engine code
+// each follows). The engine decides whether a resource changes; the provider's rules say what changed.
+describe("preview and up summaries", () => {
+  test("a new stack: every resource created, counts agreeing with the engine's summary", () => {
+    const s = summarize("preview", events("preview-create.jsonl"));
+    expect(s.inconsistent).toBeUndefined();
+    expect(s.resources.every((r) => r.op === "create")).toBe(true);
+    expect(new Set(s.resources.map((r) => r.kind)).size).toBe(12);
+    expect(summarize("up", events("up-create.jsonl")).inconsistent).toBeUndefined();
+  });
 
-  test("counts per operation come from the engine's summary", () => {
-    expect(s.counts).toEqual({ create: 1, update: 1, replace: 1, same: 2 });
-  });
-  test("one line per changing resource, a replacement folded into one line with its reason", () => {
-    expect(s.resources.map((r) => [r.name, r.op])).toEqual([["services", "create"], ["platform", "update"], ["child", "replace"]]);
-    const child = s.resources.find((r) => r.name === "child")!;
-    expect(child.replaces).toEqual(["parentId"]);
-    expect(child.reasons).toEqual(["the Pipeline API cannot move a group to another parent (§4.3.2 updates only the name)"]);
-  });
-  test("refused changes (check failures) are listed with the resource and the rule", () => {
-    expect(s.refused).toEqual([{ urn: expect.stringContaining("::legacy"), name: "legacy", message: expect.stringContaining("must be a pipeline group ID") }]);
-    expect(s.warnings).toEqual([expect.stringContaining("destroy leaves the plan in CloudTest")]);
-  });
-  test("Markdown for a pull-request comment", () => {
+  test("updates name their properties and replacements their keys and reasons, though the engine sends no diffs", () => {
+    const s = summarize("preview", events("preview-update-replace.jsonl"));
+    expect(s.inconsistent).toBeUndefined();
+    expect(line(s, "team")).toMatchObject({ op: "update", changes: ["name"] });
+    expect(line(s, "publisher")).toMatchObject({ op: "replace", replaces: ["name", "enName", "supportUrl"] });
+    expect(line(s, "publisher")!.reasons[0]).toMatch(/no update/);
+    expect(line(s, "regression")).toMatchObject({ op: "replace", changes: ["name"] });
+    // The released version's publisher is being replaced: its id is not known until the up.
+    expect(line(s, "deploy-step-0.0.1")!.changes).toContain("publisherId (computed)");
     const md = renderMarkdown(s);
-    expect(md).toContain("### pulumi-codearts: preview");
-    expect(md).toContain("**1** create · **1** update · **1** replace · **2** unchanged");
-    expect(md).toContain("#### :no_entry: Refused changes");
-    expect(md).toContain("- **PipelineGroup child** is replaced (parentId): the Pipeline API cannot move a group");
-    expect(md).toContain("| ~ | PipelineGroup | platform | update | name |");
-    expect(md).toContain("| +- | PipelineGroup | child | replace | **parentId** (replaces) |");
-    expect(md).not.toContain("<{%reset%}>");
+    expect(md).toContain("| ~ | PipelineGroup | team | update | name |");
+    expect(md).toContain("- **TestPlan regression** is replaced (name): CloudTest has no update API");
+    expect(md).toMatch(/\| \+- \| Publisher \| publisher \| replace \| \*\*enName\*\* \(replaces\)/);
+    const up = summarize("up", events("up-update-replace.jsonl"));
+    expect(up.inconsistent).toBeUndefined();
+    expect(up.resources.map((r) => [r.name, r.op])).toEqual(s.resources.map((r) => [r.name, r.op]));
   });
-  test("drift: changed outputs and gone resources, not the steady ones", () => {
-    const d = drifted(summarize("drift", events("drift-events.json")));
-    expect(d.map((r) => [r.name, r.op, r.changes])).toEqual([["platform", "update", ["name"]], ["removed", "delete", []]]);
+
+  test("a change only a secret explains is shown without any value", () => {
+    const s = summarize("preview", events("preview-secret-only.jsonl"));
+    expect(s.resources.map((r) => [r.name, r.op, r.changes])).toEqual([["rotate-logs", "update", [HIDDEN_CHANGE]]]);
+    expect(JSON.stringify(s) + renderMarkdown(s)).not.toMatch(/rotate-token-value/);
+  });
+
+  test("a resource removed from the program is a delete; refused checks are listed with the rule", () => {
+    expect(summarize("preview", events("preview-delete.jsonl")).resources.map((r) => [r.kind, r.op])).toEqual([["VpcepAccessControl", "delete"]]);
+    const refused = summarize("preview", events("preview-refused.jsonl")).refused;
+    expect(refused.map((r) => r.name).sort()).toEqual(["regression", "team"]);
+    expect(refused[0].message).toMatch(/projectId: must be a .*project ID/);
+  });
+});
+
+describe("refresh and drift", () => {
+  test("nothing changed, or only what the service maintains: no drift", () => {
+    for (const f of ["drift-none.jsonl", "drift-service-maintained.jsonl"]) {
+      const s = summarize("drift", events(f));
+      expect([f, s.inconsistent, drifted(s)]).toEqual([f, undefined, []]);
+      expect(verdict(s).outcome).toBe("ok");
+    }
+    expect(drifted(summarize("refresh", events("refresh.jsonl")))).toEqual([]);
+  });
+
+  test("a declared property changed and a deletion out of band: drift naming both", () => {
+    const s = summarize("drift", events("drift-rename-delete.jsonl"));
+    expect(drifted(s).map((r) => [r.name, r.op, r.changes])).toEqual([["team", "update", ["name"]], ["pass-rate", "delete", []], ["release-gate", "update", ["rules"]]]);
+    expect(verdict(s)).toMatchObject({ outcome: "drift", message: expect.stringContaining("Rule pass-rate (deleted out of band)") });
+  });
+
+  test("another provider's resource: its diffs and detailed diff name what drifted", () => {
+    const s = summarize("drift", events("drift-mixed.jsonl"));
+    expect(s.inconsistent).toBeUndefined();
+    expect(line(s, "artifacts")).toMatchObject({ op: "update", changes: ["tags.team"] });
+  });
+
+  test("engines before 3.120 (results op `refresh`): the provider's rules decide, service-maintained changes are no drift", () => {
+    const legacy = (f: string) => events(f).map((e) => (e.resOutputsEvent ? { ...e, resOutputsEvent: { ...e.resOutputsEvent, metadata: { ...e.resOutputsEvent.metadata, op: "refresh" as const } } } : e));
+    expect(drifted(summarize("drift", legacy("drift-service-maintained.jsonl")))).toEqual([]);
+    const s = summarize("drift", legacy("drift-rename-delete.jsonl"));
+    expect(drifted(s).map((r) => [r.name, r.op])).toEqual([["team", "update"], ["pass-rate", "delete"], ["release-gate", "update"]]);
+  });
+
+  test("a summary that disagrees with the events, or no summary at all, is never 'no drift'", () => {
+    const all = events("drift-rename-delete.jsonl");
+    const lying = all.map((e) => (e.summaryEvent ? { ...e, summaryEvent: { ...e.summaryEvent, resourceChanges: { same: 15 } } } : e));
+    expect(verdict(summarize("drift", lying))).toMatchObject({ outcome: "inconsistent", message: expect.stringMatching(/update: 0 in the summary, 2 in the events/) });
+    const cut = events("drift-none.jsonl").filter((e) => !e.summaryEvent);
+    expect(verdict(summarize("drift", cut))).toMatchObject({ outcome: "inconsistent", message: expect.stringMatching(/no summary event/) });
+  });
+});
+
+describe("summarize --event-log", () => {
+  const run = async (args: string[]) => {
+    const out: string[] = [];
+    const log = jest.spyOn(process.stdout, "write").mockImplementation((c) => (out.push(String(c)), true));
+    const err = jest.spyOn(console, "error").mockImplementation((m) => void out.push(String(m)));
+    try {
+      return { code: await main(["summarize", ...args]), text: out.join("") };
+    } finally {
+      log.mockRestore();
+      err.mockRestore();
+    }
+  };
+  test("exit codes as the drift job's: 2 on drift, 0 without, 1 on a cut log, 64 on bad usage", async () => {
+    expect((await run(["--event-log", path.join(FIXTURES, "drift-rename-delete.jsonl"), "--operation", "drift"])).code).toBe(EXIT.drift);
+    expect((await run(["--event-log", path.join(FIXTURES, "drift-none.jsonl"), "--operation", "drift"])).code).toBe(EXIT.ok);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "events-"));
+    const cut = path.join(dir, "cut.jsonl");
+    fs.writeFileSync(cut, fs.readFileSync(path.join(FIXTURES, "drift-none.jsonl"), "utf8").split("\n").slice(0, 10).join("\n"));
+    expect((await run(["--event-log", cut, "--operation", "drift"])).code).toBe(EXIT.failed);
+    fs.writeFileSync(cut, "not json\n");
+    expect((await run(["--event-log", cut, "--operation", "drift"])).code).toBe(EXIT.failed);
+    expect((await run(["--operation", "drift"])).code).toBe(EXIT.usage);
+    expect((await run(["--event-log", cut, "--operation", "sideways"])).code).toBe(EXIT.usage);
+  });
+  test("--json keeps the summary's shape; --out writes summary.md and summary.json", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "summary-"));
+    const r = await run(["--event-log", path.join(FIXTURES, "drift-rename-delete.jsonl"), "--operation", "drift", "--json", "--out", dir]);
+    const json = JSON.parse(r.text.slice(0, r.text.lastIndexOf("}") + 1));
+    expect(json.resources.map((x: { name: string; op: string; changes: string[]; replaces: string[]; reasons: string[] }) => [x.name, x.op, x.changes, x.replaces, x.reasons])).toEqual([
+      ["team", "update", ["name"], [], []], ["pass-rate", "delete", [], [], []], ["release-gate", "update", ["rules"], [], []],
+    ]);
+    expect(fs.readFileSync(path.join(dir, "summary.md"), "utf8")).toContain("| ~ | PipelineGroup | team | update | name |");
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "summary.json"), "utf8")).operation).toBe("drift");
   });
 });
 
@@ -45,7 +134,7 @@ describe("commands", () => {
   test("every command has --help; unknown commands are usage errors", async () => {
     const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
     const err = jest.spyOn(console, "error").mockImplementation(() => undefined);
-    for (const c of ["preview", "up", "refresh", "destroy", "drift", "doctor", "emulator"]) {
+    for (const c of ["preview", "up", "refresh", "destroy", "drift", "summarize", "doctor", "emulator"]) {
       expect(await main([c, "--help"])).toBe(EXIT.ok);
       expect(log.mock.calls.at(-1)![0]).toMatch(new RegExp(`^usage: pulumi-codearts ${c}`));
     }

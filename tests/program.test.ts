@@ -3,6 +3,8 @@ import { KindName, KINDS } from "../provider/kinds";
 import { DEFAULT_ACCOUNT, Emulator, seedVpcepRecords, startEmulator, stackConfig } from "../emulator";
 import { ConfigValue, DeploymentResult, ProgramStack, REPO_ROOT } from "./harness";
 import { inventory, KINDS_UNDER_TEST } from "./harness/kinds";
+import { outOfBand } from "./harness/recordEvents";
+import { summarize, verdict } from "../cli/summary";
 
 /**
  * A real Pulumi program's lifecycle as the engine runs it: the repository's own Pulumi.yaml program
@@ -120,7 +122,13 @@ describe("the platform program through the engine's lifecycle", () => {
     const preview = await step("preview (team renamed)", () => stack.preview());
     expect(preview.calls).toHaveLength(0);
     expect(ops(preview.r).update).toBeGreaterThan(0);
+    // The PR comment from the engine's events: what changes, named by the provider's rules.
+    const comment = summarize("preview", preview.r.events);
+    expect(comment.inconsistent).toBeUndefined();
+    expect(comment.resources.find((l) => l.name === "team")).toMatchObject({ op: "update", changes: ["name"] });
+    expect(comment.resources.filter((l) => l.op === "replace").every((l) => l.replaces.length > 0 && l.reasons.length > 0)).toBe(true);
     const up = await step("up (team renamed)", () => stack.up());
+    expect(summarize("up", up.r.events).inconsistent).toBeUndefined();
     expect(ops(up.r)).toEqual(ops(preview.r));
     expect(mismatches(emu, stack, forgotten)).toEqual([]);
     const again = await step("up (after the change)", () => stack.up());
@@ -147,6 +155,27 @@ describe("the platform program through the engine's lifecycle", () => {
     expect(Object.keys(ops(again.r))).toEqual(["same"]);
     expect(again.writes).toEqual([]);
     expect(mismatches(emu, stack, forgotten)).toEqual([]);
+  });
+
+  test("the drift job on the engine's events: nothing changed, a rename and a deletion out of band; up puts it back", async () => {
+    const drift = async (label: string) => {
+      const { r } = await step(label, () => stack.previewRefresh());
+      return verdict(summarize("drift", r.events));
+    };
+    expect(await drift("drift (nothing changed)")).toEqual({ outcome: "ok", message: "no drift" });
+    outOfBand(emu, "pipelineGroups", (r) => r.name === "Payments", (r) => (r.name = "Renamed in the console"));
+    const renamed = await drift("drift (group renamed out of band)");
+    expect(renamed.outcome).toBe("drift");
+    expect(renamed.message).toContain("PipelineGroup team (changed: name)");
+    outOfBand(emu, "rules", (r) => String(r.name).endsWith("test pass rate"), "delete");
+    const deleted = await drift("drift (a rule deleted out of band)");
+    expect(deleted.message).toContain("Rule pass-rate (deleted out of band)");
+    // The state still claims what the program declared: accept the drift with a refresh, then up restores it.
+    await step("refresh (accepts the drift)", () => stack.refresh());
+    const restored = await step("up (restores)", () => stack.up());
+    expect(ops(restored.r)).toMatchObject({ create: 1, update: expect.any(Number) });
+    expect(mismatches(emu, stack, forgotten)).toEqual([]);
+    expect(await drift("drift (after the up)")).toMatchObject({ outcome: "ok" });
   });
 
   test("destroy removes everything, dependents first", async () => {

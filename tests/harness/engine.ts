@@ -19,6 +19,7 @@
 import { randomBytes } from "crypto";
 import { CheckFailure, diffResult, DiffResult, InitFailedError, Method, methodPath, ProviderHost, requestJson, SECRET_SIG, SECRET_SIG_KEY, typeToken, urnFor } from "./host";
 import { Deployment, ProgramOptions, ProgramRun, Registration, runProgram } from "./monitor";
+import { EventStream, type EngineEvent } from "./events";
 
 export interface ResourceState {
   urn: string;
@@ -33,6 +34,8 @@ export interface ResourceState {
   initErrors?: string[];
   /** URNs this resource depends on (RegisterResource `dependencies`): deletes go in reverse order. */
   dependencies?: string[];
+  /** Top-level properties the program marked secret (or additionalSecretOutputs): blinded in events. */
+  secretKeys?: string[];
 }
 
 export interface StepResult {
@@ -278,7 +281,9 @@ export class Engine {
 
   /** Like `pulumi up` / `pulumi preview` of a program: runs it under the Node language runtime. */
   async runProgram(o: Omit<ProgramOptions, "project" | "stack">): Promise<DeploymentResult> {
-    const result: DeploymentResult = { ok: false, steps: [], errors: [], logs: [], outputs: {}, run: undefined as unknown as ProgramRun };
+    const result: DeploymentResult = { ok: false, steps: [], errors: [], logs: [], outputs: {}, run: undefined as unknown as ProgramRun, events: [] };
+    const events = new EventStream(result.events, this.project, this.stack, o.dryRun);
+    events.infrastructure(this.state.size === 0 ? "create" : "same");
     const limit = semaphore(o.parallel);
     const registered = new Set<string>();
     const replacedOlds: ResourceState[] = [];
@@ -298,20 +303,43 @@ export class Engine {
       if (registered.has(urn)) throw new Error(`duplicate resource URN '${urn}'`);
       registered.add(urn);
       if (stopped) throw new Error("the deployment stopped after a failed step");
-      const { plain, secretKeys } = unwrapSecrets(reg.object);
+      const { plain, secretKeys: secretInputs } = unwrapSecrets(reg.object);
+      const secretKeys = [...new Set([...secretInputs, ...reg.additionalSecretOutputs])];
       const planned = planning.then(() => this.plan(reg.type, reg.name, plain));
       planning = planned.catch(() => undefined);
+      let p: Plan | undefined;
       let step: StepResult;
       try {
-        const p = await planned;
+        p = await planned;
         if (p.op === "invalid") {
-          throw new Error(`${urn}: check failed: ${p.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+          const message = p.failures.map((f) => `${f.property}: ${f.reason}`).join("; ");
+          events.checkFailed(urn, `${reg.type} resource '${reg.name}': property ${message}`);
+          throw new Error(`check failed: ${message}`);
         }
-        step = await limit(() => this.apply(p, o.dryRun, (old) => replacedOlds.push(old)));
+        const goal = { urn, type: reg.type, id: p.old?.id ?? "", inputs: p.checked.inputs, outputs: p.op === "same" ? p.old!.outputs : {}, secretKeys };
+        const old = events.state(p.old);
+        if (p.op === "replace") {
+          events.pre("create-replacement", urn, reg.type, old, events.state({ ...goal, id: "" }), { keys: p.diff!.replaces, logical: false });
+        } else {
+          events.pre(p.op, urn, reg.type, old, events.state(goal));
+        }
+        step = await limit(() => this.apply(p!, o.dryRun, (replaced) => replacedOlds.push(replaced)));
+        const st = o.dryRun ? { ...goal, id: step.state!.id } : { ...step.state!, secretKeys };
+        if (p.op === "replace") {
+          events.outputs("create-replacement", urn, reg.type, old, events.state(st), { keys: p.diff!.replaces, logical: false });
+          events.pre("replace", urn, reg.type, old, events.state(st), { keys: p.diff!.replaces });
+          events.outputs("replace", urn, reg.type, old, events.state(st), { keys: p.diff!.replaces });
+        } else {
+          events.outputs(p.op, urn, reg.type, old, events.state(st));
+        }
       } catch (e) {
         stopped = true;
         const kept = o.dryRun ? undefined : this.state.get(urn);
-        if (kept) kept.dependencies = reg.dependencies; // a partial create is kept, with what it depends on
+        if (kept) {
+          kept.dependencies = reg.dependencies; // a partial create is kept, with what it depends on
+          kept.secretKeys = secretKeys;
+        }
+        if (p && p.op !== "invalid") events.failed(p.op === "replace" ? "create-replacement" : p.op, urn, reg.type, events.state(p.old), (e as Error).message);
         result.errors.push(`${urn}: ${(e as Error).message}`);
         result.steps.push({ op: "failed", urn, type: reg.type, name: reg.name });
         throw e;
@@ -319,12 +347,15 @@ export class Engine {
       const st = step.state!;
       if (!o.dryRun) {
         const kept = this.state.get(urn);
-        if (kept) kept.dependencies = reg.dependencies;
+        if (kept) {
+          kept.dependencies = reg.dependencies;
+          kept.secretKeys = secretKeys;
+        }
       }
       result.steps.push({ op: step.op, urn, type: reg.type, name: reg.name, id: st.id });
       // Preview without provider support: the outputs are the inputs (provider_plugin.go Create/Update).
       const outputs = o.dryRun && step.op !== "same" ? st.inputs : st.outputs;
-      return { urn, id: st.id, object: wrapSecrets(outputs, new Set([...secretKeys, ...reg.additionalSecretOutputs])) };
+      return { urn, id: st.id, object: wrapSecrets(outputs, new Set(secretKeys)) };
     };
 
     const deployment: Deployment = {
@@ -344,43 +375,77 @@ export class Engine {
     while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     if (result.run.timedOut) result.errors.push(`the program did not finish within ${o.timeoutMs} ms and was killed`);
     else if (result.run.exitCode !== 0) result.errors.push(`the program exited with code ${result.run.exitCode}`);
-    if (result.errors.length > 0) return result;
-
-    const gone = [...this.state.values()].filter((st) => !registered.has(st.urn));
-    await this.deleteInOrder(gone, o.parallel, o.dryRun, result);
-    await this.deleteInOrder(replacedOlds, o.parallel, o.dryRun, result, "delete-replaced");
+    if (result.errors.length === 0) {
+      const gone = [...this.state.values()].filter((st) => !registered.has(st.urn));
+      await this.deleteInOrder(gone, o.parallel, o.dryRun, result, events);
+      await this.deleteInOrder(replacedOlds, o.parallel, o.dryRun, result, events, "delete-replaced");
+    }
+    events.summary(result.errors.length > 0);
     result.ok = result.errors.length === 0;
     return result;
   }
 
   /** Like `pulumi destroy`: every resource in the state, dependents first, `parallel` at once. */
   async destroyAll(parallel: number): Promise<DeploymentResult> {
-    const result: DeploymentResult = { ok: false, steps: [], errors: [], logs: [], outputs: {} };
-    await this.deleteInOrder([...this.state.values()], parallel, false, result);
+    const result: DeploymentResult = { ok: false, steps: [], errors: [], logs: [], outputs: {}, events: [] };
+    const events = new EventStream(result.events, this.project, this.stack, false);
+    await this.deleteInOrder([...this.state.values()], parallel, false, result, events);
+    if (result.errors.length === 0) events.infrastructure("delete");
+    events.summary(result.errors.length > 0);
     result.ok = result.errors.length === 0;
     return result;
   }
 
-  /** Like `pulumi refresh`: every resource read, `parallel` at once; gone ones leave the state. */
-  async refreshAll(parallel: number): Promise<DeploymentResult> {
-    const result: DeploymentResult = { ok: false, steps: [], errors: [], logs: [], outputs: {} };
+  /**
+   * Like `pulumi refresh` (`previewOnly`: `refresh --preview-only`, what drift runs): every resource
+   * read, `parallel` at once; the result is decided as the engine does since 3.120, by the provider's
+   * Diff of the refreshed outputs against the last declared inputs (step.go `RefreshStep`). Without
+   * `previewOnly` the state takes what was read, and gone resources leave it.
+   */
+  async refreshAll(parallel: number, previewOnly = false): Promise<DeploymentResult> {
+    const result: DeploymentResult = { ok: false, steps: [], errors: [], logs: [], outputs: {}, events: [] };
+    const events = new EventStream(result.events, this.project, this.stack, previewOnly);
     const limit = semaphore(parallel);
-    await Promise.all([...this.state.values()].map((st) =>
+    await Promise.all([...this.state.values()].map((old) =>
       limit(async () => {
+        const prior = events.state(old);
+        events.pre("refresh", old.urn, old.type, prior, prior);
         try {
-          const r = await this.refresh(st.type, st.name);
-          result.steps.push({ op: r.op, urn: st.urn, type: st.type, name: st.name, id: r.state?.id });
+          const r = await this.rpc("Read", { ...this.base(old.type, old.name), id: old.id, properties: old.outputs, inputs: old.inputs });
+          if (!r.id) {
+            if (!previewOnly) this.state.delete(old.urn);
+            events.outputs("delete", old.urn, old.type, prior, undefined);
+            result.steps.push({ op: "gone", urn: old.urn, type: old.type, name: old.name, id: old.id });
+            return;
+          }
+          const refreshed: ResourceState = {
+            ...old,
+            id: r.id as string,
+            outputs: (r.properties ?? {}) as Record<string, any>,
+            inputs: (r.inputs as Record<string, any> | undefined) ?? old.inputs,
+          };
+          const diff = diffResult(await this.rpc("Diff", {
+            ...this.base(old.type, old.name), id: refreshed.id, olds: refreshed.outputs, news: old.inputs, oldInputs: refreshed.inputs,
+          }));
+          const changed = diff.changes === "DIFF_SOME" || (diff.changes === "DIFF_UNKNOWN" && !deepEqual(refreshed.inputs, old.inputs));
+          if (!previewOnly) this.state.set(old.urn, refreshed);
+          events.outputs(changed ? "update" : "same", old.urn, old.type, prior, events.state(refreshed));
+          result.steps.push({ op: "refresh", urn: old.urn, type: old.type, name: old.name, id: refreshed.id });
         } catch (e) {
-          result.errors.push(`${st.urn}: ${(e as Error).message}`);
+          events.failed("refresh", old.urn, old.type, prior, (e as Error).message);
+          result.errors.push(`${old.urn}: ${(e as Error).message}`);
         }
       }),
     ));
+    events.summary(result.errors.length > 0);
     result.ok = result.errors.length === 0;
     return result;
   }
 
   /** A resource goes once every doomed resource that depends on it has gone; a failed delete keeps what it depends on. */
-  private async deleteInOrder(doomed: ResourceState[], parallel: number, dryRun: boolean, result: DeploymentResult, op: "delete" | "delete-replaced" = "delete"): Promise<void> {
+  private async deleteInOrder(
+    doomed: ResourceState[], parallel: number, dryRun: boolean, result: DeploymentResult, events: EventStream, op: "delete" | "delete-replaced" = "delete",
+  ): Promise<void> {
     const limit = semaphore(parallel);
     const done = new Map<ResourceState, Promise<boolean>>();
     const dependents = (r: ResourceState) => doomed.filter((d) => d !== r && (d.dependencies ?? []).includes(r.urn));
@@ -389,16 +454,22 @@ export class Engine {
       if (!p) {
         p = Promise.all(dependents(r).map(remove)).then(async (ok) => {
           if (!ok.every(Boolean)) return false;
+          const old = events.state(r, { delete: op === "delete-replaced" });
+          const extra = { logical: op === "delete" };
+          events.pre(op, r.urn, r.type, old, undefined, extra);
           if (dryRun) {
+            events.outputs(op, r.urn, r.type, old, undefined, extra);
             result.steps.push({ op, urn: r.urn, type: r.type, name: r.name, id: r.id });
             return true;
           }
           return limit(async () => {
             try {
               await this.delete(r);
+              events.outputs(op, r.urn, r.type, old, undefined, extra);
               result.steps.push({ op, urn: r.urn, type: r.type, name: r.name, id: r.id });
               return true;
             } catch (e) {
+              events.failed(op, r.urn, r.type, old, (e as Error).message);
               result.errors.push(`${r.urn}: ${(e as Error).message}`);
               return false;
             }
@@ -429,6 +500,8 @@ export interface DeploymentResult {
   /** The stack's outputs (RegisterResourceOutputs on the root resource). */
   outputs: Record<string, unknown>;
   run?: ProgramRun;
+  /** The engine events of the operation, as the Automation API delivers them and `--event-log` writes them. */
+  events: EngineEvent[];
 }
 
 /** At most `n` of the functions it is given run at once (the step executor's worker pool). */

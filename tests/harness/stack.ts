@@ -67,6 +67,11 @@ export class ProgramStack {
     return this.withEngine((e) => e.refreshAll(this.o.parallel));
   }
 
+  /** `pulumi refresh --preview-only`: what the drift job runs; the state is left as it was. */
+  previewRefresh(): Promise<DeploymentResult> {
+    return this.withEngine((e) => e.refreshAll(this.o.parallel, true));
+  }
+
   destroy(): Promise<DeploymentResult> {
     return this.withEngine((e) => e.destroyAll(this.o.parallel));
   }
