@@ -4,7 +4,7 @@ import * as path from "path";
 import { parseArgs } from "node:util";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { loadSettings } from "../provider/config";
-import { runEmulator } from "../emulator/cli";
+import { runEmulator, UsageError } from "../emulator/cli";
 import { doctor, Check } from "./doctor";
 import { findPulumiCli } from "./pulumiCli";
 import { Operation, runOperation, selectStack } from "./stack";
@@ -46,7 +46,7 @@ exit codes: 0 ok, 1 failed, ${EXIT.drift} drift found, ${EXIT.noPulumiCli} Pulum
   drift: `usage: pulumi-codearts drift [--stack S] [--cwd DIR] [--json] [--out DIR]\nA refresh in preview mode, for a nightly job: exit 0 when nothing drifted, ${EXIT.drift} with a report of the resources and properties that differ.`,
   summarize: `usage: pulumi-codearts summarize --event-log FILE --operation preview|up|refresh|destroy|drift [--json] [--out DIR]\nReads the engine events that \`pulumi preview|up|refresh|destroy … --event-log FILE\` wrote (one JSON event a line; for drift: \`pulumi refresh --preview-only --event-log FILE\`) and prints the same summary as the other commands, with the same exit codes: ${EXIT.drift} when drift was found, 1 when the log is incomplete or contradicts itself.`,
   doctor: "usage: pulumi-codearts doctor [--endpoint URL] [--json]\nReads the settings the provider would (HW_* environment variables), then checks credentials, each service's endpoint with a signed read-only call (401 and 403 told apart) and the Pulumi CLI. Changes nothing. --endpoint points every service at one URL (e.g. the emulator).",
-  emulator: "usage: pulumi-codearts emulator [--port N] [--host H] [--data FILE] [--accounts FILE]\nStarts the embedded emulator; stops on Ctrl-C.",
+  emulator: "usage: pulumi-codearts emulator [--port N] [--host H] [--data FILE] [--accounts FILE] [--dialect ID=NAME]... [--dialect-file FILE] [--list-dialects]\nStarts the embedded emulator; stops on Ctrl-C. --dialect picks a reading of an ambiguous passage of the docs (--list-dialects shows every row and its readings).",
 };
 
 const color = (code: number) => (s: string) => (process.stderr.isTTY && !process.env.NO_COLOR ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -173,7 +173,13 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (command === "emulator") {
-    await runEmulator(rest);
+    try {
+      if ((await runEmulator(rest)) === "done") return EXIT.ok;
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      console.error(`pulumi-codearts emulator: ${e.message}`);
+      return EXIT.usage;
+    }
     return new Promise<number>(() => undefined); // runs until a signal stops the process
   }
   let values;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Dialect, DialectError } from "./dialects";
 import { faultRuleSchema, type Faults } from "./faults";
 import type { RequestLog } from "./log";
 import type { Reply } from "./router";
@@ -17,6 +18,7 @@ export interface AdminTarget {
   log: RequestLog;
   faults: Faults;
   store: Store;
+  dialect: Dialect;
   expireTokens(): number;
 }
 
@@ -47,6 +49,13 @@ export function adminReply(req: AdminRequest, target: AdminTarget): Reply {
       return { status: 200, body: { cleared: true } };
     case "POST expire-tokens":
       return { status: 200, body: { expired: target.expireTokens() } };
+    case "GET dialect":
+      return { status: 200, body: target.dialect.current() };
+    case "POST dialect":
+      return setDialect(req.rawBody, target.dialect);
+    case "DELETE dialect":
+      target.dialect.reset();
+      return { status: 200, body: target.dialect.current() };
     case "GET state":
       return { status: 200, body: target.store.snapshot() };
     case "POST cloudtest/testcases":
@@ -70,6 +79,18 @@ function seedFrom<T>(rawBody: Buffer, schema: z.ZodType<T>, seed: (b: T) => void
   if (!parsed.success) return adminError(400, z.prettifyError(parsed.error));
   seed(parsed.data);
   return { status: 200, body: { seeded: true } };
+}
+
+/** Body: `{ "ID": "NAME", … }`; rows not named keep their reading. */
+function setDialect(rawBody: Buffer, dialect: Dialect): Reply {
+  try {
+    const body: unknown = JSON.parse(rawBody.toString("utf8"));
+    if (!body || typeof body !== "object" || Array.isArray(body)) throw new Error("not an object");
+    dialect.set(body as Record<string, unknown>);
+  } catch (e) {
+    return adminError(400, e instanceof DialectError ? e.message : 'the body must be a JSON object {"ID": "NAME", ...}');
+  }
+  return { status: 200, body: dialect.current() };
 }
 
 /** Body: one fault rule or an array of them (FaultRule, see faults.ts). */

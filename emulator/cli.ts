@@ -1,6 +1,8 @@
 #!/usr/bin/env node
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadAccounts } from "./accounts";
+import { DialectError, listDialects, parseDialect, parseDialectArgs } from "./dialects";
 import { startEmulator } from "./server";
 
 /**
@@ -8,13 +10,46 @@ import { startEmulator } from "./server";
  * Prints the URL and the first account's credentials, then a line "emulator ready: <url>";
  * stops on SIGINT / SIGTERM.
  */
-const USAGE = "usage: node dist/emulator/cli.js [--port N] [--host H] [--data file.json] [--accounts accounts.json] [--quiet]";
+const USAGE =
+  "usage: node dist/emulator/cli.js [--port N] [--host H] [--data file.json] [--accounts accounts.json] [--quiet]\n" +
+  "         [--dialect ID=NAME]... [--dialect-file dialect.json] [--list-dialects]\n" +
+  "  --dialect ID=NAME   speak reading NAME of row ID of the docs' ambiguities (repeatable; --list-dialects shows them)\n" +
+  '  --dialect-file F    the same from a JSON object {"ID": "NAME", ...} (what `pulumi-codearts conformance --out` writes)';
+
+/** A command line the emulator cannot run with: exits 64 (EX_USAGE), not 1. */
+export class UsageError extends Error {}
+
+/** --dialect-file, then each --dialect (which wins), checked against the table. */
+function dialectFrom(file: string | undefined, args: string[]): Record<string, string> {
+  try {
+    let fromFile: Record<string, unknown> = {};
+    if (file) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(readFileSync(file, "utf8"));
+      } catch (e) {
+        throw new DialectError(`--dialect-file ${file}: ${(e as Error).message}`);
+      }
+      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new DialectError(`--dialect-file ${file} must hold a JSON object {"ID": "NAME", ...}`);
+      fromFile = parseDialect(parsed as Record<string, unknown>);
+    }
+    return { ...(fromFile as Record<string, string>), ...(parseDialectArgs(args) as Record<string, string>) };
+  } catch (e) {
+    if (e instanceof DialectError) throw new UsageError(`${e.message}\n${USAGE}`);
+    throw e;
+  }
+}
 
 /** Runs the emulator until SIGINT/SIGTERM; also the `pulumi-codearts emulator` command. */
-export async function runEmulator(args: string[] = process.argv.slice(2)): Promise<void> {
-  const { values } = parseArgs({
+export async function runEmulator(args: string[] = process.argv.slice(2)): Promise<"running" | "done"> {
+  let values;
+  try {
+    ({ values } = parseArgs({
     args,
     options: {
+      dialect: { type: "string", multiple: true, default: [] },
+      "dialect-file": { type: "string" },
+      "list-dialects": { type: "boolean", default: false },
       port: { type: "string", default: "0" },
       host: { type: "string" },
       data: { type: "string" },
@@ -22,10 +57,17 @@ export async function runEmulator(args: string[] = process.argv.slice(2)): Promi
       quiet: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
-  });
-  if (values.help) return void console.log(USAGE);
+    }));
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n${USAGE}`);
+  }
+  if (values.help || values["list-dialects"]) {
+    console.log(values.help ? USAGE : listDialects());
+    return "done";
+  }
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, not ${values.port}\n${USAGE}`);
+  if (!/^\d+$/.test(values.port!) || port > 65535) throw new UsageError(`--port must be 0-65535, not ${values.port}\n${USAGE}`);
+  const dialect = dialectFrom(values["dialect-file"], values.dialect!);
 
   const emulator = await startEmulator({
     port,
@@ -33,12 +75,14 @@ export async function runEmulator(args: string[] = process.argv.slice(2)): Promi
     dataFile: values.data,
     accounts: values.accounts ? loadAccounts(values.accounts) : undefined,
     quiet: values.quiet,
+    dialect,
   });
   const a = emulator.accounts[0];
   console.log(
     [
       `CodeArts emulator (IAM, CodeArts Pipeline) on ${emulator.url}`,
       `data: ${values.data ?? "in memory"}; accounts: ${emulator.accounts.length}`,
+      `dialect: ${Object.keys(dialect).length === 0 ? "every row at its default (--list-dialects)" : Object.entries(dialect).map(([k, v]) => `${k}=${v}`).join(" ")}`,
       `account ${a.domainName}:`,
       `  access key         ${a.accessKey}`,
       `  secret key         ${a.secretKey}`,
@@ -61,11 +105,15 @@ export async function runEmulator(args: string[] = process.argv.slice(2)): Promi
   };
   process.once("SIGINT", () => stop("SIGINT"));
   process.once("SIGTERM", () => stop("SIGTERM"));
+  return "running";
 }
 
 if (require.main === module) {
-  runEmulator().catch((e: unknown) => {
-    console.error(`emulator: ${e instanceof Error ? e.message : String(e)}`);
-    process.exit(1);
-  });
+  runEmulator().then(
+    (running) => (running === "done" ? process.exit(0) : undefined),
+    (e: unknown) => {
+      console.error(`emulator: ${e instanceof Error ? e.message : String(e)}`);
+      process.exit(e instanceof UsageError ? 64 : 1);
+    },
+  );
 }

@@ -1,3 +1,4 @@
+import type { Dialect } from "./dialects";
 import type { AccountDirectory } from "./accounts";
 import type { Caller } from "./auth";
 import type { Store } from "./store";
@@ -34,6 +35,8 @@ export interface RequestContext {
   store: Store;
   accounts: AccountDirectory;
   tokens: TokenStore;
+  /** The readings of the docs' ambiguous passages this emulator speaks (dialects.ts). */
+  dialect: Dialect;
 }
 
 /** The context of an authenticated API: who is calling. */

@@ -1,3 +1,4 @@
+import { Dialect } from "./dialects";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
@@ -35,6 +36,8 @@ export interface EmulatorOptions {
   quiet?: boolean;
   /** Validity of issued IAM tokens; default 24 hours, as IAM's. */
   tokenTtlMs?: number;
+  /** Which reading of each ambiguous passage of the docs to speak (dialects.ts); default: each row's first. */
+  dialect?: Record<string, string>;
 }
 
 export interface Emulator {
@@ -49,6 +52,8 @@ export interface Emulator {
   expireTokens(): number;
   /** Every IAM token issued so far. */
   issuedTokens(): string[];
+  /** The readings it speaks now; `dialect.set({...})` changes them at run time. */
+  dialect: Dialect;
   /** Stops the server, dropping open connections, hung answers included. */
   close(): Promise<void>;
 }
@@ -67,6 +72,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     tokens,
     clock,
     quiet: opts.quiet ?? true,
+    dialect: new Dialect(opts.dialect),
   });
 
   const server = createServer((req, res) => void api.handle(req, res));
@@ -85,6 +91,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     store: api.store,
     expireTokens: () => tokens.expireAll(clock()),
     issuedTokens: () => tokens.issued(),
+    dialect: api.dialect,
     close: async () => {
       api.shutDown();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -100,6 +107,7 @@ interface ApiServerDeps {
   tokens: TokenStore;
   clock: () => Date;
   quiet: boolean;
+  dialect: Dialect;
 }
 
 /** What the log records besides the request itself. */
@@ -109,6 +117,7 @@ class ApiServer {
   readonly log = new RequestLog();
   readonly faults = new Faults();
   readonly store: Store;
+  readonly dialect: Dialect;
   private readonly router = new Router();
   /** Answers held back by hang-after-commit. */
   private readonly hung = new Set<ServerResponse>();
@@ -116,6 +125,7 @@ class ApiServer {
 
   constructor(private readonly deps: ApiServerDeps) {
     this.store = deps.store;
+    this.dialect = deps.dialect;
     for (const register of services) register(this.router);
   }
 
@@ -146,7 +156,7 @@ class ApiServer {
     try {
       const rawBody = await readBody(req);
       if (path.startsWith(ADMIN_PREFIX)) {
-        const target = { log: this.log, faults: this.faults, store: this.store, expireTokens: () => this.deps.tokens.expireAll(this.deps.clock()) };
+        const target = { log: this.log, faults: this.faults, store: this.store, dialect: this.dialect, expireTokens: () => this.deps.tokens.expireAll(this.deps.clock()) };
         send(res, adminReply({ method, path, query: new URLSearchParams(rawQuery), rawBody: rawBody ?? Buffer.alloc(0), remoteAddress: req.socket.remoteAddress }, target));
         return;
       }
@@ -169,6 +179,7 @@ class ApiServer {
         store: this.store,
         accounts: this.deps.accounts,
         tokens: this.deps.tokens,
+        dialect: this.dialect,
       };
       let caller: Caller | undefined;
       if (!route.public) {

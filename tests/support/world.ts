@@ -24,8 +24,8 @@ export function stackConfig(emu: Emulator, account: Account = DEFAULT_ACCOUNT): 
   return { ...emulatorStackConfig(emu, account), "huaweicloud:maxRetries": "3" };
 }
 
-export async function startWorld(opts: { config?: (emu: Emulator) => Record<string, ConfigValue> } = {}): Promise<World> {
-  const emu = await startEmulator({ port: 0, quiet: true });
+export async function startWorld(opts: { config?: (emu: Emulator) => Record<string, ConfigValue>; dialect?: Record<string, string> } = {}): Promise<World> {
+  const emu = await startEmulator({ port: 0, quiet: true, dialect: opts.dialect });
   const host = await ProviderHost.start();
   await host.configure(opts.config ? opts.config(emu) : stackConfig(emu));
   const engine = new Engine(host, { providerFor: serializedProvider });
