@@ -1,4 +1,6 @@
+import { parseArgs } from "node:util";
 import { startEmulator, DEFAULT_ACCOUNT, stackConfig } from "../emulator";
+import { DialectError, LEAST_CONVENIENT, parseDialectArgs } from "../emulator/dialects";
 import { Engine, ProviderHost, serializedProvider } from "../tests/harness";
 import { formatTable, outOfBandClient, StepLine } from "./lifecycle";
 import { SCENARIOS } from "./scenarios";
@@ -12,9 +14,12 @@ import { renderMarkdown } from "../cli/summary";
  * Needs no network and no Pulumi CLI.
  */
 async function main(): Promise<void> {
-  const emu = await startEmulator({ port: 0, quiet: true });
+  const dialect = dialectFromArgs(process.argv.slice(2));
+  const emu = await startEmulator({ port: 0, quiet: true, dialect });
   const account = DEFAULT_ACCOUNT;
   console.log(`emulator listening on ${emu.url} (account ${account.domainName}, AK ${account.accessKey})`);
+  const chosen = Object.entries(dialect).map(([k, v]) => `${k}=${v}`);
+  console.log(`dialect: ${chosen.length === 0 ? "every row at its default reading" : chosen.join(" ")}`);
   const cli = await findPulumiCli();
   if (cli.found) {
     console.log(`Pulumi CLI ${cli.version}: running the example platform program (Pulumi.yaml) on a local backend`);
@@ -63,7 +68,18 @@ async function main(): Promise<void> {
   if (failed) process.exitCode = 1;
 }
 
+/**
+ * `npm run demo -- --dialect P1=page0 --dialect X1=whole` speaks those readings of the docs'
+ * ambiguous passages (docs/ambiguities.md); `--least-convenient` speaks, for every row, the reading
+ * that asks the most of the provider.
+ */
+function dialectFromArgs(args: string[]): Record<string, string> {
+  const { values } = parseArgs({ args, options: { dialect: { type: "string", multiple: true, default: [] }, "least-convenient": { type: "boolean", default: false } } });
+  const base = values["least-convenient"] ? (LEAST_CONVENIENT as Record<string, string>) : {};
+  return { ...base, ...(parseDialectArgs(values.dialect!) as Record<string, string>) };
+}
+
 main().catch((e) => {
-  console.error(e);
-  process.exit(1);
+  console.error(e instanceof DialectError ? `demo: ${e.message}` : e);
+  process.exit(e instanceof DialectError ? 64 : 1);
 });
