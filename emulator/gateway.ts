@@ -1,3 +1,4 @@
+import type { Reading } from "./dialects";
 import type { Reply } from "./router";
 
 /**
@@ -13,11 +14,28 @@ export function gatewayError(status: number, code: string, message: string, requ
   return { status, headers, body: { error_msg: message, error_code: code, request_id: requestId } };
 }
 
-export const apiNotFound = (requestId: string): Reply =>
-  gatewayError(404, "APIG.0101", "The API does not exist or has not been published in the environment.", requestId);
+/**
+ * "No such API" as the gateway says it, in the reading of row G1 (dialects.ts): `APIG.0101` (the APIG
+ * table), `APIGW.0101` (the seeds' prefix), a bare 404 or an HTML page (a proxy or load balancer in front).
+ */
+function noSuchApi(message: string, requestId: string, reading: Reading<"G1">): Reply {
+  switch (reading) {
+    case "apigw":
+      return gatewayError(404, "APIGW.0101", message, requestId);
+    case "bare":
+      return { status: 404, raw: "" };
+    case "html":
+      return { status: 404, raw: "<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1></body></html>", headers: { "Content-Type": "text/html" } };
+    default:
+      return gatewayError(404, "APIG.0101", message, requestId);
+  }
+}
+
+export const apiNotFound = (requestId: string, reading: Reading<"G1"> = "apig"): Reply =>
+  noSuchApi("The API does not exist or has not been published in the environment.", requestId, reading);
 
 /** The path is an API, the method is not (same code, shorter message, in the APIG table). */
-export const methodNotFound = (requestId: string): Reply => gatewayError(404, "APIG.0101", "The API does not exist.", requestId);
+export const methodNotFound = (requestId: string, reading: Reading<"G1"> = "apig"): Reply => noSuchApi("The API does not exist.", requestId, reading);
 
 export const incorrectIamAuthentication = (detail: string, requestId: string): Reply =>
   gatewayError(401, "APIG.0301", `Incorrect IAM authentication information: ${detail}`, requestId);

@@ -16,6 +16,8 @@ export interface Reply {
   status: number;
   /** Serialised with JSON.stringify; undefined sends an empty body. */
   body?: unknown;
+  /** Sent as it is instead of `body` (a gateway's or proxy's page that is not JSON). */
+  raw?: string;
   headers?: Record<string, string>;
 }
 

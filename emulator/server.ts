@@ -163,8 +163,8 @@ class ApiServer {
       if (!rawBody) return finish(gatewayError(413, "APIG.0201", "Request entity too large.", requestId));
 
       const match = this.router.match(method, path);
-      if (match === "no-api") return finish(apiNotFound(requestId));
-      if (match === "no-method") return finish(methodNotFound(requestId));
+      if (match === "no-api") return finish(apiNotFound(requestId, this.dialect.of("G1")));
+      if (match === "no-method") return finish(methodNotFound(requestId, this.dialect.of("G1")));
       const { route, params } = match;
 
       const ctx: RequestContext = {
@@ -254,7 +254,7 @@ function emulatorBug(e: unknown, requestId: string): Reply {
 }
 
 function send(res: ServerResponse, reply: Reply): void {
-  const payload = reply.body === undefined ? "" : JSON.stringify(reply.body);
+  const payload = reply.raw ?? (reply.body === undefined ? "" : JSON.stringify(reply.body));
   res.writeHead(reply.status, {
     "Content-Type": "application/json;charset=UTF-8",
     "Content-Length": String(Buffer.byteLength(payload)),

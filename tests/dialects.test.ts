@@ -65,3 +65,21 @@ test("every kind's lifecycle at the default readings (the floor each row's readi
   console.log(`dialect matrix, defaults:\n${renderMatrix(cells)}`);
   expect(cells.filter((c) => !c.ok)).toEqual([]);
 });
+
+test("G1: the gateway's 'no such API' in each reading", async () => {
+  const emu = await startEmulator({ port: 0 });
+  try {
+    const seen: Record<string, { status: number; type: string | null; body: string }> = {};
+    for (const reading of DIALECT_ROWS.G1.readings) {
+      emu.dialect.set({ G1: reading });
+      const r = await fetch(`${emu.url}/v5/no/such/api`);
+      seen[reading] = { status: r.status, type: r.headers.get("content-type"), body: await r.text() };
+    }
+    expect(seen.apig).toMatchObject({ status: 404, body: expect.stringContaining('"error_code":"APIG.0101"') });
+    expect(seen.apigw).toMatchObject({ status: 404, body: expect.stringContaining('"error_code":"APIGW.0101"') });
+    expect(seen.bare).toMatchObject({ status: 404, body: "" });
+    expect(seen.html).toMatchObject({ status: 404, type: "text/html", body: expect.stringContaining("<html>") });
+  } finally {
+    await emu.close();
+  }
+});
