@@ -1,4 +1,5 @@
 import { ConfigError } from "./errors";
+import { redactor } from "./redaction";
 
 /**
  * Provider settings, read in the dynamic provider's `configure` from the stack config (namespace
@@ -117,13 +118,8 @@ export function authMode(s: Settings): "aksk" | "token" {
   );
 }
 
-/** Replaces every configured secret value in a text: the last line of defence for messages and logs. */
+/** Registers every secret of these settings with the one redaction (redaction.ts), and redacts `text`. */
 export function redact(text: string, s: Settings | undefined): string {
-  if (!s) return text;
-  let out = text;
-  for (const key of SECRET_KEYS) {
-    const v = s[key];
-    if (v && v.length >= 4) out = out.split(v).join("***");
-  }
-  return out;
+  for (const key of SECRET_KEYS) redactor.add(s?.[key]);
+  return redactor.text(text);
 }

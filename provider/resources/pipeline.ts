@@ -143,8 +143,10 @@ interface PipelineItem {
   create_time?: number | null;
 }
 
-/** DEVPIPE.0011401: "Pipeline does not exist." (§5.2; Terraform knows it as DEVPIPE.00011401); DEVPIPE.00011412: project not found; DEVCP.00012002: record does not exist. */
-const NOT_FOUND = ["DEVPIPE.0011401", "DEVPIPE.00011401", "DEVPIPE.00011412", "DEVCP.00012002"];
+/** DEVPIPE.0011401: "Pipeline does not exist." (§5.2; Terraform knows it as DEVPIPE.00011401); DEVCP.00012002: record does not exist. */
+// DEVPIPE.00011412 ("the project does not exist") is not proof: it is also the answer for another
+// account's project, so on a permission problem it would drop live pipelines from the state.
+const NOT_FOUND = ["DEVPIPE.0011401", "DEVPIPE.00011401", "DEVCP.00012002"];
 /** §5.2: "The pipeline is running and cannot be deleted." */
 const RUNNING = "DEVPIPE.0011408";
 /** Run statuses that have not ended (§4.2.7 example). */
@@ -292,7 +294,7 @@ export async function deleteStoppingRuns(ctx: Context, projectId: string, pipeli
           idempotent: true, // stopping twice is harmless
         });
       } catch (e) {
-        if (e instanceof ApiError && e.isNotFound(NOT_FOUND)) continue; // the run or the pipeline went meanwhile
+        if (e instanceof ApiError && e.provesAbsence(NOT_FOUND)) continue; // the run or the pipeline went meanwhile
         throw new Error(`Pipeline ${pipelineId} was not deleted: it is running (${RUNNING}) and stopping its run ${r.pipeline_run_id} failed: ${message(e)}`);
       }
       stopped.add(r.pipeline_run_id);
@@ -328,7 +330,7 @@ async function readPipeline(ctx: Context, id: string, state: Record<string, unkn
     }
   } catch (e) {
     // A deleted project takes its pipelines with it.
-    if (e instanceof ApiError && e.isNotFound(NOT_FOUND)) return undefined;
+    if (e instanceof ApiError && e.provesAbsence(NOT_FOUND)) return undefined;
     throw e;
   }
   const inputs: PipelineInputs = {

@@ -50,8 +50,9 @@ export interface GroupVo {
   children?: GroupVo[] | null;
 }
 
-/** DEVPIPE.00014007: group not found; DEVPIPE.00011412: project not found (anchors.md §1.3); DEVCP.00012002: record does not exist (seed 001 §5.2). */
-const NOT_FOUND = ["DEVPIPE.00014007", "DEVPIPE.00011412", "DEVCP.00012002"];
+/** DEVPIPE.00014007: group not found (anchors.md §1.3); DEVCP.00012002: record does not exist (seed 001 §5.2).
+ * Not DEVPIPE.00011412 ("the project does not exist"): it also answers for another account's project. */
+const NOT_FOUND = ["DEVPIPE.00014007", "DEVCP.00012002"];
 
 const base = (projectId: string) => `/v5/${seg(projectId)}/api/pipeline-group`;
 
@@ -144,7 +145,6 @@ export const pipelineGroup: ResourceKind<typeof pipelineGroupSchema, PipelineGro
 
   async read(ctx, id, state) {
     const { projectId, groupId } = locate(id, state);
-    // A deleted project takes its groups with it.
     const tree = await unlessGone(getGroupTree(ctx, projectId), NOT_FOUND);
     const g = tree && findGroup(tree, groupId);
     if (!g) return undefined;

@@ -212,7 +212,7 @@ export const pipelineTemplate: ResourceKind<typeof pipelineTemplateSchema, Pipel
     try {
       t = await getTemplate(ctx, tenant, templateId);
     } catch (e) {
-      if (e instanceof ApiError && e.isNotFound(NOT_FOUND)) return undefined;
+      if (e instanceof ApiError && e.provesAbsence(NOT_FOUND)) return undefined;
       throw e;
     }
     const inputs = inputsFrom(t, tenant, state);

@@ -137,7 +137,7 @@ async function find(ctx: Context, name: string): Promise<PluginBasicVo | undefin
   try {
     return await findPlugin(ctx, name);
   } catch (e) {
-    if (e instanceof ApiError && e.isNotFound(EXTENSION_NOT_FOUND)) return undefined;
+    if (e instanceof ApiError && e.provesAbsence(EXTENSION_NOT_FOUND)) return undefined;
     throw e;
   }
 }

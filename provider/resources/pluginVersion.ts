@@ -249,7 +249,7 @@ async function detail(ctx: Context, v: { pluginName: string; version: string }):
     });
     return res.body && typeof res.body === "object" ? res.body : undefined;
   } catch (e) {
-    if (e instanceof ApiError && e.isNotFound(EXTENSION_NOT_FOUND)) return undefined;
+    if (e instanceof ApiError && e.provesAbsence(EXTENSION_NOT_FOUND)) return undefined;
     throw e;
   }
 }
@@ -457,7 +457,7 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
       });
     } catch (e) {
       // The service refusing (4xx, not "gone") is final: the version stays, and the user is told.
-      if (e instanceof ApiError && e.status >= 400 && e.status < 500 && !e.isNotFound(EXTENSION_NOT_FOUND)) {
+      if (e instanceof ApiError && e.status >= 400 && e.status < 500 && !e.provesAbsence(EXTENSION_NOT_FOUND)) {
         ctx.log(`warning: PluginVersion ${id} is published and the service refused to delete it, so it is left in place and only removed from the stack: ${e.message}`);
         return;
       }

@@ -236,7 +236,7 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
       });
       vo = res.body?.publisher_detail_map?.[id];
     } catch (e) {
-      if (e instanceof ApiError && e.isNotFound(EXTENSION_NOT_FOUND)) return undefined;
+      if (e instanceof ApiError && e.provesAbsence(EXTENSION_NOT_FOUND)) return undefined;
       throw e;
     }
     if (!live(vo)) return undefined;

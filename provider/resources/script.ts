@@ -138,6 +138,12 @@ function declaredOutputs(i: ScriptInputs, s: ScriptVo): ScriptOutputs {
   return { ...snapshot(s, {}).outs, ...declared, params: i.params?.map(stored), status: s.status };
 }
 
+/** Declared inputs as state keeps them: sensitive values as mask + hash. */
+function stateOf(i: ScriptInputs): Record<string, unknown> {
+  const { adoptId: _a, ...declared } = i;
+  return { ...declared, params: i.params?.map(stored) };
+}
+
 export const script: ResourceKind<typeof scriptSchema, ScriptOutputs> = {
   name: "Script",
   schema: scriptSchema,
@@ -146,6 +152,7 @@ export const script: ResourceKind<typeof scriptSchema, ScriptOutputs> = {
   // Names are unique per tenant (§4.2.1): the old script must go before the new one is created.
   deleteBeforeReplace: (olds, news) => olds.name === news.name,
   notFoundCodes: NOT_FOUND,
+  stateOf,
   // A reviewer approves (status), and every edit sets the operator and modification time (§4.2.5).
   serviceMaintained: ["status", "operator", "updatedAt"],
   diffView: (props, side) =>
@@ -162,8 +169,7 @@ export const script: ResourceKind<typeof scriptSchema, ScriptOutputs> = {
     try {
       return { id: uuid, outs: declaredOutputs(inputs, await getScript(ctx, uuid)) };
     } catch (e) {
-      const { adoptId: _a, ...declared } = inputs;
-      throw new PartialCreateError(uuid, { ...declared, params: inputs.params?.map(stored) }, e);
+      throw new PartialCreateError(uuid, stateOf(inputs), e);
     }
   },
 

@@ -44,7 +44,7 @@ async function revoke(ctx: Context, i: VpcepAccessControlInputs, endpoints: Endp
       operation: "VpcepAccessControl.revoke", resource: endpoints.map((e) => e.vpcepId).join(","),
     });
   } catch (e) {
-    if (e instanceof ApiError && e.isNotFound(["UC.00011005"])) return;
+    if (e instanceof ApiError && e.provesAbsence(["UC.00011005"])) return;
     throw e;
   }
 }
