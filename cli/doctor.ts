@@ -3,7 +3,7 @@ import { authMode, SECRET_KEYS, Settings } from "../provider/config";
 import { redactor } from "../provider/redaction";
 import { resolveEndpoint, Service } from "../provider/endpoints";
 import { ApiError, NetworkError } from "../provider/errors";
-import type { ApiRequest } from "../provider/http";
+import { seg, type ApiRequest } from "../provider/http";
 import { findPulumiCli } from "./pulumiCli";
 
 /**
@@ -54,10 +54,10 @@ function probeFor(service: Service, s: Settings, domainId: string | undefined): 
   switch (service) {
     case "pipeline":
       if (!domainId) return "needs huaweicloud:domainId";
-      return { service, method: "POST", path: `/v5/${domainId}/api/pipeline-templates/list`, body: { offset: 0, limit: 1 }, idempotent: true, operation: "Doctor.listTemplates" };
+      return { service, method: "POST", path: `/v5/${seg(domainId, "the account id")}/api/pipeline-templates/list`, body: { offset: 0, limit: 1 }, idempotent: true, operation: "Doctor.listTemplates" };
     case "cloudtest":
       if (!s.projectId) return "needs huaweicloud:projectId (the IAM project CloudTest plans live in)";
-      return { service, method: "GET", path: `/v2/projects/${s.projectId}/plans`, query: { offset: 0, limit: 1 }, operation: "Doctor.listPlans" };
+      return { service, method: "GET", path: `/v2/projects/${seg(s.projectId, "the IAM project id")}/plans`, query: { offset: 0, limit: 1 }, operation: "Doctor.listPlans" };
     case "coc":
       return { service, method: "GET", path: "/v1/job/scripts", query: { limit: 1 }, operation: "Doctor.listScripts" };
     case "devuc":

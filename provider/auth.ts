@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { signRequest } from "./signer";
 import { ApiError, ConfigError } from "./errors";
 import type { Handler, Middleware, WireRequest } from "./http";
@@ -30,6 +31,9 @@ function addScopeHeaders(req: WireRequest, s: Settings): void {
     req.headers["X-Project-Id"] = s.projectId;
   }
 }
+
+/** IAM §3.x: the token's facts; an answer without them is not a token. */
+const tokenAnswer = z.looseObject({ token: z.looseObject({ expires_at: z.string() }) });
 
 interface CachedToken {
   value: string;
@@ -80,7 +84,7 @@ export class TokenSource {
     };
     const url = new URL(this.iamUrl() + "/v3/auth/tokens");
     const res = await this.iam({
-      api: { service: "iam", method: "POST", path: "/v3/auth/tokens", body, operation: "IAM.createToken" },
+      api: { service: "iam", method: "POST", path: "/v3/auth/tokens", body, operation: "IAM.createToken", answer: tokenAnswer },
       url,
       query: [],
       headers: { host: url.host, "content-type": "application/json" },

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { ApiClient } from "./client";
+import type { ServiceClient } from "./client";
 import type { Settings } from "./config";
 import { AnswerError, ApiError, NetworkError } from "./errors";
 import { redactor } from "./redaction";
@@ -21,7 +21,7 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const PROVIDER_KEY = "__provider";
 
 export interface Context {
-  client: ApiClient;
+  client: ServiceClient;
   settings: Settings;
   log: (message: string) => void;
 }
