@@ -101,8 +101,8 @@ export function buildWireRequest(api: ApiRequest, opts: TransportOptions): WireR
   const basePath = base.pathname.replace(/\/+$/, "");
   const url = new URL(base.origin + basePath + api.path);
   // Every segment went through seg(); this is the proof that nothing was collapsed on the way.
-  if (url.pathname !== basePath + api.path) {
-    throw new SegmentError(`${api.operation}: the request path ${JSON.stringify(api.path.slice(0, 200))} is not a plain path (dot segments or characters a URL rewrites); nothing was sent`);
+  if (url.pathname !== basePath + api.path || url.search !== "" || url.hash !== "") {
+    throw new SegmentError(`${api.operation}: the request path ${JSON.stringify(api.path.slice(0, 200))} is not a plain path (dot segments, a query or characters a URL rewrites); nothing was sent`);
   }
   // The wire carries the canonical query, exactly what the signature covers (as Terraform's client does).
   url.search = wireQuery(query);

@@ -72,8 +72,8 @@ const groupVo: z.ZodType<GroupVo> = z.lazy(() =>
     children: z.array(groupVo).nullish(),
   }),
 ) as z.ZodType<GroupVo>;
-/** §4.3.4: the tree, a bare array (null when the project has no groups). */
-const treeAnswer = z.array(groupVo).nullable();
+/** §4.3.4: the tree, a bare array. Not null: a `null` read as "no groups" would drop live groups from the state. */
+const treeAnswer = z.array(groupVo);
 
 const base = (projectId: string) => `/v5/${seg(projectId)}/api/pipeline-group`;
 
@@ -97,7 +97,7 @@ export function findGroup(tree: readonly GroupVo[] | null | undefined, id: strin
 }
 
 export async function getGroupTree(ctx: Context, projectId: string): Promise<GroupVo[]> {
-  const res = await ctx.client.send<GroupVo[] | null>({
+  const res = await ctx.client.send<GroupVo[]>({
     service: "pipeline",
     method: "GET",
     path: `${base(projectId)}/tree`,
@@ -105,7 +105,7 @@ export async function getGroupTree(ctx: Context, projectId: string): Promise<Gro
     answer: treeAnswer,
     resource: `project ${projectId}`,
   });
-  return res.body ?? [];
+  return res.body;
 }
 
 function toOutputs(g: GroupVo, projectId: string): PipelineGroupOutputs {
