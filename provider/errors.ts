@@ -51,10 +51,10 @@ export class ApiError extends Error {
     const rid = d.requestId ? ` (request id ${excerpt(d.requestId, 64)})` : "";
     const res = d.resource ? ` for ${excerpt(d.resource, 100)}` : "";
     const where = `[${d.method} ${d.endpoint ?? ""}${excerpt(d.path, 200)}]`;
-    // A 404 (or any gateway code) without a documented not-found code proves nothing about the object:
+    // A 404 without a documented not-found code (a gateway's, a proxy's) proves nothing about the object:
     // tell the user where to look, since it is most often a wrong endpoint or a missing permission.
     const hint =
-      d.status === 404 || isGatewayCode(d.errorCode)
+      d.status === 404
         ? `; this is not a documented answer of the API: check huaweicloud:endpoints (does ${d.endpoint ?? "the endpoint"} serve it?) and the IAM permissions`
         : "";
     super(`${d.operation}${res} failed: HTTP ${d.status}${code}${msg}${rid} ${where}${hint}`);
