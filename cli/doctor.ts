@@ -1,8 +1,9 @@
 import { ApiClient } from "../provider/client";
-import { authMode, Settings } from "../provider/config";
+import { authMode, SECRET_KEYS, Settings } from "../provider/config";
+import { redactor } from "../provider/redaction";
 import { resolveEndpoint, Service } from "../provider/endpoints";
 import { ApiError, NetworkError } from "../provider/errors";
-import type { ApiRequest } from "../provider/http";
+import { seg, type ApiRequest } from "../provider/http";
 import { findPulumiCli } from "./pulumiCli";
 
 /**
@@ -37,9 +38,12 @@ export function checkCredentials(s: Settings): Check[] {
     out.push({ name: "credentials", status: "ok", detail: `IAM password token for user ${s.userName}` });
   }
   out.push(
-    s.domainId || mode === "token"
-      ? { name: "account id", status: "ok", detail: s.domainId ? `huaweicloud:domainId ${s.domainId}` : "learnt from the IAM token" }
-      : { name: "account id", status: "fail", detail: "huaweicloud:domainId (HW_DOMAIN_ID) is required with AK/SK: Pipeline paths name the account" },
+    s.domainId
+      ? { name: "account id", status: "ok", detail: `huaweicloud:domainId ${s.domainId}` }
+      : mode === "token"
+        ? // Not ok until the token has actually been issued and named the account (doctor() does that).
+          { name: "account id", status: "skip", detail: "to be learnt from the IAM token" }
+        : { name: "account id", status: "fail", detail: "huaweicloud:domainId (HW_DOMAIN_ID) is required with AK/SK: Pipeline paths name the account" },
   );
   out.push(s.region ? { name: "region", status: "ok", detail: s.region } : { name: "region", status: "warn", detail: "huaweicloud:region is not set; only explicit endpoints can be used" });
   return out;
@@ -50,10 +54,10 @@ function probeFor(service: Service, s: Settings, domainId: string | undefined): 
   switch (service) {
     case "pipeline":
       if (!domainId) return "needs huaweicloud:domainId";
-      return { service, method: "POST", path: `/v5/${domainId}/api/pipeline-templates/list`, body: { offset: 0, limit: 1 }, idempotent: true, operation: "Doctor.listTemplates" };
+      return { service, method: "POST", path: `/v5/${seg(domainId, "the account id")}/api/pipeline-templates/list`, body: { offset: 0, limit: 1 }, idempotent: true, operation: "Doctor.listTemplates" };
     case "cloudtest":
       if (!s.projectId) return "needs huaweicloud:projectId (the IAM project CloudTest plans live in)";
-      return { service, method: "GET", path: `/v2/projects/${s.projectId}/plans`, query: { offset: 0, limit: 1 }, operation: "Doctor.listPlans" };
+      return { service, method: "GET", path: `/v2/projects/${seg(s.projectId, "the IAM project id")}/plans`, query: { offset: 0, limit: 1 }, operation: "Doctor.listPlans" };
     case "coc":
       return { service, method: "GET", path: "/v1/job/scripts", query: { limit: 1 }, operation: "Doctor.listScripts" };
     case "devuc":
@@ -77,14 +81,34 @@ function explain(e: unknown): { status: Status; detail: string } {
   return { status: "fail", detail: (e as Error).message };
 }
 
+/**
+ * The checks, passed through the one redaction (redaction.ts) on the way out: an answer that echoes
+ * the request (a gateway 401 shows the canonical request, security token included) must not put a
+ * secret on the terminal or in the JSON.
+ */
 export async function doctor(s: Settings, services: Service[] = ["pipeline", "cloudtest", "coc", "devuc", "iam"]): Promise<Check[]> {
+  for (const key of SECRET_KEYS) redactor.add(s[key]);
+  return redactor.value(await runChecks(s, services));
+}
+
+async function runChecks(s: Settings, services: Service[]): Promise<Check[]> {
   const checks = checkCredentials(s);
   const credentialsOk = checks[0].status === "ok";
   let client: ApiClient | undefined;
   try {
     if (credentialsOk) client = new ApiClient({ ...s, maxRetries: 0, requestTimeoutMs: Math.min(s.requestTimeoutMs, 10_000) });
     let domainId = s.domainId;
-    if (client && !domainId) domainId = await client.domainId().catch(() => undefined);
+    const account = checks.find((c) => c.name === "account id");
+    if (client && !domainId && account) {
+      try {
+        domainId = await client.domainId();
+        Object.assign(account, { status: "ok", detail: `learnt from the IAM token: ${domainId}` });
+      } catch (e) {
+        Object.assign(account, { status: "fail", detail: `could not be learnt from the IAM token: ${explain(e).detail}` });
+      }
+    } else if (!client && account?.status === "skip") {
+      account.detail = "not learnt: no usable credentials";
+    }
     for (const service of services) {
       let base: string;
       try {

@@ -28,6 +28,24 @@ export interface AdminRequest {
   query: URLSearchParams;
   rawBody: Buffer;
   remoteAddress: string | undefined;
+  /** Host, Origin and Sec-Fetch-Site headers: a browser page on another site must not reach the admin API. */
+  host?: string;
+  origin?: string;
+  fetchSite?: string;
+}
+
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d{1,5})?$/i;
+
+/**
+ * Loopback peers only, and only by a loopback Host name (no DNS rebinding) and not from another site:
+ * a cross-origin "simple" POST (text/plain) from a browser page would otherwise inject faults.
+ */
+function refusal(req: AdminRequest): string | undefined {
+  if (!isLoopback(req.remoteAddress)) return "the admin API only answers loopback clients";
+  if (!req.host || !LOOPBACK_HOST.test(req.host)) return "the admin API only answers requests addressed to a loopback host name";
+  if (req.origin !== undefined && !/^https?:\/\/(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d{1,5})?$/i.test(req.origin)) return "the admin API does not answer cross-site requests";
+  if (req.fetchSite !== undefined && req.fetchSite !== "same-origin" && req.fetchSite !== "none") return "the admin API does not answer cross-site requests";
+  return undefined;
 }
 
 const isLoopback = (address: string | undefined): boolean =>
@@ -36,7 +54,8 @@ const isLoopback = (address: string | undefined): boolean =>
 const adminError = (status: number, message: string): Reply => ({ status, body: { error: message } });
 
 export function adminReply(req: AdminRequest, target: AdminTarget): Reply {
-  if (!isLoopback(req.remoteAddress)) return adminError(403, "the admin API only answers loopback clients");
+  const refused = refusal(req);
+  if (refused) return adminError(403, refused);
   switch (`${req.method} ${req.path.slice(ADMIN_PREFIX.length)}`) {
     case "GET log": {
       const since = Number(req.query.get("since") ?? 0);
@@ -103,6 +122,10 @@ function injectFaults(rawBody: Buffer, faults: Faults): Reply {
   }
   const rules = z.array(faultRuleSchema).safeParse(Array.isArray(body) ? body : [body]);
   if (!rules.success) return adminError(400, z.prettifyError(rules.error));
-  for (const rule of rules.data) faults.inject(rule);
+  try {
+    for (const rule of rules.data) faults.inject(rule);
+  } catch (e) {
+    return adminError(400, (e as Error).message);
+  }
   return { status: 200, body: { pending: faults.pending() } };
 }

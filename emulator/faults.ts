@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { globMatches, globProblem } from "./glob";
 
 // Failures tests switch on per route. A rule names a route by its pattern as registered
 // ("/v5/{project_id}/api/pipeline-group/create") or by a glob over the request path
@@ -25,9 +26,16 @@ const faultSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("expire-token") }),
 ]);
 
+/** At most this many pending rules: each is matched against every request. */
+export const MAX_FAULT_RULES = 1000;
+
 export const faultRuleSchema = z.strictObject({
   method: z.string().min(1).optional(),
-  path: z.string().startsWith("/"),
+  // Checked as a glob (length, wildcards), so a malformed one is a 400 at the admin API, not a frozen emulator.
+  path: z.string().superRefine((p, ctx) => {
+    const problem = globProblem(p);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
   fault: faultSchema,
   times: z.number().int().min(1).optional(),
 });
@@ -38,17 +46,8 @@ export type FaultRule = z.infer<typeof faultRuleSchema>;
 interface ActiveRule {
   method?: string;
   path: string;
-  glob: RegExp;
   fault: Fault;
   remaining: number;
-}
-
-function globToRegExp(glob: string): RegExp {
-  const body = glob
-    .split(/(\*\*|\*)/)
-    .map((part) => (part === "**" ? ".*" : part === "*" ? "[^/]*" : part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")))
-    .join("");
-  return new RegExp(`^${body}$`);
 }
 
 /** mulberry32: small, seedable, good enough to decide which request fails. */
@@ -71,7 +70,8 @@ export class Faults {
   /** Adds a rule; throws on a malformed one. */
   inject(rule: FaultRule): void {
     const r = faultRuleSchema.parse(rule);
-    this.rules.push({ method: r.method?.toUpperCase(), path: r.path, glob: globToRegExp(r.path), fault: r.fault, remaining: r.times ?? 1 });
+    if (this.rules.length >= MAX_FAULT_RULES) throw new RangeError(`at most ${MAX_FAULT_RULES} pending fault rules`);
+    this.rules.push({ method: r.method?.toUpperCase(), path: r.path, fault: r.fault, remaining: r.times ?? 1 });
   }
 
   /**
@@ -115,7 +115,7 @@ export class Faults {
   /** The fault for one request, using up one firing of the first matching rule. */
   take(method: string, routePattern: string, path: string): Fault | undefined {
     const i = this.rules.findIndex(
-      (r) => (r.method === undefined || r.method === method.toUpperCase()) && (r.path === routePattern || r.glob.test(path)),
+      (r) => (r.method === undefined || r.method === method.toUpperCase()) && (r.path === routePattern || globMatches(r.path, path)),
     );
     if (i >= 0) {
       const rule = this.rules[i];

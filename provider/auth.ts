@@ -1,7 +1,9 @@
+import { z } from "zod";
 import { signRequest } from "./signer";
 import { ApiError, ConfigError } from "./errors";
 import type { Handler, Middleware, WireRequest } from "./http";
 import type { Settings } from "./config";
+import { redactor } from "./redaction";
 
 /**
  * AK/SK: every attempt is signed afresh (SDK-HMAC-SHA256 over all headers we send, including host,
@@ -29,6 +31,9 @@ function addScopeHeaders(req: WireRequest, s: Settings): void {
     req.headers["X-Project-Id"] = s.projectId;
   }
 }
+
+/** IAM §3.x: the token's facts; an answer without them is not a token. */
+const tokenAnswer = z.looseObject({ token: z.looseObject({ expires_at: z.string() }) });
 
 interface CachedToken {
   value: string;
@@ -79,7 +84,7 @@ export class TokenSource {
     };
     const url = new URL(this.iamUrl() + "/v3/auth/tokens");
     const res = await this.iam({
-      api: { service: "iam", method: "POST", path: "/v3/auth/tokens", body, operation: "IAM.createToken" },
+      api: { service: "iam", method: "POST", path: "/v3/auth/tokens", body, operation: "IAM.createToken", answer: tokenAnswer },
       url,
       query: [],
       headers: { host: url.host, "content-type": "application/json" },
@@ -91,6 +96,8 @@ export class TokenSource {
     if (!value || !token?.expires_at) {
       throw new ApiError({ status: res.status, errorMsg: "IAM answered without X-Subject-Token", operation: "IAM.createToken", method: "POST", path: "/v3/auth/tokens", requestId: res.requestId });
     }
+    // Known to the one redaction before anyone can use it: a gateway echoing a request shows it.
+    redactor.add(value);
     return { value, expiresAt: Date.parse(token.expires_at), domainId: token.user?.domain?.id, projectId: token.project?.id };
   }
 }

@@ -1,9 +1,11 @@
 import { Agent } from "undici";
+import type { z } from "zod";
 import { akskAuth, TokenSource, tokenAuth } from "./auth";
 import { authMode, Settings } from "./config";
 import { resolveEndpoint, Service } from "./endpoints";
 import { ConfigError } from "./errors";
-import { ApiRequest, ApiResponse, buildWireRequest, compose, errorDetection, Handler, Middleware, undiciTransport } from "./http";
+import { accountId } from "./segments";
+import { ApiRequest, ApiResponse, buildWireRequest, compose, errorDetection, Handler, Middleware, newAgent, undiciTransport } from "./http";
 import { defaultRetryPolicy, retry, RetryPolicy } from "./retry";
 
 export interface ClientOptions {
@@ -14,9 +16,18 @@ export interface ClientOptions {
   userAgent?: string;
 }
 
+/** A request whose 2xx answer is checked against what the seed promises: the only kind resource code may send. */
+export type CheckedRequest = ApiRequest & { answer: z.ZodType };
+
+/** What resource kinds see of the client: every request declares its answer schema (http.ts errorDetection). */
+export interface ServiceClient {
+  send<T = unknown>(api: CheckedRequest): Promise<ApiResponse<T>>;
+  domainId(): Promise<string>;
+}
+
 /** The API client every resource kind uses. Credentials stay inside; only settings names reach errors. */
-export class ApiClient {
-  private readonly agent = new Agent({ keepAliveTimeout: 10_000, connections: 32 });
+export class ApiClient implements ServiceClient {
+  private readonly agent: Agent = newAgent();
   private readonly handler: Handler;
   private readonly tokens?: TokenSource;
   private readonly userAgent: string;
@@ -38,8 +49,7 @@ export class ApiClient {
   }
 
   baseUrl(service: Service): string {
-    const region = this.settings.region ?? "";
-    return resolveEndpoint(service, region, this.settings.endpoints);
+    return resolveEndpoint(service, this.settings.region ?? "", this.settings.endpoints, this.settings.authUrl);
   }
 
   async send<T = unknown>(api: ApiRequest): Promise<ApiResponse<T>> {
@@ -49,9 +59,9 @@ export class ApiClient {
 
   /** The account (domain) id used in Pipeline paths: configured, or learnt from the IAM token. */
   async domainId(): Promise<string> {
-    if (this.settings.domainId) return this.settings.domainId;
+    if (this.settings.domainId) return this.settings.domainId; // checked at configure
     const fromToken = this.tokens && (await this.tokens.get()).domainId;
-    if (fromToken) return fromToken;
+    if (fromToken) return accountId(fromToken, "the account id in the IAM token (user.domain.id)");
     throw new ConfigError("huaweicloud:domainId (or HW_DOMAIN_ID) is required: the Pipeline APIs address the account by its id");
   }
 

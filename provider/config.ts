@@ -1,4 +1,6 @@
 import { ConfigError } from "./errors";
+import { redactor } from "./redaction";
+import { HEX32, REGION_ID } from "./segments";
 
 /**
  * Provider settings, read in the dynamic provider's `configure` from the stack config (namespace
@@ -21,7 +23,7 @@ export interface Settings {
   /** Service → base URL overrides; `"*"` overrides every service (the emulator serves all on one port). */
   endpoints: Record<string, string>;
   maxRetries: number;
-  /** Per-request timeout. */
+  /** Overall deadline of one attempt: connection, headers and body together. */
   requestTimeoutMs: number;
 }
 
@@ -71,9 +73,10 @@ export function loadSettings(config: Lookup, env: NodeJS.ProcessEnv = process.en
     password: get("password"),
     authUrl: get("authUrl"),
     endpoints: parseEndpoints(get("endpoints")),
-    maxRetries: parseNonNegativeInt("maxRetries", get("maxRetries"), 5),
-    requestTimeoutMs: parseNonNegativeInt("requestTimeout", get("requestTimeout"), 60) * 1000,
+    maxRetries: parseNonNegativeInt("maxRetries", get("maxRetries"), DEFAULT_MAX_RETRIES),
+    requestTimeoutMs: parseRequestTimeout(get("requestTimeout")) * 1000,
   };
+  checkForms(settings);
   if ((settings.accessKey === undefined) !== (settings.secretKey === undefined)) {
     throw new ConfigError("huaweicloud:accessKey and huaweicloud:secretKey must be set together (or HW_ACCESS_KEY and HW_SECRET_KEY)");
   }
@@ -93,12 +96,46 @@ function parseEndpoints(raw: string | undefined): Record<string, string> {
   }
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(parsed)) {
-    if (typeof v !== "string" || !/^https?:\/\/[^\s]+$/.test(v)) {
+    if (typeof v !== "string" || !/^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/.test(v)) {
       throw new ConfigError(`huaweicloud:endpoints.${k} must be an http(s) URL`);
     }
     out[k] = v;
   }
   return out;
+}
+
+export const DEFAULT_MAX_RETRIES = 5;
+/** Seconds; the overall deadline of one attempt (headers and body together). */
+export const DEFAULT_REQUEST_TIMEOUT_S = 60;
+/** An hour: beyond that a "timeout" is no bound at all. */
+const MAX_REQUEST_TIMEOUT_S = 3600;
+const MAX_RETRIES_LIMIT = 20;
+
+function parseRequestTimeout(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_REQUEST_TIMEOUT_S;
+  // 0 would mean "no timeout": a silent endpoint would hang the operation forever.
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_REQUEST_TIMEOUT_S) {
+    throw new ConfigError(`huaweicloud:requestTimeout (HW_REQUEST_TIMEOUT) must be a whole number of seconds from 1 to ${MAX_REQUEST_TIMEOUT_S}`);
+  }
+  return Number(raw);
+}
+
+/**
+ * Values that become part of a URL or a header are checked here, naming the key, never echoing the
+ * value: the region (a host name), the account and project ids (path segments, X-Project-Id), the
+ * IAM URL; and values no header can carry (CR, LF, other control characters) are refused before any
+ * request is made.
+ */
+function checkForms(s: Settings): void {
+  if (s.region !== undefined && !REGION_ID.test(s.region)) throw new ConfigError("huaweicloud:region (HW_REGION_NAME) must be a region id such as cn-north-4 (lower-case letters, digits and -)");
+  if (s.domainId !== undefined && !HEX32.test(s.domainId)) throw new ConfigError("huaweicloud:domainId (HW_DOMAIN_ID) must be an account id: 32 lower-case hexadecimal characters");
+  if (s.projectId !== undefined && !HEX32.test(s.projectId)) throw new ConfigError("huaweicloud:projectId (HW_PROJECT_ID) must be an IAM project id: 32 lower-case hexadecimal characters");
+  if (s.authUrl !== undefined && !/^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/.test(s.authUrl)) throw new ConfigError("huaweicloud:authUrl (HW_AUTH_URL) must be an http(s) URL such as https://iam.cn-north-4.myhuaweicloud.com/v3");
+  if (s.maxRetries > MAX_RETRIES_LIMIT) throw new ConfigError(`huaweicloud:maxRetries (HW_MAX_RETRIES) must be at most ${MAX_RETRIES_LIMIT}`);
+  for (const key of ["accessKey", "securityToken"] as const) {
+    // eslint-disable-next-line no-control-regex
+    if (s[key] !== undefined && /[\x00-\x1f\x7f]/.test(s[key]!)) throw new ConfigError(`huaweicloud:${key} contains a control character (CR, LF, …) that no request header can carry`);
+  }
 }
 
 function parseNonNegativeInt(key: string, raw: string | undefined, fallback: number): number {
@@ -117,13 +154,8 @@ export function authMode(s: Settings): "aksk" | "token" {
   );
 }
 
-/** Replaces every configured secret value in a text: the last line of defence for messages and logs. */
+/** Registers every secret of these settings with the one redaction (redaction.ts), and redacts `text`. */
 export function redact(text: string, s: Settings | undefined): string {
-  if (!s) return text;
-  let out = text;
-  for (const key of SECRET_KEYS) {
-    const v = s[key];
-    if (v && v.length >= 4) out = out.split(v).join("***");
-  }
-  return out;
+  for (const key of SECRET_KEYS) redactor.add(s?.[key]);
+  return redactor.text(text);
 }

@@ -1,8 +1,12 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { ApiClient } from "./client";
+import type { ServiceClient } from "./client";
 import type { Settings } from "./config";
-import { ApiError, NetworkError } from "./errors";
+import { AnswerError, ApiError, NetworkError } from "./errors";
+import { redactor } from "./redaction";
+
+/** The provider's log (the host's stderr), through the one redaction. */
+export const redactedLog = (message: string): void => console.error(redactor.text(message));
 
 /**
  * The dynamic-provider glue: turns a resource kind's declarative definition (zod schema, which
@@ -17,7 +21,7 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const PROVIDER_KEY = "__provider";
 
 export interface Context {
-  client: ApiClient;
+  client: ServiceClient;
   settings: Settings;
   log: (message: string) => void;
 }
@@ -59,8 +63,17 @@ export interface ResourceKind<S extends z.ZodObject, O extends Props> {
    * change them with no drift, and the CLI's drift report is to ignore them. Never a declared input.
    */
   serviceMaintained?: readonly (keyof O & string)[];
-  /** Not-found error codes of this kind's APIs besides HTTP 404 (anchors.md §1.2). */
+  /**
+   * The documented not-found codes of this kind's APIs: the only answers that prove an object gone
+   * (see ApiError.provesAbsence). A bare 404, a gateway code or a code that may also mean "no access"
+   * is an error, never "gone".
+   */
   notFoundCodes?: readonly string[];
+  /**
+   * The outputs to record for declared inputs when a create fails part-way and nothing could be read
+   * back: secret values handled as in normal outputs (e.g. mask plus hash). Default: the inputs.
+   */
+  stateOf?(inputs: z.output<S>): Props;
   create(ctx: Context, inputs: z.output<S>): Promise<{ id: string; outs: O }>;
   /**
    * How a create that failed ambiguously (5xx, reset, timeout: it may have been applied) is made safe to
@@ -181,8 +194,12 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
   type I = z.output<S>;
   const keys = inputKeys(kind.schema);
   const pick = (p: Props): Props => Object.fromEntries(keys.filter((k) => p[k] !== undefined).map((k) => [k, p[k]]));
-  const isGone = (e: unknown) => e instanceof ApiError && e.isNotFound(kind.notFoundCodes);
+  const isGone = (e: unknown) => e instanceof ApiError && e.provesAbsence(kind.notFoundCodes ?? []);
   const view = (p: Props, side: "declared" | "state"): Props => (kind.diffView ? kind.diffView(p, side) : p);
+  const declaredState = (inputs: I): Props => {
+    const { [ADOPT_KEY]: _a, ...declared } = (kind.stateOf ? kind.stateOf(inputs) : inputs) as Props;
+    return declared;
+  };
 
   /**
    * Converges an existing object, as read (`found`), on the declared inputs: `adoptId`, an object an
@@ -237,8 +254,11 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
     return converge(ctx, id, inputs, found, "complete the create of");
   }
 
-  /** A failure after which the object may or may not exist. Errors inside HTTP 200 and 4xx are answers. */
-  const ambiguous = (e: unknown) => (e instanceof NetworkError && e.ambiguous) || (e instanceof ApiError && e.status >= 500);
+  /**
+   * A failure after which the object may or may not exist. Errors inside HTTP 200 and 4xx are answers;
+   * an undocumented 2xx answer (an HTML page, `{}`) is not, and the request may have been applied.
+   */
+  const ambiguous = (e: unknown) => (e instanceof NetworkError && e.ambiguous) || (e instanceof ApiError && e.status >= 500) || e instanceof AnswerError;
 
   async function createSafely(ctx: Context, inputs: I): Promise<{ id: string; outs: O }> {
     const key = kind.naturalKey;
@@ -276,8 +296,7 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
           } catch (e2) {
             if (e2 instanceof PartialCreateError) throw e2;
             // It exists: keep it in the state whatever failed next, so nothing is orphaned.
-            const { [ADOPT_KEY]: _a, ...declared } = inputs as Props;
-            throw new PartialCreateError(id, declared, e2);
+            throw new PartialCreateError(id, declaredState(inputs), e2);
           }
         }
         if (attempt >= ctx.settings.maxRetries) throw e;
@@ -306,7 +325,7 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
       const replaces = changed.filter((k) => (kind.replaceOn as readonly string[]).includes(k));
       const why = replaces.map((k) => (kind.replaceWhy as Record<string, string> | undefined)?.[k]).filter((w): w is string => !!w);
       // The engine shows only the replaced keys; the reason reaches the user through the provider's log.
-      if (why.length > 0) console.error(`${kind.name} ${_id}: replacing because ${[...new Set(why)].join("; ")}`);
+      if (why.length > 0) redactedLog(`${kind.name} ${_id}: replacing because ${[...new Set(why)].join("; ")}`);
       const dbr = kind.deleteBeforeReplace;
       return {
         changes: changed.length > 0,

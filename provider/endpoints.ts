@@ -4,6 +4,8 @@
  * `huaweicloud:endpoints` map (private endpoints, the emulator); the key `"*"` overrides all of them
  * at once, which is how a program is pointed at the emulator (it serves every service on one port).
  */
+import { REGION_ID } from "./segments";
+
 export type Service = "pipeline" | "cloudtest" | "coc" | "devuc" | "iam";
 export const SERVICES: readonly Service[] = ["pipeline", "cloudtest", "coc", "devuc", "iam"];
 
@@ -68,10 +70,20 @@ function cloudDomain(region: string): string {
 
 export class EndpointError extends Error {}
 
-export function resolveEndpoint(service: Service, region: string, overrides: Record<string, string> = {}): string {
-  for (const key of [...OVERRIDE_KEYS[service], "*"]) {
+/**
+ * The base URL of a service: an explicit endpoint first; for IAM then `authUrl` (huaweicloud:authUrl,
+ * HW_AUTH_URL: the Terraform form ends in /v3, which the token path adds again); else the region's
+ * host. The region only reaches a host name when it has the form of a region id.
+ */
+export function resolveEndpoint(service: Service, region: string, overrides: Record<string, string> = {}, authUrl?: string): string {
+  for (const key of [...OVERRIDE_KEYS[service], ...(service === "iam" ? [] : ["*"])]) {
     const url = overrides[key];
     if (url) return url.replace(/\/+$/, "");
+  }
+  if (service === "iam" && authUrl) return authUrl.replace(/\/+$/, "").replace(/\/v3$/, "");
+  if (service === "iam" && overrides["*"]) return overrides["*"].replace(/\/+$/, "");
+  if (region !== "" && !REGION_ID.test(region)) {
+    throw new EndpointError(`huaweicloud:region must be a region id such as cn-north-4 (lower-case letters, digits and -), not a host name or URL`);
   }
   let host: string | undefined;
   switch (service) {

@@ -1,5 +1,7 @@
 import { Agent } from "undici";
-import { ApiError, NetworkError, errorFields, errorInSuccessBody } from "./errors";
+import type { z } from "zod";
+import { AnswerError, ApiError, NetworkError, errorFields, errorInSuccessBody } from "./errors";
+import { SegmentError } from "./segments";
 import type { Service } from "./endpoints";
 import { wireQuery } from "./signer";
 
@@ -33,6 +35,13 @@ export interface ApiRequest {
   idempotent?: boolean;
   /** Overrides the generic in-body error detection for APIs whose success bodies carry `error_code`. */
   isSuccess?: (body: unknown) => boolean;
+  /**
+   * What the seed promises a 2xx answer holds (answers.ts helpers, per-kind schemas in the kind's
+   * file): anything else is an AnswerError, never a success or an id. The parsed value replaces the
+   * body, so callers read only what was checked. Resource kinds must give one (client.ts
+   * CheckedRequest); without it any JSON is accepted (tests, tools).
+   */
+  answer?: z.ZodType;
   timeoutMs?: number;
 }
 
@@ -41,6 +50,9 @@ export interface ApiResponse<T = unknown> {
   headers: Record<string, string>;
   body: T;
   requestId?: string;
+  contentType?: string;
+  /** The raw text, for the excerpt of an answer that fails its schema. */
+  text?: string;
 }
 
 /** The request as it goes on the wire; middleware may add headers. */
@@ -57,6 +69,12 @@ export interface WireRequest {
 export type Handler = (req: WireRequest) => Promise<ApiResponse>;
 export type Middleware = (next: Handler) => Handler;
 
+/**
+ * The largest answer read: the biggest documented answers are listing pages of 100 objects, far
+ * below. A larger one is refused while it streams in (undici's maxResponseSize), never buffered.
+ */
+export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+
 export interface TransportOptions {
   /** Resolves the base URL of a service (endpoints.ts, with overrides). */
   baseUrl: (service: Service) => string;
@@ -64,8 +82,8 @@ export interface TransportOptions {
   userAgent: string;
 }
 
-/** Encodes one path segment for use in `ApiRequest.path`. */
-export const seg = (s: string): string => encodeURIComponent(s);
+/** Encodes one path segment for use in `ApiRequest.path` (segments.ts: `.`/`..` refused). */
+export { seg } from "./segments";
 
 export function queryPairs(query: Record<string, QueryValue> | undefined): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
@@ -82,6 +100,10 @@ export function buildWireRequest(api: ApiRequest, opts: TransportOptions): WireR
   const query = queryPairs(api.query);
   const basePath = base.pathname.replace(/\/+$/, "");
   const url = new URL(base.origin + basePath + api.path);
+  // Every segment went through seg(); this is the proof that nothing was collapsed on the way.
+  if (url.pathname !== basePath + api.path || url.search !== "" || url.hash !== "") {
+    throw new SegmentError(`${api.operation}: the request path ${JSON.stringify(api.path.slice(0, 200))} is not a plain path (dot segments, a query or characters a URL rewrites); nothing was sent`);
+  }
   // The wire carries the canonical query, exactly what the signature covers (as Terraform's client does).
   url.search = wireQuery(query);
   const headers: Record<string, string> = { host: url.host, "user-agent": opts.userAgent, ...api.headers };
@@ -99,16 +121,39 @@ export function buildWireRequest(api: ApiRequest, opts: TransportOptions): WireR
 const RESET_CODES = new Set(["ECONNRESET", "UND_ERR_SOCKET", "UND_ERR_CLOSED", "EPIPE"]);
 const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT", "ETIMEDOUT", "UND_ERR_ABORTED"]);
 const NEVER_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+/** Refused by undici or Node before anything was sent (a header value with CR/LF, a bad URL): never retried. */
+export const INVALID_REQUEST_CODES = new Set(["UND_ERR_INVALID_ARG", "ERR_INVALID_CHAR", "ERR_INVALID_ARG_VALUE", "ERR_INVALID_URL", "ERR_INVALID_HTTP_TOKEN"]);
+const INVALID_REQUEST_DETAIL =
+  "a header or the URL holds a value no request can carry, e.g. CR or LF: check huaweicloud:accessKey, huaweicloud:securityToken, huaweicloud:endpoints and the resource's inputs";
 
 export function networkErrorCode(e: unknown): string {
   const err = e as { code?: string; cause?: { code?: string }; name?: string };
   return err?.code ?? err?.cause?.code ?? (err?.name === "TimeoutError" ? "ETIMEDOUT" : "ENETWORK");
 }
 
-/** The undici transport: one keep-alive agent per client, per-request timeouts. */
+/** The agent every client uses: keep-alive, and answers above MAX_ANSWER_BYTES refused as they stream in. */
+export const newAgent = (): Agent => new Agent({ keepAliveTimeout: 10_000, connections: 32, maxResponseSize: MAX_ANSWER_BYTES });
+
+const isJsonType = (contentType: string): boolean => /^application\/([\w.+-]*\+)?json\b/i.test(contentType.trim());
+
+/**
+ * The undici transport. Each attempt has one overall deadline (AbortSignal.timeout: connection,
+ * headers and body together, so a body dribbled a byte at a time cannot stretch it); undici's per-phase
+ * timeouts stay as the finer bound. A 2xx answer must be JSON as the seeds document every answer;
+ * error answers are parsed leniently (a proxy's HTML 404 is still an error, just without a code).
+ */
 export function undiciTransport(agent: Agent, timeoutMs: number): Handler {
   return async (req) => {
     const api = req.api;
+    const limit = api.timeoutMs ?? timeoutMs;
+    const deadline = AbortSignal.timeout(limit);
+    const where = { endpoint: req.url.origin, path: req.url.pathname };
+    const networkError = (e: unknown, sent: boolean) => {
+      const code = networkErrorCode(e);
+      if (INVALID_REQUEST_CODES.has(code)) return new NetworkError(api.operation, api.method, where.path, code, false, INVALID_REQUEST_DETAIL);
+      const timedOut = deadline.aborted;
+      return new NetworkError(api.operation, api.method, where.path, timedOut ? "ETIMEDOUT" : code, sent || !NEVER_SENT_CODES.has(code), timedOut ? `no complete answer within ${limit / 1000} s (huaweicloud:requestTimeout)` : undefined);
+    };
     let res;
     try {
       res = await agent.request({
@@ -117,32 +162,37 @@ export function undiciTransport(agent: Agent, timeoutMs: number): Handler {
         method: api.method,
         headers: req.headers,
         body: req.body === "" && api.method === "GET" ? undefined : req.body,
-        headersTimeout: api.timeoutMs ?? timeoutMs,
-        bodyTimeout: api.timeoutMs ?? timeoutMs,
+        headersTimeout: limit,
+        bodyTimeout: limit,
+        signal: deadline,
       });
     } catch (e) {
-      const code = networkErrorCode(e);
-      throw new NetworkError(api.operation, api.method, req.url.pathname, code, !NEVER_SENT_CODES.has(code));
+      throw networkError(e, false);
     }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
+    const contentType = headers["content-type"] ?? "";
+    const invalid = (problem: string, text: string) =>
+      new AnswerError(api.operation, api.method, where.endpoint, where.path, res.statusCode, contentType, problem, text.slice(0, 120));
     let text: string;
     try {
       text = await res.body.text();
     } catch (e) {
-      throw new NetworkError(api.operation, api.method, req.url.pathname, networkErrorCode(e), true);
+      if (networkErrorCode(e) === "UND_ERR_RES_EXCEEDED_MAX_SIZE") throw invalid(`larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MB, refused unread`, "");
+      throw networkError(e, true);
     }
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
-    let body: unknown = text;
+    const success = res.statusCode >= 200 && res.statusCode < 300;
+    let body: unknown = undefined;
     if (text !== "") {
+      if (success && !isJsonType(contentType)) throw invalid("not JSON", text);
       try {
         body = JSON.parse(text);
       } catch {
-        body = text; // some APIs answer a bare string path (seed 001 §4.9.9)
+        if (success) throw invalid("invalid JSON", text);
+        body = text; // an error page: still an error, without a service code
       }
-    } else {
-      body = undefined;
     }
-    return { status: res.statusCode, headers, body, requestId: headers["x-request-id"] };
+    return { status: res.statusCode, headers, body, requestId: headers["x-request-id"], contentType, text };
   };
 }
 
@@ -159,14 +209,23 @@ export const errorDetection: Middleware = (next) => async (req) => {
       resource: api.resource,
       method: api.method,
       path: req.url.pathname,
+      endpoint: req.url.origin,
       body: res.body,
       retryAfterMs: retryAfterMs(res.headers["retry-after"]),
     });
   if (res.status < 200 || res.status >= 300) throw fail(errorFields(res.body));
-  if (api.isSuccess?.(res.body)) return res;
-  const inBody = errorInSuccessBody(res.body);
-  if (inBody) throw fail(inBody);
-  return res;
+  if (!api.isSuccess?.(res.body)) {
+    const inBody = errorInSuccessBody(res.body);
+    if (inBody) throw fail(inBody);
+  }
+  if (!api.answer) return res;
+  const parsed = api.answer.safeParse(res.body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const at = issue.path.length ? ` at ${issue.path.join(".")}` : "";
+    throw new AnswerError(api.operation, api.method, req.url.origin, req.url.pathname, res.status, res.contentType ?? "", `${issue.message}${at}`, (res.text ?? "").slice(0, 120));
+  }
+  return { ...res, body: parsed.data };
 };
 
 /** Retry-After as seconds or an HTTP date (RFC 9110 §10.2.3). */

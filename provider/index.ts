@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { makeProvider, ResourceKind } from "./dynamic";
 import { KINDS } from "./kinds";
+import { redactor } from "./redaction";
 import { Sessions } from "./sessions";
 
 /**
@@ -87,13 +88,13 @@ async function run(kind: string, method: Method, args: unknown[]): Promise<unkno
   }
 }
 
-/** Errors leave the provider with every configured secret removed from their text. */
+/**
+ * Errors leave the provider through the one redaction: message, stack and every enumerable property
+ * (`reasons` and `properties`, which the engine stores in the state as init errors and outputs;
+ * `cause`, `body`), without any configured secret or issued token.
+ */
 function scrub(e: unknown): unknown {
-  if (e instanceof Error) {
-    e.message = sessions.redact(e.message);
-    if (e.stack) e.stack = sessions.redact(e.stack);
-  }
-  return e;
+  return redactor.error(e);
 }
 
 export { ApiClient } from "./client";

@@ -1,5 +1,5 @@
 import { ApiError, NetworkError } from "./errors";
-import type { Middleware } from "./http";
+import { INVALID_REQUEST_CODES, type Middleware } from "./http";
 
 /**
  * Retries with exponential backoff and full jitter, only where a repeat is safe:
@@ -44,6 +44,7 @@ export function retryDelay(e: unknown, attempt: number, idempotent: boolean, p: 
     return undefined;
   }
   if (e instanceof NetworkError) {
+    if (INVALID_REQUEST_CODES.has(e.code)) return undefined; // the same value would be refused again
     if (!e.ambiguous || idempotent) return backoff();
   }
   return undefined;

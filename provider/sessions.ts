@@ -2,6 +2,7 @@ import { ApiClient } from "./client";
 import { loadSettings, SECRET_KEYS, Settings } from "./config";
 import type { Context } from "./dynamic";
 import { stableJson } from "./dynamic";
+import { redactor } from "./redaction";
 
 /**
  * Settings and HTTP client per configuration, safe under the dynamic-provider host's way of calling
@@ -62,8 +63,6 @@ export interface Lease {
 
 export class Sessions {
   private current?: Session;
-  /** Every secret any configuration of this process held: redaction must cover them all, old or new. */
-  private readonly secrets = new Set<string>();
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
@@ -102,17 +101,13 @@ export class Sessions {
     };
   }
 
-  /** Replaces every secret of every configuration this process has seen. */
+  /** Replaces every secret of every configuration this process has seen, and every IAM token issued to it. */
   redact(text: string): string {
-    let out = text;
-    for (const s of this.secrets) out = out.split(s).join("***");
-    return out;
+    return redactor.text(text);
   }
 
+  /** Every secret any configuration of this process held: redaction must cover them all, old or new. */
   private remember(s: Settings): void {
-    for (const key of SECRET_KEYS) {
-      const v = s[key];
-      if (v && v.length >= 4) this.secrets.add(v); // shorter values would mangle ordinary text
-    }
+    for (const key of SECRET_KEYS) redactor.add(s[key]);
   }
 }

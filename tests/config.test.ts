@@ -12,8 +12,8 @@ describe("settings from stack config and environment", () => {
         "huaweicloud:accessKey": "AK1",
         "huaweicloud:secretKey": "SK1",
         "huaweicloud:securityToken": "TOK",
-        "huaweicloud:projectId": "p1",
-        "huaweicloud:domainId": "d1",
+        "huaweicloud:projectId": "b".repeat(32),
+        "huaweicloud:domainId": "d".repeat(32),
         "huaweicloud:domainName": "dn",
         "huaweicloud:userName": "u",
         "huaweicloud:password": "pw",
@@ -24,16 +24,16 @@ describe("settings from stack config and environment", () => {
       {},
     );
     expect(s).toMatchObject({
-      region: "cn-north-4", accessKey: "AK1", secretKey: "SK1", securityToken: "TOK", projectId: "p1", domainId: "d1",
+      region: "cn-north-4", accessKey: "AK1", secretKey: "SK1", securityToken: "TOK", projectId: "b".repeat(32), domainId: "d".repeat(32),
       domainName: "dn", userName: "u", password: "pw", authUrl: "https://iam.example/v3", maxRetries: 2,
       endpoints: { codearts_pipeline: "http://127.0.0.1:1" },
     });
   });
 
   test("falls back to the Terraform provider's environment variables, config wins", () => {
-    const env = { HW_REGION_NAME: "ap-southeast-3", HW_ACCESS_KEY: "envAK", HW_SECRET_KEY: "envSK", HW_DOMAIN_ID: "envD", HW_PROJECT_ID: "envP", HW_SECURITY_TOKEN: "envT", HW_MAX_RETRIES: "7" };
+    const env = { HW_REGION_NAME: "ap-southeast-3", HW_ACCESS_KEY: "envAK", HW_SECRET_KEY: "envSK", HW_DOMAIN_ID: "e".repeat(32), HW_PROJECT_ID: "f".repeat(32), HW_SECURITY_TOKEN: "envT", HW_MAX_RETRIES: "7" };
     const s = loadSettings(cfg({ "huaweicloud:region": "cn-north-4" }), env);
-    expect(s).toMatchObject({ region: "cn-north-4", accessKey: "envAK", secretKey: "envSK", domainId: "envD", projectId: "envP", securityToken: "envT", maxRetries: 7 });
+    expect(s).toMatchObject({ region: "cn-north-4", accessKey: "envAK", secretKey: "envSK", domainId: "e".repeat(32), projectId: "f".repeat(32), securityToken: "envT", maxRetries: 7 });
     expect(loadSettings(cfg({}), { OS_USERNAME: "u", OS_PASSWORD: "p", OS_DOMAIN_NAME: "d" })).toMatchObject({ userName: "u", password: "p", domainName: "d" });
   });
 

@@ -14,9 +14,12 @@ const P = DEFAULT_ACCOUNT.codeartsProjects[0];
 
 type Answer = { status: number; body: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 /** The answer as it came, errors inside HTTP 200 included. */
-async function call(method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: unknown): Promise<Answer> {
+async function call(method: "GET" | "POST" | "PUT" | "DELETE", pathAndQuery: string, body?: unknown): Promise<Answer> {
+  // A query goes in `query` (what the signature covers); a `?` in a path is refused by the client.
+  const [path, search] = pathAndQuery.split("?");
+  const query = search ? Object.fromEntries(new URLSearchParams(search)) : undefined;
   try {
-    const r = await client.send({ service: "pipeline", method, path, body, operation: "Test", isSuccess: () => true });
+    const r = await client.send({ service: "pipeline", method, path, query, body, operation: "Test", isSuccess: () => true });
     return { status: r.status, body: r.body };
   } catch (e) {
     if (e instanceof ApiError) return { status: e.status, body: e.body };

@@ -104,3 +104,22 @@ describe("bad inputs fail at check, naming the property, with zero API calls", (
   test("cases per kind", () => console.log(`Script bad-input cases: ${cases.length}`));
   test.each(cases)("%s", (_label, inputs, property, reason) => expectRefusedAtCheck(w, T, inputs, property, reason));
 });
+
+describe("a create that committed, failed, and whose read-back fails too (issue 14)", () => {
+  test("the partial-create outputs keep the sensitive value as mask + hash, never in plain text", async () => {
+    // The create applies and answers 500; the look-up finds it; reading it back fails every time.
+    w.emu.faults.inject({ method: "POST", path: "/v1/job/scripts", fault: { type: "commit-then-fail" } });
+    w.emu.faults.inject({ method: "GET", path: "/v1/job/scripts/*", fault: { type: "status", status: 503 }, times: 20 });
+    const failed = await w.engine.up(T, "partial-secret", declared({ name: "partial_secret" })).then(() => undefined, (e: Error) => e);
+    w.emu.faults.clear();
+    expect(failed?.message).toMatch(/was created and is kept in the state/);
+    const st = w.engine.state.get(w.engine.urn(T, "partial-secret"))!;
+    expect(st.id).toMatch(/^SC/);
+    const token = (st.outputs.params as Array<{ name: string; value: string; valueHash?: string }>).find((p) => p.name === "token")!;
+    expect(token.value).not.toBe(SECRET);
+    expect(token.valueHash).toMatch(/^[0-9a-f]{64}$/);
+    // (The declared inputs are the engine's to store, as for any create; the program marks them secret.)
+    expect(JSON.stringify({ outputs: st.outputs, initErrors: st.initErrors, failed: failed?.message })).not.toContain(SECRET);
+    await w.engine.destroy(T, "partial-secret");
+  });
+});

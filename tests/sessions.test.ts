@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { DEFAULT_ACCOUNT, Emulator, SECOND_ACCOUNT, startEmulator, stackConfig } from "../emulator";
 import { Sessions } from "../provider/sessions";
 import type { Context } from "../provider/dynamic";
@@ -16,7 +17,7 @@ const lookup = (config: Record<string, string | { secret: string }>) => (key: st
   return v === undefined ? undefined : typeof v === "string" ? v : v.secret;
 };
 const tree = (ctx: Context) =>
-  ctx.client.send({ service: "pipeline", method: "GET", path: `/v5/${DEFAULT_ACCOUNT.codeartsProjects[0]}/api/pipeline-group/tree`, operation: "PipelineGroup.tree" });
+  ctx.client.send({ service: "pipeline", method: "GET", path: `/v5/${DEFAULT_ACCOUNT.codeartsProjects[0]}/api/pipeline-group/tree`, operation: "PipelineGroup.tree", answer: z.array(z.unknown()) });
 
 test("the same configuration again keeps the same settings and client", () => {
   const sessions = new Sessions({});

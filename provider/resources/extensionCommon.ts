@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { Context } from "../dynamic";
 import { ApiError, NetworkError } from "../errors";
+import { object } from "../answers";
+import { seg } from "../http";
 import { findFirst, offsetPages } from "../paging";
 
 /**
@@ -16,8 +18,8 @@ export const EXTENSION_NOT_FOUND = ["DEVPIPE.30011001"] as const;
 export const PAGE_LIMIT = 10;
 
 /** The §4.9 paths are addressed by the account (domain) id. */
-export const v1 = async (ctx: Context) => `/v1/${await ctx.client.domainId()}`;
-export const v3 = async (ctx: Context) => `/v3/${await ctx.client.domainId()}`;
+export const v1 = async (ctx: Context) => `/v1/${seg(await ctx.client.domainId(), "the account id")}`;
+export const v3 = async (ctx: Context) => `/v3/${seg(await ctx.client.domainId(), "the account id")}`;
 
 /**
  * The documents spell these fields `*_attribution` (every example), `*_attributes` and `*_attribute`
@@ -91,6 +93,7 @@ export async function findPlugin(ctx: Context, pluginName: string): Promise<Plug
       // The §4.9.17 example's body: every service type, custom plug-ins only.
       body: { plugin_name: pluginName, business_type: ["Build", "Gate", "Deploy", "Test", "Normal"], plugin_attribution: "custom" },
       operation: "Plugin.list",
+      answer: object({ total: z.number().optional(), data: z.array(object({ plugin_name: z.string() })).nullable() }),
       resource: pluginName,
       idempotent: true, // a read
     });

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { Context, PartialCreateError, ResourceKind, stableJson } from "../dynamic";
+import { hexId, statusTrueWith } from "../answers";
 import { unlessGone } from "../errors";
 import { seg } from "../http";
 import { hex32, nonBlank } from "./common";
-import { locateTenant, POLICY_NOT_FOUND, policyNames, switchPolicy, tenantPath, tenantScoped } from "./policyCommon";
+import { statusTrue, locateTenant, POLICY_NOT_FOUND, policyNames, switchPolicy, tenantPath, tenantScoped } from "./policyCommon";
 
 /**
  * OpenSourcePolicy — a tenant-level open-source governance policy (seed 001 §4.7): version-set,
@@ -80,6 +81,8 @@ interface OssVo {
   content?: Record<string, any>;
 }
 
+/** §4.7.3: the policy's detail; what a read records is required. */
+const ossAnswer = z.looseObject({ id: hexId, name: z.string() });
 const ossPath = (tenant: string) => tenantPath(tenant, "/tenant/open-source/rule-sets");
 
 /** Declared content → the API's snake_case body. */
@@ -124,7 +127,7 @@ function contentFrom(c: Record<string, any> | undefined): OpenSourceContent {
 }
 
 async function getPolicy(ctx: Context, tenant: string, id: string): Promise<OssVo> {
-  return (await ctx.client.send<OssVo>({ service: "pipeline", method: "GET", path: `${ossPath(tenant)}/${seg(id)}/detail`, operation: "OpenSourcePolicy.get", resource: id })).body;
+  return (await ctx.client.send<OssVo>({ service: "pipeline", method: "GET", path: `${ossPath(tenant)}/${seg(id)}/detail`, operation: "OpenSourcePolicy.get", answer: ossAnswer, resource: id })).body;
 }
 
 function snapshot(p: OssVo, tenant: string, state: Record<string, unknown>): { outs: OpenSourcePolicyOutputs; inputs: OpenSourcePolicyInputs } {
@@ -145,7 +148,7 @@ function snapshot(p: OssVo, tenant: string, state: Record<string, unknown>): { o
 
 async function update(ctx: Context, tenant: string, id: string, i: OpenSourcePolicyInputs): Promise<void> {
   await ctx.client.send({
-    service: "pipeline", method: "PUT", path: `${ossPath(tenant)}/${seg(id)}/update`, body: { name: i.name, parent_id: i.parentId, content: contentBody(i.content) }, operation: "OpenSourcePolicy.update", resource: id,
+    service: "pipeline", method: "PUT", path: `${ossPath(tenant)}/${seg(id)}/update`, body: { name: i.name, parent_id: i.parentId, content: contentBody(i.content) }, operation: "OpenSourcePolicy.update", answer: statusTrue, resource: id,
   });
 }
 
@@ -159,7 +162,7 @@ export const openSourcePolicy: ResourceKind<typeof openSourcePolicySchema, OpenS
   async create(ctx, inputs) {
     const tenant = inputs.tenantId ?? (await ctx.client.domainId());
     const res = await ctx.client.send<{ rule_set_id?: string }>({
-      service: "pipeline", method: "POST", path: `${ossPath(tenant)}/create`, body: { name: inputs.name, content: contentBody(inputs.content) }, operation: "OpenSourcePolicy.create", resource: inputs.name,
+      service: "pipeline", method: "POST", path: `${ossPath(tenant)}/create`, body: { name: inputs.name, content: contentBody(inputs.content) }, operation: "OpenSourcePolicy.create", answer: statusTrueWith("rule_set_id"), resource: inputs.name,
     });
     const id = res.body?.rule_set_id;
     if (!id) throw new Error(`OpenSourcePolicy.create for ${inputs.name}: the answer carries no rule_set_id (request id ${res.requestId ?? "unknown"})`);
@@ -192,6 +195,6 @@ export const openSourcePolicy: ResourceKind<typeof openSourcePolicySchema, OpenS
 
   async delete(ctx, id, state) {
     const { tenant, objectId } = await locateTenant(ctx, id, state);
-    await ctx.client.send({ service: "pipeline", method: "DELETE", path: `${ossPath(tenant)}/${seg(objectId)}/delete`, operation: "OpenSourcePolicy.delete", resource: objectId });
+    await ctx.client.send({ service: "pipeline", method: "DELETE", path: `${ossPath(tenant)}/${seg(objectId)}/delete`, operation: "OpenSourcePolicy.delete", answer: statusTrue, resource: objectId });
   },
 };

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { Context, PartialCreateError, ResourceKind } from "../dynamic";
+import { anyJson, hexId, isTrue, object } from "../answers";
 import { ApiError } from "../errors";
 import { seg } from "../http";
 import { collect, findFirst, offsetPages } from "../paging";
@@ -143,8 +144,10 @@ interface PipelineItem {
   create_time?: number | null;
 }
 
-/** DEVPIPE.0011401: "Pipeline does not exist." (§5.2; Terraform knows it as DEVPIPE.00011401); DEVPIPE.00011412: project not found; DEVCP.00012002: record does not exist. */
-const NOT_FOUND = ["DEVPIPE.0011401", "DEVPIPE.00011401", "DEVPIPE.00011412", "DEVCP.00012002"];
+/** DEVPIPE.0011401: "Pipeline does not exist." (§5.2; Terraform knows it as DEVPIPE.00011401); DEVCP.00012002: record does not exist. */
+// DEVPIPE.00011412 ("the project does not exist") is not proof: it is also the answer for another
+// account's project, so on a permission problem it would drop live pipelines from the state.
+const NOT_FOUND = ["DEVPIPE.0011401", "DEVPIPE.00011401", "DEVCP.00012002"];
 /** §5.2: "The pipeline is running and cannot be deleted." */
 const RUNNING = "DEVPIPE.0011408";
 /** Run statuses that have not ended (§4.2.7 example). */
@@ -155,6 +158,15 @@ const PAGE = 10;
 export const DELETE_TIMEOUT_MS = 120_000;
 
 const NO_UPDATE = "the Pipeline API has no update (seed 001 §4.2): a pipeline cannot change once created";
+
+/** §4.2.4: a page of pipelines; what a read records is required. */
+const pipelinesPage = object({ total: z.number().optional(), pipelines: z.array(object({ pipeline_id: hexId, name: z.string() })).nullable() });
+/** §4.2.x run listing: the ids of the runs. */
+const runsPage = object({ total: z.number().optional(), pipeline_runs: z.array(object({ pipeline_run_id: z.string() })).nullable() });
+/** §4.2.9 / §4.1.6: the new pipeline's id, in its documented form (it becomes the id). */
+const createdAnswer = object({ pipeline_id: hexId });
+/** §4.3.5: one result per pipeline moved (Table 4-132). */
+const moveAnswer = z.array(object({ code: z.string(), pipeline_id: z.string() })).nullable();
 
 const api = (projectId: string) => `/v5/${seg(projectId)}/api`;
 
@@ -171,7 +183,7 @@ function listPipelines(ctx: Context, projectId: string, filter: Record<string, u
       method: "POST",
       path: `${api(projectId)}/pipelines/list`,
       body: { ...filter, offset, limit },
-      operation: "Pipeline.list",
+      operation: "Pipeline.list", answer: pipelinesPage,
       resource: `project ${projectId}`,
       idempotent: true, // a read
     });
@@ -214,6 +226,7 @@ async function moveToGroup(ctx: Context, projectId: string, pipelineId: string, 
     path,
     body: { group_id: groupId, pipelines: [{ pipeline_id: pipelineId, pipeline_name: name }] },
     operation,
+    answer: moveAnswer,
     resource: pipelineId,
     idempotent: true, // moving into the same group twice is harmless
   });
@@ -255,7 +268,7 @@ export async function deleteStoppingRuns(ctx: Context, projectId: string, pipeli
   const stopped = new Set<string>();
   for (let pause = 250; ; pause = Math.min(pause * 2, 5_000)) {
     try {
-      await ctx.client.send({ service: "pipeline", method: "DELETE", path: base, operation: "Pipeline.delete", resource: pipelineId });
+      await ctx.client.send({ service: "pipeline", method: "DELETE", path: base, operation: "Pipeline.delete", answer: object({ pipeline_id: z.string() }), resource: pipelineId });
       return;
     } catch (e) {
       if (!(e instanceof ApiError && e.errorCode === RUNNING)) throw e;
@@ -273,7 +286,7 @@ export async function deleteStoppingRuns(ctx: Context, projectId: string, pipeli
         method: "POST",
         path: `${base}/pipeline-runs/list`,
         body: { status: ACTIVE_RUNS, offset, limit },
-        operation: "Pipeline.runs",
+        operation: "Pipeline.runs", answer: runsPage,
         resource: pipelineId,
         idempotent: true, // a read
       });
@@ -287,12 +300,12 @@ export async function deleteStoppingRuns(ctx: Context, projectId: string, pipeli
           service: "pipeline",
           method: "POST",
           path: `${base}/pipeline-runs/${seg(r.pipeline_run_id)}/stop`,
-          operation: "Pipeline.stop",
+          operation: "Pipeline.stop", answer: anyJson,
           resource: r.pipeline_run_id,
           idempotent: true, // stopping twice is harmless
         });
       } catch (e) {
-        if (e instanceof ApiError && e.isNotFound(NOT_FOUND)) continue; // the run or the pipeline went meanwhile
+        if (e instanceof ApiError && e.provesAbsence(NOT_FOUND)) continue; // the run or the pipeline went meanwhile
         throw new Error(`Pipeline ${pipelineId} was not deleted: it is running (${RUNNING}) and stopping its run ${r.pipeline_run_id} failed: ${message(e)}`);
       }
       stopped.add(r.pipeline_run_id);
@@ -328,7 +341,7 @@ async function readPipeline(ctx: Context, id: string, state: Record<string, unkn
     }
   } catch (e) {
     // A deleted project takes its pipelines with it.
-    if (e instanceof ApiError && e.isNotFound(NOT_FOUND)) return undefined;
+    if (e instanceof ApiError && e.provesAbsence(NOT_FOUND)) return undefined;
     throw e;
   }
   const inputs: PipelineInputs = {
@@ -390,7 +403,7 @@ export const pipeline: ResourceKind<typeof pipelineSchema, PipelineOutputs> = {
           path: `${api(projectId)}/pipeline-templates/${seg(templateId)}/create-pipeline`,
           query,
           body: commonBody(inputs),
-          operation: "Pipeline.createFromTemplate",
+          operation: "Pipeline.createFromTemplate", answer: createdAnswer,
           resource: inputs.name,
         })
       : await ctx.client.send<{ pipeline_id?: string }>({
@@ -408,6 +421,7 @@ export const pipeline: ResourceKind<typeof pipelineSchema, PipelineOutputs> = {
             group_id: groupId, // §4.2.9 takes the group at creation
           },
           operation: "Pipeline.create",
+          answer: createdAnswer,
           resource: inputs.name,
         });
     const id = res.body.pipeline_id;

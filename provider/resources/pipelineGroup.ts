@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Context, PartialCreateError, ResourceKind } from "../dynamic";
 import { unlessGone } from "../errors";
+import { hexId, nullableText, successTrue } from "../answers";
 import { seg } from "../http";
 import { hex32, locateInProject } from "./common";
 
@@ -50,8 +51,29 @@ export interface GroupVo {
   children?: GroupVo[] | null;
 }
 
-/** DEVPIPE.00014007: group not found; DEVPIPE.00011412: project not found (anchors.md §1.3); DEVCP.00012002: record does not exist (seed 001 §5.2). */
-const NOT_FOUND = ["DEVPIPE.00014007", "DEVPIPE.00011412", "DEVCP.00012002"];
+/** DEVPIPE.00014007: group not found (anchors.md §1.3); DEVCP.00012002: record does not exist (seed 001 §5.2).
+ * Not DEVPIPE.00011412 ("the project does not exist"): it also answers for another account's project. */
+const NOT_FOUND = ["DEVPIPE.00014007", "DEVCP.00012002"];
+
+/** PipelineGroupVo as far as the provider reads it (Table 4-116; create_time null on create, §4.3.1 example). */
+const groupVo: z.ZodType<GroupVo> = z.lazy(() =>
+  z.looseObject({
+    id: hexId,
+    name: z.string(),
+    domain_id: z.string().optional(),
+    project_id: z.string().optional(),
+    parent_id: z.string().nullish(),
+    path_id: z.string().optional(),
+    ordinal: z.number().optional(),
+    creator: nullableText,
+    updater: nullableText,
+    create_time: z.number().nullish(),
+    update_time: z.number().nullish(),
+    children: z.array(groupVo).nullish(),
+  }),
+) as z.ZodType<GroupVo>;
+/** §4.3.4: the tree, a bare array. Not null: a `null` read as "no groups" would drop live groups from the state. */
+const treeAnswer = z.array(groupVo);
 
 const base = (projectId: string) => `/v5/${seg(projectId)}/api/pipeline-group`;
 
@@ -75,14 +97,15 @@ export function findGroup(tree: readonly GroupVo[] | null | undefined, id: strin
 }
 
 export async function getGroupTree(ctx: Context, projectId: string): Promise<GroupVo[]> {
-  const res = await ctx.client.send<GroupVo[] | null>({
+  const res = await ctx.client.send<GroupVo[]>({
     service: "pipeline",
     method: "GET",
     path: `${base(projectId)}/tree`,
     operation: "PipelineGroup.tree",
+    answer: treeAnswer,
     resource: `project ${projectId}`,
   });
-  return res.body ?? [];
+  return res.body;
 }
 
 function toOutputs(g: GroupVo, projectId: string): PipelineGroupOutputs {
@@ -119,6 +142,7 @@ export const pipelineGroup: ResourceKind<typeof pipelineGroupSchema, PipelineGro
       path: `${base(inputs.projectId)}/create`,
       body: { name: inputs.name, project_id: inputs.projectId, parent_id: inputs.parentId ?? "" },
       operation: "PipelineGroup.create",
+      answer: groupVo,
       resource: inputs.name,
     });
     const id = res.body.id;
@@ -144,7 +168,6 @@ export const pipelineGroup: ResourceKind<typeof pipelineGroupSchema, PipelineGro
 
   async read(ctx, id, state) {
     const { projectId, groupId } = locate(id, state);
-    // A deleted project takes its groups with it.
     const tree = await unlessGone(getGroupTree(ctx, projectId), NOT_FOUND);
     const g = tree && findGroup(tree, groupId);
     if (!g) return undefined;
@@ -160,6 +183,7 @@ export const pipelineGroup: ResourceKind<typeof pipelineGroupSchema, PipelineGro
       path: `${base(projectId)}/update`,
       body: { name: news.name, id: groupId },
       operation: "PipelineGroup.update",
+      answer: successTrue,
       resource: groupId,
       idempotent: true, // setting a name twice is harmless
     });
@@ -174,6 +198,7 @@ export const pipelineGroup: ResourceKind<typeof pipelineGroupSchema, PipelineGro
       path: `${base(projectId)}/delete`,
       query: { id: groupId },
       operation: "PipelineGroup.delete",
+      answer: successTrue,
       resource: groupId,
     });
   },

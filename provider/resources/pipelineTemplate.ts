@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Context, PartialCreateError, ResourceKind } from "../dynamic";
+import { anyJson, hexId, isTrue, object } from "../answers";
 import { ApiError } from "../errors";
 import { seg } from "../http";
 import { collect, offsetPages } from "../paging";
@@ -87,6 +88,12 @@ const NOT_FOUND = ["DEVCP.00021006", "DEVPIPE.00011203", "DEVCP.00012002"];
 const path = (tenant: string, templateId?: string) => `/v5/${seg(tenant)}/api/pipeline-templates${templateId ? `/${seg(templateId)}` : ""}`;
 
 /** Create and update answer `{"templateId"}` (the examples); the tables say `templatelId`. Both are accepted. */
+/** §4.1.3: the template's detail; what a read records is required. */
+const templateAnswer = object({ id: hexId, name: z.string(), language: z.string() });
+/** §4.1.1/§4.1.4/§4.1.5: the template's id, spelt `templateId` or (§4.1.5's example) `templatelId`, in its documented form. */
+const templateIdAnswer = z.union([object({ templateId: hexId }), object({ templatelId: hexId })]);
+const templatesPage = object({ total: z.number().optional(), templates: z.array(object({ id: z.string(), name: z.string() })).nullable() });
+
 function idFrom(body: unknown): string | undefined {
   const b = (body ?? {}) as { templateId?: unknown; templatelId?: unknown };
   const id = b.templateId ?? b.templatelId;
@@ -121,7 +128,7 @@ async function getTemplate(ctx: Context, tenant: string, templateId: string): Pr
     service: "pipeline",
     method: "GET",
     path: path(tenant, templateId),
-    operation: "PipelineTemplate.get",
+    operation: "PipelineTemplate.get", answer: templateAnswer,
     resource: templateId,
   });
   return res.body;
@@ -176,7 +183,7 @@ export const pipelineTemplate: ResourceKind<typeof pipelineTemplateSchema, Pipel
       method: "POST",
       path: path(tenant),
       body: body(inputs, tenant),
-      operation: "PipelineTemplate.create",
+      operation: "PipelineTemplate.create", answer: templateIdAnswer,
       resource: inputs.name,
     });
     const id = idFrom(res.body);
@@ -198,7 +205,7 @@ export const pipelineTemplate: ResourceKind<typeof pipelineTemplateSchema, Pipel
       const named = offsetPages(async (offset, limit) => {
         const res = await ctx.client.send<{ total?: number; templates?: TemplateVo[] | null }>({
           service: "pipeline", method: "POST", path: `${path(tenant)}/list`, body: { name: inputs.name, is_system: false, offset, limit },
-          operation: "PipelineTemplate.list", resource: inputs.name, idempotent: true, // a read
+          operation: "PipelineTemplate.list", answer: templatesPage, resource: inputs.name, idempotent: true, // a read
         });
         return { items: res.body?.templates ?? [], total: res.body?.total };
       }, 50);
@@ -212,7 +219,7 @@ export const pipelineTemplate: ResourceKind<typeof pipelineTemplateSchema, Pipel
     try {
       t = await getTemplate(ctx, tenant, templateId);
     } catch (e) {
-      if (e instanceof ApiError && e.isNotFound(NOT_FOUND)) return undefined;
+      if (e instanceof ApiError && e.provesAbsence(NOT_FOUND)) return undefined;
       throw e;
     }
     const inputs = inputsFrom(t, tenant, state);
@@ -226,7 +233,7 @@ export const pipelineTemplate: ResourceKind<typeof pipelineTemplateSchema, Pipel
       method: "PUT",
       path: path(tenant, id),
       body: body(news, tenant),
-      operation: "PipelineTemplate.update",
+      operation: "PipelineTemplate.update", answer: templateIdAnswer,
       resource: id,
     });
     return outputsFrom(await getTemplate(ctx, tenant, id), tenant, news);
@@ -234,6 +241,6 @@ export const pipelineTemplate: ResourceKind<typeof pipelineTemplateSchema, Pipel
 
   async delete(ctx, id, state) {
     const { tenant, templateId } = await locate(ctx, id, state);
-    await ctx.client.send({ service: "pipeline", method: "DELETE", path: path(tenant, templateId), operation: "PipelineTemplate.delete", resource: templateId });
+    await ctx.client.send({ service: "pipeline", method: "DELETE", path: path(tenant, templateId), operation: "PipelineTemplate.delete", answer: templateIdAnswer, resource: templateId });
   },
 };

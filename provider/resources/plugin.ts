@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { containsUnknown, Context, PartialCreateError, ResourceKind } from "../dynamic";
+import { isTrue } from "../answers";
 import { ApiError } from "../errors";
 import { attributionOf, EXTENSION_NOT_FOUND, findPlugin, optionalText, orEmpty, PluginBasicVo, text, v3 } from "./extensionCommon";
 
@@ -137,7 +138,7 @@ async function find(ctx: Context, name: string): Promise<PluginBasicVo | undefin
   try {
     return await findPlugin(ctx, name);
   } catch (e) {
-    if (e instanceof ApiError && e.isNotFound(EXTENSION_NOT_FOUND)) return undefined;
+    if (e instanceof ApiError && e.provesAbsence(EXTENSION_NOT_FOUND)) return undefined;
     throw e;
   }
 }
@@ -159,7 +160,7 @@ export const plugin: ResourceKind<typeof pluginSchema, PluginOutputs> = {
       method: "POST",
       path: `${await v3(ctx)}/extension/info/add`,
       body: infoBody(inputs),
-      operation: "Plugin.create",
+      operation: "Plugin.create", answer: isTrue,
       resource: name,
     });
     let vo: PluginBasicVo | undefined;
@@ -192,7 +193,7 @@ export const plugin: ResourceKind<typeof pluginSchema, PluginOutputs> = {
       method: "POST",
       path: `${await v3(ctx)}/extension/info/update`,
       body: infoBody({ ...news, pluginName: id }, olds.uniqueId),
-      operation: "Plugin.update",
+      operation: "Plugin.update", answer: isTrue,
       resource: id,
       idempotent: true, // setting the same information twice is harmless
     });
@@ -208,7 +209,7 @@ export const plugin: ResourceKind<typeof pluginSchema, PluginOutputs> = {
       path: `${await v3(ctx)}/extension/info/delete`,
       // `type=all` as in the §4.9.28 example (the table documents only plugin_name).
       query: { plugin_name: id, type: "all" },
-      operation: "Plugin.delete",
+      operation: "Plugin.delete", answer: isTrue,
       resource: id,
     });
   },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { containsUnknown, Context, Failure, PartialCreateError, ResourceKind, stableJson } from "../dynamic";
+import { isTrue, object } from "../answers";
 import { ApiError } from "../errors";
 import { findFirst, offsetPages } from "../paging";
 import { hex32 } from "./common";
@@ -237,6 +238,9 @@ function outputsFrom(vo: VersionVo, inputs: PluginVersionInputs): PluginVersionO
   };
 }
 
+/** §4.9.18: a version's detail; identity required (a `null` or `{}` answer is not "gone"). */
+const versionAnswer = object({ plugin_name: z.string(), version: z.string() });
+
 async function detail(ctx: Context, v: { pluginName: string; version: string }): Promise<VersionVo | undefined> {
   try {
     const res = await ctx.client.send<VersionVo>({
@@ -244,12 +248,12 @@ async function detail(ctx: Context, v: { pluginName: string; version: string }):
       method: "GET",
       path: `${await v1(ctx)}/agent-plugin/detail`,
       query: { plugin_name: v.pluginName, version: v.version },
-      operation: "PluginVersion.detail",
+      operation: "PluginVersion.detail", answer: versionAnswer,
       resource: idOf(v),
     });
     return res.body && typeof res.body === "object" ? res.body : undefined;
   } catch (e) {
-    if (e instanceof ApiError && e.isNotFound(EXTENSION_NOT_FOUND)) return undefined;
+    if (e instanceof ApiError && e.provesAbsence(EXTENSION_NOT_FOUND)) return undefined;
     throw e;
   }
 }
@@ -263,7 +267,7 @@ async function boundPublisher(ctx: Context, pluginName: string): Promise<string 
       method: "GET",
       path,
       query: { attribution: "custom", offset, limit },
-      operation: "Plugin.listBasic",
+      operation: "Plugin.listBasic", answer: object({ total: z.number().optional(), data: z.array(object({ name: z.string() })).nullable() }),
       resource: pluginName,
     });
     return { items: res.body?.data ?? [], total: res.body?.total };
@@ -295,7 +299,7 @@ async function publishDraft(ctx: Context, cur: VersionVo, news: PluginVersionInp
         path: `${await v1(ctx)}/agent-plugin/publish-draft`,
         // The §4.9.5 example's body (the Terraform provider sends the same).
         body: { plugin_name: news.pluginName, display_name: orEmpty(text(cur.display_name)), version: news.version, plugin_attribution: "custom" },
-        operation: "PluginVersion.publishDraft",
+        operation: "PluginVersion.publishDraft", answer: isTrue,
         resource: id,
       });
       return;
@@ -332,7 +336,7 @@ async function converge(ctx: Context, cur: VersionVo, news: PluginVersionInputs,
       method: "POST",
       path: `${await v1(ctx)}/agent-plugin/edit-draft`,
       body: versionBody(info, news, text(cur.unique_id)),
-      operation: "PluginVersion.editDraft",
+      operation: "PluginVersion.editDraft", answer: isTrue,
       resource: id,
       idempotent: true, // the whole content, set twice, is the same content
     });
@@ -350,7 +354,7 @@ async function converge(ctx: Context, cur: VersionVo, news: PluginVersionInputs,
       method: "POST",
       path: `${await v1(ctx)}/agent-plugin/publish-plugin-bind`,
       body: { plugin_name: news.pluginName, version: news.version, publisher_unique_id: news.publisherId },
-      operation: "PluginVersion.bindPublisher",
+      operation: "PluginVersion.bindPublisher", answer: isTrue,
       resource: id,
       idempotent: true, // binding to the same publisher twice is the same binding
     });
@@ -397,7 +401,7 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
       method: "POST",
       path: `${await v1(ctx)}/agent-plugin/create-draft`,
       body: versionBody(info, inputs),
-      operation: "PluginVersion.createDraft",
+      operation: "PluginVersion.createDraft", answer: isTrue,
       resource: idOf(inputs),
     });
     return { id: idOf(inputs), outs: await fromDraft(ctx, inputs) };
@@ -440,7 +444,7 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
         method: "DELETE",
         path: `${await v1(ctx)}/agent-plugin/delete-draft`,
         query: { plugin_name: key.pluginName, version: key.version },
-        operation: "PluginVersion.deleteDraft",
+        operation: "PluginVersion.deleteDraft", answer: isTrue,
         resource: id,
       });
       return;
@@ -452,12 +456,12 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
         method: "DELETE",
         path: `${await v3(ctx)}/extension/info/delete`,
         query: { plugin_name: key.pluginName, version: key.version, type: "single" },
-        operation: "PluginVersion.delete",
+        operation: "PluginVersion.delete", answer: isTrue,
         resource: id,
       });
     } catch (e) {
       // The service refusing (4xx, not "gone") is final: the version stays, and the user is told.
-      if (e instanceof ApiError && e.status >= 400 && e.status < 500 && !e.isNotFound(EXTENSION_NOT_FOUND)) {
+      if (e instanceof ApiError && e.status >= 400 && e.status < 500 && !e.provesAbsence(EXTENSION_NOT_FOUND)) {
         ctx.log(`warning: PluginVersion ${id} is published and the service refused to delete it, so it is left in place and only removed from the stack: ${e.message}`);
         return;
       }

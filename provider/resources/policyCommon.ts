@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { Context } from "../dynamic";
 import { QueryValue, seg } from "../http";
 import { collect, offsetPages } from "../paging";
@@ -33,6 +34,11 @@ export async function locateTenant(ctx: Context, id: string, state: Record<strin
   return { tenant: known ?? (await ctx.client.domainId()), objectId: id };
 }
 
+/** The policy writes' answer (§4.4–§4.8): `{"status": true, …}`. */
+export const statusTrue = z.looseObject({ status: z.literal(true, { error: "must be true" }) });
+/** A policy listing page: `{"data": [...], "total": n}` (data null when empty). */
+export const pageOf = <T extends z.ZodType>(item: T) => z.looseObject({ data: z.array(item).nullable(), total: z.number().optional() });
+
 /** §4.5.6 / §4.7.6: enable or disable a rule set or an open-source policy. */
 export async function switchPolicy(ctx: Context, kind: "RuleSet" | "OpenSourcePolicy", pathPrefix: string, isValid: boolean, id: string): Promise<void> {
   await ctx.client.send({
@@ -40,7 +46,7 @@ export async function switchPolicy(ctx: Context, kind: "RuleSet" | "OpenSourcePo
     method: "PUT", // §4.7.6's URI says PUT, its example POST: we follow the URI, as for §4.5.6
     path: `${pathPrefix}/${seg(id)}/switch`,
     body: { is_valid: isValid },
-    operation: `${kind}.switch`,
+    operation: `${kind}.switch`, answer: statusTrue,
     resource: id,
   });
 }
@@ -57,7 +63,7 @@ export function policyNames<T extends { tenantId?: string; name: string }>(kind:
       const tenant = inputs.tenantId ?? (await ctx.client.domainId());
       const named = offsetPages(async (offset, limit) => {
         const res = await ctx.client.send<{ data?: Array<{ id: string; name: string }> | null; total?: number }>({
-          service: "pipeline", method: "GET", path: tenantPath(tenant, rest), query: { offset, limit, name: inputs.name, ...query }, operation: `${kind}.list`, resource: inputs.name,
+          service: "pipeline", method: "GET", path: tenantPath(tenant, rest), query: { offset, limit, name: inputs.name, ...query }, operation: `${kind}.list`, answer: pageOf(z.looseObject({ id: z.string(), name: z.string() })), resource: inputs.name,
         });
         return { items: res.body?.data ?? [], total: res.body?.total };
       }, 50);

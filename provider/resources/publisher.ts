@@ -2,6 +2,7 @@ import { readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { z } from "zod";
 import { Context, ResourceKind } from "../dynamic";
+import { isTrue, object } from "../answers";
 import { ApiError } from "../errors";
 import { multipartFile } from "../multipart";
 import { collect, offsetPages } from "../paging";
@@ -114,7 +115,7 @@ async function listByName(ctx: Context, name: string): Promise<PublisherVo[]> {
       method: "GET",
       path,
       query: { name, offset, limit },
-      operation: "Publisher.list",
+      operation: "Publisher.list", answer: object({ total: z.number().optional(), data: z.array(object({ publisher_unique_id: z.string(), name: z.string() })).nullable() }),
       resource: name,
     });
     return { items: res.body?.data ?? [], total: res.body?.total };
@@ -130,7 +131,7 @@ async function uploadIcon(ctx: Context, inputs: PublisherInputs, file: string): 
     path: `${await v1(ctx)}/common/upload-publisher-icon`,
     query: { publisher_en_name: inputs.enName },
     rawBody: multipartFile("upload_file", basename(file), readFileSync(file)),
-    operation: "Publisher.uploadIcon",
+    operation: "Publisher.uploadIcon", answer: z.string().min(1, "must be the icon's path"),
     resource: basename(file),
     idempotent: true, // a stored file nothing refers to yet; uploading it again is harmless
   });
@@ -197,7 +198,7 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
           method: "POST",
           path: `${await v1(ctx)}/publisher/create`,
           body: fields,
-          operation: "Publisher.create",
+          operation: "Publisher.create", answer: isTrue,
           resource: inputs.name,
         });
       } catch (e) {
@@ -230,13 +231,13 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
         method: "POST",
         path: `${await v1(ctx)}/publisher/detail`,
         body: [id],
-        operation: "Publisher.detail",
+        operation: "Publisher.detail", answer: object({ publisher_detail_map: z.record(z.string(), object({ publisher_unique_id: z.string() })).nullable() }),
         resource: id,
         idempotent: true, // a read
       });
       vo = res.body?.publisher_detail_map?.[id];
     } catch (e) {
-      if (e instanceof ApiError && e.isNotFound(EXTENSION_NOT_FOUND)) return undefined;
+      if (e instanceof ApiError && e.provesAbsence(EXTENSION_NOT_FOUND)) return undefined;
       throw e;
     }
     if (!live(vo)) return undefined;
@@ -252,7 +253,7 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
       method: "DELETE",
       path: `${await v1(ctx)}/publisher/delete`,
       query: { publisher_unique_id: id },
-      operation: "Publisher.delete",
+      operation: "Publisher.delete", answer: isTrue,
       resource: id,
     });
   },

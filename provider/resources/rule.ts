@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Context, PartialCreateError, ResourceKind } from "../dynamic";
+import { hexId, statusTrueWith } from "../answers";
 import { unlessGone } from "../errors";
 import { seg } from "../http";
 import { hex32, nonBlank } from "./common";
@@ -71,6 +72,10 @@ interface RuleVo {
   content?: Array<{ group_name: string; can_modify_when_inherit?: boolean | null; properties?: Array<Record<string, string | null>> | null }>;
 }
 
+/** §4.4.3: the rule's detail; what a read records is required. */
+const ruleAnswer = z.looseObject({ id: hexId, name: z.string(), type: z.string() });
+/** §4.4.4/§4.4.5: `{"status": true, …}`. */
+const anyStatusTrue = z.looseObject({ status: z.literal(true, { error: "must be true" }) });
 const rulesPath = (tenant: string, rest = "") => tenantPath(tenant, `/rules${rest}`);
 
 function body(i: RuleInputs) {
@@ -90,7 +95,7 @@ function body(i: RuleInputs) {
 }
 
 export async function getRule(ctx: Context, tenant: string, ruleId: string): Promise<RuleVo> {
-  return (await ctx.client.send<RuleVo>({ service: "pipeline", method: "GET", path: rulesPath(tenant, `/${seg(ruleId)}/detail`), operation: "Rule.get", resource: ruleId })).body;
+  return (await ctx.client.send<RuleVo>({ service: "pipeline", method: "GET", path: rulesPath(tenant, `/${seg(ruleId)}/detail`), operation: "Rule.get", answer: ruleAnswer, resource: ruleId })).body;
 }
 
 function inputsFrom(r: RuleVo, tenant: string, state: Record<string, unknown>): RuleInputs {
@@ -126,7 +131,7 @@ export const rule: ResourceKind<typeof ruleSchema, RuleOutputs> = {
 
   async create(ctx, inputs) {
     const tenant = inputs.tenantId ?? (await ctx.client.domainId());
-    const res = await ctx.client.send<{ rule_id?: string }>({ service: "pipeline", method: "POST", path: rulesPath(tenant, "/create"), body: body(inputs), operation: "Rule.create", resource: inputs.name });
+    const res = await ctx.client.send<{ rule_id?: string }>({ service: "pipeline", method: "POST", path: rulesPath(tenant, "/create"), body: body(inputs), operation: "Rule.create", answer: statusTrueWith("rule_id"), resource: inputs.name });
     const id = res.body?.rule_id;
     if (!id) throw new Error(`Rule.create for ${inputs.name}: the answer carries no rule_id (request id ${res.requestId ?? "unknown"})`);
     try {
@@ -148,12 +153,12 @@ export const rule: ResourceKind<typeof ruleSchema, RuleOutputs> = {
 
   async update(ctx, id, olds, news) {
     const { tenant, objectId } = await locateTenant(ctx, id, olds);
-    await ctx.client.send({ service: "pipeline", method: "PUT", path: rulesPath(tenant, `/${seg(objectId)}/update`), body: body(news), operation: "Rule.update", resource: objectId });
+    await ctx.client.send({ service: "pipeline", method: "PUT", path: rulesPath(tenant, `/${seg(objectId)}/update`), body: body(news), operation: "Rule.update", answer: anyStatusTrue, resource: objectId });
     return outputsFrom(await getRule(ctx, tenant, objectId), tenant, news);
   },
 
   async delete(ctx, id, state) {
     const { tenant, objectId } = await locateTenant(ctx, id, state);
-    await ctx.client.send({ service: "pipeline", method: "DELETE", path: rulesPath(tenant, `/${seg(objectId)}/delete`), operation: "Rule.delete", resource: objectId });
+    await ctx.client.send({ service: "pipeline", method: "DELETE", path: rulesPath(tenant, `/${seg(objectId)}/delete`), operation: "Rule.delete", answer: anyStatusTrue, resource: objectId });
   },
 };

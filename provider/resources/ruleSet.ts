@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { Context, PartialCreateError, ResourceKind, stableJson } from "../dynamic";
+import { hexId, statusTrueWith } from "../answers";
 import { unlessGone } from "../errors";
 import { seg } from "../http";
 import { collect, offsetPages } from "../paging";
 import { hex32, nonBlank } from "./common";
-import { locateTenant, POLICY_NOT_FOUND, policyNames, switchPolicy, tenantPath, tenantScoped } from "./policyCommon";
+import { pageOf, statusTrue, locateTenant, POLICY_NOT_FOUND, policyNames, switchPolicy, tenantPath, tenantScoped } from "./policyCommon";
 
 /**
  * RuleSet — a tenant-level policy (seed 001 §4.5): a named set of rules, enabled or not.
@@ -51,10 +52,12 @@ interface RuleSetVo {
   rule_instances?: Array<{ id: string; type: string; name: string; is_valid?: boolean }> | null;
 }
 
+/** §4.5.3: the rule set's detail; what a read records is required. */
+const ruleSetAnswer = z.looseObject({ id: hexId, name: z.string() });
 const setsPath = (tenant: string) => tenantPath(tenant, "/tenant/rule-sets");
 
 async function getRuleSet(ctx: Context, tenant: string, id: string): Promise<RuleSetVo> {
-  return (await ctx.client.send<RuleSetVo>({ service: "pipeline", method: "GET", path: `${setsPath(tenant)}/${seg(id)}/detail`, operation: "RuleSet.get", resource: id })).body;
+  return (await ctx.client.send<RuleSetVo>({ service: "pipeline", method: "GET", path: `${setsPath(tenant)}/${seg(id)}/detail`, operation: "RuleSet.get", answer: ruleSetAnswer, resource: id })).body;
 }
 
 /** Every rule of the tenant (§4.4.2; offset and limit are mandatory). */
@@ -62,7 +65,7 @@ async function tenantRules(ctx: Context, tenant: string): Promise<Array<{ id: st
   return collect(
     offsetPages(async (offset, limit) => {
       const res = await ctx.client.send<{ data?: Array<{ id: string; name: string; type: string }>; total?: number }>({
-        service: "pipeline", method: "GET", path: tenantPath(tenant, "/rules/query"), query: { offset, limit }, operation: "Rule.list",
+        service: "pipeline", method: "GET", path: tenantPath(tenant, "/rules/query"), query: { offset, limit }, operation: "Rule.list", answer: pageOf(z.looseObject({ id: z.string(), name: z.string(), type: z.string() })),
       });
       return { items: res.body?.data ?? [], total: res.body?.total };
     }, 50),
@@ -120,7 +123,7 @@ export const ruleSet: ResourceKind<typeof ruleSetSchema, RuleSetOutputs> = {
   async create(ctx, inputs) {
     const tenant = inputs.tenantId ?? (await ctx.client.domainId());
     const res = await ctx.client.send<{ rule_set_id?: string }>({
-      service: "pipeline", method: "POST", path: `${setsPath(tenant)}/create`, body: { name: inputs.name, rules: rulesBody(inputs) }, operation: "RuleSet.create", resource: inputs.name,
+      service: "pipeline", method: "POST", path: `${setsPath(tenant)}/create`, body: { name: inputs.name, rules: rulesBody(inputs) }, operation: "RuleSet.create", answer: statusTrueWith("rule_set_id"), resource: inputs.name,
     });
     const id = res.body?.rule_set_id;
     if (!id) throw new Error(`RuleSet.create for ${inputs.name}: the answer carries no rule_set_id (request id ${res.requestId ?? "unknown"})`);
@@ -146,7 +149,7 @@ export const ruleSet: ResourceKind<typeof ruleSetSchema, RuleSetOutputs> = {
     const sameRules = stableJson(olds.rules) === stableJson(news.rules);
     if (olds.name !== news.name || !sameRules) {
       await ctx.client.send({
-        service: "pipeline", method: "PUT", path: `${setsPath(tenant)}/${seg(objectId)}/update`, body: { name: news.name, rules: rulesBody(news) }, operation: "RuleSet.update", resource: objectId,
+        service: "pipeline", method: "PUT", path: `${setsPath(tenant)}/${seg(objectId)}/update`, body: { name: news.name, rules: rulesBody(news) }, operation: "RuleSet.update", answer: statusTrue, resource: objectId,
       });
     }
     if (olds.isValid !== news.isValid) await switchPolicy(ctx, "RuleSet", setsPath(tenant), news.isValid, objectId);
@@ -155,6 +158,6 @@ export const ruleSet: ResourceKind<typeof ruleSetSchema, RuleSetOutputs> = {
 
   async delete(ctx, id, state) {
     const { tenant, objectId } = await locateTenant(ctx, id, state);
-    await ctx.client.send({ service: "pipeline", method: "DELETE", path: `${setsPath(tenant)}/${seg(objectId)}/delete`, operation: "RuleSet.delete", resource: objectId });
+    await ctx.client.send({ service: "pipeline", method: "DELETE", path: `${setsPath(tenant)}/${seg(objectId)}/delete`, operation: "RuleSet.delete", answer: statusTrue, resource: objectId });
   },
 };

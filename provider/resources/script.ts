@@ -2,6 +2,7 @@ import { createHash } from "crypto";
 import { z } from "zod";
 import { Context, PartialCreateError, ResourceKind } from "../dynamic";
 import { unlessGone } from "../errors";
+import { cocData } from "../answers";
 import { seg } from "../http";
 import { findFirst, markerPages } from "../paging";
 
@@ -102,8 +103,16 @@ function properties(i: ScriptInputs) {
 const paramsBody = (i: ScriptInputs) =>
   (i.params ?? []).map((p) => ({ param_name: p.name, param_value: p.value, param_description: p.description, param_order: p.order!, sensitive: p.sensitive }));
 
+/** §4.2.3: `{"data": ScriptVo}`; what a read records is required. */
+const scriptAnswer = cocData(z.looseObject({ script_uuid: z.string(), name: z.string(), type: z.string(), content: z.string(), description: z.string() }));
+/** §4.2.1: `{"data": "<script uuid>"}`, the uuid in its documented form (it becomes the id). */
+const uuidAnswer = cocData(z.string().regex(/^SC[0-9a-z]{1,23}$/, "must be a script uuid such as SC2023102521413701c4a8a62"));
+const scriptItem = z.looseObject({ id: z.number(), script_uuid: z.string(), name: z.string() });
+/** §4.2.2: the page of scripts under `data` (the example nests it once more). */
+const scriptListAnswer = cocData(z.union([z.array(scriptItem), z.looseObject({ data: z.array(scriptItem) })]));
+
 async function getScript(ctx: Context, uuid: string): Promise<ScriptVo> {
-  const res = await ctx.client.send({ service: "coc", method: "GET", path: `/v1/job/scripts/${seg(uuid)}`, operation: "Script.get", resource: uuid });
+  const res = await ctx.client.send({ service: "coc", method: "GET", path: `/v1/job/scripts/${seg(uuid)}`, operation: "Script.get", answer: scriptAnswer, resource: uuid });
   return unwrap<ScriptVo>(res.body);
 }
 
@@ -138,6 +147,12 @@ function declaredOutputs(i: ScriptInputs, s: ScriptVo): ScriptOutputs {
   return { ...snapshot(s, {}).outs, ...declared, params: i.params?.map(stored), status: s.status };
 }
 
+/** Declared inputs as state keeps them: sensitive values as mask + hash. */
+function stateOf(i: ScriptInputs): Record<string, unknown> {
+  const { adoptId: _a, ...declared } = i;
+  return { ...declared, params: i.params?.map(stored) };
+}
+
 export const script: ResourceKind<typeof scriptSchema, ScriptOutputs> = {
   name: "Script",
   schema: scriptSchema,
@@ -146,6 +161,7 @@ export const script: ResourceKind<typeof scriptSchema, ScriptOutputs> = {
   // Names are unique per tenant (§4.2.1): the old script must go before the new one is created.
   deleteBeforeReplace: (olds, news) => olds.name === news.name,
   notFoundCodes: NOT_FOUND,
+  stateOf,
   // A reviewer approves (status), and every edit sets the operator and modification time (§4.2.5).
   serviceMaintained: ["status", "operator", "updatedAt"],
   diffView: (props, side) =>
@@ -155,15 +171,14 @@ export const script: ResourceKind<typeof scriptSchema, ScriptOutputs> = {
     const res = await ctx.client.send({
       service: "coc", method: "POST", path: "/v1/job/scripts",
       body: { name: inputs.name, type: inputs.type, content: inputs.content, description: inputs.description, properties: properties(inputs), script_params: paramsBody(inputs) },
-      operation: "Script.create", resource: inputs.name,
+      operation: "Script.create", answer: uuidAnswer, resource: inputs.name,
     });
     const uuid = unwrap<string>(res.body);
     if (typeof uuid !== "string" || uuid === "") throw new Error(`Script.create for ${inputs.name}: the answer carries no script uuid (request id ${res.requestId ?? "unknown"})`);
     try {
       return { id: uuid, outs: declaredOutputs(inputs, await getScript(ctx, uuid)) };
     } catch (e) {
-      const { adoptId: _a, ...declared } = inputs;
-      throw new PartialCreateError(uuid, { ...declared, params: inputs.params?.map(stored) }, e);
+      throw new PartialCreateError(uuid, stateOf(inputs), e);
     }
   },
 
@@ -172,7 +187,7 @@ export const script: ResourceKind<typeof scriptSchema, ScriptOutputs> = {
     unique: true,
     async find(ctx, inputs) {
       const hits = markerPages(async (marker: number | undefined, limit) => {
-        const res = await ctx.client.send({ service: "coc", method: "GET", path: "/v1/job/scripts", query: { limit, marker, name_like: inputs.name.slice(0, 32) }, operation: "Script.list" });
+        const res = await ctx.client.send({ service: "coc", method: "GET", path: "/v1/job/scripts", query: { limit, marker, name_like: inputs.name.slice(0, 32) }, operation: "Script.list", answer: scriptListAnswer });
         const body = res.body as { data?: unknown; total?: number };
         const items = (Array.isArray(body?.data) ? body.data : (body?.data as { data?: unknown[] })?.data ?? []) as Array<{ id: number; script_uuid: string; name: string }>;
         return { items };
@@ -193,12 +208,12 @@ export const script: ResourceKind<typeof scriptSchema, ScriptOutputs> = {
     await ctx.client.send({
       service: "coc", method: "PUT", path: `/v1/job/scripts/${seg(id)}`,
       body: { description: news.description, content: news.content, properties: properties(news), script_params: paramsBody(news) },
-      operation: "Script.update", resource: id,
+      operation: "Script.update", answer: cocData(z.string()), resource: id,
     });
     return declaredOutputs(news, await getScript(ctx, id));
   },
 
   async delete(ctx, id) {
-    await ctx.client.send({ service: "coc", method: "DELETE", path: `/v1/job/scripts/${seg(id)}`, operation: "Script.delete", resource: id });
+    await ctx.client.send({ service: "coc", method: "DELETE", path: `/v1/job/scripts/${seg(id)}`, operation: "Script.delete", answer: cocData(z.string()), resource: id });
   },
 };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Context, Failure, PartialCreateError, ResourceKind } from "../dynamic";
+import { hexId, object } from "../answers";
 import { ApiError } from "../errors";
 import { seg } from "../http";
 import { findFirst, offsetPages } from "../paging";
@@ -68,7 +69,7 @@ const FIXED = ["assignedId", "startDate", "endDate", "serviceIdList"] as const;
 /** The project's plans (§4.3.6), page by page; `name` is the list's (fuzzy) name filter. */
 function listPlans(ctx: Context, projectId: string, name?: string, resource?: string): AsyncGenerator<PlanVo> {
   return offsetPages(async (offset, limit) => {
-    const res = await ctx.client.send<PlanVo[]>({ service: "cloudtest", method: "GET", path: plansPath(projectId, "v2"), query: { offset, limit, name }, operation: "TestPlan.list", resource });
+    const res = await ctx.client.send<PlanVo[]>({ service: "cloudtest", method: "GET", path: plansPath(projectId, "v2"), query: { offset, limit, name }, operation: "TestPlan.list", answer: z.array(object({ plan_id: z.string(), name: z.string() })), resource });
     return { items: Array.isArray(res.body) ? res.body : [] };
   }, 100);
 }
@@ -91,7 +92,7 @@ async function addTestCases(ctx: Context, projectId: string, planId: string, add
     for (const ids of chunks(group.ids, 49)) {
       await ctx.client.send({
         service: "cloudtest", method: "POST", path: `${plansPath(projectId)}/${seg(planId)}/testcases/batch-add`,
-        body: { service_id: group.serviceId, testcase_id_list: ids }, idempotent: true, operation: "TestPlan.addTestCases", resource: planId,
+        body: { service_id: group.serviceId, testcase_id_list: ids }, idempotent: true, operation: "TestPlan.addTestCases", answer: z.undefined({ error: "must be empty (HTTP 204)" }), resource: planId,
       });
     }
   }
@@ -147,7 +148,7 @@ export const testPlan: ResourceKind<typeof testPlanSchema, TestPlanOutputs> = {
         body: { assigned_id: inputs.assignedId, name: inputs.name, plan_cycle: { start_date: inputs.startDate, end_date: inputs.endDate }, service_id_list: inputs.serviceIdList },
         // The success body (201) carries error_code/error_msg beside plan_id (§4.3.2 example).
         isSuccess: (b) => typeof (b as { plan_id?: unknown })?.plan_id === "string",
-        operation: "TestPlan.create", resource: inputs.name,
+        operation: "TestPlan.create", answer: object({ plan_id: hexId }), resource: inputs.name,
       });
       planId = res.body.plan_id!;
     } catch (e) {

@@ -1,6 +1,7 @@
 import { randomUUID } from "crypto";
 import { z } from "zod";
 import { Context, ResourceKind } from "../dynamic";
+import { object } from "../answers";
 import { ApiError } from "../errors";
 
 /**
@@ -41,10 +42,10 @@ async function revoke(ctx: Context, i: VpcepAccessControlInputs, endpoints: Endp
     await ctx.client.send({
       service: "devuc", method: "DELETE", path: i.path, headers: { region: i.region },
       body: { enterprise_id: i.enterpriseId, vpceps: endpoints.map((e) => ({ vpcep_id: e.vpcepId, description: e.description })) },
-      operation: "VpcepAccessControl.revoke", resource: endpoints.map((e) => e.vpcepId).join(","),
+      operation: "VpcepAccessControl.revoke", answer: object({ status: z.literal("ok", { error: "must be ok" }), total: z.number() }), resource: endpoints.map((e) => e.vpcepId).join(","),
     });
   } catch (e) {
-    if (e instanceof ApiError && e.isNotFound(["UC.00011005"])) return;
+    if (e instanceof ApiError && e.provesAbsence(["UC.00011005"])) return;
     throw e;
   }
 }
