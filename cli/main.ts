@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "node:util";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { loadSettings } from "../provider/config";
+import { loadSettings, SECRET_KEYS, type Settings } from "../provider/config";
+import { redactor } from "../provider/redaction";
 import { runEmulator, UsageError } from "../emulator/cli";
 import { doctor, Check } from "./doctor";
 import { findPulumiCli } from "./pulumiCli";
@@ -59,12 +60,59 @@ function progress(e: EngineEvent): void {
   if (f) process.stderr.write(red(`  failed: ${f.urn.split("::").pop()}\n`));
 }
 
-function writeSummaries(summary: Summary, out: string, json: boolean): void {
+/**
+ * Summaries leave through the one redaction (provider/redaction.ts), knowing the secrets of the
+ * settings this process can read (HW_* variables): a provider message that quoted one is masked.
+ */
+function redacted(summary: Summary): Summary {
+  const s = loadSettingsLeniently();
+  for (const key of SECRET_KEYS) redactor.add(s?.[key]);
+  return redactor.value(summary);
+}
+
+function loadSettingsLeniently(): Settings | undefined {
+  try {
+    return loadSettings(() => undefined);
+  } catch {
+    return undefined; // a malformed setting is the provider's to report; the secrets it holds are still masked by the provider
+  }
+}
+
+/** The summary always reaches stdout first; a failed write to `out` is reported, never loses it. */
+function writeSummaries(raw: Summary, out: string, json: boolean): void {
+  const summary = redacted(raw);
   const md = renderMarkdown(summary);
-  fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, "summary.md"), md);
-  fs.writeFileSync(path.join(out, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
   process.stdout.write(json ? JSON.stringify(summary, null, 2) + "\n" : md);
+  try {
+    makeDirectory(out);
+    fs.writeFileSync(path.join(out, "summary.md"), md);
+    fs.writeFileSync(path.join(out, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
+  } catch (e) {
+    console.error(red(`pulumi-codearts: could not write the summaries to ${out} (${(e as Error).message}); they are printed above`));
+  }
+}
+
+/**
+ * Makes a directory and its missing parents one level at a time: Node's recursive mkdir loops for
+ * ever under some pseudo file systems (`--out /proc/x`).
+ */
+function makeDirectory(dir: string): void {
+  const missing: string[] = [];
+  for (let d = path.resolve(dir); !fs.existsSync(d); d = path.dirname(d)) missing.unshift(d);
+  for (const d of missing) fs.mkdirSync(d);
+}
+
+/** `--out` is checked before any operation runs: a directory that can be made and written. */
+function unwritableOut(out: string): string | undefined {
+  try {
+    makeDirectory(out);
+    const probe = path.join(out, `.write-check-${process.pid}`);
+    fs.writeFileSync(probe, "");
+    fs.rmSync(probe);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 async function confirm(question: string): Promise<boolean> {
@@ -76,6 +124,11 @@ async function confirm(question: string): Promise<boolean> {
 }
 
 async function stackCommand(op: Exclude<Operation, "destroy-preview">, opts: { stack: string; cwd: string; yes: boolean; json: boolean; out: string }): Promise<number> {
+  const badOut = unwritableOut(opts.out);
+  if (badOut) {
+    console.error(`pulumi-codearts ${op}: --out ${opts.out} cannot be written (${badOut}); nothing was run`);
+    return EXIT.usage;
+  }
   const cli = await findPulumiCli();
   if (!cli.found) {
     console.error(`pulumi-codearts ${op}: the Pulumi CLI was not found on PATH; install it (https://www.pulumi.com/docs/install/) or run \`pulumi-codearts doctor\``);
@@ -86,7 +139,7 @@ async function stackCommand(op: Exclude<Operation, "destroy-preview">, opts: { s
   if (destructive && !opts.yes) {
     // Show what would happen first, then ask.
     const plan = await runOperation(op === "refresh" ? "drift" : op === "destroy" ? "destroy-preview" : "preview", stack, progress);
-    process.stderr.write(renderMarkdown(plan.summary));
+    process.stderr.write(renderMarkdown(redacted(plan.summary)));
     if (!(await confirm(`Perform this ${op} on stack ${opts.stack}?`))) {
       console.error(process.stdin.isTTY ? "cancelled" : `pulumi-codearts ${op}: not a terminal; pass --yes to apply`);
       return process.stdin.isTTY ? EXIT.ok : EXIT.usage;
@@ -143,9 +196,16 @@ function summarizeLog(file: string | undefined, operation: string | undefined, o
       return EXIT.failed;
     }
   }
+  if (opts.out) {
+    const badOut = unwritableOut(opts.out);
+    if (badOut) {
+      console.error(`pulumi-codearts summarize: --out ${opts.out} cannot be written (${badOut})`);
+      return EXIT.usage;
+    }
+  }
   const summary = summarize(operation as (typeof OPERATIONS)[number], events);
   if (opts.out) writeSummaries(summary, opts.out, opts.json);
-  else process.stdout.write(opts.json ? JSON.stringify(summary, null, 2) + "\n" : renderMarkdown(summary));
+  else process.stdout.write(opts.json ? JSON.stringify(redacted(summary), null, 2) + "\n" : renderMarkdown(redacted(summary)));
   return reportVerdict(summary);
 }
 

@@ -5,6 +5,7 @@ import type { RequestLog } from "./log";
 import type { Reply } from "./router";
 import type { Store } from "./store";
 import { seedTestCases } from "./services/cloudtest";
+import { maskSensitiveScripts } from "./services/cocScripts";
 import { seedVpcepRecords } from "./services/vpcep";
 
 /**
@@ -76,7 +77,7 @@ export function adminReply(req: AdminRequest, target: AdminTarget): Reply {
       target.dialect.reset();
       return { status: 200, body: target.dialect.current() };
     case "GET state":
-      return { status: 200, body: target.store.snapshot() };
+      return { status: 200, body: maskSensitiveScripts(target.store.snapshot()) };
     case "POST cloudtest/testcases":
       return seedFrom(req.rawBody, z.object({ projectId: z.string(), serviceId: z.number().int(), ids: z.array(z.string()) }), (b) => seedTestCases(target.store, b.projectId, b.serviceId, b.ids));
     case "POST vpceps":

@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { loadAccounts } from "./accounts";
 import { DialectError, listDialects, parseDialect, parseDialectArgs } from "./dialects";
 import { startEmulator } from "./server";
+import { DataFileError } from "./store";
 
 /**
  * npm run emulator -- --port 8080 [--host 127.0.0.1] [--data emulator-data.json] [--accounts accounts.json] [--quiet]
@@ -69,7 +70,9 @@ export async function runEmulator(args: string[] = process.argv.slice(2)): Promi
   if (!/^\d+$/.test(values.port!) || port > 65535) throw new UsageError(`--port must be 0-65535, not ${values.port}\n${USAGE}`);
   const dialect = dialectFrom(values["dialect-file"], values.dialect!);
 
-  const emulator = await startEmulator({
+  let emulator;
+  try {
+    emulator = await startEmulator({
     port,
     host: values.host,
     dataFile: values.data,
@@ -77,6 +80,10 @@ export async function runEmulator(args: string[] = process.argv.slice(2)): Promi
     quiet: values.quiet,
     dialect,
   });
+  } catch (e) {
+    if (e instanceof DataFileError) throw new UsageError(`--data: ${e.message}\n${USAGE}`);
+    throw e;
+  }
   const a = emulator.accounts[0];
   console.log(
     [

@@ -13,6 +13,9 @@ interface DataFile {
   collections: StoreData;
 }
 
+/** A data file that cannot be used; the emulator's command line reports it as a usage error. */
+export class DataFileError extends Error {}
+
 export class Store {
   private constructor(
     private readonly data: StoreData,
@@ -21,10 +24,21 @@ export class Store {
 
   /** An empty store, or the one saved in `file` if that exists. */
   static open(file?: string): Store {
-    if (!file || !existsSync(file)) return new Store({}, file);
-    const saved = JSON.parse(readFileSync(file, "utf8")) as DataFile;
-    if (saved.version !== 1 || typeof saved.collections !== "object") throw new Error(`${file} is not an emulator data file`);
-    return new Store(saved.collections, file);
+    if (!file) return new Store({}, file);
+    let store: Store;
+    if (!existsSync(file)) store = new Store({}, file);
+    else {
+      const saved = JSON.parse(readFileSync(file, "utf8")) as DataFile;
+      if (saved.version !== 1 || typeof saved.collections !== "object") throw new DataFileError(`${file} is not an emulator data file`);
+      store = new Store(saved.collections, file);
+    }
+    // Written once now: a data file that cannot be written is refused at start, not at the first change.
+    try {
+      store.persist();
+    } catch (e) {
+      throw new DataFileError(`cannot write the data file ${file}: ${(e as Error).message}`);
+    }
+    return store;
   }
 
   collection<T>(name: string): Collection<T> {

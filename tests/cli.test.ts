@@ -118,6 +118,28 @@ describe("summarize --event-log", () => {
     expect((await run(["--operation", "drift"])).code).toBe(EXIT.usage);
     expect((await run(["--event-log", cut, "--operation", "sideways"])).code).toBe(EXIT.usage);
   });
+  test("--out is checked before anything is read or run; summaries leave through the one redaction", async () => {
+    expect((await run(["--event-log", path.join(FIXTURES, "drift-none.jsonl"), "--operation", "drift", "--out", "/proc/no-such/dir"])).code).toBe(EXIT.usage);
+    // A provider message quoting a secret the CLI's own settings know (HW_SECRET_KEY) is masked.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "leak-"));
+    const log = path.join(dir, "events.jsonl");
+    const secret = "cli-secret-key-0123456789";
+    const lines = fs.readFileSync(path.join(FIXTURES, "preview-refused.jsonl"), "utf8").replace(/property projectId/g, `property projectId (${secret})`);
+    fs.writeFileSync(log, lines);
+    const before = { ak: process.env.HW_ACCESS_KEY, sk: process.env.HW_SECRET_KEY };
+    process.env.HW_ACCESS_KEY = "CLIAK0000000000000001";
+    process.env.HW_SECRET_KEY = secret;
+    try {
+      const r = await run(["--event-log", log, "--operation", "preview", "--json"]);
+      expect(r.text).toContain("projectId (***)");
+      expect(r.text).not.toContain(secret);
+    } finally {
+      for (const [k, v] of [["HW_ACCESS_KEY", before.ak], ["HW_SECRET_KEY", before.sk]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
   test("--json keeps the summary's shape; --out writes summary.md and summary.json", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "summary-"));
     const r = await run(["--event-log", path.join(FIXTURES, "drift-rename-delete.jsonl"), "--operation", "drift", "--json", "--out", dir]);

@@ -1,3 +1,4 @@
+import type { StoreData } from "../store";
 import { z } from "zod";
 import { randomBytes } from "crypto";
 import type { CallerContext, Reply, Router } from "../router";
@@ -96,6 +97,14 @@ function create(ctx: CallerContext): Reply {
   };
   all.put(tenant, s.script_uuid, s);
   return ok(s.script_uuid);
+}
+
+/** The store's data as the admin API shows it: sensitive parameter values masked, as the service shows them. */
+export function maskSensitiveScripts(data: StoreData): StoreData {
+  for (const records of Object.values(data[SCRIPTS] ?? {})) {
+    for (const r of Object.values(records) as ScriptRecord[]) r.script_params = (r.script_params ?? []).map((p) => (p.sensitive ? { ...p, param_value: MASK } : p));
+  }
+  return data;
 }
 
 /** Table 4-28 (unwrapped detail); sensitive values masked. */
