@@ -58,3 +58,80 @@ export async function collect<T>(items: AsyncIterable<T>, match: (t: T) => boole
   for await (const t of items) if (match(t)) out.push(t);
   return out;
 }
+
+/** What an `offset` of an API counts, where the docs leave it open (ambiguities P1, P2). */
+export type OffsetRule = "position" | "page0" | "page1";
+
+/** A listing that could not be read to its provable end: never taken as "absent". */
+export class IncompleteListingError extends Error {}
+
+/**
+ * A list whose `offset` may be a position, a page number from 0 or a page number from 1
+ * (ambiguity P1: the extension plug-in and publisher lists). Works out the rule from the answers
+ * and reads to the provable end, so an object is never taken as absent from a partial read:
+ * - the first page (`offset=0`, the documented examples' value, the first page under every reading)
+ *   settles a list that fits in it (a short page, or `total` reached);
+ * - otherwise `offset=1` is asked: its first item is the first page's second (position), its first
+ *   (a page number from 1: 0 and 1 are both page 1), or one not at the head of the first page
+ *   (a page number from 0, possibly shifted by objects inserted at the front meanwhile, P3);
+ * - pages are then read by that rule, de-duplicated by `key` (objects inserted at the front move
+ *   the rest later: a page may repeat ids of the one before, P3), until an empty or short page;
+ * - the end is proven only if the distinct objects read reconcile with the `total` the service
+ *   reports; otherwise the whole listing is read once more, then an IncompleteListingError.
+ * Costs: 1 call for a list that fits in one page, else pages + 1.
+ */
+export async function* probedOffsetPages<T>(
+  fetch: (offset: number, limit: number) => Promise<Page<T>>,
+  limit: number,
+  key: (t: T) => string,
+  what: string,
+): AsyncGenerator<T> {
+  const seen = new Set<string>();
+  let lastTotal: number | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const fresh = function* (items: T[]): Generator<T> {
+      for (const t of items) {
+        const k = key(t);
+        if (!seen.has(k)) {
+          seen.add(k);
+          yield t;
+        }
+      }
+    };
+    const read = new Set<string>();
+    const note = (p: Page<T>) => {
+      for (const t of p.items) read.add(key(t));
+      if (p.total !== undefined) lastTotal = p.total;
+    };
+    const first = await fetch(0, limit);
+    note(first);
+    yield* fresh(first.items);
+    if (first.items.length < limit || (first.total !== undefined && first.items.length >= first.total)) {
+      if (first.total === undefined || read.size >= first.total) return;
+    } else {
+      const probe = await fetch(1, limit);
+      note(probe);
+      const head = first.items.map(key);
+      const p0 = probe.items.length > 0 ? key(probe.items[0]) : undefined;
+      const rule: OffsetRule = p0 === undefined ? "page0" : p0 === head[1] ? "position" : p0 === head[0] ? "page1" : "page0";
+      yield* fresh(probe.items);
+      // The request after the probe, by the rule: the second page's items are first.items.length on.
+      let next = rule === "position" ? 1 + probe.items.length : 2;
+      let last = probe;
+      for (let n = 0; last.items.length >= limit && !(lastTotal !== undefined && read.size >= lastTotal); n++) {
+        if (n >= MAX_PAGES) throw new IncompleteListingError(`${what}: the listing did not end after ${MAX_PAGES} pages; nothing is concluded from it`);
+        last = await fetch(next, limit);
+        note(last);
+        yield* fresh(last.items);
+        next = rule === "position" ? next + last.items.length : next + 1;
+      }
+      if (lastTotal === undefined || read.size >= lastTotal) return;
+    }
+    if (attempt >= 2) {
+      throw new IncompleteListingError(
+        `${what}: the listing could not be read to a provable end: ${read.size} distinct objects read, the service reports total ${lastTotal} ` +
+          `(objects added or removed while paging, or an offset rule other than position / page number: ambiguities P1, P3); nothing is concluded from it`,
+      );
+    }
+  }
+}

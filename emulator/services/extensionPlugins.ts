@@ -471,7 +471,7 @@ function basicVo(p: PluginRecord, v: VersionRecord | undefined, uniqueId: string
 
 /** §4.9.17: one row per plug-in (its newest version, or "init"); every filter optional, names fuzzy. */
 function queryAll(ctx: CallerContext): Reply {
-  const page = pageParams(ctx.query);
+  const page = pageParams(ctx);
   const b = ctx.rawBody.length === 0 ? {} : parseBody(queryAllBody, ctx);
   if (!page || !b) return invalid();
   const wanted = b.plugin_attribution ?? b.plugin_attribute;
@@ -489,7 +489,7 @@ function queryAll(ctx: CallerContext): Reply {
 
 /** §4.9.21: the versions of the plug-ins whose name matches (fuzzy), one row each; "init" for a plug-in without versions. */
 function queryVersions(ctx: CallerContext): Reply {
-  const page = pageParams(ctx.query);
+  const page = pageParams(ctx);
   if (!page) return invalid();
   const rows = allPlugins(ctx)
     .filter((p) => fuzzy(p.plugin_name, ctx.query.get("plugin_name")))
@@ -546,7 +546,7 @@ function versionDetail(ctx: CallerContext): Reply {
 /** §4.9.23, answered as its example: a bare array of version strings, newest first. */
 function allVersions(ctx: CallerContext): Reply {
   const name = ctx.query.get("plugin_name");
-  const page = pageParams(ctx.query);
+  const page = pageParams(ctx);
   if (!page) return invalid();
   if (!getPlugin(ctx, name)) return notFound(`The plug-in ${name ?? ""}`);
   return ok(paged(versionsOf(ctx, name!).map((v) => v.version), page).data);
@@ -600,7 +600,7 @@ function catalogue(ctx: CallerContext): CatalogueEntry[] {
 
 /** §4.9.15: every plug-in of the given attribution (all when none is given). */
 function listBasic(ctx: CallerContext): Reply {
-  const page = pageParams(ctx.query);
+  const page = pageParams(ctx);
   if (!page) return invalid();
   const wanted = ctx.query.get("attribution");
   const rows = catalogue(ctx)
@@ -642,7 +642,7 @@ function stagePlugins(ctx: CallerContext): Reply {
 
 /** §4.9.16: `offset` and `limit` are mandatory Integers; they page the plug-ins, which are then grouped. */
 function listOptional(ctx: CallerContext): Reply {
-  const page = pageParams(ctx.query, true);
+  const page = pageParams(ctx, true);
   const b = ctx.rawBody.length === 0 ? {} : parseBody(optionalBody, ctx);
   if (!page || !b) return invalid();
   const matching = catalogue(ctx).filter(

@@ -82,7 +82,7 @@ function create(ctx: CallerContext): Reply {
 const all = (ctx: CallerContext) => publishers(ctx).list(ctx.caller.account.domainId).sort((a, b) => Number(a.last_update_time) - Number(b.last_update_time));
 
 function list(ctx: CallerContext): Reply {
-  const page = pageParams(ctx.query);
+  const page = pageParams(ctx);
   if (!page) return invalid();
   // The `name` filter's semantics are undocumented; it is a fuzzy match here.
   return ok(paged(all(ctx).filter((p) => fuzzy(p.name, ctx.query.get("name"))), page));

