@@ -78,16 +78,20 @@ export class IncompleteListingError extends Error {}
  *   the rest later: a page may repeat ids of the one before, P3), until an empty or short page;
  * - the end is proven only if the distinct objects read reconcile with the `total` the service
  *   reports; otherwise the whole listing is read once more, then an IncompleteListingError.
- * Costs: 1 call for a list that fits in one page, else pages + 1.
+ * Where `offset=0` is refused as "not a positive integer" (P2), everything counts from 1 instead.
+ * Costs: 1 call for a list that fits in one page, else pages + 1 (+1 where `offset=0` is refused).
  */
 export async function* probedOffsetPages<T>(
   fetch: (offset: number, limit: number) => Promise<Page<T>>,
   limit: number,
   key: (t: T) => string,
   what: string,
+  /** An error answering the first page at `offset=0` that says offsets start at 1 (P2: CLOUDTEST.00060001). */
+  startsAtOne?: (e: unknown) => boolean,
 ): AsyncGenerator<T> {
   const seen = new Set<string>();
   let lastTotal: number | undefined;
+  let base = 0;
   for (let attempt = 1; ; attempt++) {
     const fresh = function* (items: T[]): Generator<T> {
       for (const t of items) {
@@ -103,20 +107,29 @@ export async function* probedOffsetPages<T>(
       for (const t of p.items) read.add(key(t));
       if (p.total !== undefined) lastTotal = p.total;
     };
-    const first = await fetch(0, limit);
+    let first: Page<T>;
+    try {
+      first = await fetch(base, limit);
+    } catch (e) {
+      // Offsets from 1: the first page is `offset=1` under every such reading.
+      if (base !== 0 || !startsAtOne?.(e)) throw e;
+      base = 1;
+      first = await fetch(base, limit);
+    }
     note(first);
     yield* fresh(first.items);
     if (first.items.length < limit || (first.total !== undefined && first.items.length >= first.total)) {
       if (first.total === undefined || read.size >= first.total) return;
     } else {
-      const probe = await fetch(1, limit);
+      const probe = await fetch(base + 1, limit);
       note(probe);
       const head = first.items.map(key);
       const p0 = probe.items.length > 0 ? key(probe.items[0]) : undefined;
-      const rule: OffsetRule = p0 === undefined ? "page0" : p0 === head[1] ? "position" : p0 === head[0] ? "page1" : "page0";
+      // `base + 1` answers the first page's second item: a position; its first item: a page number
+      // for which `base` and `base + 1` are both the first page; anything else: a page number from `base`.
+      const rule = p0 !== undefined && p0 === head[1] ? "position" : p0 !== undefined && p0 === head[0] ? "page-after" : "page";
       yield* fresh(probe.items);
-      // The request after the probe, by the rule: the second page's items are first.items.length on.
-      let next = rule === "position" ? 1 + probe.items.length : 2;
+      let next = rule === "position" ? base + 1 + probe.items.length : base + 2;
       let last = probe;
       for (let n = 0; last.items.length >= limit && !(lastTotal !== undefined && read.size >= lastTotal); n++) {
         if (n >= MAX_PAGES) throw new IncompleteListingError(`${what}: the listing did not end after ${MAX_PAGES} pages; nothing is concluded from it`);
@@ -130,7 +143,7 @@ export async function* probedOffsetPages<T>(
     if (attempt >= 2) {
       throw new IncompleteListingError(
         `${what}: the listing could not be read to a provable end: ${read.size} distinct objects read, the service reports total ${lastTotal} ` +
-          `(objects added or removed while paging, or an offset rule other than position / page number: ambiguities P1, P3); nothing is concluded from it`,
+          `(objects added or removed while paging, or an offset rule other than position / page number: ambiguities P1, P2, P3); nothing is concluded from it`,
       );
     }
   }

@@ -11,7 +11,7 @@ import { startWorld, World } from "./support/world";
  */
 jest.setTimeout(240_000);
 
-const ROWS: DialectId[] = ["P1"];
+const ROWS: DialectId[] = ["P1", "P2"];
 
 test("matrix: every concerned kind's lifecycle under every reading of the lists rows", async () => {
   const cells = await rowMatrix(ROWS);
@@ -53,6 +53,33 @@ describe("P1: a plug-in beyond the first page is found under every reading of `o
         w.engine.state.delete(w.engine.urn("Plugin", "lst"));
         await w.engine.destroy("Plugin", "lst-adopted");
         expect(held(w)).toEqual(Array.from({ length: 12 }, (_, i) => `lst_${String(i + 1).padStart(2, "0")}`));
+      });
+    });
+  }
+});
+
+describe("P2: a test plan beyond the first page of the v2 list is found under every reading of `offset`", () => {
+  for (const reading of DIALECT_ROWS.P2.readings) {
+    test(`P2=${reading}: refresh and adoption-free read of a plan on page 2 (111 plans, pages of 100)`, async () => {
+      await withWorld({ P2: reading }, async (w) => {
+        const P = w.account.codeartsProjects[0];
+        const inputs = { projectId: P, name: "tp", endDate: "2026-12-31", serviceIdList: [1] };
+        const made = await w.engine.up("TestPlan", "tp", inputs);
+        expect(made.op).toBe("create");
+        await new Promise((r) => setTimeout(r, 5));
+        // Newer plans list first: these push "tp" to position 110, the second page of 100.
+        for (let i = 1; i <= 110; i++) {
+          // The §4.3.2 answer carries error fields beside the id in a 201: the client reports it, the plan is made.
+          await w.outOfBand.send({
+            service: "cloudtest", method: "POST", path: `/v1/projects/${P}/plans`, operation: "Test.add",
+            body: { name: `tp ${String(i).padStart(3, "0")}`, plan_cycle: { start_date: "2026-01-01", end_date: "2026-12-31" }, service_id_list: [1] },
+          }).catch(() => undefined);
+        }
+        const r = await w.engine.refresh("TestPlan", "tp");
+        expect(r.op).toBe("refresh"); // not "gone"
+        expect(r.state!.id).toBe(made.state!.id);
+        expect((await w.engine.up("TestPlan", "tp", inputs)).op).toBe("same");
+        expect(w.emu.store.collection<Record<string, unknown>>("testPlans").list(P)).toHaveLength(111);
       });
     });
   }
