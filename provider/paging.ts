@@ -11,14 +11,33 @@ export interface Page<T> {
 
 const MAX_PAGES = 10_000;
 
+/** The identity of a listed object: its id field where it has one of the usual names, else its whole JSON. */
+export function listedId(t: unknown): string {
+  if (t && typeof t === "object") {
+    const o = t as Record<string, unknown>;
+    for (const k of ["id", "pipeline_id", "plan_id", "publisher_unique_id"]) if (typeof o[k] === "string" || typeof o[k] === "number") return `${k}:${String(o[k])}`;
+  }
+  return JSON.stringify(t);
+}
+
 /**
  * offset = position of the first item (0-based) and limit = page size. Where the API reports a total,
  * it decides when to stop (a service may cap a page below the limit asked for); otherwise a short page does.
+ * Objects are yielded once each (by `key`): an object inserted at the front between two page requests
+ * moves the rest one place later, so a page may repeat the last object of the page before (ambiguity
+ * P3); `offset` still advances by the items answered, so nothing that was there is skipped.
  */
-export async function* offsetPages<T>(fetch: (offset: number, limit: number) => Promise<Page<T>>, limit: number): AsyncGenerator<T> {
-  for (let offset = 0, n = 0; n < MAX_PAGES; n++) {
+export async function* offsetPages<T>(fetch: (offset: number, limit: number) => Promise<Page<T>>, limit: number, key: (t: T) => string = listedId): AsyncGenerator<T> {
+  const seen = new Set<string>();
+  for (let offset = 0, n = 0; ; n++) {
+    if (n >= MAX_PAGES) throw new IncompleteListingError(`the listing did not end after ${MAX_PAGES} pages; nothing is concluded from it`);
     const page = await fetch(offset, limit);
-    yield* page.items;
+    for (const t of page.items) {
+      const k = key(t);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      yield t;
+    }
     offset += page.items.length;
     const done = page.total !== undefined ? offset >= page.total : page.items.length < limit;
     if (done || page.items.length === 0) return;
@@ -77,7 +96,8 @@ export class IncompleteListingError extends Error {}
  * - pages are then read by that rule, de-duplicated by `key` (objects inserted at the front move
  *   the rest later: a page may repeat ids of the one before, P3), until an empty or short page;
  * - the end is proven only if the distinct objects read reconcile with the `total` the service
- *   reports; otherwise the whole listing is read once more, then an IncompleteListingError.
+ *   reports; otherwise the whole listing is read once more: a second pass that reads exactly the same
+ *   objects proves the list (the count was inexact), one that differs is an IncompleteListingError.
  * Where `offset=0` is refused as "not a positive integer" (P2), everything counts from 1 instead.
  * Costs: 1 call for a list that fits in one page, else pages + 1 (+1 where `offset=0` is refused).
  */
@@ -92,6 +112,7 @@ export async function* probedOffsetPages<T>(
   const seen = new Set<string>();
   let lastTotal: number | undefined;
   let base = 0;
+  let previous: Set<string> | undefined;
   for (let attempt = 1; ; attempt++) {
     const fresh = function* (items: T[]): Generator<T> {
       for (const t of items) {
@@ -140,6 +161,10 @@ export async function* probedOffsetPages<T>(
       }
       if (lastTotal === undefined || read.size >= lastTotal) return;
     }
+    // Two complete passes that read exactly the same objects: nothing appeared or went while paging,
+    // so what disagrees is the count itself (nothing promises an exact `total`, P3).
+    if (previous && previous.size === read.size && [...read].every((k) => previous!.has(k))) return;
+    previous = read;
     if (attempt >= 2) {
       throw new IncompleteListingError(
         `${what}: the listing could not be read to a provable end: ${read.size} distinct objects read, the service reports total ${lastTotal} ` +

@@ -1,6 +1,9 @@
 import { DIALECT_ROWS, type DialectId } from "../emulator/dialects";
 import { renderMatrix, rowMatrix } from "./support/dialectMatrix";
 import { startWorld, World } from "./support/world";
+import { KINDS_UNDER_TEST } from "./harness/kinds";
+import { clientSettings } from "../emulator";
+import { listProjectOpenSourcePolicies } from "../provider/lookups/policies";
 
 /**
  * The "lists" family of the dialect matrix (issue 15): P1 (what the plug-in lists' `offset` counts),
@@ -11,7 +14,7 @@ import { startWorld, World } from "./support/world";
  */
 jest.setTimeout(240_000);
 
-const ROWS: DialectId[] = ["P1", "P2"];
+const ROWS: DialectId[] = ["P1", "P2", "P3"];
 
 test("matrix: every concerned kind's lifecycle under every reading of the lists rows", async () => {
   const cells = await rowMatrix(ROWS);
@@ -28,12 +31,13 @@ async function withWorld<T>(dialect: Record<string, string>, f: (w: World) => Pr
   }
 }
 
+const addPlugin = (w: World, name: string) =>
+  w.outOfBand.send({
+    service: "pipeline", method: "POST", path: `/v3/${w.account.domainId}/extension/info/add`, operation: "Test.add",
+    body: { plugin_name: name, display_name: name, business_type: "Normal", description: "", maintainers: "", business_type_display_name: "General", icon_url: "", plugin_composition_type: "single" },
+  });
+
 describe("P1: a plug-in beyond the first page is found under every reading of `offset`", () => {
-  const addPlugin = (w: World, name: string) =>
-    w.outOfBand.send({
-      service: "pipeline", method: "POST", path: `/v3/${w.account.domainId}/extension/info/add`, operation: "Test.add",
-      body: { plugin_name: name, display_name: name, business_type: "Normal", description: "", maintainers: "", business_type_display_name: "General", icon_url: "", plugin_composition_type: "single" },
-    });
   const held = (w: World) => w.emu.store.collection<Record<string, unknown>>("plugins").list(w.account.domainId).map((p) => String(p.plugin_name)).sort();
 
   for (const reading of DIALECT_ROWS.P1.readings) {
@@ -80,6 +84,49 @@ describe("P2: a test plan beyond the first page of the v2 list is found under ev
         expect(r.state!.id).toBe(made.state!.id);
         expect((await w.engine.up("TestPlan", "tp", inputs)).op).toBe("same");
         expect(w.emu.store.collection<Record<string, unknown>>("testPlans").list(P)).toHaveLength(111);
+      });
+    });
+  }
+});
+
+describe("P3: an object inserted at the front between two page requests", () => {
+  for (const reading of DIALECT_ROWS.P3.readings) {
+    test(`P3=${reading}: a project's 20 open-source policies (pages of 15) are each listed once`, async () => {
+      await withWorld({ P3: reading }, async (w) => {
+        const k = KINDS_UNDER_TEST.find((x) => x.type === "OpenSourcePolicy")!;
+        const ids: string[] = [];
+        for (let i = 1; i <= 20; i++) ids.push((await w.engine.up("OpenSourcePolicy", `oss-${i}`, k.inputs({}, i))).state!.id);
+        const listed = (await listProjectOpenSourcePolicies(w.account.codeartsProjects[0], { settings: clientSettings(w.emu) })).map((p) => p.id);
+        // Under `shifting` the second page repeats the first page's last policy: listed once all the same.
+        expect([...listed].sort()).toEqual([...ids].sort());
+      });
+    });
+  }
+  for (const offsetRule of DIALECT_ROWS.P1.readings) {
+    test(`P3=shifting with P1=${offsetRule}: a plug-in on page 2 is found; a publisher among 12 similar ones is created once`, async () => {
+      await withWorld({ P3: "shifting", P1: offsetRule }, async (w) => {
+        const inputs = { pluginName: "sh", displayName: "Shifted", businessType: "Deploy" };
+        expect((await w.engine.up("Plugin", "sh", inputs)).op).toBe("create");
+        for (let i = 1; i <= 12; i++) await addPlugin(w, `sh_${String(i).padStart(2, "0")}`);
+        expect((await w.engine.refresh("Plugin", "sh")).op).toBe("refresh");
+        const adopted = await w.engine.up("Plugin", "sh-adopted", { ...inputs, adoptId: "sh" });
+        expect(adopted.state!.id).toBe("sh");
+        w.engine.state.delete(w.engine.urn("Plugin", "sh"));
+        await w.engine.destroy("Plugin", "sh-adopted");
+        expect(w.emu.store.collection<Record<string, unknown>>("plugins").list(w.account.domainId)).toHaveLength(12);
+        // The publisher create lists by name before and after (§4.9.3 answers a bare `true`): both
+        // listings span two pages whose total never reconciles (one more than can be seen).
+        for (let i = 1; i <= 12; i++) {
+          await w.outOfBand.send({
+            service: "pipeline", method: "POST", path: `/v1/${w.account.domainId}/publisher/create`, operation: "Test.create",
+            body: { name: `Shift ${i}`, en_name: `shift${i}`, description: "", website: "", support_url: "s@example.com", source_url: "", logo_url: "" },
+          });
+        }
+        const pub = await w.engine.up("Publisher", "shift", { name: "Shift", enName: "shift", supportUrl: "s@example.com" });
+        expect(pub.op).toBe("create");
+        const held = w.emu.store.collection<Record<string, unknown>>("publishers").list(w.account.domainId).filter((p) => p.is_delete !== 1);
+        expect(held).toHaveLength(13);
+        expect(held.filter((p) => p.publisher_unique_id === pub.state!.id)).toHaveLength(1);
       });
     });
   }

@@ -3,6 +3,7 @@ import { newHexId } from "../ids";
 import type { CallerContext, Reply, Router } from "../router";
 import type { Store } from "../store";
 import { jsonObject } from "./json";
+import { listWindow } from "./listing";
 
 /**
  * CloudTest test plans (seed 000 §4.3). Quirks kept: the list GETs answer **201** (documented), v1
@@ -116,7 +117,7 @@ function listV1(ctx: CallerContext): Reply {
   const page = intParam(ctx.query, "offset");
   const limit = intParam(ctx.query, "limit");
   if (page === undefined || limit === undefined || page < 1 || page > 20000 || limit < 1 || limit > 200) return badPaging();
-  return { status: 201, body: filtered(ctx).slice((page - 1) * limit, page * limit).map(detail) };
+  return { status: 201, body: listWindow(ctx, filtered(ctx), (page - 1) * limit, limit).data.map(detail) };
 }
 
 /**
@@ -131,7 +132,7 @@ function listV2(ctx: CallerContext): Reply {
   const reading = ctx.dialect.of("P2");
   if (reading !== "position0" && offset < 1) return ctError(400, "CLOUDTEST.00060001", "Invalid paging parameter. Only positive integers are allowed.");
   const start = reading === "position0" ? offset : reading === "position1" ? offset - 1 : (offset - 1) * limit;
-  return { status: 201, body: filtered(ctx).slice(start, start + limit).map(detail) };
+  return { status: 201, body: listWindow(ctx, filtered(ctx), start, limit).data.map(detail) };
 }
 
 const batchBody = z.object({ service_id: z.number().int(), testcase_id_list: z.array(z.string()) });

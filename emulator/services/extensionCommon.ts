@@ -1,5 +1,6 @@
 import type { CallerContext, Reply } from "../router";
 import type { Dialect } from "../dialects";
+import { listWindow } from "./listing";
 import { parseMultipart } from "./multipart";
 
 /**
@@ -65,8 +66,8 @@ export function pageParams(ctx: { query: URLSearchParams; dialect: Dialect }, ma
   return { offset, limit, start };
 }
 
-export function paged<T>(items: T[], p: { offset: number; limit: number; start: number }): { offset: number; limit: number; total: number; data: T[] } {
-  return { offset: p.offset, limit: p.limit, total: items.length, data: items.slice(p.start, p.start + p.limit) };
+export function paged<T>(ctx: { dialect: Dialect }, items: T[], p: { offset: number; limit: number; start: number }): { offset: number; limit: number; total: number; data: T[] } {
+  return { offset: p.offset, limit: p.limit, ...listWindow(ctx, items, p.start, p.limit) };
 }
 
 /** Case-insensitive "contains": the name filters are treated as fuzzy, so clients must match exactly themselves. */

@@ -484,7 +484,7 @@ function queryAll(ctx: CallerContext): Reply {
       (!wanted || wanted === "custom"),
     )
     .map((p) => basicVo(p, versionsOf(ctx, p.plugin_name)[0], p.unique_id));
-  return ok(paged(rows, page));
+  return ok(paged(ctx, rows, page));
 }
 
 /** §4.9.21: the versions of the plug-ins whose name matches (fuzzy), one row each; "init" for a plug-in without versions. */
@@ -497,7 +497,7 @@ function queryVersions(ctx: CallerContext): Reply {
       const vs = versionsOf(ctx, p.plugin_name);
       return vs.length === 0 ? [basicVo(p, undefined, p.unique_id)] : vs.map((v) => basicVo(p, v, v.unique_id));
     });
-  return ok(paged(rows, page));
+  return ok(paged(ctx, rows, page));
 }
 
 function versionDetailVo(p: PluginRecord, v: VersionRecord) {
@@ -549,7 +549,7 @@ function allVersions(ctx: CallerContext): Reply {
   const page = pageParams(ctx);
   if (!page) return invalid();
   if (!getPlugin(ctx, name)) return notFound(`The plug-in ${name ?? ""}`);
-  return ok(paged(versionsOf(ctx, name!).map((v) => v.version), page).data);
+  return ok(paged(ctx, versionsOf(ctx, name!).map((v) => v.version), page).data);
 }
 
 /**
@@ -609,7 +609,7 @@ function listBasic(ctx: CallerContext): Reply {
       name: c.name, display_name: c.display_name, plugin_attribution: c.plugin_attribution, icon_url: c.icon_url, description: c.description,
       publisher_id: c.publisher, manifest_version: "3",
     }));
-  return ok(paged(rows, page));
+  return ok(paged(ctx, rows, page));
 }
 
 function pluginsListItem(c: CatalogueEntry) {
@@ -648,7 +648,7 @@ function listOptional(ctx: CallerContext): Reply {
   const matching = catalogue(ctx).filter(
     (c) => c.released && (!b.business_type || c.business_type === b.business_type) && (fuzzy(c.name, b.regex_name) || fuzzy(c.display_name, b.regex_name)),
   );
-  const p = paged(matching, page);
+  const p = paged(ctx, matching, page);
   return ok({ ...p, data: groups(p.data) });
 }
 

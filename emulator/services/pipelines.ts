@@ -5,6 +5,7 @@ import { jsonObject } from "./json";
 import { invalidParameter, pipelineError, pipelineRoute } from "./pipelineCommon";
 import { findPipelineGroup, groupNotFound, PIPELINES, type GroupedPipeline } from "./pipelineGroups";
 import { customVariable, DEFAULT_LIMIT, findTemplate, int32, long, nonBlank, parseDefinition, templateNotFound, variableVo, type CustomVariableVo } from "./pipelineTemplates";
+import { listWindow } from "./listing";
 
 /**
  * CodeArts Pipeline pipelines and their runs (seed 001 §4.2). Pipelines live in the `pipelines`
@@ -505,7 +506,8 @@ function list(ctx: CallerContext): Reply {
   const offset = q.offset ?? 0;
   const limit = q.limit ?? DEFAULT_LIMIT;
   // Table 4-59.
-  const items = filtered.slice(offset, offset + limit).map(({ p, latest }) => ({
+  const window = listWindow(ctx, filtered, offset, limit);
+  const items = window.data.map(({ p, latest }) => ({
     pipeline_id: p.pipeline_id,
     name: p.name,
     project_id: p.project_id,
@@ -518,7 +520,7 @@ function list(ctx: CallerContext): Reply {
     latest_run: latest ? latestRunVo(latest, now, true) : null,
     convert_sign: 0,
   }));
-  return ok({ offset, limit, total: filtered.length, pipelines: items });
+  return ok({ offset, limit, total: window.total, pipelines: items });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -85,7 +85,7 @@ function list(ctx: CallerContext): Reply {
   const page = pageParams(ctx);
   if (!page) return invalid();
   // The `name` filter's semantics are undocumented; it is a fuzzy match here.
-  return ok(paged(all(ctx).filter((p) => fuzzy(p.name, ctx.query.get("name"))), page));
+  return ok(paged(ctx, all(ctx).filter((p) => fuzzy(p.name, ctx.query.get("name"))), page));
 }
 
 /** §4.9.13: a bare array (Table 4-363). */
