@@ -14,7 +14,7 @@ import { listProjectOpenSourcePolicies } from "../provider/lookups/policies";
  */
 jest.setTimeout(240_000);
 
-const ROWS: DialectId[] = ["P1", "P2", "P3"];
+const ROWS: DialectId[] = ["P1", "P2", "P3", "N1"];
 
 test("matrix: every concerned kind's lifecycle under every reading of the lists rows", async () => {
   const cells = await rowMatrix(ROWS);
@@ -127,6 +127,44 @@ describe("P3: an object inserted at the front between two page requests", () => 
         const held = w.emu.store.collection<Record<string, unknown>>("publishers").list(w.account.domainId).filter((p) => p.is_delete !== 1);
         expect(held).toHaveLength(13);
         expect(held.filter((p) => p.publisher_unique_id === pub.state!.id)).toHaveLength(1);
+      });
+    });
+  }
+});
+
+describe("N1: a second object with the same name", () => {
+  const rules = (w: World) => w.emu.store.collection<Record<string, unknown>>("rules").list(w.account.domainId).filter((r) => r.name === "dup");
+  const ruleInputs = (value: string) => ({ name: "dup", type: "Gate", layoutContent: "l", content: [{ groupName: "g", properties: [{ key: "k", name: "n", type: "judge", operator: ">=", valueType: "float", value }] }] });
+  const cost: Record<string, number> = {};
+  afterAll(() => console.log(`N1: API calls per Rule create (list before, create, read back): ${JSON.stringify(cost)}`));
+
+  for (const reading of DIALECT_ROWS.N1.readings) {
+    test(`N1=${reading}: two rules named "dup", the second's create applied but answered 500`, async () => {
+      await withWorld({ N1: reading }, async (w) => {
+        const mark = w.emu.log.mark();
+        const a = await w.engine.up("Rule", "dup-a", ruleInputs("0.5"));
+        cost[reading] = w.callsSince(mark);
+        expect(a.op).toBe("create");
+        // The second create is applied, then answered 500: the look-up after it must not take "dup-a" for it.
+        w.emu.faults.inject({ method: "POST", path: "/v2/{domain_id}/rules/create", fault: { type: "commit-then-fail" } });
+        const b = await w.engine.up("Rule", "dup-b", ruleInputs("0.7")).catch((e: Error) => e);
+        w.emu.faults.clear();
+        if (reading === "repeat") {
+          // Listed before the create: only a rule that was not there counts as made by it.
+          expect(b).not.toBeInstanceOf(Error);
+          const ids = [a.state!.id, (b as { state?: { id: string } }).state!.id];
+          expect(new Set(ids).size).toBe(2);
+          expect(rules(w).map((r) => r.id).sort()).toEqual([...ids].sort());
+        } else {
+          // The service refuses the duplicate: the create fails as the service said, and nothing else is made or recorded.
+          expect(b).toBeInstanceOf(Error);
+          expect((b as Error).message).toMatch(/DEVCP\.00014004.*already exists/);
+          expect(w.engine.state.has(w.engine.urn("Rule", "dup-b"))).toBe(false);
+          expect(rules(w).map((r) => r.id)).toEqual([a.state!.id]);
+        }
+        await w.engine.destroy("Rule", "dup-a");
+        if (reading === "repeat") await w.engine.destroy("Rule", "dup-b");
+        expect(rules(w)).toEqual([]);
       });
     });
   }

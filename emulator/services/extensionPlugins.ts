@@ -7,6 +7,7 @@ import {
 } from "./extensionCommon";
 import { jsonObject } from "./json";
 import { pipelineRoute } from "./pipelineCommon";
+import { nameExists, nameTaken } from "./names";
 
 /**
  * Extension plug-ins (seed 001 §4.9, all but the publisher APIs), stored per account: a plug-in
@@ -248,6 +249,7 @@ function addInfo(ctx: CallerContext): Reply {
   const b = parseBody(infoBody, ctx);
   if (!b || !b.plugin_name) return invalid();
   if (getPlugin(ctx, b.plugin_name)) return invalid(`The plug-in name ${b.plugin_name} already exists.`);
+  if (nameTaken(ctx, b.display_name, allPlugins(ctx).map((p) => ({ name: p.display_name })))) return invalid(nameExists("plug-in display", b.display_name ?? ""));
   plugins(ctx).put(domainOf(ctx), b.plugin_name, newShell(ctx, { ...b, plugin_name: b.plugin_name }, false, "single"));
   return ok(true);
 }

@@ -5,6 +5,7 @@ import type { Store } from "../store";
 import { jsonObject } from "./json";
 import { invalidParameter, pipelineError, pipelineRoute } from "./pipelineCommon";
 import { listWindow } from "./listing";
+import { nameExists, nameTaken } from "./names";
 
 /**
  * CodeArts Pipeline templates (seed 001 §4.1), per tenant (the account's domain id). Quirks kept:
@@ -218,6 +219,7 @@ function create(ctx: CallerContext): Reply {
     is_collect: null,
     ...fromBody(body),
   };
+  if (nameTaken(ctx, t.name, ctx.store.collection<TemplateRecord>(TEMPLATES).list(tenant))) return pipelineError("DEVCP.00014004", nameExists("template", t.name));
   ctx.store.collection<TemplateRecord>(TEMPLATES).put(tenant, t.id, t);
   return ok({ templateId: t.id });
 }

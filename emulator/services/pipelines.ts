@@ -6,6 +6,7 @@ import { invalidParameter, pipelineError, pipelineRoute } from "./pipelineCommon
 import { findPipelineGroup, groupNotFound, PIPELINES, type GroupedPipeline } from "./pipelineGroups";
 import { customVariable, DEFAULT_LIMIT, findTemplate, int32, long, nonBlank, parseDefinition, templateNotFound, variableVo, type CustomVariableVo } from "./pipelineTemplates";
 import { listWindow } from "./listing";
+import { nameExists, nameTaken } from "./names";
 
 /**
  * CodeArts Pipeline pipelines and their runs (seed 001 §4.2). Pipelines live in the `pipelines`
@@ -399,6 +400,7 @@ function sortDir(dir: string | null | undefined): 1 | -1 {
 
 function store(ctx: CallerContext, p: Omit<PipelineRecord, "pipeline_id" | "project_id" | "creator_id" | "create_time" | "is_collect" | "component_id">): Reply {
   const project = ctx.params.project_id;
+  if (nameTaken(ctx, p.name, pipelines(ctx).list(project))) return pipelineError("DEVCP.00014004", nameExists("pipeline", p.name));
   const pipeline: PipelineRecord = {
     pipeline_id: newHexId(),
     project_id: project,

@@ -4,6 +4,7 @@ import type { CallerContext, Reply, Router } from "../router";
 import { jsonObject } from "./json";
 import { invalidParameter, pipelineError, pipelineRoute } from "./pipelineCommon";
 import { listWindow } from "./listing";
+import { nameExists, nameTaken } from "./names";
 
 /**
  * CodeArts Pipeline policies (seed 001 §4.4–§4.8): rules, tenant-level rule sets and tenant-level
@@ -105,6 +106,7 @@ function ruleFrom(ctx: CallerContext, b: RuleBody, old?: RuleRecord): RuleRecord
 function createRule(ctx: CallerContext): Reply {
   const b = ruleBody.safeParse(jsonObject(ctx.rawBody));
   if (!b.success) return invalidParameter();
+  if (nameTaken(ctx, b.data.name, ctx.store.collection<RuleRecord>(RULES).list(ctx.params.domain_id))) return pipelineError("DEVCP.00014004", nameExists("rule", b.data.name));
   const rule = ruleFrom(ctx, b.data);
   ctx.store.collection<RuleRecord>(RULES).put(ctx.params.domain_id, rule.id, rule);
   return ok({ status: true, rule_id: rule.id });
@@ -214,6 +216,7 @@ function createRuleSet(ctx: CallerContext): Reply {
   if (!b.success) return invalidParameter();
   const instances = instancesOf(ctx, b.data.rules);
   if (!instances) return invalidParameter();
+  if (nameTaken(ctx, b.data.name, ctx.store.collection<RuleSetRecord>(RULE_SETS).list(ctx.params.domain_id))) return pipelineError("DEVCP.00014004", nameExists("rule set", b.data.name));
   const now = ctx.now;
   const set: RuleSetRecord = {
     id: newHexId(), name: b.data.name, type: "tenant", version: newHexId(), is_valid: true, creator: ctx.caller.user.id, updater: ctx.caller.user.id,
@@ -345,6 +348,7 @@ export interface OssRecord {
 function createOss(ctx: CallerContext): Reply {
   const b = ossCreateBody.safeParse(jsonObject(ctx.rawBody));
   if (!b.success) return invalidParameter();
+  if (nameTaken(ctx, b.data.name, ctx.store.collection<OssRecord>(OSS).list(ctx.params.domain_id))) return pipelineError("DEVCP.00014004", nameExists("open-source policy", b.data.name));
   const now = ctx.now;
   const p: OssRecord = {
     id: newHexId(), name: b.data.name, level: "tenant", parent_id: null, version: newHexId(), is_valid: false, is_public: false, is_legacy: false,

@@ -4,6 +4,7 @@ import type { CallerContext, Reply, Router } from "../router";
 import { fuzzy, iconPath, invalid, msString, notFound, ok, paged, pageParams, PLUGINS, PUBLISHERS, uploadedFile } from "./extensionCommon";
 import { jsonObject } from "./json";
 import { pipelineRoute } from "./pipelineCommon";
+import { nameExists, nameTaken } from "./names";
 
 /**
  * Extension plug-in publishers (seed 001 §4.9.3, §4.9.10, §4.9.12, §4.9.13, §4.9.24, §4.9.25),
@@ -55,6 +56,7 @@ function create(ctx: CallerContext): Reply {
   if (!body.success) return invalid();
   const b = body.data;
   const { account, user } = ctx.caller;
+  if (nameTaken(ctx, b.name, all(ctx).filter((p) => p.is_delete !== 1))) return invalid(nameExists("publisher", b.name ?? ""));
   // `publisher_unique_id` is in Table 4-317, but whether the service honours a client-chosen id is
   // undocumented; the emulator always generates it, so a client cannot rely on it.
   const id = newHexId();
