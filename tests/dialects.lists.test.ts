@@ -14,7 +14,7 @@ import { listProjectOpenSourcePolicies } from "../provider/lookups/policies";
  */
 jest.setTimeout(240_000);
 
-const ROWS: DialectId[] = ["P1", "P2", "P3", "N1"];
+const ROWS: DialectId[] = (process.env.LIST_ROWS?.split(",") as DialectId[] | undefined) ?? ["P1", "P2", "P3", "N1", "G3", "G5"];
 
 test("matrix: every concerned kind's lifecycle under every reading of the lists rows", async () => {
   const cells = await rowMatrix(ROWS);
@@ -165,6 +165,30 @@ describe("N1: a second object with the same name", () => {
         await w.engine.destroy("Rule", "dup-a");
         if (reading === "repeat") await w.engine.destroy("Rule", "dup-b");
         expect(rules(w)).toEqual([]);
+      });
+    });
+  }
+});
+
+describe("G3: Pipeline errors in a 200 or as 4xx", () => {
+  for (const reading of DIALECT_ROWS.G3.readings) {
+    test(`G3=${reading}: a rule deleted out of band reads as gone, its delete succeeds; a refused create is not retried nor sent`, async () => {
+      await withWorld({ G3: reading }, async (w) => {
+        const D = w.account.domainId;
+        const inputs = { name: "g3", type: "Gate", layoutContent: "l", content: [{ groupName: "g", properties: [{ key: "k", name: "n", type: "judge", operator: ">=", valueType: "float", value: "0.5" }] }] };
+        const made = await w.engine.up("Rule", "g3", inputs);
+        const st = w.engine.state.get(w.engine.urn("Rule", "g3"))!;
+        await w.outOfBand.send({ service: "pipeline", method: "DELETE", path: `/v2/${D}/rules/${made.state!.id}/delete`, operation: "Test.delete" });
+        // Not found: DEVCP.00012002 in a 200, or the same body with 404.
+        expect((await w.engine.refresh("Rule", "g3")).op).toBe("gone");
+        await expect(w.host.delete(st.id, st.urn, st.outputs)).resolves.toBeUndefined();
+        // A create the service refuses (an unknown tenant: no permission) fails once, with the service's code, whatever the status.
+        const mark = w.emu.log.mark();
+        const refused = await w.engine.up("Rule", "g3-other", { ...inputs, tenantId: "f".repeat(32) }).catch((e: Error) => e);
+        expect(refused).toBeInstanceOf(Error);
+        expect((refused as Error).message).toMatch(/DEVPIPE\.0011301/);
+        expect(w.emu.log.since(mark)).toHaveLength(1); // the listing before the create, refused once: not retried, nothing sent after it
+        expect(w.emu.store.collection("rules").list(D)).toEqual([]);
       });
     });
   }
