@@ -2,7 +2,7 @@ import { DIALECT_ROWS, type DialectId } from "../emulator/dialects";
 import { renderMatrix, rowMatrix } from "./support/dialectMatrix";
 import { startWorld, World } from "./support/world";
 import { KINDS_UNDER_TEST } from "./harness/kinds";
-import { clientSettings } from "../emulator";
+import { clientSettings, stackConfig as emulatorStackConfig } from "../emulator";
 import { listProjectOpenSourcePolicies } from "../provider/lookups/policies";
 
 /**
@@ -192,4 +192,29 @@ describe("G3: Pipeline errors in a 200 or as 4xx", () => {
       });
     });
   }
+});
+
+describe("G5: scope headers", () => {
+  test("G5=strict: the headers are sent; without huaweicloud:projectId a COC create under AK/SK is refused once, nothing made", async () => {
+    await withWorld({ G5: "strict" }, async (w) => {
+      const group = await w.engine.up("PipelineGroup", "g5", { projectId: w.account.codeartsProjects[0], name: "g5" });
+      expect(group.op).toBe("create");
+      const seen = w.emu.log.since(0).filter((e) => e.operation === "PipelineGroup.create");
+      expect(seen).toHaveLength(1);
+    });
+    const w = await startWorld({ dialect: { G5: "strict" }, config: (emu) => {
+      const { "huaweicloud:projectId": _p, ...rest } = emulatorStackConfig(emu);
+      return { ...rest, "huaweicloud:maxRetries": "3" };
+    } });
+    try {
+      const k = KINDS_UNDER_TEST.find((x) => x.type === "Script")!;
+      const e = await w.engine.up("Script", "g5", k.inputs({}, 1)).catch((x: Error) => x);
+      expect(e).toBeInstanceOf(Error);
+      expect((e as Error).message).toMatch(/APIG\.0301.*X-Project-Id/);
+      expect(w.emu.store.collection("cocScripts").list(w.account.domainId)).toEqual([]);
+      expect(w.emu.log.since(0).filter((x) => x.operation === "Script.create")).toHaveLength(1);
+    } finally {
+      await w.close();
+    }
+  });
 });

@@ -43,6 +43,10 @@ export function pipelineRoute(router: Router, method: string, pattern: string, o
     if (tenant !== undefined && tenant !== account.domainId) return statusOf(ctx, noPermission());
     const project = ctx.params.project_id;
     if (project !== undefined && !account.codeartsProjects.includes(project)) return statusOf(ctx, projectNotFound());
+    // Ambiguity G5 (`strict`): §3.1 lists X-Domain-ID; an account-scoped API (the account in its path) needs it, naming the caller's account.
+    if (tenant !== undefined && ctx.dialect.is("G5", "strict") && ctx.headers["x-domain-id"] !== account.domainId) {
+      return statusOf(ctx, pipelineError("DEVCP.00014004", "The X-Domain-ID header is missing or does not name the account of the path."));
+    }
     return statusOf(ctx, await handler(ctx));
   });
 }
