@@ -9,6 +9,8 @@ export function clientSettings(emu: { url: string }, account: Account = DEFAULT_
     accessKey: account.accessKey,
     secretKey: account.secretKey,
     domainId: account.domainId,
+    // The region's project: COC under AK/SK needs X-Project-Id where scope headers are enforced (G5).
+    projectId: account.iamProjects[0].id,
     endpoints: { "*": emu.url },
   };
 }
@@ -20,6 +22,7 @@ export function stackConfig(emu: { url: string }, account: Account = DEFAULT_ACC
     "huaweicloud:accessKey": account.accessKey,
     "huaweicloud:secretKey": { secret: account.secretKey },
     "huaweicloud:domainId": account.domainId,
+    "huaweicloud:projectId": account.iamProjects[0].id,
     "huaweicloud:endpoints": JSON.stringify({ "*": emu.url }),
   };
 }

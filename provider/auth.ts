@@ -22,14 +22,17 @@ export function akskAuth(s: Settings, clock: () => Date): Middleware {
   };
 }
 
-/** X-Project-Id / X-Domain-Id as the official SDKs add them (anchors.md §3.2); IAM gets neither. */
+/**
+ * X-Project-Id / X-Domain-Id on every AK/SK request but IAM's, wherever the configuration knows them
+ * (anchors.md §3.2). Ambiguity G5: the Pipeline reference (§3.1) lists X-Domain-ID for its
+ * account-scoped APIs, the COC reference (Table 3-3) X-Project-Id for AK/SK; a service that ignores
+ * them (`lenient`) is not harmed by both, one that requires them (`strict`) gets what it needs.
+ * COC under AK/SK needs huaweicloud:projectId configured (nothing else gives the project id).
+ */
 function addScopeHeaders(req: WireRequest, s: Settings): void {
   if (req.api.service === "iam") return;
-  if (req.api.service === "coc") {
-    if (s.domainId) req.headers["X-Domain-Id"] = s.domainId;
-  } else if (s.projectId) {
-    req.headers["X-Project-Id"] = s.projectId;
-  }
+  if (s.domainId) req.headers["X-Domain-Id"] = s.domainId;
+  if (s.projectId) req.headers["X-Project-Id"] = s.projectId;
 }
 
 /** IAM §3.x: the token's facts; an answer without them is not a token. */
@@ -104,7 +107,10 @@ export class TokenSource {
 
 export function tokenAuth(tokens: TokenSource): Middleware {
   return (next) => async (req) => {
-    const token = (await tokens.get()).value;
+    const got = await tokens.get();
+    const token = got.value;
+    // G5: the Pipeline's account-scoped APIs may require X-Domain-ID; the token says the account.
+    if (req.api.service === "pipeline" && got.domainId && !req.headers["X-Domain-Id"]) req = { ...req, headers: { ...req.headers, "X-Domain-Id": got.domainId } };
     try {
       return await next({ ...req, headers: { ...req.headers, "X-Auth-Token": token } });
     } catch (e) {

@@ -64,7 +64,7 @@ describe("Plugin lifecycle", () => {
     for (let i = 0; i < 11; i++) await addOutOfBand(`acme_deploy_check_${i}`, { display_name: `Similar ${i}` }); // newer, so listed first
     const r = await measured("readPastSimilar", () => w.engine.refresh(T, "check"));
     expect(r.state!.outputs.displayName).toBe("Deploy check");
-    expect(calls.readPastSimilar).toBe(2); // page 1 holds only the 10 newest, all similar
+    expect(calls.readPastSimilar).toBe(3); // page 1 holds only the 10 newest, all similar; `offset=1` settles what offset counts (P1), then page 2
   });
 
   test("update: the basic information changes in place (§4.9.27), and a removed description is cleared", async () => {

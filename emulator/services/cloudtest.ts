@@ -3,6 +3,7 @@ import { newHexId } from "../ids";
 import type { CallerContext, Reply, Router } from "../router";
 import type { Store } from "../store";
 import { jsonObject } from "./json";
+import { listWindow } from "./listing";
 
 /**
  * CloudTest test plans (seed 000 §4.3). Quirks kept: the list GETs answer **201** (documented), v1
@@ -116,15 +117,22 @@ function listV1(ctx: CallerContext): Reply {
   const page = intParam(ctx.query, "offset");
   const limit = intParam(ctx.query, "limit");
   if (page === undefined || limit === undefined || page < 1 || page > 20000 || limit < 1 || limit > 200) return badPaging();
-  return { status: 201, body: filtered(ctx).slice((page - 1) * limit, page * limit).map(detail) };
+  return { status: 201, body: listWindow(ctx, filtered(ctx), (page - 1) * limit, limit).data.map(detail) };
 }
 
-/** v2: offset is a position ≥ 0 (Table 4-54); limit ≤ 200; both mandatory. */
+/**
+ * v2: Table 4-54 says `offset` is a position ≥ 0; the example sends `offset=1` and the error table
+ * says "only positive integers" (ambiguity P2): `position0` (default), `position1` a position from 1
+ * (0 refused with CLOUDTEST.00060001), `page1` a page number from 1 as in v1. limit ≤ 200; both mandatory.
+ */
 function listV2(ctx: CallerContext): Reply {
   const offset = intParam(ctx.query, "offset");
   const limit = intParam(ctx.query, "limit");
   if (offset === undefined || limit === undefined || limit < 1 || limit > 200) return badPaging();
-  return { status: 201, body: filtered(ctx).slice(offset, offset + limit).map(detail) };
+  const reading = ctx.dialect.of("P2");
+  if (reading !== "position0" && offset < 1) return ctError(400, "CLOUDTEST.00060001", "Invalid paging parameter. Only positive integers are allowed.");
+  const start = reading === "position0" ? offset : reading === "position1" ? offset - 1 : (offset - 1) * limit;
+  return { status: 201, body: listWindow(ctx, filtered(ctx), start, limit).data.map(detail) };
 }
 
 const batchBody = z.object({ service_id: z.number().int(), testcase_id_list: z.array(z.string()) });

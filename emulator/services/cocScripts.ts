@@ -1,7 +1,8 @@
 import type { StoreData } from "../store";
 import { z } from "zod";
 import { randomBytes } from "crypto";
-import type { CallerContext, Reply, Router } from "../router";
+import type { CallerContext, Handler, Reply, Router } from "../router";
+import { incorrectIamAuthentication } from "../gateway";
 import { jsonObject } from "./json";
 
 /**
@@ -13,13 +14,26 @@ import { jsonObject } from "./json";
  * executes it (§4.2.6).
  */
 export function registerCocScripts(router: Router): void {
-  router.route("POST", "/v1/job/scripts", "Script.create", create);
-  router.route("GET", "/v1/job/scripts", "Script.list", list);
-  router.route("GET", "/v1/job/scripts/{script_uuid}", "Script.get", get);
-  router.route("PUT", "/v1/job/scripts/{script_uuid}", "Script.update", update);
-  router.route("DELETE", "/v1/job/scripts/{script_uuid}", "Script.delete", remove);
-  router.route("POST", "/v1/job/scripts/{script_uuid}", "Script.execute", execute);
+  const r = (method: string, path: string, op: string, h: Handler) => router.route(method, path, op, scoped(h));
+  r("POST", "/v1/job/scripts", "Script.create", create);
+  r("GET", "/v1/job/scripts", "Script.list", list);
+  r("GET", "/v1/job/scripts/{script_uuid}", "Script.get", get);
+  r("PUT", "/v1/job/scripts/{script_uuid}", "Script.update", update);
+  r("DELETE", "/v1/job/scripts/{script_uuid}", "Script.delete", remove);
+  r("POST", "/v1/job/scripts/{script_uuid}", "Script.execute", execute);
 }
+
+/**
+ * Ambiguity G5 (`strict`): Table 3-3 of 004 lists X-Project-Id for AK/SK requests in multi-project
+ * use; under `strict` an AK/SK request without one of the account's project ids is refused by the
+ * gateway as an authentication failure (token requests carry their project scope).
+ */
+const scoped = (h: Handler): Handler => (ctx) => {
+  if (ctx.dialect.is("G5", "strict") && ctx.caller.accessKey !== undefined && !ctx.caller.account.iamProjects.some((p) => p.id === ctx.headers["x-project-id"])) {
+    return incorrectIamAuthentication("X-Project-Id is required with AK/SK and must be a project of the account", ctx.requestId);
+  }
+  return h(ctx);
+};
 
 const SCRIPTS = "cocScripts";
 /** What the service shows instead of a sensitive parameter's value (anchors.md §1.3). */

@@ -1,4 +1,6 @@
 import type { CallerContext, Reply } from "../router";
+import type { Dialect } from "../dialects";
+import { listWindow } from "./listing";
 import { parseMultipart } from "./multipart";
 
 /**
@@ -43,10 +45,14 @@ export function attribution(body: Record<string, unknown>, prefix: "runtime" | "
 
 /**
  * `offset` / `limit` from the query (typed String in §4.9.12/§4.9.15/§4.9.17/§4.9.21/§4.9.23,
- * Integer and mandatory in §4.9.16). `offset` is the position of the first item: the Terraform
- * provider pages with `offset += limit` (anchors.md §1.3). Defaults are the examples' values.
+ * Integer and mandatory in §4.9.16). What `offset` counts is row P1 of the ambiguities: `position`
+ * (default; the Terraform provider pages with `offset` advanced by items read, anchors.md §1.3),
+ * `page0` a page number from 0, `page1` a page number from 1 (every example sends `offset=0`, so 0
+ * is read as the first page there too). `start` is the position of the first item answered.
+ * Defaults are the examples' values.
  */
-export function pageParams(query: URLSearchParams, mandatory = false): { offset: number; limit: number } | undefined {
+export function pageParams(ctx: { query: URLSearchParams; dialect: Dialect }, mandatory = false): { offset: number; limit: number; start: number } | undefined {
+  const query = ctx.query;
   const read = (key: string, fallback: number, min: number): number | undefined => {
     const raw = query.get(key);
     if (raw === null || raw === "") return mandatory ? undefined : fallback;
@@ -54,11 +60,14 @@ export function pageParams(query: URLSearchParams, mandatory = false): { offset:
   };
   const offset = read("offset", 0, 0);
   const limit = read("limit", 10, 1);
-  return offset === undefined || limit === undefined ? undefined : { offset, limit };
+  if (offset === undefined || limit === undefined) return undefined;
+  const reading = ctx.dialect.of("P1");
+  const start = reading === "page0" ? offset * limit : reading === "page1" ? Math.max(offset - 1, 0) * limit : offset;
+  return { offset, limit, start };
 }
 
-export function paged<T>(items: T[], p: { offset: number; limit: number }): { offset: number; limit: number; total: number; data: T[] } {
-  return { offset: p.offset, limit: p.limit, total: items.length, data: items.slice(p.offset, p.offset + p.limit) };
+export function paged<T>(ctx: { dialect: Dialect }, items: T[], p: { offset: number; limit: number; start: number }): { offset: number; limit: number; total: number; data: T[] } {
+  return { offset: p.offset, limit: p.limit, ...listWindow(ctx, items, p.start, p.limit) };
 }
 
 /** Case-insensitive "contains": the name filters are treated as fuzzy, so clients must match exactly themselves. */

@@ -7,6 +7,7 @@ import {
 } from "./extensionCommon";
 import { jsonObject } from "./json";
 import { pipelineRoute } from "./pipelineCommon";
+import { nameExists, nameTaken } from "./names";
 
 /**
  * Extension plug-ins (seed 001 §4.9, all but the publisher APIs), stored per account: a plug-in
@@ -248,6 +249,7 @@ function addInfo(ctx: CallerContext): Reply {
   const b = parseBody(infoBody, ctx);
   if (!b || !b.plugin_name) return invalid();
   if (getPlugin(ctx, b.plugin_name)) return invalid(`The plug-in name ${b.plugin_name} already exists.`);
+  if (nameTaken(ctx, b.display_name, allPlugins(ctx).map((p) => ({ name: p.display_name })))) return invalid(nameExists("plug-in display", b.display_name ?? ""));
   plugins(ctx).put(domainOf(ctx), b.plugin_name, newShell(ctx, { ...b, plugin_name: b.plugin_name }, false, "single"));
   return ok(true);
 }
@@ -471,7 +473,7 @@ function basicVo(p: PluginRecord, v: VersionRecord | undefined, uniqueId: string
 
 /** §4.9.17: one row per plug-in (its newest version, or "init"); every filter optional, names fuzzy. */
 function queryAll(ctx: CallerContext): Reply {
-  const page = pageParams(ctx.query);
+  const page = pageParams(ctx);
   const b = ctx.rawBody.length === 0 ? {} : parseBody(queryAllBody, ctx);
   if (!page || !b) return invalid();
   const wanted = b.plugin_attribution ?? b.plugin_attribute;
@@ -484,12 +486,12 @@ function queryAll(ctx: CallerContext): Reply {
       (!wanted || wanted === "custom"),
     )
     .map((p) => basicVo(p, versionsOf(ctx, p.plugin_name)[0], p.unique_id));
-  return ok(paged(rows, page));
+  return ok(paged(ctx, rows, page));
 }
 
 /** §4.9.21: the versions of the plug-ins whose name matches (fuzzy), one row each; "init" for a plug-in without versions. */
 function queryVersions(ctx: CallerContext): Reply {
-  const page = pageParams(ctx.query);
+  const page = pageParams(ctx);
   if (!page) return invalid();
   const rows = allPlugins(ctx)
     .filter((p) => fuzzy(p.plugin_name, ctx.query.get("plugin_name")))
@@ -497,7 +499,7 @@ function queryVersions(ctx: CallerContext): Reply {
       const vs = versionsOf(ctx, p.plugin_name);
       return vs.length === 0 ? [basicVo(p, undefined, p.unique_id)] : vs.map((v) => basicVo(p, v, v.unique_id));
     });
-  return ok(paged(rows, page));
+  return ok(paged(ctx, rows, page));
 }
 
 function versionDetailVo(p: PluginRecord, v: VersionRecord) {
@@ -546,10 +548,10 @@ function versionDetail(ctx: CallerContext): Reply {
 /** §4.9.23, answered as its example: a bare array of version strings, newest first. */
 function allVersions(ctx: CallerContext): Reply {
   const name = ctx.query.get("plugin_name");
-  const page = pageParams(ctx.query);
+  const page = pageParams(ctx);
   if (!page) return invalid();
   if (!getPlugin(ctx, name)) return notFound(`The plug-in ${name ?? ""}`);
-  return ok(paged(versionsOf(ctx, name!).map((v) => v.version), page).data);
+  return ok(paged(ctx, versionsOf(ctx, name!).map((v) => v.version), page).data);
 }
 
 /**
@@ -600,7 +602,7 @@ function catalogue(ctx: CallerContext): CatalogueEntry[] {
 
 /** §4.9.15: every plug-in of the given attribution (all when none is given). */
 function listBasic(ctx: CallerContext): Reply {
-  const page = pageParams(ctx.query);
+  const page = pageParams(ctx);
   if (!page) return invalid();
   const wanted = ctx.query.get("attribution");
   const rows = catalogue(ctx)
@@ -609,7 +611,7 @@ function listBasic(ctx: CallerContext): Reply {
       name: c.name, display_name: c.display_name, plugin_attribution: c.plugin_attribution, icon_url: c.icon_url, description: c.description,
       publisher_id: c.publisher, manifest_version: "3",
     }));
-  return ok(paged(rows, page));
+  return ok(paged(ctx, rows, page));
 }
 
 function pluginsListItem(c: CatalogueEntry) {
@@ -642,13 +644,13 @@ function stagePlugins(ctx: CallerContext): Reply {
 
 /** §4.9.16: `offset` and `limit` are mandatory Integers; they page the plug-ins, which are then grouped. */
 function listOptional(ctx: CallerContext): Reply {
-  const page = pageParams(ctx.query, true);
+  const page = pageParams(ctx, true);
   const b = ctx.rawBody.length === 0 ? {} : parseBody(optionalBody, ctx);
   if (!page || !b) return invalid();
   const matching = catalogue(ctx).filter(
     (c) => c.released && (!b.business_type || c.business_type === b.business_type) && (fuzzy(c.name, b.regex_name) || fuzzy(c.display_name, b.regex_name)),
   );
-  const p = paged(matching, page);
+  const p = paged(ctx, matching, page);
   return ok({ ...p, data: groups(p.data) });
 }
 

@@ -4,6 +4,7 @@ import type { CallerContext, Reply, Router } from "../router";
 import type { Store } from "../store";
 import { jsonObject } from "./json";
 import { invalidParameter, pipelineError, pipelineRoute } from "./pipelineCommon";
+import { nameExists, nameTaken } from "./names";
 
 /**
  * CodeArts Pipeline groups (seed 001 §4.3): a tree of groups per CodeArts project, read only as a
@@ -106,6 +107,7 @@ function create(ctx: CallerContext): Reply {
   // The §4.3.4 example numbers siblings 0, 1, 2… in creation order, with gaps where one was
   // deleted: one more than the highest sibling. Sibling names may repeat: nothing in §4.3 forbids it.
   const siblings = groups.list(project).filter((g) => g.parent_id === parentId);
+  if (nameTaken(ctx, body.data.name, siblings)) return pipelineError("DEVCP.00014004", nameExists("pipeline group", body.data.name));
   const id = newHexId();
   const group: GroupRecord = {
     id,

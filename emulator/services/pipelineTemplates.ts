@@ -4,6 +4,8 @@ import type { CallerContext, Reply, Router } from "../router";
 import type { Store } from "../store";
 import { jsonObject } from "./json";
 import { invalidParameter, pipelineError, pipelineRoute } from "./pipelineCommon";
+import { listWindow } from "./listing";
+import { nameExists, nameTaken } from "./names";
 
 /**
  * CodeArts Pipeline templates (seed 001 §4.1), per tenant (the account's domain id). Quirks kept:
@@ -217,6 +219,7 @@ function create(ctx: CallerContext): Reply {
     is_collect: null,
     ...fromBody(body),
   };
+  if (nameTaken(ctx, t.name, ctx.store.collection<TemplateRecord>(TEMPLATES).list(tenant))) return pipelineError("DEVCP.00014004", nameExists("template", t.name));
   ctx.store.collection<TemplateRecord>(TEMPLATES).put(tenant, t.id, t);
   return ok({ templateId: t.id });
 }
@@ -291,7 +294,8 @@ function list(ctx: CallerContext): Reply {
   const offset = q.offset ?? 0;
   const limit = q.limit ?? DEFAULT_LIMIT;
   // PipelineTemplateSimpleVO (Table 4-4): is_collect is a Boolean and is_show_source a String here.
-  const templates = all.slice(offset, offset + limit).map((t) => ({
+  const window = listWindow(ctx, all, offset, limit);
+  const templates = window.data.map((t) => ({
     id: t.id,
     name: t.name,
     icon: t.icon,
@@ -310,5 +314,5 @@ function list(ctx: CallerContext): Reply {
     is_show_source: t.is_show_source === null ? null : String(t.is_show_source),
     stages: stagesOf(t.definition),
   }));
-  return ok({ offset, limit, total: all.length, templates });
+  return ok({ offset, limit, total: window.total, templates });
 }

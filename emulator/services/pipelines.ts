@@ -5,6 +5,8 @@ import { jsonObject } from "./json";
 import { invalidParameter, pipelineError, pipelineRoute } from "./pipelineCommon";
 import { findPipelineGroup, groupNotFound, PIPELINES, type GroupedPipeline } from "./pipelineGroups";
 import { customVariable, DEFAULT_LIMIT, findTemplate, int32, long, nonBlank, parseDefinition, templateNotFound, variableVo, type CustomVariableVo } from "./pipelineTemplates";
+import { listWindow } from "./listing";
+import { nameExists, nameTaken } from "./names";
 
 /**
  * CodeArts Pipeline pipelines and their runs (seed 001 §4.2). Pipelines live in the `pipelines`
@@ -398,6 +400,7 @@ function sortDir(dir: string | null | undefined): 1 | -1 {
 
 function store(ctx: CallerContext, p: Omit<PipelineRecord, "pipeline_id" | "project_id" | "creator_id" | "create_time" | "is_collect" | "component_id">): Reply {
   const project = ctx.params.project_id;
+  if (nameTaken(ctx, p.name, pipelines(ctx).list(project))) return pipelineError("DEVCP.00014004", nameExists("pipeline", p.name));
   const pipeline: PipelineRecord = {
     pipeline_id: newHexId(),
     project_id: project,
@@ -505,7 +508,8 @@ function list(ctx: CallerContext): Reply {
   const offset = q.offset ?? 0;
   const limit = q.limit ?? DEFAULT_LIMIT;
   // Table 4-59.
-  const items = filtered.slice(offset, offset + limit).map(({ p, latest }) => ({
+  const window = listWindow(ctx, filtered, offset, limit);
+  const items = window.data.map(({ p, latest }) => ({
     pipeline_id: p.pipeline_id,
     name: p.name,
     project_id: p.project_id,
@@ -518,7 +522,7 @@ function list(ctx: CallerContext): Reply {
     latest_run: latest ? latestRunVo(latest, now, true) : null,
     convert_sign: 0,
   }));
-  return ok({ offset, limit, total: filtered.length, pipelines: items });
+  return ok({ offset, limit, total: window.total, pipelines: items });
 }
 
 // ---------------------------------------------------------------------------------------------

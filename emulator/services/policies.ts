@@ -3,6 +3,8 @@ import { newHexId } from "../ids";
 import type { CallerContext, Reply, Router } from "../router";
 import { jsonObject } from "./json";
 import { invalidParameter, pipelineError, pipelineRoute } from "./pipelineCommon";
+import { listWindow } from "./listing";
+import { nameExists, nameTaken } from "./names";
 
 /**
  * CodeArts Pipeline policies (seed 001 §4.4–§4.8): rules, tenant-level rule sets and tenant-level
@@ -104,6 +106,7 @@ function ruleFrom(ctx: CallerContext, b: RuleBody, old?: RuleRecord): RuleRecord
 function createRule(ctx: CallerContext): Reply {
   const b = ruleBody.safeParse(jsonObject(ctx.rawBody));
   if (!b.success) return invalidParameter();
+  if (nameTaken(ctx, b.data.name, ctx.store.collection<RuleRecord>(RULES).list(ctx.params.domain_id))) return pipelineError("DEVCP.00014004", nameExists("rule", b.data.name));
   const rule = ruleFrom(ctx, b.data);
   ctx.store.collection<RuleRecord>(RULES).put(ctx.params.domain_id, rule.id, rule);
   return ok({ status: true, rule_id: rule.id });
@@ -154,8 +157,9 @@ function listRules(ctx: CallerContext): Reply {
     .list(ctx.params.domain_id)
     .filter((r) => r.name.toLowerCase().includes(name) && (!type || r.type === type))
     .sort((a, b) => b.operate_time - a.operate_time || a.id.localeCompare(b.id));
-  const data = all.slice(p.offset, p.offset + p.limit).map((r) => ({ id: r.id, type: r.type, name: r.name, version: r.version, operator: r.updater, operate_time: r.operate_time }));
-  return ok({ data, total: all.length });
+  const window = listWindow(ctx, all, p.offset, p.limit);
+  const data = window.data.map((r) => ({ id: r.id, type: r.type, name: r.name, version: r.version, operator: r.updater, operate_time: r.operate_time }));
+  return ok({ data, total: window.total });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,6 +216,7 @@ function createRuleSet(ctx: CallerContext): Reply {
   if (!b.success) return invalidParameter();
   const instances = instancesOf(ctx, b.data.rules);
   if (!instances) return invalidParameter();
+  if (nameTaken(ctx, b.data.name, ctx.store.collection<RuleSetRecord>(RULE_SETS).list(ctx.params.domain_id))) return pipelineError("DEVCP.00014004", nameExists("rule set", b.data.name));
   const now = ctx.now;
   const set: RuleSetRecord = {
     id: newHexId(), name: b.data.name, type: "tenant", version: newHexId(), is_valid: true, creator: ctx.caller.user.id, updater: ctx.caller.user.id,
@@ -284,7 +289,8 @@ function listRuleSets(ctx: CallerContext): Reply {
   const p = paging(ctx.query);
   const all = filteredRuleSets(ctx, ctx.params.domain_id);
   if (!p || !all) return invalidParameter();
-  return ok({ data: all.slice(p.offset, p.offset + p.limit).map((s) => ruleSetItem(s, "tenant")), total: all.length });
+  const window = listWindow(ctx, all, p.offset, p.limit);
+  return ok({ data: window.data.map((s) => ruleSetItem(s, "tenant")), total: window.total });
 }
 
 /** §4.6.1: a project sees its tenant's rule sets (level "tenant") when include_tenant_rule_set is true. */
@@ -293,7 +299,8 @@ function listProjectRuleSets(ctx: CallerContext): Reply {
   const all = filteredRuleSets(ctx, ctx.caller.account.domainId);
   if (!p || !all) return invalidParameter();
   const visible = ctx.query.get("include_tenant_rule_set") === "true" ? all : [];
-  return ok({ data: visible.slice(p.offset, p.offset + p.limit).map((s) => ruleSetItem(s, "tenant")), total: visible.length });
+  const window = listWindow(ctx, visible, p.offset, p.limit);
+  return ok({ data: window.data.map((s) => ruleSetItem(s, "tenant")), total: window.total });
 }
 
 function getProjectRuleSet(ctx: CallerContext): Reply {
@@ -341,6 +348,7 @@ export interface OssRecord {
 function createOss(ctx: CallerContext): Reply {
   const b = ossCreateBody.safeParse(jsonObject(ctx.rawBody));
   if (!b.success) return invalidParameter();
+  if (nameTaken(ctx, b.data.name, ctx.store.collection<OssRecord>(OSS).list(ctx.params.domain_id))) return pipelineError("DEVCP.00014004", nameExists("open-source policy", b.data.name));
   const now = ctx.now;
   const p: OssRecord = {
     id: newHexId(), name: b.data.name, level: "tenant", parent_id: null, version: newHexId(), is_valid: false, is_public: false, is_legacy: false,
@@ -393,8 +401,9 @@ function ossList(ctx: CallerContext, domainId: string, visible: boolean): Reply 
   const all = visible
     ? ctx.store.collection<OssRecord>(OSS).list(domainId).filter((p) => p.name.toLowerCase().includes(name)).sort((a, b) => b.operate_time - a.operate_time || a.id.localeCompare(b.id))
     : [];
-  const data = all.slice(offset, offset + limit).map((p) => ({ id: p.id, name: p.name, level: p.level, is_valid: p.is_valid, version: p.version, operator: p.updater, is_public: p.is_public, is_legacy: p.is_legacy, operate_time: p.operate_time }));
-  return ok({ total: all.length, data });
+  const window = listWindow(ctx, all, offset, limit);
+  const data = window.data.map((p) => ({ id: p.id, name: p.name, level: p.level, is_valid: p.is_valid, version: p.version, operator: p.updater, is_public: p.is_public, is_legacy: p.is_legacy, operate_time: p.operate_time }));
+  return ok({ total: window.total, data });
 }
 
 const listOss = (ctx: CallerContext) => ossList(ctx, ctx.params.domain_id, true);

@@ -4,6 +4,7 @@ import type { CallerContext, Reply, Router } from "../router";
 import { fuzzy, iconPath, invalid, msString, notFound, ok, paged, pageParams, PLUGINS, PUBLISHERS, uploadedFile } from "./extensionCommon";
 import { jsonObject } from "./json";
 import { pipelineRoute } from "./pipelineCommon";
+import { nameExists, nameTaken } from "./names";
 
 /**
  * Extension plug-in publishers (seed 001 §4.9.3, §4.9.10, §4.9.12, §4.9.13, §4.9.24, §4.9.25),
@@ -55,6 +56,7 @@ function create(ctx: CallerContext): Reply {
   if (!body.success) return invalid();
   const b = body.data;
   const { account, user } = ctx.caller;
+  if (nameTaken(ctx, b.name, all(ctx).filter((p) => p.is_delete !== 1))) return invalid(nameExists("publisher", b.name ?? ""));
   // `publisher_unique_id` is in Table 4-317, but whether the service honours a client-chosen id is
   // undocumented; the emulator always generates it, so a client cannot rely on it.
   const id = newHexId();
@@ -82,10 +84,10 @@ function create(ctx: CallerContext): Reply {
 const all = (ctx: CallerContext) => publishers(ctx).list(ctx.caller.account.domainId).sort((a, b) => Number(a.last_update_time) - Number(b.last_update_time));
 
 function list(ctx: CallerContext): Reply {
-  const page = pageParams(ctx.query);
+  const page = pageParams(ctx);
   if (!page) return invalid();
   // The `name` filter's semantics are undocumented; it is a fuzzy match here.
-  return ok(paged(all(ctx).filter((p) => fuzzy(p.name, ctx.query.get("name"))), page));
+  return ok(paged(ctx, all(ctx).filter((p) => fuzzy(p.name, ctx.query.get("name"))), page));
 }
 
 /** §4.9.13: a bare array (Table 4-363). */

@@ -3,7 +3,7 @@ import type { Context } from "../dynamic";
 import { ApiError, NetworkError } from "../errors";
 import { object } from "../answers";
 import { seg } from "../http";
-import { findFirst, offsetPages } from "../paging";
+import { findFirst, offsetPages, probedOffsetPages } from "../paging";
 
 /**
  * What the extension plug-in kinds (Publisher, Plugin, PluginVersion; seed 001 §4.9) share: the
@@ -84,7 +84,7 @@ interface Paged<T> {
  */
 export async function findPlugin(ctx: Context, pluginName: string): Promise<PluginBasicVo | undefined> {
   const path = `${await v1(ctx)}/agent-plugin/query-all`;
-  const pages = offsetPages<PluginBasicVo>(async (offset, limit) => {
+  const pages = probedOffsetPages<PluginBasicVo>(async (offset, limit) => {
     const res = await ctx.client.send<Paged<PluginBasicVo>>({
       service: "pipeline",
       method: "POST",
@@ -98,6 +98,6 @@ export async function findPlugin(ctx: Context, pluginName: string): Promise<Plug
       idempotent: true, // a read
     });
     return { items: res.body?.data ?? [], total: res.body?.total };
-  }, PAGE_LIMIT);
+  }, PAGE_LIMIT, (p) => `${p.plugin_name}`, `Plugin: looking up "${pluginName}" in the plug-in list`);
   return findFirst(pages, (p) => p.plugin_name === pluginName);
 }

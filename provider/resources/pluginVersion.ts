@@ -2,7 +2,7 @@ import { z } from "zod";
 import { containsUnknown, Context, Failure, PartialCreateError, ResourceKind, stableJson } from "../dynamic";
 import { isTrue, object } from "../answers";
 import { ApiError } from "../errors";
-import { findFirst, offsetPages } from "../paging";
+import { findFirst, probedOffsetPages } from "../paging";
 import { hex32 } from "./common";
 import { attributionOf, EXTENSION_NOT_FOUND, findPlugin, isAmbiguous, optionalText, orEmpty, PAGE_LIMIT, PluginBasicVo, text, v1, v3 } from "./extensionCommon";
 
@@ -261,7 +261,7 @@ async function detail(ctx: Context, v: { pluginName: string; version: string }):
 /** The publisher a plug-in is bound to: a binding is per plug-in, and only §4.9.15 shows it (exact name, every page). */
 async function boundPublisher(ctx: Context, pluginName: string): Promise<string | undefined> {
   const path = `${await v1(ctx)}/relation/plugin/single`;
-  const pages = offsetPages<{ name?: string; publisher_id?: string | null }>(async (offset, limit) => {
+  const pages = probedOffsetPages<{ name?: string; publisher_id?: string | null }>(async (offset, limit) => {
     const res = await ctx.client.send<{ total?: number; data?: Array<{ name?: string; publisher_id?: string | null }> | null }>({
       service: "pipeline",
       method: "GET",
@@ -271,7 +271,7 @@ async function boundPublisher(ctx: Context, pluginName: string): Promise<string 
       resource: pluginName,
     });
     return { items: res.body?.data ?? [], total: res.body?.total };
-  }, PAGE_LIMIT);
+  }, PAGE_LIMIT, (p) => `${p.name}`, `PluginVersion: reading the publisher binding of "${pluginName}"`);
   return text((await findFirst(pages, (p) => p.name === pluginName))?.publisher_id);
 }
 

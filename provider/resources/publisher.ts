@@ -5,7 +5,7 @@ import { Context, ResourceKind } from "../dynamic";
 import { isTrue, object } from "../answers";
 import { ApiError } from "../errors";
 import { multipartFile } from "../multipart";
-import { collect, offsetPages } from "../paging";
+import { collect, probedOffsetPages } from "../paging";
 import { hex32 } from "./common";
 import { EXTENSION_NOT_FOUND, isAmbiguous, optionalText, orEmpty, PAGE_LIMIT, text, v1 } from "./extensionCommon";
 
@@ -109,7 +109,7 @@ const live = (vo: PublisherVo | undefined): vo is PublisherVo => !!vo && vo.is_d
 /** Every publisher whose name matches the filter; the filter is not documented as exact, callers compare. */
 async function listByName(ctx: Context, name: string): Promise<PublisherVo[]> {
   const path = `${await v1(ctx)}/publisher/query-all`;
-  const pages = offsetPages<PublisherVo>(async (offset, limit) => {
+  const pages = probedOffsetPages<PublisherVo>(async (offset, limit) => {
     const res = await ctx.client.send<{ total?: number; data?: PublisherVo[] | null }>({
       service: "pipeline",
       method: "GET",
@@ -119,7 +119,7 @@ async function listByName(ctx: Context, name: string): Promise<PublisherVo[]> {
       resource: name,
     });
     return { items: res.body?.data ?? [], total: res.body?.total };
-  }, PAGE_LIMIT);
+  }, PAGE_LIMIT, (vo) => `${vo.publisher_unique_id}`, `Publisher: listing publishers named "${name}"`);
   return collect(pages, live);
 }
 

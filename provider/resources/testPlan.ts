@@ -3,7 +3,7 @@ import { Context, Failure, PartialCreateError, ResourceKind } from "../dynamic";
 import { hexId, object } from "../answers";
 import { ApiError } from "../errors";
 import { seg } from "../http";
-import { findFirst, offsetPages } from "../paging";
+import { findFirst, probedOffsetPages } from "../paging";
 import { hex32 } from "./common";
 
 /**
@@ -66,12 +66,23 @@ interface PlanVo {
 const plansPath = (projectId: string, version: "v1" | "v2" = "v1") => `/${version}/projects/${seg(projectId)}/plans`;
 const FIXED = ["assignedId", "startDate", "endDate", "serviceIdList"] as const;
 
+/** Plans per page of the v2 list (limit ≤ 200). */
+export const PLAN_PAGE = 100;
+
 /** The project's plans (§4.3.6), page by page; `name` is the list's (fuzzy) name filter. */
 function listPlans(ctx: Context, projectId: string, name?: string, resource?: string): AsyncGenerator<PlanVo> {
-  return offsetPages(async (offset, limit) => {
-    const res = await ctx.client.send<PlanVo[]>({ service: "cloudtest", method: "GET", path: plansPath(projectId, "v2"), query: { offset, limit, name }, operation: "TestPlan.list", answer: z.array(object({ plan_id: z.string(), name: z.string() })), resource });
-    return { items: Array.isArray(res.body) ? res.body : [] };
-  }, 100);
+  // What `offset` counts is open (ambiguity P2: a position from 0 or from 1, or a page number from 1):
+  // probedOffsetPages works it out from the answers and reads to an empty or short page (no total here).
+  return probedOffsetPages(
+    async (offset, limit) => {
+      const res = await ctx.client.send<PlanVo[]>({ service: "cloudtest", method: "GET", path: plansPath(projectId, "v2"), query: { offset, limit, name }, operation: "TestPlan.list", answer: z.array(object({ plan_id: z.string(), name: z.string() })), resource });
+      return { items: Array.isArray(res.body) ? res.body : [] };
+    },
+    PLAN_PAGE,
+    (p) => p.plan_id,
+    `TestPlan: listing the plans of project ${projectId}`,
+    (e) => e instanceof ApiError && e.errorCode === "CLOUDTEST.00060001",
+  );
 }
 
 /** Reads a plan by listing: by name first, then the whole project (a plan renamed in the console). */
