@@ -16,6 +16,8 @@ export interface Reply {
   status: number;
   /** Serialised with JSON.stringify; undefined sends an empty body. */
   body?: unknown;
+  /** The body as JSON text, when JSON.stringify cannot say it (integers beyond 2^53); wins over `body`. */
+  json?: string;
   headers?: Record<string, string>;
 }
 

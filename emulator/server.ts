@@ -254,7 +254,7 @@ function emulatorBug(e: unknown, requestId: string): Reply {
 }
 
 function send(res: ServerResponse, reply: Reply): void {
-  const payload = reply.body === undefined ? "" : JSON.stringify(reply.body);
+  const payload = reply.json ?? (reply.body === undefined ? "" : JSON.stringify(reply.body));
   res.writeHead(reply.status, {
     "Content-Type": "application/json;charset=UTF-8",
     "Content-Length": String(Buffer.byteLength(payload)),

@@ -34,6 +34,8 @@ export interface ApiRequest {
   /** Overrides the generic in-body error detection for APIs whose success bodies carry `error_code`. */
   isSuccess?: (body: unknown) => boolean;
   timeoutMs?: number;
+  /** Parses a JSON answer where JSON.parse would lose something (integers beyond 2^53); default JSON.parse. */
+  parseJson?: (text: string) => unknown;
 }
 
 export interface ApiResponse<T = unknown> {
@@ -135,7 +137,7 @@ export function undiciTransport(agent: Agent, timeoutMs: number): Handler {
     let body: unknown = text;
     if (text !== "") {
       try {
-        body = JSON.parse(text);
+        body = (api.parseJson ?? JSON.parse)(text);
       } catch {
         body = text; // some APIs answer a bare string path (seed 001 §4.9.9)
       }
