@@ -153,3 +153,21 @@ describe("S6: content line endings read back verbatim or as LF", () => {
       }));
   }
 });
+
+test("V3: description accepts the union of the EN and ZH character sets, and nothing beyond it, at preview", async () => {
+  const w = await startWorld();
+  try {
+    seedVpcepRecords(w.emu.store, w.account.domainId, R, ["vpcep-a"]);
+    for (const bad of ["a/b", "Ünïcode", "кириллица", "tab\there"]) {
+      const r = await w.engine.up(V, "bad", { region: R, vpceps: [{ vpcepId: "vpcep-a", description: bad }] });
+      expect(r.op).toBe("invalid");
+      expect(r.failures).toEqual([{ property: "vpceps[0].description", reason: expect.stringMatching(/union of the English and Chinese references/) }]);
+    }
+    const ok = "Prod_link (east) [v2] ~a&b; 生产环境-1.0";
+    expect((await w.engine.up(V, "ok", { region: R, vpceps: [{ vpcepId: "vpcep-a", description: ok }] })).op).toBe("create");
+    await w.engine.destroy(V, "ok");
+    expect(vpcepRecords(w.emu.store, w.account.domainId, R)).toEqual([]);
+  } finally {
+    await w.close();
+  }
+});

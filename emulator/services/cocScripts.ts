@@ -35,8 +35,11 @@ const ok = (data: unknown): Reply => ({ status: 200, body: { data } });
  */
 export const PARAM_VALUE_PATTERN = /^(?!.*\{\{)[a-zA-Z0-9_\-/* ?:"'=+@[\]{}]*$/;
 
-/** S5=long: record ids beyond 2^53 (Table 4-12 lists a Long), kept as decimal text. */
-const LONG_BASE = 2n ** 62n;
+/**
+ * S5=long: record ids beyond 2^53 (Table 4-12 lists a Long), kept as decimal text. Just under 2^62, so
+ * that an id read as a double and printed back (4611686018427388000 = 2^62 + 96) skips the records after it.
+ */
+const LONG_BASE = 2n ** 62n - 60n;
 
 const reviewer = z.object({ reviewer_name: z.string().min(1).max(64), reviewer_id: z.string().max(32) });
 const properties = z.object({

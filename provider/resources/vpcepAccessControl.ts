@@ -19,8 +19,11 @@ export const DEFAULT_VPCEP_PATH = "/devuc-accessmgmt/v2/vpceps";
 
 const endpoint = z.strictObject({
   vpcepId: z.string().regex(/^[0-9a-z-]{1,40}$/, "must be 1–40 digits, lower-case letters or - (§4.1.1)"),
-  /** 0–128 characters: letters, digits, spaces and ( ) [ ] - _ . ~ & ; (the English table; the Chinese one has no _). */
-  description: z.string().regex(/^[\p{L}0-9 ()[\]\-_.~&;]{0,128}$/u, "must be at most 128 letters, digits, spaces or ( ) [ ] - _ . ~ & ;").optional(),
+  /**
+   * 0–128 characters of the union of the two references' sets (V3): the English table's letters, digits,
+   * spaces and ( ) [ ] - _ . ~ & ; and the Chinese table's Chinese characters (which has no _).
+   */
+  description: z.string().regex(/^[A-Za-z0-9\p{Script=Han} ()[\]\-_.~&;]{0,128}$/u, "must be at most 128 letters, digits, Chinese characters, spaces or ( ) [ ] - _ . ~ & ; (the union of the English and Chinese references, ambiguities.md V3)").optional(),
 });
 
 export const vpcepAccessControlSchema = z.strictObject({
