@@ -16,7 +16,7 @@ export interface Reply {
   status: number;
   /** Serialised with JSON.stringify; undefined sends an empty body. */
   body?: unknown;
-  /** Sent as it is instead of `body` (a gateway's or proxy's page that is not JSON). */
+  /** Sent as it is instead of `body`: a gateway's or proxy's page that is not JSON, or JSON that JSON.stringify cannot say (integers beyond 2^53). */
   raw?: string;
   headers?: Record<string, string>;
 }

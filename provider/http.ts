@@ -43,6 +43,8 @@ export interface ApiRequest {
    */
   answer?: z.ZodType;
   timeoutMs?: number;
+  /** Parses a JSON answer where JSON.parse would lose something (integers beyond 2^53); default JSON.parse. */
+  parseJson?: (text: string) => unknown;
 }
 
 export interface ApiResponse<T = unknown> {
@@ -186,7 +188,7 @@ export function undiciTransport(agent: Agent, timeoutMs: number): Handler {
     if (text !== "") {
       if (success && !isJsonType(contentType)) throw invalid("not JSON", text);
       try {
-        body = JSON.parse(text);
+        body = (api.parseJson ?? JSON.parse)(text);
       } catch {
         if (success) throw invalid("invalid JSON", text);
         body = text; // an error page: still an error, without a service code

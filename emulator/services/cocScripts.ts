@@ -44,6 +44,18 @@ const invalid = (msg: string) => cocError("COC.00040701", msg);
 const notExist = () => cocError("COC.00040604", "Script not exist.");
 const ok = (data: unknown): Reply => ({ status: 200, body: { data } });
 
+/**
+ * The `param_value` pattern of §4.2.1 (004:L532), `^((?!{2,})[a-zA-Z0-9_-/*\x20?:"'=\+@\[\]\{\}])*$`, made
+ * valid: `_-/` read as three characters, `(?!{2,})` as "no two `{` in a row". Enforced under S2=pattern.
+ */
+export const PARAM_VALUE_PATTERN = /^(?!.*\{\{)[a-zA-Z0-9_\-/* ?:"'=+@[\]{}]*$/;
+
+/**
+ * S5=long: record ids beyond 2^53 (Table 4-12 lists a Long), kept as decimal text. Just under 2^62, so
+ * that an id read as a double and printed back (4611686018427388000 = 2^62 + 96) skips the records after it.
+ */
+const LONG_BASE = 2n ** 62n - 60n;
+
 const reviewer = z.object({ reviewer_name: z.string().min(1).max(64), reviewer_id: z.string().max(32) });
 const properties = z.object({
   risk_level: z.enum(["LOW", "MEDIUM", "HIGH"]),
@@ -62,6 +74,17 @@ const params = z
   .array(param)
   .max(20)
   .refine((ps) => ps.every((p, i) => [...ps].sort((a, b) => a.param_order - b.param_order)[i].param_order === i + 1), "param_order starts from 1 and must be consecutive");
+/** The readings (S1, S2, S4) that change what the create and update bodies may hold. */
+function bodies(ctx: CallerContext) {
+  const value = ctx.dialect.is("S2", "pattern") ? param.extend({ param_value: param.shape.param_value.regex(PARAM_VALUE_PATTERN, "param_value does not match the documented pattern") }) : param;
+  const ps = (max: number) => z.array(value).max(max).refine((list) => list.every((p, i) => [...list].sort((a, b) => a.param_order - b.param_order)[i].param_order === i + 1), "param_order starts from 1 and must be consecutive");
+  const nameType = ctx.dialect.is("S4", "required") ? { name: createBody.shape.name, type: createBody.shape.type } : { name: z.string().nullish(), type: z.string().nullish() };
+  return {
+    create: createBody.extend({ script_params: ps(20).nullish() }),
+    update: updateBody.extend({ script_params: ps(ctx.dialect.is("S1", "5") ? 5 : 20).nullish(), ...nameType }),
+  };
+}
+
 const createBody = z.object({
   name: z.string().regex(/^[A-Za-z0-9_]{1,64}$/, "name must be 1-64 letters, digits or underscores"),
   properties,
@@ -74,7 +97,8 @@ const createBody = z.object({
 const updateBody = z.object({ description: z.string().min(1).max(256), content: z.string().min(1).max(4096), properties: properties.nullish(), script_params: params.nullish(), name: z.string().nullish(), type: z.string().nullish() });
 
 interface ScriptRecord {
-  id: number;
+  /** A number, or decimal text beyond 2^53 (S5=long). */
+  id: number | string;
   script_uuid: string;
   name: string;
   description: string;
@@ -98,14 +122,14 @@ function scriptUuid(now: Date): string {
 const message = (e: z.ZodError) => e.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
 
 function create(ctx: CallerContext): Reply {
-  const b = createBody.safeParse(jsonObject(ctx.rawBody));
+  const b = bodies(ctx).create.safeParse(jsonObject(ctx.rawBody));
   if (!b.success) return invalid(message(b.error));
   const all = ctx.store.collection<ScriptRecord>(SCRIPTS);
   const tenant = ctx.caller.account.domainId;
   if (all.list(tenant).some((s) => s.name === b.data.name)) return cocError("COC.00040601", `Exist script with same name: ${b.data.name}`);
   const now = ctx.now.getTime();
   const s: ScriptRecord = {
-    id: Math.max(0, ...all.list(tenant).map((x) => x.id)) + 1, script_uuid: scriptUuid(ctx.now), name: b.data.name, description: b.data.description, type: b.data.type,
+    id: nextId(ctx, all.list(tenant)), script_uuid: scriptUuid(ctx.now), name: b.data.name, description: b.data.description, type: b.data.type,
     content: b.data.content, script_params: b.data.script_params ?? [], status: b.data.properties.reviewers?.length ? "PENDING_APPROVE" : "APPROVED",
     gmt_created: now, gmt_modified: now, creator: ctx.caller.user.name, creator_id: ctx.caller.user.id, operator: ctx.caller.user.name, properties: b.data.properties,
   };
@@ -121,10 +145,17 @@ export function maskSensitiveScripts(data: StoreData): StoreData {
   return data;
 }
 
-/** Table 4-28 (unwrapped detail); sensitive values masked. */
-function view(s: ScriptRecord) {
+function nextId(ctx: CallerContext, existing: ScriptRecord[]): number | string {
+  const last = existing.reduce((m, x) => (BigInt(x.id) > m ? BigInt(x.id) : m), 0n);
+  if (ctx.dialect.is("S5", "long")) return String((last > LONG_BASE ? last : LONG_BASE) + 1n);
+  return Number(last) + 1;
+}
+
+/** Table 4-28 (unwrapped detail); sensitive values masked; S6=lf reads CRLF back as LF. */
+function view(s: ScriptRecord, ctx: CallerContext) {
   return {
-    script_uuid: s.script_uuid, name: s.name, version: s.properties.version, description: s.description, type: s.type, content: s.content,
+    script_uuid: s.script_uuid, name: s.name, version: s.properties.version, description: s.description, type: s.type,
+    content: ctx.dialect.is("S6", "lf") ? s.content.replace(/\r\n/g, "\n") : s.content,
     script_params: s.script_params.map((p) => (p.sensitive ? { ...p, param_value: MASK } : p)), status: s.status, gmt_created: s.gmt_created,
     gmt_modified: s.gmt_modified, creator: s.creator, creator_id: s.creator_id, operator: s.operator, properties: s.properties,
   };
@@ -132,7 +163,9 @@ function view(s: ScriptRecord) {
 
 function get(ctx: CallerContext): Reply {
   const s = ctx.store.collection<ScriptRecord>(SCRIPTS).get(ctx.caller.account.domainId, ctx.params.script_uuid);
-  return s ? ok(view(s)) : notExist();
+  if (!s) return notExist();
+  // S3: Table 4-25 lists the fields top-level; the other answers of §4.2 wrap them in {"data": …}.
+  return ctx.dialect.is("S3", "top-level") ? { status: 200, body: view(s, ctx) } : ok(view(s, ctx));
 }
 
 function update(ctx: CallerContext): Reply {
@@ -140,7 +173,7 @@ function update(ctx: CallerContext): Reply {
   const tenant = ctx.caller.account.domainId;
   const s = all.get(tenant, ctx.params.script_uuid);
   if (!s) return notExist();
-  const b = updateBody.safeParse(jsonObject(ctx.rawBody));
+  const b = bodies(ctx).update.safeParse(jsonObject(ctx.rawBody));
   if (!b.success) return invalid(message(b.error));
   const props = b.data.properties ?? s.properties;
   // "If the modified script has a reviewer, you need to select reviewers again" (§4.2.4): back to review.
@@ -161,16 +194,21 @@ function list(ctx: CallerContext): Reply {
   const q = ctx.query;
   const limit = Number(q.get("limit"));
   if (!q.get("limit") || !Number.isInteger(limit) || limit < 1 || limit > 100) return invalid("limit must be between 1 and 100");
-  const marker = q.get("marker") === null ? 0 : Number(q.get("marker"));
+  const rawMarker = q.get("marker");
+  if (rawMarker !== null && !/^\d{1,19}$/.test(rawMarker)) return invalid("marker must be a record id");
+  const marker = rawMarker === null ? 0n : BigInt(rawMarker);
   const nameLike = q.get("name_like") ?? "";
   const all = ctx.store
     .collection<ScriptRecord>(SCRIPTS)
     .list(ctx.caller.account.domainId)
     .filter((s) => s.name.includes(nameLike) && (!q.get("type") || s.type === q.get("type")) && (!q.get("risk_level") || s.properties.risk_level === q.get("risk_level")))
-    .sort((a, b) => a.id - b.id);
-  const page = all.filter((s) => s.id > marker).slice(0, limit);
+    .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+  const page = all.filter((s) => BigInt(s.id) > marker).slice(0, limit);
   const data = page.map((s) => ({ id: s.id, script_uuid: s.script_uuid, name: s.name, type: s.type, status: s.status, gmt_created: s.gmt_created, gmt_modified: s.gmt_modified, creator: s.creator, creator_id: s.creator_id, operator: s.operator, properties: s.properties }));
-  return { status: 200, body: { total: all.length, data } };
+  const body = { total: all.length, data };
+  // Ids beyond 2^53 go out as the JSON integers they are, digit for digit (S5=long).
+  if (!data.some((d) => typeof d.id === "string")) return { status: 200, body };
+  return { status: 200, body, raw: JSON.stringify({ ...body, data: data.map((d) => ({ ...d, id: `\u0000${d.id}` })) }).replace(/"\\u0000(\d+)"/g, "$1") };
 }
 
 const executeBody = z.object({

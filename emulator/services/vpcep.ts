@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { CallerContext, Reply, Router } from "../router";
 import type { Store } from "../store";
+import { apiNotFound } from "../gateway";
 import { jsonObject } from "./json";
 
 /**
@@ -11,9 +12,20 @@ import { jsonObject } from "./json";
  * (§6.2). Tests seed records with `seedVpcepRecords` (or POST /__emulator/vpceps).
  */
 export const VPCEP_PATH = "/devuc-accessmgmt/v2/vpceps";
+/** The Chinese reference's DELETE path (003:L395, L450; also the English example, 002:L506). */
+export const VPCEP_PATH_ZH = "/v2/vpceps";
 
+/**
+ * Dialect V1: `en` serves only the English URI, `zh` only `/v2/vpceps`; the other path answers the
+ * gateway's "API not found", as a path the gateway does not publish would.
+ */
 export function registerVpcep(router: Router): void {
   router.route("DELETE", VPCEP_PATH, "VpcepAccessControl.delete", revoke);
+  router.route("DELETE", VPCEP_PATH_ZH, "VpcepAccessControl.delete", revoke);
+}
+
+function servedPath(ctx: CallerContext): string {
+  return ctx.dialect.is("V1", "zh") ? VPCEP_PATH_ZH : VPCEP_PATH;
 }
 
 const RECORDS = "vpcepRecords";
@@ -38,6 +50,7 @@ const body = z.object({
 });
 
 function revoke(ctx: CallerContext): Reply {
+  if (ctx.path !== servedPath(ctx)) return apiNotFound(ctx.requestId);
   const region = ctx.headers["region"];
   if (!region || !/^[0-9A-Za-z-]{1,40}$/.test(region)) return ucError(400, "UC.00011002", "parameter invalid.");
   const b = body.safeParse(jsonObject(ctx.rawBody) ?? {});

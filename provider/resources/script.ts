@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
 import { z } from "zod";
-import { Context, PartialCreateError, ResourceKind } from "../dynamic";
+import { changedKeys, Context, PartialCreateError, ResourceKind } from "../dynamic";
 import { unlessGone } from "../errors";
 import { cocData } from "../answers";
 import { seg } from "../http";
@@ -19,10 +19,23 @@ import { findFirst, markerPages } from "../paging";
 export const MASK = "*****************";
 const scriptName = z.string().regex(/^[A-Za-z0-9_]{1,64}$/, "must be 1–64 letters, digits or underscores (§4.2.1)");
 
+/**
+ * §4.2.1's `param_value` pattern (004:L532) made valid: letters, digits, space and _ - / * ? : " ' = + @ [ ] { },
+ * no "{{". Whether the service enforces it or only the length is open (S2): declared values are held
+ * to it, so no reading refuses them later.
+ */
+export const PARAM_VALUE_PATTERN = /^(?!.*\{\{)[a-zA-Z0-9_\-/* ?:"'=+@[\]{}]*$/;
+/** Table 4-19 of §4.2.4 limits an update's `script_params` to 5; §4.2.1 and the prose say 20 (S1). */
+export const UPDATE_MAX_PARAMS = 5;
+
 const param = z.strictObject({
   name: scriptName,
-  /** The default value (0–1024 characters). */
-  value: z.string().max(1024, "must be at most 1024 characters").default(""),
+  /** The default value (0–1024 characters of the documented pattern). */
+  value: z
+    .string()
+    .max(1024, "must be at most 1024 characters")
+    .regex(PARAM_VALUE_PATTERN, `must match the documented pattern (§4.2.1: letters, digits, space and _ - / * ? : " ' = + @ [ ] { }, no "{{"); a service that enforces it refuses anything else (ambiguities.md S2)`)
+    .default(""),
   description: z.string().max(256, "must be at most 256 characters").default(""),
   /** Position, from 1 and consecutive; defaults to the position in the list. */
   order: z.number().int("must be an integer").min(1, "must be 1–20").max(20, "must be 1–20").optional(),
@@ -94,6 +107,23 @@ interface ScriptVo {
   properties?: { risk_level: ScriptInputs["riskLevel"]; version: string; reviewers?: Array<{ reviewer_name: string; reviewer_id: string }> | null; protocol?: ScriptInputs["protocol"] | null };
 }
 
+/**
+ * The script detail (§4.2.5) wrapped in {"data": …} like the other answers, or top-level as Table 4-25
+ * lists it (S3): told apart by where `script_uuid` is; neither is an answer the docs promise.
+ */
+function detail(body: unknown, uuid: string): ScriptVo {
+  const b = body as { script_uuid?: unknown; data?: { script_uuid?: unknown } } | null;
+  if (b && typeof b === "object" && typeof b.script_uuid === "string") return b as unknown as ScriptVo;
+  if (b && typeof b === "object" && b.data && typeof b.data === "object" && typeof b.data.script_uuid === "string") return b.data as unknown as ScriptVo;
+  throw new Error(`Script.get for ${uuid}: the answer is neither the documented detail (Table 4-25) nor it wrapped in {"data": …}: ${JSON.stringify(body)?.slice(0, 200)}`);
+}
+
+/**
+ * The list's record ids are Longs (Table 4-12), beyond 2^53 under S5=long: JSON.parse would round them
+ * and the next marker would skip or repeat records. Every `"id": <integer>` is read as text.
+ */
+export const parseKeepingIds = (text: string): unknown => JSON.parse(text.replace(/(?<!\\)"id"\s*:\s*(-?\d+)/g, '"id":"$1"'));
+
 /** COC wraps success bodies in {"data": …} (seed 004 examples); unwrap where present. */
 const unwrap = <T>(body: unknown): T => (body && typeof body === "object" && "data" in body ? (body as { data: T }).data : (body as T));
 
@@ -104,17 +134,23 @@ const paramsBody = (i: ScriptInputs) =>
   (i.params ?? []).map((p) => ({ param_name: p.name, param_value: p.value, param_description: p.description, param_order: p.order!, sensitive: p.sensitive }));
 
 /** §4.2.3: `{"data": ScriptVo}`; what a read records is required. */
-const scriptAnswer = cocData(z.looseObject({ script_uuid: z.string(), name: z.string(), type: z.string(), content: z.string(), description: z.string() }));
+const scriptDetail = z.looseObject({ script_uuid: z.string(), name: z.string(), type: z.string(), content: z.string(), description: z.string() });
+/** §4.2.5: the detail, wrapped in {"data": …} or at the top level (ambiguities.md S3). */
+const scriptAnswer = z.union([cocData(scriptDetail), scriptDetail]);
 /** §4.2.1: `{"data": "<script uuid>"}`, the uuid in its documented form (it becomes the id). */
 const uuidAnswer = cocData(z.string().regex(/^SC[0-9a-z]{1,23}$/, "must be a script uuid such as SC2023102521413701c4a8a62"));
-const scriptItem = z.looseObject({ id: z.number(), script_uuid: z.string(), name: z.string() });
+/** `id` is a Long (Table 4-12), read as text by parseKeepingIds so that ids beyond 2^53 survive (S5). */
+const scriptItem = z.looseObject({ id: z.union([z.number(), z.string().regex(/^-?\d+$/)]), script_uuid: z.string(), name: z.string() });
 /** §4.2.2: the page of scripts under `data` (the example nests it once more). */
 const scriptListAnswer = cocData(z.union([z.array(scriptItem), z.looseObject({ data: z.array(scriptItem) })]));
 
 async function getScript(ctx: Context, uuid: string): Promise<ScriptVo> {
   const res = await ctx.client.send({ service: "coc", method: "GET", path: `/v1/job/scripts/${seg(uuid)}`, operation: "Script.get", answer: scriptAnswer, resource: uuid });
-  return unwrap<ScriptVo>(res.body);
+  return detail(res.body, uuid);
 }
+
+/** CRLF and LF read alike (S6: a service may read CRLF back as LF): what state knows wins when only line endings differ. */
+const sameContent = (a: unknown, b: unknown) => typeof a === "string" && typeof b === "string" && a.replace(/\r\n/g, "\n") === b.replace(/\r\n/g, "\n");
 
 function snapshot(s: ScriptVo, state: Record<string, unknown>): { outs: ScriptOutputs; inputs: ScriptInputs } {
   const known = Array.isArray(state.params) ? (state.params as StoredParam[]) : [];
@@ -129,7 +165,7 @@ function snapshot(s: ScriptVo, state: Record<string, unknown>): { outs: ScriptOu
     name: s.name,
     description: s.description,
     type: s.type,
-    content: s.content,
+    content: sameContent(state.content, s.content) ? (state.content as string) : s.content,
     riskLevel: s.properties?.risk_level ?? "LOW",
     version: s.properties?.version ?? "",
     reviewers: s.properties?.reviewers?.length ? s.properties.reviewers.map((r) => ({ name: r.reviewer_name, id: r.reviewer_id })) : state.reviewers === undefined ? undefined : [],
@@ -162,6 +198,11 @@ export const script: ResourceKind<typeof scriptSchema, ScriptOutputs> = {
   deleteBeforeReplace: (olds, news) => olds.name === news.name,
   notFoundCodes: NOT_FOUND,
   stateOf,
+  // S1: an in-place update may carry only 5 parameters under Table 4-19; refused at preview rather than half-way.
+  refuse: (olds, news) =>
+    olds.name === news.name && olds.type === news.type && (news.params?.length ?? 0) > UPDATE_MAX_PARAMS && changedKeys(scriptSchema, olds, news).length > 0
+      ? [{ property: "params", reason: `an in-place update of a script sends at most ${UPDATE_MAX_PARAMS} parameters (§4.2.4 Table 4-19 "Array length: 0 to 5"; §4.2.1 allows 20 at create, ambiguities.md S1): declare at most ${UPDATE_MAX_PARAMS}, or replace the script (a new name) to keep ${news.params!.length}` }]
+      : [],
   // A reviewer approves (status), and every edit sets the operator and modification time (§4.2.5).
   serviceMaintained: ["status", "operator", "updatedAt"],
   diffView: (props, side) =>
@@ -186,12 +227,12 @@ export const script: ResourceKind<typeof scriptSchema, ScriptOutputs> = {
   naturalKey: {
     unique: true,
     async find(ctx, inputs) {
-      const hits = markerPages(async (marker: number | undefined, limit) => {
-        const res = await ctx.client.send({ service: "coc", method: "GET", path: "/v1/job/scripts", query: { limit, marker, name_like: inputs.name.slice(0, 32) }, operation: "Script.list", answer: scriptListAnswer });
+      const hits = markerPages(async (marker: string | undefined, limit) => {
+        const res = await ctx.client.send({ service: "coc", method: "GET", path: "/v1/job/scripts", query: { limit, marker, name_like: inputs.name.slice(0, 32) }, operation: "Script.list", answer: scriptListAnswer, parseJson: parseKeepingIds });
         const body = res.body as { data?: unknown; total?: number };
-        const items = (Array.isArray(body?.data) ? body.data : (body?.data as { data?: unknown[] })?.data ?? []) as Array<{ id: number; script_uuid: string; name: string }>;
+        const items = (Array.isArray(body?.data) ? body.data : (body?.data as { data?: unknown[] })?.data ?? []) as Array<{ id: string; script_uuid: string; name: string }>;
         return { items };
-      }, (last) => last.id, 100);
+      }, (last) => String(last.id), 100);
       const hit = await findFirst(hits, (s) => s.name === inputs.name);
       return hit ? [hit.script_uuid] : [];
     },
@@ -207,7 +248,8 @@ export const script: ResourceKind<typeof scriptSchema, ScriptOutputs> = {
   async update(ctx, id, _olds, news) {
     await ctx.client.send({
       service: "coc", method: "PUT", path: `/v1/job/scripts/${seg(id)}`,
-      body: { description: news.description, content: news.content, properties: properties(news), script_params: paramsBody(news) },
+      // name and type: absent from Table 4-19 but in the example (S4); sent (unchanged: they replace) so either reading is met.
+      body: { name: news.name, type: news.type, description: news.description, content: news.content, properties: properties(news), script_params: paramsBody(news) },
       operation: "Script.update", answer: cocData(z.string()), resource: id,
     });
     return declaredOutputs(news, await getScript(ctx, id));

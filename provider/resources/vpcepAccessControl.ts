@@ -13,14 +13,18 @@ import { ApiError } from "../errors";
  *
  * The DELETE carries a JSON body and a `region` header (signed like every header). Its path differs
  * between the English (`/devuc-accessmgmt/v2/vpceps`) and Chinese (`/v2/vpceps`) references: it is the
- * `path` input, defaulting to the English URI, which the emulator serves.
+ * `path` input, defaulting to the English URI; it is tried first, and the other documented path after
+ * a gateway "API not found" (ambiguities.md V1).
  */
 export const DEFAULT_VPCEP_PATH = "/devuc-accessmgmt/v2/vpceps";
 
 const endpoint = z.strictObject({
   vpcepId: z.string().regex(/^[0-9a-z-]{1,40}$/, "must be 1–40 digits, lower-case letters or - (§4.1.1)"),
-  /** 0–128 characters: letters, digits, spaces and ( ) [ ] - _ . ~ & ; (the English table; the Chinese one has no _). */
-  description: z.string().regex(/^[\p{L}0-9 ()[\]\-_.~&;]{0,128}$/u, "must be at most 128 letters, digits, spaces or ( ) [ ] - _ . ~ & ;").optional(),
+  /**
+   * 0–128 characters of the union of the two references' sets (V3): the English table's letters, digits,
+   * spaces and ( ) [ ] - _ . ~ & ; and the Chinese table's Chinese characters (which has no _).
+   */
+  description: z.string().regex(/^[A-Za-z0-9\p{Script=Han} ()[\]\-_.~&;]{0,128}$/u, "must be at most 128 letters, digits, Chinese characters, spaces or ( ) [ ] - _ . ~ & ; (the union of the English and Chinese references, ambiguities.md V3)").optional(),
 });
 
 export const vpcepAccessControlSchema = z.strictObject({
@@ -35,19 +39,44 @@ export const vpcepAccessControlSchema = z.strictObject({
 export type VpcepAccessControlInputs = z.output<typeof vpcepAccessControlSchema>;
 type Endpoint = VpcepAccessControlInputs["vpceps"][number];
 
-/** DELETE …/vpceps: revokes endpoints; gone already is success. */
+export const ZH_VPCEP_PATH = "/v2/vpceps";
+/** Revoked already (§6.2): the only 404 that is the service's own "no such record". */
+const NOT_FOUND = "UC.00011005";
+
+/**
+ * A 404 that is not the service's UC.00011005 says the path is not served here (a gateway "API not
+ * found": APIG/APIGW.0101, a bare 404, an HTML page): never "revoked" (ambiguities.md V1).
+ */
+const pathNotServed = (e: unknown): e is ApiError => e instanceof ApiError && e.status === 404 && e.errorCode !== NOT_FOUND;
+
+/**
+ * DELETE …/vpceps: revokes endpoints; gone already (UC.00011005) is success. The references disagree
+ * on the path (V1): the declared `path` is tried first, then the other one, and only the service's
+ * own answer on one of them counts. Both refused by the gateway: an error naming both, nothing assumed.
+ */
 async function revoke(ctx: Context, i: VpcepAccessControlInputs, endpoints: Endpoint[]): Promise<void> {
   if (endpoints.length === 0) return;
-  try {
-    await ctx.client.send({
-      service: "devuc", method: "DELETE", path: i.path, headers: { region: i.region },
-      body: { enterprise_id: i.enterpriseId, vpceps: endpoints.map((e) => ({ vpcep_id: e.vpcepId, description: e.description })) },
-      operation: "VpcepAccessControl.revoke", answer: object({ status: z.literal("ok", { error: "must be ok" }), total: z.number() }), resource: endpoints.map((e) => e.vpcepId).join(","),
-    });
-  } catch (e) {
-    if (e instanceof ApiError && e.provesAbsence(["UC.00011005"])) return;
-    throw e;
+  const paths = [i.path, i.path === DEFAULT_VPCEP_PATH ? ZH_VPCEP_PATH : DEFAULT_VPCEP_PATH];
+  const refused: ApiError[] = [];
+  for (const path of paths) {
+    try {
+      await ctx.client.send({
+        service: "devuc", method: "DELETE", path, headers: { region: i.region },
+        body: { enterprise_id: i.enterpriseId, vpceps: endpoints.map((e) => ({ vpcep_id: e.vpcepId, description: e.description })) },
+        operation: "VpcepAccessControl.revoke", answer: object({ status: z.literal("ok", { error: "must be ok" }), total: z.number() }), resource: endpoints.map((e) => e.vpcepId).join(","),
+      });
+      return;
+    } catch (e) {
+      if (e instanceof ApiError && e.provesAbsence([NOT_FOUND])) return;
+      if (!pathNotServed(e)) throw e;
+      refused.push(e);
+      ctx.log(`VpcepAccessControl: DELETE ${path} is not served here (HTTP 404 ${e.errorCode ?? "without a service code"}); trying the other documented path`);
+    }
   }
+  throw new Error(
+    `VpcepAccessControl: neither documented DELETE path is served by this endpoint (${refused.map((e) => `${e.path}: HTTP 404 ${e.errorCode ?? "without a service code"}`).join("; ")}); ` +
+      `the English reference names ${DEFAULT_VPCEP_PATH}, the Chinese ${ZH_VPCEP_PATH} (ambiguities.md V1). Nothing was revoked; check the devuc endpoint`,
+  );
 }
 
 export const vpcepAccessControl: ResourceKind<typeof vpcepAccessControlSchema, VpcepAccessControlInputs> = {
