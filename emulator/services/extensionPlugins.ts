@@ -278,8 +278,11 @@ function updateInfo(ctx: CallerContext): Reply {
 
 function deleteInfo(ctx: CallerContext): Reply {
   const name = ctx.query.get("plugin_name");
-  const type = ctx.query.get("type") ?? "all";
-  if (!name || (type !== "all" && type !== "single")) return invalid();
+  const asked = ctx.query.get("type") ?? "all";
+  if (!name || (asked !== "all" && asked !== "single")) return invalid();
+  // X1: the table documents only `plugin_name`; under `whole` the service ignores `type`/`version`
+  // and deletes the whole plug-in with every version.
+  const type = ctx.dialect.is("X1", "whole") ? "all" : asked;
   const shell = getPlugin(ctx, name);
   if (!shell) return notFound(`The plug-in ${name}`);
   const domain = domainOf(ctx);

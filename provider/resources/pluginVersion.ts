@@ -1,4 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import type { ApiClient } from "../client";
 import { containsUnknown, Context, Failure, PartialCreateError, ResourceKind, stableJson } from "../dynamic";
 import { ApiError } from "../errors";
 import { findFirst, offsetPages } from "../paging";
@@ -358,6 +360,70 @@ async function converge(ctx: Context, cur: VersionVo, news: PluginVersionInputs,
   }
 }
 
+// ---- deleting one released version (ambiguity X1) ----
+
+/**
+ * What §4.9.28 `info/delete?type=single&version=` does on this service: `single` deletes that version
+ * (the Terraform provider's reading), `whole` ignores `type`/`version` and deletes the whole plug-in
+ * (the table documents only `plugin_name`). Nothing in an answer tells them apart, so before the first
+ * delete of a released version the provider proves the reading on a probe plug-in of its own: two
+ * released versions, one deleted with `type=single`; `single` only if the other one is still there.
+ * Five calls, once per provider process and account; an inconclusive probe is not cached.
+ */
+export type DeleteReading = "single" | "whole" | "unproven";
+const deleteReadings = new WeakMap<ApiClient, Promise<DeleteReading>>();
+
+export function deleteReading(ctx: Context): Promise<DeleteReading> {
+  let p = deleteReadings.get(ctx.client);
+  if (!p) {
+    p = probeDeleteReading(ctx).catch((e: unknown): DeleteReading => {
+      ctx.log(`PluginVersion: could not learn what deleting one released version does (${(e as Error).message})`);
+      return "unproven";
+    });
+    deleteReadings.set(ctx.client, p);
+    void p.then((r) => {
+      if (r === "unproven") deleteReadings.delete(ctx.client);
+    });
+  }
+  return p;
+}
+
+async function probeDeleteReading(ctx: Context): Promise<DeleteReading> {
+  const name = `pulumi_codearts_delete_probe_${randomBytes(6).toString("hex")}`;
+  const info: PluginBasicVo = { plugin_name: name, display_name: `pulumi-codearts delete probe ${name.slice(-12)}`, business_type: "Normal" };
+  const probe = (version: string): PluginVersionInputs => ({
+    pluginName: name, version, versionDescription: undefined, inputs: undefined, executionType: "COMPOSITE", publish: true,
+    steps: [{ task: "official_shell_plugin", name: "probe", identifier: undefined, variables: { OFFICIAL_SHELL_SCRIPT_INPUT: "true" } }],
+  });
+  const base = await v1(ctx);
+  try {
+    // §4.9.1 creates a released version in one call; the first one creates the (multi) plug-in.
+    for (const version of ["0.0.1", "0.0.2"]) {
+      await ctx.client.send({
+        service: "pipeline", method: "POST", path: `${base}/agent-plugin/create`, body: versionBody(info, probe(version)),
+        operation: "PluginVersion.create", resource: `${name}/${version}`,
+      });
+    }
+    await ctx.client.send({
+      service: "pipeline", method: "DELETE", path: `${await v3(ctx)}/extension/info/delete`,
+      query: { plugin_name: name, version: "0.0.1", type: "single" }, operation: "PluginVersion.delete", resource: `${name}/0.0.1`,
+    });
+    const other = await detail(ctx, { pluginName: name, version: "0.0.2" });
+    const reading: DeleteReading = other ? "single" : "whole";
+    ctx.log(`PluginVersion: deleting one released version with type=single ${reading === "single" ? "deletes that version only" : "deletes the whole plug-in"} on this service (probed on ${name})`);
+    return reading;
+  } finally {
+    try {
+      await ctx.client.send({
+        service: "pipeline", method: "DELETE", path: `${await v3(ctx)}/extension/info/delete`, query: { plugin_name: name, type: "all" },
+        operation: "Plugin.delete", resource: name,
+      });
+    } catch (e) {
+      if (!(e instanceof ApiError && e.isNotFound(EXTENSION_NOT_FOUND))) ctx.log(`warning: the probe plug-in ${name} could not be deleted (${(e as Error).message}); delete it by hand`);
+    }
+  }
+}
+
 export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersionOutputs> = {
   name: "PluginVersion",
   schema: pluginVersionSchema,
@@ -443,6 +509,16 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
         operation: "PluginVersion.deleteDraft",
         resource: id,
       });
+      return;
+    }
+    const reading = await deleteReading(ctx);
+    if (reading !== "single") {
+      // X1: sending the delete could take the plug-in and every other version with it.
+      ctx.log(
+        `warning: PluginVersion ${id} is published, and on this service §4.9.28 \`info/delete?type=single\` ` +
+          (reading === "whole" ? "deletes the whole plug-in (ambiguity X1, reading `whole`)" : "could not be proven to delete one version only (ambiguity X1)") +
+          `: the version is left in place and only removed from the stack. It is deleted with its plug-in (destroy the Plugin resource ${key.pluginName}), or by hand in the console`,
+      );
       return;
     }
     try {

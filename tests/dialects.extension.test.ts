@@ -1,0 +1,80 @@
+import { renderMatrix, rowMatrix } from "./support/dialectMatrix";
+import { startWorld, World } from "./support/world";
+
+/**
+ * The extension plug-in rows of ../shared/ambiguities.md (X1–X8): the generic lifecycle of every
+ * concerned kind under each reading, and per row a scenario that makes the reading matter, through
+ * the real host, with the service's inventory checked afterwards.
+ */
+jest.setTimeout(240_000);
+
+const ROWS = ["X1", "X6", "X3", "X4", "X8", "X2", "X5", "X7"] as const;
+
+test("matrix: every concerned kind's lifecycle under every reading of X1–X8", async () => {
+  const cells = await rowMatrix(ROWS);
+  console.log(`extension dialect matrix\n${renderMatrix(cells)}`);
+  expect(cells.filter((c) => !c.ok)).toEqual([]);
+});
+
+// ---- helpers ----
+
+const step = (script: string) => ({ task: "official_shell_plugin", name: "Run", identifier: "step-run", variables: { OFFICIAL_SHELL_SCRIPT_INPUT: script } });
+
+function held(w: World, collection: string): string[] {
+  const byTenant = w.emu.store.snapshot()[collection] ?? {};
+  return Object.values(byTenant).flatMap((records) => Object.keys(records));
+}
+const pluginsHeld = (w: World) => held(w, "plugins");
+const versionsHeld = (w: World) =>
+  held(w, "pluginVersions")
+    .map((k) => (JSON.parse(k) as string[]).join("/"))
+    .sort();
+
+async function hostLog(w: World, pattern: RegExp): Promise<string | undefined> {
+  for (let i = 0; i < 100; i++) {
+    const line = w.host.logs.find((l) => pattern.test(l));
+    if (line) return line;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return undefined;
+}
+
+async function withWorld(dialect: Record<string, string>, body: (w: World) => Promise<void>): Promise<void> {
+  const w = await startWorld({ dialect });
+  try {
+    await body(w);
+  } finally {
+    await w.close();
+  }
+}
+
+// ---- X1: deleting one published version ----
+
+describe.each(["single", "whole"])("X1=%s: destroying one published version", (reading) => {
+  test("never takes the plug-in or the other declared versions with it", async () => {
+    await withWorld({ X1: reading }, async (w) => {
+      await w.engine.up("Plugin", "p", { pluginName: "keeper", displayName: "Keeper", businessType: "Deploy" });
+      const v = (version: string) => ({ pluginName: "keeper", version, steps: [step(`./deploy.sh ${version}`)], publish: true });
+      await w.engine.up("PluginVersion", "v1", v("1.0.0"));
+      await w.engine.up("PluginVersion", "v2", v("2.0.0"));
+      const r = await w.engine.destroy("PluginVersion", "v1");
+      expect(r.op).toBe("delete");
+      // The plug-in and the other declared version are still there (the probe plug-in is gone).
+      expect(pluginsHeld(w)).toEqual(["keeper"]);
+      if (reading === "single") {
+        expect(versionsHeld(w)).toEqual(["keeper/2.0.0"]);
+      } else {
+        // Not deleted: left in place, removed from the stack only, and the user is told why.
+        expect(versionsHeld(w)).toEqual(["keeper/1.0.0", "keeper/2.0.0"]);
+        expect(await hostLog(w, /warning: PluginVersion keeper\/1\.0\.0 is published.*deletes the whole plug-in \(ambiguity X1, reading `whole`\)/)).toBeDefined();
+      }
+      // The remaining version still reads as it was, and destroying the plug-in takes everything.
+      expect((await w.engine.refresh("PluginVersion", "v2")).op).toBe("refresh");
+      expect(w.engine.state.has(w.engine.urn("PluginVersion", "v2"))).toBe(true);
+      await w.engine.destroy("PluginVersion", "v2");
+      await w.engine.destroy("Plugin", "p");
+      expect(pluginsHeld(w)).toEqual([]);
+      expect(versionsHeld(w)).toEqual([]);
+    });
+  });
+});
