@@ -78,3 +78,27 @@ describe.each(["single", "whole"])("X1=%s: destroying one published version", (r
     });
   });
 });
+
+// ---- X6: unique_id on edit-draft and info update ----
+
+describe.each(["required", "ignored"])("X6=%s: unique_id on the plug-in info update", (reading) => {
+  test("an update after the plug-in was re-made out of band (a new unique_id) sends the plug-in's current id", async () => {
+    await withWorld({ X6: reading }, async (w) => {
+      const D = await w.outOfBand.domainId();
+      await w.engine.up("Plugin", "p", { pluginName: "remade", displayName: "Remade", businessType: "Deploy" });
+      // Deleted and added again under the same name by someone else: the state's uniqueId is stale.
+      await w.outOfBand.send({ service: "pipeline", method: "DELETE", path: `/v3/${D}/extension/info/delete`, query: { plugin_name: "remade", type: "all" }, operation: "Test.delete" });
+      await w.outOfBand.send({
+        service: "pipeline", method: "POST", path: `/v3/${D}/extension/info/add`, operation: "Test.add",
+        body: { plugin_name: "remade", display_name: "Remade", business_type: "Deploy", plugin_composition_type: "single", runtime_attribution: "agent" },
+      });
+      const r = await w.engine.up("Plugin", "p", { pluginName: "remade", displayName: "Remade (changed)", businessType: "Deploy" });
+      expect(r.op).toBe("update");
+      const stored = w.emu.store.snapshot().plugins;
+      const shell = Object.values(stored).flatMap((records) => Object.values(records))[0] as { display_name: string; unique_id: string };
+      expect(shell.display_name).toBe("Remade (changed)");
+      expect(r.state!.outputs.uniqueId).toBe(shell.unique_id);
+      expect((await w.engine.up("Plugin", "p", { pluginName: "remade", displayName: "Remade (changed)", businessType: "Deploy" })).op).toBe("same");
+    });
+  });
+});

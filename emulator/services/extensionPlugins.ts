@@ -258,6 +258,7 @@ function updateInfo(ctx: CallerContext): Reply {
   if (!b || !b.plugin_name) return invalid();
   const shell = getPlugin(ctx, b.plugin_name);
   if (!shell) return notFound(`The plug-in ${b.plugin_name}`);
+  if (!uniqueIdAccepted(ctx, b.unique_id, shell.unique_id)) return invalid("unique_id must be the plug-in's unique ID.");
   const set = <K extends keyof PluginRecord>(key: K, v: PluginRecord[K] | undefined) => (v === undefined ? shell[key] : v);
   plugins(ctx).put(domainOf(ctx), shell.plugin_name, {
     ...shell,
@@ -274,6 +275,14 @@ function updateInfo(ctx: CallerContext): Reply {
     ...stamp(ctx),
   });
   return ok(true);
+}
+
+/**
+ * X6: `unique_id` of edit-draft (§4.9.4) and info update (§4.9.27) is optional and unexplained.
+ * `required`: it must be the draft's / plug-in's own id; `ignored`: whatever is sent is ignored.
+ */
+function uniqueIdAccepted(ctx: CallerContext, sent: string | null | undefined, own: string): boolean {
+  return ctx.dialect.is("X6", "ignored") || sent === own;
 }
 
 function deleteInfo(ctx: CallerContext): Reply {
@@ -378,7 +387,7 @@ function editDraft(ctx: CallerContext): Reply {
   if (!v) return notFound(`Version ${b.version} of the plug-in ${b.plugin_name}`);
   if (v.version_attribution !== "draft") return invalid(`Version ${v.version} of the plug-in ${v.plugin_name} is released and cannot be edited.`);
   // The Terraform provider must send the version's unique_id to edit it (anchors.md §1.3).
-  if (b.unique_id !== v.unique_id) return invalid("unique_id must be the draft's unique ID.");
+  if (!uniqueIdAccepted(ctx, b.unique_id, v.unique_id)) return invalid("unique_id must be the draft's unique ID.");
   const c = content(b);
   if (!c) return invalid("input_info[].validation must be an ExtensionValidation in JSON.");
   versions(ctx).put(domainOf(ctx), versionKey(v.plugin_name, v.version), {
