@@ -102,3 +102,26 @@ describe.each(["required", "ignored"])("X6=%s: unique_id on the plug-in info upd
     });
   });
 });
+
+// ---- X3: the publisher list after a create ----
+
+describe.each(["verbatim", "normalised"])("X3=%s: a publisher read back trimmed and with a default logo", (reading) => {
+  test("is found after the bare-true create, shows no diff, and is not created twice", async () => {
+    await withWorld({ X3: reading }, async (w) => {
+      const declared = { name: "  Acme Tools ", enName: "acme ", description: " Builds things", supportUrl: "support@acme.example" };
+      const r = await w.engine.up("Publisher", "pub", declared);
+      expect(r.op).toBe("create");
+      expect(held(w, "publishers")).toEqual([r.state!.id]);
+      expect(r.state!.outputs).toMatchObject({ name: "Acme Tools", enName: "acme", description: "Builds things" });
+      expect(r.state!.outputs.logoUrl).toBeUndefined();
+      const again = await w.engine.refresh("Publisher", "pub");
+      expect(again.state!.inputs.logoUrl).toBeUndefined();
+      expect((await w.engine.up("Publisher", "pub", declared)).op).toBe("same");
+      // Adoption by id, and the identical-publisher guard of a second create, see it too.
+      const adopted = await w.engine.up("Publisher", "pub-adopted", { ...declared, adoptId: r.state!.id });
+      expect(adopted.state!.id).toBe(r.state!.id);
+      await expect(w.engine.up("Publisher", "pub-twin", declared)).rejects.toThrow(/an identical publisher already exists/);
+      expect(held(w, "publishers")).toEqual([r.state!.id]);
+    });
+  });
+});

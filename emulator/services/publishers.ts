@@ -53,11 +53,11 @@ const publishers = (ctx: CallerContext) => ctx.store.collection<PublisherVo>(PUB
 function create(ctx: CallerContext): Reply {
   const body = createBody.safeParse(jsonObject(ctx.rawBody));
   if (!body.success) return invalid();
-  const b = body.data;
   const { account, user } = ctx.caller;
   // `publisher_unique_id` is in Table 4-317, but whether the service honours a client-chosen id is
   // undocumented; the emulator always generates it, so a client cannot rely on it.
   const id = newHexId();
+  const b = normalise(ctx, body.data);
   publishers(ctx).put(account.domainId, id, {
     publisher_unique_id: id,
     user_id: b.user_id ?? user.id,
@@ -76,6 +76,20 @@ function create(ctx: CallerContext): Reply {
     last_update_time: msString(ctx.now),
   });
   return ok(true);
+}
+
+/** The icon a publisher without a logo reads back with under X3 `normalised`. */
+export const DEFAULT_PUBLISHER_LOGO = "/api/v1/common/get-plugin-icon?object_key=default-publisher-logo&icon_type=publish";
+
+/**
+ * X3: nothing says the list (or the detail) echoes the fields verbatim. Under `normalised` the
+ * service stores text trimmed and an empty `logo_url` filled with a default icon.
+ */
+function normalise<T extends Record<string, string | null | undefined>>(ctx: CallerContext, b: T): T {
+  if (!ctx.dialect.is("X3", "normalised")) return b;
+  const out: Record<string, string | null | undefined> = Object.fromEntries(Object.entries(b).map(([k, v]) => [k, typeof v === "string" ? v.trim() : v]));
+  if (!out.logo_url) out.logo_url = DEFAULT_PUBLISHER_LOGO;
+  return out as T;
 }
 
 /** Oldest first, so a new publisher lands on the last page. */

@@ -23,16 +23,26 @@ const fileExists = (path: string): boolean => {
   }
 };
 
+/**
+ * Text as the service may store it (ambiguity X3 `normalised`: trimmed): the normal form is trimmed,
+ * so what is sent is what any reading reads back, and a lookup by every field still matches.
+ */
+const trimmedText = () =>
+  z
+    .string()
+    .optional()
+    .transform((s) => (s === undefined || s.trim() === "" ? undefined : s.trim()));
+
 export const publisherSchema = z
   .strictObject({
     /** Needed: the listing that finds a new publisher's id filters by name (§4.9.12). */
-    name: z.string().min(1, "must not be empty"),
-    enName: optionalText(),
-    description: optionalText(),
-    website: optionalText(),
-    supportUrl: optionalText(),
-    sourceUrl: optionalText(),
-    logoUrl: optionalText(),
+    name: z.string().trim().min(1, "must not be empty"),
+    enName: trimmedText(),
+    description: trimmedText(),
+    website: trimmedText(),
+    supportUrl: trimmedText(),
+    sourceUrl: trimmedText(),
+    logoUrl: trimmedText(),
     /** A local image file uploaded as the publisher's icon (§4.9.10); its path becomes `logo_url`. */
     iconFile: z.string().min(1, "must not be empty").refine(fileExists, "must name an existing file (the icon to upload)").optional(),
     /** Id (`publisher_unique_id`) of an existing publisher to take under management instead of creating one. */
@@ -58,6 +68,8 @@ export interface PublisherOutputs extends Record<string, unknown> {
   publisherId: string;
   /** Where the service keeps the uploaded icon (the publisher's `logo_url`), when `iconFile` is set. */
   iconPath?: string;
+  /** `logo_url` as the service reads it back, also when none was declared (X3 `normalised` fills a default). */
+  effectiveLogoUrl?: string;
   userId?: string;
   tenantId?: string;
   authStatus?: string;
@@ -98,9 +110,13 @@ function apiFields(inputs: PublisherInputs, logo: string | undefined) {
   };
 }
 
-/** Every field equal ("" and unset alike): the only way to recognise a publisher (anchors.md §1.3). */
+/**
+ * Every field equal ("" and unset alike): the only way to recognise a publisher (anchors.md §1.3).
+ * Compared trimmed, and an undeclared logo matches whatever logo the service filled in (X3
+ * `normalised`); the fields sent are already trimmed, so under `verbatim` this is an exact match.
+ */
 function sameFields(vo: PublisherVo, fields: ReturnType<typeof apiFields>): boolean {
-  return (Object.keys(fields) as (keyof typeof fields)[]).every((k) => (text(vo[k]) ?? "") === fields[k]);
+  return (Object.keys(fields) as (keyof typeof fields)[]).every((k) => (k === "logo_url" && fields[k] === "") || (text(vo[k])?.trim() ?? "") === fields[k]);
 }
 
 const live = (vo: PublisherVo | undefined): vo is PublisherVo => !!vo && vo.is_delete !== 1;
@@ -138,19 +154,22 @@ async function uploadIcon(ctx: Context, inputs: PublisherInputs, file: string): 
   return res.body;
 }
 
-function toOutputs(vo: PublisherVo, declared: { iconFile?: string }): PublisherOutputs {
+function toOutputs(vo: PublisherVo, declared: { iconFile?: string; logoUrl?: string }): PublisherOutputs {
   const logo = text(vo.logo_url);
+  const t = (v: unknown) => text(v)?.trim() || undefined;
   return {
-    name: vo.name ?? "",
-    enName: text(vo.en_name),
-    description: text(vo.description),
-    website: text(vo.website),
-    supportUrl: text(vo.support_url),
-    sourceUrl: text(vo.source_url),
-    logoUrl: declared.iconFile ? undefined : logo,
+    name: t(vo.name) ?? "",
+    enName: t(vo.en_name),
+    description: t(vo.description),
+    website: t(vo.website),
+    supportUrl: t(vo.support_url),
+    sourceUrl: t(vo.source_url),
+    // A logo the program did not declare is the service's default (X3), not drift: only declared ones are compared.
+    logoUrl: declared.iconFile || declared.logoUrl === undefined ? undefined : logo,
     iconFile: declared.iconFile,
     publisherId: vo.publisher_unique_id,
     iconPath: declared.iconFile ? logo : undefined,
+    effectiveLogoUrl: logo,
     userId: text(vo.user_id),
     tenantId: text(vo.tenant_id),
     authStatus: text(vo.auth_status),
@@ -172,7 +191,7 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
   },
   notFoundCodes: EXTENSION_NOT_FOUND,
   // The service's verification of the publisher, and its last editor (Table 4-359).
-  serviceMaintained: ["authStatus", "lastUpdateUserName", "lastUpdateUserId", "lastUpdateTime"],
+  serviceMaintained: ["authStatus", "lastUpdateUserName", "lastUpdateUserId", "lastUpdateTime", "effectiveLogoUrl"],
 
   async create(ctx, inputs) {
     const before = await listByName(ctx, inputs.name);
@@ -241,7 +260,8 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
     }
     if (!live(vo)) return undefined;
     const iconFile = typeof state.iconFile === "string" ? state.iconFile : undefined;
-    const outs = toOutputs(vo, { iconFile });
+    const declaredLogo = typeof state.logoUrl === "string" ? state.logoUrl : undefined;
+    const outs = toOutputs(vo, { iconFile, logoUrl: declaredLogo });
     const { name, enName, description, website, supportUrl, sourceUrl, logoUrl } = outs;
     return { outs, inputs: { name, enName, description, website, supportUrl, sourceUrl, logoUrl, iconFile } };
   },
