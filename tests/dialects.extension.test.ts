@@ -125,3 +125,25 @@ describe.each(["verbatim", "normalised"])("X3=%s: a publisher read back trimmed 
     });
   });
 });
+
+// ---- X4: the publisher binding in the plug-in listing ----
+
+describe.each(["bound", "null"])("X4=%s: the publisher binding read back", (reading) => {
+  test("a bound, published version refreshes with its publisher and the next up is a no-op", async () => {
+    await withWorld({ X4: reading }, async (w) => {
+      await w.engine.up("Plugin", "p", { pluginName: "bindme", displayName: "Bind me", businessType: "Deploy" });
+      const publisherId = (await w.engine.up("Publisher", "pub", { name: "Binder", supportUrl: "support@acme.example" })).state!.id;
+      const declared = { pluginName: "bindme", version: "1.0.0", steps: [step("./deploy.sh")], publish: true, publisherId };
+      expect((await w.engine.up("PluginVersion", "v", declared)).op).toBe("create");
+      const stored = Object.values(w.emu.store.snapshot().plugins).flatMap((r) => Object.values(r)) as Array<{ publisher_unique_id: string | null }>;
+      expect(stored[0].publisher_unique_id).toBe(publisherId);
+      const mark = w.emu.log.mark();
+      const r = await w.engine.refresh("PluginVersion", "v");
+      expect(r.state!.inputs.publisherId).toBe(publisherId);
+      expect(w.callsSince(mark, "Plugin.listOptional")).toBe(reading === "null" ? 1 : 0);
+      const again = w.emu.log.mark();
+      expect((await w.engine.up("PluginVersion", "v", declared)).op).toBe("same");
+      expect(w.callsSince(again, "PluginVersion.bindPublisher")).toBe(0);
+    });
+  });
+});

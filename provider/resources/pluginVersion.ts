@@ -270,7 +270,24 @@ async function boundPublisher(ctx: Context, pluginName: string): Promise<string 
     });
     return { items: res.body?.data ?? [], total: res.body?.total };
   }, PAGE_LIMIT);
-  return text((await findFirst(pages, (p) => p.name === pluginName))?.publisher_id);
+  const basic = text((await findFirst(pages, (p) => p.name === pluginName))?.publisher_id);
+  if (basic) return basic;
+  // X4: §4.9.15's only example has every publisher_id null; where the service never fills it, the
+  // binding shows in §4.9.16 (released plug-ins, `publisher_unique_id`). Read to the end, exact name.
+  const optional = offsetPages<{ plugin_name?: string; publisher_unique_id?: string | null }>(async (offset, limit) => {
+    const res = await ctx.client.send<{ total?: number; data?: Array<{ plugins_list?: Array<{ plugin_name?: string; publisher_unique_id?: string | null }> | null }> | null }>({
+      service: "pipeline",
+      method: "POST",
+      path: `${await v1(ctx)}/relation/plugins`,
+      query: { offset, limit },
+      body: { regex_name: pluginName },
+      operation: "Plugin.listOptional",
+      resource: pluginName,
+      idempotent: true, // a read
+    });
+    return { items: (res.body?.data ?? []).flatMap((g) => g.plugins_list ?? []), total: res.body?.total };
+  }, PAGE_LIMIT);
+  return text((await findFirst(optional, (p) => p.plugin_name === pluginName))?.publisher_unique_id);
 }
 
 async function pluginInfo(ctx: Context, pluginName: string): Promise<PluginBasicVo> {
