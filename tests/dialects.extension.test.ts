@@ -147,3 +147,28 @@ describe.each(["bound", "null"])("X4=%s: the publisher binding read back", (read
     });
   });
 });
+
+// ---- X8: execution_info in the version detail ----
+
+describe.each(["returned", "omitted"])("X8=%s: the steps in the version detail", (reading) => {
+  test("a published version refreshes without drift, and a draft's step change is still edited in place", async () => {
+    await withWorld({ X8: reading }, async (w) => {
+      await w.engine.up("Plugin", "p", { pluginName: "steps", displayName: "Steps", businessType: "Deploy" });
+      const published = { pluginName: "steps", version: "1.0.0", steps: [step("./deploy.sh")], publish: true };
+      expect((await w.engine.up("PluginVersion", "pub", published)).op).toBe("create");
+      const r = await w.engine.refresh("PluginVersion", "pub");
+      expect(r.state!.inputs.steps).toEqual(published.steps);
+      expect((await w.engine.up("PluginVersion", "pub", published)).op).toBe("same");
+      const draft = { pluginName: "steps", version: "2.0.0", steps: [step("./deploy.sh")] };
+      await w.engine.up("PluginVersion", "draft", draft);
+      const mark = w.emu.log.mark();
+      expect((await w.engine.up("PluginVersion", "draft", { ...draft, steps: [step("./deploy.sh --v2")] })).op).toBe("update");
+      expect(w.callsSince(mark, "PluginVersion.editDraft")).toBe(1);
+      const stored = w.emu.store.snapshot().pluginVersions;
+      const v2 = Object.values(stored).flatMap((recs) => Object.values(recs)).find((v) => (v as { version: string }).version === "2.0.0") as { steps: unknown[] };
+      expect(v2.steps).toEqual([step("./deploy.sh --v2")]);
+      expect((await w.engine.refresh("PluginVersion", "draft")).state!.inputs.steps).toEqual([step("./deploy.sh --v2")]);
+      expect((await w.engine.up("PluginVersion", "draft", { ...draft, steps: [step("./deploy.sh --v2")] })).op).toBe("same");
+    });
+  });
+});

@@ -512,7 +512,7 @@ function queryVersions(ctx: CallerContext): Reply {
   return ok(paged(rows, page));
 }
 
-function versionDetailVo(p: PluginRecord, v: VersionRecord) {
+function versionDetailVo(ctx: CallerContext, p: PluginRecord, v: VersionRecord) {
   // Table 4-431 order; `plugin_execution` as in the §4.9.22 example (its steps carry no identifier).
   return {
     plugin_name: v.plugin_name,
@@ -526,7 +526,8 @@ function versionDetailVo(p: PluginRecord, v: VersionRecord) {
     plugin_composition_type: p.plugin_composition_type,
     plugin_attribution: "custom",
     input_info: v.input_info.map((i) => inputVo(p, v, i)),
-    plugin_execution: {
+    // X8: the detail tables list the execution; under `omitted` (the Terraform provider's experience) it is not returned.
+    ...(ctx.dialect.is("X8", "omitted") ? {} : { plugin_execution: {
       logic_id: "",
       plugin_name: v.plugin_name,
       version: v.version,
@@ -534,7 +535,7 @@ function versionDetailVo(p: PluginRecord, v: VersionRecord) {
       workspace_id: p.workspace_id,
       execution_type: v.execution_type,
       steps: v.steps.map(({ identifier: _kept, ...step }) => step),
-    },
+    } }),
     runtime_attribution: v.runtime_attribution,
   };
 }
@@ -552,7 +553,7 @@ function versionDetail(ctx: CallerContext): Reply {
   const p = getPlugin(ctx, name);
   const v = getVersion(ctx, name, version);
   if (!p || !v) return notFound(`Version ${version ?? ""} of the plug-in ${name ?? ""}`);
-  return ok(versionDetailVo(p, v));
+  return ok(versionDetailVo(ctx, p, v));
 }
 
 /** §4.9.23, answered as its example: a bare array of version strings, newest first. */

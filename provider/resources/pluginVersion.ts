@@ -197,9 +197,16 @@ function stringRecord(v: unknown): Record<string, string> | undefined {
 
 const int = (v: unknown) => (typeof v === "number" && Number.isInteger(v) ? v : undefined);
 
-/** The version's content as a program declares it. Steps answered without `identifier` (§4.9.22 example) keep the state's. */
-function contentFrom(vo: VersionVo, state: Record<string, unknown>): Pick<PluginVersionInputs, (typeof CONTENT)[number]> {
-  const exec = objectOf(vo.plugin_execution) ?? {};
+/**
+ * The version's content as a program declares it. Steps answered without `identifier` (§4.9.22 example)
+ * keep the state's. X8: where the detail omits the execution (`plugin_execution`, the Terraform provider's
+ * experience), the steps and execution type cannot be read: `unseen` (what was last sent) stands for them,
+ * so they are neither drift nor a reason to edit.
+ */
+function contentFrom(vo: VersionVo, state: Record<string, unknown>, unseen: Record<string, unknown> = state): Pick<PluginVersionInputs, (typeof CONTENT)[number]> {
+  // The §4.9.22 example answers `plugin_execution`; the detail table lists `execution_info` (with `inner_execution_info`).
+  const info = objectOf(vo.execution_info);
+  const exec = objectOf(vo.plugin_execution) ?? objectOf(info?.inner_execution_info) ?? info ?? {};
   const known = Array.isArray(state.steps) ? (state.steps as Step[]) : [];
   const steps = (Array.isArray(exec.steps) ? exec.steps : []).map((raw, i): Step => {
     const s = objectOf(raw) ?? {};
@@ -221,7 +228,12 @@ function contentFrom(vo: VersionVo, state: Record<string, unknown>): Pick<Plugin
       layoutContent: text(i.layout_content),
     };
   });
-  return { versionDescription: text(vo.version_description), executionType: text(exec.execution_type) ?? "", steps, inputs: nonEmptyList(inputs) };
+  const versionDescription = text(vo.version_description);
+  if (vo.plugin_execution == null && vo.execution_info == null) {
+    const executionType = typeof unseen.executionType === "string" ? unseen.executionType : "";
+    return { versionDescription, executionType, steps: Array.isArray(unseen.steps) ? (unseen.steps as Step[]) : [], inputs: nonEmptyList(inputs) };
+  }
+  return { versionDescription, executionType: text(exec.execution_type) ?? "", steps, inputs: nonEmptyList(inputs) };
 }
 
 function outputsFrom(vo: VersionVo, inputs: PluginVersionInputs): PluginVersionOutputs {
@@ -336,9 +348,11 @@ async function publishDraft(ctx: Context, cur: VersionVo, news: PluginVersionInp
  * API allows: edit the draft, release it, bind the publisher. `outs` follows every step that
  * succeeded, so a failure part-way leaves a state that says exactly how far it got.
  */
-async function converge(ctx: Context, cur: VersionVo, news: PluginVersionInputs, boundTo: string | undefined, outs: PluginVersionOutputs): Promise<void> {
+async function converge(
+  ctx: Context, cur: VersionVo, news: PluginVersionInputs, boundTo: string | undefined, outs: PluginVersionOutputs, sent: Record<string, unknown> = news,
+): Promise<void> {
   const id = idOf(news);
-  const have = contentFrom(cur, news);
+  const have = contentFrom(cur, news, sent);
   const changed = CONTENT.filter((k) => stableJson(have[k] ?? null) !== stableJson(news[k] ?? null));
   let formal = isFormal(cur);
   if (changed.length > 0) {
@@ -509,7 +523,7 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
     const cur = await detail(ctx, news);
     if (!cur) throw new Error(`PluginVersion ${id} no longer exists; run \`pulumi refresh\` to drop it from the state, then \`pulumi up\` re-creates it`);
     const outs = outputsFrom(cur, { ...news, ...contentFrom(cur, olds), publish: isFormal(cur), publisherId: olds.publisherId });
-    await converge(ctx, cur, news, olds.publisherId, outs);
+    await converge(ctx, cur, news, olds.publisherId, outs, olds);
     return outs;
   },
 
