@@ -172,3 +172,26 @@ describe.each(["returned", "omitted"])("X8=%s: the steps in the version detail",
     });
   });
 });
+
+// ---- X2: composite versions on a `single` plug-in ----
+
+describe.each(["accepted", "refused"])("X2=%s: a step version on a single plug-in", (reading) => {
+  test("is created where accepted; refused with the reason and nothing created where not; a multi plug-in takes it under both", async () => {
+    await withWorld({ X2: reading }, async (w) => {
+      await w.engine.up("Plugin", "single", { pluginName: "lone", displayName: "Lone", businessType: "Deploy" });
+      await w.engine.up("Plugin", "multi", { pluginName: "many", displayName: "Many", businessType: "Deploy", pluginCompositionType: "multi" });
+      const onSingle = w.engine.up("PluginVersion", "v-lone", { pluginName: "lone", version: "1.0.0", steps: [step("./deploy.sh")] });
+      if (reading === "accepted") {
+        expect((await onSingle).op).toBe("create");
+        expect(versionsHeld(w)).toEqual(["lone/1.0.0"]);
+      } else {
+        await expect(onSingle).rejects.toThrow(/single plug-in.*ambiguity X2, reading `refused`.*pluginCompositionType: "multi".*Nothing was created/s);
+        expect(versionsHeld(w)).toEqual([]);
+        expect(w.engine.state.has(w.engine.urn("PluginVersion", "v-lone"))).toBe(false);
+      }
+      expect((await w.engine.up("PluginVersion", "v-many", { pluginName: "many", version: "1.0.0", steps: [step("./deploy.sh")], publish: true })).op).toBe("create");
+      expect(versionsHeld(w)).toContain("many/1.0.0");
+      expect(pluginsHeld(w).sort()).toEqual(["lone", "many"]);
+    });
+  });
+});

@@ -361,6 +361,10 @@ function createVersion(ctx: CallerContext, attributionValue: "draft" | "formal")
   const domain = domainOf(ctx);
   let shell = getPlugin(ctx, b.plugin_name);
   if (getVersion(ctx, b.plugin_name, b.version)) return invalid(`Version ${b.version} of the plug-in ${b.plugin_name} already exists.`);
+  // X2: a shell made by v3 info/add reads back `single`; under `refused` it takes no composite (step) version.
+  if (shell && shell.plugin_composition_type === "single" && c.steps.length > 0 && ctx.dialect.is("X2", "refused")) {
+    return invalid(`The plug-in ${shell.plugin_name} is a single plug-in; a composite version cannot be added to it.`);
+  }
   if (!shell) {
     // A plug-in built from steps reads back as "multi" (apie_test in the §4.9.17 and §4.9.22 examples).
     shell = newShell(ctx, { ...b, plugin_name: b.plugin_name, plugin_composition_type: undefined }, true, "multi");

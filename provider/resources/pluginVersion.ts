@@ -489,14 +489,27 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
 
   async create(ctx, inputs) {
     const info = await pluginInfo(ctx, inputs.pluginName);
-    await ctx.client.send({
-      service: "pipeline",
-      method: "POST",
-      path: `${await v1(ctx)}/agent-plugin/create-draft`,
-      body: versionBody(info, inputs),
-      operation: "PluginVersion.createDraft",
-      resource: idOf(inputs),
-    });
+    try {
+      await ctx.client.send({
+        service: "pipeline",
+        method: "POST",
+        path: `${await v1(ctx)}/agent-plugin/create-draft`,
+        body: versionBody(info, inputs),
+        operation: "PluginVersion.createDraft",
+        resource: idOf(inputs),
+      });
+    } catch (e) {
+      // X2: whether a `single` plug-in (what v3 info/add makes, §4.9.26) takes composite versions is not
+      // documented. A refusal creates nothing; say what it means and how to declare the plug-in instead.
+      if (e instanceof ApiError && e.status >= 400 && e.status < 500 && !e.isNotFound(EXTENSION_NOT_FOUND) && text(info.plugin_composition_type) === "single") {
+        throw new Error(
+          `PluginVersion ${idOf(inputs)}: the plug-in "${inputs.pluginName}" is a single plug-in (plugin_composition_type "single"), and this service ` +
+            `refuses composite (step) versions on one (ambiguity X2, reading \`refused\`): declare the Plugin with pluginCompositionType: "multi". ` +
+            `Nothing was created. The service said: ${e.message}`,
+        );
+      }
+      throw e;
+    }
     return { id: idOf(inputs), outs: await fromDraft(ctx, inputs) };
   },
 
