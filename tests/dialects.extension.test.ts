@@ -195,3 +195,33 @@ describe.each(["accepted", "refused"])("X2=%s: a step version on a single plug-i
     });
   });
 });
+
+// ---- X5: the publisher icon upload before the publisher exists ----
+
+const ICON = require("path").join(__dirname, "fixtures", "acme-icon.png") as string;
+
+describe.each(["upload", "existing"])("X5=%s: a publisher declared with an icon file", (reading) => {
+  test("is created with the icon as its logo, once; without enName under `existing` nothing is created", async () => {
+    await withWorld({ X5: reading }, async (w) => {
+      const declared = { name: "Iconic", enName: "iconic", supportUrl: "support@acme.example", iconFile: ICON };
+      const r = await w.engine.up("Publisher", "pub", declared);
+      expect(r.op).toBe("create");
+      expect(held(w, "publishers")).toEqual([r.state!.id]);
+      const stored = Object.values(w.emu.store.snapshot().publishers).flatMap((recs) => Object.values(recs)) as Array<{ logo_url: string | null }>;
+      expect(stored[0].logo_url).toMatch(/^\/api\/v1\/.*icon_type=publish$/);
+      expect(r.state!.outputs.iconPath).toBe(stored[0].logo_url);
+      expect((await w.engine.refresh("Publisher", "pub")).state!.inputs.iconFile).toBe(ICON);
+      expect((await w.engine.up("Publisher", "pub", declared)).op).toBe("same");
+      const noEn = w.engine.up("Publisher", "pub-no-en", { name: "Nameless", supportUrl: "support@acme.example", iconFile: ICON });
+      if (reading === "upload") {
+        expect((await noEn).op).toBe("create");
+      } else {
+        await expect(noEn).rejects.toThrow(/ambiguity X5, reading `existing`.*declare enName.*Nothing was created/s);
+        expect(held(w, "publishers")).toEqual([r.state!.id]);
+        // A second publisher with the same enName would have the first one's icon changed: refused before anything.
+        await expect(w.engine.up("Publisher", "pub-twin-en", { ...declared, name: "Iconic two" })).rejects.toThrow(/already have en_name "iconic".*Nothing was created/s);
+        expect(held(w, "publishers")).toEqual([r.state!.id]);
+      }
+    });
+  });
+});

@@ -146,5 +146,14 @@ function uploadIcon(ctx: CallerContext): Reply {
   const file = uploadedFile(ctx);
   if ("status" in file) return file;
   const owner = ctx.query.get("publisher_en_name") || "default";
-  return ok(iconPath(ctx.caller.account.domainId, owner, newHexId(), file.filename, "publish"));
+  const path = iconPath(ctx.caller.account.domainId, owner, newHexId(), file.filename, "publish");
+  // X5: the title says "Updating the Publisher Icon". Under `existing` the publisher named by
+  // `publisher_en_name` must exist, and its `logo_url` becomes the uploaded icon.
+  if (ctx.dialect.is("X5", "existing")) {
+    const domain = ctx.caller.account.domainId;
+    const named = publishers(ctx).list(domain).filter((p) => p.en_name !== null && p.en_name === ctx.query.get("publisher_en_name"));
+    if (named.length === 0) return notFound(`The publisher ${ctx.query.get("publisher_en_name") ?? ""}`);
+    for (const p of named) publishers(ctx).put(domain, p.publisher_unique_id, { ...p, logo_url: path });
+  }
+  return ok(path);
 }

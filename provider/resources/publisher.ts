@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { z } from "zod";
-import { Context, ResourceKind } from "../dynamic";
+import { Context, PartialCreateError, ResourceKind } from "../dynamic";
 import { ApiError } from "../errors";
 import { multipartFile } from "../multipart";
 import { collect, offsetPages } from "../paging";
@@ -122,16 +122,16 @@ function sameFields(vo: PublisherVo, fields: ReturnType<typeof apiFields>): bool
 const live = (vo: PublisherVo | undefined): vo is PublisherVo => !!vo && vo.is_delete !== 1;
 
 /** Every publisher whose name matches the filter; the filter is not documented as exact, callers compare. */
-async function listByName(ctx: Context, name: string): Promise<PublisherVo[]> {
+async function listByName(ctx: Context, name: string | undefined): Promise<PublisherVo[]> {
   const path = `${await v1(ctx)}/publisher/query-all`;
   const pages = offsetPages<PublisherVo>(async (offset, limit) => {
     const res = await ctx.client.send<{ total?: number; data?: PublisherVo[] | null }>({
       service: "pipeline",
       method: "GET",
       path,
-      query: { name, offset, limit },
+      query: name === undefined ? { offset, limit } : { name, offset, limit },
       operation: "Publisher.list",
-      resource: name,
+      resource: name ?? "publishers",
     });
     return { items: res.body?.data ?? [], total: res.body?.total };
   }, PAGE_LIMIT);
@@ -139,12 +139,12 @@ async function listByName(ctx: Context, name: string): Promise<PublisherVo[]> {
 }
 
 /** §4.9.10: uploads the icon and answers the path the service stores it under. */
-async function uploadIcon(ctx: Context, inputs: PublisherInputs, file: string): Promise<string> {
+async function uploadIcon(ctx: Context, inputs: PublisherInputs, file: string, named: boolean): Promise<string> {
   const res = await ctx.client.send<unknown>({
     service: "pipeline",
     method: "POST",
     path: `${await v1(ctx)}/common/upload-publisher-icon`,
-    query: { publisher_en_name: inputs.enName },
+    query: named ? { publisher_en_name: inputs.enName } : {},
     rawBody: multipartFile("upload_file", basename(file), readFileSync(file)),
     operation: "Publisher.uploadIcon",
     resource: basename(file),
@@ -179,6 +179,38 @@ function toOutputs(vo: PublisherVo, declared: { iconFile?: string; logoUrl?: str
   };
 }
 
+/**
+ * X5 `existing`: the upload names its publisher by `en_name` only, so the icon can follow the create
+ * only when `enName` is declared and no other publisher has it (the upload would change that one's icon).
+ * Otherwise nothing is created.
+ */
+async function iconAfterCreatePossible(ctx: Context, inputs: PublisherInputs, refusal: ApiError): Promise<void> {
+  const why = `the icon upload (§4.9.10, "Updating the Publisher Icon") was refused before the publisher exists (ambiguity X5, reading \`existing\`: ${refusal.message})`;
+  if (!inputs.enName) throw new Error(`Publisher "${inputs.name}": ${why}; it names the publisher by en_name, so declare enName to upload the icon after the create. Nothing was created`);
+  const taken = (await listByName(ctx, undefined)).filter((vo) => text(vo.en_name)?.trim() === inputs.enName);
+  if (taken.length > 0) {
+    throw new Error(
+      `Publisher "${inputs.name}": ${why}, and publisher(s) ${taken.map((p) => p.publisher_unique_id).join(", ")} already have en_name "${inputs.enName}": ` +
+        `uploading after the create could change their icon. Choose another enName or use logoUrl. Nothing was created`,
+    );
+  }
+  ctx.log(`Publisher "${inputs.name}": ${why}; uploading it after the create`);
+}
+
+async function detailOf(ctx: Context, id: string): Promise<PublisherVo | undefined> {
+  const res = await ctx.client.send<{ publisher_detail_map?: Record<string, PublisherVo> | null }>({
+    service: "pipeline",
+    method: "POST",
+    path: `${await v1(ctx)}/publisher/detail`,
+    body: [id],
+    operation: "Publisher.detail",
+    resource: id,
+    idempotent: true, // a read
+  });
+  const vo = res.body?.publisher_detail_map?.[id];
+  return live(vo) ? vo : undefined;
+}
+
 const NO_UPDATE = "the publisher API has no update (seed 001 §4.9: create, list, detail and delete only)";
 
 export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> = {
@@ -196,7 +228,21 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
   async create(ctx, inputs) {
     const before = await listByName(ctx, inputs.name);
     // The uploaded icon's path is unique, so with an icon the lookup below cannot be ambiguous.
-    const logo = inputs.iconFile ? await uploadIcon(ctx, inputs, inputs.iconFile) : inputs.logoUrl;
+    let logo = inputs.logoUrl;
+    let iconAfterCreate = false;
+    if (inputs.iconFile) {
+      try {
+        // Sent without publisher_en_name (as the §4.9.10 example): under X5 `existing` a name would make
+        // the upload change the icon of whichever publisher already has that en_name.
+        logo = await uploadIcon(ctx, inputs, inputs.iconFile, false);
+      } catch (e) {
+        // X5: "Updating the Publisher Icon" (§4.9.10) may need the publisher (named by en_name) to exist
+        // already: a refusal with a service code uploads nothing; the icon is then uploaded after the create.
+        if (!(e instanceof ApiError && e.status >= 400 && e.status < 500 && e.errorCode !== undefined)) throw e;
+        await iconAfterCreatePossible(ctx, inputs, e);
+        iconAfterCreate = true;
+      }
+    }
     const fields = apiFields(inputs, logo);
     const identical = before.filter((vo) => sameFields(vo, fields));
     if (identical.length > 0) {
@@ -226,7 +272,16 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
       const made = (await listByName(ctx, inputs.name)).filter((vo) => !known.has(vo.publisher_unique_id) && sameFields(vo, fields));
       if (made.length === 1) {
         if (failure) ctx.log(`Publisher: the create failed (${(failure as Error).message}), but the object was created: recorded ${made[0].publisher_unique_id}`);
-        return { id: made[0].publisher_unique_id, outs: toOutputs(made[0], inputs) };
+        const id = made[0].publisher_unique_id;
+        if (!iconAfterCreate) return { id, outs: toOutputs(made[0], inputs) };
+        try {
+          const path = await uploadIcon(ctx, inputs, inputs.iconFile!, true);
+          const now = await detailOf(ctx, id);
+          if (!now || text(now.logo_url) !== path) throw new Error(`the icon was uploaded (${path}) but the publisher's logo_url is ${JSON.stringify(now?.logo_url ?? null)}`);
+          return { id, outs: toOutputs(now, inputs) };
+        } catch (e) {
+          throw new PartialCreateError(id, toOutputs(made[0], inputs), e);
+        }
       }
       if (made.length > 1) {
         throw new Error(
