@@ -225,3 +225,25 @@ describe.each(["upload", "existing"])("X5=%s: a publisher declared with an icon 
     });
   });
 });
+
+// ---- X7: input_info[].validation ----
+
+describe.each(["json", "text"])("X7=%s: an input's validation", (reading) => {
+  test("is sent as JSON text, read back as an object or as that text, without drift", async () => {
+    await withWorld({ X7: reading }, async (w) => {
+      await w.engine.up("Plugin", "p", { pluginName: "checked", displayName: "Checked", businessType: "Deploy", pluginCompositionType: "multi" });
+      const target = { name: "TARGET", type: "input", defaultValue: "prod", validation: { requiredMessage: "Name the target", regex: "^[a-z]+$", maxLength: 64 } };
+      const declared = { pluginName: "checked", version: "1.0.0", steps: [step("./deploy.sh")], inputs: [target] };
+      expect((await w.engine.up("PluginVersion", "v", declared)).op).toBe("create");
+      const stored = Object.values(w.emu.store.snapshot().pluginVersions).flatMap((r) => Object.values(r)) as Array<{ input_info: Array<{ validation: unknown }> }>;
+      const v = stored[0].input_info[0].validation;
+      if (reading === "text") expect(JSON.parse(v as string)).toEqual({ required_message: "Name the target", regex: "^[a-z]+$", max_length: 64 });
+      else expect(v).toMatchObject({ required_message: "Name the target", regex: "^[a-z]+$", max_length: 64, min_length: null });
+      expect((await w.engine.refresh("PluginVersion", "v")).state!.inputs.inputs).toEqual([target]);
+      expect((await w.engine.up("PluginVersion", "v", declared)).op).toBe("same");
+      const changed = { ...declared, inputs: [{ ...target, validation: { ...target.validation, maxLength: 32 } }] };
+      expect((await w.engine.up("PluginVersion", "v", changed)).op).toBe("update");
+      expect((await w.engine.refresh("PluginVersion", "v")).state!.inputs.inputs).toEqual(changed.inputs);
+    });
+  });
+});

@@ -66,7 +66,8 @@ interface InputRecord {
   name: string | null;
   default_value: string | null;
   type: string | null;
-  validation: ValidationVo;
+  /** X7: an ExtensionValidation parsed from JSON (`json`), or the String as sent (`text`). */
+  validation: ValidationVo | string;
   layout_content: string | null;
 }
 
@@ -315,9 +316,14 @@ function removeVersion(ctx: CallerContext, shell: PluginRecord, v: VersionRecord
 
 // ---- versions ----
 
-function inputRecord(i: { name?: string | null; default_value?: string | null; type?: string | null; validation?: string | null; layout_content?: string | null }): InputRecord | undefined {
-  let validation: ValidationVo = { required_message: null, regex: null, regex_message: null, max_length: null, min_length: null };
-  if (i.validation) {
+function inputRecord(
+  i: { name?: string | null; default_value?: string | null; type?: string | null; validation?: string | null; layout_content?: string | null },
+  textValidation: boolean,
+): InputRecord | undefined {
+  let validation: ValidationVo | string = { required_message: null, regex: null, regex_message: null, max_length: null, min_length: null };
+  if (i.validation && textValidation) {
+    validation = i.validation;
+  } else if (i.validation) {
     let json: unknown;
     try {
       json = JSON.parse(i.validation);
@@ -340,8 +346,10 @@ function inputRecord(i: { name?: string | null; default_value?: string | null; t
 type VersionBody = z.output<typeof versionBody>;
 
 /** The version's content from a create/edit body; undefined when an input's validation is not JSON. */
-function content(b: VersionBody): Pick<VersionRecord, "version_description" | "input_info" | "execution_type" | "steps"> | undefined {
-  const inputs = (b.input_info ?? []).map(inputRecord);
+function content(ctx: CallerContext, b: VersionBody): Pick<VersionRecord, "version_description" | "input_info" | "execution_type" | "steps"> | undefined {
+  // X7: `validation` is a String "Verification" with no format: `json` an ExtensionValidation in JSON
+  // (answered as an object), `text` any text, kept and answered as sent.
+  const inputs = (b.input_info ?? []).map((i) => inputRecord(i, ctx.dialect.is("X7", "text")));
   if (inputs.some((i) => i === undefined)) return undefined;
   const inner = b.execution_info?.inner_execution_info;
   return {
@@ -356,7 +364,7 @@ function content(b: VersionBody): Pick<VersionRecord, "version_description" | "i
 function createVersion(ctx: CallerContext, attributionValue: "draft" | "formal"): Reply {
   const b = parseBody(versionBody, ctx);
   if (!b || !b.plugin_name || !b.version) return invalid();
-  const c = content(b);
+  const c = content(ctx, b);
   if (!c) return invalid("input_info[].validation must be an ExtensionValidation in JSON.");
   const domain = domainOf(ctx);
   let shell = getPlugin(ctx, b.plugin_name);
@@ -392,7 +400,7 @@ function editDraft(ctx: CallerContext): Reply {
   if (v.version_attribution !== "draft") return invalid(`Version ${v.version} of the plug-in ${v.plugin_name} is released and cannot be edited.`);
   // The Terraform provider must send the version's unique_id to edit it (anchors.md §1.3).
   if (!uniqueIdAccepted(ctx, b.unique_id, v.unique_id)) return invalid("unique_id must be the draft's unique ID.");
-  const c = content(b);
+  const c = content(ctx, b);
   if (!c) return invalid("input_info[].validation must be an ExtensionValidation in JSON.");
   versions(ctx).put(domainOf(ctx), versionKey(v.plugin_name, v.version), {
     ...v,
