@@ -79,10 +79,10 @@ describe("Plugin lifecycle", () => {
 
   test("drift: a change through either API family (v3 info/update, v1 update-info) shows on refresh and is undone by up", async () => {
     const declared = { ...check, displayName: "Deployment check", description: undefined, maintainers: ["b0000000000000000000000000000001"] };
-    await w.outOfBand.send({ service: "pipeline", method: "POST", path: `/v1/${D}/agent-plugin/update-info`, body: { plugin_name: "acme_deploy_check", display_name: "Renamed in console" }, operation: "Test.update" });
+    await w.outOfBand.send({ service: "pipeline", method: "POST", path: `/v1/${D}/agent-plugin/update-info`, body: { plugin_name: "acme_deploy_check", unique_id: (await remote("acme_deploy_check"))!.unique_id, display_name: "Renamed in console" }, operation: "Test.update" });
     expect((await w.engine.refresh(T, "check")).state!.inputs.displayName).toBe("Renamed in console");
     expect((await w.engine.up(T, "check", declared)).op).toBe("update");
-    await w.outOfBand.send({ service: "pipeline", method: "POST", path: `/v3/${D}/extension/info/update`, body: { plugin_name: "acme_deploy_check", business_type: "Build" }, operation: "Test.update" });
+    await w.outOfBand.send({ service: "pipeline", method: "POST", path: `/v3/${D}/extension/info/update`, body: { plugin_name: "acme_deploy_check", unique_id: (await remote("acme_deploy_check"))!.unique_id, business_type: "Build" }, operation: "Test.update" });
     expect((await w.engine.refresh(T, "check")).state!.inputs.businessType).toBe("Build");
     expect((await w.engine.up(T, "check", declared)).op).toBe("update");
     expect(await remote("acme_deploy_check")).toMatchObject({ display_name: "Deployment check", business_type: "Normal" });

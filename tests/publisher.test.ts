@@ -167,9 +167,10 @@ describe("icon upload (§4.9.10, multipart)", () => {
     const r = await measured("createWithIcon", () => w.engine.up(T, "iconic", { name: "Iconic", enName: "iconic", iconFile: ICON }));
     expect(r.op).toBe("create");
     const upload = w.emu.log.since(mark).filter((e) => e.operation === "Publisher.uploadIcon");
-    expect(upload).toEqual([expect.objectContaining({ status: 200, query: "publisher_en_name=iconic" })]);
+    // Sent without publisher_en_name, as the §4.9.10 example (ambiguity X5: a name could change another publisher's icon).
+    expect(upload).toEqual([expect.objectContaining({ status: 200, query: "" })]);
     const logo = (await remote(r.state!.id))!.logo_url!;
-    expect(logo).toMatch(new RegExp(`^/api/v1/${D}/common/get-plugin-icon\\?object_key=iconic-[0-9a-f]{32}-acme-icon\\.png-${D}&icon_type=publish$`));
+    expect(logo).toMatch(new RegExp(`^/api/v1/${D}/common/get-plugin-icon\\?object_key=default-[0-9a-f]{32}-acme-icon\\.png-${D}&icon_type=publish$`));
     expect(r.state!.outputs).toMatchObject({ iconFile: ICON, iconPath: logo });
     expect(r.state!.outputs.logoUrl).toBeUndefined();
     expect((await w.engine.refresh(T, "iconic")).state!.inputs).toMatchObject({ iconFile: ICON });

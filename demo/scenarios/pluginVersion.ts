@@ -10,7 +10,7 @@ export const pluginVersionScenario: Scenario = async ({ engine, account, outOfBa
   let publisherId = "";
   await step("setup: publisher and plug-in", async () => {
     publisherId = (await engine.up("Publisher", "demo-publisher", { name: "Demo", enName: "demo", supportUrl: "support@demo.example" })).state!.id;
-    return `${(await engine.up("Plugin", "demo-plugin", { pluginName, displayName: "Release", businessType: "Deploy" })).op}`;
+    return `${(await engine.up("Plugin", "demo-plugin", { pluginName, displayName: "Release", businessType: "Deploy", pluginCompositionType: "multi" })).op}`;
   });
   const v1 = () => ({ pluginName, version: "0.0.1", steps: run("./deploy.sh"), inputs, publish: true, publisherId });
   const v2 = { pluginName, version: "0.0.2", steps: run("./deploy.sh --canary"), inputs };

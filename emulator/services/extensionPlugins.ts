@@ -67,7 +67,8 @@ interface InputRecord {
   name: string | null;
   default_value: string | null;
   type: string | null;
-  validation: ValidationVo;
+  /** X7: an ExtensionValidation parsed from JSON (`json`), or the String as sent (`text`). */
+  validation: ValidationVo | string;
   layout_content: string | null;
 }
 
@@ -260,6 +261,7 @@ function updateInfo(ctx: CallerContext): Reply {
   if (!b || !b.plugin_name) return invalid();
   const shell = getPlugin(ctx, b.plugin_name);
   if (!shell) return notFound(`The plug-in ${b.plugin_name}`);
+  if (!uniqueIdAccepted(ctx, b.unique_id, shell.unique_id)) return invalid("unique_id must be the plug-in's unique ID.");
   const set = <K extends keyof PluginRecord>(key: K, v: PluginRecord[K] | undefined) => (v === undefined ? shell[key] : v);
   plugins(ctx).put(domainOf(ctx), shell.plugin_name, {
     ...shell,
@@ -278,10 +280,21 @@ function updateInfo(ctx: CallerContext): Reply {
   return ok(true);
 }
 
+/**
+ * X6: `unique_id` of edit-draft (§4.9.4) and info update (§4.9.27) is optional and unexplained.
+ * `required`: it must be the draft's / plug-in's own id; `ignored`: whatever is sent is ignored.
+ */
+function uniqueIdAccepted(ctx: CallerContext, sent: string | null | undefined, own: string): boolean {
+  return ctx.dialect.is("X6", "ignored") || sent === own;
+}
+
 function deleteInfo(ctx: CallerContext): Reply {
   const name = ctx.query.get("plugin_name");
-  const type = ctx.query.get("type") ?? "all";
-  if (!name || (type !== "all" && type !== "single")) return invalid();
+  const asked = ctx.query.get("type") ?? "all";
+  if (!name || (asked !== "all" && asked !== "single")) return invalid();
+  // X1: the table documents only `plugin_name`; under `whole` the service ignores `type`/`version`
+  // and deletes the whole plug-in with every version.
+  const type = ctx.dialect.is("X1", "whole") ? "all" : asked;
   const shell = getPlugin(ctx, name);
   if (!shell) return notFound(`The plug-in ${name}`);
   const domain = domainOf(ctx);
@@ -305,9 +318,14 @@ function removeVersion(ctx: CallerContext, shell: PluginRecord, v: VersionRecord
 
 // ---- versions ----
 
-function inputRecord(i: { name?: string | null; default_value?: string | null; type?: string | null; validation?: string | null; layout_content?: string | null }): InputRecord | undefined {
-  let validation: ValidationVo = { required_message: null, regex: null, regex_message: null, max_length: null, min_length: null };
-  if (i.validation) {
+function inputRecord(
+  i: { name?: string | null; default_value?: string | null; type?: string | null; validation?: string | null; layout_content?: string | null },
+  textValidation: boolean,
+): InputRecord | undefined {
+  let validation: ValidationVo | string = { required_message: null, regex: null, regex_message: null, max_length: null, min_length: null };
+  if (i.validation && textValidation) {
+    validation = i.validation;
+  } else if (i.validation) {
     let json: unknown;
     try {
       json = JSON.parse(i.validation);
@@ -330,8 +348,10 @@ function inputRecord(i: { name?: string | null; default_value?: string | null; t
 type VersionBody = z.output<typeof versionBody>;
 
 /** The version's content from a create/edit body; undefined when an input's validation is not JSON. */
-function content(b: VersionBody): Pick<VersionRecord, "version_description" | "input_info" | "execution_type" | "steps"> | undefined {
-  const inputs = (b.input_info ?? []).map(inputRecord);
+function content(ctx: CallerContext, b: VersionBody): Pick<VersionRecord, "version_description" | "input_info" | "execution_type" | "steps"> | undefined {
+  // X7: `validation` is a String "Verification" with no format: `json` an ExtensionValidation in JSON
+  // (answered as an object), `text` any text, kept and answered as sent.
+  const inputs = (b.input_info ?? []).map((i) => inputRecord(i, ctx.dialect.is("X7", "text")));
   if (inputs.some((i) => i === undefined)) return undefined;
   const inner = b.execution_info?.inner_execution_info;
   return {
@@ -346,11 +366,15 @@ function content(b: VersionBody): Pick<VersionRecord, "version_description" | "i
 function createVersion(ctx: CallerContext, attributionValue: "draft" | "formal"): Reply {
   const b = parseBody(versionBody, ctx);
   if (!b || !b.plugin_name || !b.version) return invalid();
-  const c = content(b);
+  const c = content(ctx, b);
   if (!c) return invalid("input_info[].validation must be an ExtensionValidation in JSON.");
   const domain = domainOf(ctx);
   let shell = getPlugin(ctx, b.plugin_name);
   if (getVersion(ctx, b.plugin_name, b.version)) return invalid(`Version ${b.version} of the plug-in ${b.plugin_name} already exists.`);
+  // X2: a shell made by v3 info/add reads back `single`; under `refused` it takes no composite (step) version.
+  if (shell && shell.plugin_composition_type === "single" && c.steps.length > 0 && ctx.dialect.is("X2", "refused")) {
+    return invalid(`The plug-in ${shell.plugin_name} is a single plug-in; a composite version cannot be added to it.`);
+  }
   if (!shell) {
     // A plug-in built from steps reads back as "multi" (apie_test in the §4.9.17 and §4.9.22 examples).
     shell = newShell(ctx, { ...b, plugin_name: b.plugin_name, plugin_composition_type: undefined }, true, "multi");
@@ -377,8 +401,8 @@ function editDraft(ctx: CallerContext): Reply {
   if (!v) return notFound(`Version ${b.version} of the plug-in ${b.plugin_name}`);
   if (v.version_attribution !== "draft") return invalid(`Version ${v.version} of the plug-in ${v.plugin_name} is released and cannot be edited.`);
   // The Terraform provider must send the version's unique_id to edit it (anchors.md §1.3).
-  if (b.unique_id !== v.unique_id) return invalid("unique_id must be the draft's unique ID.");
-  const c = content(b);
+  if (!uniqueIdAccepted(ctx, b.unique_id, v.unique_id)) return invalid("unique_id must be the draft's unique ID.");
+  const c = content(ctx, b);
   if (!c) return invalid("input_info[].validation must be an ExtensionValidation in JSON.");
   versions(ctx).put(domainOf(ctx), versionKey(v.plugin_name, v.version), {
     ...v,
@@ -502,7 +526,7 @@ function queryVersions(ctx: CallerContext): Reply {
   return ok(paged(ctx, rows, page));
 }
 
-function versionDetailVo(p: PluginRecord, v: VersionRecord) {
+function versionDetailVo(ctx: CallerContext, p: PluginRecord, v: VersionRecord) {
   // Table 4-431 order; `plugin_execution` as in the §4.9.22 example (its steps carry no identifier).
   return {
     plugin_name: v.plugin_name,
@@ -516,7 +540,8 @@ function versionDetailVo(p: PluginRecord, v: VersionRecord) {
     plugin_composition_type: p.plugin_composition_type,
     plugin_attribution: "custom",
     input_info: v.input_info.map((i) => inputVo(p, v, i)),
-    plugin_execution: {
+    // X8: the detail tables list the execution; under `omitted` (the Terraform provider's experience) it is not returned.
+    ...(ctx.dialect.is("X8", "omitted") ? {} : { plugin_execution: {
       logic_id: "",
       plugin_name: v.plugin_name,
       version: v.version,
@@ -524,7 +549,7 @@ function versionDetailVo(p: PluginRecord, v: VersionRecord) {
       workspace_id: p.workspace_id,
       execution_type: v.execution_type,
       steps: v.steps.map(({ identifier: _kept, ...step }) => step),
-    },
+    } }),
     runtime_attribution: v.runtime_attribution,
   };
 }
@@ -542,7 +567,7 @@ function versionDetail(ctx: CallerContext): Reply {
   const p = getPlugin(ctx, name);
   const v = getVersion(ctx, name, version);
   if (!p || !v) return notFound(`Version ${version ?? ""} of the plug-in ${name ?? ""}`);
-  return ok(versionDetailVo(p, v));
+  return ok(versionDetailVo(ctx, p, v));
 }
 
 /** §4.9.23, answered as its example: a bare array of version strings, newest first. */
@@ -609,7 +634,8 @@ function listBasic(ctx: CallerContext): Reply {
     .filter((c) => !wanted || c.plugin_attribution === wanted)
     .map((c) => ({
       name: c.name, display_name: c.display_name, plugin_attribution: c.plugin_attribution, icon_url: c.icon_url, description: c.description,
-      publisher_id: c.publisher, manifest_version: "3",
+      // X4: the only example has every publisher_id null; under `null` it always is.
+      publisher_id: ctx.dialect.is("X4", "null") ? null : c.publisher, manifest_version: "3",
     }));
   return ok(paged(ctx, rows, page));
 }

@@ -54,8 +54,8 @@ const publishers = (ctx: CallerContext) => ctx.store.collection<PublisherVo>(PUB
 function create(ctx: CallerContext): Reply {
   const body = createBody.safeParse(jsonObject(ctx.rawBody));
   if (!body.success) return invalid();
-  const b = body.data;
   const { account, user } = ctx.caller;
+  const b = normalise(ctx, body.data);
   if (nameTaken(ctx, b.name, all(ctx).filter((p) => p.is_delete !== 1))) return invalid(nameExists("publisher", b.name ?? ""));
   // `publisher_unique_id` is in Table 4-317, but whether the service honours a client-chosen id is
   // undocumented; the emulator always generates it, so a client cannot rely on it.
@@ -78,6 +78,20 @@ function create(ctx: CallerContext): Reply {
     last_update_time: msString(ctx.now),
   });
   return ok(true);
+}
+
+/** The icon a publisher without a logo reads back with under X3 `normalised`. */
+export const DEFAULT_PUBLISHER_LOGO = "/api/v1/common/get-plugin-icon?object_key=default-publisher-logo&icon_type=publish";
+
+/**
+ * X3: nothing says the list (or the detail) echoes the fields verbatim. Under `normalised` the
+ * service stores text trimmed and an empty `logo_url` filled with a default icon.
+ */
+function normalise<T extends Record<string, string | null | undefined>>(ctx: CallerContext, b: T): T {
+  if (!ctx.dialect.is("X3", "normalised")) return b;
+  const out: Record<string, string | null | undefined> = Object.fromEntries(Object.entries(b).map(([k, v]) => [k, typeof v === "string" ? v.trim() : v]));
+  if (!out.logo_url) out.logo_url = DEFAULT_PUBLISHER_LOGO;
+  return out as T;
 }
 
 /** Oldest first, so a new publisher lands on the last page. */
@@ -134,5 +148,14 @@ function uploadIcon(ctx: CallerContext): Reply {
   const file = uploadedFile(ctx);
   if ("status" in file) return file;
   const owner = ctx.query.get("publisher_en_name") || "default";
-  return ok(iconPath(ctx.caller.account.domainId, owner, newHexId(), file.filename, "publish"));
+  const path = iconPath(ctx.caller.account.domainId, owner, newHexId(), file.filename, "publish");
+  // X5: the title says "Updating the Publisher Icon". Under `existing` the publisher named by
+  // `publisher_en_name` must exist, and its `logo_url` becomes the uploaded icon.
+  if (ctx.dialect.is("X5", "existing")) {
+    const domain = ctx.caller.account.domainId;
+    const named = publishers(ctx).list(domain).filter((p) => p.en_name !== null && p.en_name === ctx.query.get("publisher_en_name"));
+    if (named.length === 0) return notFound(`The publisher ${ctx.query.get("publisher_en_name") ?? ""}`);
+    for (const p of named) publishers(ctx).put(domain, p.publisher_unique_id, { ...p, logo_url: path });
+  }
+  return ok(path);
 }

@@ -20,6 +20,8 @@ const plugin = new Plugin("release", {
   displayName: "Release",
   businessType: "Deploy",
   description: "Deploys with Acme's scripts",
+  // Its versions are composite (steps): some services refuse those on a "single" plug-in (docs/ambiguities.md#x2).
+  pluginCompositionType: "multi",
 });
 
 const inputs = [{ name: "TARGET", type: "input", defaultValue: "staging", validation: { requiredMessage: "Name the target environment" } }];

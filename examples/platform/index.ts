@@ -47,7 +47,7 @@ const pipelines = ["api", "web"].map(
 
 // Extension plug-in: the team's publisher, its deploy step, version 0.0.1 released and bound.
 const publisher = new Publisher("publisher", { name: team, enName: slug, supportUrl: `${slug}@example.com` });
-const deployStep = new Plugin("deploy-step", { pluginName: `${slug}_deploy`, displayName: `${team} deploy`, businessType: "Deploy" });
+const deployStep = new Plugin("deploy-step", { pluginName: `${slug}_deploy`, displayName: `${team} deploy`, businessType: "Deploy", pluginCompositionType: "multi" });
 const released = new PluginVersion("deploy-step-0.0.1", {
   pluginName: deployStep.pluginName,
   version: "0.0.1",

@@ -188,17 +188,22 @@ export const plugin: ResourceKind<typeof pluginSchema, PluginOutputs> = {
   },
 
   async update(ctx, id, olds, news) {
+    // X6: under the `required` reading the update must carry the plug-in's own unique_id. The state's may
+    // be stale (the plug-in re-made out of band under the same name), so it is read now.
+    const now = await find(ctx, id);
+    if (!now) throw new Error(`Plugin "${id}" no longer exists; run \`pulumi refresh\` to drop it from the state, then \`pulumi up\` re-creates it`);
+    const uniqueId = text(now.unique_id) ?? (typeof olds.uniqueId === "string" ? olds.uniqueId : undefined);
     await ctx.client.send({
       service: "pipeline",
       method: "POST",
       path: `${await v3(ctx)}/extension/info/update`,
-      body: infoBody({ ...news, pluginName: id }, olds.uniqueId),
+      body: infoBody({ ...news, pluginName: id }, uniqueId),
       operation: "Plugin.update", answer: isTrue,
       resource: id,
       idempotent: true, // setting the same information twice is harmless
     });
     // Built from the declaration, not merged into olds: a property removed from the program is gone from the state too.
-    const { uniqueId, pluginAttribution, latestVersion, versionAttribution, opUser, opTime, workspaceId } = olds;
+    const { pluginAttribution, latestVersion, versionAttribution, opUser, opTime, workspaceId } = olds;
     return { ...declared(news), pluginName: id, uniqueId, pluginAttribution, latestVersion, versionAttribution, opUser, opTime, workspaceId };
   },
 

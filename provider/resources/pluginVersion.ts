@@ -1,8 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import type { ServiceClient } from "../client";
 import { containsUnknown, Context, Failure, PartialCreateError, ResourceKind, stableJson } from "../dynamic";
 import { isTrue, object } from "../answers";
 import { ApiError } from "../errors";
-import { findFirst, probedOffsetPages } from "../paging";
+import { findFirst, offsetPages, probedOffsetPages } from "../paging";
 import { hex32 } from "./common";
 import { attributionOf, EXTENSION_NOT_FOUND, findPlugin, isAmbiguous, optionalText, orEmpty, PAGE_LIMIT, PluginBasicVo, text, v1, v3 } from "./extensionCommon";
 
@@ -196,9 +198,16 @@ function stringRecord(v: unknown): Record<string, string> | undefined {
 
 const int = (v: unknown) => (typeof v === "number" && Number.isInteger(v) ? v : undefined);
 
-/** The version's content as a program declares it. Steps answered without `identifier` (§4.9.22 example) keep the state's. */
-function contentFrom(vo: VersionVo, state: Record<string, unknown>): Pick<PluginVersionInputs, (typeof CONTENT)[number]> {
-  const exec = objectOf(vo.plugin_execution) ?? {};
+/**
+ * The version's content as a program declares it. Steps answered without `identifier` (§4.9.22 example)
+ * keep the state's. X8: where the detail omits the execution (`plugin_execution`, the Terraform provider's
+ * experience), the steps and execution type cannot be read: `unseen` (what was last sent) stands for them,
+ * so they are neither drift nor a reason to edit.
+ */
+function contentFrom(vo: VersionVo, state: Record<string, unknown>, unseen: Record<string, unknown> = state): Pick<PluginVersionInputs, (typeof CONTENT)[number]> {
+  // The §4.9.22 example answers `plugin_execution`; the detail table lists `execution_info` (with `inner_execution_info`).
+  const info = objectOf(vo.execution_info);
+  const exec = objectOf(vo.plugin_execution) ?? objectOf(info?.inner_execution_info) ?? info ?? {};
   const known = Array.isArray(state.steps) ? (state.steps as Step[]) : [];
   const steps = (Array.isArray(exec.steps) ? exec.steps : []).map((raw, i): Step => {
     const s = objectOf(raw) ?? {};
@@ -220,7 +229,12 @@ function contentFrom(vo: VersionVo, state: Record<string, unknown>): Pick<Plugin
       layoutContent: text(i.layout_content),
     };
   });
-  return { versionDescription: text(vo.version_description), executionType: text(exec.execution_type) ?? "", steps, inputs: nonEmptyList(inputs) };
+  const versionDescription = text(vo.version_description);
+  if (vo.plugin_execution == null && vo.execution_info == null) {
+    const executionType = typeof unseen.executionType === "string" ? unseen.executionType : "";
+    return { versionDescription, executionType, steps: Array.isArray(unseen.steps) ? (unseen.steps as Step[]) : [], inputs: nonEmptyList(inputs) };
+  }
+  return { versionDescription, executionType: text(exec.execution_type) ?? "", steps, inputs: nonEmptyList(inputs) };
 }
 
 function outputsFrom(vo: VersionVo, inputs: PluginVersionInputs): PluginVersionOutputs {
@@ -272,7 +286,25 @@ async function boundPublisher(ctx: Context, pluginName: string): Promise<string 
     });
     return { items: res.body?.data ?? [], total: res.body?.total };
   }, PAGE_LIMIT, (p) => `${p.name}`, `PluginVersion: reading the publisher binding of "${pluginName}"`);
-  return text((await findFirst(pages, (p) => p.name === pluginName))?.publisher_id);
+  const basic = text((await findFirst(pages, (p) => p.name === pluginName))?.publisher_id);
+  if (basic) return basic;
+  // X4: §4.9.15's only example has every publisher_id null; where the service never fills it, the
+  // binding shows in §4.9.16 (released plug-ins, `publisher_unique_id`). Read to the end, exact name.
+  const optional = offsetPages<{ plugin_name?: string; publisher_unique_id?: string | null }>(async (offset, limit) => {
+    const res = await ctx.client.send<{ total?: number; data?: Array<{ plugins_list?: Array<{ plugin_name?: string; publisher_unique_id?: string | null }> | null }> | null }>({
+      service: "pipeline",
+      method: "POST",
+      path: `${await v1(ctx)}/relation/plugins`,
+      query: { offset, limit },
+      body: { regex_name: pluginName },
+      operation: "Plugin.listOptional",
+      answer: optionalPluginsAnswer,
+      resource: pluginName,
+      idempotent: true, // a read
+    });
+    return { items: (res.body?.data ?? []).flatMap((g) => g.plugins_list ?? []), total: res.body?.total };
+  }, PAGE_LIMIT);
+  return text((await findFirst(optional, (p) => p.plugin_name === pluginName))?.publisher_unique_id);
 }
 
 async function pluginInfo(ctx: Context, pluginName: string): Promise<PluginBasicVo> {
@@ -321,9 +353,11 @@ async function publishDraft(ctx: Context, cur: VersionVo, news: PluginVersionInp
  * API allows: edit the draft, release it, bind the publisher. `outs` follows every step that
  * succeeded, so a failure part-way leaves a state that says exactly how far it got.
  */
-async function converge(ctx: Context, cur: VersionVo, news: PluginVersionInputs, boundTo: string | undefined, outs: PluginVersionOutputs): Promise<void> {
+async function converge(
+  ctx: Context, cur: VersionVo, news: PluginVersionInputs, boundTo: string | undefined, outs: PluginVersionOutputs, sent: Record<string, unknown> = news,
+): Promise<void> {
   const id = idOf(news);
-  const have = contentFrom(cur, news);
+  const have = contentFrom(cur, news, sent);
   const changed = CONTENT.filter((k) => stableJson(have[k] ?? null) !== stableJson(news[k] ?? null));
   let formal = isFormal(cur);
   if (changed.length > 0) {
@@ -362,6 +396,75 @@ async function converge(ctx: Context, cur: VersionVo, news: PluginVersionInputs,
   }
 }
 
+// ---- deleting one released version (ambiguity X1) ----
+
+/**
+ * What §4.9.28 `info/delete?type=single&version=` does on this service: `single` deletes that version
+ * (the Terraform provider's reading), `whole` ignores `type`/`version` and deletes the whole plug-in
+ * (the table documents only `plugin_name`). Nothing in an answer tells them apart, so before the first
+ * delete of a released version the provider proves the reading on a probe plug-in of its own: two
+ * released versions, one deleted with `type=single`; `single` only if the other one is still there.
+ * Five calls, once per provider process and account; an inconclusive probe is not cached.
+ */
+export type DeleteReading = "single" | "whole" | "unproven";
+/** §4.9.16: released plug-ins in groups, each with its publisher binding. */
+const optionalPluginsAnswer = object({
+  total: z.number().optional(),
+  data: z.array(object({ plugins_list: z.array(object({ plugin_name: z.string(), publisher_unique_id: z.string().nullable().optional() })).nullable().optional() })).nullable().optional(),
+});
+const deleteReadings = new WeakMap<ServiceClient, Promise<DeleteReading>>();
+
+export function deleteReading(ctx: Context): Promise<DeleteReading> {
+  let p = deleteReadings.get(ctx.client);
+  if (!p) {
+    p = probeDeleteReading(ctx).catch((e: unknown): DeleteReading => {
+      ctx.log(`PluginVersion: could not learn what deleting one released version does (${(e as Error).message})`);
+      return "unproven";
+    });
+    deleteReadings.set(ctx.client, p);
+    void p.then((r) => {
+      if (r === "unproven") deleteReadings.delete(ctx.client);
+    });
+  }
+  return p;
+}
+
+async function probeDeleteReading(ctx: Context): Promise<DeleteReading> {
+  const name = `pulumi_codearts_delete_probe_${randomBytes(6).toString("hex")}`;
+  const info: PluginBasicVo = { plugin_name: name, display_name: `pulumi-codearts delete probe ${name.slice(-12)}`, business_type: "Normal" };
+  const probe = (version: string): PluginVersionInputs => ({
+    pluginName: name, version, versionDescription: undefined, inputs: undefined, executionType: "COMPOSITE", publish: true,
+    steps: [{ task: "official_shell_plugin", name: "probe", identifier: undefined, variables: { OFFICIAL_SHELL_SCRIPT_INPUT: "true" } }],
+  });
+  const base = await v1(ctx);
+  try {
+    // §4.9.1 creates a released version in one call; the first one creates the (multi) plug-in.
+    for (const version of ["0.0.1", "0.0.2"]) {
+      await ctx.client.send({
+        service: "pipeline", method: "POST", path: `${base}/agent-plugin/create`, body: versionBody(info, probe(version)),
+        operation: "PluginVersion.create", answer: isTrue, resource: `${name}/${version}`,
+      });
+    }
+    await ctx.client.send({
+      service: "pipeline", method: "DELETE", path: `${await v3(ctx)}/extension/info/delete`,
+      query: { plugin_name: name, version: "0.0.1", type: "single" }, operation: "PluginVersion.delete", answer: isTrue, resource: `${name}/0.0.1`,
+    });
+    const other = await detail(ctx, { pluginName: name, version: "0.0.2" });
+    const reading: DeleteReading = other ? "single" : "whole";
+    ctx.log(`PluginVersion: deleting one released version with type=single ${reading === "single" ? "deletes that version only" : "deletes the whole plug-in"} on this service (probed on ${name})`);
+    return reading;
+  } finally {
+    try {
+      await ctx.client.send({
+        service: "pipeline", method: "DELETE", path: `${await v3(ctx)}/extension/info/delete`, query: { plugin_name: name, type: "all" },
+        operation: "Plugin.delete", answer: isTrue, resource: name,
+      });
+    } catch (e) {
+      if (!(e instanceof ApiError && e.provesAbsence(EXTENSION_NOT_FOUND))) ctx.log(`warning: the probe plug-in ${name} could not be deleted (${(e as Error).message}); delete it by hand`);
+    }
+  }
+}
+
 export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersionOutputs> = {
   name: "PluginVersion",
   schema: pluginVersionSchema,
@@ -396,14 +499,27 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
 
   async create(ctx, inputs) {
     const info = await pluginInfo(ctx, inputs.pluginName);
-    await ctx.client.send({
-      service: "pipeline",
-      method: "POST",
-      path: `${await v1(ctx)}/agent-plugin/create-draft`,
-      body: versionBody(info, inputs),
-      operation: "PluginVersion.createDraft", answer: isTrue,
-      resource: idOf(inputs),
-    });
+    try {
+      await ctx.client.send({
+        service: "pipeline",
+        method: "POST",
+        path: `${await v1(ctx)}/agent-plugin/create-draft`,
+        body: versionBody(info, inputs),
+        operation: "PluginVersion.createDraft", answer: isTrue,
+        resource: idOf(inputs),
+      });
+    } catch (e) {
+      // X2: whether a `single` plug-in (what v3 info/add makes, §4.9.26) takes composite versions is not
+      // documented. A refusal creates nothing; say what it means and how to declare the plug-in instead.
+      if (e instanceof ApiError && e.status >= 400 && e.status < 500 && !e.provesAbsence(EXTENSION_NOT_FOUND) && text(info.plugin_composition_type) === "single") {
+        throw new Error(
+          `PluginVersion ${idOf(inputs)}: the plug-in "${inputs.pluginName}" is a single plug-in (plugin_composition_type "single"), and this service ` +
+            `refuses composite (step) versions on one (ambiguity X2, reading \`refused\`): declare the Plugin with pluginCompositionType: "multi". ` +
+            `Nothing was created. The service said: ${e.message}`,
+        );
+      }
+      throw e;
+    }
     return { id: idOf(inputs), outs: await fromDraft(ctx, inputs) };
   },
 
@@ -430,7 +546,7 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
     const cur = await detail(ctx, news);
     if (!cur) throw new Error(`PluginVersion ${id} no longer exists; run \`pulumi refresh\` to drop it from the state, then \`pulumi up\` re-creates it`);
     const outs = outputsFrom(cur, { ...news, ...contentFrom(cur, olds), publish: isFormal(cur), publisherId: olds.publisherId });
-    await converge(ctx, cur, news, olds.publisherId, outs);
+    await converge(ctx, cur, news, olds.publisherId, outs, olds);
     return outs;
   },
 
@@ -447,6 +563,16 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
         operation: "PluginVersion.deleteDraft", answer: isTrue,
         resource: id,
       });
+      return;
+    }
+    const reading = await deleteReading(ctx);
+    if (reading !== "single") {
+      // X1: sending the delete could take the plug-in and every other version with it.
+      ctx.log(
+        `warning: PluginVersion ${id} is published, and on this service §4.9.28 \`info/delete?type=single\` ` +
+          (reading === "whole" ? "deletes the whole plug-in (ambiguity X1, reading `whole`)" : "could not be proven to delete one version only (ambiguity X1)") +
+          `: the version is left in place and only removed from the stack. It is deleted with its plug-in (destroy the Plugin resource ${key.pluginName}), or by hand in the console`,
+      );
       return;
     }
     try {

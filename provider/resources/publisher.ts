@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { z } from "zod";
-import { Context, ResourceKind } from "../dynamic";
+import { Context, PartialCreateError, ResourceKind } from "../dynamic";
 import { isTrue, object } from "../answers";
 import { ApiError } from "../errors";
 import { multipartFile } from "../multipart";
@@ -24,16 +24,26 @@ const fileExists = (path: string): boolean => {
   }
 };
 
+/**
+ * Text as the service may store it (ambiguity X3 `normalised`: trimmed): the normal form is trimmed,
+ * so what is sent is what any reading reads back, and a lookup by every field still matches.
+ */
+const trimmedText = () =>
+  z
+    .string()
+    .optional()
+    .transform((s) => (s === undefined || s.trim() === "" ? undefined : s.trim()));
+
 export const publisherSchema = z
   .strictObject({
     /** Needed: the listing that finds a new publisher's id filters by name (§4.9.12). */
-    name: z.string().min(1, "must not be empty"),
-    enName: optionalText(),
-    description: optionalText(),
-    website: optionalText(),
-    supportUrl: optionalText(),
-    sourceUrl: optionalText(),
-    logoUrl: optionalText(),
+    name: z.string().trim().min(1, "must not be empty"),
+    enName: trimmedText(),
+    description: trimmedText(),
+    website: trimmedText(),
+    supportUrl: trimmedText(),
+    sourceUrl: trimmedText(),
+    logoUrl: trimmedText(),
     /** A local image file uploaded as the publisher's icon (§4.9.10); its path becomes `logo_url`. */
     iconFile: z.string().min(1, "must not be empty").refine(fileExists, "must name an existing file (the icon to upload)").optional(),
     /** Id (`publisher_unique_id`) of an existing publisher to take under management instead of creating one. */
@@ -59,6 +69,8 @@ export interface PublisherOutputs extends Record<string, unknown> {
   publisherId: string;
   /** Where the service keeps the uploaded icon (the publisher's `logo_url`), when `iconFile` is set. */
   iconPath?: string;
+  /** `logo_url` as the service reads it back, also when none was declared (X3 `normalised` fills a default). */
+  effectiveLogoUrl?: string;
   userId?: string;
   tenantId?: string;
   authStatus?: string;
@@ -99,24 +111,28 @@ function apiFields(inputs: PublisherInputs, logo: string | undefined) {
   };
 }
 
-/** Every field equal ("" and unset alike): the only way to recognise a publisher (anchors.md §1.3). */
+/**
+ * Every field equal ("" and unset alike): the only way to recognise a publisher (anchors.md §1.3).
+ * Compared trimmed, and an undeclared logo matches whatever logo the service filled in (X3
+ * `normalised`); the fields sent are already trimmed, so under `verbatim` this is an exact match.
+ */
 function sameFields(vo: PublisherVo, fields: ReturnType<typeof apiFields>): boolean {
-  return (Object.keys(fields) as (keyof typeof fields)[]).every((k) => (text(vo[k]) ?? "") === fields[k]);
+  return (Object.keys(fields) as (keyof typeof fields)[]).every((k) => (k === "logo_url" && fields[k] === "") || (text(vo[k])?.trim() ?? "") === fields[k]);
 }
 
 const live = (vo: PublisherVo | undefined): vo is PublisherVo => !!vo && vo.is_delete !== 1;
 
 /** Every publisher whose name matches the filter; the filter is not documented as exact, callers compare. */
-async function listByName(ctx: Context, name: string): Promise<PublisherVo[]> {
+async function listByName(ctx: Context, name: string | undefined): Promise<PublisherVo[]> {
   const path = `${await v1(ctx)}/publisher/query-all`;
   const pages = probedOffsetPages<PublisherVo>(async (offset, limit) => {
     const res = await ctx.client.send<{ total?: number; data?: PublisherVo[] | null }>({
       service: "pipeline",
       method: "GET",
       path,
-      query: { name, offset, limit },
+      query: name === undefined ? { offset, limit } : { name, offset, limit },
       operation: "Publisher.list", answer: object({ total: z.number().optional(), data: z.array(object({ publisher_unique_id: z.string(), name: z.string() })).nullable() }),
-      resource: name,
+      resource: name ?? "publishers",
     });
     return { items: res.body?.data ?? [], total: res.body?.total };
   }, PAGE_LIMIT, (vo) => `${vo.publisher_unique_id}`, `Publisher: listing publishers named "${name}"`);
@@ -124,12 +140,12 @@ async function listByName(ctx: Context, name: string): Promise<PublisherVo[]> {
 }
 
 /** §4.9.10: uploads the icon and answers the path the service stores it under. */
-async function uploadIcon(ctx: Context, inputs: PublisherInputs, file: string): Promise<string> {
+async function uploadIcon(ctx: Context, inputs: PublisherInputs, file: string, named: boolean): Promise<string> {
   const res = await ctx.client.send<unknown>({
     service: "pipeline",
     method: "POST",
     path: `${await v1(ctx)}/common/upload-publisher-icon`,
-    query: { publisher_en_name: inputs.enName },
+    query: named ? { publisher_en_name: inputs.enName } : {},
     rawBody: multipartFile("upload_file", basename(file), readFileSync(file)),
     operation: "Publisher.uploadIcon", answer: z.string().min(1, "must be the icon's path"),
     resource: basename(file),
@@ -139,19 +155,22 @@ async function uploadIcon(ctx: Context, inputs: PublisherInputs, file: string): 
   return res.body;
 }
 
-function toOutputs(vo: PublisherVo, declared: { iconFile?: string }): PublisherOutputs {
+function toOutputs(vo: PublisherVo, declared: { iconFile?: string; logoUrl?: string }): PublisherOutputs {
   const logo = text(vo.logo_url);
+  const t = (v: unknown) => text(v)?.trim() || undefined;
   return {
-    name: vo.name ?? "",
-    enName: text(vo.en_name),
-    description: text(vo.description),
-    website: text(vo.website),
-    supportUrl: text(vo.support_url),
-    sourceUrl: text(vo.source_url),
-    logoUrl: declared.iconFile ? undefined : logo,
+    name: t(vo.name) ?? "",
+    enName: t(vo.en_name),
+    description: t(vo.description),
+    website: t(vo.website),
+    supportUrl: t(vo.support_url),
+    sourceUrl: t(vo.source_url),
+    // A logo the program did not declare is the service's default (X3), not drift: only declared ones are compared.
+    logoUrl: declared.iconFile || declared.logoUrl === undefined ? undefined : logo,
     iconFile: declared.iconFile,
     publisherId: vo.publisher_unique_id,
     iconPath: declared.iconFile ? logo : undefined,
+    effectiveLogoUrl: logo,
     userId: text(vo.user_id),
     tenantId: text(vo.tenant_id),
     authStatus: text(vo.auth_status),
@@ -159,6 +178,38 @@ function toOutputs(vo: PublisherVo, declared: { iconFile?: string }): PublisherO
     lastUpdateUserId: text(vo.last_update_user_id),
     lastUpdateTime: vo.last_update_time == null ? undefined : String(vo.last_update_time),
   };
+}
+
+/**
+ * X5 `existing`: the upload names its publisher by `en_name` only, so the icon can follow the create
+ * only when `enName` is declared and no other publisher has it (the upload would change that one's icon).
+ * Otherwise nothing is created.
+ */
+async function iconAfterCreatePossible(ctx: Context, inputs: PublisherInputs, refusal: ApiError): Promise<void> {
+  const why = `the icon upload (§4.9.10, "Updating the Publisher Icon") was refused before the publisher exists (ambiguity X5, reading \`existing\`: ${refusal.message})`;
+  if (!inputs.enName) throw new Error(`Publisher "${inputs.name}": ${why}; it names the publisher by en_name, so declare enName to upload the icon after the create. Nothing was created`);
+  const taken = (await listByName(ctx, undefined)).filter((vo) => text(vo.en_name)?.trim() === inputs.enName);
+  if (taken.length > 0) {
+    throw new Error(
+      `Publisher "${inputs.name}": ${why}, and publisher(s) ${taken.map((p) => p.publisher_unique_id).join(", ")} already have en_name "${inputs.enName}": ` +
+        `uploading after the create could change their icon. Choose another enName or use logoUrl. Nothing was created`,
+    );
+  }
+  ctx.log(`Publisher "${inputs.name}": ${why}; uploading it after the create`);
+}
+
+async function detailOf(ctx: Context, id: string): Promise<PublisherVo | undefined> {
+  const res = await ctx.client.send<{ publisher_detail_map?: Record<string, PublisherVo> | null }>({
+    service: "pipeline",
+    method: "POST",
+    path: `${await v1(ctx)}/publisher/detail`,
+    body: [id],
+    operation: "Publisher.detail", answer: object({ publisher_detail_map: z.record(z.string(), object({ publisher_unique_id: z.string() })).nullable() }),
+    resource: id,
+    idempotent: true, // a read
+  });
+  const vo = res.body?.publisher_detail_map?.[id];
+  return live(vo) ? vo : undefined;
 }
 
 const NO_UPDATE = "the publisher API has no update (seed 001 §4.9: create, list, detail and delete only)";
@@ -173,12 +224,26 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
   },
   notFoundCodes: EXTENSION_NOT_FOUND,
   // The service's verification of the publisher, and its last editor (Table 4-359).
-  serviceMaintained: ["authStatus", "lastUpdateUserName", "lastUpdateUserId", "lastUpdateTime"],
+  serviceMaintained: ["authStatus", "lastUpdateUserName", "lastUpdateUserId", "lastUpdateTime", "effectiveLogoUrl"],
 
   async create(ctx, inputs) {
     const before = await listByName(ctx, inputs.name);
     // The uploaded icon's path is unique, so with an icon the lookup below cannot be ambiguous.
-    const logo = inputs.iconFile ? await uploadIcon(ctx, inputs, inputs.iconFile) : inputs.logoUrl;
+    let logo = inputs.logoUrl;
+    let iconAfterCreate = false;
+    if (inputs.iconFile) {
+      try {
+        // Sent without publisher_en_name (as the §4.9.10 example): under X5 `existing` a name would make
+        // the upload change the icon of whichever publisher already has that en_name.
+        logo = await uploadIcon(ctx, inputs, inputs.iconFile, false);
+      } catch (e) {
+        // X5: "Updating the Publisher Icon" (§4.9.10) may need the publisher (named by en_name) to exist
+        // already: a refusal with a service code uploads nothing; the icon is then uploaded after the create.
+        if (!(e instanceof ApiError && e.status >= 400 && e.status < 500 && e.errorCode !== undefined)) throw e;
+        await iconAfterCreatePossible(ctx, inputs, e);
+        iconAfterCreate = true;
+      }
+    }
     const fields = apiFields(inputs, logo);
     const identical = before.filter((vo) => sameFields(vo, fields));
     if (identical.length > 0) {
@@ -208,7 +273,16 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
       const made = (await listByName(ctx, inputs.name)).filter((vo) => !known.has(vo.publisher_unique_id) && sameFields(vo, fields));
       if (made.length === 1) {
         if (failure) ctx.log(`Publisher: the create failed (${(failure as Error).message}), but the object was created: recorded ${made[0].publisher_unique_id}`);
-        return { id: made[0].publisher_unique_id, outs: toOutputs(made[0], inputs) };
+        const id = made[0].publisher_unique_id;
+        if (!iconAfterCreate) return { id, outs: toOutputs(made[0], inputs) };
+        try {
+          const path = await uploadIcon(ctx, inputs, inputs.iconFile!, true);
+          const now = await detailOf(ctx, id);
+          if (!now || text(now.logo_url) !== path) throw new Error(`the icon was uploaded (${path}) but the publisher's logo_url is ${JSON.stringify(now?.logo_url ?? null)}`);
+          return { id, outs: toOutputs(now, inputs) };
+        } catch (e) {
+          throw new PartialCreateError(id, toOutputs(made[0], inputs), e);
+        }
       }
       if (made.length > 1) {
         throw new Error(
@@ -242,7 +316,8 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
     }
     if (!live(vo)) return undefined;
     const iconFile = typeof state.iconFile === "string" ? state.iconFile : undefined;
-    const outs = toOutputs(vo, { iconFile });
+    const declaredLogo = typeof state.logoUrl === "string" ? state.logoUrl : undefined;
+    const outs = toOutputs(vo, { iconFile, logoUrl: declaredLogo });
     const { name, enName, description, website, supportUrl, sourceUrl, logoUrl } = outs;
     return { outs, inputs: { name, enName, description, website, supportUrl, sourceUrl, logoUrl, iconFile } };
   },

@@ -159,7 +159,8 @@ export const KINDS_UNDER_TEST: KindUnderTest[] = [
   {
     type: "PluginVersion",
     setup: async (w) => {
-      await w.engine.up("Plugin", "dep-plugin", { pluginName: "versioned", displayName: "Versioned", businessType: "Deploy" });
+      // A multi plug-in: composite versions are refused on a `single` one under X2 `refused`.
+      await w.engine.up("Plugin", "dep-plugin", { pluginName: "versioned", displayName: "Versioned", businessType: "Deploy", pluginCompositionType: "multi" });
       const publisher = (await w.engine.up("Publisher", "dep-publisher", { name: "Binder", enName: "binder", supportUrl: "support@acme.example" })).state!.id;
       return { plugin: "versioned", publisher };
     },
