@@ -10,7 +10,7 @@ import type { DialectId } from "../emulator/dialects";
  */
 jest.setTimeout(300_000);
 
-const ROWS: DialectId[] = ["R1"];
+const ROWS: DialectId[] = ["R1", "L4", "L5"];
 let cells: MatrixCell[] = [];
 
 test("matrix: every concerned kind's lifecycle under every reading of the family's rows", async () => {
@@ -60,6 +60,36 @@ describe("R1: rules[].id of a rule-set update (rule ids or the set's instance id
         }
         await w.engine.destroy("RuleSet", "set");
         expect(w.emu.store.snapshot().ruleSets?.[w.account.domainId] ?? {}).toEqual({});
+      });
+    });
+  }
+});
+
+describe("L4/L5: a template's definition and unset fields read back", () => {
+  // The §4.1.3 example's shape: unsorted keys, "0" beside 0, a null member.
+  const definition = { stages: [{ name: "Phase 1", sequence: "0", identifier: "s1", jobs: [{ name: "j", sequence: 0, identifier: "j1", steps: [], post: null }] }] };
+  for (const dialect of [{ L4: "verbatim" }, { L4: "normalised" }, { L4: "normalised", L5: "omitted" }, { L4: "normalised", L5: "defaults" }] as Array<Record<string, string>>) {
+    test(`${JSON.stringify(dialect)}: no perpetual diff; adoption converges with no update; real drift still shows`, async () => {
+      await inWorld(dialect, async (w) => {
+        const inputs = { name: "mixed", language: "Java", isShowSource: true, definition };
+        const id = (await w.engine.up("PipelineTemplate", "t", inputs)).state!.id;
+        const read = await w.engine.refresh("PipelineTemplate", "t");
+        expect(read.op).toBe("refresh");
+        expect((await w.engine.up("PipelineTemplate", "t", inputs)).op).toBe("same");
+        const mark = w.emu.log.mark();
+        const adopted = await w.engine.up("PipelineTemplate", "t2", { ...inputs, adoptId: id });
+        expect(adopted.state!.id).toBe(id);
+        expect(w.emu.log.since(mark).filter((e) => e.method !== "GET" && !(e.operation ?? "").endsWith(".list")).map((e) => e.operation)).toEqual([]);
+        w.engine.state.delete(w.engine.urn("PipelineTemplate", "t2"));
+        // Real drift still shows: the stage renamed behind Pulumi's back.
+        const t = (await w.outOfBand.send<any>({ service: "pipeline", method: "GET", path: `/v5/${w.account.domainId}/api/pipeline-templates/${id}`, operation: "Test.get" })).body;
+        await w.outOfBand.send({ service: "pipeline", method: "PUT", path: `/v5/${w.account.domainId}/api/pipeline-templates/${id}`, operation: "Test.put",
+          body: { name: t.name, language: t.language, is_system: false, domain_id: w.account.domainId, is_show_source: true, definition: t.definition.replace("Phase 1", "Phase X") } });
+        expect(JSON.parse((await w.engine.refresh("PipelineTemplate", "t")).state!.inputs.definition as string).stages[0].name).toBe("Phase X");
+        expect((await w.engine.up("PipelineTemplate", "t", inputs)).op).toBe("update");
+        expect((await w.engine.up("PipelineTemplate", "t", inputs)).op).toBe("same");
+        await w.engine.destroy("PipelineTemplate", "t");
+        expect(w.emu.store.snapshot().pipelineTemplates?.[w.account.domainId] ?? {}).toEqual({});
       });
     });
   }
