@@ -1,6 +1,8 @@
 import { renderMatrix, rowMatrix, type MatrixCell } from "./support/dialectMatrix";
 import { startWorld, World } from "./support/world";
 import type { DialectId } from "../emulator/dialects";
+import { clientSettings } from "../emulator";
+import { listProjectOpenSourcePolicies, listProjectRuleSets } from "../provider/lookups/policies";
 
 /**
  * The "policies" family of the dialect matrix (issue 15): rows R1–R5 (rules, rule sets, open-source
@@ -10,7 +12,7 @@ import type { DialectId } from "../emulator/dialects";
  */
 jest.setTimeout(300_000);
 
-const ROWS: DialectId[] = ["R1", "L4", "L5"];
+const ROWS: DialectId[] = ["R1", "L4", "L5", "R3", "R4", "R2", "R5"];
 let cells: MatrixCell[] = [];
 
 test("matrix: every concerned kind's lifecycle under every reading of the family's rows", async () => {
@@ -90,6 +92,103 @@ describe("L4/L5: a template's definition and unset fields read back", () => {
         expect((await w.engine.up("PipelineTemplate", "t", inputs)).op).toBe("same");
         await w.engine.destroy("PipelineTemplate", "t");
         expect(w.emu.store.snapshot().pipelineTemplates?.[w.account.domainId] ?? {}).toEqual({});
+      });
+    });
+  }
+});
+
+const mutating = (w: World, mark: number) => w.emu.log.since(mark).filter((e) => e.method !== "GET" && !(e.operation ?? "").endsWith(".list")).map((e) => e.operation);
+
+describe("R3: open-source policy content read back verbatim or normalised", () => {
+  // Left out: every `enable` of security and licence, the severity section; "" in cve values (the §4.7.2 example).
+  const content = { versionSet: { enable: true, rules: [{ ecosystem: "Maven", packageName: "sboot", predicate: "eq", packageVersion: "1.1" }] }, security: { rules: { cve: { values: ["CVE-2023-1", ""] } } }, license: { rules: [{ predicate: "contain" }] } };
+  for (const reading of ["verbatim", "normalised"]) {
+    test(`${reading}: no perpetual diff, adoption converges with no change, real drift shows`, async () => {
+      await inWorld({ R3: reading }, async (w) => {
+        const inputs = { name: "oss", content, isValid: false };
+        const id = (await w.engine.up("OpenSourcePolicy", "p", inputs)).state!.id;
+        expect((await w.engine.refresh("OpenSourcePolicy", "p")).op).toBe("refresh");
+        expect((await w.engine.up("OpenSourcePolicy", "p", inputs)).op).toBe("same");
+        const mark = w.emu.log.mark();
+        expect((await w.engine.up("OpenSourcePolicy", "p2", { ...inputs, adoptId: id })).state!.id).toBe(id);
+        expect(mutating(w, mark)).toEqual([]);
+        w.engine.state.delete(w.engine.urn("OpenSourcePolicy", "p2"));
+        const D = w.account.domainId;
+        const cur = (await w.outOfBand.send<any>({ service: "pipeline", method: "GET", path: `/v2/${D}/tenant/open-source/rule-sets/${id}/detail`, operation: "Test.get" })).body;
+        cur.content.security.rules.cve.values = ["CVE-2024-9"];
+        await w.outOfBand.send({ service: "pipeline", method: "PUT", path: `/v2/${D}/tenant/open-source/rule-sets/${id}/update`, body: { name: "oss", content: cur.content }, operation: "Test.put" });
+        expect((await w.engine.refresh("OpenSourcePolicy", "p")).state!.inputs.content).toMatchObject({ security: { rules: { cve: { values: ["CVE-2024-9"] } } } });
+        expect((await w.engine.up("OpenSourcePolicy", "p", inputs)).op).toBe("update");
+        expect((await w.engine.up("OpenSourcePolicy", "p", inputs)).op).toBe("same");
+        await w.engine.destroy("OpenSourcePolicy", "p");
+        expect(w.emu.store.snapshot().openSourcePolicies?.[D] ?? {}).toEqual({});
+      });
+    });
+  }
+});
+
+describe("R4: layout_content in the rule detail, omitted or returned", () => {
+  for (const reading of ["omitted", "returned"]) {
+    test(`${reading}: adoption leaves the service holding the declared layout; drift shows where it can be seen`, async () => {
+      await inWorld({ R4: reading }, async (w) => {
+        const D = w.account.domainId;
+        const stored = (id: string) => (w.emu.store.snapshot().rules[D][id] as any).layout_content;
+        const id = (await w.engine.up("Rule", "r", ruleInputs("gate rule"))).state!.id;
+        expect((await w.engine.up("Rule", "r", ruleInputs("gate rule"))).op).toBe("same");
+        // Someone edits the layout behind Pulumi's back.
+        const body = { type: "Gate", name: "gate rule", layout_content: "edited", content: [{ group_name: "g", properties: [{ key: "k", name: "n", type: "judge", operator: ">=", value_type: "float", value: "0.5" }] }] };
+        await w.outOfBand.send({ service: "pipeline", method: "PUT", path: `/v2/${D}/rules/${id}/update`, body, operation: "Test.put" });
+        const seen = (await w.engine.refresh("Rule", "r")).state!.inputs.layoutContent;
+        expect(seen).toBe(reading === "returned" ? "edited" : "l");
+        // Adopting it: under `omitted` the layout cannot be seen, so the declared one is sent.
+        const mark = w.emu.log.mark();
+        expect((await w.engine.up("Rule", "r2", { ...ruleInputs("gate rule"), adoptId: id })).state!.id).toBe(id);
+        expect(mutating(w, mark)).toEqual(["Rule.update"]);
+        expect(stored(id)).toBe("l");
+        expect((await w.engine.up("Rule", "r2", { ...ruleInputs("gate rule"), adoptId: id })).op).toBe("same");
+        w.engine.state.delete(w.engine.urn("Rule", "r"));
+        await w.engine.destroy("Rule", "r2");
+        expect(w.emu.store.snapshot().rules?.[D] ?? {}).toEqual({});
+      });
+    });
+  }
+});
+
+describe("R2: a new open-source policy's is_valid, disabled or enabled", () => {
+  for (const reading of ["disabled", "enabled"]) {
+    test(`${reading}: the service holds the declared state; a switch only when the default differs`, async () => {
+      await inWorld({ R2: reading }, async (w) => {
+        const D = w.account.domainId;
+        for (const isValid of [true, false]) {
+          const mark = w.emu.log.mark();
+          const id = (await w.engine.up("OpenSourcePolicy", `p-${isValid}`, { name: `p ${isValid}`, content: { versionSet: { enable: true } }, isValid })).state!.id;
+          expect((w.emu.store.snapshot().openSourcePolicies[D][id] as any).is_valid).toBe(isValid);
+          expect(mutating(w, mark).filter((o) => o === "OpenSourcePolicy.switch")).toHaveLength(isValid === (reading === "enabled") ? 0 : 1);
+          expect((await w.engine.refresh("OpenSourcePolicy", `p-${isValid}`)).state!.inputs.isValid).toBe(isValid);
+        }
+      });
+    });
+  }
+});
+
+describe("R5: project-level lists with include_tenant_rule_set=false", () => {
+  for (const reading of ["tenant-only", "mixed"]) {
+    test(`${reading}: includeTenant false never yields a tenant item; true yields ours; system items are labelled`, async () => {
+      await inWorld({ R5: reading }, async (w) => {
+        const P = w.account.codeartsProjects[0];
+        const rule = (await w.engine.up("Rule", "r", ruleInputs("rule"))).state!.id;
+        const set = (await w.engine.up("RuleSet", "s", { name: "tenant set", rules: [{ id: rule }] })).state!.id;
+        const oss = (await w.engine.up("OpenSourcePolicy", "o", { name: "tenant oss", content: { versionSet: { enable: true } } })).state!.id;
+        const settings = clientSettings(w.emu);
+        for (const list of [listProjectRuleSets, listProjectOpenSourcePolicies] as const) {
+          const without = await list(P, { settings, includeTenant: false });
+          expect(without.filter((i) => i.level === "tenant")).toEqual([]);
+          expect(without.map((i) => i.id)).not.toContain(set);
+          expect(without.map((i) => i.id)).not.toContain(oss);
+          const all = await list(P, { settings });
+          expect(all.map((i) => i.id)).toContain(list === listProjectRuleSets ? set : oss);
+          if (reading === "mixed") expect(all.filter((i) => i.level === "system")).toHaveLength(1);
+        }
       });
     });
   }
