@@ -12,7 +12,7 @@ import { listProjectOpenSourcePolicies, listProjectRuleSets } from "../provider/
  */
 jest.setTimeout(300_000);
 
-const ROWS: DialectId[] = ["R1", "L4", "L5", "R3", "R4", "R2", "R5"];
+const ROWS: DialectId[] = ["R1", "L4", "L5", "R3", "R4", "R2", "R5", "L1", "L2"];
 let cells: MatrixCell[] = [];
 
 test("matrix: every concerned kind's lifecycle under every reading of the family's rows", async () => {
@@ -189,6 +189,59 @@ describe("R5: project-level lists with include_tenant_rule_set=false", () => {
           expect(all.map((i) => i.id)).toContain(list === listProjectRuleSets ? set : oss);
           if (reading === "mixed") expect(all.filter((i) => i.level === "system")).toHaveLength(1);
         }
+      });
+    });
+  }
+});
+
+const pipelineDefinition = { stages: [{ name: "Build", sequence: 0, identifier: "s1", jobs: [{ name: "Compile", identifier: "job-1", sequence: 0, steps: [] }] }] };
+const pipelineInputs = (P: string, name: string, groupId: string) => ({ projectId: P, name, isPublish: false, definition: pipelineDefinition, groupId });
+/** Groups A and A/B, a pipeline in each; returns their ids. */
+async function groupsWithPipelines(w: World) {
+  const P = w.account.codeartsProjects[0];
+  const A = (await w.engine.up("PipelineGroup", "A", { projectId: P, name: "A" })).state!.id;
+  const B = (await w.engine.up("PipelineGroup", "B", { projectId: P, name: "B", parentId: A })).state!.id;
+  const inA = (await w.engine.up("Pipeline", "inA", pipelineInputs(P, "in-a", A))).state!.id;
+  const inB = (await w.engine.up("Pipeline", "inB", pipelineInputs(P, "in-b", B))).state!.id;
+  return { P, A, B, inA, inB };
+}
+
+describe("L1: the pipeline list's group_path_id filter (path, id or subtree)", () => {
+  for (const reading of ["path", "id", "subtree"]) {
+    test(`${reading}: membership of a nested group reads back right, no perpetual move; a move behind Pulumi's back shows`, async () => {
+      await inWorld({ L1: reading }, async (w) => {
+        const { P, A, B, inA } = await groupsWithPipelines(w);
+        for (const [name, group] of [["inA", A], ["inB", B]] as const) {
+          expect((await w.engine.refresh("Pipeline", name)).state!.inputs.groupId).toBe(group);
+          expect((await w.engine.up("Pipeline", name, pipelineInputs(P, name === "inA" ? "in-a" : "in-b", group))).op).toBe("same");
+        }
+        // in-a moved into the sub-group B out of band: under `subtree` A's filter still shows it.
+        await w.outOfBand.send({ service: "pipeline", method: "POST", path: `/v5/${P}/api/pipeline-group/pipeline/move`, body: { group_id: B, pipelines: [{ pipeline_id: inA, pipeline_name: "in-a" }] }, operation: "Test.move" });
+        expect((await w.engine.refresh("Pipeline", "inA")).state!.inputs.groupId).toBe(B);
+        expect((await w.engine.up("Pipeline", "inA", pipelineInputs(P, "in-a", A))).op).toBe("update");
+        expect((w.emu.store.snapshot().pipelines[P][inA] as any).group_id).toBe(A);
+      });
+    });
+  }
+});
+
+describe("L2: deleting a group with sub-groups or pipelines (refuse, cascade, ungroup)", () => {
+  for (const reading of ["refuse", "cascade", "ungroup"]) {
+    test(`${reading}: a group that is not empty is never deleted; the pipelines the state claims stay; emptied, it goes`, async () => {
+      await inWorld({ L2: reading }, async (w) => {
+        const { P, A, B, inA, inB } = await groupsWithPipelines(w);
+        const held = () => ({ groups: Object.keys(w.emu.store.snapshot().pipelineGroups?.[P] ?? {}).sort(), pipelines: Object.keys(w.emu.store.snapshot().pipelines?.[P] ?? {}).sort() });
+        const before = held();
+        await expect(w.engine.destroy("PipelineGroup", "A")).rejects.toThrow(/not deleted.*sub-groups.*pipelines.*L2/s);
+        await expect(w.engine.destroy("PipelineGroup", "B")).rejects.toThrow(/not deleted.*pipelines in-b.*L2/s);
+        expect(held()).toEqual(before);
+        await w.engine.destroy("Pipeline", "inB");
+        await w.engine.destroy("PipelineGroup", "B");
+        await expect(w.engine.destroy("PipelineGroup", "A")).rejects.toThrow(/pipelines in-a/);
+        await w.engine.destroy("Pipeline", "inA");
+        await w.engine.destroy("PipelineGroup", "A");
+        expect(held().groups.filter((g) => [A, B].includes(g))).toEqual([]);
+        expect(held().pipelines.filter((p) => [inA, inB].includes(p))).toEqual([]);
       });
     });
   }

@@ -486,8 +486,9 @@ function list(ctx: CallerContext): Reply {
   );
   const filtered = rows.filter(({ p, latest }) => {
     const state = latest && runState(latest, now);
-    // group_path_id: the pipelines directly in the group with that path_id; by_group alone: the ungrouped ones.
-    const groupPath = p.group_id ? findPipelineGroup(ctx.store, p.project_id, p.group_id)?.path_id : undefined;
+    // group_path_id (L1, inGroupFilter); by_group alone: the ungrouped ones.
+    const group = p.group_id ? findPipelineGroup(ctx.store, p.project_id, p.group_id) : undefined;
+    const groupPath = group?.path_id;
     return (
       p.name.toLowerCase().includes(name) && // fuzzy, as Table 4-57 says
       (!q.component_id || p.component_id === q.component_id) &&
@@ -497,7 +498,7 @@ function list(ctx: CallerContext): Reply {
       (!q.executor_ids?.length || (latest !== undefined && q.executor_ids.includes(latest.executor_id))) &&
       (q.start_time == null || (latest !== undefined && latest.start_time >= q.start_time)) &&
       (q.end_time == null || (latest !== undefined && latest.start_time <= q.end_time)) &&
-      (q.group_path_id ? groupPath === q.group_path_id : q.by_group === true ? groupPath === undefined : true)
+      (q.group_path_id ? inGroupFilter(ctx, q.group_path_id, group) : q.by_group === true ? groupPath === undefined : true)
     );
   });
   const dir = sortDir(q.sort_dir);
@@ -748,3 +749,15 @@ function runs(ctx: CallerContext): Reply {
   return ok({ offset, limit, total: all.length, pipeline_runs: all.slice(offset, offset + limit).map((r) => latestRunVo(r, now, true)) });
 }
 
+
+/**
+ * L1: what the list's `group_path_id` ("Pipeline Group ID", String) selects. `path`: the pipelines
+ * directly in the group with that dot-joined path; `id`: directly in the group with that id; `subtree`:
+ * in the group with that path or any group below it.
+ */
+function inGroupFilter(ctx: CallerContext, value: string, group: { id: string; path_id: string } | undefined): boolean {
+  if (!group) return false;
+  if (ctx.dialect.is("L1", "id")) return group.id === value;
+  if (ctx.dialect.is("L1", "subtree")) return group.path_id === value || group.path_id.startsWith(`${value}.`);
+  return group.path_id === value;
+}
