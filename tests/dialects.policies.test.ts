@@ -1,7 +1,7 @@
 import { renderMatrix, rowMatrix, type MatrixCell } from "./support/dialectMatrix";
-import { startWorld, World } from "./support/world";
+import { expectRefusedAtCheck, startWorld, World } from "./support/world";
 import type { DialectId } from "../emulator/dialects";
-import { clientSettings } from "../emulator";
+import { clientSettings, planTestCases, seedCloudTestPermissions, seedTestCases } from "../emulator";
 import { listProjectOpenSourcePolicies, listProjectRuleSets } from "../provider/lookups/policies";
 
 /**
@@ -12,7 +12,7 @@ import { listProjectOpenSourcePolicies, listProjectRuleSets } from "../provider/
  */
 jest.setTimeout(300_000);
 
-const ROWS: DialectId[] = ["R1", "L4", "L5", "R3", "R4", "R2", "R5", "L1", "L2"];
+const ROWS: DialectId[] = ["R1", "L4", "L5", "R3", "R4", "R2", "R5", "L1", "L2", "C1", "C3"];
 let cells: MatrixCell[] = [];
 
 test("matrix: every concerned kind's lifecycle under every reading of the family's rows", async () => {
@@ -245,4 +245,78 @@ describe("L2: deleting a group with sub-groups or pipelines (refuse, cascade, un
       });
     });
   }
+});
+
+const plan = (P: string, name: string, extra: Record<string, unknown> = {}) => ({ projectId: P, name, endDate: "2026-12-31", serviceIdList: [1], ...extra });
+const K1 = "c1000000000000000000000000000001";
+const K2 = "c1000000000000000000000000000002";
+const UNKNOWN = "c1000000000000000000000000000099";
+
+describe("C1: batch-add of test cases with an unknown case (atomic or partial)", () => {
+  for (const reading of ["atomic", "partial"]) {
+    test(`${reading}: the update stops naming the unknown case; state records only what was added before; fixed, the next up adds the rest`, async () => {
+      await inWorld({ C1: reading }, async (w) => {
+        const P = w.account.codeartsProjects[0];
+        seedTestCases(w.emu.store, P, 1, [K1, K2]);
+        const id = (await w.engine.up("TestPlan", "p", plan(P, "c1 plan", { testCases: [{ serviceId: 1, ids: [K1] }] }))).state!.id;
+        const mark = w.emu.log.mark();
+        await expect(w.engine.up("TestPlan", "p", plan(P, "c1 plan", { testCases: [{ serviceId: 1, ids: [K1, K2, UNKNOWN] }] }))).rejects.toThrow(new RegExp(`${UNKNOWN}.*C1`, "s"));
+        expect(w.callsSince(mark, "TestPlan.addTestCases")).toBe(1); // a definitive answer: not retried
+        expect(planTestCases(w.emu.store, P, id).sort()).toEqual(reading === "atomic" ? [K1] : [K1, K2]);
+        expect(w.engine.state.get(w.engine.urn("TestPlan", "p"))!.outputs.testCases).toEqual([{ serviceId: 1, ids: [K1] }]);
+        expect((await w.engine.up("TestPlan", "p", plan(P, "c1 plan", { testCases: [{ serviceId: 1, ids: [K1, K2] }] }))).op).toBe("update");
+        expect(planTestCases(w.emu.store, P, id).sort()).toEqual([K1, K2]);
+      });
+    });
+  }
+});
+
+describe("C3: plan and test-case id forms (hex or free)", () => {
+  for (const reading of ["hex", "free"]) {
+    test(`${reading}: a plan with the service's id form is created, read and adopted; test-case ids of 32 characters of any kind are added`, async () => {
+      await inWorld({ C3: reading }, async (w) => {
+        const P = w.account.codeartsProjects[0];
+        const free = "case-0000_0000-0000-0000000000001";
+        seedTestCases(w.emu.store, P, 1, [free.slice(0, 32)]);
+        const id = (await w.engine.up("TestPlan", "p", plan(P, "c3 plan"))).state!.id;
+        if (reading === "free") expect(id).not.toMatch(/^[0-9a-f]{32}$/);
+        expect((await w.engine.refresh("TestPlan", "p")).op).toBe("refresh");
+        const adopted = await w.engine.up("TestPlan", "again", plan(P, "c3 plan", { adoptId: id, testCases: [{ serviceId: 1, ids: [free.slice(0, 32)] }] }));
+        expect(adopted.state!.id).toBe(id);
+        expect(planTestCases(w.emu.store, P, id)).toEqual([free.slice(0, 32)]);
+      });
+    });
+  }
+});
+
+describe("C2: definitive CloudTest failures answered 500 (capability, always on)", () => {
+  test("a viewer as handler, a test type without permission: one call each, no retry, no look-up, nothing recorded; on batch-add the plan is kept", async () => {
+    await inWorld({}, async (w) => {
+      const P = w.account.codeartsProjects[0];
+      const viewer = "a0000000000000000000000000000077";
+      seedCloudTestPermissions(w.emu.store, P, { roles: { [viewer]: "viewer" }, deniedServiceIds: [7] });
+      seedTestCases(w.emu.store, P, 7, [K1]);
+      for (const [inputs, code] of [[plan(P, "handler", { assignedId: viewer }), "00070008"], [plan(P, "types", { serviceIdList: [1, 7] }), "00013002"]] as const) {
+        const mark = w.emu.log.mark();
+        await expect(w.engine.up("TestPlan", inputs.name, inputs)).rejects.toThrow(new RegExp(`${code}.*definitive`, "s"));
+        expect(w.emu.log.since(mark).map((e) => e.operation)).toEqual(["TestPlan.create"]);
+        expect(w.engine.state.has(w.engine.urn("TestPlan", inputs.name))).toBe(false);
+      }
+      const mark = w.emu.log.mark();
+      await expect(w.engine.up("TestPlan", "cases", plan(P, "cases", { testCases: [{ serviceId: 7, ids: [K1] }] }))).rejects.toThrow(/00013001/);
+      expect(w.callsSince(mark, "TestPlan.addTestCases")).toBe(1);
+      expect(w.engine.state.get(w.engine.urn("TestPlan", "cases"))?.id).toMatch(/./); // the plan exists: kept in state
+    });
+  });
+});
+
+describe("C4: dates are real calendar dates (provider check, always on)", () => {
+  test("2026-02-31 and 2026-13-01 are refused at check, naming the property; 2028-02-29 is accepted", async () => {
+    await inWorld({}, async (w) => {
+      const P = w.account.codeartsProjects[0];
+      await expectRefusedAtCheck(w, "TestPlan", plan(P, "bad end", { endDate: "2026-02-31" }), "endDate", /real calendar date/);
+      await expectRefusedAtCheck(w, "TestPlan", plan(P, "bad start", { startDate: "2026-13-01" }), "startDate", /real calendar date/);
+      expect((await w.engine.up("TestPlan", "leap", plan(P, "leap", { endDate: "2028-02-29" }))).op).toBe("create");
+    });
+  });
 });
