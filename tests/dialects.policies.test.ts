@@ -1,7 +1,7 @@
 import { renderMatrix, rowMatrix, type MatrixCell } from "./support/dialectMatrix";
 import { expectRefusedAtCheck, startWorld, World } from "./support/world";
 import type { DialectId } from "../emulator/dialects";
-import { clientSettings, planTestCases, seedCloudTestPermissions, seedTestCases } from "../emulator";
+import { clientSettings, holdPipelineRuns, planTestCases, seedCloudTestPermissions, seedTestCases } from "../emulator";
 import { listProjectOpenSourcePolicies, listProjectRuleSets } from "../provider/lookups/policies";
 
 /**
@@ -317,6 +317,28 @@ describe("C4: dates are real calendar dates (provider check, always on)", () => 
       await expectRefusedAtCheck(w, "TestPlan", plan(P, "bad end", { endDate: "2026-02-31" }), "endDate", /real calendar date/);
       await expectRefusedAtCheck(w, "TestPlan", plan(P, "bad start", { startDate: "2026-13-01" }), "startDate", /real calendar date/);
       expect((await w.engine.up("TestPlan", "leap", plan(P, "leap", { endDate: "2028-02-29" }))).op).toBe("create");
+    });
+  });
+});
+
+describe("L3: runs held QUEUED, PAUSED or SUSPEND block a pipeline delete (capability, always on)", () => {
+  test("each held status: delete is refused while the run is held; the provider stops it and deletes the pipeline and its runs", async () => {
+    await inWorld({}, async (w) => {
+      const P = w.account.codeartsProjects[0];
+      for (const status of ["QUEUED", "PAUSED", "SUSPEND"] as const) {
+        const id = (await w.engine.up("Pipeline", status, { projectId: P, name: `held-${status}`, isPublish: false, definition: pipelineDefinition })).state!.id;
+        const run = (await w.outOfBand.send<any>({ service: "pipeline", method: "POST", path: `/v5/${P}/api/pipelines/${id}/run`, body: {}, operation: "Test.run" })).body.pipeline_run_id;
+        expect(holdPipelineRuns(w.emu.store, P, id, status)).toEqual([run]);
+        const listed = (await w.outOfBand.send<any>({ service: "pipeline", method: "POST", path: `/v5/${P}/api/pipelines/${id}/pipeline-runs/list`, body: { status: [status], offset: 0, limit: 10 }, operation: "Test.runs" })).body;
+        expect(listed.pipeline_runs.map((r: any) => r.pipeline_run_id)).toEqual([run]);
+        const refused = await w.outOfBand.send<any>({ service: "pipeline", method: "DELETE", path: `/v5/${P}/api/pipelines/${id}`, operation: "Test.delete" }).catch((e: any) => e);
+        expect(refused.errorCode).toBe("DEVPIPE.0011408");
+        const mark = w.emu.log.mark();
+        await w.engine.destroy("Pipeline", status);
+        expect(w.emu.log.since(mark).filter((e) => e.operation === "Pipeline.stop")).toHaveLength(1);
+        expect(w.emu.store.snapshot().pipelines?.[P]?.[id]).toBeUndefined();
+        expect(w.emu.store.collection("pipelineRuns").get(P, run)).toBeUndefined();
+      }
     });
   });
 });
