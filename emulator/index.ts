@@ -5,6 +5,7 @@ export type { RequestLog, LogEntry, LogFilter } from "./log";
 export type { Faults, Fault, FaultRule } from "./faults";
 export type { Store, Collection, StoreData } from "./store";
 export { clientSettings, stackConfig } from "./clientConfig";
-export { seedTestCases, planTestCases } from "./services/cloudtest";
+export { seedTestCases, planTestCases, seedCloudTestPermissions } from "./services/cloudtest";
+export { holdPipelineRuns } from "./services/pipelines";
 export { seedVpcepRecords, vpcepRecords, VPCEP_PATH } from "./services/vpcep";
 export { MASK as COC_SENSITIVE_MASK } from "./services/cocScripts";

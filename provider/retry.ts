@@ -30,6 +30,13 @@ export const defaultRetryPolicy = (maxRetries: number): RetryPolicy => ({
 
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
 
+/**
+ * Answers the docs give HTTP 500 that are definitive (ambiguity C2, seed 000 §6.2): a handler who is a
+ * participant or viewer, a test type without permission, a duplicate plan name, cases that do not exist.
+ * Repeating the request cannot change them, so they are never retried (nor looked up after: testPlan.ts).
+ */
+export const DEFINITIVE_500_CODES: ReadonlySet<string> = new Set(["CLOUDTEST.00070008", "CLOUDTEST.00013001", "CLOUDTEST.00013002", "CLOUDTEST.00070009", "CLOUDTEST.00017057", "CLOUDTEST.00040003"]);
+
 export function isIdempotent(method: string, flag: boolean | undefined): boolean {
   return flag ?? method !== "POST";
 }
@@ -40,7 +47,7 @@ export function retryDelay(e: unknown, attempt: number, idempotent: boolean, p: 
   if (e instanceof ApiError) {
     // An error reported inside a 2xx body is an answer, not a transient failure.
     if (e.status === 429) return e.retryAfterMs !== undefined ? Math.min(e.retryAfterMs, p.maxRetryAfterMs) : backoff();
-    if (RETRYABLE_STATUS.has(e.status) && idempotent) return backoff();
+    if (RETRYABLE_STATUS.has(e.status) && idempotent && !DEFINITIVE_500_CODES.has(e.errorCode ?? "")) return backoff();
     return undefined;
   }
   if (e instanceof NetworkError) {

@@ -91,12 +91,12 @@ describe("Pipeline from a definition", () => {
     expect(await inGroup(groups.G1)).toEqual([id]);
   });
 
-  test("read: refresh lists the pipeline (exact id) and confirms its group in one call", async () => {
+  test("read: refresh reads the group tree, lists the pipeline (exact id) and confirms its group (L1: no sub-group holds it)", async () => {
     const r = await measured("read", () => w.engine.refresh(T, "p"));
     expect(r.op).toBe("refresh");
     expect(r.state!.id).toBe(id);
     expect(r.state!.inputs).toMatchObject({ projectId: P, name: "app-build", isPublish: false, groupId: groups.G1.id, description: "Builds the app" });
-    expect(calls.read).toBe(1);
+    expect(calls.read).toBe(2); // the tree, then the group's filtered list (L1: sub-groups would be checked too)
   });
 
   test("no-op: the same inputs, and the definition reformatted, make no change and no API call", async () => {
@@ -139,7 +139,7 @@ describe("Pipeline from a definition", () => {
     const r = await measured("replace", () => w.engine.up(T, "p", next));
     expect(r.op).toBe("replace");
     // The name is listed first: after an ambiguous create, only a pipeline not listed before is ours.
-    expect(served(mark)).toEqual(["DELETE Pipeline.delete", "POST Pipeline.list", "GET PipelineGroup.tree", "POST Pipeline.create", "POST Pipeline.list"]);
+    expect(served(mark)).toEqual(["DELETE Pipeline.delete", "POST Pipeline.list", "GET PipelineGroup.tree", "POST Pipeline.create", "GET PipelineGroup.tree", "POST Pipeline.list"]);
     expect(stored(id)).toBeUndefined();
     id = r.state!.id;
     expect(stored(id)).toMatchObject({ name: "app-build", description: "Builds and tests the app", group_id: groups.G2.id });
@@ -150,7 +150,7 @@ describe("Pipeline from a definition", () => {
     expect((await w.engine.preview(T, "p", next)).diff).toMatchObject({ replaces: ["name"], deleteBeforeReplace: false });
     const mark = w.emu.log.mark();
     const r = await w.engine.up(T, "p", next);
-    expect(served(mark)).toEqual(["POST Pipeline.list", "GET PipelineGroup.tree", "POST Pipeline.create", "POST Pipeline.list", "DELETE Pipeline.delete"]);
+    expect(served(mark)).toEqual(["POST Pipeline.list", "GET PipelineGroup.tree", "POST Pipeline.create", "GET PipelineGroup.tree", "POST Pipeline.list", "DELETE Pipeline.delete"]);
     expect(stored(id)).toBeUndefined();
     id = r.state!.id;
     expect(stored(id)!.name).toBe("app-ci");
@@ -229,7 +229,7 @@ describe("Pipeline from a template", () => {
     const mark = w.emu.log.mark();
     const r = await measured("createFromTemplate", () => w.engine.up(T, "fromTemplate", declared()));
     expect(r.op).toBe("create");
-    expect(served(mark)).toEqual(["POST Pipeline.list", "GET PipelineGroup.tree", "POST Pipeline.createFromTemplate", "POST PipelineGroup.movePipelines", "POST Pipeline.list"]);
+    expect(served(mark)).toEqual(["POST Pipeline.list", "GET PipelineGroup.tree", "POST Pipeline.createFromTemplate", "POST PipelineGroup.movePipelines", "GET PipelineGroup.tree", "POST Pipeline.list"]);
     id = r.state!.id;
     const s = stored(id)!;
     expect(s).toMatchObject({ name: "svc-from-template", template_id: templateId, group_id: groups.G1.id });

@@ -43,6 +43,34 @@ export function seedTestCases(store: Store, projectId: string, serviceId: number
   for (const id of ids) cases.put(projectId, id, { service_id: serviceId });
 }
 
+/**
+ * C3: the form of a new plan id. `hex`: 32 hex digits, as every example shows; `free`: Table 4-21 says
+ * only "11 to 34 characters", so any characters of such a length (here mixed case, digits, `-` and `_`).
+ */
+function newPlanId(ctx: CallerContext): string {
+  if (ctx.dialect.is("C3", "hex")) return newHexId();
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const hex = newHexId();
+  return `TP_${Array.from({ length: 20 }, (_v, i) => alphabet[parseInt(hex.slice(i, i + 2), 16) % alphabet.length]).join("")}`;
+}
+
+/**
+ * C2: what CloudTest answers with a *definitive* 500 (§6.2): a handler who is a participant or viewer of
+ * the project (CLOUDTEST.00070008), test types the caller may not operate (00013001 on batch-add,
+ * 00013002 on create). Tests say who and what with `seedCloudTestPermissions`.
+ */
+export interface CloudTestPermissions {
+  /** user id → project role; "participant" and "viewer" cannot be handlers. */
+  roles?: Record<string, string>;
+  /** Service (test type) ids the caller has no permission on. */
+  deniedServiceIds?: number[];
+}
+const PERMISSIONS = "cloudTestPermissions";
+export function seedCloudTestPermissions(store: Store, projectId: string, p: CloudTestPermissions): void {
+  store.collection<CloudTestPermissions>(PERMISSIONS).put(projectId, "permissions", p);
+}
+const permissions = (ctx: CallerContext): CloudTestPermissions => ctx.store.collection<CloudTestPermissions>(PERMISSIONS).get(ctx.params.project_id, "permissions") ?? {};
+
 /** The CloudTest error body (seed 000 §6.2 codes). */
 const ctError = (status: number, code: string, msg: string): Reply => ({ status, body: { error_code: code, error_msg: msg } });
 
@@ -78,9 +106,16 @@ function createPlan(ctx: CallerContext): Reply {
   const plans = ctx.store.collection<PlanRecord>(PLANS);
   const project = ctx.params.project_id;
   if (plans.list(project).some((p) => p.name === b.name)) return ctError(500, "CLOUDTEST.00070009", "The test plan name already exists.");
+  const perm = permissions(ctx);
+  if (b.assigned_id && ["participant", "viewer"].includes(perm.roles?.[b.assigned_id] ?? "")) {
+    return ctError(500, "CLOUDTEST.00070008", "The selected person is a participant or a viewer and cannot be set as a handler.");
+  }
+  if (b.service_id_list.some((id) => perm.deniedServiceIds?.includes(id))) {
+    return ctError(500, "CLOUDTEST.00013002", "The plan contains test service types that do not have permission to perform operations.");
+  }
   const user = ctx.caller.user;
   const plan: PlanRecord = {
-    plan_id: newHexId(), name: b.name, project_id: project, current_stage: "create", start_date: start_date ?? null, end_date,
+    plan_id: newPlanId(ctx), name: b.name, project_id: project, current_stage: "create", start_date: start_date ?? null, end_date,
     owner_id: b.assigned_id || user.id, creator: { id: user.id, nick_name: user.name, user_name: user.name },
     service_id_list: b.service_id_list, testcases: {}, created: ctx.now.getTime(),
   };
@@ -147,12 +182,21 @@ function batchAdd(ctx: CallerContext): Reply {
   if (!parsed.success || parsed.data.testcase_id_list.length >= 50 || parsed.data.testcase_id_list.some((id) => id.length !== 32)) {
     return ctError(400, "CLOUDTEST.00030001", "Failed to verify the test case ID list.");
   }
+  if (permissions(ctx).deniedServiceIds?.includes(parsed.data.service_id)) {
+    return ctError(500, "CLOUDTEST.00013001", "The current user does not have the permission to operate the test type.");
+  }
   const cases = ctx.store.collection<{ service_id: number }>(CASES);
   const failed = parsed.data.testcase_id_list.filter((id) => cases.get(project, id)?.service_id !== parsed.data.service_id);
+  // C1: a case unknown in the project. `atomic`: 400 CLOUDTEST.00017057 (§6.2), nothing added;
+  // `partial`: the known cases are added, then 500 ("when all operations fail" is the documented 500).
+  if (failed.length > 0 && ctx.dialect.is("C1", "atomic")) {
+    return ctError(400, "CLOUDTEST.00017057", "The case does not exist under the project or plan.");
+  }
+  for (const id of parsed.data.testcase_id_list.filter((id) => !failed.includes(id))) plan.testcases[id] = parsed.data.service_id;
+  plans.put(project, plan.plan_id, plan);
   if (failed.length > 0) {
     return { status: 500, body: { error_code: "CLOUDTEST.00017057", error_msg: "Some test cases could not be added.", error_detail: { failed: failed.map((id) => ({ error_code: "CLOUDTEST.00017057", error_msg: "The test case does not exist.", testcase_id: id })) } } };
   }
-  for (const id of parsed.data.testcase_id_list) plan.testcases[id] = parsed.data.service_id;
   plans.put(project, plan.plan_id, plan);
   return { status: 204 };
 }

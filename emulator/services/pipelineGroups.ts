@@ -144,17 +144,21 @@ function remove(ctx: CallerContext): Reply {
   if (!id) return invalidParameter();
   const groups = ctx.store.collection<GroupRecord>(GROUPS);
   if (!groups.get(project, id)) return groupNotFound();
-  // What the service does with sub-groups is undocumented (§4.3.3). Deleting them silently would
-  // make other managed groups vanish; refusing makes a client delete children first, which a
-  // dependency-ordered tool (Pulumi) does anyway.
-  if (groups.list(project).some((g) => g.parent_id === id)) {
-    return pipelineError("DEVCP.00014004", "The pipeline group has sub-groups; delete them first.");
-  }
-  // Pipelines of a deleted group become ungrouped rather than pointing at nothing.
+  // L2: what the service does with a group that is not empty is undocumented (§4.3.3). `refuse`: a
+  // group with sub-groups or pipelines is refused; `cascade`: its sub-groups and every pipeline in them
+  // go with it; `ungroup`: its sub-groups go, their pipelines and its own become ungrouped.
+  const subtree = (root: string): string[] => [root, ...groups.list(project).filter((g) => g.parent_id === root).flatMap((g) => subtree(g.id))];
+  const ids = subtree(id);
   const pipelines = ctx.store.collection<GroupedPipeline>(PIPELINES);
-  for (const p of pipelines.list(project).filter((p) => p.group_id === id)) {
-    pipelines.put(project, p.pipeline_id, { ...p, group_id: null });
+  const members = pipelines.list(project).filter((p) => !!p.group_id && ids.includes(p.group_id));
+  if (ctx.dialect.is("L2", "refuse") && (ids.length > 1 || members.length > 0)) {
+    return pipelineError("DEVCP.00014004", ids.length > 1 ? "The pipeline group has sub-groups; delete them first." : "The pipeline group has pipelines; move or delete them first.");
   }
+  for (const p of members) {
+    if (ctx.dialect.is("L2", "cascade")) pipelines.remove(project, p.pipeline_id);
+    else pipelines.put(project, p.pipeline_id, { ...p, group_id: null });
+  }
+  for (const sub of ids.slice(1)) groups.remove(project, sub);
   groups.remove(project, id);
   return ok({ success: true });
 }

@@ -3,6 +3,7 @@ import { newHexId } from "../ids";
 import type { CallerContext, Reply, Router } from "../router";
 import type { Store } from "../store";
 import { jsonObject } from "./json";
+import { unsetReadBack } from "./unset";
 import { invalidParameter, pipelineError, pipelineRoute } from "./pipelineCommon";
 import { listWindow } from "./listing";
 import { nameExists, nameTaken } from "./names";
@@ -102,8 +103,10 @@ export interface TemplateRecord {
   update_time: number;
   is_collect: boolean | null;
   is_show_source: boolean | null;
-  /** In the service's format (serviceFormat). */
+  /** As sent (L4 `verbatim`) or in the service's format (`normalised`: storedDefinition). */
   definition: string;
+  /** Fields the caller left unset (L5: read back per unsetReadBack). */
+  unset?: string[];
 }
 
 const TEMPLATES = "pipelineTemplates";
@@ -188,13 +191,33 @@ function parseBody(ctx: CallerContext): TemplateBody | undefined {
   return body.success && body.data.domain_id === ctx.params.tenant_id ? body.data : undefined;
 }
 
-function fromBody(b: TemplateBody): Pick<TemplateRecord, "name" | "description" | "language" | "variables" | "definition" | "is_system" | "is_show_source"> {
+/** Service defaults of a template's optional fields (L5 `defaults`). */
+const TEMPLATE_DEFAULTS = { description: "", variables: [] };
+
+/**
+ * L4: the definition as stored. `verbatim`: the text as sent (the §4.1.3 example keeps unsorted keys and
+ * mixed "0"/0). `normalised`: the service rewrites it: keys sorted, ", " and ": " separators, numeric
+ * `sequence` strings made numbers, null members dropped.
+ */
+function storedDefinition(ctx: CallerContext, text: string): string {
+  if (ctx.dialect.is("L4", "verbatim")) return text;
+  const normalise = (v: unknown, key?: string): unknown => {
+    if (Array.isArray(v)) return v.map((x) => normalise(x));
+    if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, normalise(x, k)]));
+    if (key === "sequence" && typeof v === "string" && /^\d+$/.test(v)) return Number(v);
+    return v;
+  };
+  return serviceFormat(normalise(parseDefinition(text)));
+}
+
+function fromBody(ctx: CallerContext, b: TemplateBody): Pick<TemplateRecord, "name" | "description" | "language" | "variables" | "definition" | "is_system" | "is_show_source" | "unset"> {
   return {
     name: b.name,
     description: b.description ?? "",
     language: b.language,
     variables: (b.variables ?? []).map(variableVo),
-    definition: serviceFormat(parseDefinition(b.definition)),
+    definition: storedDefinition(ctx, b.definition),
+    unset: (["description", "variables"] as const).filter((k) => b[k] === undefined || b[k] === null),
     is_system: b.is_system,
     is_show_source: b.is_show_source,
   };
@@ -217,7 +240,7 @@ function create(ctx: CallerContext): Reply {
     create_time: now,
     update_time: now,
     is_collect: null,
-    ...fromBody(body),
+    ...fromBody(ctx, body),
   };
   if (nameTaken(ctx, t.name, ctx.store.collection<TemplateRecord>(TEMPLATES).list(tenant))) return pipelineError("DEVCP.00014004", nameExists("template", t.name));
   ctx.store.collection<TemplateRecord>(TEMPLATES).put(tenant, t.id, t);
@@ -225,8 +248,8 @@ function create(ctx: CallerContext): Reply {
 }
 
 /** Table 4-14, in its field order. */
-function detail(t: TemplateRecord) {
-  return {
+function detail(ctx: CallerContext, t: TemplateRecord) {
+  return unsetReadBack(ctx.dialect, {
     id: t.id,
     name: t.name,
     icon: t.icon,
@@ -244,12 +267,12 @@ function detail(t: TemplateRecord) {
     is_collect: t.is_collect,
     is_show_source: t.is_show_source,
     definition: t.definition,
-  };
+  }, t.unset, TEMPLATE_DEFAULTS);
 }
 
 function get(ctx: CallerContext): Reply {
   const t = findTemplate(ctx.store, ctx.params.tenant_id, ctx.params.template_id);
-  return t ? ok(detail(t)) : templateNotFound();
+  return t ? ok(detail(ctx, t)) : templateNotFound();
 }
 
 function update(ctx: CallerContext): Reply {
@@ -260,7 +283,7 @@ function update(ctx: CallerContext): Reply {
   if (!t) return SYSTEM_TEMPLATES.some((s) => s.id === id) ? pipelineError("DEVPIPE.0011301", "No permission.") : templateNotFound();
   const body = parseBody(ctx);
   if (!body) return invalidParameter();
-  templates.put(tenant, id, { ...t, ...fromBody(body), updater_id: ctx.caller.user.id, update_time: ctx.now.getTime() });
+  templates.put(tenant, id, { ...t, ...fromBody(ctx, body), updater_id: ctx.caller.user.id, update_time: ctx.now.getTime() });
   return ok({ templateId: id });
 }
 
@@ -295,7 +318,7 @@ function list(ctx: CallerContext): Reply {
   const limit = q.limit ?? DEFAULT_LIMIT;
   // PipelineTemplateSimpleVO (Table 4-4): is_collect is a Boolean and is_show_source a String here.
   const window = listWindow(ctx, all, offset, limit);
-  const templates = window.data.map((t) => ({
+  const templates = window.data.map((t) => unsetReadBack(ctx.dialect, {
     id: t.id,
     name: t.name,
     icon: t.icon,
@@ -313,6 +336,6 @@ function list(ctx: CallerContext): Reply {
     is_collect: t.is_collect ?? false,
     is_show_source: t.is_show_source === null ? null : String(t.is_show_source),
     stages: stagesOf(t.definition),
-  }));
+  }, t.unset?.filter((k) => k === "description"), TEMPLATE_DEFAULTS));
   return ok({ offset, limit, total: window.total, templates });
 }

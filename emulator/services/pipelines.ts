@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { newHexId } from "../ids";
 import type { CallerContext, Reply, Router } from "../router";
+import type { Store } from "../store";
 import { jsonObject } from "./json";
 import { invalidParameter, pipelineError, pipelineRoute } from "./pipelineCommon";
 import { findPipelineGroup, groupNotFound, PIPELINES, type GroupedPipeline } from "./pipelineGroups";
@@ -119,17 +120,42 @@ interface RunRecord {
   stages: StageShape[];
   /** Steps whose status a review decided. */
   step_status: Record<string, string>;
+  /** L3: a run held in a waiting state (holdPipelineRuns) until stopped; it does not run its course. */
+  held?: HeldStatus | null;
 }
 
 const RUNS = "pipelineRuns";
 
-type RunStatus = "RUNNING" | "COMPLETED" | "CANCELED" | "FAILED";
+type HeldStatus = "QUEUED" | "PAUSED" | "SUSPEND";
+type RunStatus = "RUNNING" | "COMPLETED" | "CANCELED" | "FAILED" | HeldStatus;
+/** Statuses of a run that has not ended (§4.2.7 example): each blocks a pipeline delete (DEVPIPE.0011408). */
+const ACTIVE: readonly RunStatus[] = ["RUNNING", "QUEUED", "PAUSED", "SUSPEND"];
+
+/**
+ * L3 (capability): holds the active runs of a pipeline QUEUED, PAUSED or SUSPEND (the §4.2.7 example
+ * lists them besides RUNNING) until they are stopped: a run held so blocks a delete like a running one.
+ * Returns the ids of the runs held. For tests (no API puts a run in these states on demand).
+ */
+export function holdPipelineRuns(store: Store, projectId: string, pipelineId: string, status: HeldStatus): string[] {
+  const runs = store.collection<RunRecord>(RUNS);
+  const held: string[] = [];
+  for (const r of runs.list(projectId).filter((r) => r.pipeline_id === pipelineId && r.stop_requested_at === null && r.failed_at === null)) {
+    runs.put(projectId, r.id, { ...r, held: status });
+    held.push(r.id);
+  }
+  return held;
+}
 
 /** A run's status at `now`: whichever of its course, a stop or a refusal ended it first. */
 function runState(r: RunRecord, now: number): { status: RunStatus; end_time: number | null } {
   const endings: Array<[number, RunStatus]> = [[r.start_time + RUN_MS, "COMPLETED"]];
   if (r.stop_requested_at !== null) endings.push([r.stop_requested_at + STOP_SETTLE_MS, "CANCELED"]);
   if (r.failed_at !== null) endings.push([r.failed_at, "FAILED"]);
+  if (r.held) {
+    // Held: only a stop or a refusal ends it.
+    const ends = endings.slice(1).sort((a, b) => a[0] - b[0]);
+    return ends.length && now >= ends[0][0] ? { status: ends[0][1], end_time: ends[0][0] } : { status: r.held, end_time: null };
+  }
   const [at, status] = endings.sort((a, b) => a[0] - b[0])[0];
   return now >= at ? { status, end_time: at } : { status: "RUNNING", end_time: null };
 }
@@ -465,7 +491,7 @@ function remove(ctx: CallerContext): Reply {
   if (!pipelines(ctx).get(project, id)) return pipelineNotFound();
   const now = ctx.now.getTime();
   const history = runsOf(ctx, project, id);
-  if (history.some((r) => runState(r, now).status === "RUNNING")) return pipelineRunning();
+  if (history.some((r) => ACTIVE.includes(runState(r, now).status))) return pipelineRunning();
   for (const r of history) runRecords(ctx).remove(project, r.id);
   pipelines(ctx).remove(project, id);
   return ok({ pipeline_id: id });
@@ -489,8 +515,9 @@ function list(ctx: CallerContext): Reply {
   );
   const filtered = rows.filter(({ p, latest }) => {
     const state = latest && runState(latest, now);
-    // group_path_id: the pipelines directly in the group with that path_id; by_group alone: the ungrouped ones.
-    const groupPath = p.group_id ? findPipelineGroup(ctx.store, p.project_id, p.group_id)?.path_id : undefined;
+    // group_path_id (L1, inGroupFilter); by_group alone: the ungrouped ones.
+    const group = p.group_id ? findPipelineGroup(ctx.store, p.project_id, p.group_id) : undefined;
+    const groupPath = group?.path_id;
     return (
       p.name.toLowerCase().includes(name) && // fuzzy, as Table 4-57 says
       (!q.component_id || p.component_id === q.component_id) &&
@@ -500,7 +527,7 @@ function list(ctx: CallerContext): Reply {
       (!q.executor_ids?.length || (latest !== undefined && q.executor_ids.includes(latest.executor_id))) &&
       (q.start_time == null || (latest !== undefined && latest.start_time >= q.start_time)) &&
       (q.end_time == null || (latest !== undefined && latest.start_time <= q.end_time)) &&
-      (q.group_path_id ? groupPath === q.group_path_id : q.by_group === true ? groupPath === undefined : true)
+      (q.group_path_id ? inGroupFilter(ctx, q.group_path_id, group) : q.by_group === true ? groupPath === undefined : true)
     );
   });
   const dir = sortDir(q.sort_dir);
@@ -671,7 +698,7 @@ function stop(ctx: CallerContext): Reply {
   if ("status" in found) return found;
   const { r } = found;
   // Stopping a run that has ended, or is already stopping, changes nothing.
-  if (runState(r, ctx.now.getTime()).status === "RUNNING" && r.stop_requested_at === null) {
+  if (ACTIVE.includes(runState(r, ctx.now.getTime()).status) && r.stop_requested_at === null) {
     runRecords(ctx).put(ctx.params.project_id, r.id, { ...r, stop_requested_at: ctx.now.getTime() });
   }
   return ok({ success: true });
@@ -752,3 +779,15 @@ function runs(ctx: CallerContext): Reply {
   return ok({ offset, limit, total: all.length, pipeline_runs: all.slice(offset, offset + limit).map((r) => latestRunVo(r, now, true)) });
 }
 
+
+/**
+ * L1: what the list's `group_path_id` ("Pipeline Group ID", String) selects. `path`: the pipelines
+ * directly in the group with that dot-joined path; `id`: directly in the group with that id; `subtree`:
+ * in the group with that path or any group below it.
+ */
+function inGroupFilter(ctx: CallerContext, value: string, group: { id: string; path_id: string } | undefined): boolean {
+  if (!group) return false;
+  if (ctx.dialect.is("L1", "id")) return group.id === value;
+  if (ctx.dialect.is("L1", "subtree")) return group.path_id === value || group.path_id.startsWith(`${value}.`);
+  return group.path_id === value;
+}

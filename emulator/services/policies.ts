@@ -113,16 +113,18 @@ function createRule(ctx: CallerContext): Reply {
 }
 
 /** Table 4-136 (the example omits layout_content; so does the emulator). */
-function ruleDetail(r: RuleRecord) {
+function ruleDetail(r: RuleRecord, layoutReturned: boolean) {
   return {
     id: r.id, type: r.type, name: r.name, version: r.version, plugin_id: r.plugin_id ?? null, plugin_name: r.plugin_name ?? null,
     plugin_version: r.plugin_version ?? null, content: r.content, creator: r.creator, create_time: r.create_time, updater: r.updater, update_time: r.update_time,
+    // R4: Table 4-136 lists layout_content, the example omits it.
+    ...(layoutReturned ? { layout_content: r.layout_content } : {}),
   };
 }
 
 function getRule(ctx: CallerContext): Reply {
   const r = ctx.store.collection<RuleRecord>(RULES).get(ctx.params.domain_id, ctx.params.rule_id);
-  return r ? ok(ruleDetail(r)) : notFound();
+  return r ? ok(ruleDetail(r, ctx.dialect.is("R4", "returned"))) : notFound();
 }
 
 function updateRule(ctx: CallerContext): Reply {
@@ -211,6 +213,21 @@ function instancesOf(ctx: CallerContext, refs: z.infer<typeof ruleRefs>): RuleIn
   return out;
 }
 
+/**
+ * R1 `instance-ids`: an update names the set's own rule instances (Table 4-185 "Rule Instance ID", the
+ * §4.5.2 example's ids are §4.5.3's instance ids): each is kept with its new is_valid; any other id
+ * (a rule id) is refused, so no rule can be added by update.
+ */
+function keptInstances(old: RuleSetRecord, refs: z.infer<typeof ruleRefs>): RuleInstance[] | undefined {
+  const out: RuleInstance[] = [];
+  for (const ref of refs) {
+    const inst = old.rule_instances.find((i) => i.id === ref.id);
+    if (!inst || out.includes(inst)) return undefined;
+    out.push({ ...inst, is_valid: ref.is_valid ?? inst.is_valid });
+  }
+  return out;
+}
+
 function createRuleSet(ctx: CallerContext): Reply {
   const b = createSetBody.safeParse(jsonObject(ctx.rawBody));
   if (!b.success) return invalidParameter();
@@ -248,7 +265,7 @@ function updateRuleSet(ctx: CallerContext): Reply {
   if (!old) return notFound();
   const b = updateSetBody.safeParse(jsonObject(ctx.rawBody));
   if (!b.success) return invalidParameter();
-  const instances = b.data.rules ? instancesOf(ctx, b.data.rules) : old.rule_instances;
+  const instances = b.data.rules ? (ctx.dialect.is("R1", "instance-ids") ? keptInstances(old, b.data.rules) : instancesOf(ctx, b.data.rules)) : old.rule_instances;
   if (!instances) return invalidParameter();
   sets.put(ctx.params.domain_id, old.id, touch(ctx, { ...old, name: b.data.name ?? old.name, rule_instances: instances }));
   return ok({ status: true, rule_set_id: old.id });
@@ -267,6 +284,12 @@ function switchRuleSet(ctx: CallerContext): Reply {
   sets.put(ctx.params.domain_id, old.id, touch(ctx, { ...old, is_valid: b.data.is_valid }));
   return ok({ status: true, rule_set_id: old.id });
 }
+
+/** R5 `mixed`: the system rule set every project sees (`creator: system` in the §4.6.1 example). */
+const SYSTEM_RULE_SET = {
+  id: "5a5ee7f7bd4a4f8b9e9e1c0b0d0e0f01", name: "System default policy", type: "system", version: "1", operator: "system", operate_time: 1695000000000, is_valid: true, level: "system", is_public: true,
+};
+const SYSTEM_OSS = { id: "5a5ee7f7bd4a4f8b9e9e1c0b0d0e0f02", name: "System open-source policy", level: "system", is_valid: true, version: "1", operator: "system", is_public: true, is_legacy: false, operate_time: 1695000000000 };
 
 const ruleSetItem = (s: RuleSetRecord, level: "tenant" | "project") => ({
   id: s.id, name: s.name, type: s.type, version: s.version, operator: s.updater, operate_time: s.operate_time, is_valid: s.is_valid, level, is_public: false,
@@ -298,9 +321,12 @@ function listProjectRuleSets(ctx: CallerContext): Reply {
   const p = paging(ctx.query);
   const all = filteredRuleSets(ctx, ctx.caller.account.domainId);
   if (!p || !all) return invalidParameter();
-  const visible = ctx.query.get("include_tenant_rule_set") === "true" ? all : [];
+  // R5 `mixed`: the §4.6.1 example answers include_tenant_rule_set=false with tenant and system items still in it.
+  const mixed = ctx.dialect.is("R5", "mixed");
+  const visible: Array<Record<string, unknown>> = ctx.query.get("include_tenant_rule_set") === "true" || mixed ? all.map((s) => ruleSetItem(s, "tenant")) : [];
+  if (mixed && SYSTEM_RULE_SET.name.toLowerCase().includes((ctx.query.get("name") ?? "").toLowerCase())) visible.push(SYSTEM_RULE_SET);
   const window = listWindow(ctx, visible, p.offset, p.limit);
-  return ok({ data: window.data.map((s) => ruleSetItem(s, "tenant")), total: window.total });
+  return ok({ data: window.data, total: window.total });
 }
 
 function getProjectRuleSet(ctx: CallerContext): Reply {
@@ -328,6 +354,27 @@ const ossContent = z.object({
 const ossCreateBody = z.object({ name: z.string().min(1), content: ossContent });
 const ossUpdateBody = z.object({ name: z.string().min(1), parent_id: z.string().nullish(), content: ossContent });
 
+type OssContent = z.infer<typeof ossContent>;
+
+/**
+ * R3: the content as stored. `verbatim`: as sent. `normalised`: the service fills what was left out and
+ * cleans lists: every absent or null `enable` false, absent `values` and `rules` lists empty, empty
+ * strings dropped from `values`, absent sections present (disabled, no rules).
+ */
+function storedContent(ctx: CallerContext, c: OssContent): OssContent {
+  if (ctx.dialect.is("R3", "verbatim")) return c;
+  const vals = (v: Array<string> | null | undefined) => (v ?? []).filter((x) => x !== "");
+  const toggle = (t: { enable?: boolean | null; values?: string[] | null } | null | undefined) => ({ enable: t?.enable ?? false, values: vals(t?.values) });
+  return {
+    version_set: {
+      enable: c.version_set?.enable ?? false,
+      rules: (c.version_set?.rules ?? []).map((r) => ({ ...Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null && v !== undefined)), enable: r.enable ?? false })),
+    },
+    security: { enable: c.security?.enable ?? false, rules: { severity: toggle(c.security?.rules?.severity), cve: toggle(c.security?.rules?.cve) } },
+    license: { enable: c.license?.enable ?? false, rules: (c.license?.rules ?? []).map((r) => ({ ...(r.predicate != null ? { predicate: r.predicate } : {}), values: vals(r.values) })) },
+  };
+}
+
 export interface OssRecord {
   id: string;
   name: string;
@@ -351,8 +398,8 @@ function createOss(ctx: CallerContext): Reply {
   if (nameTaken(ctx, b.data.name, ctx.store.collection<OssRecord>(OSS).list(ctx.params.domain_id))) return pipelineError("DEVCP.00014004", nameExists("open-source policy", b.data.name));
   const now = ctx.now;
   const p: OssRecord = {
-    id: newHexId(), name: b.data.name, level: "tenant", parent_id: null, version: newHexId(), is_valid: false, is_public: false, is_legacy: false,
-    creator: ctx.caller.user.id, updater: ctx.caller.user.id, create_time: timeString(now), update_time: timeString(now), operate_time: now.getTime(), content: b.data.content,
+    id: newHexId(), name: b.data.name, level: "tenant", parent_id: null, version: newHexId(), is_valid: ctx.dialect.is("R2", "enabled"), is_public: false, is_legacy: false,
+    creator: ctx.caller.user.id, updater: ctx.caller.user.id, create_time: timeString(now), update_time: timeString(now), operate_time: now.getTime(), content: storedContent(ctx, b.data.content),
   };
   ctx.store.collection<OssRecord>(OSS).put(ctx.params.domain_id, p.id, p);
   return ok({ status: true, rule_set_id: p.id });
@@ -374,7 +421,7 @@ function updateOss(ctx: CallerContext): Reply {
   if (!old) return notFound();
   const b = ossUpdateBody.safeParse(jsonObject(ctx.rawBody));
   if (!b.success) return invalidParameter();
-  all.put(ctx.params.domain_id, old.id, touch(ctx, { ...old, name: b.data.name, parent_id: b.data.parent_id ?? old.parent_id, content: b.data.content }));
+  all.put(ctx.params.domain_id, old.id, touch(ctx, { ...old, name: b.data.name, parent_id: b.data.parent_id ?? old.parent_id, content: storedContent(ctx, b.data.content) }));
   return ok({ status: true, rule_set_id: old.id });
 }
 
@@ -393,7 +440,7 @@ function switchOss(ctx: CallerContext): Reply {
 }
 
 /** §4.7.4 / §4.8.2: offset (default 0) and limit (default 15) are optional here. */
-function ossList(ctx: CallerContext, domainId: string, visible: boolean): Reply {
+function ossList(ctx: CallerContext, domainId: string, visible: boolean, project = false): Reply {
   const offset = Number(ctx.query.get("offset") ?? "0");
   const limit = Number(ctx.query.get("limit") ?? "15");
   if (!Number.isInteger(offset) || !Number.isInteger(limit) || offset < 0 || limit < 0) return invalidParameter();
@@ -401,9 +448,10 @@ function ossList(ctx: CallerContext, domainId: string, visible: boolean): Reply 
   const all = visible
     ? ctx.store.collection<OssRecord>(OSS).list(domainId).filter((p) => p.name.toLowerCase().includes(name)).sort((a, b) => b.operate_time - a.operate_time || a.id.localeCompare(b.id))
     : [];
-  const window = listWindow(ctx, all, offset, limit);
-  const data = window.data.map((p) => ({ id: p.id, name: p.name, level: p.level, is_valid: p.is_valid, version: p.version, operator: p.updater, is_public: p.is_public, is_legacy: p.is_legacy, operate_time: p.operate_time }));
-  return ok({ total: window.total, data });
+  const items: Array<Record<string, unknown>> = all.map((p) => ({ id: p.id, name: p.name, level: p.level, is_valid: p.is_valid, version: p.version, operator: p.updater, is_public: p.is_public, is_legacy: p.is_legacy, operate_time: p.operate_time }));
+  if (project && ctx.dialect.is("R5", "mixed") && SYSTEM_OSS.name.toLowerCase().includes(name)) items.push(SYSTEM_OSS);
+  const window = listWindow(ctx, items, offset, limit);
+  return ok({ total: window.total, data: window.data });
 }
 
 const listOss = (ctx: CallerContext) => ossList(ctx, ctx.params.domain_id, true);
@@ -412,7 +460,8 @@ const listOss = (ctx: CallerContext) => ossList(ctx, ctx.params.domain_id, true)
 function listProjectOss(ctx: CallerContext): Reply {
   const include = ctx.query.get("include_tenant_rule_set");
   if (include !== "true" && include !== "false") return invalidParameter();
-  return ossList(ctx, ctx.caller.account.domainId, include === "true");
+  // R5 `mixed`: the §4.8.2 example answers false with tenant and system items still in it.
+  return ossList(ctx, ctx.caller.account.domainId, include === "true" || ctx.dialect.is("R5", "mixed"), true);
 }
 
 function getProjectOss(ctx: CallerContext): Reply {

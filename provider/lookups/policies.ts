@@ -24,7 +24,8 @@ export interface ProjectRuleSet {
   operator?: string;
   operateTime?: number;
   isValid?: boolean;
-  level?: "tenant" | "project";
+  /** "tenant", "project", or "system" (a service-made policy, `creator: system`; R5). */
+  level?: string;
   isPublic?: boolean;
 }
 
@@ -49,6 +50,13 @@ async function withClient<T>(opts: LookupOptions | undefined, run: (c: ApiClient
   }
 }
 
+/**
+ * R5: with include_tenant_rule_set=false the service may still answer tenant-level and system items
+ * (the §4.6.1/§4.8.2 examples). What the caller asked for is enforced here: without `includeTenant`,
+ * items of level "tenant" are dropped; project and system items are kept, each with its `level`.
+ */
+const notExcludedTenant = (opts?: LookupOptions) => (item: Record<string, any>) => (opts?.includeTenant ?? true) || item.level !== "tenant";
+
 /** §4.6.1: the rule sets (policies) in effect for a project. */
 export function listProjectRuleSets(projectId: string, opts?: LookupOptions): Promise<ProjectRuleSet[]> {
   return withClient(opts, (c) =>
@@ -58,7 +66,7 @@ export function listProjectRuleSets(projectId: string, opts?: LookupOptions): Pr
           service: "pipeline", method: "GET", path: `/v2/${seg(projectId)}/rule-sets/query`,
           query: { offset, limit, include_tenant_rule_set: opts?.includeTenant ?? true }, operation: "ProjectRuleSet.list", resource: projectId,
         });
-        const items = (res.body?.data ?? []).map((s) => ({ id: s.id, name: s.name, type: s.type, version: s.version, operator: s.operator, operateTime: s.operate_time, isValid: s.is_valid, level: s.level, isPublic: s.is_public }));
+        const items = (res.body?.data ?? []).filter(notExcludedTenant(opts)).map((s) => ({ id: s.id, name: s.name, type: s.type, version: s.version, operator: s.operator, operateTime: s.operate_time, isValid: s.is_valid, level: s.level, isPublic: s.is_public }));
         return { items, total: res.body?.total };
       }, 50),
     ),
@@ -81,7 +89,7 @@ export function listProjectOpenSourcePolicies(projectId: string, opts?: LookupOp
           service: "pipeline", method: "GET", path: `/v2/${seg(projectId)}/open-source/rule-sets/query`,
           query: { offset, limit, include_tenant_rule_set: opts?.includeTenant ?? true }, operation: "ProjectOpenSourcePolicy.list", resource: projectId,
         });
-        const items = (res.body?.data ?? []).map((p) => ({ id: p.id, name: p.name, level: p.level, isValid: p.is_valid, version: p.version, operator: p.operator, isPublic: p.is_public, isLegacy: p.is_legacy, operateTime: p.operate_time }));
+        const items = (res.body?.data ?? []).filter(notExcludedTenant(opts)).map((p) => ({ id: p.id, name: p.name, level: p.level, isValid: p.is_valid, version: p.version, operator: p.operator, isPublic: p.is_public, isLegacy: p.is_legacy, operateTime: p.operate_time }));
         return { items, total: res.body?.total };
       }, 15),
     ),

@@ -130,11 +130,31 @@ async function getPolicy(ctx: Context, tenant: string, id: string): Promise<OssV
   return (await ctx.client.send<OssVo>({ service: "pipeline", method: "GET", path: `${ossPath(tenant)}/${seg(id)}/detail`, operation: "OpenSourcePolicy.get", answer: ossAnswer, resource: id })).body;
 }
 
+/**
+ * R3: the service may keep content verbatim or normalise it (every left-out `enable` false, left-out
+ * `values` and `rules` lists empty, left-out sections present and disabled). Content is compared in
+ * that filled form, so a normalised read-back of what was declared is no change, and anything else is.
+ */
+function filled(c: OpenSourceContent): unknown {
+  const t = (x?: { enable?: boolean; values?: string[] }) => ({ enable: x?.enable ?? false, values: x?.values ?? [] });
+  return {
+    versionSet: { enable: c.versionSet?.enable ?? false, rules: (c.versionSet?.rules ?? []).map((r) => ({ ...r, enable: r.enable ?? false })) },
+    security: { enable: c.security?.enable ?? false, rules: { severity: t(c.security?.rules?.severity), cve: t(c.security?.rules?.cve) } },
+    license: { enable: c.license?.enable ?? false, rules: (c.license?.rules ?? []).map((r) => ({ ...r, values: r.values ?? [] })) },
+  };
+}
+
+/** The content to record: the state's (declared) when the service's is the same once filled (R3), else the service's. */
+function contentOf(read: OpenSourceContent, state: Record<string, unknown>): OpenSourceContent {
+  const known = state.content as OpenSourceContent | undefined;
+  return known && typeof known === "object" && stableJson(filled(known)) === stableJson(filled(read)) ? known : read;
+}
+
 function snapshot(p: OssVo, tenant: string, state: Record<string, unknown>): { outs: OpenSourcePolicyOutputs; inputs: OpenSourcePolicyInputs } {
   const inputs: OpenSourcePolicyInputs = {
     tenantId: state.tenantId === undefined ? undefined : tenant,
     name: p.name,
-    content: contentFrom(p.content),
+    content: contentOf(contentFrom(p.content), state),
     parentId: p.parent_id ? p.parent_id : undefined,
     isValid: p.is_valid ?? false,
     adoptId: undefined,

@@ -206,11 +206,36 @@ async function groupPath(ctx: Context, projectId: string, groupId: string): Prom
   return path;
 }
 
+/**
+ * L1: the list's `group_path_id` ("Pipeline Group ID", String) may select by the group's dot-joined
+ * path or by its id, and may include the pipelines of sub-groups. A group's pipelines are therefore
+ * looked for with both values (they differ only for a nested group, and neither can select another
+ * group under the other reading), and a pipeline a group's filter shows is placed in the deepest
+ * sub-group whose filter shows it too: under `path` and `id` no sub-group does, under `subtree` that is
+ * where it really is.
+ */
+const groupFilters = (g: GroupVo): string[] => [...new Set([g.path_id ?? g.id, g.id])];
+
+/** The pipeline as the group's filter lists it (name narrows the fuzzy search), or undefined. */
+async function listedIn(ctx: Context, projectId: string, g: GroupVo, pipelineId: string, name?: string): Promise<PipelineItem | undefined> {
+  for (const value of groupFilters(g)) {
+    const item = await findFirst(listPipelines(ctx, projectId, { ...(name ? { name } : {}), ...inGroup(value) }), (p) => p.pipeline_id === pipelineId);
+    if (item) return item;
+  }
+  return undefined;
+}
+
+/** The group that holds the pipeline directly, given a group whose filter shows it (see groupFilters). */
+async function holder(ctx: Context, projectId: string, g: GroupVo, pipelineId: string): Promise<GroupVo> {
+  for (const child of g.children ?? []) if (await listedIn(ctx, projectId, child, pipelineId)) return holder(ctx, projectId, child, pipelineId);
+  return g;
+}
+
 /** The group a pipeline is in, found through the list's group filter, group by group. */
-async function findMembership(ctx: Context, projectId: string, pipelineId: string): Promise<GroupVo | undefined> {
-  const pending = [...(await getGroupTree(ctx, projectId))];
+async function findMembership(ctx: Context, projectId: string, pipelineId: string, tree?: GroupVo[]): Promise<GroupVo | undefined> {
+  const pending = [...(tree ?? (await getGroupTree(ctx, projectId)))];
   for (let g = pending.shift(); g; g = pending.shift()) {
-    if (await findFirst(listPipelines(ctx, projectId, inGroup(g.path_id ?? g.id)), (p) => p.pipeline_id === pipelineId)) return g;
+    if (await listedIn(ctx, projectId, g, pipelineId)) return holder(ctx, projectId, g, pipelineId);
     pending.push(...(g.children ?? []));
   }
   return undefined;
@@ -326,17 +351,22 @@ async function readPipeline(ctx: Context, id: string, state: Record<string, unkn
   let group: { id: string; path: string } | undefined;
   try {
     const groupId = declared.groupId;
-    const path = groupId ? (declared.groupPathId ?? (await findGroupPath(ctx, projectId, groupId))) : undefined;
-    // Usually one call: the name narrows the (fuzzy) search, the group filter confirms membership.
-    if (declared.name && (!groupId || path)) {
-      item = await findFirst(listPipelines(ctx, projectId, { name: declared.name, ...(path ? inGroup(path) : {}) }), exact);
-      if (item && groupId && path) group = { id: groupId, path };
+    // The tree says where the declared group is and what is below it (L1: see groupFilters).
+    const tree = groupId ? await getGroupTree(ctx, projectId) : undefined;
+    const node = groupId ? findGroup(tree!, groupId) : undefined;
+    // Usually two calls: the name narrows the (fuzzy) search, the group filter confirms membership.
+    if (declared.name && (!groupId || node)) {
+      item = node ? await listedIn(ctx, projectId, node, pipelineId, declared.name) : await findFirst(listPipelines(ctx, projectId, { name: declared.name }), exact);
+      if (item && node) {
+        const g = await holder(ctx, projectId, node, pipelineId);
+        group = { id: g.id, path: g.path_id ?? g.id };
+      }
     }
     // Renamed, moved or gone: walk the whole project.
     item ??= await findFirst(listPipelines(ctx, projectId, {}), exact);
     if (!item) return undefined;
     if (groupId && !group) {
-      const g = await findMembership(ctx, projectId, pipelineId);
+      const g = await findMembership(ctx, projectId, pipelineId, tree);
       if (g) group = { id: g.id, path: g.path_id ?? g.id };
     }
   } catch (e) {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Context, PartialCreateError, ResourceKind } from "../dynamic";
 import { unlessGone } from "../errors";
-import { hexId, nullableText, successTrue } from "../answers";
+import { hexId, nullableText, object, successTrue } from "../answers";
 import { seg } from "../http";
 import { hex32, locateInProject } from "./common";
 
@@ -192,6 +192,21 @@ export const pipelineGroup: ResourceKind<typeof pipelineGroupSchema, PipelineGro
 
   async delete(ctx, id, state) {
     const { projectId, groupId } = locate(id, state);
+    // L2: what the service does with a group that still has sub-groups or pipelines is undocumented
+    // (§4.3.3): it may refuse, delete them with it, or ungroup them. Only an empty group is deleted.
+    const tree = await unlessGone(getGroupTree(ctx, projectId), NOT_FOUND);
+    const g = tree && findGroup(tree, groupId);
+    if (g) {
+      const subGroups = [...groupsOf(g.children ?? [])].map((c) => `${c.name} (${c.id})`);
+      const pipelines = await groupPipelines(ctx, projectId, g);
+      if (subGroups.length || pipelines.length) {
+        throw new Error(
+          `PipelineGroup ${g.name} (${groupId}) was not deleted: it still holds ${[subGroups.length ? `sub-groups ${subGroups.join(", ")}` : "", pipelines.length ? `pipelines ${pipelines.join(", ")}` : ""].filter(Boolean).join(" and ")}. ` +
+            `What the service does with a group that is not empty is undocumented (§4.3.3; ambiguity L2: it may refuse, delete them with it, or ungroup them), ` +
+            `so the provider deletes only an empty group: move or delete them first (nothing was changed).`,
+        );
+      }
+    }
     await ctx.client.send({
       service: "pipeline",
       method: "DELETE",
@@ -203,3 +218,27 @@ export const pipelineGroup: ResourceKind<typeof pipelineGroupSchema, PipelineGro
     });
   },
 };
+
+/**
+ * The pipelines directly in a group, as the pipeline list's group filter shows them (L1: by its path
+ * and, for a nested group, by its id too), read to the end.
+ */
+/** §4.2.x pipeline list page: the pipelines' ids and names. */
+const groupPipelinesPage = object({ total: z.number().optional(), pipelines: z.array(object({ pipeline_id: hexId, name: z.string() })).nullable() });
+
+async function groupPipelines(ctx: Context, projectId: string, g: GroupVo): Promise<string[]> {
+  const found = new Set<string>();
+  for (const value of [...new Set([g.path_id ?? g.id, g.id])]) {
+    for (let offset = 0; ; ) {
+      const res = await ctx.client.send<{ total?: number; pipelines?: Array<{ pipeline_id: string; name: string }> | null }>({
+        service: "pipeline", method: "POST", path: `/v5/${seg(projectId)}/api/pipelines/list`, body: { group_path_id: value, by_group: true, offset, limit: 10 },
+        operation: "Pipeline.list", answer: groupPipelinesPage, resource: `group ${g.id}`, idempotent: true, // a read
+      });
+      const page = res.body?.pipelines ?? [];
+      for (const p of page) found.add(`${p.name} (${p.pipeline_id})`);
+      offset += page.length;
+      if (page.length === 0 || (typeof res.body?.total === "number" && offset >= res.body.total)) break;
+    }
+  }
+  return [...found];
+}

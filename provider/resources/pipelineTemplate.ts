@@ -134,6 +134,36 @@ async function getTemplate(ctx: Context, tenant: string, templateId: string): Pr
   return res.body;
 }
 
+/**
+ * L4: the service may keep a definition verbatim or normalise it (keys sorted, numeric `sequence`
+ * strings made numbers, null members dropped; Terraform's pipelines need `ignore_changes = [definition]`).
+ * Equal "up to normalisation": key order aside, a number and the string of its digits, and a null member
+ * and an absent one, are the same.
+ */
+export function sameUpToNormalisation(a: unknown, b: unknown): boolean {
+  if (typeof a === "number" && typeof b === "string") return /^-?\d+(\.\d+)?$/.test(b) && Number(b) === a;
+  if (typeof a === "string" && typeof b === "number") return sameUpToNormalisation(b, a);
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameUpToNormalisation(x, b[i]));
+  if (a !== null && typeof a === "object" && b !== null && typeof b === "object") {
+    const o = a as Record<string, unknown>;
+    const p = b as Record<string, unknown>;
+    const keys = new Set([...Object.keys(o), ...Object.keys(p)].filter((k) => !(o[k] === null || o[k] === undefined) || !(p[k] === null || p[k] === undefined)));
+    return [...keys].every((k) => sameUpToNormalisation(o[k], p[k]));
+  }
+  return a === b;
+}
+
+/** The definition to record: the state's (declared) text when the service's is the same up to normalisation (L4), else the service's. */
+function definitionFrom(text: string | null | undefined, state: Record<string, unknown>): string {
+  const read = canonicalJson(text) ?? "";
+  if (typeof state.definition !== "string" || state.definition === read) return read;
+  try {
+    return sameUpToNormalisation(JSON.parse(read), JSON.parse(state.definition)) ? state.definition : read;
+  } catch {
+    return read;
+  }
+}
+
 /** What a program declares to get this template; `tenantId` only when the state had one. */
 function inputsFrom(t: TemplateVo, tenant: string, state: Record<string, unknown>): PipelineTemplateInputs {
   return {
@@ -142,7 +172,7 @@ function inputsFrom(t: TemplateVo, tenant: string, state: Record<string, unknown
     description: t.description ? t.description : undefined,
     language: t.language,
     variables: variablesFromApi(t.variables) as PipelineTemplateInputs["variables"],
-    definition: canonicalJson(t.definition) ?? "",
+    definition: definitionFrom(t.definition, state),
     isShowSource: t.is_show_source === true,
     adoptId: undefined,
   };

@@ -11,6 +11,9 @@ import { locateTenant, POLICY_NOT_FOUND, policyNames, tenantPath, tenantScoped }
  * full-body update. The detail API does not return `layout_content` (§4.4.1 example), so its value
  * is the one declared, kept in the state: drift on it cannot be seen.
  */
+/** A layout no declaration equals: the detail did not return one and the state holds none of ours (R4). */
+const LAYOUT_UNSEEN = "\u0000(layout_content not returned by the rule detail)";
+
 export const RULE_TYPES = ["Build", "Gate", "Deploy", "Test", "Normal"] as const;
 
 const ruleProperty = z.strictObject({
@@ -103,8 +106,11 @@ function inputsFrom(r: RuleVo, tenant: string, state: Record<string, unknown>): 
     tenantId: state.tenantId === undefined ? undefined : tenant,
     name: r.name,
     type: r.type as RuleInputs["type"],
-    // Not returned by the detail API: what the state holds stands.
-    layoutContent: r.layout_content ?? (typeof state.layoutContent === "string" ? state.layoutContent : ""),
+    // R4: Table 4-136 lists layout_content, the §4.4.1 example omits it. Returned: the service's value
+    // (drift shows). Omitted: what our state recorded stands; for an object we did not record (adoption,
+    // a create recovered by its name: no `version` output yet) it is unknown, so converging sends the
+    // declared one (one full-body update) rather than trust an unseen value.
+    layoutContent: r.layout_content ?? (typeof state.layoutContent === "string" && state.version !== undefined ? state.layoutContent : LAYOUT_UNSEEN),
     pluginId: r.plugin_id ?? undefined,
     pluginName: r.plugin_name ?? undefined,
     pluginVersion: r.plugin_version ?? undefined,

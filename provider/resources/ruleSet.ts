@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Context, PartialCreateError, ResourceKind, stableJson } from "../dynamic";
 import { hexId, statusTrueWith } from "../answers";
-import { unlessGone } from "../errors";
+import { ApiError, unlessGone } from "../errors";
 import { seg } from "../http";
 import { collect, offsetPages } from "../paging";
 import { hex32, nonBlank } from "./common";
@@ -74,6 +74,11 @@ async function tenantRules(ctx: Context, tenant: string): Promise<Array<{ id: st
 
 /** Instances → the rule ids a program would declare (see the comment at the top). */
 async function declaredRules(ctx: Context, tenant: string, s: RuleSetVo, state: Record<string, unknown>): Promise<RuleSetInputs["rules"]> {
+  return (await instanceRules(ctx, tenant, s, state)).map(({ id, isValid }) => ({ id, isValid }));
+}
+
+/** Each instance of the set with the rule id it maps to (its own id when no rule matches). */
+async function instanceRules(ctx: Context, tenant: string, s: RuleSetVo, state: Record<string, unknown>): Promise<Array<{ id: string; isValid: boolean; instanceId: string }>> {
   const instances = s.rule_instances ?? [];
   if (instances.length === 0) return [];
   const all = await tenantRules(ctx, tenant);
@@ -84,7 +89,7 @@ async function declaredRules(ctx: Context, tenant: string, s: RuleSetVo, state: 
     const match = ordered.find((r) => !used.has(r.id) && r.name === inst.name && r.type === inst.type);
     const id = match?.id ?? inst.id;
     used.add(id);
-    return { id, isValid: inst.is_valid ?? true };
+    return { id, isValid: inst.is_valid ?? true, instanceId: inst.id };
   });
 }
 
@@ -112,6 +117,48 @@ async function snapshot(ctx: Context, tenant: string, id: string, state: Record<
 }
 
 const rulesBody = (i: RuleSetInputs) => i.rules.map((r) => ({ id: r.id, is_valid: r.isValid }));
+
+/** The service refused the body's parameters (§5.2 DEVCP.00014004, inside 200 or as a 400): nothing was changed. */
+const refusedParameters = (e: unknown) => e instanceof ApiError && (e.errorCode === "DEVCP.00014004" || (e.status === 400 && !e.errorCode?.startsWith("APIG")));
+
+/**
+ * R1: which ids a rule-set update's `rules[].id` takes. Table 4-185 says "Rule Instance ID" and the
+ * §4.5.2 example sends ids §4.5.3 lists as instance ids; create takes rule ids. So the provider sends the
+ * set's instance ids when every declared rule is already in the set (the example's reading), and the
+ * rule ids when the service refuses those or a rule is new; it never sends a mix. A service that takes
+ * only instance ids cannot add a rule to a set: the provider stops with an error naming the rule
+ * (nothing changed). Every update is verified by reading the set back.
+ */
+async function updateRules(ctx: Context, tenant: string, id: string, olds: Record<string, unknown>, news: RuleSetInputs): Promise<void> {
+  const current = await instanceRules(ctx, tenant, await getRuleSet(ctx, tenant, id), olds);
+  const free = [...current];
+  const asInstances = news.rules.map((r) => {
+    const i = free.findIndex((c) => c.id === r.id);
+    return i < 0 ? undefined : { id: free.splice(i, 1)[0].instanceId, is_valid: r.isValid };
+  });
+  const send = (rules: Array<{ id: string; is_valid: boolean }>) =>
+    ctx.client.send({ service: "pipeline", method: "PUT", path: `${setsPath(tenant)}/${seg(id)}/update`, body: { name: news.name, rules }, operation: "RuleSet.update", answer: statusTrue, resource: id });
+  if (asInstances.every((r) => r !== undefined)) {
+    try {
+      await send(asInstances as Array<{ id: string; is_valid: boolean }>);
+      return;
+    } catch (e) {
+      if (!refusedParameters(e)) throw e;
+      ctx.log(`RuleSet.update ${id}: the service refused the set's rule instance ids (§4.5.2 R1); sending the rule ids`);
+    }
+  }
+  try {
+    await send(rulesBody(news));
+  } catch (e) {
+    if (!refusedParameters(e)) throw e;
+    const added = news.rules.filter((_r, i) => asInstances[i] === undefined).map((r) => r.id);
+    throw new Error(
+      `RuleSet.update for ${id}: the service refused the rule ids in rules[].id and ${added.length ? `the rule(s) ${added.join(", ")} are not in the set, so they have no instance id` : "the set's instance ids"}. ` +
+        `Its update takes the set's rule instance ids (§4.5.2 Table 4-185 "Rule Instance ID"; ambiguity R1 instance-ids): a rule cannot be added to an existing rule set in place. ` +
+        `Nothing was changed; declare a new rule set (another resource name) with the rules instead. (${(e as Error).message})`,
+    );
+  }
+}
 
 export const ruleSet: ResourceKind<typeof ruleSetSchema, RuleSetOutputs> = {
   name: "RuleSet",
@@ -147,13 +194,17 @@ export const ruleSet: ResourceKind<typeof ruleSetSchema, RuleSetOutputs> = {
   async update(ctx, id, olds, news) {
     const { tenant, objectId } = await locateTenant(ctx, id, olds);
     const sameRules = stableJson(olds.rules) === stableJson(news.rules);
-    if (olds.name !== news.name || !sameRules) {
-      await ctx.client.send({
-        service: "pipeline", method: "PUT", path: `${setsPath(tenant)}/${seg(objectId)}/update`, body: { name: news.name, rules: rulesBody(news) }, operation: "RuleSet.update", answer: statusTrue, resource: objectId,
-      });
+    if (!sameRules) await updateRules(ctx, tenant, objectId, olds, news);
+    else if (olds.name !== news.name) {
+      // A rename alone sends no rules (they are optional, Table 4-184): no instance ids to get wrong (R1).
+      await ctx.client.send({ service: "pipeline", method: "PUT", path: `${setsPath(tenant)}/${seg(objectId)}/update`, body: { name: news.name }, operation: "RuleSet.update", answer: statusTrue, resource: objectId });
     }
     if (olds.isValid !== news.isValid) await switchPolicy(ctx, "RuleSet", setsPath(tenant), news.isValid, objectId);
-    return (await snapshot(ctx, tenant, objectId, news)).outs;
+    const after = await snapshot(ctx, tenant, objectId, news);
+    if (!sameRules && stableJson(after.inputs.rules) !== stableJson(news.rules)) {
+      throw new Error(`RuleSet.update for ${objectId}: the set reads back rules ${JSON.stringify(after.inputs.rules)}, not the declared ${JSON.stringify(news.rules)} (ambiguity R1: the service took rules[].id otherwise than as sent)`);
+    }
+    return after.outs;
   },
 
   async delete(ctx, id, state) {

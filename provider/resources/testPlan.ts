@@ -2,6 +2,7 @@ import { z } from "zod";
 import { Context, Failure, PartialCreateError, ResourceKind } from "../dynamic";
 import { hexId, object } from "../answers";
 import { ApiError } from "../errors";
+import { DEFINITIVE_500_CODES } from "../retry";
 import { seg } from "../http";
 import { findFirst, probedOffsetPages } from "../paging";
 import { hex32 } from "./common";
@@ -19,8 +20,25 @@ import { hex32 } from "./common";
  * `serviceIdList` and the test cases are not returned by any API: drift on them cannot be seen.
  */
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const date = z.string().regex(DATE, "must be a date YYYY-MM-DD (CLOUDTEST.00060010)");
-const testcaseId = z.string().regex(/^[0-9A-Za-z]{32}$/, "must be a 32-character test case ID (CLOUDTEST.00030001)");
+/** C4: the docs show "3/4/2020" and say `XXXX-XX-XX`; only a real calendar date YYYY-MM-DD is accepted (no 2026-02-31). */
+const isCalendarDate = (s: string) => {
+  const [y, m, d] = s.split("-").map(Number);
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+};
+const date = z
+  .string()
+  .regex(DATE, "must be a date YYYY-MM-DD (CLOUDTEST.00060010)")
+  .refine(isCalendarDate, "must be a real calendar date YYYY-MM-DD (e.g. no February 31st; CLOUDTEST.00060010)");
+/** C3: test-case ids are documented as "32 characters" only: any 32 characters but blanks and "/" (every example is hex). */
+const testcaseId = z.string().regex(/^[^\s/]{32}$/, "must be a 32-character test case ID (CLOUDTEST.00030001)");
+/** C3: plan ids are documented as 11 to 34 characters (Table 4-21), not as hex: any such characters but blanks and "/". */
+const planId = z.string().regex(/^[^\s/]{11,34}$/, "must be a test plan ID: 11 to 34 characters (Table 4-21)");
+
+/** C1/C2: the documented 500s that are answers, not transient failures: no retry (retry.ts) and no look-up after a create. */
+function definitive(e: unknown): e is ApiError {
+  return e instanceof ApiError && DEFINITIVE_500_CODES.has(e.errorCode ?? "");
+}
 
 export const testPlanSchema = z
   .strictObject({
@@ -39,7 +57,7 @@ export const testPlanSchema = z
     serviceIdList: z.array(z.number().int("must be an integer")).max(9, "must hold fewer than 10 service types (CLOUDTEST.00017012)"),
     /** Test cases to add, by test type (service id). They can be added, never removed. */
     testCases: z.array(z.strictObject({ serviceId: z.number().int("must be an integer"), ids: z.array(testcaseId) })).optional(),
-    adoptId: hex32("test plan ID").optional(),
+    adoptId: planId.optional(),
   })
   .refine((p) => !p.startDate || p.startDate <= p.endDate, { message: "startDate must not be after endDate (CLOUDTEST.00040003)", path: ["startDate"] });
 export type TestPlanInputs = z.output<typeof testPlanSchema>;
@@ -101,10 +119,23 @@ function chunks<T>(xs: T[], n: number): T[][] {
 async function addTestCases(ctx: Context, projectId: string, planId: string, add: NonNullable<TestPlanInputs["testCases"]>): Promise<void> {
   for (const group of add) {
     for (const ids of chunks(group.ids, 49)) {
-      await ctx.client.send({
-        service: "cloudtest", method: "POST", path: `${plansPath(projectId)}/${seg(planId)}/testcases/batch-add`,
-        body: { service_id: group.serviceId, testcase_id_list: ids }, idempotent: true, operation: "TestPlan.addTestCases", answer: z.undefined({ error: "must be empty (HTTP 204)" }), resource: planId,
-      });
+      try {
+        await ctx.client.send({
+          service: "cloudtest", method: "POST", path: `${plansPath(projectId)}/${seg(planId)}/testcases/batch-add`,
+          body: { service_id: group.serviceId, testcase_id_list: ids }, idempotent: true, operation: "TestPlan.addTestCases", answer: z.undefined({ error: "must be empty (HTTP 204)" }), resource: planId,
+        });
+      } catch (e) {
+        if (!(e instanceof ApiError) || e.errorCode !== "CLOUDTEST.00017057") throw e;
+        // C1: atomic (400, nothing added) or partial (the known cases added, then 500). Either way the
+        // state keeps only what was added before this call; batch-add is idempotent, so the next up adds
+        // the rest again once the unknown cases are fixed.
+        const detail = (e.body as { error_detail?: { failed?: Array<{ testcase_id?: string }> } } | undefined)?.error_detail?.failed;
+        const unknown = detail?.map((f) => f.testcase_id).filter((id): id is string => !!id) ?? [];
+        throw new Error(
+          `${e.message}. Test case(s) ${unknown.length ? unknown.join(", ") : `among ${ids.join(", ")}`} of service ${group.serviceId} do not exist in project ${projectId}` +
+            ` (CLOUDTEST.00017057; ambiguity C1: the service may have added the others or none). The plan's test cases are recorded as before; fix testCases and run up again`,
+        );
+      }
     }
   }
 }
@@ -166,6 +197,8 @@ export const testPlan: ResourceKind<typeof testPlanSchema, TestPlanOutputs> = {
       if (e instanceof ApiError && e.errorCode === "CLOUDTEST.00070009") {
         throw new Error(`${e.message}. A plan named "${inputs.name}" already exists in project ${inputs.projectId}: take it under management with adoptId, or choose another name`);
       }
+      // C2: a definitive refusal answered 500 made nothing: not an ambiguous create, so no look-up after it.
+      if (definitive(e)) throw new Error(`${e.message}. CloudTest refused the plan (a definitive answer, though HTTP 500: seed 000 §6.2); nothing was created`);
       throw e;
     }
     try {
@@ -209,7 +242,9 @@ export const testPlan: ResourceKind<typeof testPlanSchema, TestPlanOutputs> = {
       startDate: p.start_date ?? undefined,
       endDate: p.end_date ?? "",
       serviceIdList: Array.isArray(state.serviceIdList) ? (state.serviceIdList as number[]) : [],
-      testCases: state.testCases as TestPlanInputs["testCases"],
+      // No API returns them: our recorded ones stand. An object we did not record (adoption: no
+      // currentStage yet) gets the declared ones added (batch-add is idempotent) rather than assumed.
+      testCases: state.currentStage !== undefined ? (state.testCases as TestPlanInputs["testCases"]) : undefined,
       adoptId: undefined,
     };
     return { inputs, outs: outputs(inputs, p) };
