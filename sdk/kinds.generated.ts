@@ -280,6 +280,8 @@ export interface PublisherOutputs {
   publisherId: string;
   /** Where the service keeps the uploaded icon (the publisher's `logo_url`), when `iconFile` is set. */
   iconPath?: string;
+  /** `logo_url` as the service reads it back, also when none was declared (X3 `normalised` fills a default). */
+  effectiveLogoUrl?: string;
   userId?: string;
   tenantId?: string;
   authStatus?: string;
@@ -291,7 +293,7 @@ export interface PublisherOutputs {
 }
 
 /** The keys of PublisherOutputs, for the constructor (Pulumi makes an Output only for a key it is given). */
-export const publisherOutputKeys = ["name", "enName", "description", "website", "supportUrl", "sourceUrl", "logoUrl", "iconFile", "publisherId", "iconPath", "userId", "tenantId", "authStatus", "lastUpdateUserName", "lastUpdateUserId", "lastUpdateTime", "adoptId"] as const;
+export const publisherOutputKeys = ["name", "enName", "description", "website", "supportUrl", "sourceUrl", "logoUrl", "iconFile", "publisherId", "iconPath", "effectiveLogoUrl", "userId", "tenantId", "authStatus", "lastUpdateUserName", "lastUpdateUserId", "lastUpdateTime", "adoptId"] as const;
 
 /** Plugin's inputs as a program declares them (the input type of its zod schema). */
 export interface PluginDeclared {
@@ -639,7 +641,7 @@ export interface ScriptDeclared {
   protocol?: "DEFAULT" | "SMS" | "EMAIL" | "DING_TALK" | "WE_LINK" | "WECHAT" | "CALLNOTIFY" | "NOT_TO_NOTIFY";
   params?: {
     name: string;
-    /** The default value (0–1024 characters). */
+    /** The default value (0–1024 characters of the documented pattern). */
     value?: string;
     description?: string;
     /** Position, from 1 and consecutive; defaults to the position in the list. */
@@ -673,7 +675,7 @@ export interface ScriptOutputs {
   params?: {
     order: number;
     name: string;
-    /** The default value (0–1024 characters). */
+    /** The default value (0–1024 characters of the documented pattern). */
     value: string;
     description: string;
     /** The service masks the value on read; the provider keeps only its hash in state. */
@@ -737,7 +739,10 @@ export interface VpcepAccessControlDeclared {
   region: string;
   vpceps: {
     vpcepId: string;
-    /** 0–128 characters: letters, digits, spaces and ( ) [ ] - _ . ~ & ; (the English table; the Chinese one has no _). */
+    /**
+     * 0–128 characters of the union of the two references' sets (V3): the English table's letters, digits,
+     * spaces and ( ) [ ] - _ . ~ & ; and the Chinese table's Chinese characters (which has no _).
+     */
     description?: string;
   }[];
   /** The tenant (account) id; 1–40 letters, digits, - or _. */
@@ -752,7 +757,10 @@ export interface VpcepAccessControlOutputs {
   region: string;
   vpceps: {
     vpcepId: string;
-    /** 0–128 characters: letters, digits, spaces and ( ) [ ] - _ . ~ & ; (the English table; the Chinese one has no _). */
+    /**
+     * 0–128 characters of the union of the two references' sets (V3): the English table's letters, digits,
+     * spaces and ( ) [ ] - _ . ~ & ; and the Chinese table's Chinese characters (which has no _).
+     */
     description?: string;
   }[];
   /** The DELETE path: the English reference's URI by default; "/v2/vpceps" is the Chinese reference's. */

@@ -1,3 +1,4 @@
+import { Dialect } from "../emulator/dialects";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -304,7 +305,7 @@ describe("tenant isolation", () => {
     pipelineRoute(router, "GET", "/v2/{domain_id}/rules/query", "Test.query", () => ({ status: 200, body: { data: [] } }));
     const call = async (domainId: string) => {
       const m = router.match("GET", `/v2/${domainId}/rules/query`) as RouteMatch;
-      const ctx = { params: m.params, caller: { account: DEFAULT_ACCOUNT, user: USER } } as unknown as CallerContext;
+      const ctx = { params: m.params, caller: { account: DEFAULT_ACCOUNT, user: USER }, headers: {}, dialect: new Dialect() } as unknown as CallerContext;
       return (m.route.handler as Handler)(ctx);
     };
     expect(await call(DEFAULT_ACCOUNT.domainId)).toEqual({ status: 200, body: { data: [] } });
@@ -423,8 +424,12 @@ describe("PipelineGroup API (seed 001 §4.3)", () => {
     ]);
     expect(emu.store.collection<{ group_id: string | null }>("pipelines").get(P1, "p".repeat(32))?.group_id).toBe(group.id);
 
-    // Deleting the group leaves its pipelines ungrouped.
+    // Deleting a group that holds pipelines: refused at the default reading of ambiguity L2; under
+    // `ungroup` its pipelines are left ungrouped.
+    expect((await signed("DELETE", groupsPath(P1, "delete"), { query: { id: group.id } })).body).toMatchObject({ error_code: "DEVCP.00014004" });
+    emu.dialect.set({ L2: "ungroup" });
     expect((await signed("DELETE", groupsPath(P1, "delete"), { query: { id: group.id } })).body).toEqual({ success: true });
+    emu.dialect.reset();
     expect(emu.store.collection<{ group_id: string | null }>("pipelines").get(P1, "p".repeat(32))?.group_id).toBeNull();
   });
 });

@@ -170,7 +170,7 @@ function toOutputs(vo: PublisherVo, declared: { iconFile?: string; logoUrl?: str
     iconFile: declared.iconFile,
     publisherId: vo.publisher_unique_id,
     iconPath: declared.iconFile ? logo : undefined,
-    effectiveLogoUrl: logo,
+    effectiveLogoUrl: logo ?? "", // "" when the service shows none (X3 `verbatim` with no logo declared)
     userId: text(vo.user_id),
     tenantId: text(vo.tenant_id),
     authStatus: text(vo.auth_status),

@@ -200,8 +200,14 @@ export const ruleSet: ResourceKind<typeof ruleSetSchema, RuleSetOutputs> = {
       await ctx.client.send({ service: "pipeline", method: "PUT", path: `${setsPath(tenant)}/${seg(objectId)}/update`, body: { name: news.name }, operation: "RuleSet.update", answer: statusTrue, resource: objectId });
     }
     if (olds.isValid !== news.isValid) await switchPolicy(ctx, "RuleSet", setsPath(tenant), news.isValid, objectId);
-    const after = await snapshot(ctx, tenant, objectId, news);
-    if (!sameRules && stableJson(after.inputs.rules) !== stableJson(news.rules)) {
+    let after = await snapshot(ctx, tenant, objectId, news);
+    if (sameRules && stableJson(after.inputs.rules) !== stableJson(news.rules)) {
+      // The set's rule instances are copies: after a rule was renamed they no longer map back to it.
+      // Sending the rules again (as instance or rule ids, R1) refreshes them in the same up.
+      await updateRules(ctx, tenant, objectId, after.outs, news);
+      after = await snapshot(ctx, tenant, objectId, news);
+    }
+    if (stableJson(after.inputs.rules) !== stableJson(news.rules)) {
       throw new Error(`RuleSet.update for ${objectId}: the set reads back rules ${JSON.stringify(after.inputs.rules)}, not the declared ${JSON.stringify(news.rules)} (ambiguity R1: the service took rules[].id otherwise than as sent)`);
     }
     return after.outs;
