@@ -24,6 +24,11 @@ const faultSchema = z.discriminatedUnion("type", [
    * expired token gets, and the caller must fetch a new one. AK/SK-signed requests are unaffected.
    */
   z.strictObject({ type: z.literal("expire-token") }),
+  /**
+   * A 200 whose body is not what the docs promise, before anything is applied: what a captive portal,
+   * a WAF page, a wrong URL or a proxy answers (ambiguities.md G4, "not a reading but a fault").
+   */
+  z.strictObject({ type: z.literal("bad-success"), body: z.enum(["html", "empty", "empty-object", "null", "invalid-json"]) }),
 ]);
 
 /** At most this many pending rules: each is matched against every request. */

@@ -232,6 +232,8 @@ class ApiServer {
         return throttled(fault.retryAfter, requestId);
       case "reset":
         return "reset";
+      case "bad-success":
+        return badSuccess(fault.body);
       default:
         return undefined;
     }
@@ -251,6 +253,23 @@ class ApiServer {
 function emulatorBug(e: unknown, requestId: string): Reply {
   const message = e instanceof Error ? e.message : String(e);
   return { status: 500, body: { error_msg: `emulator internal error: ${message}`, error_code: "EMULATOR.0500", request_id: requestId } };
+}
+
+/** G4: the bodies a 200 from something other than the service may carry. */
+function badSuccess(body: "html" | "empty" | "empty-object" | "null" | "invalid-json"): Reply {
+  const html = { "Content-Type": "text/html" };
+  switch (body) {
+    case "html":
+      return { status: 200, raw: "<html><body><form action=/login>Please log in</form></body></html>", headers: html };
+    case "empty":
+      return { status: 200, raw: "" };
+    case "empty-object":
+      return { status: 200, raw: "{}" };
+    case "null":
+      return { status: 200, raw: "null" };
+    case "invalid-json":
+      return { status: 200, raw: '{"data": ' };
+  }
 }
 
 function send(res: ServerResponse, reply: Reply): void {

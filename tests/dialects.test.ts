@@ -1,7 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CAPABILITY_ROWS, DIALECT_ROWS, LEAST_CONVENIENT, listDialects, parseDialect } from "../emulator/dialects";
-import { startEmulator } from "../emulator";
+import { DEFAULT_ACCOUNT, startEmulator, stackConfig } from "../emulator";
+import { Engine, ProviderHost, serializedProvider } from "./harness";
+import { startWorld, World } from "./support/world";
 import { leastConvenientCells, renderMatrix, ROW_KINDS, runCells } from "./support/dialectMatrix";
 import { KINDS_UNDER_TEST } from "./harness/kinds";
 
@@ -82,4 +84,51 @@ test("G1: the gateway's 'no such API' in each reading", async () => {
   } finally {
     await emu.close();
   }
+});
+
+describe("G1 and G4 through the provider: a gateway's 404 or a 200 that is not the service is never 'gone' nor success", () => {
+  const P = DEFAULT_ACCOUNT.codeartsProjects[0];
+  const groupsHeld = (w: World) => Object.values(w.emu.store.snapshot().pipelineGroups ?? {}).flatMap((byId) => Object.keys(byId));
+
+  test.each([...DIALECT_ROWS.G1.readings])("G1=%s: refresh and destroy against a path the gateway does not serve keep the group", async (reading) => {
+    const w = await startWorld({ dialect: { G1: reading } });
+    try {
+      const made = await w.engine.up("PipelineGroup", "g", { projectId: P, name: "kept" });
+      // The same service behind a wrong base path: every request gets the gateway's "no such API".
+      const wrong = await ProviderHost.start();
+      try {
+        await wrong.configure({ ...stackConfig(w.emu), "huaweicloud:endpoints": JSON.stringify({ "*": `${w.emu.url}/not-the-api` }) });
+        const other = new Engine(wrong, { providerFor: serializedProvider, state: w.engine.state });
+        await expect(other.refresh("PipelineGroup", "g")).rejects.toThrow(/404/);
+        await expect(other.destroy("PipelineGroup", "g")).rejects.toThrow(/404/);
+      } finally {
+        await wrong.close();
+      }
+      expect(w.engine.state.has(w.engine.urn("PipelineGroup", "g"))).toBe(true);
+      expect(groupsHeld(w)).toContain(made.state!.id);
+    } finally {
+      await w.close();
+    }
+  });
+
+  test.each(["html", "empty", "empty-object", "null", "invalid-json"] as const)("G4 bad-success %s: a create is looked up and made once; a delete fails and the object stays", async (body) => {
+    const w = await startWorld();
+    try {
+      w.emu.faults.inject({ method: "POST", path: "/v5/{project_id}/api/pipeline-group/create", fault: { type: "bad-success", body } });
+      const made = await w.engine.up("PipelineGroup", "g", { projectId: P, name: `portal-${body}` });
+      expect(made.op).toBe("create");
+      expect(groupsHeld(w)).toEqual([made.state!.id]); // nothing recorded from the portal's page, nothing made twice
+      w.emu.faults.inject({ method: "DELETE", path: "/v5/{project_id}/api/pipeline-group/delete", fault: { type: "bad-success", body } });
+      await expect(w.engine.destroy("PipelineGroup", "g")).rejects.toThrow();
+      expect(groupsHeld(w)).toEqual([made.state!.id]);
+    } finally {
+      await w.close();
+    }
+  });
+});
+
+test("every kind's lifecycle with every row at its least convenient reading together", async () => {
+  const cells = await leastConvenientCells();
+  console.log(`dialect matrix, every row at its least convenient reading:\n${renderMatrix(cells)}`);
+  expect(cells.filter((c) => !c.ok)).toEqual([]);
 });

@@ -28,8 +28,10 @@ export const scriptScenario: Scenario = async ({ engine, outOfBand }, step) => {
   await step("no-op (masked value is not drift)", async () => `${(await engine.up(T, "script", s("echo rotate"))).op}`);
   await step("update content", async () => `${(await engine.up(T, "script", s("echo rotate --all"))).op}`);
   await step("drift: edited out of band", async () => {
-    const id = engine.state.get(engine.urn(T, "script"))!.id;
-    await outOfBand.send({ service: "coc", method: "PUT", path: `/v1/job/scripts/${id}`, body: { description: "Edited in console", content: "echo hacked" }, operation: "Demo.update" });
+    const st = engine.state.get(engine.urn(T, "script"))!;
+    // As the console sends it: name and type too (a service may require them, ambiguity S4).
+    const body = { name: st.outputs.name, type: st.outputs.type, description: "Edited in console", content: "echo hacked" };
+    await outOfBand.send({ service: "coc", method: "PUT", path: `/v1/job/scripts/${st.id}`, body, operation: "Demo.update" });
     return `refresh sees content=${(await engine.refresh(T, "script")).state!.outputs.content}`;
   });
   await step("up repairs drift", async () => `${(await engine.up(T, "script", s("echo rotate --all"))).op}`);

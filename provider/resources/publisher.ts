@@ -218,6 +218,9 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
   name: "Publisher",
   schema: publisherSchema,
   replaceOn: ["name", "enName", "description", "website", "supportUrl", "sourceUrl", "logoUrl", "iconFile"],
+  // A replacement that keeps the name deletes first: a service that keeps publisher names unique
+  // (ambiguity N1, `unique`) would refuse the new one while the old one exists.
+  deleteBeforeReplace: (olds, news) => olds.name === news.name,
   replaceWhy: {
     name: NO_UPDATE, enName: NO_UPDATE, description: NO_UPDATE, website: NO_UPDATE, supportUrl: NO_UPDATE, sourceUrl: NO_UPDATE, logoUrl: NO_UPDATE,
     iconFile: NO_UPDATE,
