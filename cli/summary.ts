@@ -56,7 +56,8 @@ function ourKind(type: string): AnyKind | undefined {
 function replaceReasons(kind: string, keys: string[]): string[] {
   const def = (KINDS as Record<string, { replaceWhy?: Record<string, string> }>)[kind];
   const reasons = keys.map((k) => def?.replaceWhy?.[k] ?? `${k} cannot change in place`);
-  return [...new Set(reasons)];
+  // Reasons of several keys often share a clause ("the API has no update"): each clause once.
+  return [...new Set(reasons.flatMap((r) => r.split("; ")))];
 }
 
 /**

@@ -1,4 +1,6 @@
-import { ApiClient } from "../client";
+import { z } from "zod";
+import { object } from "../answers";
+import { ApiClient, type ServiceClient } from "../client";
 import { loadSettings, Settings } from "../config";
 import { seg } from "../http";
 import { collect, offsetPages } from "../paging";
@@ -41,7 +43,13 @@ export interface ProjectOpenSourcePolicy {
   operateTime?: number;
 }
 
-async function withClient<T>(opts: LookupOptions | undefined, run: (c: ApiClient) => Promise<T>): Promise<T> {
+/** §4.6.1 / §4.8.2: a page of policies, each with its id and name. */
+const policiesPage = object({ data: z.array(object({ id: z.string(), name: z.string() })).nullable().optional(), total: z.number().optional() });
+/** §4.6.2 / §4.8.1: the detail, returned in the API's shape: it must at least be a JSON object. */
+const policyDetail = object({});
+
+/** Every request declares its answer schema (ServiceClient), as the resource kinds' do. */
+async function withClient<T>(opts: LookupOptions | undefined, run: (c: ServiceClient) => Promise<T>): Promise<T> {
   const client = new ApiClient(opts?.settings ?? loadSettings(() => undefined));
   try {
     return await run(client);
@@ -64,7 +72,7 @@ export function listProjectRuleSets(projectId: string, opts?: LookupOptions): Pr
       offsetPages(async (offset, limit) => {
         const res = await c.send<{ data?: Array<Record<string, any>>; total?: number }>({
           service: "pipeline", method: "GET", path: `/v2/${seg(projectId)}/rule-sets/query`,
-          query: { offset, limit, include_tenant_rule_set: opts?.includeTenant ?? true }, operation: "ProjectRuleSet.list", resource: projectId,
+          query: { offset, limit, include_tenant_rule_set: opts?.includeTenant ?? true }, operation: "ProjectRuleSet.list", answer: policiesPage, resource: projectId,
         });
         const items = (res.body?.data ?? []).filter(notExcludedTenant(opts)).map((s) => ({ id: s.id, name: s.name, type: s.type, version: s.version, operator: s.operator, operateTime: s.operate_time, isValid: s.is_valid, level: s.level, isPublic: s.is_public }));
         return { items, total: res.body?.total };
@@ -76,7 +84,7 @@ export function listProjectRuleSets(projectId: string, opts?: LookupOptions): Pr
 /** §4.6.2: one policy as a project sees it, with its rule instances (the API's shape). */
 export function getProjectRuleSet(projectId: string, ruleSetId: string, opts?: LookupOptions): Promise<Record<string, unknown>> {
   return withClient(opts, async (c) =>
-    (await c.send<Record<string, unknown>>({ service: "pipeline", method: "GET", path: `/v2/${seg(projectId)}/rule-sets/${seg(ruleSetId)}/gray/detail`, operation: "ProjectRuleSet.get", resource: ruleSetId })).body,
+    (await c.send<Record<string, unknown>>({ service: "pipeline", method: "GET", path: `/v2/${seg(projectId)}/rule-sets/${seg(ruleSetId)}/gray/detail`, operation: "ProjectRuleSet.get", answer: policyDetail, resource: ruleSetId })).body,
   );
 }
 
@@ -87,7 +95,7 @@ export function listProjectOpenSourcePolicies(projectId: string, opts?: LookupOp
       offsetPages(async (offset, limit) => {
         const res = await c.send<{ data?: Array<Record<string, any>>; total?: number }>({
           service: "pipeline", method: "GET", path: `/v2/${seg(projectId)}/open-source/rule-sets/query`,
-          query: { offset, limit, include_tenant_rule_set: opts?.includeTenant ?? true }, operation: "ProjectOpenSourcePolicy.list", resource: projectId,
+          query: { offset, limit, include_tenant_rule_set: opts?.includeTenant ?? true }, operation: "ProjectOpenSourcePolicy.list", answer: policiesPage, resource: projectId,
         });
         const items = (res.body?.data ?? []).filter(notExcludedTenant(opts)).map((p) => ({ id: p.id, name: p.name, level: p.level, isValid: p.is_valid, version: p.version, operator: p.operator, isPublic: p.is_public, isLegacy: p.is_legacy, operateTime: p.operate_time }));
         return { items, total: res.body?.total };
@@ -99,6 +107,6 @@ export function listProjectOpenSourcePolicies(projectId: string, opts?: LookupOp
 /** §4.8.1: one open-source policy as a project sees it (the API's shape). */
 export function getProjectOpenSourcePolicy(projectId: string, policyId: string, opts?: LookupOptions): Promise<Record<string, unknown>> {
   return withClient(opts, async (c) =>
-    (await c.send<Record<string, unknown>>({ service: "pipeline", method: "GET", path: `/v2/${seg(projectId)}/open-source/rule-sets/${seg(policyId)}/detail`, operation: "ProjectOpenSourcePolicy.get", resource: policyId })).body,
+    (await c.send<Record<string, unknown>>({ service: "pipeline", method: "GET", path: `/v2/${seg(projectId)}/open-source/rule-sets/${seg(policyId)}/detail`, operation: "ProjectOpenSourcePolicy.get", answer: policyDetail, resource: policyId })).body,
   );
 }
