@@ -1,5 +1,5 @@
 import { renderMatrix, rowMatrix } from "./support/dialectMatrix";
-import { startWorld, World } from "./support/world";
+import { startWorld, World, inWorld } from "./support/world";
 
 /**
  * The extension plug-in rows of ../shared/ambiguities.md (X1–X8): the generic lifecycle of every
@@ -39,20 +39,12 @@ async function hostLog(w: World, pattern: RegExp): Promise<string | undefined> {
   return undefined;
 }
 
-async function withWorld(dialect: Record<string, string>, body: (w: World) => Promise<void>): Promise<void> {
-  const w = await startWorld({ dialect });
-  try {
-    await body(w);
-  } finally {
-    await w.close();
-  }
-}
 
 // ---- X1: deleting one published version ----
 
 describe.each(["single", "whole"])("X1=%s: destroying one published version", (reading) => {
   test("never takes the plug-in or the other declared versions with it", async () => {
-    await withWorld({ X1: reading }, async (w) => {
+    await inWorld({ X1: reading }, async (w) => {
       await w.engine.up("Plugin", "p", { pluginName: "keeper", displayName: "Keeper", businessType: "Deploy" });
       const v = (version: string) => ({ pluginName: "keeper", version, steps: [step(`./deploy.sh ${version}`)], publish: true });
       await w.engine.up("PluginVersion", "v1", v("1.0.0"));
@@ -83,7 +75,7 @@ describe.each(["single", "whole"])("X1=%s: destroying one published version", (r
 
 describe.each(["required", "ignored"])("X6=%s: unique_id on the plug-in info update", (reading) => {
   test("an update after the plug-in was re-made out of band (a new unique_id) sends the plug-in's current id", async () => {
-    await withWorld({ X6: reading }, async (w) => {
+    await inWorld({ X6: reading }, async (w) => {
       const D = await w.outOfBand.domainId();
       await w.engine.up("Plugin", "p", { pluginName: "remade", displayName: "Remade", businessType: "Deploy" });
       // Deleted and added again under the same name by someone else: the state's uniqueId is stale.
@@ -107,7 +99,7 @@ describe.each(["required", "ignored"])("X6=%s: unique_id on the plug-in info upd
 
 describe.each(["verbatim", "normalised"])("X3=%s: a publisher read back trimmed and with a default logo", (reading) => {
   test("is found after the bare-true create, shows no diff, and is not created twice", async () => {
-    await withWorld({ X3: reading }, async (w) => {
+    await inWorld({ X3: reading }, async (w) => {
       const declared = { name: "  Acme Tools ", enName: "acme ", description: " Builds things", supportUrl: "support@acme.example" };
       const r = await w.engine.up("Publisher", "pub", declared);
       expect(r.op).toBe("create");
@@ -130,7 +122,7 @@ describe.each(["verbatim", "normalised"])("X3=%s: a publisher read back trimmed 
 
 describe.each(["bound", "null"])("X4=%s: the publisher binding read back", (reading) => {
   test("a bound, published version refreshes with its publisher and the next up is a no-op", async () => {
-    await withWorld({ X4: reading }, async (w) => {
+    await inWorld({ X4: reading }, async (w) => {
       await w.engine.up("Plugin", "p", { pluginName: "bindme", displayName: "Bind me", businessType: "Deploy" });
       const publisherId = (await w.engine.up("Publisher", "pub", { name: "Binder", supportUrl: "support@acme.example" })).state!.id;
       const declared = { pluginName: "bindme", version: "1.0.0", steps: [step("./deploy.sh")], publish: true, publisherId };
@@ -152,7 +144,7 @@ describe.each(["bound", "null"])("X4=%s: the publisher binding read back", (read
 
 describe.each(["returned", "omitted"])("X8=%s: the steps in the version detail", (reading) => {
   test("a published version refreshes without drift, and a draft's step change is still edited in place", async () => {
-    await withWorld({ X8: reading }, async (w) => {
+    await inWorld({ X8: reading }, async (w) => {
       await w.engine.up("Plugin", "p", { pluginName: "steps", displayName: "Steps", businessType: "Deploy" });
       const published = { pluginName: "steps", version: "1.0.0", steps: [step("./deploy.sh")], publish: true };
       expect((await w.engine.up("PluginVersion", "pub", published)).op).toBe("create");
@@ -177,7 +169,7 @@ describe.each(["returned", "omitted"])("X8=%s: the steps in the version detail",
 
 describe.each(["accepted", "refused"])("X2=%s: a step version on a single plug-in", (reading) => {
   test("is created where accepted; refused with the reason and nothing created where not; a multi plug-in takes it under both", async () => {
-    await withWorld({ X2: reading }, async (w) => {
+    await inWorld({ X2: reading }, async (w) => {
       await w.engine.up("Plugin", "single", { pluginName: "lone", displayName: "Lone", businessType: "Deploy" });
       await w.engine.up("Plugin", "multi", { pluginName: "many", displayName: "Many", businessType: "Deploy", pluginCompositionType: "multi" });
       const onSingle = w.engine.up("PluginVersion", "v-lone", { pluginName: "lone", version: "1.0.0", steps: [step("./deploy.sh")] });
@@ -202,7 +194,7 @@ const ICON = require("path").join(__dirname, "fixtures", "acme-icon.png") as str
 
 describe.each(["upload", "existing"])("X5=%s: a publisher declared with an icon file", (reading) => {
   test("is created with the icon as its logo, once; without enName under `existing` nothing is created", async () => {
-    await withWorld({ X5: reading }, async (w) => {
+    await inWorld({ X5: reading }, async (w) => {
       const declared = { name: "Iconic", enName: "iconic", supportUrl: "support@acme.example", iconFile: ICON };
       const r = await w.engine.up("Publisher", "pub", declared);
       expect(r.op).toBe("create");
@@ -230,7 +222,7 @@ describe.each(["upload", "existing"])("X5=%s: a publisher declared with an icon 
 
 describe.each(["json", "text"])("X7=%s: an input's validation", (reading) => {
   test("is sent as JSON text, read back as an object or as that text, without drift", async () => {
-    await withWorld({ X7: reading }, async (w) => {
+    await inWorld({ X7: reading }, async (w) => {
       await w.engine.up("Plugin", "p", { pluginName: "checked", displayName: "Checked", businessType: "Deploy", pluginCompositionType: "multi" });
       const target = { name: "TARGET", type: "input", defaultValue: "prod", validation: { requiredMessage: "Name the target", regex: "^[a-z]+$", maxLength: 64 } };
       const declared = { pluginName: "checked", version: "1.0.0", steps: [step("./deploy.sh")], inputs: [target] };

@@ -1,5 +1,5 @@
 import { renderMatrix, rowMatrix, type MatrixCell } from "./support/dialectMatrix";
-import { expectRefusedAtCheck, startWorld, World } from "./support/world";
+import { expectRefusedAtCheck, startWorld, World, inWorld } from "./support/world";
 import type { DialectId } from "../emulator/dialects";
 import { clientSettings, holdPipelineRuns, planTestCases, seedCloudTestPermissions, seedTestCases } from "../emulator";
 import { listProjectOpenSourcePolicies, listProjectRuleSets } from "../provider/lookups/policies";
@@ -23,14 +23,6 @@ test("matrix: every concerned kind's lifecycle under every reading of the family
 
 const ruleInputs = (name: string, type = "Gate") => ({ name, type, layoutContent: "l", content: [{ groupName: "g", properties: [{ key: "k", name: "n", type: "judge", operator: ">=", valueType: "float", value: "0.5" }] }] });
 
-async function inWorld(dialect: Record<string, string>, body: (w: World) => Promise<void>): Promise<void> {
-  const w = await startWorld({ dialect });
-  try {
-    await body(w);
-  } finally {
-    await w.close();
-  }
-}
 
 describe("R1: rules[].id of a rule-set update (rule ids or the set's instance ids)", () => {
   const remote = async (w: World, id: string): Promise<any> =>

@@ -1,6 +1,6 @@
 import { seedVpcepRecords, vpcepRecords } from "../emulator";
 import { type MatrixCell, renderMatrix, rowMatrix } from "./support/dialectMatrix";
-import { stackConfig, startWorld, World } from "./support/world";
+import { stackConfig, startWorld, World, inWorld } from "./support/world";
 
 /**
  * Dialects of the COC script (S) and VPCEP access-control (V) rows of ../shared/ambiguities.md: the
@@ -20,19 +20,11 @@ test("matrix: every reading of V1, S3, S4, S1, S2, S5, S6", async () => {
   expect(cells.filter((c) => !c.ok)).toEqual([]);
 });
 
-async function withWorld(dialect: Record<string, string>, body: (w: World) => Promise<void>): Promise<void> {
-  const w = await startWorld({ dialect });
-  try {
-    await body(w);
-  } finally {
-    await w.close();
-  }
-}
 
 describe("V1: the DELETE path (EN URI or /v2/vpceps); the other answers a gateway 404", () => {
   for (const [reading, declared] of [["en", undefined], ["zh", undefined], ["en", "/v2/vpceps"], ["zh", "/devuc-accessmgmt/v2/vpceps"]] as const) {
     test(`V1=${reading}, declared path ${declared ?? "(default)"}: update and destroy revoke for real`, () =>
-      withWorld({ V1: reading }, async (w) => {
+      inWorld({ V1: reading }, async (w) => {
         seedVpcepRecords(w.emu.store, w.account.domainId, R, ["vpcep-a", "vpcep-b", "vpcep-keep"]);
         const path = declared ? { path: declared } : {};
         await w.engine.up(V, "acl", { region: R, vpceps: [{ vpcepId: "vpcep-a" }, { vpcepId: "vpcep-b" }], ...path });
@@ -71,7 +63,7 @@ const scripts = (w: World) => Object.values((w.emu.store.snapshot().cocScripts ?
 describe("S1: script_params on update, 20 or 5", () => {
   for (const reading of ["20", "5"]) {
     test(`S1=${reading}: 6 parameters are created; an in-place update with 6 is refused at preview, with 5 it goes through`, () =>
-      withWorld({ S1: reading }, async (w) => {
+      inWorld({ S1: reading }, async (w) => {
         expect((await w.engine.up(S, "s", script("six", { params: params(6) }))).op).toBe("create");
         expect((await w.engine.up(S, "s", script("six", { params: params(6) }))).op).toBe("same");
         const mark = w.emu.log.mark();
@@ -89,7 +81,7 @@ describe("S1: script_params on update, 20 or 5", () => {
 describe("S2: param_value characters, length only or the documented pattern", () => {
   for (const reading of ["length", "pattern"]) {
     test(`S2=${reading}: a value outside the pattern is refused at preview, one inside it is stored`, () =>
-      withWorld({ S2: reading }, async (w) => {
+      inWorld({ S2: reading }, async (w) => {
         for (const bad of ["a$b", "{{x}}", "tab\there", "ä"]) {
           const mark = w.emu.log.mark();
           const r = await w.engine.up(S, "bad", script("bad", { params: [{ name: "p", value: bad }] }));
@@ -105,14 +97,14 @@ describe("S2: param_value characters, length only or the documented pattern", ()
 });
 
 test("S3=top-level: the detail is read at top level: refresh and the next up are clean", () =>
-  withWorld({ S3: "top-level" }, async (w) => {
+  inWorld({ S3: "top-level" }, async (w) => {
     await w.engine.up(S, "s", script("s3"));
     expect((await w.engine.refresh(S, "s")).op).toBe("refresh");
     expect((await w.engine.up(S, "s", script("s3"))).op).toBe("same");
   }));
 
 test("S4=required: the update carries name and type, and the service holds the change", () =>
-  withWorld({ S4: "required" }, async (w) => {
+  inWorld({ S4: "required" }, async (w) => {
     await w.engine.up(S, "s", script("s4"));
     expect((await w.engine.up(S, "s", script("s4", { content: "echo changed" }))).op).toBe("update");
     expect(scripts(w)).toMatchObject([{ name: "s4", content: "echo changed" }]);
@@ -125,7 +117,7 @@ describe("S5: list marker ids beyond 2^53", () => {
   const PREFIX = "bulk_scripts_sharing_one_prefix_";
   for (const reading of ["small", "long"]) {
     test(`S5=${reading}: an ambiguous create is recovered from the second page of the listing, no duplicate, no error`, () =>
-      withWorld({ S5: reading }, async (w) => {
+      inWorld({ S5: reading }, async (w) => {
         // 150 scripts sharing the name prefix: the listing (limit 100) needs its marker to reach the second page.
         for (let i = 0; i < 150; i++) await w.outOfBand.send({ service: "coc", method: "POST", path: "/v1/job/scripts", body: { name: `${PREFIX}_${String(i).padStart(3, "0")}`, description: "d", type: "SHELL", content: "true", properties: { risk_level: "LOW", version: "1" } }, operation: "Test.seed" });
         w.emu.faults.inject({ method: "POST", path: "/v1/job/scripts", fault: { type: "commit-then-fail", status: 500 }, times: 1 });
@@ -142,7 +134,7 @@ describe("S5: list marker ids beyond 2^53", () => {
 describe("S6: content line endings read back verbatim or as LF", () => {
   for (const reading of ["verbatim", "lf"]) {
     test(`S6=${reading}: CRLF content: no diff on refresh or the next up; a real change still updates`, () =>
-      withWorld({ S6: reading }, async (w) => {
+      inWorld({ S6: reading }, async (w) => {
         const crlf = "echo one\r\necho two\r\n";
         await w.engine.up(S, "s", script("s6", { content: crlf }));
         const r = await w.engine.refresh(S, "s");

@@ -303,16 +303,7 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
   async read(ctx, id, state) {
     let vo: PublisherVo | undefined;
     try {
-      const res = await ctx.client.send<{ publisher_detail_map?: Record<string, PublisherVo> | null }>({
-        service: "pipeline",
-        method: "POST",
-        path: `${await v1(ctx)}/publisher/detail`,
-        body: [id],
-        operation: "Publisher.detail", answer: object({ publisher_detail_map: z.record(z.string(), object({ publisher_unique_id: z.string() })).nullable() }),
-        resource: id,
-        idempotent: true, // a read
-      });
-      vo = res.body?.publisher_detail_map?.[id];
+      vo = await detailOf(ctx, id);
     } catch (e) {
       if (e instanceof ApiError && e.provesAbsence(EXTENSION_NOT_FOUND)) return undefined;
       throw e;

@@ -112,3 +112,13 @@ export function callCounter(world: () => World): { calls: Record<string, number>
     },
   };
 }
+
+/** A world speaking `dialect` for the length of `body`, closed whatever happens (the dialect suites' scenarios). */
+export async function inWorld(dialect: Record<string, string>, body: (w: World) => Promise<void>): Promise<void> {
+  const w = await startWorld({ dialect });
+  try {
+    await body(w);
+  } finally {
+    await w.close();
+  }
+}
