@@ -53,8 +53,9 @@ export class FaultMatrix {
 
   private constructor(readonly w: World) {}
 
-  static async start(): Promise<FaultMatrix> {
-    return new FaultMatrix(await startWorld({ config: tokenConfig }));
+  /** `dialect`: readings of the docs' ambiguous passages the emulator speaks (emulator/dialects.ts). */
+  static async start(dialect?: Record<string, string>): Promise<FaultMatrix> {
+    return new FaultMatrix(await startWorld({ config: tokenConfig, dialect }));
   }
 
   async close(): Promise<void> {
@@ -168,15 +169,19 @@ function outcomeOf(fault: Fault, firstError: string | undefined, partial: boolea
   return `${first}${notes.length ? `: ${notes.join("; ")}` : ""} (${statuses.length} request${statuses.length === 1 ? "" : "s"} to the route)`;
 }
 
-/** One column of the matrix as a jest suite: every kind with that operation × every fault; the table prints after. */
-export function faultMatrixSuite(operation: Operation): void {
+/**
+ * One column of the matrix as a jest suite: every kind with that operation × every fault; the table
+ * prints after. With `dialect`, the emulator speaks those readings of the docs' ambiguous passages.
+ */
+export function faultMatrixSuite(operation: Operation, dialect?: Record<string, string>): void {
   let m: FaultMatrix;
   const { rows, without } = FaultMatrix.plan(operation);
+  const speaking = dialect ? `, dialect ${Object.entries(dialect).map(([k, v]) => `${k}=${v}`).join(" ")}` : "";
   beforeAll(async () => {
-    m = await FaultMatrix.start();
+    m = await FaultMatrix.start(dialect);
   });
   afterAll(async () => {
-    console.log(m.table(`Fault matrix, ${operation} (kind × fault → outcome):`, without));
+    console.log(m.table(`Fault matrix, ${operation}${speaking} (kind × fault → outcome):`, without));
     await m.close();
   });
   describe.each(rows.map((r) => [r.label, r] as const))(`%s ${operation}`, (_label, r) => {
