@@ -70,7 +70,9 @@ describe("Plugin lifecycle", () => {
   test("update: the basic information changes in place (§4.9.27), and a removed description is cleared", async () => {
     const r = await measured("update", () => w.engine.up(T, "check", { ...check, displayName: "Deployment check", description: undefined, maintainers: ["b0000000000000000000000000000001"] }));
     expect(r.op).toBe("update");
-    expect(await remote("acme_deploy_check")).toMatchObject({ display_name: "Deployment check", description: "", maintainers: '["b0000000000000000000000000000001"]' });
+    const after = await remote("acme_deploy_check");
+    expect(after).toMatchObject({ display_name: "Deployment check", maintainers: '["b0000000000000000000000000000001"]' });
+    expect([null, ""]).toContain(after.description); // cleared: sent as "", read back per L5 (null under the default reading)
     expect(r.state!.outputs.description).toBeUndefined();
     const again = await w.engine.refresh(T, "check");
     expect(again.state!.inputs).toMatchObject({ displayName: "Deployment check", maintainers: ["b0000000000000000000000000000001"] });

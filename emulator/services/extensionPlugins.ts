@@ -8,6 +8,7 @@ import {
 import { jsonObject } from "./json";
 import { pipelineRoute } from "./pipelineCommon";
 import { nameExists, nameTaken } from "./names";
+import { unsetReadBack } from "./unset";
 
 /**
  * Extension plug-ins (seed 001 §4.9, all but the publisher APIs), stored per account: a plug-in
@@ -96,6 +97,9 @@ export interface PluginRecord {
    */
   implicit: boolean;
   created: number;
+  /** L5: the fields the caller left unset (absent, null or ""), read back per unsetReadBack; `creator` fills `maintainers` under `defaults`. */
+  unset?: string[];
+  creator?: string;
   /** §4.9.29 uploads, by version. */
   packages: Record<string, PackageRecord>;
 }
@@ -116,6 +120,8 @@ export interface VersionRecord {
   /** Pipelines using the version; a used version cannot be deleted. Nothing in the emulator uses one yet. */
   refer_count: number | null;
   created: number;
+  /** L5: the fields the caller left unset (absent, null, "" or []). */
+  unset?: string[];
 }
 
 interface PackageRecord {
@@ -218,6 +224,29 @@ function parseBody<T extends z.ZodType>(schema: T, ctx: CallerContext): z.output
   return parsed.success ? parsed.data : undefined;
 }
 
+// ---- L5: fields left unset ----
+
+/** The plug-in fields a program may leave unset (every one optional in Tables 4-452/4-456). */
+const PLUGIN_UNSET = ["description", "icon_url", "maintainers", "business_type_display_name"] as const;
+/** The version fields a program may leave unset. */
+const VERSION_UNSET = ["version_description", "input_info"] as const;
+const SERVICE_TYPE_NAMES: Record<string, string> = { Build: "Build", Gate: "CodeCheck", Deploy: "Deploy", Test: "Test", Normal: "General" };
+const isUnset = (v: unknown) => v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0);
+
+/** Which of `keys` a body leaves unset; with `before`, a key the body does not carry keeps its state. */
+function unsetOf(b: Record<string, unknown>, keys: readonly string[], before?: readonly string[]): string[] {
+  return keys.filter((k) => (before && b[k] === undefined ? before.includes(k) : isUnset(b[k])));
+}
+
+/** L5 `defaults`: what the service fills in (the creator as maintainer, the service type's display name, "" and []). */
+function pluginDefaults(p: PluginRecord): Record<string, unknown> {
+  return {
+    description: "", icon_url: "", maintainers: JSON.stringify([p.creator ?? p.op_user]),
+    business_type_display_name: SERVICE_TYPE_NAMES[p.business_type ?? ""] ?? "",
+  };
+}
+const VERSION_DEFAULTS = { version_description: "", input_info: [] };
+
 // ---- the plug-in shell ----
 
 type InfoBody = z.output<typeof infoBody>;
@@ -242,6 +271,8 @@ function newShell(ctx: CallerContext, b: InfoBody & { plugin_name: string }, imp
     publisher_unique_id: null,
     implicit,
     created: nextCreated(ctx.now),
+    unset: unsetOf(b, PLUGIN_UNSET),
+    creator: ctx.caller.user.name,
     packages: {},
   };
 }
@@ -275,6 +306,7 @@ function updateInfo(ctx: CallerContext): Reply {
     region: set("region", b.region),
     runtime_attribution: (attribution(b, "runtime") as string | undefined) ?? shell.runtime_attribution,
     plugin_composition_type: b.plugin_composition_type ?? shell.plugin_composition_type,
+    unset: unsetOf(b, PLUGIN_UNSET, shell.unset ?? []),
     ...stamp(ctx),
   });
   return ok(true);
@@ -390,6 +422,7 @@ function createVersion(ctx: CallerContext, attributionValue: "draft" | "formal")
     runtime_attribution: (attribution(b, "runtime") as string | undefined) ?? shell.runtime_attribution,
     refer_count: null,
     created: nextCreated(ctx.now),
+    unset: unsetOf(b, VERSION_UNSET),
   });
   return ok(true);
 }
@@ -408,6 +441,7 @@ function editDraft(ctx: CallerContext): Reply {
     ...v,
     ...c,
     runtime_attribution: (attribution(b, "runtime") as string | undefined) ?? v.runtime_attribution,
+    unset: unsetOf(b, VERSION_UNSET),
     ...stamp(ctx),
   });
   return ok(true);
@@ -470,8 +504,9 @@ function uploadIcon(ctx: CallerContext): Reply {
 // ---- reads ----
 
 /** PluginBasicVO (Table 4-395 order, examples' spellings), for the shell alone or one of its versions. */
-function basicVo(p: PluginRecord, v: VersionRecord | undefined, uniqueId: string) {
-  return {
+function basicVo(ctx: CallerContext, p: PluginRecord, v: VersionRecord | undefined, uniqueId: string) {
+  const unset = [...(p.unset ?? []), ...(v?.unset ?? []).filter((k) => k === "version_description")];
+  return unsetReadBack(ctx.dialect, {
     plugin_name: p.plugin_name,
     display_name: p.display_name,
     version: v?.version ?? "",
@@ -492,7 +527,7 @@ function basicVo(p: PluginRecord, v: VersionRecord | undefined, uniqueId: string
     usage_count: null,
     runtime_attribution: v?.runtime_attribution ?? p.runtime_attribution,
     active: 1,
-  };
+  }, unset, { ...pluginDefaults(p), ...VERSION_DEFAULTS });
 }
 
 /** §4.9.17: one row per plug-in (its newest version, or "init"); every filter optional, names fuzzy. */
@@ -509,7 +544,7 @@ function queryAll(ctx: CallerContext): Reply {
       (!b.business_type || b.business_type.length === 0 || b.business_type.includes(p.business_type ?? "")) &&
       (!wanted || wanted === "custom"),
     )
-    .map((p) => basicVo(p, versionsOf(ctx, p.plugin_name)[0], p.unique_id));
+    .map((p) => basicVo(ctx, p, versionsOf(ctx, p.plugin_name)[0], p.unique_id));
   return ok(paged(ctx, rows, page));
 }
 
@@ -521,14 +556,14 @@ function queryVersions(ctx: CallerContext): Reply {
     .filter((p) => fuzzy(p.plugin_name, ctx.query.get("plugin_name")))
     .flatMap((p) => {
       const vs = versionsOf(ctx, p.plugin_name);
-      return vs.length === 0 ? [basicVo(p, undefined, p.unique_id)] : vs.map((v) => basicVo(p, v, v.unique_id));
+      return vs.length === 0 ? [basicVo(ctx, p, undefined, p.unique_id)] : vs.map((v) => basicVo(ctx, p, v, v.unique_id));
     });
   return ok(paged(ctx, rows, page));
 }
 
 function versionDetailVo(ctx: CallerContext, p: PluginRecord, v: VersionRecord) {
   // Table 4-431 order; `plugin_execution` as in the §4.9.22 example (its steps carry no identifier).
-  return {
+  return unsetReadBack(ctx.dialect, {
     plugin_name: v.plugin_name,
     display_name: p.display_name,
     op_user: v.op_user,
@@ -551,7 +586,7 @@ function versionDetailVo(ctx: CallerContext, p: PluginRecord, v: VersionRecord) 
       steps: v.steps.map(({ identifier: _kept, ...step }) => step),
     } }),
     runtime_attribution: v.runtime_attribution,
-  };
+  }, v.unset, VERSION_DEFAULTS);
 }
 
 function inputVo(p: PluginRecord, v: VersionRecord, i: InputRecord) {

@@ -103,6 +103,18 @@ const declared = (i: PluginInputs) => {
   return rest;
 };
 
+/** What the console shows for each service type (the §4.9.16/§4.9.17 examples: "General" for Normal, "CodeCheck" for Gate). */
+const SERVICE_TYPE_NAMES: Record<string, string> = { Build: "Build", Gate: "CodeCheck", Deploy: "Deploy", Test: "Test", Normal: "General" };
+
+/**
+ * L5: a field the program left unset (`state` has none) reads back null, absent, "" or a service default
+ * (the service type's display name; the creator, the plug-in's op_user, as its one maintainer): all read
+ * as "unset", so no reading makes a perpetual diff or blocks an adoption. A declared value is compared as read.
+ */
+function unlessDefault<T>(state: Record<string, unknown>, key: string, read: T | undefined, isDefault: (v: T) => boolean): T | undefined {
+  return read !== undefined && state[key] === undefined && isDefault(read) ? undefined : read;
+}
+
 /** What a program would declare to get this plug-in; `isPrivate` is not in any answer and keeps the state's value. */
 function inputsFrom(vo: PluginBasicVo, state: Record<string, unknown>): PluginInputs {
   const business = (BUSINESS_TYPES as readonly string[]).includes(vo.business_type ?? "") ? (vo.business_type as PluginInputs["businessType"]) : undefined;
@@ -111,10 +123,11 @@ function inputsFrom(vo: PluginBasicVo, state: Record<string, unknown>): PluginIn
     pluginName: vo.plugin_name,
     displayName: text(vo.display_name) as string,
     businessType: business as PluginInputs["businessType"],
-    businessTypeDisplayName: text(vo.business_type_display_name),
+    businessTypeDisplayName: unlessDefault(state, "businessTypeDisplayName", text(vo.business_type_display_name), (v) => v === SERVICE_TYPE_NAMES[business ?? ""]),
     description: text(vo.description),
     iconUrl: text(vo.icon_url),
-    maintainers: decodeMaintainers(vo.maintainers),
+    maintainers: unlessDefault(state, "maintainers", decodeMaintainers(vo.maintainers), (m) =>
+      m.length === 1 && [text(vo.op_user), text(state.opUser)].includes(m[0])),
     isPrivate: typeof state.isPrivate === "number" ? state.isPrivate : undefined,
     runtimeAttribution: attributionOf(vo, "runtime") ?? "agent",
     pluginCompositionType: composition,
