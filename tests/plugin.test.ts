@@ -72,7 +72,7 @@ describe("Plugin lifecycle", () => {
     expect(r.op).toBe("update");
     const after = await remote("acme_deploy_check");
     expect(after).toMatchObject({ display_name: "Deployment check", maintainers: '["b0000000000000000000000000000001"]' });
-    expect([null, ""]).toContain(after.description); // cleared: sent as "", read back per L5 (null under the default reading)
+    expect([null, ""]).toContain(after!.description); // cleared: sent as "", read back per L5 (null under the default reading)
     expect(r.state!.outputs.description).toBeUndefined();
     const again = await w.engine.refresh(T, "check");
     expect(again.state!.inputs).toMatchObject({ displayName: "Deployment check", maintainers: ["b0000000000000000000000000000001"] });
