@@ -52,6 +52,8 @@ export interface ResourceKind<S extends z.ZodObject, O extends Props> {
   defaults?(ctx: Context, inputs: z.output<S>): z.output<S>;
   /** Reasons a declared change cannot be made at all; reported by check, before any API call. */
   refuse?(olds: z.output<S>, news: z.output<S>): Failure[];
+  /** Reasons declared inputs cannot be served with this provider's configuration; reported by check. Settings only. */
+  refuseHere?(ctx: Context, inputs: z.output<S>): Failure[];
   /**
    * How declared inputs and state are compared, when they are not stored alike: e.g. a secret kept in
    * state only as a hash. Applied to both sides before diff (and adoption) compare them.
@@ -312,6 +314,7 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
       const failures: Failure[] = parsed.success ? [] : failuresFrom(parsed.error, raw, kind.name);
       const checked = parsed.success ? (parsed.data as Props) : raw; // raw: failures, or unknowns during preview
       const inputs = failures.length === 0 && kind.defaults ? (kind.defaults(context(), checked as I) as Props) : checked;
+      if (failures.length === 0 && parsed.success && kind.refuseHere) failures.push(...kind.refuseHere(context(), inputs as I));
       const previous = stripProvider(olds);
       if (failures.length === 0 && parsed.success && kind.refuse && Object.keys(previous).length > 0) {
         const old = kind.schema.safeParse(previous);

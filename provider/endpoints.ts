@@ -18,6 +18,11 @@ const OVERRIDE_KEYS: Record<Service, string[]> = {
   iam: ["iam"],
 };
 
+/** Whether `huaweicloud:endpoints` names the service's endpoint (its own key or "*"), so it is not derived from the region. */
+export function endpointOverridden(service: Service, overrides: Record<string, string> = {}): boolean {
+  return [...OVERRIDE_KEYS[service], ...(service === "iam" ? [] : ["*"])].some((k) => overrides[k] !== undefined);
+}
+
 const PIPELINE_HOSTS: Record<string, string> = {
   // seed 001 §1.3: the only region the Pipeline reference lists
   "eu-west-101": "pipeline-external.eu-west-101.myhuaweicloud.eu",

@@ -15,8 +15,8 @@ const V = "VpcepAccessControl";
 let cells: MatrixCell[] = [];
 afterAll(() => console.log(`dialect matrix, scripts and VPCEP rows:\n${renderMatrix(cells)}`));
 
-test("matrix: every reading of V1, S3, S4, S1, S2, S5, S6", async () => {
-  cells = await rowMatrix(["V1", "S3", "S4", "S1", "S2", "S5", "S6"]);
+test("matrix: every reading of V1, V2, S3, S4, S1, S2, S5, S6", async () => {
+  cells = await rowMatrix(["V1", "V2", "S3", "S4", "S1", "S2", "S5", "S6"]);
   expect(cells.filter((c) => !c.ok)).toEqual([]);
 });
 
@@ -53,6 +53,37 @@ describe("V1: the DELETE path (EN URI or /v2/vpceps); the other answers a gatewa
       await w.close();
     }
   });
+});
+
+describe("V2: the devuc endpoint serves one region; `strict` refuses another region header", () => {
+  /** The region the emulator's devuc endpoint serves under V2=strict: the account's first IAM project. */
+  const HOME = "cn-north-4";
+  for (const reading of ["any", "strict"]) {
+    test(`V2=${reading}: a region other than huaweicloud:region, without a devuc endpoint, is refused at preview, no call made`, () =>
+      inWorld({ V2: reading }, async (w) => {
+        await w.host.configure({ ...stackConfig(w.emu), "huaweicloud:endpoints": JSON.stringify({ iam: w.emu.url }) });
+        const mark = w.emu.log.mark();
+        const r = await w.engine.up(V, "acl", { region: R, vpceps: [{ vpcepId: "vpcep-a" }] });
+        expect(r.op).toBe("invalid");
+        expect(r.failures).toEqual([{ property: "region", reason: expect.stringMatching(/derived from huaweicloud:region \(cn-north-4\).*V2.*endpoints \{"devuc"/) }]);
+        expect(w.emu.log.since(mark)).toHaveLength(0);
+      }));
+  }
+
+  test("V2=strict: a region header the endpoint does not serve is never 'revoked': update and destroy fail naming V2, records and state stay; the served region revokes", () =>
+    inWorld({ V2: "strict" }, async (w) => {
+      seedVpcepRecords(w.emu.store, w.account.domainId, R, ["vpcep-a", "vpcep-b"]);
+      seedVpcepRecords(w.emu.store, w.account.domainId, HOME, ["vpcep-h", "vpcep-i"]);
+      // huaweicloud:endpoints "*" names the endpoint explicitly: the provider cannot know its region, the service says.
+      await w.engine.up(V, "acl", { region: R, vpceps: [{ vpcepId: "vpcep-a" }, { vpcepId: "vpcep-b" }] });
+      await expect(w.engine.up(V, "acl", { region: R, vpceps: [{ vpcepId: "vpcep-a" }] })).rejects.toThrow(/refused the region header ap-southeast-3 \(HTTP 400 UC\.00011001.*V2\)\. Nothing was revoked/);
+      await expect(w.engine.destroy(V, "acl")).rejects.toThrow(/UC\.00011001.*Nothing was revoked/);
+      expect(vpcepRecords(w.emu.store, w.account.domainId, R).sort()).toEqual(["vpcep-a", "vpcep-b"]);
+      expect(w.engine.state.get(w.engine.urn(V, "acl"))!.outputs.vpceps).toHaveLength(2);
+      await w.engine.up(V, "home", { region: HOME, vpceps: [{ vpcepId: "vpcep-h" }, { vpcepId: "vpcep-i" }] });
+      await w.engine.destroy(V, "home");
+      expect(vpcepRecords(w.emu.store, w.account.domainId, HOME)).toEqual([]);
+    }));
 });
 
 const S = "Script";

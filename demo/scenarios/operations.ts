@@ -40,7 +40,8 @@ export const scriptScenario: Scenario = async ({ engine, outOfBand }, step) => {
 
 export const vpcepScenario: Scenario = async ({ emu, engine, account }, step) => {
   const T = "VpcepAccessControl";
-  const region = "ap-southeast-3";
+  // The region the provider is configured for: the one its devuc endpoint serves (ambiguities.md V2).
+  const region = account.iamProjects[0].name;
   seedVpcepRecords(emu.store, account.domainId, region, ["vpcep-build", "vpcep-deploy"]); // made in the console
   await step("adopt two endpoints (no API call)", async () => `${(await engine.up(T, "acl", { region, vpceps: [{ vpcepId: "vpcep-build" }, { vpcepId: "vpcep-deploy" }] })).op}`);
   await step("revoke one (DELETE with region header)", async () => `${(await engine.up(T, "acl", { region, vpceps: [{ vpcepId: "vpcep-build" }] })).op}`);

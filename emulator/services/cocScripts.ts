@@ -1,3 +1,4 @@
+import { notFoundAnswer } from "./notFound";
 import type { StoreData } from "../store";
 import { z } from "zod";
 import { randomBytes } from "crypto";
@@ -14,7 +15,7 @@ import { jsonObject } from "./json";
  * executes it (§4.2.6).
  */
 export function registerCocScripts(router: Router): void {
-  const r = (method: string, path: string, op: string, h: Handler) => router.route(method, path, op, scoped(h));
+  const r = (method: string, path: string, op: string, h: Handler) => router.route(method, path, op, scoped(async (ctx) => notFoundAnswer(ctx, await h(ctx))));
   r("POST", "/v1/job/scripts", "Script.create", create);
   r("GET", "/v1/job/scripts", "Script.list", list);
   r("GET", "/v1/job/scripts/{script_uuid}", "Script.get", get);

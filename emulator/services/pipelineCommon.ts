@@ -1,4 +1,5 @@
 import type { CallerContext, Handler, Reply, Router } from "../router";
+import { notFoundAnswer } from "./notFound";
 
 /**
  * What every CodeArts Pipeline API (seed 001) shares: its errors come with HTTP 200 (§5.2 lists
@@ -47,6 +48,6 @@ export function pipelineRoute(router: Router, method: string, pattern: string, o
     if (tenant !== undefined && ctx.dialect.is("G5", "strict") && ctx.headers["x-domain-id"] !== account.domainId) {
       return statusOf(ctx, pipelineError("DEVCP.00014004", "The X-Domain-ID header is missing or does not name the account of the path."));
     }
-    return statusOf(ctx, await handler(ctx));
+    return statusOf(ctx, notFoundAnswer(ctx, await handler(ctx)));
   });
 }

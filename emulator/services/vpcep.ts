@@ -28,6 +28,17 @@ function servedPath(ctx: CallerContext): string {
   return ctx.dialect.is("V1", "zh") ? VPCEP_PATH_ZH : VPCEP_PATH;
 }
 
+/**
+ * Dialect V2: the region this devuc endpoint serves. `any`: none in particular (the `region` header
+ * alone says where the records are); `strict`: the caller account's first IAM project region (the
+ * region a provider configured from the emulator's stack config targets), and a `region` header naming
+ * another region is refused with the reference's 400 UC.00011001 "Bad request. Check the URL,
+ * parameters, and request header." (002 §6.2).
+ */
+function servedRegion(ctx: CallerContext): string | undefined {
+  return ctx.dialect.is("V2", "strict") ? ctx.caller.account.iamProjects[0]?.name : undefined;
+}
+
 const RECORDS = "vpcepRecords";
 const ucError = (status: number, code: string, msg: string): Reply => ({ status, body: { error_code: code, error_msg: msg } });
 
@@ -53,6 +64,8 @@ function revoke(ctx: CallerContext): Reply {
   if (ctx.path !== servedPath(ctx)) return apiNotFound(ctx.requestId);
   const region = ctx.headers["region"];
   if (!region || !/^[0-9A-Za-z-]{1,40}$/.test(region)) return ucError(400, "UC.00011002", "parameter invalid.");
+  const served = servedRegion(ctx);
+  if (served !== undefined && region !== served) return ucError(400, "UC.00011001", "Bad request.");
   const b = body.safeParse(jsonObject(ctx.rawBody) ?? {});
   if (!b.success) return ucError(400, "UC.00011002", "parameter invalid.");
   const tenant = ctx.caller.account.domainId;

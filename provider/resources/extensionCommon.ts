@@ -11,8 +11,12 @@ import { findFirst, offsetPages, probedOffsetPages } from "../paging";
  * plug-in by name, and the normal form of optional text.
  */
 
-/** The plug-in and publisher APIs answer "not found" with HTTP 400 and this code (anchors.md §1.2). */
-export const EXTENSION_NOT_FOUND = ["DEVPIPE.30011001"] as const;
+/**
+ * The plug-in and publisher APIs answer "not found" with HTTP 400 and DEVPIPE.30011001 (anchors.md §1.2;
+ * G2 `terraform`); §4.9's status tables list 404 and name no code, so a service following the seed may
+ * answer §5.2's DEVCP.00012002 "record does not exist" (G2 `seed`). Neither can mean "not yours".
+ */
+export const EXTENSION_NOT_FOUND = ["DEVPIPE.30011001", "DEVCP.00012002"] as const;
 
 /** Page size of every §4.9 listing (the Terraform provider's, anchors.md §1.3); a listing pages until it finds the object. */
 export const PAGE_LIMIT = 10;

@@ -3,6 +3,8 @@ import { z } from "zod";
 import { Context, ResourceKind } from "../dynamic";
 import { object } from "../answers";
 import { ApiError } from "../errors";
+import { endpointOverridden } from "../endpoints";
+import type { Settings } from "../config";
 
 /**
  * VpcepAccessControl — CodeArts access records for VPC endpoints (seeds 002/003 §4.1.1). The records
@@ -49,6 +51,22 @@ const NOT_FOUND = "UC.00011005";
  */
 const pathNotServed = (e: unknown): e is ApiError => e instanceof ApiError && e.status === 404 && e.errorCode !== NOT_FOUND;
 
+/** 002 §6.2: 400 "Bad request. Check the URL, parameters, and request header." (V2 strict: a `region` header the endpoint does not serve). */
+const BAD_REQUEST = "UC.00011001";
+
+/**
+ * V2: the devuc endpoint is per region (codearts-devuc.{region}), derived from `huaweicloud:region`,
+ * while the records' region is the `region` header. Under `strict` an endpoint refuses a header naming
+ * another region; under `any` it would revoke there. The provider only sends a header its endpoint
+ * serves: a region other than the configured one needs an explicit `huaweicloud:endpoints.devuc`
+ * (or "*") naming the endpoint that serves it.
+ */
+function regionMismatch(settings: Settings, region: string): string | undefined {
+  if (endpointOverridden("devuc", settings.endpoints) || settings.region === region) return undefined;
+  return `is ${region}, but the devuc endpoint is derived from huaweicloud:region (${settings.region ?? "not set"}) and may serve only that region ` +
+    `(the service may refuse a region header its endpoint does not serve, ambiguities.md V2): set huaweicloud:region to ${region}, or name the endpoint with huaweicloud:endpoints {"devuc": "https://codearts-devuc.${region}.myhuaweicloud.com"}`;
+}
+
 /**
  * DELETE …/vpceps: revokes endpoints; gone already (UC.00011005) is success. The references disagree
  * on the path (V1): the declared `path` is tried first, then the other one, and only the service's
@@ -56,6 +74,8 @@ const pathNotServed = (e: unknown): e is ApiError => e instanceof ApiError && e.
  */
 async function revoke(ctx: Context, i: VpcepAccessControlInputs, endpoints: Endpoint[]): Promise<void> {
   if (endpoints.length === 0) return;
+  const mismatch = regionMismatch(ctx.settings, i.region);
+  if (mismatch) throw new Error(`VpcepAccessControl: region ${mismatch}. Nothing was revoked`);
   const paths = [i.path, i.path === DEFAULT_VPCEP_PATH ? ZH_VPCEP_PATH : DEFAULT_VPCEP_PATH];
   const refused: ApiError[] = [];
   for (const path of paths) {
@@ -68,6 +88,9 @@ async function revoke(ctx: Context, i: VpcepAccessControlInputs, endpoints: Endp
       return;
     } catch (e) {
       if (e instanceof ApiError && e.provesAbsence([NOT_FOUND])) return;
+      if (e instanceof ApiError && e.errorCode === BAD_REQUEST) {
+        throw new Error(`VpcepAccessControl: the devuc endpoint refused the region header ${i.region} (HTTP ${e.status} ${BAD_REQUEST}: it may not serve that region, ambiguities.md V2). Nothing was revoked; point huaweicloud:endpoints.devuc at the endpoint of ${i.region}`);
+      }
       if (!pathNotServed(e)) throw e;
       refused.push(e);
       ctx.log(`VpcepAccessControl: DELETE ${path} is not served here (HTTP 404 ${e.errorCode ?? "without a service code"}); trying the other documented path`);
@@ -84,6 +107,11 @@ export const vpcepAccessControl: ResourceKind<typeof vpcepAccessControlSchema, V
   schema: vpcepAccessControlSchema,
   replaceOn: ["region", "enterpriseId"],
   replaceWhy: { region: "access records are per region", enterpriseId: "access records belong to one tenant" },
+
+  refuseHere(ctx, inputs) {
+    const mismatch = regionMismatch(ctx.settings, inputs.region);
+    return mismatch ? [{ property: "region", reason: mismatch }] : [];
+  },
 
   async create(ctx, inputs) {
     ctx.log(`VpcepAccessControl: adopting ${inputs.vpceps.length} endpoint(s) in ${inputs.region} without an API call (access records are created in the console; their existence cannot be verified)`);

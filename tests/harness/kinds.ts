@@ -74,7 +74,8 @@ const draft = (e: Env, n: number) => ({ pluginName: e.plugin, version: `0.${n}.0
 const released = (e: Env, n: number) => ({ ...draft(e, n), publish: true, publisherId: e.publisher });
 const fromTemplate = (e: Env, n: number) => ({ projectId: e.P, name: `pipeline-${n}`, templateId: e.T, isPublish: false, sources, groupId: e.G1 });
 const ICON = path.join(REPO_ROOT, "tests", "fixtures", "acme-icon.png");
-const VPCEP_REGION = "ap-southeast-3";
+/** The region the emulator's devuc endpoint serves under V2=strict (the account's first IAM project). */
+const VPCEP_REGION = "cn-north-4";
 /** The policy APIs (§4.4–§4.7) share one layout: POST …/create, PUT …/{id}/update, DELETE …/{id}/delete. */
 const policyRoutes = (base: string, id: string): KindUnderTest["routes"] => ({
   create: { method: "POST", path: `${base}/create` },
