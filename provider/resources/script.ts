@@ -82,8 +82,12 @@ export interface ScriptOutputs extends Record<string, unknown> {
   updatedAt?: number;
 }
 
-/** Not found (anchors.md §1.3): COC.00040601 invalid uuid (also "name exists" on create), 00040603, 00040604. */
-const NOT_FOUND = ["COC.00040601", "COC.00040603", "COC.00040604"];
+/**
+ * Not found (anchors.md §1.3): COC.00040603, COC.00040604 "script not exist". Not COC.00040601: seed 004
+ * §5.1 documents it as "a script with the same name exists" and "invalid script parameter", so it proves
+ * nothing about absence (the Terraform provider also meets it for a malformed uuid).
+ */
+const NOT_FOUND = ["COC.00040603", "COC.00040604"];
 const hash = (v: string) => createHash("sha256").update(v, "utf8").digest("hex");
 
 /** A parameter as state holds it: a sensitive value replaced by the mask and its hash. */
