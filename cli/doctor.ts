@@ -1,5 +1,5 @@
 import { ApiClient } from "../provider/client";
-import { authMode, SECRET_KEYS, Settings } from "../provider/config";
+import { authMode, rememberSecrets, Settings } from "../provider/config";
 import { redactor } from "../provider/redaction";
 import { resolveEndpoint, Service } from "../provider/endpoints";
 import { ApiError, NetworkError } from "../provider/errors";
@@ -87,7 +87,7 @@ function explain(e: unknown): { status: Status; detail: string } {
  * secret on the terminal or in the JSON.
  */
 export async function doctor(s: Settings, services: Service[] = ["pipeline", "cloudtest", "coc", "devuc", "iam"]): Promise<Check[]> {
-  for (const key of SECRET_KEYS) redactor.add(s[key]);
+  rememberSecrets(s);
   return redactor.value(await runChecks(s, services));
 }
 

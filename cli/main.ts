@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "node:util";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { loadSettings, SECRET_KEYS, type Settings } from "../provider/config";
+import { loadSettings, rememberSecrets, type Settings } from "../provider/config";
 import { redactor } from "../provider/redaction";
 import { runEmulator, UsageError } from "../emulator/cli";
 import { doctor, Check } from "./doctor";
@@ -65,8 +65,7 @@ function progress(e: EngineEvent): void {
  * settings this process can read (HW_* variables): a provider message that quoted one is masked.
  */
 function redacted(summary: Summary): Summary {
-  const s = loadSettingsLeniently();
-  for (const key of SECRET_KEYS) redactor.add(s?.[key]);
+  rememberSecrets(loadSettingsLeniently());
   return redactor.value(summary);
 }
 

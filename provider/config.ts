@@ -154,8 +154,13 @@ export function authMode(s: Settings): "aksk" | "token" {
   );
 }
 
+/** Registers every secret of these settings with the one redaction (redaction.ts). */
+export function rememberSecrets(s: Settings | undefined): void {
+  for (const key of SECRET_KEYS) redactor.add(s?.[key]);
+}
+
 /** Registers every secret of these settings with the one redaction (redaction.ts), and redacts `text`. */
 export function redact(text: string, s: Settings | undefined): string {
-  for (const key of SECRET_KEYS) redactor.add(s?.[key]);
+  rememberSecrets(s);
   return redactor.text(text);
 }

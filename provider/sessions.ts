@@ -1,5 +1,5 @@
 import { ApiClient } from "./client";
-import { loadSettings, SECRET_KEYS, Settings } from "./config";
+import { loadSettings, rememberSecrets, Settings } from "./config";
 import type { Context } from "./dynamic";
 import { stableJson } from "./dynamic";
 import { redactor } from "./redaction";
@@ -75,7 +75,7 @@ export class Sessions {
     }
     const fingerprint = settings instanceof Error ? `error:${settings.message}` : stableJson(settings);
     if (this.current?.fingerprint === fingerprint) return;
-    if (!(settings instanceof Error)) this.remember(settings);
+    if (!(settings instanceof Error)) rememberSecrets(settings); // redaction must cover old and new alike
     this.current?.retire();
     this.current = new Session(fingerprint, settings, (m) => console.error(this.redact(m)));
   }
@@ -106,8 +106,4 @@ export class Sessions {
     return redactor.text(text);
   }
 
-  /** Every secret any configuration of this process held: redaction must cover them all, old or new. */
-  private remember(s: Settings): void {
-    for (const key of SECRET_KEYS) redactor.add(s[key]);
-  }
 }

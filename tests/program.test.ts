@@ -2,7 +2,7 @@ import { stableJson } from "../provider/dynamic";
 import { KindName, KINDS } from "../provider/kinds";
 import { DEFAULT_ACCOUNT, Emulator, seedVpcepRecords, startEmulator, stackConfig } from "../emulator";
 import { ConfigValue, DeploymentResult, ProgramStack, REPO_ROOT } from "./harness";
-import { inventory, KINDS_UNDER_TEST } from "./harness/kinds";
+import { KINDS_UNDER_TEST, stateMismatch } from "./harness/kinds";
 import { outOfBand } from "./harness/recordEvents";
 import { summarize, verdict } from "../cli/summary";
 
@@ -41,23 +41,10 @@ async function world(team = "Platform", timeoutMs = 120_000): Promise<{ emu: Emu
   return { emu, stack };
 }
 
-/**
- * Per kind: objects the service holds that the state does not claim, and claims the service does not
- * hold. `forgotten` collects the objects of kinds without a delete API (TestPlan) that the state ever
- * claimed: a replace or destroy leaves them by design (docs/resources/test-plan.md).
- */
+/** Per kind, where the service and the state disagree (stateMismatch in tests/harness/kinds.ts). */
 function mismatches(emu: Emulator, stack: ProgramStack, forgotten: Set<string>): string[] {
-  const problems: string[] = [];
-  for (const k of KINDS_UNDER_TEST) {
-    const held = inventory({ emu, engine: undefined as never, account: DEFAULT_ACCOUNT }, k).sort();
-    const claimed = [...stack.state.values()].filter((st) => st.type.split(":").pop() === k.type).flatMap((st) => (k.claims ? k.claims(st) : [st.id])).sort();
-    if (k.deleteKeeps) for (const id of claimed) forgotten.add(id);
-    const unrecorded = held.filter((id) => !claimed.includes(id) && !(k.deleteKeeps && forgotten.has(id)));
-    const missing = claimed.filter((id) => !held.includes(id));
-    if (unrecorded.length) problems.push(`${k.type}: not in the state: ${unrecorded.join(", ")}`);
-    if (missing.length) problems.push(`${k.type}: in the state, gone from the service: ${missing.join(", ")}`);
-  }
-  return problems;
+  const w = { emu, engine: { state: stack.state } };
+  return KINDS_UNDER_TEST.map((k) => stateMismatch(w, k, forgotten)).filter((m): m is string => m !== undefined);
 }
 
 /** The resources a deployment did not leave as they were, with what it did. */

@@ -1,6 +1,6 @@
 import type { KindName } from "../../provider/kinds";
 import { DIALECT_ROWS, type DialectId, LEAST_CONVENIENT } from "../../emulator/dialects";
-import { claimed, Env, inventory, KINDS_UNDER_TEST, KindUnderTest } from "../harness/kinds";
+import { Env, KINDS_UNDER_TEST, KindUnderTest, stateMismatch } from "../harness/kinds";
 import { startWorld, World } from "./world";
 
 /**
@@ -49,16 +49,6 @@ export const ROW_KINDS: Record<DialectId, KindName[]> = {
 
 const kindUnderTest = (type: KindName): KindUnderTest => KINDS_UNDER_TEST.find((k) => k.type === type)!;
 
-/** Objects of a kind the service holds that the state does not claim, and claims it does not hold (kinds kept by design aside). */
-function mismatch(w: World, k: KindUnderTest, forgotten: Set<string>): string | undefined {
-  const held = inventory(w, k);
-  const claims = claimed(w, k);
-  if (k.deleteKeeps) for (const id of claims) forgotten.add(id);
-  const unrecorded = held.filter((id) => !claims.includes(id) && !forgotten.has(id));
-  const missing = claims.filter((id) => !held.includes(id));
-  if (unrecorded.length === 0 && missing.length === 0) return undefined;
-  return `service and state differ: unrecorded ${JSON.stringify(unrecorded)}, missing ${JSON.stringify(missing)}`;
-}
 
 /** One kind's lifecycle in a world; resolves to a short outcome, rejects naming the step that failed. */
 export async function lifecycle(w: World, type: KindName, n: number): Promise<string> {
@@ -69,7 +59,7 @@ export async function lifecycle(w: World, type: KindName, n: number): Promise<st
   const forgotten = new Set<string>();
   const steps: string[] = [];
   const check = (step: string) => {
-    const m = mismatch(w, k, forgotten);
+    const m = stateMismatch(w, k, forgotten);
     if (m) throw new Error(`${step}: ${m}`);
     steps.push(step);
   };
