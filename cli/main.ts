@@ -7,6 +7,7 @@ import { loadSettings, rememberSecrets, type Settings } from "../provider/config
 import { redactor } from "../provider/redaction";
 import { runEmulator, UsageError } from "../emulator/cli";
 import { doctor, Check } from "./doctor";
+import { conformanceCommand, CONFORMANCE_HELP } from "./conformance/command";
 import { findPulumiCli } from "./pulumiCli";
 import { Operation, runOperation, selectStack } from "./stack";
 import { renderMarkdown, summarize, Summary, verdict } from "./summary";
@@ -30,6 +31,7 @@ commands:
   summarize the same summaries and exit codes from an event log that \`pulumi … --event-log FILE\` wrote
   doctor    check credentials, endpoints and the Pulumi CLI without changing anything
   emulator  start the embedded emulator of the Huawei Cloud APIs
+  conformance  find out which reading of each ambiguous API passage the service speaks (docs/conformance.md)
 
 common options:
   -s, --stack NAME   the stack (default: $PULUMI_STACK, else "dev")
@@ -47,6 +49,7 @@ exit codes: 0 ok, 1 failed, ${EXIT.drift} drift found, ${EXIT.noPulumiCli} Pulum
   drift: `usage: pulumi-codearts drift [--stack S] [--cwd DIR] [--json] [--out DIR]\nA refresh in preview mode, for a nightly job: exit 0 when nothing drifted, ${EXIT.drift} with a report of the resources and properties that differ.`,
   summarize: `usage: pulumi-codearts summarize --event-log FILE --operation preview|up|refresh|destroy|drift [--json] [--out DIR]\nReads the engine events that \`pulumi preview|up|refresh|destroy … --event-log FILE\` wrote (one JSON event a line; for drift: \`pulumi refresh --preview-only --event-log FILE\`) and prints the same summary as the other commands, with the same exit codes: ${EXIT.drift} when drift was found, 1 when the log is incomplete or contradicts itself.`,
   doctor: "usage: pulumi-codearts doctor [--endpoint URL] [--json]\nReads the settings the provider would (HW_* environment variables), then checks credentials, each service's endpoint with a signed read-only call (401 and 403 told apart) and the Pulumi CLI. Changes nothing. --endpoint points every service at one URL (e.g. the emulator).",
+  conformance: CONFORMANCE_HELP,
   emulator: "usage: pulumi-codearts emulator [--port N] [--host H] [--data FILE] [--accounts FILE] [--dialect ID=NAME]... [--dialect-file FILE] [--list-dialects]\nStarts the embedded emulator; stops on Ctrl-C. --dialect picks a reading of an ambiguous passage of the docs (--list-dialects shows every row and its readings).",
 };
 
@@ -240,6 +243,9 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     return new Promise<number>(() => undefined); // runs until a signal stops the process
+  }
+  if (command === "conformance") {
+    return conformanceCommand(rest, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
   }
   let values;
   try {
