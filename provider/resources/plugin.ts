@@ -81,8 +81,8 @@ export function decodeMaintainers(raw: unknown): string[] | undefined {
   return [s];
 }
 
-/** The §4.9.26/§4.9.27 body, with the examples' keys: unset text as "", `runtime_attribution` as the examples spell it. */
-function infoBody(i: PluginInputs, uniqueId?: string) {
+/** The §4.9.26/§4.9.27 body, with the examples' keys: unset text as "", `runtime_attribution` as the examples spell it. Also the conformance probes'. */
+export function infoBody(i: PluginInputs, uniqueId?: string) {
   return {
     ...(uniqueId ? { unique_id: uniqueId } : {}),
     plugin_name: i.pluginName,

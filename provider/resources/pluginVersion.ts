@@ -159,8 +159,8 @@ function inputBody(i: Input) {
   };
 }
 
-/** The plug-in's own information is echoed from the plug-in, so a version never overwrites it. */
-function versionBody(info: PluginBasicVo, v: PluginVersionInputs, uniqueId?: string) {
+/** The plug-in's own information is echoed from the plug-in, so a version never overwrites it. Also the conformance probes' version bodies. */
+export function versionBody(info: PluginBasicVo, v: PluginVersionInputs, uniqueId?: string) {
   return {
     ...(uniqueId ? { unique_id: uniqueId } : {}),
     plugin_name: v.pluginName,
@@ -255,7 +255,7 @@ function outputsFrom(vo: VersionVo, inputs: PluginVersionInputs): PluginVersionO
 /** §4.9.18: a version's detail; identity required (a `null` or `{}` answer is not "gone"). */
 const versionAnswer = object({ plugin_name: z.string(), version: z.string() });
 
-async function detail(ctx: Context, v: { pluginName: string; version: string }): Promise<VersionVo | undefined> {
+export async function detail(ctx: Context, v: { pluginName: string; version: string }): Promise<VersionVo | undefined> {
   try {
     const res = await ctx.client.send<VersionVo>({
       service: "pipeline",
@@ -272,8 +272,8 @@ async function detail(ctx: Context, v: { pluginName: string; version: string }):
   }
 }
 
-/** The publisher a plug-in is bound to: a binding is per plug-in, and only §4.9.15 shows it (exact name, every page). */
-async function boundPublisher(ctx: Context, pluginName: string): Promise<string | undefined> {
+/** §4.9.15's entry of a custom plug-in (exact name, every page), with its `publisher_id`; undefined when not listed. */
+export async function basicListEntry(ctx: Context, pluginName: string): Promise<{ name?: string; publisher_id?: string | null } | undefined> {
   const path = `${await v1(ctx)}/relation/plugin/single`;
   const pages = probedOffsetPages<{ name?: string; publisher_id?: string | null }>(async (offset, limit) => {
     const res = await ctx.client.send<{ total?: number; data?: Array<{ name?: string; publisher_id?: string | null }> | null }>({
@@ -286,10 +286,11 @@ async function boundPublisher(ctx: Context, pluginName: string): Promise<string 
     });
     return { items: res.body?.data ?? [], total: res.body?.total };
   }, PAGE_LIMIT, (p) => `${p.name}`, `PluginVersion: reading the publisher binding of "${pluginName}"`);
-  const basic = text((await findFirst(pages, (p) => p.name === pluginName))?.publisher_id);
-  if (basic) return basic;
-  // X4: §4.9.15's only example has every publisher_id null; where the service never fills it, the
-  // binding shows in §4.9.16 (released plug-ins, `publisher_unique_id`). Read to the end, exact name.
+  return findFirst(pages, (p) => p.name === pluginName);
+}
+
+/** §4.9.16's entry of a released plug-in (exact name, read to the end), with its `publisher_unique_id`; undefined when not listed. */
+export async function optionalListEntry(ctx: Context, pluginName: string): Promise<{ plugin_name?: string; publisher_unique_id?: string | null } | undefined> {
   const optional = offsetPages<{ plugin_name?: string; publisher_unique_id?: string | null }>(async (offset, limit) => {
     const res = await ctx.client.send<{ total?: number; data?: Array<{ plugins_list?: Array<{ plugin_name?: string; publisher_unique_id?: string | null }> | null }> | null }>({
       service: "pipeline",
@@ -304,7 +305,16 @@ async function boundPublisher(ctx: Context, pluginName: string): Promise<string 
     });
     return { items: (res.body?.data ?? []).flatMap((g) => g.plugins_list ?? []), total: res.body?.total };
   }, PAGE_LIMIT);
-  return text((await findFirst(optional, (p) => p.plugin_name === pluginName))?.publisher_unique_id);
+  return findFirst(optional, (p) => p.plugin_name === pluginName);
+}
+
+/** The publisher a plug-in is bound to: a binding is per plug-in, and only §4.9.15 shows it (exact name, every page). */
+async function boundPublisher(ctx: Context, pluginName: string): Promise<string | undefined> {
+  const basic = text((await basicListEntry(ctx, pluginName))?.publisher_id);
+  if (basic) return basic;
+  // X4: §4.9.15's only example has every publisher_id null; where the service never fills it, the
+  // binding shows in §4.9.16 (released plug-ins, `publisher_unique_id`). Read to the end, exact name.
+  return text((await optionalListEntry(ctx, pluginName))?.publisher_unique_id);
 }
 
 async function pluginInfo(ctx: Context, pluginName: string): Promise<PluginBasicVo> {
@@ -429,27 +439,41 @@ export function deleteReading(ctx: Context): Promise<DeleteReading> {
   return p;
 }
 
-async function probeDeleteReading(ctx: Context): Promise<DeleteReading> {
-  const name = `pulumi_codearts_delete_probe_${randomBytes(6).toString("hex")}`;
+/** The versions the X1 experiment makes: released, with one step running the official shell plug-in. */
+export const DELETE_EXPERIMENT_VERSIONS = ["0.0.1", "0.0.2"] as const;
+
+/**
+ * The X1 experiment on a plug-in `name` that does not exist yet: two released versions made with §4.9.1
+ * (the first one creates the plug-in, "multi"), then the first deleted with §4.9.28 `type=single&version=`.
+ * Three calls; the caller reads what is left and removes the plug-in (`type=all`) whatever happens.
+ * Shared by the provider's own probe (deleteReading) and the conformance probe of row X1.
+ */
+export async function deleteExperiment(ctx: Context, name: string): Promise<void> {
   const info: PluginBasicVo = { plugin_name: name, display_name: `pulumi-codearts delete probe ${name.slice(-12)}`, business_type: "Normal" };
   const probe = (version: string): PluginVersionInputs => ({
     pluginName: name, version, versionDescription: undefined, inputs: undefined, executionType: "COMPOSITE", publish: true,
     steps: [{ task: "official_shell_plugin", name: "probe", identifier: undefined, variables: { OFFICIAL_SHELL_SCRIPT_INPUT: "true" } }],
   });
   const base = await v1(ctx);
-  try {
-    // §4.9.1 creates a released version in one call; the first one creates the (multi) plug-in.
-    for (const version of ["0.0.1", "0.0.2"]) {
-      await ctx.client.send({
-        service: "pipeline", method: "POST", path: `${base}/agent-plugin/create`, body: versionBody(info, probe(version)),
-        operation: "PluginVersion.create", answer: isTrue, resource: `${name}/${version}`,
-      });
-    }
+  // §4.9.1 creates a released version in one call; the first one creates the (multi) plug-in.
+  for (const version of DELETE_EXPERIMENT_VERSIONS) {
     await ctx.client.send({
-      service: "pipeline", method: "DELETE", path: `${await v3(ctx)}/extension/info/delete`,
-      query: { plugin_name: name, version: "0.0.1", type: "single" }, operation: "PluginVersion.delete", answer: isTrue, resource: `${name}/0.0.1`,
+      service: "pipeline", method: "POST", path: `${base}/agent-plugin/create`, body: versionBody(info, probe(version)),
+      operation: "PluginVersion.create", answer: isTrue, resource: `${name}/${version}`,
     });
-    const other = await detail(ctx, { pluginName: name, version: "0.0.2" });
+  }
+  await ctx.client.send({
+    service: "pipeline", method: "DELETE", path: `${await v3(ctx)}/extension/info/delete`,
+    query: { plugin_name: name, version: DELETE_EXPERIMENT_VERSIONS[0], type: "single" }, operation: "PluginVersion.delete", answer: isTrue,
+    resource: `${name}/${DELETE_EXPERIMENT_VERSIONS[0]}`,
+  });
+}
+
+async function probeDeleteReading(ctx: Context): Promise<DeleteReading> {
+  const name = `pulumi_codearts_delete_probe_${randomBytes(6).toString("hex")}`;
+  try {
+    await deleteExperiment(ctx, name);
+    const other = await detail(ctx, { pluginName: name, version: DELETE_EXPERIMENT_VERSIONS[1] });
     const reading: DeleteReading = other ? "single" : "whole";
     ctx.log(`PluginVersion: deleting one released version with type=single ${reading === "single" ? "deletes that version only" : "deletes the whole plug-in"} on this service (probed on ${name})`);
     return reading;

@@ -99,7 +99,7 @@ interface PublisherVo {
 }
 
 /** The publisher's fields as the API names them; `logo_url` is the uploaded icon's path when there is one. */
-function apiFields(inputs: PublisherInputs, logo: string | undefined) {
+export function apiFields(inputs: PublisherInputs, logo: string | undefined) {
   return {
     name: inputs.name,
     en_name: orEmpty(inputs.enName),
@@ -122,8 +122,8 @@ function sameFields(vo: PublisherVo, fields: ReturnType<typeof apiFields>): bool
 
 const live = (vo: PublisherVo | undefined): vo is PublisherVo => !!vo && vo.is_delete !== 1;
 
-/** Every publisher whose name matches the filter; the filter is not documented as exact, callers compare. */
-async function listByName(ctx: Context, name: string | undefined): Promise<PublisherVo[]> {
+/** Every live publisher whose name matches the filter; the filter is not documented as exact, callers compare. Also the conformance probes'. */
+export async function listByName(ctx: Context, name: string | undefined): Promise<PublisherVo[]> {
   const path = `${await v1(ctx)}/publisher/query-all`;
   const pages = probedOffsetPages<PublisherVo>(async (offset, limit) => {
     const res = await ctx.client.send<{ total?: number; data?: PublisherVo[] | null }>({

@@ -1,4 +1,344 @@
-import type { Probe, Unprobeable } from "../probe";
+import { randomBytes } from "crypto";
+import { provesAbsence } from "../../../provider/errors";
+import { multipartFile } from "../../../provider/multipart";
+import { EXTENSION_NOT_FOUND, text, v1, v3, type PluginBasicVo } from "../../../provider/resources/extensionCommon";
+import { infoBody, plugin, pluginSchema, type PluginOutputs } from "../../../provider/resources/plugin";
+import {
+  basicListEntry, DELETE_EXPERIMENT_VERSIONS, deleteExperiment, detail, optionalListEntry, versionBody, type PluginVersionInputs,
+} from "../../../provider/resources/pluginVersion";
+import { apiFields, listByName, publisher, publisherSchema, type PublisherOutputs } from "../../../provider/resources/publisher";
+import { describe, found, unknown, type Outcome, type Probe, type ProbeContext, type Unprobeable } from "../probe";
 
-export const PROBES: Probe[] = [];
+/**
+ * The extension plug-in family (seed 001 §4.9): rows P1 and X1–X8. Every probe works on scratch
+ * plug-ins and publishers named with the run's prefix (plug-in names with `_` only: ctx.underscoreName),
+ * registered for removal before they are made, and removed with the resource kinds' own delete
+ * (`info/delete?type=all`, `publisher/delete`), which serve every reading of the other rows; a removal
+ * that finds the object already gone (a row's own experiment may delete it) is not a failure.
+ */
+
+// ---- scratch objects ----
+
+/** The step every probe version runs: the official shell plug-in (the §4.9.1/§4.9.2 examples' task). */
+const STEPS: PluginVersionInputs["steps"] = [{ task: "official_shell_plugin", name: "probe", identifier: undefined, variables: { OFFICIAL_SHELL_SCRIPT_INPUT: "true" } }];
+
+const info = (name: string): PluginBasicVo => ({ plugin_name: name, display_name: name, business_type: "Normal" });
+
+const version = (name: string, v: string, more: Partial<PluginVersionInputs> = {}): PluginVersionInputs => ({
+  pluginName: name, version: v, versionDescription: undefined, inputs: undefined, executionType: "COMPOSITE", publish: false, steps: STEPS, ...more,
+});
+
+/** §4.9.2 create-draft (or §4.9.1 create: released) of a version; the first version of a missing plug-in creates it ("multi"). */
+async function makeVersion(ctx: ProbeContext, v: PluginVersionInputs, how: "create-draft" | "create" = "create-draft", uniqueId?: string): Promise<Outcome> {
+  return ctx.attempt({
+    service: "pipeline", method: "POST", path: `${await v1(ctx.kinds)}/agent-plugin/${how}`, body: versionBody(info(v.pluginName), v, uniqueId),
+    operation: how === "create" ? "PluginVersion.create" : "PluginVersion.createDraft", resource: `${v.pluginName}/${v.version}`,
+  });
+}
+
+/** Registers the removal of plug-in `name` (every version with it), before it is made: gone already is fine. */
+function removesPlugin(ctx: ProbeContext, name: string): void {
+  ctx.cleanup(`plug-in ${name}`, async () => {
+    try {
+      await plugin.delete(ctx.kinds, name, {} as PluginOutputs);
+    } catch (e) {
+      if (!provesAbsence(e, EXTENSION_NOT_FOUND)) throw e;
+    }
+  });
+}
+
+/**
+ * Registers the removal of every publisher named exactly `name` (a scratch name: only this probe's),
+ * before it is made. The create answers no id (§4.9.3): `ids()` gives the ones the probe has seen,
+ * otherwise they are listed.
+ */
+function removesPublishers(ctx: ProbeContext, name: string, ids: () => string[] | undefined): void {
+  ctx.cleanup(`publisher ${name}`, async () => {
+    const known = ids() ?? (await listByName(ctx.kinds, name)).filter((p) => text(p.name)?.trim() === name).map((p) => p.publisher_unique_id);
+    for (const id of known) {
+      try {
+        await publisher.delete(ctx.kinds, id, {} as PublisherOutputs);
+      } catch (e) {
+        if (!provesAbsence(e, EXTENSION_NOT_FOUND)) throw e;
+      }
+    }
+  });
+}
+
+/** §4.9.3 with the provider's body (every field, unset ones ""); `fields` overrides some verbatim. */
+async function makePublisher(ctx: ProbeContext, name: string, fields: Record<string, string> = {}): Promise<Outcome> {
+  return ctx.attempt({
+    service: "pipeline", method: "POST", path: `${await v1(ctx.kinds)}/publisher/create`, body: { ...apiFields(publisherSchema.parse({ name }), undefined), ...fields },
+    operation: "Publisher.create", resource: name,
+  });
+}
+
+const refused = (what: string, o: Outcome) => unknown(`${what} was refused (${describe(o)}), so the experiment could not be made`);
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+// ---- P1 ----
+
+/** §4.9.23: the version strings of one plug-in, a bare array (its example) or a page object (its table). */
+async function allVersions(ctx: ProbeContext, name: string, offset: number, limit: number): Promise<string[] | undefined> {
+  const res = await ctx.send({
+    service: "pipeline", method: "GET", path: `${await v1(ctx.kinds)}/agent-plugin/all-version`, query: { plugin_name: name, offset, limit },
+    operation: "PluginVersion.allVersions", resource: name,
+  });
+  const items = Array.isArray(res.body) ? res.body : isObject(res.body) && Array.isArray(res.body.data) ? res.body.data : undefined;
+  return items?.every((x) => typeof x === "string") ? (items as string[]) : undefined;
+}
+
+const P1_VERSIONS = ["0.0.1", "0.0.2", "0.0.3", "0.0.4", "0.0.5"];
+
+/**
+ * Five versions of one scratch plug-in, listed whole (`offset=0`, every example's value: the first page
+ * under every reading), then twice at `offset=2`, with `limit=1` and `limit=2`. The first item of a page
+ * is at position 2 for both limits when `offset` is a position, at 2 then 4 when it is a page from 0, at
+ * 1 then 2 when it is a page from 1: the step between the two (0, 2, 1) is the reading. It still holds
+ * if every page after the first starts one earlier (objects inserted meanwhile, P3).
+ */
+const p1: Probe = {
+  row: "P1",
+  method: "makes one scratch plug-in with 5 draft versions (§4.9.2), lists them with §4.9.23 at offset=0, then offset=2 with limit=1 and limit=2, deletes the plug-in",
+  cost: "scratch",
+  async run(ctx) {
+    const name = ctx.underscoreName("p1");
+    removesPlugin(ctx, name);
+    for (const v of P1_VERSIONS) {
+      const o = await makeVersion(ctx, version(name, v));
+      if (!o.ok) return refused(`creating draft version ${v}`, o);
+    }
+    const whole = await allVersions(ctx, name, 0, 10);
+    if (!whole || whole.length !== P1_VERSIONS.length || !P1_VERSIONS.every((v) => whole.includes(v))) {
+      return unknown(`§4.9.23 at offset=0 limit=10 did not list the 5 versions made: ${JSON.stringify(whole)?.slice(0, 120)}`);
+    }
+    const one = await allVersions(ctx, name, 2, 1);
+    const two = await allVersions(ctx, name, 2, 2);
+    const seen = `offset=0: ${JSON.stringify(whole)}; offset=2 limit=1: ${JSON.stringify(one)}; offset=2 limit=2: ${JSON.stringify(two)}`;
+    // The limit=2 page is the list's last item alone when offset counts pages from 0 (items 4 and 5 of 5).
+    if (!one || one.length !== 1 || !two || two.length < 1 || two.length > 2) return unknown(`a page was empty or longer than its limit: ${seen}`);
+    const at = (page: string[]) => whole.indexOf(page[0]);
+    if (at(one) < 0 || at(two) < 0 || (two.length === 2 && whole[at(two) + 1] !== two[1])) return unknown(`a page is not a run of the whole list: ${seen}`);
+    const step = at(two) - at(one);
+    // The first item is at 2 (a position), 2 (page 2 from 0 with limit 1), 1 (page 2 from 1 with limit 1); one earlier if shifted.
+    if (step === 0 && at(one) >= 1 && at(one) <= 2) return found("position", `offset=2 starts at the list's item ${at(one)} whatever the limit (${seen})`);
+    if (step === 2 && at(one) >= 1 && at(one) <= 2) return found("page0", `offset=2 starts at item ${at(one)} with limit=1 and ${at(two)} with limit=2: page 2 counted from 0 (${seen})`);
+    if (step === 1 && at(one) <= 1) return found("page1", `offset=2 starts at item ${at(one)} with limit=1 and ${at(two)} with limit=2: page 2 counted from 1 (${seen})`);
+    return unknown(`the pages fit no reading: ${seen}`);
+  },
+};
+
+// ---- X1 ----
+
+const x1: Probe = {
+  row: "X1",
+  method: "the provider's own X1 experiment (deleteExperiment): a scratch plug-in with 2 released versions (§4.9.1), one deleted with §4.9.28 type=single&version=, both read (§4.9.22), the plug-in deleted",
+  cost: "scratch",
+  async run(ctx) {
+    const name = ctx.underscoreName("x1");
+    removesPlugin(ctx, name);
+    await deleteExperiment(ctx.kinds, name);
+    const [deleted, other] = DELETE_EXPERIMENT_VERSIONS;
+    const gone = await detail(ctx.kinds, { pluginName: name, version: deleted });
+    const kept = await detail(ctx.kinds, { pluginName: name, version: other });
+    if (!gone && kept) return found("single", `after info/delete?type=single&version=${deleted}, version ${deleted} is gone and ${other} is still there`);
+    if (!gone && !kept) return found("whole", `after info/delete?type=single&version=${deleted}, version ${other} is gone too (the whole plug-in)`);
+    return unknown(`info/delete?type=single&version=${deleted} answered true, but version ${deleted} is still there`);
+  },
+};
+
+// ---- X2 ----
+
+const x2: Probe = {
+  row: "X2",
+  method: "makes a multi and a single scratch plug-in (§4.9.26) and sends each the same composite (step) draft version (§4.9.2); deletes both",
+  cost: "scratch",
+  async run(ctx) {
+    const add = async (name: string, composition: "single" | "multi") => {
+      removesPlugin(ctx, name);
+      return ctx.attempt({
+        service: "pipeline", method: "POST", path: `${await v3(ctx.kinds)}/extension/info/add`,
+        body: infoBody(pluginSchema.parse({ pluginName: name, displayName: name, businessType: "Normal", pluginCompositionType: composition })),
+        operation: "Plugin.create", resource: name,
+      });
+    };
+    const multi = ctx.underscoreName("x2_multi");
+    let o = await add(multi, "multi");
+    if (!o.ok) return refused("creating a multi plug-in", o);
+    o = await makeVersion(ctx, version(multi, "0.0.1"));
+    if (!o.ok) return unknown(`the composite draft version was refused on a multi plug-in too (${describe(o)}): the body, not the composition, is refused`);
+    const single = ctx.underscoreName("x2_single");
+    o = await add(single, "single");
+    if (!o.ok) return refused("creating a single plug-in", o);
+    o = await makeVersion(ctx, version(single, "0.0.1"));
+    if (o.ok) return found("accepted", "the composite draft version was accepted on the single plug-in as on the multi one");
+    if (o.error.status >= 400 && o.error.status < 500 && !provesAbsence(o.error, EXTENSION_NOT_FOUND)) {
+      return found("refused", `the composite draft version, accepted on the multi plug-in, was refused on the single one: ${describe(o)}`);
+    }
+    return unknown(`the composite draft version on the single plug-in answered ${describe(o)}`);
+  },
+};
+
+// ---- X3 ----
+
+const x3: Probe = {
+  row: "X3",
+  method: "makes a scratch publisher (§4.9.3) whose description has leading and trailing spaces and whose logo_url is empty, reads it in the list (§4.9.12), deletes it",
+  cost: "scratch",
+  async run(ctx) {
+    const name = ctx.name("x3");
+    let ids: string[] | undefined;
+    removesPublishers(ctx, name, () => ids);
+    const padded = `  ${name} description  `;
+    const o = await makePublisher(ctx, name, { description: padded, logo_url: "" });
+    if (!o.ok) return refused("creating the publisher", o);
+    const mine = (await listByName(ctx.kinds, name)).filter((p) => text(p.name)?.trim() === name);
+    ids = mine.map((p) => p.publisher_unique_id);
+    if (mine.length !== 1) return unknown(`the list shows ${mine.length} publishers named ${name} after the create, not one`);
+    const { description, logo_url: logo } = mine[0];
+    const seen = `description ${JSON.stringify(description)}, logo_url ${JSON.stringify(logo)}`;
+    if (description === padded && !text(logo)) return found("verbatim", `sent description ${JSON.stringify(padded)} and logo_url "": listed as sent (${seen})`);
+    if (description === padded.trim() || (text(logo) && (description === padded || description === padded.trim()))) {
+      return found("normalised", `sent description ${JSON.stringify(padded)} and logo_url "": listed ${seen}`);
+    }
+    return unknown(`sent description ${JSON.stringify(padded)} and logo_url "": listed ${seen}, which no reading gives`);
+  },
+};
+
+// ---- X4 ----
+
+const x4: Probe = {
+  row: "X4",
+  method: "makes a scratch publisher (§4.9.3) and a plug-in with a released version (§4.9.1), binds them (§4.9.8), reads publisher_id in §4.9.15 (and §4.9.16 when null); deletes both",
+  cost: "scratch",
+  async run(ctx) {
+    const pubName = ctx.name("x4");
+    let ids: string[] | undefined;
+    removesPublishers(ctx, pubName, () => ids);
+    let o = await makePublisher(ctx, pubName);
+    if (!o.ok) return refused("creating the publisher", o);
+    ids = (await listByName(ctx.kinds, pubName)).filter((p) => text(p.name)?.trim() === pubName).map((p) => p.publisher_unique_id);
+    if (ids.length !== 1) return unknown(`the list shows ${ids.length} publishers named ${pubName} after the create, not one`);
+    const publisherId = ids[0];
+    const name = ctx.underscoreName("x4");
+    removesPlugin(ctx, name);
+    o = await makeVersion(ctx, version(name, "0.0.1", { publish: true }), "create");
+    if (!o.ok) return refused("creating a released version", o);
+    o = await ctx.attempt({
+      service: "pipeline", method: "POST", path: `${await v1(ctx.kinds)}/agent-plugin/publish-plugin-bind`,
+      body: { plugin_name: name, version: "0.0.1", publisher_unique_id: publisherId }, operation: "PluginVersion.bindPublisher", resource: name,
+    });
+    if (!o.ok) return refused("binding the plug-in to the publisher", o);
+    const basic = await basicListEntry(ctx.kinds, name);
+    if (!basic) return unknown(`§4.9.15 (attribution=custom) does not list the plug-in ${name}`);
+    if (basic.publisher_id === publisherId) return found("bound", `§4.9.15 shows publisher_id ${publisherId}, the publisher it was bound to (§4.9.8)`);
+    if (text(basic.publisher_id)) return unknown(`§4.9.15 shows publisher_id ${basic.publisher_id}, not the publisher it was bound to (${publisherId})`);
+    const optional = await optionalListEntry(ctx.kinds, name);
+    if (optional?.publisher_unique_id === publisherId) {
+      return found("null", `§4.9.15 shows publisher_id ${JSON.stringify(basic.publisher_id ?? null)} while §4.9.16 shows the binding to ${publisherId}`);
+    }
+    return unknown(`neither §4.9.15 (publisher_id ${JSON.stringify(basic.publisher_id ?? null)}) nor §4.9.16 (${JSON.stringify(optional?.publisher_unique_id ?? null)}) shows the binding: it may not have been made`);
+  },
+};
+
+// ---- X5 ----
+
+/** A 1×1 transparent PNG: the smallest icon to upload. */
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
+
+const x5: Probe = {
+  row: "X5",
+  method: "uploads a 1x1 PNG icon (§4.9.10) for a publisher_en_name no publisher has (the run's prefix); a path answered leaves that stored icon behind, which no API lists or deletes",
+  cost: "leftover",
+  async run(ctx) {
+    const enName = ctx.name("x5");
+    const file = `${enName}.png`;
+    const o = await ctx.attempt({
+      service: "pipeline", method: "POST", path: `${await v1(ctx.kinds)}/common/upload-publisher-icon`, query: { publisher_en_name: enName },
+      rawBody: multipartFile("upload_file", file, PNG), operation: "Publisher.uploadIcon", resource: file,
+    });
+    if (o.ok) {
+      if (typeof o.res.body !== "string" || o.res.body === "") return unknown(`the upload answered ${o.res.status} without a path: ${JSON.stringify(o.res.body)?.slice(0, 120)}`);
+      ctx.leftover(`the icon ${file} the upload stored (${o.res.body}), which nothing refers to`);
+      return found("upload", `an icon upload for publisher_en_name "${enName}", which no publisher has, answered ${o.res.status} with a path`);
+    }
+    if (provesAbsence(o.error, EXTENSION_NOT_FOUND)) return found("existing", `an icon upload for publisher_en_name "${enName}", which no publisher has, was refused: ${describe(o)}`);
+    return unknown(`the upload was refused (${describe(o)}) with no code saying the publisher does not exist`);
+  },
+};
+
+// ---- X6 ----
+
+const x6: Probe = {
+  row: "X6",
+  method: "makes a scratch plug-in with a draft version (§4.9.2), edits it (§4.9.4) with a random unique_id, and if refused reads its own (§4.9.22) and edits with that; deletes the plug-in",
+  cost: "scratch",
+  async run(ctx) {
+    const name = ctx.underscoreName("x6");
+    removesPlugin(ctx, name);
+    let o = await makeVersion(ctx, version(name, "0.0.1"));
+    if (!o.ok) return refused("creating a draft version", o);
+    const edit = async (uniqueId: string) =>
+      ctx.attempt({
+        service: "pipeline", method: "POST", path: `${await v1(ctx.kinds)}/agent-plugin/edit-draft`,
+        body: versionBody(info(name), version(name, "0.0.1", { versionDescription: "edited by the conformance probe" }), uniqueId),
+        operation: "PluginVersion.editDraft", resource: `${name}/0.0.1`,
+      });
+    const random = randomBytes(16).toString("hex");
+    o = await edit(random);
+    if (o.ok) return found("ignored", `edit-draft with a unique_id that is no object's (${random}) answered ${o.res.status}`);
+    const withRandom = describe(o);
+    if (o.error.status >= 500 || provesAbsence(o.error, EXTENSION_NOT_FOUND)) return unknown(`edit-draft with a random unique_id answered ${withRandom}`);
+    const own = text((await detail(ctx.kinds, { pluginName: name, version: "0.0.1" }))?.unique_id);
+    if (!own) return unknown(`edit-draft with a random unique_id was refused (${withRandom}), and the draft's detail shows no unique_id to try instead`);
+    o = await edit(own);
+    if (o.ok) return found("required", `edit-draft with a random unique_id was refused (${withRandom}); with the draft's own (${own}) it answered ${o.res.status}`);
+    return unknown(`edit-draft was refused with a random unique_id (${withRandom}) and with the draft's own (${describe(o)})`);
+  },
+};
+
+// ---- X7 ----
+
+const x7: Probe = {
+  row: "X7",
+  method: "makes a scratch plug-in with a draft version (§4.9.2) whose input has validation '{\"regex\":\"^probe$\"}', reads it back (§4.9.22), deletes the plug-in",
+  cost: "scratch",
+  async run(ctx) {
+    const name = ctx.underscoreName("x7");
+    removesPlugin(ctx, name);
+    const v = version(name, "0.0.1", { inputs: [{ name: "PROBE_INPUT", defaultValue: undefined, type: undefined, validation: { requiredMessage: undefined, regex: "^probe$", regexMessage: undefined, maxLength: undefined, minLength: undefined }, layoutContent: undefined }] });
+    const sent = JSON.stringify({ regex: "^probe$" });
+    const o = await makeVersion(ctx, v);
+    if (!o.ok) return refused("creating a draft version with a JSON validation", o);
+    const vo = await detail(ctx.kinds, v);
+    const input = (vo?.input_info ?? []).find((i) => i.name === "PROBE_INPUT");
+    if (!input) return unknown(`the version's detail does not show the input sent: ${JSON.stringify(vo?.input_info ?? null).slice(0, 120)}`);
+    const got = input.validation;
+    if (isObject(got) && got.regex === "^probe$") return found("json", `validation sent as the String ${sent} reads back as an object: ${JSON.stringify(got).slice(0, 120)}`);
+    if (got === sent) return found("text", `validation sent as the String ${sent} reads back as that String`);
+    return unknown(`validation sent as the String ${sent} reads back as ${JSON.stringify(got)?.slice(0, 120)}`);
+  },
+};
+
+// ---- X8 ----
+
+const x8: Probe = {
+  row: "X8",
+  method: "makes a scratch plug-in with a draft version of one step (§4.9.2), reads its detail (§4.9.22) for plugin_execution / execution_info, deletes the plug-in",
+  cost: "scratch",
+  async run(ctx) {
+    const name = ctx.underscoreName("x8");
+    removesPlugin(ctx, name);
+    const v = version(name, "0.0.1");
+    const o = await makeVersion(ctx, v);
+    if (!o.ok) return refused("creating a draft version", o);
+    const vo = await detail(ctx.kinds, v);
+    if (!vo || vo.plugin_name !== name || vo.version !== v.version) return unknown(`the detail of the version just made answered ${JSON.stringify(vo ?? null).slice(0, 120)}`);
+    const key = ["plugin_execution", "execution_info"].find((k) => vo[k] !== undefined && vo[k] !== null);
+    if (key) return found("returned", `the detail of a version made with one step has ${key}: ${JSON.stringify(vo[key]).slice(0, 120)}`);
+    return found("omitted", `the detail of a version made with one step has neither plugin_execution nor execution_info (keys: ${Object.keys(vo).join(", ")})`);
+  },
+};
+
+export const PROBES: Probe[] = [p1, x1, x2, x3, x4, x5, x6, x7, x8];
 export const UNPROBEABLE: Unprobeable[] = [];
