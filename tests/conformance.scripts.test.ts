@@ -1,6 +1,7 @@
 import { clientSettings, DEFAULT_ACCOUNT, startEmulator, type Emulator } from "../emulator";
 import { LEAST_CONVENIENT, type DialectId } from "../emulator/dialects";
 import { runConformance, type ConformanceReport } from "../cli/conformance";
+import type { TranscriptEntry } from "../cli/transcript";
 import { ApiClient } from "../provider/client";
 import { script, scriptSchema } from "../provider/resources/script";
 import { difference, holdings, probeEmulator, proveRows, renderProof } from "./support/conformance";
@@ -44,15 +45,19 @@ test("S1–S6 at once under the default dialect: each reported correctly, nothin
   expect(report.leftovers).toEqual([]);
 });
 
-/** An emulator prepared by `setup` (a user's script, faults), the probes of `rows`, and what changed. */
-async function probeWith(dialect: Record<string, string>, rows: DialectId[], setup: (emu: Emulator) => Promise<void>, maxRetries?: number) {
+/**
+ * An emulator prepared by `setup` (a user's script, faults), the probes of `rows`, and what changed.
+ * `watch` sees every request once answered (the transcript), e.g. to inject a fault for the next one.
+ */
+async function probeWith(dialect: Record<string, string>, rows: DialectId[], opts: { setup?: (emu: Emulator) => Promise<void>; watch?: (emu: Emulator, entry: TranscriptEntry) => void; maxRetries?: number } = {}) {
   const emu = await startEmulator({ port: 0, quiet: true, dialect });
   try {
-    await setup(emu);
+    await opts.setup?.(emu);
     const before = holdings(emu);
-    const settings = { ...clientSettings(emu, DEFAULT_ACCOUNT), ...(maxRetries === undefined ? {} : { maxRetries }) };
-    const report = await runConformance({ settings, rows });
-    return { report, changed: difference(before, holdings(emu)), emu, snapshot: JSON.stringify(emu.store.snapshot()) };
+    const settings = { ...clientSettings(emu, DEFAULT_ACCOUNT), ...(opts.maxRetries === undefined ? {} : { maxRetries: opts.maxRetries }) };
+    const entries: TranscriptEntry[] = [];
+    const report = await runConformance({ settings, rows, transcript: (e) => (entries.push(e), opts.watch?.(emu, e)) });
+    return { report, changed: difference(before, holdings(emu)), emu, entries, snapshot: JSON.stringify(emu.store.snapshot()) };
   } finally {
     await emu.close();
   }
@@ -70,28 +75,56 @@ async function userScript(emu: Emulator): Promise<void> {
 
 test.each(["wrapped", "top-level"])("S3=%s on an account that has a script: read only (a list and that script's detail), the script untouched", async (reading) => {
   let before = "";
-  const { report, changed, snapshot } = await probeWith({ S3: reading }, ["S3"], async (emu) => {
-    await userScript(emu);
-    before = JSON.stringify(emu.store.snapshot());
+  const { report, changed, snapshot, entries } = await probeWith({ S3: reading }, ["S3"], {
+    setup: async (emu) => {
+      await userScript(emu);
+      before = JSON.stringify(emu.store.snapshot());
+    },
   });
   const row = report.rows.find((r) => r.row === "S3")!;
   expect(row.reading).toBe(reading);
   expect(row.detail).toMatch(/an existing script \(read only\)/);
   expect(row.calls).toBe(2);
+  expect(entries.map((e) => `${e.method} ${e.path}`)).toEqual(["GET /v1/job/scripts", expect.stringMatching(/^GET \/v1\/job\/scripts\/SC[0-9a-z]+$/)]);
   expect(changed).toEqual([]);
   expect(snapshot).toBe(before);
 });
 
-test("S1: a refusal of 6 parameters whose control with 5 is refused too is unknown, not `5`", async () => {
-  const { report, changed } = await probeWith({ S1: "20" }, ["S1"], async (emu) => emu.faults.inject({ method: "PUT", path: "/v1/job/scripts/*", fault: { type: "status", status: 503 }, times: 2 }), 0);
+test("S1: a 6-parameter update answered 503 (not the documented 400 refusal) is unknown, not `5`", async () => {
+  const { report, changed } = await probeWith({ S1: "20" }, ["S1"], { setup: async (emu) => emu.faults.inject({ method: "PUT", path: "/v1/job/scripts/*", fault: { type: "status", status: 503 } }), maxRetries: 0 });
   const row = report.rows.find((r) => r.row === "S1")!;
   expect(row.reading).toBe("unknown");
-  expect(row.detail).toMatch(/6 script_params answered 503.*control with 5 also failed: 503/);
+  expect(row.detail).toMatch(/6 script_params answered 503 .*not the documented refusal \(400\)/);
+  expect(row.calls).toBe(3);
   expect(changed).toEqual([]);
 });
 
+/** After the first `method` request to the scripts API is answered, the next one fails with a 503. */
+const failTheControl = (method: string) => {
+  let seen = false;
+  return (emu: Emulator, e: TranscriptEntry) => {
+    if (seen || e.method !== method || !e.path.startsWith("/v1/job/scripts")) return;
+    seen = true;
+    emu.faults.inject({ method, path: e.path, fault: { type: "status", status: 503 } });
+  };
+};
+
+test.each([
+  ["S1", "5", "PUT", /6 script_params answered 400 .*the control with 5 also failed: 503/],
+  ["S2", "pattern", "POST", /answered 400 .*the control with "ab" also failed: 503/],
+  ["S4", "required", "PUT", /without name and type answered 400 .*the control with them also failed: 503/],
+] as const)("%s=%s: a refusal whose control fails too is unknown, not the refusing reading", async (row, reading, method, detail) => {
+  // The first PUT (S1, S4: after the scratch script's POST) or POST (S2) is the refused probe; the next one the control.
+  const { report, changed } = await probeWith({ [row]: reading }, [row], { watch: failTheControl(method), maxRetries: 0 });
+  const r = report.rows.find((x) => x.row === row)!;
+  expect(r.reading).toBe("unknown");
+  expect(r.detail).toMatch(detail);
+  expect(changed).toEqual([]);
+  expect(report.leftovers).toEqual([]);
+});
+
 test("S6: a detail without the content is unknown, not a reading; the scratch script is still removed", async () => {
-  const { report, changed } = await probeWith({ S6: "lf" }, ["S6"], async (emu) => emu.faults.inject({ method: "GET", path: "/v1/job/scripts/*", fault: { type: "bad-success", body: "empty-object" } }));
+  const { report, changed } = await probeWith({ S6: "lf" }, ["S6"], { setup: async (emu) => emu.faults.inject({ method: "GET", path: "/v1/job/scripts/*", fault: { type: "bad-success", body: "empty-object" } }) });
   const row = report.rows.find((r) => r.row === "S6")!;
   expect(row.reading).toBe("unknown");
   expect(row.detail).toMatch(/without a content/);
@@ -100,7 +133,7 @@ test("S6: a detail without the content is unknown, not a reading; the scratch sc
 });
 
 test("S3: a detail with script_uuid neither at the top level nor in data is unknown", async () => {
-  const { report, changed } = await probeWith({}, ["S3"], async (emu) => emu.faults.inject({ method: "GET", path: "/v1/job/scripts/*", fault: { type: "bad-success", body: "empty-object" } }));
+  const { report, changed } = await probeWith({}, ["S3"], { setup: async (emu) => emu.faults.inject({ method: "GET", path: "/v1/job/scripts/*", fault: { type: "bad-success", body: "empty-object" } }) });
   const row = report.rows.find((r) => r.row === "S3")!;
   expect(row.reading).toBe("unknown");
   expect(row.detail).toMatch(/neither at the top level nor in data/);

@@ -29,6 +29,13 @@ const createBody = (name: string, row: string, over: { content?: string; script_
 
 const op = (row: string, what: string) => `Conformance.${row}.${what}`;
 
+/**
+ * Whether a failed answer is the refusal §4.2's status tables document (400, "Contains error
+ * information"): a 5xx, a throttle or an authentication failure says nothing about the body sent.
+ */
+const refusal = (o: Outcome): o is Outcome & { ok: false } => !o.ok && o.error.status === 400;
+const notARefusal = (what: string, o: Outcome) => unknown(`${what} answered ${describe(o)}, not the documented refusal (400): it tells nothing about the body`);
+
 /** POST /v1/job/scripts as given; the answer, whatever it is. */
 const tryCreate = (ctx: ProbeContext, row: string, body: ReturnType<typeof createBody>): Promise<Outcome> =>
   ctx.attempt({ service: "coc", method: "POST", path: "/v1/job/scripts", body, operation: op(row, "create"), resource: body.name });
@@ -91,6 +98,7 @@ const s1: Probe = {
     const s = await scratch(ctx, "S1");
     const six = await tryUpdate(ctx, "S1", s.uuid, updateBody(s, "S1", params(6)));
     if (six.ok) return found("20", `an update with 6 script_params answered ${describe(six)} (Table 4-19's "0 to 5" is not enforced)`);
+    if (!refusal(six)) return notARefusal("an update with 6 script_params", six);
     const five = await tryUpdate(ctx, "S1", s.uuid, updateBody(s, "S1", params(5)));
     if (!five.ok) return unknown(`an update with 6 script_params answered ${describe(six)}, and the control with 5 also failed: ${describe(five)}`);
     return found("5", `an update with 6 script_params answered ${describe(six)}; the same update with 5 answered ${describe(five)}`);
@@ -109,8 +117,9 @@ const s2: Probe = {
     const outside = await tryCreate(ctx, "S2", createBody(name, "S2", { script_params: params(1, OUTSIDE_PATTERN) }));
     if (outside.ok) {
       created(ctx, "S2", name, outside);
-      return found("length", `a create with param_value "${OUTSIDE_PATTERN}" (3 characters, outside the pattern) answered ${describe(outside)}`);
+      return found("length", `a create with param_value "${OUTSIDE_PATTERN}" (${OUTSIDE_PATTERN.length} characters, outside the pattern) answered ${describe(outside)}`);
     }
+    if (!refusal(outside)) return notARefusal(`a create with param_value "${OUTSIDE_PATTERN}"`, outside);
     // Another name: should the refused create have made something after all, the control's answer is not a name clash.
     const controlName = ctx.underscoreName("s2_control");
     const control = await tryCreate(ctx, "S2", createBody(controlName, "S2", { script_params: params(1, "ab") }));
@@ -145,6 +154,7 @@ const s4: Probe = {
     const { name: _n, type: _t, ...without } = updateBody(s, "S4", []);
     const bare = await tryUpdate(ctx, "S4", s.uuid, without);
     if (bare.ok) return found("ignored", `an update without name and type answered ${describe(bare)}`);
+    if (!refusal(bare)) return notARefusal("an update without name and type", bare);
     const full = await tryUpdate(ctx, "S4", s.uuid, updateBody(s, "S4", []));
     if (!full.ok) return unknown(`an update without name and type answered ${describe(bare)}, and the control with them also failed: ${describe(full)}`);
     return found("required", `an update without name and type answered ${describe(bare)}; the same update with them answered ${describe(full)}`);
