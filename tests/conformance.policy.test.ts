@@ -85,7 +85,7 @@ describe("unknown rather than a guess", () => {
     expect(report.leftovers).toEqual([]);
   });
 
-  test("an empty project without --allow-leftovers: C1 and C3 unknown, and P2 under position1 too (0 refused, but 3 plans needed to tell page1); nothing made", async () => {
+  test("an empty project without --allow-leftovers: C1 and C3 unknown, and P2 under position1 too (0 refused, but 4 plans needed to tell page1); nothing made", async () => {
     const { report, plansAfter } = await probeSeeded({ P2: "position1" }, CLOUDTEST, () => undefined, { project: PROJECT });
     for (const id of CLOUDTEST) {
       expect(row(report, id).reading).toBe("unknown");
@@ -114,10 +114,10 @@ describe("unknown rather than a guess", () => {
 });
 
 describe("read-only when the project already has what the probe needs", () => {
-  test.each([["position0"], ["position1"], ["page1"]])("P2=%s, C1 partial, C3 free ids: 3 existing plans, no --allow-leftovers: found, nothing made, no test case added", async (p2) => {
+  test.each([["position0"], ["position1"], ["page1"]])("P2=%s, C1 partial, C3 free ids: 4 existing plans, no --allow-leftovers: found, nothing made, no test case added", async (p2) => {
     let cases: string[] = [];
     const { report, changed, emu } = await probeSeeded({ P2: p2, C1: "partial", C3: "free" }, CLOUDTEST, (emu) => {
-      cases = seedPlans(emu, 3, ["TP_someone-s_plan_0001", "TP_someone-s_plan_0002", "TP_someone-s_plan_0003"]);
+      cases = seedPlans(emu, 4, ["TP_someone-s_plan_0001", "TP_someone-s_plan_0002", "TP_someone-s_plan_0003", "TP_someone-s_plan_0004"]);
       seedTestCases(emu.store, PROJECT, 13, ["f".repeat(32)]);
     }, { project: PROJECT });
     expect(row(report, "P2").reading).toBe(p2);
@@ -127,7 +127,7 @@ describe("read-only when the project already has what the probe needs", () => {
     expect(changed).toEqual([]);
     expect(report.leftovers).toEqual([]);
     // The batch-add named only a case no project holds: the user's plans hold what they held.
-    expect(row(report, "C1").detail).toContain(cases[0]);
+    expect(row(report, "C1").detail).toMatch(/to the project's plan TP_someone-s_plan_000[1-4]/);
     for (const id of cases) expect(planTestCases(emu.store, PROJECT, id)).toEqual([]);
   });
 

@@ -125,10 +125,16 @@ const c3: Probe = {
   },
 };
 
+/**
+ * P2. Each reading is told by where a page starts, compared with pages that start at the front (which
+ * no reading shifts). A list may also shift by one between two requests (P3: another writer inserted a
+ * plan at the front), so the pages are chosen for the readings' starts to differ by two or more, and a
+ * start one item earlier than the reading's is taken as that reading.
+ */
 const p2: Probe = {
   row: "P2",
   method:
-    "lists the project's plans with the v2 list (§4.3.6) at offset=0&limit=2 (refused with CLOUDTEST.00060001 under position1 and page1), then offset=1&limit=2 (starts at the 2nd plan: position0), or offset=1&limit=3 and offset=2&limit=2 (position1 starts at the 2nd plan, page1 at the 3rd); needs 2 or 3 plans: the project's, else scratch ones with --allow-leftovers",
+    "lists the project's plans with the v2 list (§4.3.6) at offset=0&limit=2: accepted, offset=1&limit=3 must start at the 2nd plan (position0; the 1st if the list shifted, P3); refused with CLOUDTEST.00060001, offset=1&limit=4 then offset=2&limit=3 starts at the 2nd plan (position1) or the 4th (page1), a plan earlier if shifted; needs 2 or 4 plans: the project's, else scratch ones with --allow-leftovers",
   cost: "leftover",
   readOnlyFirst: true,
   async run(ctx) {
@@ -145,29 +151,32 @@ const p2: Probe = {
         if (!zero.plans || zero.plans.length < 2) return unknown(`after making plans, offset=0&limit=2 answered ${describe(zero.o)} with ${zero.plans?.length ?? "no"} plan(s)`);
       }
       const [a, b] = zero.plans;
-      // limit 2, not 1: a page number from 0 (no reading, but possible) would then start at the 3rd plan.
-      const one = await listV2(ctx, project, 1, 2);
+      // limit 3: a page number from 0 (no reading, but possible) would start at the 3rd or 4th plan.
+      const one = await listV2(ctx, project, 1, 3);
       const got = one.plans?.[0]?.plan_id;
-      if (got === b.plan_id) return found("position0", `offset=0 accepted; offset=0&limit=2 → [${a.plan_id}, ${b.plan_id}], offset=1&limit=2 starts at ${got}: a position from 0`);
-      return unknown(`offset=0 accepted, but offset=1&limit=2 answered ${describe(one.o)} with ${got ?? "no plan"}, not the second plan of offset=0 (${b.plan_id})`);
+      const shown = `offset=0 accepted; offset=0&limit=2 → [${a.plan_id}, ${b.plan_id}], offset=1&limit=3 starts at ${got ?? "nothing"}`;
+      if (got === b.plan_id) return found("position0", `${shown}: the 2nd plan, a position from 0`);
+      if (got === a.plan_id) return found("position0", `${shown}: the 1st plan, a position from 0 in a list that shifted by one between the requests (P3)`);
+      return unknown(`${shown} (${describe(one.o)}): neither the 2nd plan nor, shifted, the 1st`);
     }
     if (zero.o.ok || zero.o.error.errorCode !== "CLOUDTEST.00060001") return unknown(`offset=0&limit=2 answered ${describe(zero.o)}: neither a list nor CLOUDTEST.00060001`);
     const refused = describe(zero.o);
-    let ref = await listV2(ctx, project, 1, 3);
-    if (!ref.plans) return unknown(`offset=0 refused (${refused}), and offset=1&limit=3 answered ${describe(ref.o)}, not a list`);
-    if (ref.plans.length < 3) {
-      const made = await scratchPlans(ctx, project, "p2_plan", 3 - ref.plans.length);
-      if ("why" in made) return unknown(`offset=0 refused (${refused}): position1 or page1; telling them apart needs 3 plans, the project has ${ref.plans.length}; ${made.why}`);
-      ref = await listV2(ctx, project, 1, 3);
-      if (!ref.plans || ref.plans.length < 3) return unknown(`after making plans, offset=1&limit=3 answered ${describe(ref.o)} with ${ref.plans?.length ?? "no"} plan(s)`);
+    let ref = await listV2(ctx, project, 1, 4);
+    if (!ref.plans) return unknown(`offset=0 refused (${refused}), and offset=1&limit=4 answered ${describe(ref.o)}, not a list`);
+    if (ref.plans.length < 4) {
+      const made = await scratchPlans(ctx, project, "p2_plan", 4 - ref.plans.length);
+      if ("why" in made) return unknown(`offset=0 refused (${refused}): position1 or page1; telling them apart needs 4 plans, the project has ${ref.plans.length}; ${made.why}`);
+      ref = await listV2(ctx, project, 1, 4);
+      if (!ref.plans || ref.plans.length < 4) return unknown(`after making plans, offset=1&limit=4 answered ${describe(ref.o)} with ${ref.plans?.length ?? "no"} plan(s)`);
     }
     const ids = ref.plans.map((p) => p.plan_id);
-    const two = await listV2(ctx, project, 2, 2);
+    const two = await listV2(ctx, project, 2, 3);
     const first = two.plans?.[0]?.plan_id;
-    const shown = `offset=0 refused (${refused}); offset=1&limit=3 → [${ids.join(", ")}], offset=2&limit=2 starts at ${first ?? "nothing"}`;
-    if (first === ids[1]) return found("position1", `${shown}: the 2nd plan, a position from 1`);
-    if (first === ids[2]) return found("page1", `${shown}: the 3rd plan, page 2 of 2`);
-    return unknown(`${shown} (${describe(two.o)}): neither the 2nd nor the 3rd plan`);
+    const at = first === undefined ? -1 : ids.indexOf(first);
+    const shown = `offset=0 refused (${refused}); offset=1&limit=4 → [${ids.join(", ")}], offset=2&limit=3 starts at ${first ?? "nothing"}`;
+    if (at === 1 || at === 0) return found("position1", `${shown}: the ${at === 1 ? "2nd plan" : "1st plan (shifted by one between the requests, P3)"}, a position from 1 (page1 starts at the 4th)`);
+    if (at === 3 || at === 2) return found("page1", `${shown}: the ${at === 3 ? "4th plan" : "3rd plan (shifted by one between the requests, P3)"}, page 2 of 3 (position1 starts at the 2nd)`);
+    return unknown(`${shown} (${describe(two.o)}): none of the first 4 plans`);
   },
 };
 
