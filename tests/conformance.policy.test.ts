@@ -96,20 +96,39 @@ describe("unknown rather than a guess", () => {
     expect(report.leftovers).toEqual([]);
   });
 
-  test("a region header the endpoint cannot tell from its own (no region configured): V1 and V2 unknown, no call", async () => {
+  test("no region configured: V1 and V2 unknown (the `region` header has nothing to name), no call", async () => {
     const emu = await startEmulator({ port: 0, quiet: true });
     try {
       const report = await runConformance({ settings: { ...clientSettings(emu, DEFAULT_ACCOUNT), region: undefined }, rows: VPCEP });
       for (const id of VPCEP) {
         expect(row(report, id).reading).toBe("unknown");
+        expect(row(report, id).detail).toMatch(/huaweicloud:region/);
         expect(row(report, id).calls).toBe(0);
       }
-    } catch (e) {
-      // Settings without a region may be refused before any probe: that is no guess either.
-      expect(String(e)).toMatch(/region/);
     } finally {
       await emu.close();
     }
+  });
+
+  test("V1: the other path answers a 200 HTML page (a proxy), not a gateway 404: unknown", async () => {
+    const emu = await startEmulator({ port: 0, quiet: true, dialect: { V1: "en" } });
+    try {
+      emu.faults.inject({ method: "DELETE", path: "/v2/vpceps", fault: { type: "bad-success", body: "html" }, times: 10 });
+      const report = await runConformance({ settings: clientSettings(emu, DEFAULT_ACCOUNT), rows: ["V1"] });
+      console.log(`V1 with a proxy page on /v2/vpceps: ${row(report, "V1").reading}: ${row(report, "V1").detail}`);
+      expect(row(report, "V1").reading).toBe("unknown");
+    } finally {
+      await emu.close();
+    }
+  });
+});
+
+describe("other rows' readings do not confuse P2: a list that shifts between requests (P3)", () => {
+  test.each([["position0"], ["position1"], ["page1"]])("P2=%s, P3=shifting", async (p2) => {
+    const { report, changed } = await probeEmulator({ P2: p2, P3: "shifting" }, ["P2"]);
+    console.log(`P2=${p2} P3=shifting: ${row(report, "P2").reading} (${row(report, "P2").calls} calls) ${row(report, "P2").detail}`);
+    expect(row(report, "P2").reading).toBe(p2);
+    expect(changed).toEqual([]);
   });
 });
 

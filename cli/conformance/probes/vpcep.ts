@@ -25,8 +25,8 @@ function revoke(ctx: ProbeContext, path: string, region: string, vpcepId: string
   return ctx.attempt({ service: "devuc", method: "DELETE", path, headers: { region }, body: { vpceps: [{ vpcep_id: vpcepId }] }, operation: "Conformance.VpcepAccessControl.revoke", resource: vpcepId });
 }
 
-/** The service itself answered on that path (its UC code, or a success), not the gateway. */
-const served = (o: Outcome) => o.ok || (o.error.errorCode ?? "").startsWith("UC.");
+/** The service itself answered on that path (its UC code, or its `{"status": "ok"}`), not the gateway or a proxy. */
+const served = (o: Outcome) => (o.ok ? (o.res.body as { status?: unknown } | undefined)?.status === "ok" : (o.error.errorCode ?? "").startsWith("UC."));
 /** The gateway's "API not found": a 404 with no UC code (APIG/APIGW.0101, bare, HTML). */
 const notServed = (o: Outcome) => !o.ok && o.error.status === 404 && !(o.error.errorCode ?? "").startsWith("UC.");
 
