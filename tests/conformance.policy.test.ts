@@ -1,4 +1,4 @@
-import { clientSettings, DEFAULT_ACCOUNT, planTestCases, seedTestCases, startEmulator, type Emulator } from "../emulator";
+import { clientSettings, DEFAULT_ACCOUNT, planTestCases, seedCloudTestPermissions, seedTestCases, startEmulator, type Emulator } from "../emulator";
 import { LEAST_CONVENIENT, type DialectId } from "../emulator/dialects";
 import type { PlanRecord } from "../emulator/services/cloudtest";
 import type { RuleRecord } from "../emulator/services/policies";
@@ -108,6 +108,15 @@ describe("unknown rather than a guess", () => {
     } finally {
       await emu.close();
     }
+  });
+
+  test.each([["atomic"], ["partial"]])("C1=%s, but the caller has no permission on the test type (500 CLOUDTEST.00013001, C2): unknown, not partial", async (c1) => {
+    const { report } = await probeSeeded({ C1: c1 }, ["C1"], (emu) => {
+      seedPlans(emu, 1);
+      seedCloudTestPermissions(emu.store, PROJECT, { deniedServiceIds: [13] });
+    }, { project: PROJECT });
+    expect(row(report, "C1").reading).toBe("unknown");
+    expect(row(report, "C1").detail).toMatch(/CLOUDTEST\.00013001/);
   });
 
   test("V1: the other path answers a 200 HTML page (a proxy), not a gateway 404: unknown", async () => {

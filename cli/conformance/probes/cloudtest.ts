@@ -65,7 +65,7 @@ const SERVICE_ID = 13;
 const c1: Probe = {
   row: "C1",
   method:
-    "batch-adds one test-case id no project holds (32 random hex digits) to the project's first plan (or, with --allow-leftovers and no plan, to a scratch plan): nothing can be added under either reading; 400 CLOUDTEST.00017057 → atomic, 500 (\"all operations failed\") → partial",
+    "batch-adds one test-case id no project holds (32 random hex digits) to the project's first plan (or, with --allow-leftovers and no plan, to a scratch plan): nothing can be added under either reading; 400 CLOUDTEST.00017057 → atomic, a 500 about the case (00017057 or error_detail naming it, \"all operations failed\") → partial",
   cost: "leftover",
   readOnlyFirst: true,
   async run(ctx) {
@@ -88,10 +88,18 @@ const c1: Probe = {
     });
     const seen = `${describe(o)} from a batch-add of only the unknown case ${caseId} to ${whose} ${planId}`;
     if (o.ok) return unknown(`${seen}: an unknown case was accepted`);
-    if (o.error.errorCode !== "CLOUDTEST.00017057") return unknown(`${seen}: not CLOUDTEST.00017057`);
-    if (o.error.status === 400) return found("atomic", `${seen} (partial answers 500 when all operations fail)`);
-    if (o.error.status === 500) return found("partial", `${seen} (the documented 500 "when all operations fail"; atomic answers 400)`);
-    return unknown(`${seen}: neither 400 nor 500`);
+    const e = o.error;
+    if (e.status === 400 && e.errorCode === "CLOUDTEST.00017057") return found("atomic", `${seen} (partial answers 500 when all operations fail)`);
+    if (e.status === 500) {
+      // The §4.3.1 500 example carries CLOUDTEST.00000001 and error_detail.failed naming each case; the
+      // detail may be absent "when all operations fail". A 500 counts only when it is about the case:
+      // 00017057, or the case named in error_detail.failed (not a transient 500, nor 00013001's permission).
+      const failed = (e.body as { error_detail?: { failed?: Array<{ testcase_id?: unknown }> } } | undefined)?.error_detail?.failed;
+      const named = Array.isArray(failed) && failed.some((f) => f?.testcase_id === caseId);
+      if (e.errorCode === "CLOUDTEST.00017057" || named) return found("partial", `${seen}${named ? ", naming the case in error_detail.failed" : ""} (the documented 500 "when all operations fail"; atomic answers 400)`);
+      return unknown(`${seen}: a 500 that names neither CLOUDTEST.00017057 nor the case (a failure of another kind, e.g. no permission on test type ${SERVICE_ID})`);
+    }
+    return unknown(`${seen}: neither 400 CLOUDTEST.00017057 nor a 500 about the case`);
   },
 };
 
