@@ -111,7 +111,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
         allowLeftovers: opts.allowLeftovers ?? false,
       };
       let result: ProbeResult;
-      if (probe.cost === "leftover" && !ctx.allowLeftovers) {
+      if (probe.cost === "leftover" && !ctx.allowLeftovers && !probe.readOnlyFirst) {
         result = { unknown: "it would make an object no API can delete; run with --allow-leftovers to allow it" };
       } else {
         log(`${row}: probing (${probe.method})`);

@@ -58,6 +58,12 @@ export interface Probe {
   method: string;
   /** read-only: no object made; scratch: objects made and deleted; leftover: makes an undeletable object (needs --allow-leftovers). */
   cost: "read-only" | "scratch" | "leftover";
+  /**
+   * With cost "leftover": the probe first tries a read-only way (objects the project already has) and
+   * makes an undeletable object only when `ctx.allowLeftovers`; so the runner runs it without
+   * --allow-leftovers too, and the probe answers `unknown` itself when it would need one.
+   */
+  readOnlyFirst?: boolean;
   run(ctx: ProbeContext): Promise<ProbeResult>;
 }
 

@@ -1,4 +1,192 @@
-import type { Probe, Unprobeable } from "../probe";
+import { randomBytes } from "crypto";
+import { seg } from "../../../provider/http";
+import { describe, found, unknown, type Outcome, type Probe, type ProbeContext, type Unprobeable } from "../probe";
 
-export const PROBES: Probe[] = [];
+/**
+ * Probes of CloudTest test plans (seed 000 §4.3). No API deletes a plan, so every probe works with the
+ * plans the project already has, read-only, and makes a plan (a leftover, listed in the report) only
+ * with --allow-leftovers when the project has too few.
+ */
+
+type Plan = { plan_id: string; name?: string };
+
+const plansPath = (project: string, v: "v1" | "v2") => `/${v}/projects/${seg(project, "the project id")}/plans`;
+
+/** A list answer's plans (a bare array, 201), or undefined when the answer is not one. */
+function plansOf(o: Outcome): Plan[] | undefined {
+  if (!o.ok || !Array.isArray(o.res.body)) return undefined;
+  return (o.res.body as Array<{ plan_id?: unknown; name?: unknown }>).filter((p) => typeof p?.plan_id === "string") as Plan[];
+}
+
+/** §4.3.5 v1 list, page 1 (`offset` a page number 1–20000 in v1, whatever P2 says of v2). */
+async function listV1(ctx: ProbeContext, project: string, limit: number): Promise<{ o: Outcome; plans?: Plan[] }> {
+  const o = await ctx.attempt({ service: "cloudtest", method: "GET", path: plansPath(project, "v1"), query: { offset: 1, limit }, operation: "Conformance.TestPlan.listV1" });
+  return { o, plans: plansOf(o) };
+}
+
+async function listV2(ctx: ProbeContext, project: string, offset: number, limit: number): Promise<{ o: Outcome; plans?: Plan[] }> {
+  const o = await ctx.attempt({ service: "cloudtest", method: "GET", path: plansPath(project, "v2"), query: { offset, limit }, operation: "Conformance.TestPlan.list" });
+  return { o, plans: plansOf(o) };
+}
+
+/** A date `days` from now, YYYY-MM-DD. */
+const dateIn = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * Makes `n` scratch plans (only with --allow-leftovers): each recorded as a leftover, since no API
+ * deletes it. The ids made, or why none could be.
+ */
+async function scratchPlans(ctx: ProbeContext, project: string, label: string, n: number): Promise<{ ids: string[] } | { why: string }> {
+  if (!ctx.allowLeftovers) return { why: "needs a test plan no API can delete; run with --allow-leftovers to allow it" };
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const name = ctx.name(`${label}${n > 1 ? `_${i + 1}` : ""}`);
+    const o = await ctx.attempt({
+      service: "cloudtest", method: "POST", path: plansPath(project, "v1"), body: { name, plan_cycle: { end_date: dateIn(30) }, service_id_list: [] }, operation: "Conformance.TestPlan.create", resource: name,
+      // The success body (201) carries error_code/error_msg beside plan_id (§4.3.2 example).
+      isSuccess: (b) => typeof (b as { plan_id?: unknown })?.plan_id === "string",
+    });
+    const id = o.ok ? (o.res.body as { plan_id?: unknown }).plan_id : undefined;
+    if (typeof id !== "string") return { why: `creating a scratch test plan answered ${describe(o)} without a plan_id` };
+    ctx.leftover(`test plan ${name} (${id}) in project ${project}`);
+    ids.push(id);
+  }
+  return { ids };
+}
+
+const needsProject = () => unknown("needs a CodeArts project (--project): test plans live in one");
+
+/** A test-case id no project holds: 32 random hex digits (2^-128 to meet a real one). */
+const noSuchCase = () => randomBytes(16).toString("hex");
+
+/** The example's test type (§4.3.1: "service_id": 13). */
+const SERVICE_ID = 13;
+
+const c1: Probe = {
+  row: "C1",
+  method:
+    "batch-adds one test-case id no project holds (32 random hex digits) to the project's first plan (or, with --allow-leftovers and no plan, to a scratch plan): nothing can be added under either reading; 400 CLOUDTEST.00017057 → atomic, a 500 about the case (00017057 or error_detail naming it, \"all operations failed\") → partial",
+  cost: "leftover",
+  readOnlyFirst: true,
+  async run(ctx) {
+    const project = ctx.codeartsProjectId;
+    if (!project) return needsProject();
+    const list = await listV1(ctx, project, 1);
+    if (!list.plans) return unknown(`the v1 plan list answered ${describe(list.o)}, not a list`);
+    let planId = list.plans[0]?.plan_id;
+    let whose = "the project's plan";
+    if (!planId) {
+      const made = await scratchPlans(ctx, project, "c1_plan", 1);
+      if ("why" in made) return unknown(`the project has no test plan to add an unknown case to; ${made.why}`);
+      planId = made.ids[0];
+      whose = "a scratch plan";
+    }
+    const caseId = noSuchCase();
+    const o = await ctx.attempt({
+      service: "cloudtest", method: "POST", path: `${plansPath(project, "v1")}/${seg(planId)}/testcases/batch-add`, body: { service_id: SERVICE_ID, testcase_id_list: [caseId] }, idempotent: false,
+      operation: "Conformance.TestPlan.addTestCases", resource: planId,
+    });
+    const seen = `${describe(o)} from a batch-add of only the unknown case ${caseId} to ${whose} ${planId}`;
+    if (o.ok) return unknown(`${seen}: an unknown case was accepted`);
+    const e = o.error;
+    if (e.status === 400 && e.errorCode === "CLOUDTEST.00017057") return found("atomic", `${seen} (partial answers 500 when all operations fail)`);
+    if (e.status === 500) {
+      // The §4.3.1 500 example carries CLOUDTEST.00000001 and error_detail.failed naming each case; the
+      // detail may be absent "when all operations fail". A 500 counts only when it is about the case:
+      // 00017057, or the case named in error_detail.failed (not a transient 500, nor 00013001's permission).
+      const failed = (e.body as { error_detail?: { failed?: Array<{ testcase_id?: unknown }> } } | undefined)?.error_detail?.failed;
+      const named = Array.isArray(failed) && failed.some((f) => f?.testcase_id === caseId);
+      if (e.errorCode === "CLOUDTEST.00017057" || named) return found("partial", `${seen}${named ? ", naming the case in error_detail.failed" : ""} (the documented 500 "when all operations fail"; atomic answers 400)`);
+      return unknown(`${seen}: a 500 that names neither CLOUDTEST.00017057 nor the case (a failure of another kind, e.g. no permission on test type ${SERVICE_ID})`);
+    }
+    return unknown(`${seen}: neither 400 CLOUDTEST.00017057 nor a 500 about the case`);
+  },
+};
+
+const HEX = /^[0-9a-f]{32}$/;
+
+const c3: Probe = {
+  row: "C3",
+  method:
+    "lists up to 50 of the project's plans (v1, page 1) and looks at their plan_id (with --allow-leftovers and no plan, the id of a scratch plan): one id not 32 lower-case hex digits → free; ids all hex → hex, an inference from the ids seen (test-case ids are listed by no API)",
+  cost: "leftover",
+  readOnlyFirst: true,
+  async run(ctx) {
+    const project = ctx.codeartsProjectId;
+    if (!project) return needsProject();
+    const list = await listV1(ctx, project, 50);
+    if (!list.plans) return unknown(`the v1 plan list answered ${describe(list.o)}, not a list`);
+    let ids = list.plans.map((p) => p.plan_id);
+    let whose = "of the project's plans";
+    if (ids.length === 0) {
+      const made = await scratchPlans(ctx, project, "c3_plan", 1);
+      if ("why" in made) return unknown(`the project has no test plan whose id could be seen; ${made.why}`);
+      ids = made.ids;
+      whose = "of a scratch plan";
+    }
+    const other = ids.find((id) => !HEX.test(id));
+    if (other !== undefined) return found("free", `plan id ${JSON.stringify(other)} ${whose} is not 32 lower-case hex digits`);
+    return found(
+      "hex",
+      `${ids.length} plan id(s) ${whose}, all 32 lower-case hex digits (e.g. ${ids[0]}): inferred from the ids seen, a single other id would prove free; test-case ids are listed by no API and were not seen`,
+    );
+  },
+};
+
+/**
+ * P2. Each reading is told by where a page starts, compared with pages that start at the front (which
+ * no reading shifts). A list may also shift by one between two requests (P3: another writer inserted a
+ * plan at the front), so the pages are chosen for the readings' starts to differ by two or more, and a
+ * start one item earlier than the reading's is taken as that reading.
+ */
+const p2: Probe = {
+  row: "P2",
+  method:
+    "lists the project's plans with the v2 list (§4.3.6) at offset=0&limit=2: accepted, offset=1&limit=3 must start at the 2nd plan (position0; the 1st if the list shifted, P3); refused with CLOUDTEST.00060001, offset=1&limit=4 then offset=2&limit=3 starts at the 2nd plan (position1) or the 4th (page1), a plan earlier if shifted; needs 2 or 4 plans: the project's, else scratch ones with --allow-leftovers",
+  cost: "leftover",
+  readOnlyFirst: true,
+  async run(ctx) {
+    const project = ctx.codeartsProjectId;
+    if (!project) return needsProject();
+    let zero = await listV2(ctx, project, 0, 2);
+    if (zero.plans) {
+      if (zero.plans.length < 2) {
+        const made = await scratchPlans(ctx, project, "p2_plan", 2 - zero.plans.length);
+        if ("why" in made) {
+          return found("position0", `offset=0 accepted (${describe(zero.o)}; position1 and page1 refuse it with CLOUDTEST.00060001); what offset counts was not checked: the project has ${zero.plans.length} plan(s), 2 are needed (${made.why})`);
+        }
+        zero = await listV2(ctx, project, 0, 2);
+        if (!zero.plans || zero.plans.length < 2) return unknown(`after making plans, offset=0&limit=2 answered ${describe(zero.o)} with ${zero.plans?.length ?? "no"} plan(s)`);
+      }
+      const [a, b] = zero.plans;
+      // limit 3: a page number from 0 (no reading, but possible) would start at the 3rd or 4th plan.
+      const one = await listV2(ctx, project, 1, 3);
+      const got = one.plans?.[0]?.plan_id;
+      const shown = `offset=0 accepted; offset=0&limit=2 → [${a.plan_id}, ${b.plan_id}], offset=1&limit=3 starts at ${got ?? "nothing"}`;
+      if (got === b.plan_id) return found("position0", `${shown}: the 2nd plan, a position from 0`);
+      if (got === a.plan_id) return found("position0", `${shown}: the 1st plan, a position from 0 in a list that shifted by one between the requests (P3)`);
+      return unknown(`${shown} (${describe(one.o)}): neither the 2nd plan nor, shifted, the 1st`);
+    }
+    if (zero.o.ok || zero.o.error.errorCode !== "CLOUDTEST.00060001") return unknown(`offset=0&limit=2 answered ${describe(zero.o)}: neither a list nor CLOUDTEST.00060001`);
+    const refused = describe(zero.o);
+    let ref = await listV2(ctx, project, 1, 4);
+    if (!ref.plans) return unknown(`offset=0 refused (${refused}), and offset=1&limit=4 answered ${describe(ref.o)}, not a list`);
+    if (ref.plans.length < 4) {
+      const made = await scratchPlans(ctx, project, "p2_plan", 4 - ref.plans.length);
+      if ("why" in made) return unknown(`offset=0 refused (${refused}): position1 or page1; telling them apart needs 4 plans, the project has ${ref.plans.length}; ${made.why}`);
+      ref = await listV2(ctx, project, 1, 4);
+      if (!ref.plans || ref.plans.length < 4) return unknown(`after making plans, offset=1&limit=4 answered ${describe(ref.o)} with ${ref.plans?.length ?? "no"} plan(s)`);
+    }
+    const ids = ref.plans.map((p) => p.plan_id);
+    const two = await listV2(ctx, project, 2, 3);
+    const first = two.plans?.[0]?.plan_id;
+    const at = first === undefined ? -1 : ids.indexOf(first);
+    const shown = `offset=0 refused (${refused}); offset=1&limit=4 → [${ids.join(", ")}], offset=2&limit=3 starts at ${first ?? "nothing"}`;
+    if (at === 1 || at === 0) return found("position1", `${shown}: the ${at === 1 ? "2nd plan" : "1st plan (shifted by one between the requests, P3)"}, a position from 1 (page1 starts at the 4th)`);
+    if (at === 3 || at === 2) return found("page1", `${shown}: the ${at === 3 ? "4th plan" : "3rd plan (shifted by one between the requests, P3)"}, page 2 of 3 (position1 starts at the 2nd)`);
+    return unknown(`${shown} (${describe(two.o)}): none of the first 4 plans`);
+  },
+};
+
+export const PROBES: Probe[] = [c1, c3, p2];
 export const UNPROBEABLE: Unprobeable[] = [];
