@@ -87,6 +87,7 @@ async function lifecycle(w: AccWorld, k: AccKind, rec: KindRecord): Promise<stri
     say(cannot);
     return "skipped";
   }
+  w.seed?.(k.type);
   const e = w.engine;
   const name = `${w.prefix.dashed}-${k.type.toLowerCase()}`;
   const steps: string[] = [];

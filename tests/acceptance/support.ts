@@ -68,6 +68,11 @@ export interface AccWorld {
   inputs: AccInputs;
   /** Emulator mode only. */
   emu?: Emulator;
+  /**
+   * Emulator mode only: seeds what the user would name for a cloud run (a test case, access records),
+   * just before the kind's lifecycle, so a filtered run (-t) leaves no seeded record of the prefix.
+   */
+  seed?(kind: string): void;
   account?: Account;
   close(): Promise<void>;
 }
@@ -114,13 +119,15 @@ export async function startAccWorld(mode: "cloud" | "emulator", env: NodeJS.Proc
     const codeartsProjectId = account.codeartsProjects[0];
     const testCaseId = "c1000000000000000000000000000001";
     const testServiceId = 1;
-    seedTestCases(emu.store, codeartsProjectId, testServiceId, [testCaseId]);
     const region = account.iamProjects[0].name;
     const vpcepIds = [`${prefix.dashed}-a`, `${prefix.dashed}-b`];
-    seedVpcepRecords(emu.store, account.domainId, region, vpcepIds);
     const engine = new Engine(host, { providerFor: serializedProvider, project: "acceptance", stack: prefix.dashed });
     return {
       mode, prefix, host, engine, emu, account,
+      seed(kind) {
+        if (kind === "TestPlan") seedTestCases(emu.store, codeartsProjectId, testServiceId, [testCaseId]);
+        if (kind === "VpcepAccessControl") seedVpcepRecords(emu.store, account.domainId, region, vpcepIds);
+      },
       settings: loadSettings(plain(config), {}),
       inputs: { codeartsProjectId, testCaseId, testServiceId, vpcepIds, region },
       async close() {
