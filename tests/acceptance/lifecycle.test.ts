@@ -24,9 +24,11 @@ interface KindRecord {
   ms: number;
   /** API calls per step (emulator mode). */
   calls: Record<string, number>;
+  /** The APIs the lifecycle called, by the emulator's operation name (emulator mode). */
+  operations: Set<string>;
 }
 
-const STEP_COLUMNS = ["setup", "create", "read", "no-op", "update", "refresh", "adopt", "delete", "gone?"] as const;
+const STEP_COLUMNS = ["setup", "create", "read", "no-op", "update", "refresh", "adopt", "delete", "gone?", "cleanup"] as const;
 
 if (mode === "off") {
   test("acceptance suite", () => {
@@ -48,7 +50,7 @@ if (mode === "off") {
       if (!w) return;
       const problems: string[] = [];
       try {
-        problems.push(...(await cleanup(w)));
+        problems.push(...(await cleanup(w, records)));
         if (mode === "emulator") {
           printCallTable(records);
           problems.push(...leftInEmulator(w));
@@ -62,7 +64,7 @@ if (mode === "off") {
 
     for (const k of ACC_KINDS) {
       test(k.type, async () => {
-        const rec: KindRecord = { kind: k.type, outcome: "", ms: 0, calls: {} };
+        const rec: KindRecord = { kind: k.type, outcome: "", ms: 0, calls: {}, operations: new Set() };
         records.push(rec);
         const started = Date.now();
         try {
@@ -78,6 +80,9 @@ if (mode === "off") {
     }
   });
 }
+
+/** Which kind's setup made a resource (URN): afterAll's destroy of it is counted for that kind. */
+const madeBy = new Map<string, KindRecord>();
 
 /** One kind's lifecycle; resolves to the steps it ran, rejects naming the step that failed. */
 async function lifecycle(w: AccWorld, k: AccKind, rec: KindRecord): Promise<string> {
@@ -103,7 +108,11 @@ async function lifecycle(w: AccWorld, k: AccKind, rec: KindRecord): Promise<stri
     } catch (err) {
       throw new Error(`${k.type} ${label}: ${(err as Error).message}`);
     } finally {
-      if (w.emu) rec.calls[label] = (rec.calls[label] ?? 0) + w.emu.log.since(mark!).length;
+      if (w.emu) {
+        const served = w.emu.log.since(mark!);
+        rec.calls[label] = (rec.calls[label] ?? 0) + served.length;
+        for (const entry of served) rec.operations.add(entry.operation ?? `${entry.method} ${entry.path}`);
+      }
     }
     if (w.emu && label !== "setup" && label !== "gone?") {
       const m = stateMismatch({ emu: w.emu, engine: e }, underTest, forgotten);
@@ -122,7 +131,9 @@ async function lifecycle(w: AccWorld, k: AccKind, rec: KindRecord): Promise<stri
     if (got !== value) throw new Error(`output ${key} reads back ${JSON.stringify(got)}, declared ${JSON.stringify(value)}`);
   };
 
+  const before = new Set(e.state.keys());
   const env = k.setup ? await run("setup", () => k.setup!(base)) : {};
+  for (const urn of e.state.keys()) if (!before.has(urn)) madeBy.set(urn, rec); // its dependencies' cleanup counts for it
   const c: AccContext = { ...base, env };
   let declared = k.inputs(c);
 
@@ -197,15 +208,23 @@ async function lifecycle(w: AccWorld, k: AccKind, rec: KindRecord): Promise<stri
  * Destroys every resource still in the state (a failed lifecycle's, the kinds' dependencies), in
  * reverse creation order, through the host; then the sweeper backstop over the run's prefixes.
  */
-async function cleanup(w: AccWorld): Promise<string[]> {
+async function cleanup(w: AccWorld, records: KindRecord[]): Promise<string[]> {
   const problems: string[] = [];
   const left = [...w.engine.state.values()].reverse();
   if (left.length) say(`cleanup: destroying ${left.length} resource(s) still in the state: ${left.map((s) => `${s.type} ${s.name}`).join(", ")}`);
   for (const st of left) {
+    const mark = w.emu?.log.mark();
     try {
       await w.engine.destroy(st.type, st.name);
     } catch (err) {
       problems.push(`destroy ${st.type} ${st.name} (${st.id}): ${(err as Error).message.split("\n")[0]}`);
+    } finally {
+      const rec = madeBy.get(st.urn) ?? records.find((r) => r.kind === st.type);
+      if (w.emu && rec) {
+        const served = w.emu.log.since(mark!);
+        rec.calls.cleanup = (rec.calls.cleanup ?? 0) + served.length;
+        for (const entry of served) rec.operations.add(entry.operation ?? `${entry.method} ${entry.path}`);
+      }
     }
   }
   const testPlansOnly = (kind: string) => /test ?plan/i.test(kind);
@@ -260,5 +279,13 @@ function printCallTable(records: KindRecord[]): void {
     const total = Object.values(r.calls).reduce((a, b) => a + b, 0);
     return `| ${r.kind} | ${cells.join(" | ")} | ${total} | ${(r.ms / 1000).toFixed(2)} |`;
   });
-  say(["API calls per kind and step (emulator):", `| kind | ${STEP_COLUMNS.join(" | ")} | total | s |`, `|---|${STEP_COLUMNS.map(() => "---:").join("|")}|---:|---:|`, ...rows].join("\n"));
+  const total = records.reduce((a, r) => a + Object.values(r.calls).reduce((x, y) => x + y, 0), 0);
+  say([
+    "API calls per kind and step (emulator; setup = the kind's dependencies, cleanup = their destroy in afterAll):",
+    `| kind | ${STEP_COLUMNS.join(" | ")} | total | s |`,
+    `|---|${STEP_COLUMNS.map(() => "---:").join("|")}|---:|---:|`,
+    ...rows,
+    `| all | ${STEP_COLUMNS.map(() => "").join(" | ")} | ${total} | |`,
+  ].join("\n"));
+  say(["APIs each kind's lifecycle called (emulator operation names):", ...records.map((r) => `- ${r.kind}: ${[...r.operations].sort().join(", ") || "none"}`)].join("\n"));
 }
