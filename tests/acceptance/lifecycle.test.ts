@@ -121,9 +121,8 @@ async function lifecycle(w: AccWorld, k: AccKind, rec: KindRecord): Promise<stri
     if (!steps.includes(label)) steps.push(label);
     return out;
   };
-  const expectOp = (label: string, r: StepResult, want: StepResult["op"]) => {
-    if (r.op !== want) throw new Error(`op ${r.op}, expected ${want}${r.failures ? `: ${JSON.stringify(r.failures)}` : ""}`);
-    void label;
+  const expectOp = (what: string, r: StepResult, want: StepResult["op"]) => {
+    if (r.op !== want) throw new Error(`${what}: op ${r.op}, expected ${want}${r.failures ? `: ${JSON.stringify(r.failures)}` : ""}`);
   };
   const expectIdentity = (r: StepResult, declared: Record<string, unknown>) => {
     const [key, value] = k.identity(declared);
