@@ -149,6 +149,9 @@ test("N1: a create that fails after it was applied leaves nothing behind and the
     setup: (emu) => emu.faults.inject({ method: "POST", path: "/v5/{tenant_id}/api/pipeline-templates", fault: { type: "commit-then-fail" } }),
   });
   expect(row(report, "N1").reading).toBe("unknown");
+  expect(row(report, "N1").detail).toMatch(/500/);
+  // The template the failed create made was found by name and deleted: create, list, delete.
+  expect(row(report, "N1").calls).toBe(3);
   expect(changed).toEqual([]);
   expect(report.leftovers).toEqual([]);
 });

@@ -106,7 +106,7 @@ const g5: Probe = {
     if (!withScope.ok) return unknown(`the template list with X-Domain-Id already failed (${describe(withScope)}): nothing to compare with`);
     const without = await list(false);
     if (without.ok) return found("lenient", `the template list answered ${describe(withScope)} with X-Domain-Id and ${describe(without)} without any scope header`);
-    if (without.error.status >= 500) return unknown(`without scope headers the template list answered ${describe(without)}: a server error, not a refusal`);
+    if (without.error.status >= 500 || without.error.status === 429) return unknown(`without scope headers the template list answered ${describe(without)}: a server error or throttling, not a refusal`);
     return found("strict", `the template list answered ${describe(withScope)} with X-Domain-Id, ${describe(without)} without it`);
   },
 };

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { ResourceKind } from "../../../provider/dynamic";
-import { ApiError } from "../../../provider/errors";
+import { ApiError, isGatewayCode } from "../../../provider/errors";
 import { seg } from "../../../provider/http";
 import { pipeline } from "../../../provider/resources/pipeline";
 import { pipelineGroup } from "../../../provider/resources/pipelineGroup";
@@ -158,7 +158,7 @@ const n1: Probe = {
     const second = await makeTemplate(ctx, "n1", {});
     if (second.outcome.ok) return found("repeat", `a second template named ${ctx.name("n1")} was made (${second.id} beside ${first.id})`);
     const e = second.outcome.error;
-    if (e.status >= 200 && e.status < 500 && e.errorCode) return found("unique", `the same body a second time was refused: ${describe(second.outcome)}`);
+    if (e.status >= 200 && e.status < 500 && e.status !== 429 && e.errorCode && !isGatewayCode(e.errorCode)) return found("unique", `the same body a second time was refused: ${describe(second.outcome)}`);
     return unknown(`the second create answered ${describe(second.outcome)}, not a refusal of the service`);
   },
 };
@@ -308,7 +308,7 @@ const l2: Probe = {
       operation: `Conformance.${label}.deleteGroup`,
       resource: parent.id,
     });
-    if (!del.ok && del.error.status >= 500) return unknown(`deleting the parent answered ${describe(del)}: a server error, not an answer about the group`);
+    if (!del.ok && (del.error.status >= 500 || del.error.status === 429)) return unknown(`deleting the parent answered ${describe(del)}: a server error or throttling, not an answer about the group`);
     const tree = await groupTree(ctx, project, label);
     const parentThere = findIn(tree, parent.id) !== undefined;
     const childThere = findIn(tree, child.id) !== undefined;
