@@ -155,3 +155,16 @@ test("N1: a create that fails after it was applied leaves nothing behind and the
   expect(changed).toEqual([]);
   expect(report.leftovers).toEqual([]);
 });
+
+test("L1 and L2: a group or pipeline create that fails after it was applied is found by name and removed; the row unknown", async () => {
+  for (const path of ["/v5/{project_id}/api/pipeline-group/create", "/v5/{project_id}/api/pipelines"]) {
+    for (const id of ["L1", "L2"] as const) {
+      const { report, changed } = await run({ L2: "cascade" }, [id], {
+        setup: (emu) => emu.faults.inject({ method: "POST", path, fault: { type: "commit-then-fail" } }),
+      });
+      expect([path, id, row(report, id).reading]).toEqual([path, id, "unknown"]);
+      expect(row(report, id).detail).toMatch(/500/);
+      expect([path, id, changed, report.leftovers]).toEqual([path, id, [], []]);
+    }
+  }
+});

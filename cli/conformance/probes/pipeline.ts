@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { ResourceKind } from "../../../provider/dynamic";
-import { ApiError, isGatewayCode } from "../../../provider/errors";
+import { AnswerError, ApiError, isGatewayCode, NetworkError } from "../../../provider/errors";
 import { seg } from "../../../provider/http";
 import { pipeline } from "../../../provider/resources/pipeline";
 import { pipelineGroup } from "../../../provider/resources/pipelineGroup";
@@ -172,20 +172,52 @@ interface ScratchGroup {
 }
 
 /** Creates a scratch group (§4.3.1), registers its removal; its id and path (from the answer, or the tree when the answer lacks it). */
+/**
+ * A create whose failure may have applied it (a 5xx, a reset or timeout after sending, an answer not
+ * JSON): `sweep` registers for removal whatever object of the scratch name the service now shows, then
+ * the error goes on (the probe fails, nothing is left).
+ */
+async function orSweep<T>(create: () => Promise<T>, sweep: () => Promise<void>): Promise<T> {
+  try {
+    return await create();
+  } catch (e) {
+    if ((e instanceof ApiError && e.status >= 500) || (e instanceof NetworkError && e.ambiguous) || e instanceof AnswerError) await sweep().catch(() => undefined);
+    throw e;
+  }
+}
+
+const removeGroup = (ctx: ProbeContext, project: string, name: string, id: string) =>
+  ctx.cleanup(`pipeline group ${name} (${id})`, () => remove(ctx, pipelineGroup as unknown as AnyKind, id, { projectId: project }));
+const removePipeline = (ctx: ProbeContext, project: string, name: string, id: string) =>
+  ctx.cleanup(`pipeline ${name} (${id})`, () => remove(ctx, pipeline as unknown as AnyKind, id, { projectId: project }));
+
+function* allGroups(tree: readonly TreeNode[] | null | undefined): Generator<TreeNode> {
+  for (const g of tree ?? []) {
+    yield g;
+    yield* allGroups(g.children);
+  }
+}
+
 async function makeGroup(ctx: ProbeContext, project: string, label: string, parent?: ScratchGroup): Promise<ScratchGroup> {
   const name = ctx.name(label);
-  const res = await ctx.send({
-    service: "pipeline",
-    method: "POST",
-    path: `/v5/${seg(project, "the CodeArts project id")}/api/pipeline-group/create`,
-    body: { name, project_id: project, parent_id: parent?.id ?? "" },
-    operation: `Conformance.${label}.createGroup`,
-    resource: name,
-  });
+  const res = await orSweep(
+    () =>
+      ctx.send({
+        service: "pipeline",
+        method: "POST",
+        path: `/v5/${seg(project, "the CodeArts project id")}/api/pipeline-group/create`,
+        body: { name, project_id: project, parent_id: parent?.id ?? "" },
+        operation: `Conformance.${label}.createGroup`,
+        resource: name,
+      }),
+    async () => {
+      for (const g of allGroups(await groupTree(ctx, project, label))) if (g.name === name && g.id) removeGroup(ctx, project, name, g.id);
+    },
+  );
   const b = (res.body ?? {}) as { id?: unknown; path_id?: unknown };
   if (typeof b.id !== "string" || b.id === "") throw new Error(`the group create for ${name} answered without an id: look for groups named ${name}`);
   const id = b.id;
-  ctx.cleanup(`pipeline group ${name} (${id})`, () => remove(ctx, pipelineGroup as unknown as AnyKind, id, { projectId: project }));
+  removeGroup(ctx, project, name, id);
   let pathId = typeof b.path_id === "string" && b.path_id !== "" ? b.path_id : undefined;
   if (!pathId) {
     const tree = await groupTree(ctx, project, label);
@@ -198,22 +230,29 @@ async function makeGroup(ctx: ProbeContext, project: string, label: string, pare
 /** Creates a scratch pipeline in a group (§4.2.9 takes `group_id`), registers its removal, returns its id. */
 async function makePipeline(ctx: ProbeContext, project: string, label: string, group: ScratchGroup): Promise<string> {
   const name = ctx.name(label);
-  const res = await ctx.send({
-    service: "pipeline",
-    method: "POST",
-    path: `/v5/${seg(project, "the CodeArts project id")}/api/pipelines`,
-    body: { name, is_publish: false, sources: [], definition: definitionText(name), group_id: group.id },
-    operation: `Conformance.${label}.createPipeline`,
-    resource: name,
-  });
+  const res = await orSweep(
+    () =>
+      ctx.send({
+        service: "pipeline",
+        method: "POST",
+        path: `/v5/${seg(project, "the CodeArts project id")}/api/pipelines`,
+        body: { name, is_publish: false, sources: [], definition: definitionText(name), group_id: group.id },
+        operation: `Conformance.${label}.createPipeline`,
+        resource: name,
+      }),
+    async () => {
+      for (const p of await listed(ctx, project, label, { name })) if (p.name === name) removePipeline(ctx, project, name, p.id);
+    },
+  );
   const id = (res.body as { pipeline_id?: unknown } | null)?.pipeline_id;
   if (typeof id !== "string" || id === "") throw new Error(`the pipeline create for ${name} answered without a pipeline_id: look for pipelines named ${name}`);
-  ctx.cleanup(`pipeline ${name} (${id})`, () => remove(ctx, pipeline as unknown as AnyKind, id, { projectId: project }));
+  removePipeline(ctx, project, name, id);
   return id;
 }
 
 interface TreeNode {
   id?: string;
+  name?: string;
   path_id?: string;
   children?: TreeNode[] | null;
 }
@@ -233,8 +272,8 @@ function findIn(tree: readonly TreeNode[] | null | undefined, id: string): TreeN
   return undefined;
 }
 
-/** The ids of the pipeline list (§4.2.4) for the body given (first page; scratch groups hold two at most). */
-async function listed(ctx: ProbeContext, project: string, label: string, body: Record<string, unknown>): Promise<string[]> {
+/** The pipelines of the list (§4.2.4) for the body given (first page; scratch groups hold two at most). */
+async function listed(ctx: ProbeContext, project: string, label: string, body: Record<string, unknown>): Promise<Array<{ id: string; name: unknown }>> {
   const res = await ctx.send({
     service: "pipeline",
     method: "POST",
@@ -245,7 +284,7 @@ async function listed(ctx: ProbeContext, project: string, label: string, body: R
   });
   const items = (res.body as { pipelines?: unknown } | null)?.pipelines;
   if (items !== null && items !== undefined && !Array.isArray(items)) throw new Error("the pipeline list's `pipelines` is not an array (Table 4-59)");
-  return ((items as Array<{ pipeline_id?: unknown }> | null) ?? []).map((p) => String(p?.pipeline_id));
+  return ((items as Array<{ pipeline_id?: unknown; name?: unknown }> | null) ?? []).map((p) => ({ id: String(p?.pipeline_id), name: p?.name }));
 }
 
 /**
@@ -268,15 +307,16 @@ const l1: Probe = {
     const b = await makePipeline(ctx, project, `${label}-in-child`, child);
     const ours = (ids: string[]) => ids.filter((id) => id === a || id === b);
     const show = (ids: string[]) => `{${ours(ids).map((id) => (id === a ? "A" : "B")).sort().join(",")}}`;
-    const byParent = ours(await listed(ctx, project, label, { group_path_id: parent.pathId, by_group: true }));
+    const ids = async (body: Record<string, unknown>) => (await listed(ctx, project, label, body)).map((p) => p.id);
+    const byParent = ours(await ids({ group_path_id: parent.pathId, by_group: true }));
     const q1 = `group_path_id=<P's path> → ${show(byParent)}`;
     if (byParent.length === 2) return found("subtree", `${q1}: the sub-group's pipeline included`);
     if (byParent.length !== 1 || byParent[0] !== a) return unknown(`${q1}, expected {A} or {A,B} (A in P, B in its sub-group C)`);
-    const byChildPath = ours(await listed(ctx, project, label, { group_path_id: child.pathId, by_group: true }));
+    const byChildPath = ours(await ids({ group_path_id: child.pathId, by_group: true }));
     const q2 = `${q1}; C's dot-joined path → ${show(byChildPath)}`;
     if (byChildPath.length === 1 && byChildPath[0] === b) return found("path", q2);
     if (byChildPath.length !== 0) return unknown(`${q2}, expected {B} or {}`);
-    const byChildId = ours(await listed(ctx, project, label, { group_path_id: child.id, by_group: true }));
+    const byChildId = ours(await ids({ group_path_id: child.id, by_group: true }));
     const q3 = `${q2}; C's id → ${show(byChildId)}`;
     if (byChildId.length === 1 && byChildId[0] === b) return found("id", q3);
     return unknown(`${q3}: no reading answers so`);
@@ -318,7 +358,7 @@ const l2: Probe = {
       return unknown(`deleting P answered ${describe(del)} but ${groups}`);
     }
     if (parentThere || childThere) return unknown(`deleting P answered ${describe(del)} but ${groups}`);
-    const stillListed = (await listed(ctx, project, label, { name: pipelineName })).includes(x);
+    const stillListed = (await listed(ctx, project, label, { name: pipelineName })).some((p) => p.id === x);
     return stillListed
       ? found("ungroup", `deleting P answered ${describe(del)}; ${groups}; C's pipeline is still listed`)
       : found("cascade", `deleting P answered ${describe(del)}; ${groups}; C's pipeline is no longer listed`);
