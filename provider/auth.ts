@@ -28,9 +28,10 @@ export function akskAuth(s: Settings, clock: () => Date): Middleware {
  * account-scoped APIs, the COC reference (Table 3-3) X-Project-Id for AK/SK; a service that ignores
  * them (`lenient`) is not harmed by both, one that requires them (`strict`) gets what it needs.
  * COC under AK/SK needs huaweicloud:projectId configured (nothing else gives the project id).
+ * A request with `scopeHeaders: false` gets none (the conformance probe of G5; tokenAuth honours it too).
  */
 function addScopeHeaders(req: WireRequest, s: Settings): void {
-  if (req.api.service === "iam") return;
+  if (req.api.service === "iam" || req.api.scopeHeaders === false) return;
   if (s.domainId) req.headers["X-Domain-Id"] = s.domainId;
   if (s.projectId) req.headers["X-Project-Id"] = s.projectId;
 }
@@ -110,7 +111,7 @@ export function tokenAuth(tokens: TokenSource): Middleware {
     const got = await tokens.get();
     const token = got.value;
     // G5: the Pipeline's account-scoped APIs may require X-Domain-ID; the token says the account.
-    if (req.api.service === "pipeline" && got.domainId && !req.headers["X-Domain-Id"]) req = { ...req, headers: { ...req.headers, "X-Domain-Id": got.domainId } };
+    if (req.api.service === "pipeline" && req.api.scopeHeaders !== false && got.domainId && !req.headers["X-Domain-Id"]) req = { ...req, headers: { ...req.headers, "X-Domain-Id": got.domainId } };
     try {
       return await next({ ...req, headers: { ...req.headers, "X-Auth-Token": token } });
     } catch (e) {

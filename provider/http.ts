@@ -43,6 +43,12 @@ export interface ApiRequest {
    */
   answer?: z.ZodType;
   timeoutMs?: number;
+  /**
+   * `false`: the auth middleware adds no scope headers (X-Domain-Id, X-Project-Id) to this request,
+   * whatever the configuration knows. Only for the conformance probe of ambiguity G5, which compares
+   * a request sent with them and the same request sent without them. Default: added as always.
+   */
+  scopeHeaders?: boolean;
   /** Parses a JSON answer where JSON.parse would lose something (integers beyond 2^53); default JSON.parse. */
   parseJson?: (text: string) => unknown;
 }

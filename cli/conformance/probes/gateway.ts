@@ -1,5 +1,7 @@
+import { randomBytes } from "crypto";
 import { seg } from "../../../provider/http";
-import { describe, found, unknown, type Probe, type Unprobeable } from "../probe";
+import { isGatewayCode, type ApiError } from "../../../provider/errors";
+import { describe, found, unknown, type Outcome, type Probe, type Unprobeable } from "../probe";
 
 /** A path no documented API has, on the Pipeline host: what the gateway says to it is G1. */
 const NO_SUCH_API = "pulumi-codearts-conformance-no-such-api";
@@ -22,7 +24,94 @@ const g1: Probe = {
   },
 };
 
-export const PROBES: Probe[] = [g1];
+/** A 32-hex id no object has (the form of template and rule ids): 128 random bits. */
+const noSuchId = (): string => randomBytes(16).toString("hex");
+
+/** An answer from the service itself: its JSON error with a code, not a gateway's. */
+const serviceError = (o: Outcome): ApiError | undefined =>
+  !o.ok && typeof o.error.errorCode === "string" && o.error.errorCode !== "" && !isGatewayCode(o.error.errorCode) ? o.error : undefined;
+
+/**
+ * G2, "no such object": a pipeline template is a kind whose answer differs between the readings. The
+ * seed's §5.2 and the codes the Terraform provider knows for a missing template (DEVCP.00021006 at 400,
+ * DEVPIPE.00011203, anchors.md §1.2) are what the emulator's `terraform` reading answers; under `seed`
+ * every Pipeline record is §5.2's DEVCP.00012002 "The related record does not exist in the database".
+ */
+const TERRAFORM_TEMPLATE_NOT_FOUND = ["DEVCP.00021006", "DEVPIPE.00011203"];
+const SEED_RECORD_NOT_FOUND = "DEVCP.00012002";
+
+const g2: Probe = {
+  row: "G2",
+  method: "one GET of a pipeline template by a random id no template has (§4.1.3); the not-found code names the reading",
+  cost: "read-only",
+  async run(ctx) {
+    const id = noSuchId();
+    const o = await ctx.attempt({ service: "pipeline", method: "GET", path: `/v5/${seg(await ctx.domainId(), "the account id")}/api/pipeline-templates/${id}`, operation: "Conformance.G2" });
+    const seen = describe(o);
+    if (o.ok) return unknown(`a template id no one made (${id}) answered ${seen} without an error`);
+    const e = serviceError(o);
+    if (!e) return unknown(`a template id no one made answered ${seen}: no service error code (a gateway, a proxy or a wrong endpoint), which proves nothing`);
+    const code = e.errorCode!;
+    if (TERRAFORM_TEMPLATE_NOT_FOUND.includes(code)) return found("terraform", `missing template: ${seen}`);
+    if (code === SEED_RECORD_NOT_FOUND) return found("seed", `missing template: ${seen}`);
+    return unknown(`a missing template answered ${seen}, a code neither reading has`);
+  },
+};
+
+/**
+ * G3: whether a Pipeline error comes inside a 2xx answer. A rule detail of an id no rule has (§4.4.x,
+ * tenant-level, no CodeArts project needed) is an error under every reading of G2 (DEVCP.00012002, not
+ * a template's 400); the status it comes with is the reading.
+ */
+const g3: Probe = {
+  row: "G3",
+  method: "one GET of a rule's detail by a random id no rule has (§4.4); the status of the service's error names the reading",
+  cost: "read-only",
+  async run(ctx) {
+    const o = await ctx.attempt({ service: "pipeline", method: "GET", path: `/v2/${seg(await ctx.domainId(), "the account id")}/rules/${noSuchId()}/detail`, operation: "Conformance.G3" });
+    const seen = describe(o);
+    if (o.ok) return unknown(`a rule id no one made answered ${seen} without an error`);
+    const e = serviceError(o);
+    if (!e) return unknown(`a missing rule answered ${seen}: no service error code, so not the Pipeline service's own error`);
+    const status = e.status;
+    if (status >= 200 && status < 300) return found("in-200", `missing rule: HTTP ${seen} (the error inside a 2xx answer)`);
+    if (status >= 400 && status < 500) return found("4xx", `missing rule: HTTP ${seen}`);
+    return unknown(`a missing rule answered ${seen}, neither a 2xx nor a 4xx`);
+  },
+};
+
+/**
+ * G5: whether the scope headers are enforced. The same account-scoped read (the template list, §4.1.1)
+ * twice: with X-Domain-Id as the provider sends it (the account of the path), then with no scope header
+ * at all (ApiRequest.scopeHeaders = false, honoured by both auth paths). Only the second failing while
+ * the first succeeds shows `strict`; both succeeding shows the header is not needed (`lenient`).
+ */
+const g5: Probe = {
+  row: "G5",
+  method: "the template list (§4.1.1, limit 1) twice: with X-Domain-Id, then without any scope header; the second's answer names the reading",
+  cost: "read-only",
+  async run(ctx) {
+    const domainId = await ctx.domainId();
+    const list = (scoped: boolean): Promise<Outcome> =>
+      ctx.attempt({
+        service: "pipeline",
+        method: "POST",
+        path: `/v5/${seg(domainId, "the account id")}/api/pipeline-templates/list`,
+        body: { offset: 0, limit: 1 },
+        idempotent: true, // a read
+        operation: `Conformance.G5.${scoped ? "withScope" : "withoutScope"}`,
+        ...(scoped ? { headers: { "X-Domain-Id": domainId } } : { scopeHeaders: false }),
+      });
+    const withScope = await list(true);
+    if (!withScope.ok) return unknown(`the template list with X-Domain-Id already failed (${describe(withScope)}): nothing to compare with`);
+    const without = await list(false);
+    if (without.ok) return found("lenient", `the template list answered ${describe(withScope)} with X-Domain-Id and ${describe(without)} without any scope header`);
+    if (without.error.status >= 500 || without.error.status === 429) return unknown(`without scope headers the template list answered ${describe(without)}: a server error or throttling, not a refusal`);
+    return found("strict", `the template list answered ${describe(withScope)} with X-Domain-Id, ${describe(without)} without it`);
+  },
+};
+
+export const PROBES: Probe[] = [g1, g2, g3, g5];
 export const UNPROBEABLE: Unprobeable[] = [
   {
     row: "P3",
