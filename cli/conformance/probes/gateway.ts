@@ -32,29 +32,32 @@ const serviceError = (o: Outcome): ApiError | undefined =>
   !o.ok && typeof o.error.errorCode === "string" && o.error.errorCode !== "" && !isGatewayCode(o.error.errorCode) ? o.error : undefined;
 
 /**
- * G2, "no such object": a pipeline template is a kind whose answer differs between the readings. The
- * seed's §5.2 and the codes the Terraform provider knows for a missing template (DEVCP.00021006 at 400,
- * DEVPIPE.00011203, anchors.md §1.2) are what the emulator's `terraform` reading answers; under `seed`
- * every Pipeline record is §5.2's DEVCP.00012002 "The related record does not exist in the database".
+ * G2, "no such object", asked of a plug-in version (§4.9.22) whose plug-in no one made: the kind whose
+ * answers do not overlap between the readings. The Terraform provider meets HTTP 400 DEVPIPE.30011001
+ * for a missing plug-in or publisher (anchors.md §1.2); the seed's §4.9 status tables list 404, with
+ * §5.2's record code DEVCP.00012002. (A template is no good here: the seed's own §5.2 lists its
+ * DEVCP.00021006 at 400, which the Terraform provider meets too, so that code cannot tell them apart.)
  */
-const TERRAFORM_TEMPLATE_NOT_FOUND = ["DEVCP.00021006", "DEVPIPE.00011203"];
+const TERRAFORM_NOT_FOUND = "DEVPIPE.30011001";
 const SEED_RECORD_NOT_FOUND = "DEVCP.00012002";
 
 const g2: Probe = {
   row: "G2",
-  method: "one GET of a pipeline template by a random id no template has (§4.1.3); the not-found code names the reading",
+  method: "one GET of a plug-in version (§4.9.22) of a random plug-in name no one made; the not-found status and code name the reading",
   cost: "read-only",
   async run(ctx) {
-    const id = noSuchId();
-    const o = await ctx.attempt({ service: "pipeline", method: "GET", path: `/v5/${seg(await ctx.domainId(), "the account id")}/api/pipeline-templates/${id}`, operation: "Conformance.G2" });
+    const name = `pulumi_codearts_no_such_plugin_${noSuchId().slice(0, 16)}`;
+    const o = await ctx.attempt({
+      service: "pipeline", method: "GET", path: `/v1/${seg(await ctx.domainId(), "the account id")}/agent-plugin/detail`,
+      query: { plugin_name: name, version: "0.0.1" }, operation: "Conformance.G2",
+    });
     const seen = describe(o);
-    if (o.ok) return unknown(`a template id no one made (${id}) answered ${seen} without an error`);
+    if (o.ok) return unknown(`a plug-in no one made (${name}) answered ${seen} without an error`);
     const e = serviceError(o);
-    if (!e) return unknown(`a template id no one made answered ${seen}: no service error code (a gateway, a proxy or a wrong endpoint), which proves nothing`);
-    const code = e.errorCode!;
-    if (TERRAFORM_TEMPLATE_NOT_FOUND.includes(code)) return found("terraform", `missing template: ${seen}`);
-    if (code === SEED_RECORD_NOT_FOUND) return found("seed", `missing template: ${seen}`);
-    return unknown(`a missing template answered ${seen}, a code neither reading has`);
+    if (!e) return unknown(`a plug-in no one made answered ${seen}: no service error code (a gateway, a proxy or a wrong endpoint), which proves nothing`);
+    if (e.status === 400 && e.errorCode === TERRAFORM_NOT_FOUND) return found("terraform", `missing plug-in version: ${seen}`);
+    if (e.status === 404 && e.errorCode === SEED_RECORD_NOT_FOUND) return found("seed", `missing plug-in version: ${seen}`);
+    return unknown(`a missing plug-in version answered ${seen}: neither 400 ${TERRAFORM_NOT_FOUND} nor 404 ${SEED_RECORD_NOT_FOUND}`);
   },
 };
 
