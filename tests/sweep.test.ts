@@ -40,25 +40,25 @@ interface Fixture {
 
 /** One family of objects, every name starting with `p`; `ids` are keyed by role. */
 async function family(w: World, p: string, tag: string): Promise<Record<string, string>> {
-  const up = async (type: string, inputs: Record<string, unknown>) => {
-    const r = await w.engine.up(type, `${tag}-${type}-${String(inputs.name ?? inputs.pluginName ?? inputs.version)}`, inputs);
+  const up = async (role: string, type: string, inputs: Record<string, unknown>) => {
+    const r = await w.engine.up(type, `${tag}-${role}`, inputs);
     if (!r.state) throw new Error(`${type} ${JSON.stringify(inputs)}: ${r.op} ${JSON.stringify(r.failures)}`);
     return r.state.id;
   };
   const ids: Record<string, string> = {};
-  ids.group = await up("PipelineGroup", { projectId: P, name: `${p}group` });
-  ids.subGroup = await up("PipelineGroup", { projectId: P, name: `${p}sub`, parentId: ids.group });
-  ids.pipeline = await up("Pipeline", { projectId: P, name: `${p}pipe`, isPublish: false, definition, groupId: ids.group });
-  ids.template = await up("PipelineTemplate", { name: `${p}template`, language: "Java", isShowSource: true, definition: { stages } });
-  ids.publisher = await up("Publisher", { name: `${p}publisher`, enName: `${p}publisher`.toLowerCase(), supportUrl: "support@acme.example" });
-  ids.plugin = await up("Plugin", { pluginName: `${p}plugin`, displayName: "Sweep", businessType: "Deploy", pluginCompositionType: "multi" });
-  ids.released = await up("PluginVersion", { pluginName: `${p}plugin`, version: "1.0.0", steps: [step], publish: true, publisherId: ids.publisher });
-  ids.draft = await up("PluginVersion", { pluginName: `${p}plugin`, version: "1.1.0", steps: [step] });
-  ids.rule = await up("Rule", { name: `${p}rule`, type: "Gate", layoutContent: "l", content: ruleContent });
-  ids.ruleSet = await up("RuleSet", { name: `${p}ruleset`, rules: [{ id: ids.rule }] });
-  ids.policy = await up("OpenSourcePolicy", { name: `${p}policy`, content: ossContent });
-  ids.script = await up("Script", { name: `${p}script`, description: "d", type: "SHELL", content: "true", riskLevel: "LOW", version: "1" });
-  ids.plan = await up("TestPlan", { projectId: P, name: `${p}plan`, endDate: "2026-12-31", serviceIdList: [1] });
+  ids.group = await up("group", "PipelineGroup", { projectId: P, name: `${p}group` });
+  ids.subGroup = await up("subGroup", "PipelineGroup", { projectId: P, name: `${p}sub`, parentId: ids.group });
+  ids.pipeline = await up("pipeline", "Pipeline", { projectId: P, name: `${p}pipe`, isPublish: false, definition, groupId: ids.group });
+  ids.template = await up("template", "PipelineTemplate", { name: `${p}template`, language: "Java", isShowSource: true, definition: { stages } });
+  ids.publisher = await up("publisher", "Publisher", { name: `${p}publisher`, enName: `publisher_${tag}`, supportUrl: "support@acme.example" });
+  ids.plugin = await up("plugin", "Plugin", { pluginName: `${p}plugin`, displayName: `Sweep ${tag}`, businessType: "Deploy", pluginCompositionType: "multi" });
+  ids.released = await up("released", "PluginVersion", { pluginName: `${p}plugin`, version: "1.0.0", steps: [step], publish: true, publisherId: ids.publisher });
+  ids.draft = await up("draft", "PluginVersion", { pluginName: `${p}plugin`, version: "1.1.0", steps: [step] });
+  ids.rule = await up("rule", "Rule", { name: `${p}rule`, type: "Gate", layoutContent: "l", content: ruleContent });
+  ids.ruleSet = await up("ruleSet", "RuleSet", { name: `${p}ruleset`, rules: [{ id: ids.rule }] });
+  ids.policy = await up("policy", "OpenSourcePolicy", { name: `${p}policy`, content: ossContent });
+  ids.script = await up("script", "Script", { name: `${p}script`, description: "d", type: "SHELL", content: "true", riskLevel: "LOW", version: "1" });
+  ids.plan = await up("plan", "TestPlan", { projectId: P, name: `${p}plan`, endDate: "2026-12-31", serviceIdList: [1] });
   return ids;
 }
 
@@ -200,22 +200,27 @@ describe("what a failed run left behind, and a delete that fails", () => {
   });
   const settings = () => ({ ...clientSettings(w.emu), maxRetries: 1 });
   const groups = () => inventory(w, KINDS_UNDER_TEST.find((k) => k.type === "PipelineGroup")!);
+  const scripts = () => inventory(w, KINDS_UNDER_TEST.find((k) => k.type === "Script")!);
 
-  test("an up that failed midway leaves an unrecorded group; the sweeper finds and removes it", async () => {
+  test("an up that failed midway leaves an unrecorded script; the sweeper finds and removes it", async () => {
     // The create is applied but answered 500, and the look-up after it fails too: the engine records nothing.
-    w.emu.faults.inject({ method: "POST", path: "/v5/{project_id}/api/pipeline-group/create", fault: { type: "commit-then-fail" } });
-    w.emu.faults.inject({ method: "GET", path: "/v5/{project_id}/api/pipeline-group/tree", fault: { type: "status", status: 503 }, times: 20 });
-    await expect(w.engine.up("PipelineGroup", "orphan", { projectId: P, name: "run_77_orphan" })).rejects.toThrow(/may exist without being recorded/);
-    w.emu.faults.clear();
-    expect(w.engine.state.has(w.engine.urn("PipelineGroup", "orphan"))).toBe(false);
-    const orphan = groups();
+    w.emu.faults.inject({ method: "POST", path: "/v1/job/scripts", fault: { type: "commit-then-fail" } });
+    w.emu.faults.inject({ method: "GET", path: "/v1/job/scripts", fault: { type: "status", status: 503 }, times: 50 });
+    try {
+      await expect(w.engine.up("Script", "orphan", { name: "run_77_orphan", description: "d", type: "SHELL", content: "true", riskLevel: "LOW", version: "1" })).rejects.toThrow(/may exist without being recorded/);
+    } finally {
+      w.emu.faults.clear();
+    }
+    expect(w.engine.state.has(w.engine.urn("Script", "orphan"))).toBe(false);
+    const orphan = scripts();
     expect(orphan).toHaveLength(1);
 
     const dry = await sweep({ settings: settings(), prefix: "run_77_", codeartsProjectId: P, yes: false });
-    expect(dry.objects).toEqual([{ kind: "PipelineGroup", id: orphan[0], name: "run_77_orphan", outcome: "listed", detail: "would be deleted" }]);
+    expect(dry.objects).toEqual([{ kind: "Script", id: orphan[0], name: "run_77_orphan", outcome: "listed", detail: "would be deleted" }]);
+    expect(scripts()).toEqual(orphan);
     const r = await sweep({ settings: settings(), prefix: "run_77_", codeartsProjectId: P, yes: true });
-    expect(r.objects).toEqual([{ kind: "PipelineGroup", id: orphan[0], name: "run_77_orphan", outcome: "deleted" }]);
-    expect(groups()).toEqual([]);
+    expect(r.objects).toEqual([{ kind: "Script", id: orphan[0], name: "run_77_orphan", outcome: "deleted" }]);
+    expect(scripts()).toEqual([]);
   });
 
   test("a sub-group that cannot be deleted blocks its parent; the rest is swept; the run fails", async () => {
@@ -224,8 +229,12 @@ describe("what a failed run left behind, and a delete that fails", () => {
     const script = (await w.engine.up("Script", "s", { name: "run_88_script", description: "d", type: "SHELL", content: "true", riskLevel: "LOW", version: "1" })).state!.id;
     const keep = (await w.engine.up("PipelineGroup", "keep", { projectId: P, name: "run_89_keep" })).state!.id;
     w.emu.faults.inject({ method: "DELETE", path: "/v5/{project_id}/api/pipeline-group/delete", fault: { type: "status", status: 503 }, times: 10 });
-    const r: SweepReport = await sweep({ settings: settings(), prefix: "run_88_", codeartsProjectId: P, yes: true });
-    w.emu.faults.clear();
+    let r: SweepReport;
+    try {
+      r = await sweep({ settings: settings(), prefix: "run_88_", codeartsProjectId: P, yes: true });
+    } finally {
+      w.emu.faults.clear();
+    }
     const by = Object.fromEntries(r.objects.map((o) => [o.id, o]));
     expect(by[sub].outcome).toBe("failed");
     expect(by[sub].detail).toMatch(/503|HTTP/);
