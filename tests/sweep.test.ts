@@ -1,4 +1,6 @@
 import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { clientSettings, DEFAULT_ACCOUNT, startEmulator, type Emulator } from "../emulator";
@@ -262,7 +264,7 @@ describe("the sweep command", () => {
 
   const env = () => {
     const s = clientSettings(emu);
-    return { ...process.env, HW_ACCESS_KEY: s.accessKey!, HW_SECRET_KEY: s.secretKey!, HW_DOMAIN_ID: s.domainId!, HW_REGION_NAME: s.region!, HW_PROJECT_ID: s.projectId! };
+    return { ...process.env, HW_ACCESS_KEY: s.accessKey!, HW_SECRET_KEY: s.secretKey!, HW_DOMAIN_ID: s.domainId!, HW_REGION_NAME: s.region!, HW_PROJECT_ID: s.projectId!, HW_MAX_RETRIES: "1" };
   };
   const cli = async (...args: string[]) => {
     try {
@@ -282,7 +284,11 @@ describe("the sweep command", () => {
     const make = async (name: string) => (await script.create(ctx, scriptSchema.parse({ name, description: "d", type: "SHELL", content: "true", riskLevel: "LOW", version: "1" }))).id;
     const uuid = await make("cli_1234_script");
     await make("cli_x_script");
+    const stuck = await make("cli_5678_script");
     await client.close();
+
+    const help = await run("node", [CLI, "sweep", "--help"]);
+    expect(help.stdout).toMatch(/^usage: pulumi-codearts sweep --prefix P/);
 
     const short = await cli("--prefix", "cli");
     expect(short.code).toBe(64);
@@ -294,11 +300,26 @@ describe("the sweep command", () => {
     expect(dry.stdout).not.toMatch(/cli_x_script/);
     expect(dry.stdout).toMatch(/Pipeline\s+-\s+not listed: .*--project/);
 
-    const yes = await cli("--prefix", "cli_1234_", "--yes", "--json");
+    const transcript = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sweep-")), "calls.jsonl");
+    const yes = await cli("--prefix", "cli_1234_", "--yes", "--json", "--transcript", transcript);
     expect(yes.code).toBe(0);
     const report = JSON.parse(yes.stdout) as SweepReport;
     expect(report.objects).toEqual([{ kind: "Script", id: uuid, name: "cli_1234_script", outcome: "deleted" }]);
     const left = Object.values(emu.store.snapshot().cocScripts ?? {}).flatMap((t) => Object.values(t as Record<string, { name: string }>).map((s) => s.name));
-    expect(left).toEqual(["cli_x_script"]);
+    expect(left.sort()).toEqual(["cli_5678_script", "cli_x_script"]);
+    const lines = fs.readFileSync(transcript, "utf8").trim().split("\n").map((l) => JSON.parse(l) as TranscriptEntry);
+    expect(lines).toHaveLength(report.calls);
+    expect(lines.map((l) => l.operation)).toContain("Script.delete");
+    expect(fs.readFileSync(transcript, "utf8")).not.toContain(clientSettings(emu).secretKey!);
+
+    // A delete the service keeps failing: reported, exit 1, the object still there.
+    emu.faults.inject({ method: "DELETE", path: "/v1/job/scripts/{script_uuid}", fault: { type: "status", status: 503 }, times: 50 });
+    try {
+      const failing = await cli("--prefix", "cli_5678_", "--yes");
+      expect(failing.code).toBe(1);
+      expect(failing.stdout).toMatch(new RegExp(`Script\\s+${stuck}\\s+"cli_5678_script"\\s+FAILED: .*503`));
+    } finally {
+      emu.faults.clear();
+    }
   });
 });
