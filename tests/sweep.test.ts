@@ -167,6 +167,9 @@ describe.each([
     for (const o of others) for (const id of Object.values(o)) expect(d.filter((e) => q(e, id))).toEqual([]);
     expect(transcript.length).toBe(r.calls);
     expect(transcript.some((t) => t.context === "PipelineGroup")).toBe(true);
+    const tally: Record<string, number> = {};
+    for (const e of w.emu.log.since(mark)) tally[e.operation ?? "?"] = (tally[e.operation ?? "?"] ?? 0) + 1;
+    console.log(`sweep --yes (${_label}) calls by operation: ${JSON.stringify(tally)}`);
     console.log(`sweep --yes (${_label}): ${r.objects.filter((o) => o.outcome === "deleted").length} deleted in ${r.calls} API calls; ` +
       `the published version: ${r.objects.find((o) => o.id === mine.released)!.detail ?? "deleted by its own delete"}`);
 
@@ -248,6 +251,30 @@ describe("what a failed run left behind, and a delete that fails", () => {
     const again = await sweep({ settings: settings(), prefix: "run_88_", codeartsProjectId: P, yes: true });
     expect(again.objects.map((o) => [o.id, o.outcome])).toEqual([[sub, "deleted"], [top, "deleted"]]);
     expect(groups()).toEqual([keep]);
+  });
+});
+
+describe("objects without the prefix inside prefixed ones are never touched", () => {
+  // L2 `cascade`: the service would delete a group's pipelines with it; the kind's own delete takes only an empty group.
+  let w: World;
+  beforeAll(async () => {
+    w = await startWorld({ dialect: { L2: "cascade" } });
+  });
+  afterAll(async () => {
+    await w?.close();
+  });
+
+  test("a prefixed group holding another's pipeline and sub-group is not deleted; they stay", async () => {
+    const group = (await w.engine.up("PipelineGroup", "g", { projectId: P, name: "own_1234_group" })).state!.id;
+    const theirs = (await w.engine.up("PipelineGroup", "t", { projectId: P, name: "their_group", parentId: group })).state!.id;
+    const pipe = (await w.engine.up("Pipeline", "p", { projectId: P, name: "their_pipe", isPublish: false, definition, groupId: group })).state!.id;
+    const mark = w.emu.log.mark();
+    const r = await sweep({ settings: clientSettings(w.emu), prefix: "own_1234_", codeartsProjectId: P, yes: true });
+    expect(r.objects).toEqual([{ kind: "PipelineGroup", id: group, name: "own_1234_group", outcome: "failed", detail: expect.stringMatching(/still holds sub-groups their_group .* and pipelines their_pipe/) }]);
+    expect(deletes(w.emu.log.since(mark))).toEqual([]);
+    const held = (type: string) => inventory(w, KINDS_UNDER_TEST.find((k) => k.type === type)!);
+    expect(held("PipelineGroup").sort()).toEqual([group, theirs].sort());
+    expect(held("Pipeline")).toEqual([pipe]);
   });
 });
 
