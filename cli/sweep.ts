@@ -140,6 +140,8 @@ export async function sweep(opts: SweepOptions): Promise<SweepReport> {
         notListed.push({ kind, why: `${LISTING_FAILED}${message(e)}` });
       }
     }
+    // In the order a sweep with `yes` deletes them: kind by kind, the innermost first.
+    objects.splice(0, objects.length, ...order.flatMap((k) => innermostFirst(objects.filter((o) => o.kind === k))));
     for (const o of objects) log(`${o.report.outcome === "undeletable" ? "listed" : o.report.outcome}  ${o.kind}  ${o.found.id}  ${JSON.stringify(o.found.name)}${o.report.detail ? `  (${o.report.detail})` : ""}`);
     if (opts.yes) {
       // The report lists the objects in the order they were deleted (or attempted).
