@@ -120,6 +120,11 @@ describe.each([
       [`TestPlan ${mine.plan}`]: "undeletable",
     });
     expect(r.objects.find((o) => o.kind === "TestPlan")!.detail).toMatch(/cannot be deleted: no API/);
+    // Listed in the order --yes deletes them.
+    const planned = r.objects.map((o) => o.id);
+    for (const [first, then] of [[mine.pipeline, mine.group], [mine.subGroup, mine.group], [mine.ruleSet, mine.rule], [mine.draft, mine.plugin], [mine.released, mine.plugin], [mine.plugin, mine.publisher]]) {
+      expect(planned.indexOf(first)).toBeLessThan(planned.indexOf(then));
+    }
     expect(r.notListed).toEqual([{ kind: "VpcepAccessControl", why: expect.stringMatching(/no names/) }]);
     expect(r.calls).toBe(w.emu.log.since(mark).length);
     console.log(`sweep dry run (${_label}): ${r.objects.length} objects listed in ${r.calls} API calls`);
