@@ -288,6 +288,10 @@ export async function sweepCommand(
     console.error(`pulumi-codearts sweep: --prefix P is required, at least ${MIN_PREFIX_LENGTH} characters (a shorter one could match objects that are not yours); nothing was listed`);
     return exit.usage;
   }
+  if (args.project !== undefined && !/^[0-9a-f]{32}$/.test(args.project)) {
+    console.error("pulumi-codearts sweep: --project must be a CodeArts project ID: 32 lower-case hexadecimal characters; nothing was listed");
+    return exit.usage;
+  }
   const settings = loadSettings();
   if (args.endpoint) settings.endpoints = { ...settings.endpoints, "*": args.endpoint };
   const report = await sweep({

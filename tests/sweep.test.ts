@@ -325,6 +325,9 @@ describe("the sweep command", () => {
     const short = await cli("--prefix", "cli");
     expect(short.code).toBe(64);
     expect(short.stderr).toMatch(/at least 4 characters/);
+    const badProject = await cli("--prefix", "cli_1234_", "--project", "not-a-project");
+    expect(badProject.code).toBe(64);
+    expect(badProject.stdout).toBe("");
 
     const dry = await cli("--prefix", "cli_1234_");
     expect(dry.code).toBe(0);
