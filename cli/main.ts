@@ -8,6 +8,8 @@ import { redactor } from "../provider/redaction";
 import { runEmulator, UsageError } from "../emulator/cli";
 import { doctor, Check } from "./doctor";
 import { conformanceCommand, CONFORMANCE_HELP } from "./conformance/command";
+import { sweepCommand } from "./sweep";
+import { fileSink } from "./transcript";
 import { findPulumiCli } from "./pulumiCli";
 import { Operation, runOperation, selectStack } from "./stack";
 import { renderMarkdown, summarize, Summary, verdict } from "./summary";
@@ -32,6 +34,7 @@ commands:
   doctor    check credentials, endpoints and the Pulumi CLI without changing anything
   emulator  start the embedded emulator of the Huawei Cloud APIs
   conformance  find out which reading of each ambiguous API passage the service speaks (docs/conformance.md)
+  sweep     list (and with --yes delete) every object whose name starts with a prefix
 
 common options:
   -s, --stack NAME   the stack (default: $PULUMI_STACK, else "dev")
@@ -50,6 +53,7 @@ exit codes: 0 ok, 1 failed, ${EXIT.drift} drift found, ${EXIT.noPulumiCli} Pulum
   summarize: `usage: pulumi-codearts summarize --event-log FILE --operation preview|up|refresh|destroy|drift [--json] [--out DIR]\nReads the engine events that \`pulumi preview|up|refresh|destroy … --event-log FILE\` wrote (one JSON event a line; for drift: \`pulumi refresh --preview-only --event-log FILE\`) and prints the same summary as the other commands, with the same exit codes: ${EXIT.drift} when drift was found, 1 when the log is incomplete or contradicts itself.`,
   doctor: "usage: pulumi-codearts doctor [--endpoint URL] [--json]\nReads the settings the provider would (HW_* environment variables), then checks credentials, each service's endpoint with a signed read-only call (401 and 403 told apart) and the Pulumi CLI. Changes nothing. --endpoint points every service at one URL (e.g. the emulator).",
   conformance: CONFORMANCE_HELP,
+  sweep: `usage: pulumi-codearts sweep --prefix P [--yes] [--project ID] [--endpoint URL] [--json] [--transcript FILE]\nLists every object of every kind whose name starts with P (exactly, case-sensitive; at least 4 characters) and what will happen to it; with --yes deletes them in dependency order (pipelines before their groups, sub-groups before parents, rule sets before rules, plug-in versions before plug-ins before publishers). A dry run by default. --project names the CodeArts project of pipelines, pipeline groups and test plans (without it they are not listed). Test plans are listed but cannot be deleted (no API); VPCEP access records have no names and are not swept. Settings from HW_* variables, as doctor; --endpoint points every service at one URL (e.g. the emulator); --transcript writes every request and answer (redacted) as JSON lines. Exit 0 when everything listed was deleted (or a dry run), 1 when something failed, ${EXIT.usage} on a usage error.`,
   emulator: "usage: pulumi-codearts emulator [--port N] [--host H] [--data FILE] [--accounts FILE] [--dialect ID=NAME]... [--dialect-file FILE] [--list-dialects]\nStarts the embedded emulator; stops on Ctrl-C. --dialect picks a reading of an ambiguous passage of the docs (--list-dialects shows every row and its readings).",
 };
 
@@ -260,6 +264,9 @@ export async function main(argv: string[]): Promise<number> {
         endpoint: { type: "string" },
         "event-log": { type: "string" },
         operation: { type: "string" },
+        prefix: { type: "string" },
+        project: { type: "string" },
+        transcript: { type: "string" },
       },
     }));
   } catch (e) {
@@ -272,6 +279,9 @@ export async function main(argv: string[]): Promise<number> {
     const checks = await doctor(settings);
     process.stdout.write(values.json ? JSON.stringify(checks, null, 2) + "\n" : renderChecks(checks));
     return checks.some((c) => c.status === "fail") ? EXIT.failed : EXIT.ok;
+  }
+  if (command === "sweep") {
+    return sweepCommand({ prefix: values.prefix, project: values.project, endpoint: values.endpoint, yes: values.yes!, json: values.json!, transcript: values.transcript }, EXIT, () => loadSettings(() => undefined), fileSink);
   }
   if (command === "summarize") {
     return summarizeLog(values["event-log"], values.operation, { json: values.json!, out: rest.some((a) => a === "--out" || a.startsWith("--out=")) ? values.out : undefined });

@@ -95,7 +95,39 @@ export interface ResourceKind<S extends z.ZodObject, O extends Props> {
   read(ctx: Context, id: string, state: Props): Promise<{ outs: O; inputs: z.output<S> } | undefined>;
   update?(ctx: Context, id: string, olds: O, news: z.output<S>): Promise<O>;
   delete(ctx: Context, id: string, state: O): Promise<void>;
+  /**
+   * How `pulumi-codearts sweep` finds this kind's objects by name prefix, to remove what tests and
+   * failed runs left behind with this kind's own `delete` (so every dialect it serves is served).
+   * Absent: the kind is not swept.
+   */
+  sweep?: Sweepable;
 }
+
+/** An object a sweep found: the id `delete` takes, the name the service gives it, and the state `delete` needs. */
+export interface SweepFound {
+  id: string;
+  name: string;
+  state: Props;
+  /** The object that holds this one (a parent group, a version's plug-in): deleted after it, and not while this one remains. */
+  inside?: { kind: string; id: string };
+}
+
+/**
+ * The sweep facet (see ResourceKind.sweep). Why a facet of the kind: listing, the delete's state and
+ * the dependency order are knowledge of each kind's API, kept next to its CRUD rather than in the CLI.
+ */
+export type Sweepable =
+  | {
+      /** Every object of the kind whose name (as the service returns it) starts with `prefix`; whole lists are read, since the services' name filters are fuzzy. */
+      list(ctx: Context, where: { prefix: string; codeartsProjectId?: string }): Promise<SweepFound[]>;
+      /** The kinds whose swept objects must be deleted before this kind's (e.g. pipelines before their groups). */
+      after?: readonly string[];
+      /** Lives in a CodeArts project: listed only when the sweep names one. */
+      needsProject?: boolean;
+      /** Listed but never deleted: why (e.g. no delete API). */
+      undeletable?: string;
+    }
+  | { notSwept: string };
 
 /** Inputs every readable kind accepts: the id of an existing object to take under management. */
 export const ADOPT_KEY = "adoptId";

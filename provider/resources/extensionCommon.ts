@@ -3,7 +3,7 @@ import type { Context } from "../dynamic";
 import { ApiError, NetworkError } from "../errors";
 import { object } from "../answers";
 import { seg } from "../http";
-import { findFirst, offsetPages, probedOffsetPages } from "../paging";
+import { collect, findFirst, probedOffsetPages } from "../paging";
 
 /**
  * What the extension plug-in kinds (Publisher, Plugin, PluginVersion; seed 001 §4.9) share: the
@@ -87,21 +87,30 @@ interface Paged<T> {
  * (the Terraform provider reads `data[0]` unchecked, anchors.md §1.3).
  */
 export async function findPlugin(ctx: Context, pluginName: string): Promise<PluginBasicVo | undefined> {
+  return findFirst(await customPlugins(ctx, pluginName), (p) => p.plugin_name === pluginName);
+}
+
+/** The account's custom plug-ins (§4.9.17) the (fuzzy) `plugin_name` filter selects, or all of them, read to a provable end (P1). */
+export async function customPlugins(ctx: Context, pluginName?: string): Promise<AsyncGenerator<PluginBasicVo>> {
   const path = `${await v1(ctx)}/agent-plugin/query-all`;
-  const pages = probedOffsetPages<PluginBasicVo>(async (offset, limit) => {
+  return probedOffsetPages<PluginBasicVo>(async (offset, limit) => {
     const res = await ctx.client.send<Paged<PluginBasicVo>>({
       service: "pipeline",
       method: "POST",
       path,
       query: { offset, limit },
       // The §4.9.17 example's body: every service type, custom plug-ins only.
-      body: { plugin_name: pluginName, business_type: ["Build", "Gate", "Deploy", "Test", "Normal"], plugin_attribution: "custom" },
+      body: { ...(pluginName === undefined ? {} : { plugin_name: pluginName }), business_type: ["Build", "Gate", "Deploy", "Test", "Normal"], plugin_attribution: "custom" },
       operation: "Plugin.list",
       answer: object({ total: z.number().optional(), data: z.array(object({ plugin_name: z.string() })).nullable() }),
-      resource: pluginName,
+      resource: pluginName ?? "plug-ins",
       idempotent: true, // a read
     });
     return { items: res.body?.data ?? [], total: res.body?.total };
-  }, PAGE_LIMIT, (p) => `${p.plugin_name}`, `Plugin: looking up "${pluginName}" in the plug-in list`);
-  return findFirst(pages, (p) => p.plugin_name === pluginName);
+  }, PAGE_LIMIT, (p) => `${p.plugin_name}`, pluginName === undefined ? "Plugin: listing the custom plug-ins" : `Plugin: looking up "${pluginName}" in the plug-in list`);
+}
+
+/** The custom plug-ins whose name starts with `prefix` (names compared exactly). */
+export async function pluginsNamed(ctx: Context, prefix: string): Promise<PluginBasicVo[]> {
+  return collect(await customPlugins(ctx), (p) => p.plugin_name.startsWith(prefix));
 }

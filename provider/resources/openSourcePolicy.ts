@@ -4,7 +4,7 @@ import { hexId, statusTrueWith } from "../answers";
 import { unlessGone } from "../errors";
 import { seg } from "../http";
 import { hex32, nonBlank } from "./common";
-import { statusTrue, locateTenant, POLICY_NOT_FOUND, policyNames, switchPolicy, tenantPath, tenantScoped } from "./policyCommon";
+import { statusTrue, locateTenant, POLICY_NOT_FOUND, policyNames, policySweep, switchPolicy, tenantPath, tenantScoped } from "./policyCommon";
 
 /**
  * OpenSourcePolicy — a tenant-level open-source governance policy (seed 001 §4.7): version-set,
@@ -198,6 +198,7 @@ export const openSourcePolicy: ResourceKind<typeof openSourcePolicySchema, OpenS
   },
 
   naturalKey: policyNames<OpenSourcePolicyInputs>("OpenSourcePolicy", "/tenant/open-source/rule-sets/query"),
+  sweep: policySweep("OpenSourcePolicy", "/tenant/open-source/rule-sets/query"),
 
   async read(ctx, id, state) {
     const { tenant, objectId } = await locateTenant(ctx, id, state);

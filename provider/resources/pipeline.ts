@@ -486,6 +486,14 @@ export const pipeline: ResourceKind<typeof pipelineSchema, PipelineOutputs> = {
 
   read: readPipeline,
 
+  sweep: {
+    needsProject: true,
+    async list(ctx, { prefix, codeartsProjectId }) {
+      const projectId = codeartsProjectId!;
+      return (await collect(listPipelines(ctx, projectId, {}), (p) => p.name.startsWith(prefix))).map((p) => ({ id: p.pipeline_id, name: p.name, state: { projectId, name: p.name } }));
+    },
+  },
+
   // Only groupId reaches update: every other input replaces.
   async update(ctx, id, olds, news) {
     const { projectId, pipelineId } = locate(id, olds);

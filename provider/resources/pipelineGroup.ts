@@ -190,6 +190,18 @@ export const pipelineGroup: ResourceKind<typeof pipelineGroupSchema, PipelineGro
     return { ...olds, name: news.name };
   },
 
+  // Sub-groups before their parents (`inside`), pipelines before groups: the delete takes only an empty group (L2).
+  sweep: {
+    needsProject: true,
+    after: ["Pipeline"],
+    async list(ctx, { prefix, codeartsProjectId }) {
+      const projectId = codeartsProjectId!;
+      return [...groupsOf(await getGroupTree(ctx, projectId))]
+        .filter((g) => g.name.startsWith(prefix))
+        .map((g) => ({ id: g.id, name: g.name, state: { projectId }, ...(g.parent_id ? { inside: { kind: "PipelineGroup", id: g.parent_id } } : {}) }));
+    },
+  },
+
   async delete(ctx, id, state) {
     const { projectId, groupId } = locate(id, state);
     // L2: what the service does with a group that still has sub-groups or pipelines is undocumented

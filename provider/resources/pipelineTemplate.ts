@@ -243,6 +243,20 @@ export const pipelineTemplate: ResourceKind<typeof pipelineTemplateSchema, Pipel
     },
   },
 
+  sweep: {
+    async list(ctx, { prefix }) {
+      const tenant = await ctx.client.domainId();
+      const all = offsetPages(async (offset, limit) => {
+        const res = await ctx.client.send<{ total?: number; templates?: TemplateVo[] | null }>({
+          service: "pipeline", method: "POST", path: `${path(tenant)}/list`, body: { is_system: false, offset, limit },
+          operation: "PipelineTemplate.list", answer: templatesPage, resource: `tenant ${tenant}`, idempotent: true, // a read
+        });
+        return { items: res.body?.templates ?? [], total: res.body?.total };
+      }, 50);
+      return (await collect(all, (t) => t.is_system !== true && t.name.startsWith(prefix))).map((t) => ({ id: t.id, name: t.name, state: { domainId: tenant } }));
+    },
+  },
+
   async read(ctx, id, state) {
     const { tenant, templateId } = await locate(ctx, id, state);
     let t: TemplateVo;

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { containsUnknown, Context, PartialCreateError, ResourceKind } from "../dynamic";
 import { isTrue } from "../answers";
 import { ApiError } from "../errors";
-import { attributionOf, EXTENSION_NOT_FOUND, findPlugin, optionalText, orEmpty, PluginBasicVo, text, v3 } from "./extensionCommon";
+import { attributionOf, EXTENSION_NOT_FOUND, findPlugin, optionalText, orEmpty, PluginBasicVo, pluginsNamed, text, v3 } from "./extensionCommon";
 
 /**
  * Plugin — an extension plug-in's identity and basic information; its versions are PluginVersion
@@ -191,6 +191,12 @@ export const plugin: ResourceKind<typeof pluginSchema, PluginOutputs> = {
   naturalKey: {
     unique: true,
     find: async (ctx, inputs) => ((await find(ctx, inputs.pluginName)) ? [inputs.pluginName] : []),
+  },
+
+  // Its versions first (X1: deleting a plug-in takes every version with it), publishers after.
+  sweep: {
+    after: ["PluginVersion"],
+    list: async (ctx, { prefix }) => (await pluginsNamed(ctx, prefix)).map((p) => ({ id: p.plugin_name, name: p.plugin_name, state: {} })),
   },
 
   async read(ctx, id, state) {

@@ -4,9 +4,9 @@ import type { ServiceClient } from "../client";
 import { containsUnknown, Context, Failure, PartialCreateError, ResourceKind, stableJson } from "../dynamic";
 import { isTrue, object } from "../answers";
 import { ApiError } from "../errors";
-import { findFirst, offsetPages, probedOffsetPages } from "../paging";
+import { collect, findFirst, offsetPages, probedOffsetPages } from "../paging";
 import { hex32 } from "./common";
-import { attributionOf, EXTENSION_NOT_FOUND, findPlugin, isAmbiguous, optionalText, orEmpty, PAGE_LIMIT, PluginBasicVo, text, v1, v3 } from "./extensionCommon";
+import { attributionOf, EXTENSION_NOT_FOUND, findPlugin, isAmbiguous, optionalText, orEmpty, PAGE_LIMIT, PluginBasicVo, pluginsNamed, text, v1, v3 } from "./extensionCommon";
 
 /**
  * PluginVersion — one version of an extension plug-in: its inputs and execution steps (seed 001
@@ -406,6 +406,29 @@ async function converge(
   }
 }
 
+/** §4.9.23: a page of a plug-in's version strings; the table wraps them in `data`, the example is a bare array. */
+const versionsPage = z.union([z.array(z.string()), object({ total: z.number().optional(), data: z.array(z.string()).nullable() })]);
+
+/** Every version of a plug-in (§4.9.23), read to a provable end (P1); none when the plug-in is gone. */
+async function versionsOf(ctx: Context, pluginName: string): Promise<string[]> {
+  const path = `${await v1(ctx)}/agent-plugin/all-version`;
+  try {
+    return await collect(
+      probedOffsetPages<string>(async (offset, limit) => {
+        const res = await ctx.client.send<string[] | { total?: number; data?: string[] | null }>({
+          service: "pipeline", method: "GET", path, query: { plugin_name: pluginName, offset, limit },
+          operation: "PluginVersion.list", answer: versionsPage, resource: pluginName, idempotent: true, // a read
+        });
+        const body = res.body;
+        return Array.isArray(body) ? { items: body } : { items: body?.data ?? [], total: body?.total };
+      }, PAGE_LIMIT, (v) => v, `PluginVersion: listing the versions of ${pluginName}`),
+    );
+  } catch (e) {
+    if (e instanceof ApiError && e.provesAbsence(EXTENSION_NOT_FOUND)) return [];
+    throw e;
+  }
+}
+
 // ---- deleting one released version (ambiguity X1) ----
 
 /**
@@ -553,6 +576,20 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
     unique: true,
     find: async (ctx, inputs) => ((await detail(ctx, inputs)) ? [idOf(inputs)] : []),
     recover: (ctx, _id, inputs) => fromDraft(ctx, inputs),
+  },
+
+  // The versions of every plug-in whose name starts with the prefix; each is inside its plug-in.
+  sweep: {
+    async list(ctx, { prefix }) {
+      const out = [];
+      for (const p of await pluginsNamed(ctx, prefix)) {
+        for (const version of await versionsOf(ctx, p.plugin_name)) {
+          const id = idOf({ pluginName: p.plugin_name, version });
+          out.push({ id, name: id, state: {}, inside: { kind: "Plugin", id: p.plugin_name } });
+        }
+      }
+      return out;
+    },
   },
 
   async read(ctx, id, state) {

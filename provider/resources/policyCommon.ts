@@ -52,6 +52,27 @@ export async function switchPolicy(ctx: Context, kind: "RuleSet" | "OpenSourcePo
 }
 
 /**
+ * The sweep facet of a policy kind: the tenant's whole list (the `name` filter is fuzzy), the
+ * tenant's own objects only (no system or project-level items, R5), names compared exactly.
+ */
+export function policySweep(kind: string, rest: string, query: Record<string, QueryValue> = {}, after?: readonly string[]) {
+  return {
+    ...(after ? { after } : {}),
+    async list(ctx: Context, { prefix }: { prefix: string }) {
+      const tenant = await ctx.client.domainId();
+      const all = offsetPages(async (offset, limit) => {
+        const res = await ctx.client.send<{ data?: Array<{ id: string; name: string; level?: string }> | null; total?: number }>({
+          service: "pipeline", method: "GET", path: tenantPath(tenant, rest), query: { offset, limit, ...query }, operation: `${kind}.list`, answer: pageOf(z.looseObject({ id: z.string(), name: z.string() })), resource: `tenant ${tenant}`,
+        });
+        return { items: res.body?.data ?? [], total: res.body?.total };
+      }, 50);
+      const own = (p: { name: string; level?: string }) => (p.level === undefined || p.level === "tenant") && p.name.startsWith(prefix);
+      return (await collect(all, own)).map((p) => ({ id: p.id, name: p.name, state: { tenantId: tenant } }));
+    },
+  };
+}
+
+/**
  * The natural key of a policy kind: its name in its tenant. Nothing in §4.4–§4.7 makes names unique,
  * so the glue lists before a create too, and only a new object of that name counts as made by it.
  * The listings' `name` filter is fuzzy; an exact match is kept.

@@ -300,6 +300,12 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
     }
   },
 
+  // Plug-ins (bound to publishers) first.
+  sweep: {
+    after: ["Plugin"],
+    list: async (ctx, { prefix }) => (await listByName(ctx, undefined)).flatMap((vo) => (typeof vo.name === "string" && vo.name.startsWith(prefix) ? [{ id: vo.publisher_unique_id, name: vo.name, state: {} }] : [])),
+  },
+
   async read(ctx, id, state) {
     let vo: PublisherVo | undefined;
     try {

@@ -4,7 +4,7 @@ import { hexId, statusTrueWith } from "../answers";
 import { unlessGone } from "../errors";
 import { seg } from "../http";
 import { hex32, nonBlank } from "./common";
-import { locateTenant, POLICY_NOT_FOUND, policyNames, tenantPath, tenantScoped } from "./policyCommon";
+import { locateTenant, POLICY_NOT_FOUND, policyNames, policySweep, tenantPath, tenantScoped } from "./policyCommon";
 
 /**
  * Rule — a CodeArts Pipeline rule, the building block of policies (seed 001 §4.4): full CRUD with a
@@ -148,6 +148,8 @@ export const rule: ResourceKind<typeof ruleSchema, RuleOutputs> = {
   },
 
   naturalKey: policyNames<RuleInputs>("Rule", "/rules/query"),
+  // Rule sets first: they hold copies of the rules (instances).
+  sweep: policySweep("Rule", "/rules/query", {}, ["RuleSet"]),
 
   async read(ctx, id, state) {
     const { tenant, objectId } = await locateTenant(ctx, id, state);

@@ -5,7 +5,7 @@ import { ApiError, unlessGone } from "../errors";
 import { seg } from "../http";
 import { collect, offsetPages } from "../paging";
 import { hex32, nonBlank } from "./common";
-import { pageOf, statusTrue, locateTenant, POLICY_NOT_FOUND, policyNames, switchPolicy, tenantPath, tenantScoped } from "./policyCommon";
+import { pageOf, statusTrue, locateTenant, POLICY_NOT_FOUND, policyNames, policySweep, switchPolicy, tenantPath, tenantScoped } from "./policyCommon";
 
 /**
  * RuleSet — a tenant-level policy (seed 001 §4.5): a named set of rules, enabled or not.
@@ -185,6 +185,7 @@ export const ruleSet: ResourceKind<typeof ruleSetSchema, RuleSetOutputs> = {
 
   // include_tenant_rule_set is mandatory (Table 4-179).
   naturalKey: policyNames<RuleSetInputs>("RuleSet", "/tenant/rule-sets/query", { include_tenant_rule_set: true }),
+  sweep: policySweep("RuleSet", "/tenant/rule-sets/query", { include_tenant_rule_set: true }),
 
   async read(ctx, id, state) {
     const { tenant, objectId } = await locateTenant(ctx, id, state);

@@ -4,7 +4,7 @@ import { changedKeys, Context, PartialCreateError, ResourceKind } from "../dynam
 import { unlessGone } from "../errors";
 import { cocData } from "../answers";
 import { seg } from "../http";
-import { findFirst, markerPages } from "../paging";
+import { collect, findFirst, markerPages } from "../paging";
 
 /**
  * Script — a Cloud Operations Center custom script (seed 004 §4.2.1–§4.2.5): create, read, update,
@@ -148,6 +148,16 @@ const scriptItem = z.looseObject({ id: z.union([z.number(), z.string().regex(/^-
 /** §4.2.2: the page of scripts under `data` (the example nests it once more). */
 const scriptListAnswer = cocData(z.union([z.array(scriptItem), z.looseObject({ data: z.array(scriptItem) })]));
 
+/** The tenant's scripts (§4.2.2), page by page; `nameLike` is the list's fuzzy filter. */
+function listScripts(ctx: Context, nameLike?: string): AsyncGenerator<{ id: string; script_uuid: string; name: string }> {
+  return markerPages(async (marker: string | undefined, limit) => {
+    const res = await ctx.client.send({ service: "coc", method: "GET", path: "/v1/job/scripts", query: { limit, marker, name_like: nameLike }, operation: "Script.list", answer: scriptListAnswer, parseJson: parseKeepingIds });
+    const body = res.body as { data?: unknown; total?: number };
+    const items = (Array.isArray(body?.data) ? body.data : (body?.data as { data?: unknown[] })?.data ?? []) as Array<{ id: string; script_uuid: string; name: string }>;
+    return { items };
+  }, (last) => String(last.id), 100);
+}
+
 async function getScript(ctx: Context, uuid: string): Promise<ScriptVo> {
   const res = await ctx.client.send({ service: "coc", method: "GET", path: `/v1/job/scripts/${seg(uuid)}`, operation: "Script.get", answer: scriptAnswer, resource: uuid });
   return detail(res.body, uuid);
@@ -231,17 +241,17 @@ export const script: ResourceKind<typeof scriptSchema, ScriptOutputs> = {
   naturalKey: {
     unique: true,
     async find(ctx, inputs) {
-      const hits = markerPages(async (marker: string | undefined, limit) => {
-        const res = await ctx.client.send({ service: "coc", method: "GET", path: "/v1/job/scripts", query: { limit, marker, name_like: inputs.name.slice(0, 32) }, operation: "Script.list", answer: scriptListAnswer, parseJson: parseKeepingIds });
-        const body = res.body as { data?: unknown; total?: number };
-        const items = (Array.isArray(body?.data) ? body.data : (body?.data as { data?: unknown[] })?.data ?? []) as Array<{ id: string; script_uuid: string; name: string }>;
-        return { items };
-      }, (last) => String(last.id), 100);
-      const hit = await findFirst(hits, (s) => s.name === inputs.name);
+      const hit = await findFirst(listScripts(ctx, inputs.name.slice(0, 32)), (s) => s.name === inputs.name);
       return hit ? [hit.script_uuid] : [];
     },
     // Sensitive values come back masked: the outputs are the declared ones, as after a create.
     recover: async (ctx, id, inputs) => declaredOutputs(inputs, await getScript(ctx, id)),
+  },
+
+  sweep: {
+    async list(ctx, { prefix }) {
+      return (await collect(listScripts(ctx), (s) => s.name.startsWith(prefix))).map((s) => ({ id: s.script_uuid, name: s.name, state: {} }));
+    },
   },
 
   async read(ctx, id, state) {

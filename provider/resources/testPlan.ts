@@ -4,7 +4,7 @@ import { hexId, object } from "../answers";
 import { ApiError } from "../errors";
 import { DEFINITIVE_500_CODES } from "../retry";
 import { seg } from "../http";
-import { findFirst, probedOffsetPages } from "../paging";
+import { collect, findFirst, probedOffsetPages } from "../paging";
 import { hex32 } from "./common";
 
 /**
@@ -224,6 +224,15 @@ export const testPlan: ResourceKind<typeof testPlanSchema, TestPlanOutputs> = {
       } catch (e) {
         throw new PartialCreateError(id, { ...outputs(inputs, undefined), testCases: [] }, e);
       }
+    },
+  },
+
+  sweep: {
+    needsProject: true,
+    undeletable: "cannot be deleted: no API (CloudTest has no delete of a test plan)",
+    async list(ctx, { prefix, codeartsProjectId }) {
+      const projectId = codeartsProjectId!;
+      return (await collect(listPlans(ctx, projectId), (p) => p.name.startsWith(prefix))).map((p) => ({ id: p.plan_id, name: p.name, state: { projectId, name: p.name } }));
     },
   },
 

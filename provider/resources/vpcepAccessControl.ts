@@ -118,6 +118,8 @@ export const vpcepAccessControl: ResourceKind<typeof vpcepAccessControlSchema, V
     return { id: `vpceps-${inputs.region}-${randomUUID().slice(0, 8)}`, outs: inputs };
   },
 
+  sweep: { notSwept: "not swept: access records have no names (they are made in the console) and no API lists them" },
+
   // There is no read API: what the state holds is all that is known.
   async read(_ctx, _id, state) {
     const parsed = vpcepAccessControlSchema.safeParse(state);
