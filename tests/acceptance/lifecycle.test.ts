@@ -14,7 +14,7 @@ import type { KindName } from "../../provider/kinds";
 import { KINDS_UNDER_TEST, stateMismatch } from "../harness/kinds";
 import type { StepResult } from "../harness";
 import { ACC_KINDS, AccContext, AccKind } from "./kinds";
-import { accMode, AccWorld, backstopSweep, say, SKIP_LINE, startAccWorld, SWEEP_MODULE } from "./support";
+import { accMode, AccWorld, backstopSweep, say, SKIP_LINE, startAccWorld } from "./support";
 
 const mode = accMode();
 
@@ -233,19 +233,14 @@ async function cleanup(w: AccWorld, records: KindRecord[]): Promise<string[]> {
       }
     }
   }
-  const testPlansOnly = (kind: string) => /test ?plan/i.test(kind);
+  const testPlansOnly = (kind: string) => kind === "TestPlan";
   for (const prefix of [w.prefix.dashed, w.prefix.underscored]) {
-    // backstop: cli/sweep.ts (merged separately)
     let report;
     try {
       report = await backstopSweep({ settings: w.settings, prefix, codeartsProjectId: w.inputs.codeartsProjectId, log: (l) => say(`sweep: ${l}`) });
     } catch (err) {
       problems.push(`sweeper backstop (${prefix}): ${(err as Error).message.split("\n")[0]}`);
       continue;
-    }
-    if (!report) {
-      say(`sweeper backstop: not run (${SWEEP_MODULE} not built: cli/sweep.ts is merged separately)`);
-      break;
     }
     const found = report.objects.map((o) => `${o.kind} ${o.id} "${o.name}": ${o.outcome}${o.detail ? ` (${o.detail})` : ""}`);
     say(`sweeper backstop (${prefix}): ${report.calls} call(s), ${report.objects.length} object(s)${found.length ? `: ${found.join("; ")}` : ""}${report.notListed.length ? `; not listed: ${report.notListed.map((n) => `${n.kind} (${n.why})`).join(", ")}` : ""}`);

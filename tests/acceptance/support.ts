@@ -7,14 +7,14 @@
  * Nothing here reads the emulator's store when it runs against the cloud: every check goes through
  * the provider (Read). The emulator-only extras (call counts, store inventory) are behind `emu`.
  */
+import { sweep, type SweepReport } from "../../cli/sweep";
 import * as fs from "fs";
-import * as path from "path";
 import { randomBytes } from "crypto";
 import { loadSettings, type Settings } from "../../provider/config";
 import {
   startEmulator, DEFAULT_ACCOUNT, seedTestCases, seedVpcepRecords, stackConfig as emulatorStackConfig, type Emulator, type Account,
 } from "../../emulator";
-import { ProviderHost, Engine, serializedProvider, REPO_ROOT, type ConfigValue } from "../harness";
+import { ProviderHost, Engine, serializedProvider, type ConfigValue } from "../harness";
 
 export type AccMode = "off" | "cloud" | "emulator";
 
@@ -157,25 +157,10 @@ export async function startAccWorld(mode: "cloud" | "emulator", env: NodeJS.Proc
   };
 }
 
-/** What the sweeper (cli/sweep.ts) reports; its API as agreed in issue 16. */
-export interface SweepReport {
-  prefix: string;
-  objects: Array<{ kind: string; id: string; name: string; outcome: "listed" | "deleted" | "undeletable" | "failed"; detail?: string }>;
-  notListed: Array<{ kind: string; why: string }>;
-  calls: number;
-}
-
-export const SWEEP_MODULE = path.join(REPO_ROOT, "dist", "cli", "sweep.js");
-
 /**
- * backstop: cli/sweep.ts (merged separately). Runs the sweeper over the run's prefix when the built
- * module exists (dist/cli/sweep.js), deleting whatever the run's own destroy left; undefined before
- * the sweeper is merged (or built).
+ * The backstop after the run's own destroy: the sweeper (cli/sweep.ts) over the run's prefix, with
+ * --yes, deleting whatever the destroy left (a resource the state lost, a create that failed late).
  */
-export async function backstopSweep(opts: { settings: Settings; prefix: string; codeartsProjectId?: string; log?: (line: string) => void }): Promise<SweepReport | undefined> {
-  if (!fs.existsSync(SWEEP_MODULE)) return undefined;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(SWEEP_MODULE) as { sweep?: (o: typeof opts & { yes: boolean }) => Promise<SweepReport> };
-  if (typeof mod.sweep !== "function") throw new Error(`${SWEEP_MODULE} exports no sweep()`);
-  return mod.sweep({ ...opts, yes: true });
+export function backstopSweep(opts: { settings: Settings; prefix: string; codeartsProjectId?: string; log?: (line: string) => void }): Promise<SweepReport> {
+  return sweep({ ...opts, yes: true });
 }
