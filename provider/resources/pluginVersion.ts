@@ -437,7 +437,7 @@ async function versionsOf(ctx: Context, pluginName: string): Promise<string[]> {
  * (the table documents only `plugin_name`). Nothing in an answer tells them apart, so before the first
  * delete of a released version the provider proves the reading on a probe plug-in of its own: two
  * released versions, one deleted with `type=single`; `single` only if the other one is still there.
- * Five calls, once per provider process and account; an inconclusive probe is not cached.
+ * Six calls (the deleted version must be gone, then the other one tells), once per provider process and account; an inconclusive probe is not cached.
  */
 export type DeleteReading = "single" | "whole" | "unproven";
 /** §4.9.16: released plug-ins in groups, each with its publisher binding. */
@@ -496,6 +496,11 @@ async function probeDeleteReading(ctx: Context): Promise<DeleteReading> {
   const name = `pulumi_codearts_delete_probe_${randomBytes(6).toString("hex")}`;
   try {
     await deleteExperiment(ctx, name);
+    // Proof, not assumption: the version deleted must be gone (an answer `true` that deleted nothing
+    // would otherwise read as `single`), and then the other one says which reading it is.
+    if (await detail(ctx, { pluginName: name, version: DELETE_EXPERIMENT_VERSIONS[0] })) {
+      throw new Error(`§4.9.28 type=single answered true, yet version ${DELETE_EXPERIMENT_VERSIONS[0]} of ${name} is still there`);
+    }
     const other = await detail(ctx, { pluginName: name, version: DELETE_EXPERIMENT_VERSIONS[1] });
     const reading: DeleteReading = other ? "single" : "whole";
     ctx.log(`PluginVersion: deleting one released version with type=single ${reading === "single" ? "deletes that version only" : "deletes the whole plug-in"} on this service (probed on ${name})`);
