@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { DEFAULT_ACCOUNT, startEmulator, type Emulator } from "../emulator";
 import { parseDialect } from "../emulator/dialects";
+import { difference, holdings } from "./support/conformance";
 
 /**
  * `pulumi-codearts conformance` as a user runs it (the built CLI, HW_* settings): the dialect file
@@ -24,9 +25,9 @@ const env = {
   HW_MAX_RETRIES: "1",
 };
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(args: string[], command = "conformance"): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, "conformance", ...args], { env, timeout: 100_000 }, (err, stdout, stderr) =>
+    execFile(process.execPath, [CLI, command, ...args], { env, timeout: 100_000 }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -76,7 +77,7 @@ test("the text report: a line per row with its reading or unknown and why, then 
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/^G1 +apig +1 call +404 APIG\.0101/m);
   expect(r.stdout).toMatch(/^P3 +unknown +0 calls +not probed: /m);
-  expect(r.stdout).toMatch(/1 of 2 rows found, 1 API calls, scratch prefix probe-\d+-[0-9a-f]{4}/);
+  expect(r.stdout).toMatch(/1 of 2 rows found, 1 API calls, scratch prefix probe-\d+-[0-9a-f]{4} \/ probe_\d+_[0-9a-f]{4}/);
 });
 
 test("usage errors stop before any call: unknown row, a short prefix, an --out that cannot be written", async () => {
@@ -88,5 +89,43 @@ test("usage errors stop before any call: unknown row, a short prefix, an --out t
       expect(r.stdout).toBe("");
     }
     expect(emu.log.since(mark)).toHaveLength(0);
+  });
+});
+
+test("--keep leaves the scratch objects, listed with the sweeps that remove them; those sweeps leave the service as it was", async () => {
+  await withEmulator({}, async (emu) => {
+    const before = holdings(emu);
+    const r = await run(["--endpoint", emu.url, "--project", account.codeartsProjects[0], "--rows", "L2,L4,S6", "--keep", "--prefix", "keep-0001"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^L2 +refuse /m);
+    expect(r.stdout).toMatch(/^L4 +verbatim /m);
+    expect(r.stdout).toMatch(/^S6 +verbatim /m);
+    expect(r.stdout).toMatch(/left behind: L4: .*\(kept\)/);
+    expect(r.stdout).toContain("to remove them: pulumi-codearts sweep --prefix keep-0001 --yes and pulumi-codearts sweep --prefix keep_0001 --yes");
+    const kept = difference(before, holdings(emu));
+    // A template (L4), two groups (L2) and a script (S6, whose names allow no "-"), nothing removed.
+    expect(kept.filter((k) => k.startsWith("removed"))).toEqual([]);
+    expect(kept.filter((k) => /pipelineTemplates|pipelineGroups|cocScripts/.test(k)).length).toBeGreaterThanOrEqual(4);
+    for (const prefix of ["keep-0001", "keep_0001"]) {
+      const s = await run(["--prefix", prefix, "--yes", "--endpoint", emu.url, "--project", account.codeartsProjects[0]], "sweep");
+      expect({ prefix, code: s.code, err: s.stderr.slice(0, 300) }).toEqual({ prefix, code: 0, err: expect.any(String) });
+    }
+    expect(difference(before, holdings(emu))).toEqual([]);
+  });
+});
+
+test("a scratch object whose delete keeps failing: listed as left behind, exit 1, and the sweep it names removes it", async () => {
+  await withEmulator({}, async (emu) => {
+    const before = holdings(emu);
+    emu.faults.inject({ method: "DELETE", path: "/v5/{tenant_id}/api/pipeline-templates/{template_id}", fault: { type: "status", status: 503 }, times: 100 });
+    const r = await run(["--endpoint", emu.url, "--rows", "L4", "--prefix", "fail-0001"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^L4 +verbatim /m);
+    expect(r.stdout).toMatch(/left behind: L4: .*cleanup failed: .*503/);
+    expect(r.stderr).toContain("pulumi-codearts sweep --prefix fail-0001 --yes");
+    expect(difference(before, holdings(emu)).some((d) => d.startsWith("left pipelineTemplates/"))).toBe(true);
+    emu.faults.clear();
+    expect((await run(["--prefix", "fail-0001", "--yes", "--endpoint", emu.url], "sweep")).code).toBe(0);
+    expect(difference(before, holdings(emu))).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { loadSettings, rememberSecrets } from "../../provider/config";
 import { redactor } from "../../provider/redaction";
 import { DIALECT_ROWS, type DialectId } from "../../emulator/dialects";
 import { fileSink } from "../transcript";
-import { dialectFile, PROBES, renderReport, runConformance } from "./index";
+import { dialectFile, PROBES, renderReport, runConformance, sweepCommands } from "./index";
 
 export const CONFORMANCE_HELP = `usage: pulumi-codearts conformance [--project ID] [--rows ID,ID,...] [--json] [--out FILE] [--transcript FILE] [--keep] [--allow-leftovers] [--prefix P] [--endpoint URL]
 Finds out which reading of each ambiguous passage of the API references (docs/ambiguities.md) the service speaks, with read-only calls where they tell and otherwise scratch objects named with a prefix and deleted afterwards. Prints a line per row: id, the reading found or "unknown" with why, the calls made. Settings come from HW_* variables, as for the provider.
@@ -13,8 +13,8 @@ Finds out which reading of each ambiguous passage of the API references (docs/am
   --json              print {"readings": {"ID": "NAME" | "unknown"}, "calls": N, ...}
   --out FILE          write the readings found as a dialect file: \`pulumi-codearts emulator --dialect-file FILE\` speaks them
   --transcript FILE   write every request and answer, redacted, one JSON object a line (to attach to a report)
-  --keep              leave the scratch objects in place (they are listed; \`pulumi-codearts sweep --prefix P --yes\` removes them)
-  --allow-leftovers   allow probes that make objects no API deletes (CloudTest plans: ${PROBES.filter((p) => p.cost === "leftover").map((p) => p.row).join(", ") || "none"})
+  --keep              leave the scratch objects in place (they are listed, with the sweep commands that remove them)
+  --allow-leftovers   allow probes that may make objects no API deletes (test plans, an icon; rows ${PROBES.filter((p) => p.cost === "leftover").map((p) => p.row).join(", ") || "none"})
   --prefix P          the scratch-name prefix (default probe-<unix time>-<random>): letters, digits and "-", 4 to 24, starting with a letter
   --endpoint URL      send every service's calls to one URL (e.g. the emulator)
 exit codes: 0 probed (some rows may be unknown), 1 a scratch object could not be removed (listed), 64 usage error`;
@@ -85,7 +85,7 @@ export async function conformanceCommand(args: string[], out: { stdout: (s: stri
   if (values.out) fs.writeFileSync(values.out, JSON.stringify(dialectFile(report), null, 2) + "\n");
   const failedCleanups = report.leftovers.filter((l) => /cleanup failed/.test(l));
   if (failedCleanups.length) {
-    out.stderr(`pulumi-codearts conformance: ${failedCleanups.length} scratch object(s) could not be removed; \`pulumi-codearts sweep --prefix ${report.prefix} --yes\` removes them\n`);
+    out.stderr(`pulumi-codearts conformance: ${failedCleanups.length} scratch object(s) could not be removed; ${sweepCommands(report)} remove them\n`);
     return 1;
   }
   return 0;

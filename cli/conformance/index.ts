@@ -50,6 +50,8 @@ export interface RowReport {
 
 export interface ConformanceReport {
   prefix: string;
+  /** The prefixes scratch names start with: the prefix, and its `_` form for names that allow no `-`. */
+  prefixes: string[];
   rows: RowReport[];
   /** Row → reading found, or "unknown": the `--json` shape. */
   readings: Record<string, string>;
@@ -57,6 +59,12 @@ export interface ConformanceReport {
   /** Scratch objects that could not be removed (cleanup failed), or were kept (--keep), or cannot be deleted by design. */
   leftovers: string[];
 }
+
+const underscored = (name: string): string => name.replace(/-/g, "_");
+
+/** The commands that remove what a run left: one sweep per prefix form. */
+export const sweepCommands = (report: Pick<ConformanceReport, "prefixes">): string =>
+  report.prefixes.map((p) => `pulumi-codearts sweep --prefix ${p} --yes`).join(" and ");
 
 /** A prefix no one else's objects carry: `probe-<unix seconds>-<4 hex>`. */
 export function probePrefix(now = Date.now()): string {
@@ -105,7 +113,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
         domainId: () => client.domainId(),
         codeartsProjectId: opts.codeartsProjectId,
         name: (label) => `${prefix}-${label}`,
-        underscoreName: (label) => `${prefix}-${label}`.replace(/-/g, "_"),
+        underscoreName: (label) => underscored(`${prefix}-${label}`),
         cleanup: (what, run) => void undo.push({ what, run }),
         leftover: (what) => void leftovers.push(`${row}: ${what} (no API deletes it)`),
         allowLeftovers: opts.allowLeftovers ?? false,
@@ -144,6 +152,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   }
   return {
     prefix,
+    prefixes: [prefix, underscored(prefix)],
     rows,
     readings: Object.fromEntries(rows.map((r) => [r.row, r.reading])),
     calls,
@@ -160,7 +169,8 @@ export function dialectFile(report: ConformanceReport): Record<string, string> {
 export function renderReport(report: ConformanceReport): string {
   const lines = report.rows.map((r) => `${r.row.padEnd(3)} ${r.reading.padEnd(13)} ${String(r.calls).padStart(3)} call${r.calls === 1 ? " " : "s"}  ${r.detail}`);
   const found = report.rows.filter((r) => r.reading !== "unknown").length;
-  lines.push(`${found} of ${report.rows.length} rows found, ${report.calls} API calls, scratch prefix ${report.prefix}`);
+  lines.push(`${found} of ${report.rows.length} rows found, ${report.calls} API calls, scratch prefix ${report.prefixes.join(" / ")}`);
   for (const l of report.leftovers) lines.push(`left behind: ${l}`);
+  if (report.leftovers.some((l) => !/no API deletes it/.test(l))) lines.push(`to remove them: ${sweepCommands(report)} (with --project for pipelines and groups)`);
   return lines.join("\n") + "\n";
 }
