@@ -1,7 +1,7 @@
 import { randomBytes } from "crypto";
 import { seg } from "../../../provider/http";
 import { isGatewayCode, type ApiError } from "../../../provider/errors";
-import { describe, found, unknown, type Outcome, type Probe, type Unprobeable } from "../probe";
+import { describe, found, unknown, type Outcome, type Probe, type ProbeContext, type Unprobeable } from "../probe";
 
 /** A path no documented API has, on the Pipeline host: what the gateway says to it is G1. */
 const NO_SUCH_API = "pulumi-codearts-conformance-no-such-api";
@@ -84,18 +84,33 @@ const g3: Probe = {
 };
 
 /**
- * G5: whether the scope headers are enforced. The same account-scoped read (the template list, §4.1.1)
- * twice: with X-Domain-Id as the provider sends it (the account of the path), then with no scope header
- * at all (ApiRequest.scopeHeaders = false, honoured by both auth paths). Only the second failing while
- * the first succeeds shows `strict`; both succeeding shows the header is not needed (`lenient`).
+ * G5: whether the scope headers are enforced. Each half of the row is asked the same way: one read as
+ * the provider sends it, then the same read with no scope header at all (ApiRequest.scopeHeaders =
+ * false, honoured by both auth paths). Only the second failing while the first succeeds shows `strict`;
+ * both succeeding shows the header is not needed (`lenient`). The Pipeline half: the template list
+ * (§4.1.1) and X-Domain-ID (001 §3.1). The COC half: the script list (004 §4.2.2) and X-Project-Id, which
+ * Table 3-3 asks of AK/SK callers only, so it is asked only under AK/SK with huaweicloud:projectId set.
+ * The row's readings are both halves together: halves that disagree are neither.
  */
+type Half = { reading: "lenient" | "strict"; evidence: string } | { unknown: string };
+
+async function scopeHalf(ctx: ProbeContext, what: string, header: string, read: (scoped: boolean) => Promise<Outcome>): Promise<Half> {
+  const withScope = await read(true);
+  if (!withScope.ok) return { unknown: `the ${what} with ${header} already failed (${describe(withScope)}): nothing to compare with` };
+  const without = await read(false);
+  if (without.ok) return { reading: "lenient", evidence: `the ${what} answered ${describe(withScope)} with ${header} and ${describe(without)} without any scope header` };
+  if (without.error.status >= 500 || without.error.status === 429) return { unknown: `without scope headers the ${what} answered ${describe(without)}: a server error or throttling, not a refusal` };
+  return { reading: "strict", evidence: `the ${what} answered ${describe(withScope)} with ${header}, ${describe(without)} without it` };
+}
+
 const g5: Probe = {
   row: "G5",
-  method: "the template list (§4.1.1, limit 1) twice: with X-Domain-Id, then without any scope header; the second's answer names the reading",
+  method:
+    "the template list (§4.1.1, limit 1) and, under AK/SK with a project configured, the COC script list (§4.2.2, limit 1), each with its scope header (X-Domain-Id, X-Project-Id) and then without any: the answers without name the reading",
   cost: "read-only",
   async run(ctx) {
     const domainId = await ctx.domainId();
-    const list = (scoped: boolean): Promise<Outcome> =>
+    const pipeline = await scopeHalf(ctx, "template list", "X-Domain-Id", (scoped) =>
       ctx.attempt({
         service: "pipeline",
         method: "POST",
@@ -104,13 +119,26 @@ const g5: Probe = {
         idempotent: true, // a read
         operation: `Conformance.G5.${scoped ? "withScope" : "withoutScope"}`,
         ...(scoped ? { headers: { "X-Domain-Id": domainId } } : { scopeHeaders: false }),
-      });
-    const withScope = await list(true);
-    if (!withScope.ok) return unknown(`the template list with X-Domain-Id already failed (${describe(withScope)}): nothing to compare with`);
-    const without = await list(false);
-    if (without.ok) return found("lenient", `the template list answered ${describe(withScope)} with X-Domain-Id and ${describe(without)} without any scope header`);
-    if (without.error.status >= 500 || without.error.status === 429) return unknown(`without scope headers the template list answered ${describe(without)}: a server error or throttling, not a refusal`);
-    return found("strict", `the template list answered ${describe(withScope)} with X-Domain-Id, ${describe(without)} without it`);
+      }),
+    );
+    if ("unknown" in pipeline) return unknown(pipeline.unknown);
+    const { accessKey, projectId } = ctx.kinds.settings;
+    if (!accessKey || !projectId) {
+      return found(pipeline.reading, `${pipeline.evidence}; the COC half (X-Project-Id) was not asked: it concerns AK/SK callers with huaweicloud:projectId set`);
+    }
+    const coc = await scopeHalf(ctx, "COC script list", "X-Project-Id", (scoped) =>
+      ctx.attempt({
+        service: "coc",
+        method: "GET",
+        path: "/v1/job/scripts",
+        query: { limit: 1 },
+        operation: `Conformance.G5.coc.${scoped ? "withScope" : "withoutScope"}`,
+        ...(scoped ? { headers: { "X-Project-Id": projectId } } : { scopeHeaders: false }),
+      }),
+    );
+    if ("unknown" in coc) return unknown(coc.unknown);
+    if (coc.reading !== pipeline.reading) return unknown(`the halves disagree, which neither reading says: ${pipeline.evidence}; ${coc.evidence}`);
+    return found(pipeline.reading, `${pipeline.evidence}; ${coc.evidence}`);
   },
 };
 
