@@ -1,11 +1,10 @@
-import { ApiClient } from "../provider/client";
 import { rememberSecrets, type Settings } from "../provider/config";
 import type { Context, SweepFound } from "../provider/dynamic";
 import { ApiError } from "../provider/errors";
-import type { Middleware } from "../provider/http";
 import { KINDS, type KindName } from "../provider/kinds";
 import { redactor } from "../provider/redaction";
-import { transcribing, type TranscriptSink } from "./transcript";
+import { CommandClient } from "./commandClient";
+import type { TranscriptSink } from "./transcript";
 
 /**
  * The sweeper: finds every object of every kind whose name (as the service returns it, exactly,
@@ -83,15 +82,8 @@ export async function sweep(opts: SweepOptions): Promise<SweepReport> {
   }
   rememberSecrets(opts.settings);
   const log = opts.log ?? (() => undefined);
-  let current: string | undefined;
-  let calls = 0;
-  const counting: Middleware = (next) => (req) => {
-    calls++;
-    return next(req);
-  };
-  const middleware: Middleware[] = [counting];
-  if (opts.transcript) middleware.unshift(transcribing(opts.transcript, () => current));
-  const client = new ApiClient(opts.settings, { middleware, userAgent: "pulumi-codearts-sweep" });
+  const session = new CommandClient(opts.settings, { userAgent: "pulumi-codearts-sweep", transcript: opts.transcript });
+  const client = session.client;
   // What a kind says while deleting (e.g. "left in place") is kept as the object's detail.
   let said: string[] = [];
   const ctx: Context = {
@@ -124,7 +116,7 @@ export async function sweep(opts: SweepOptions): Promise<SweepReport> {
         notListed.push({ kind, why: `not listed: ${kind} objects live in a CodeArts project; name it with --project ID` });
         continue;
       }
-      current = kind;
+      session.context = kind;
       try {
         const found = await facet.list(ctx, { prefix, codeartsProjectId: opts.codeartsProjectId });
         const seen = new Set<string>();
@@ -145,14 +137,14 @@ export async function sweep(opts: SweepOptions): Promise<SweepReport> {
     for (const o of objects) log(`${o.report.outcome === "undeletable" ? "listed" : o.report.outcome}  ${o.kind}  ${o.found.id}  ${JSON.stringify(o.found.name)}${o.report.detail ? `  (${o.report.detail})` : ""}`);
     if (opts.yes) {
       // The report lists the objects in the order they were deleted (or attempted).
-      const done = await deleteAll(ctx, order, objects, unlisted, () => said, (s) => (said = s), (k) => (current = k), log);
+      const done = await deleteAll(ctx, order, objects, unlisted, () => said, (s) => (said = s), (k) => (session.context = k), log);
       objects.splice(0, objects.length, ...done, ...objects.filter((o) => !done.includes(o)));
     }
   } finally {
-    current = undefined;
-    await client.close();
+    session.context = undefined;
+    await session.close();
   }
-  return { prefix, objects: objects.map((o) => o.report), notListed, calls };
+  return { prefix, objects: objects.map((o) => o.report), notListed, calls: session.calls };
 }
 
 /** Objects of one kind, the ones inside others of the same kind first (sub-groups before their parents). */

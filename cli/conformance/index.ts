@@ -1,12 +1,12 @@
 import { randomBytes } from "crypto";
-import { ApiClient } from "../../provider/client";
 import type { Settings } from "../../provider/config";
 import type { Context } from "../../provider/dynamic";
 import { ApiError } from "../../provider/errors";
-import type { ApiRequest, Middleware } from "../../provider/http";
+import type { ApiRequest } from "../../provider/http";
 import { redactor } from "../../provider/redaction";
 import { DIALECT_ROWS, type DialectId } from "../../emulator/dialects";
-import { transcribing, type TranscriptSink } from "../transcript";
+import { CommandClient } from "../commandClient";
+import type { TranscriptSink } from "../transcript";
 import type { Outcome, Probe, ProbeContext, ProbeResult, Unprobeable } from "./probe";
 import * as gateway from "./probes/gateway";
 import * as pipeline from "./probes/pipeline";
@@ -74,15 +74,8 @@ export function probePrefix(now = Date.now()): string {
 export async function runConformance(opts: ConformanceOptions): Promise<ConformanceReport> {
   const prefix = opts.prefix ?? probePrefix();
   const log = opts.log ?? (() => undefined);
-  let current: string | undefined;
-  let calls = 0;
-  const counting: Middleware = (next) => (req) => {
-    calls++;
-    return next(req);
-  };
-  const middleware: Middleware[] = [counting];
-  if (opts.transcript) middleware.unshift(transcribing(opts.transcript, () => current));
-  const client = new ApiClient(opts.settings, { middleware, userAgent: "pulumi-codearts-conformance" });
+  const session = new CommandClient(opts.settings, { userAgent: "pulumi-codearts-conformance", transcript: opts.transcript });
+  const client = session.client;
   const kinds: Context = { client, settings: opts.settings, log: (m) => log(redactor.text(m)) };
   const wanted = new Set<string>(opts.rows ?? Object.keys(DIALECT_ROWS));
   const rows: RowReport[] = [];
@@ -96,8 +89,8 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
         rows.push({ row, reading: "unknown", detail: `not probed: ${why}`, calls: 0, cost: "none" });
         continue;
       }
-      current = row;
-      const before = calls;
+      session.context = row;
+      const before = session.calls;
       const undo: Array<{ what: string; run: () => Promise<void> }> = [];
       const ctx: ProbeContext = {
         send: (req: ApiRequest) => client.send(req),
@@ -142,20 +135,20 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
       }
       rows.push(
         "reading" in result
-          ? { row, reading: result.reading, detail: result.evidence, calls: calls - before, cost: probe.cost }
-          : { row, reading: "unknown", detail: result.unknown, calls: calls - before, cost: probe.cost },
+          ? { row, reading: result.reading, detail: result.evidence, calls: session.calls - before, cost: probe.cost }
+          : { row, reading: "unknown", detail: result.unknown, calls: session.calls - before, cost: probe.cost },
       );
-      current = undefined;
+      session.context = undefined;
     }
   } finally {
-    await client.close();
+    await session.close();
   }
   return {
     prefix,
     prefixes: [prefix, underscored(prefix)],
     rows,
     readings: Object.fromEntries(rows.map((r) => [r.row, r.reading])),
-    calls,
+    calls: session.calls,
     leftovers,
   };
 }
