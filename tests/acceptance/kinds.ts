@@ -1,5 +1,6 @@
 import type { KindName } from "../../provider/kinds";
 import type { AccWorld } from "./support";
+import { definition, ossContent, ruleContent, stages, step } from "../harness/kinds";
 
 /**
  * Every kind's acceptance inputs: what one lifecycle declares against a real account (or the
@@ -35,15 +36,7 @@ export interface AccKind {
   deleteKeeps?: string;
 }
 
-const stages = [{ name: "Build", sequence: 0, jobs: [{ name: "Compile", identifier: "job-1", sequence: 0, steps: [{ name: "mvn", task: "official_devcloud_cloudBuild_template", sequence: 0 }] }] }];
-const definition = { stages: [{ name: "Build", sequence: 0, identifier: "s1", jobs: [{ name: "Compile", identifier: "job-1", sequence: 0, steps: [] }] }] };
-const ruleContent = (value: string) => [{ groupName: "g", properties: [{ key: "k", name: "n", type: "judge", operator: ">=", valueType: "float", value }] }];
-const ossContent = (cveEnabled: boolean) => ({
-  versionSet: { enable: true, rules: [{ ecosystem: "Maven", packageName: "sboot", predicate: "eq", packageVersion: "1.1", description: "", enable: true }] },
-  security: { enable: true, rules: { severity: { enable: false, values: [] }, cve: { enable: cveEnabled, values: [] } } },
-  license: { enable: true, rules: [{ values: [], predicate: "contain" }] },
-});
-const step = (script: string) => ({ task: "official_shell_plugin", name: "Run", identifier: "step-run", variables: { OFFICIAL_SHELL_SCRIPT_INPUT: script } });
+
 const named = (i: Record<string, unknown>): [string, unknown] => ["name", i.name];
 /** A date 30 days ahead, YYYY-MM-DD (a plan's end date). */
 const endDate = () => new Date(Date.now() + 30 * 86400_000).toISOString().slice(0, 10);

@@ -60,16 +60,16 @@ export interface Route {
 }
 export type Env = Record<string, string>;
 
-const stages = [{ name: "Build", sequence: 0, jobs: [{ name: "Compile", identifier: "job-1", sequence: 0, steps: [{ name: "mvn", task: "official_devcloud_cloudBuild_template", sequence: 0 }] }] }];
-const definition = { stages: [{ name: "Build", sequence: 0, identifier: "s1", jobs: [{ name: "Compile", identifier: "job-1", sequence: 0, steps: [] }] }] };
+export const stages = [{ name: "Build", sequence: 0, jobs: [{ name: "Compile", identifier: "job-1", sequence: 0, steps: [{ name: "mvn", task: "official_devcloud_cloudBuild_template", sequence: 0 }] }] }];
+export const definition = { stages: [{ name: "Build", sequence: 0, identifier: "s1", jobs: [{ name: "Compile", identifier: "job-1", sequence: 0, steps: [] }] }] };
 const sources = [{ type: "code", params: { gitType: "codehub", codehubId: "2111699317", defaultBranch: "master", gitUrl: "https://example.com/team/app.git", repoName: "app", alias: "app_repo" } }];
-const ruleContent = (value: string) => [{ groupName: "g", properties: [{ key: "k", name: "n", type: "judge", operator: ">=", valueType: "float", value }] }];
-const ossContent = (cveEnabled: boolean) => ({
+export const ruleContent = (value: string) => [{ groupName: "g", properties: [{ key: "k", name: "n", type: "judge", operator: ">=", valueType: "float", value }] }];
+export const ossContent = (cveEnabled: boolean) => ({
   versionSet: { enable: true, rules: [{ ecosystem: "Maven", packageName: "sboot", predicate: "eq", packageVersion: "1.1", description: "", enable: true }] },
   security: { enable: true, rules: { severity: { enable: false, values: [] }, cve: { enable: cveEnabled, values: [] } } },
   license: { enable: true, rules: [{ values: [], predicate: "contain" }] },
 });
-const step = (script: string) => ({ task: "official_shell_plugin", name: "Run", identifier: "step-run", variables: { OFFICIAL_SHELL_SCRIPT_INPUT: script } });
+export const step = (script: string) => ({ task: "official_shell_plugin", name: "Run", identifier: "step-run", variables: { OFFICIAL_SHELL_SCRIPT_INPUT: script } });
 const draft = (e: Env, n: number) => ({ pluginName: e.plugin, version: `0.${n}.0`, versionDescription: "draft", steps: [step("./deploy.sh")] });
 const released = (e: Env, n: number) => ({ ...draft(e, n), publish: true, publisherId: e.publisher });
 const fromTemplate = (e: Env, n: number) => ({ projectId: e.P, name: `pipeline-${n}`, templateId: e.T, isPublish: false, sources, groupId: e.G1 });
