@@ -156,11 +156,14 @@ describe("commands", () => {
   test("every command has --help; unknown commands are usage errors", async () => {
     const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
     const err = jest.spyOn(console, "error").mockImplementation(() => undefined);
-    for (const c of ["preview", "up", "refresh", "destroy", "drift", "summarize", "doctor", "emulator"]) {
+    for (const c of ["preview", "up", "refresh", "destroy", "drift", "summarize", "doctor", "emulator", "sweep", "conformance"]) {
       expect(await main([c, "--help"])).toBe(EXIT.ok);
       expect(log.mock.calls.at(-1)![0]).toMatch(new RegExp(`^usage: pulumi-codearts ${c}`));
     }
     expect(await main(["frobnicate"])).toBe(EXIT.usage);
+    // The main help names every command it dispatches.
+    await main(["--help"]);
+    for (const c of ["preview", "up", "refresh", "destroy", "drift", "summarize", "doctor", "emulator", "sweep", "conformance"]) expect(log.mock.calls.at(-1)![0]).toMatch(new RegExp(`^  ${c} `, "m"));
     log.mockRestore();
     err.mockRestore();
   });
