@@ -100,3 +100,49 @@ test("X2 under `refused`, the multi control refused too (500): unknown, not `ref
   expect(row.detail).toMatch(/multi plug-in too/);
   expect(changed).toEqual([]);
 });
+
+test("X6: both halves asked, edit-draft (§4.9.4) then the info update (§4.9.27); halves that disagree are neither reading", async () => {
+  // The emulator speaks one reading for edit-draft and is switched to the other once the edit half is done.
+  for (const [draftReading, updateReading] of [["required", "ignored"], ["ignored", "required"], ["required", "required"], ["ignored", "ignored"]]) {
+    const emu: Emulator = await startEmulator({ port: 0, quiet: true, dialect: { X6: draftReading } });
+    try {
+      const before = holdings(emu);
+      const ops: string[] = [];
+      const report = await runConformance({
+        settings: clientSettings(emu, DEFAULT_ACCOUNT), rows: ["X6"],
+        transcript: (e) => {
+          ops.push(e.operation);
+          if (e.operation === "PluginVersion.editDraft" && e.status === 200) emu.dialect.set({ X6: updateReading });
+        },
+      });
+      const r = report.rows.find((x) => x.row === "X6")!;
+      const half = (reading: string, edit: string, own: string) => (reading === "ignored" ? [edit] : [edit, own, edit]);
+      expect(ops).toEqual([
+        "PluginVersion.createDraft",
+        ...half(draftReading, "PluginVersion.editDraft", "PluginVersion.detail"),
+        ...half(updateReading, "Plugin.update", "Plugin.list"),
+        "Plugin.delete",
+      ]);
+      if (draftReading === updateReading) {
+        expect(r.reading).toBe(draftReading);
+        expect(r.detail).toMatch(/edit-draft .*; the info update /);
+      } else {
+        expect(r.reading).toBe("unknown");
+        expect(r.detail).toMatch(/halves disagree/);
+        expect(r.detail).toMatch(/edit-draft/);
+        expect(r.detail).toMatch(/the info update/);
+      }
+      expect(difference(before, holdings(emu))).toEqual([]);
+    } finally {
+      await emu.close();
+    }
+  }
+});
+
+test.each(["required", "ignored"])("X6=%s, the info update answering 500: unknown, the scratch plug-in removed", async (reading) => {
+  const { report, changed } = await probeWith({ X6: reading }, ["X6"], [{ method: "POST", path: "/v3/*/extension/info/update", fault: { type: "status", status: 500 }, times: 5 }]);
+  const row = report.rows.find((r) => r.row === "X6")!;
+  expect(row.reading).toBe("unknown");
+  expect(row.detail).toMatch(/info update with a random unique_id answered 500/);
+  expect(changed).toEqual([]);
+});

@@ -1,7 +1,7 @@
 import { clientSettings, DEFAULT_ACCOUNT, planTestCases, seedCloudTestPermissions, seedTestCases, startEmulator, type Emulator } from "../emulator";
 import { LEAST_CONVENIENT, type DialectId } from "../emulator/dialects";
 import type { PlanRecord } from "../emulator/services/cloudtest";
-import type { RuleRecord } from "../emulator/services/policies";
+import type { RuleRecord, RuleSetRecord } from "../emulator/services/policies";
 import { runConformance, type ConformanceReport } from "../cli/conformance";
 import { difference, holdings, probeEmulator, proveRows, renderProof } from "./support/conformance";
 
@@ -205,15 +205,72 @@ describe("read-only when the project already has what the probe needs", () => {
     expect(changed).toEqual([]);
   });
 
-  test.each([["tenant-only"], ["mixed"]])("R5=%s with a tenant policy the project already sees: read-only (2 calls)", async (r5) => {
+  test.each([["tenant-only"], ["mixed"]])("R5=%s with a tenant policy and a tenant rule set the project already sees: read-only (2 calls per half)", async (r5) => {
     const made = await probeSeeded({ R5: r5 }, ["R5"], (emu) => {
       emu.store.collection<Record<string, unknown>>("openSourcePolicies").put(DEFAULT_ACCOUNT.domainId, "3".repeat(32), {
         id: "3".repeat(32), name: "someone's policy", level: "tenant", parent_id: null, version: "4".repeat(32), is_valid: true, is_public: false, is_legacy: false,
         creator: "u", updater: "u", create_time: "2023-10-20T10:30:20", update_time: "2023-10-20T10:30:20", operate_time: 1, content: {},
       });
+      const set: RuleSetRecord = {
+        id: "5".repeat(32), name: "someone's rule set", type: "Build", version: "6".repeat(32), is_valid: true, creator: "u", updater: "u",
+        create_time: "2023-10-20T10:30:20", update_time: "2023-10-20T10:30:20", operate_time: 1, rule_instances: [],
+      };
+      emu.store.collection<RuleSetRecord>("ruleSets").put(DEFAULT_ACCOUNT.domainId, set.id, set);
     }, { project: PROJECT });
     expect(row(made.report, "R5").reading).toBe(r5);
-    expect(row(made.report, "R5").calls).toBe(2);
+    expect(row(made.report, "R5").calls).toBe(4);
+    expect(row(made.report, "R5").detail).toMatch(/project's tenant policy 3{32}.*project's tenant rule set 5{32}/);
     expect(made.changed).toEqual([]);
   });
+});
+
+test("R5: both lists asked, §4.8.2 open-source policies then §4.6.1 rule sets; halves that disagree are neither reading", async () => {
+  // The emulator speaks one reading for the open-source list and is switched to the other once that half is done.
+  for (const [ossReading, setReading] of [["tenant-only", "mixed"], ["mixed", "tenant-only"], ["tenant-only", "tenant-only"], ["mixed", "mixed"]]) {
+    const emu = await startEmulator({ port: 0, quiet: true, dialect: { R5: ossReading } });
+    try {
+      const before = holdings(emu);
+      const ops: string[] = [];
+      const report = await runConformance({
+        settings: clientSettings(emu, DEFAULT_ACCOUNT), codeartsProjectId: PROJECT, rows: ["R5"],
+        transcript: (e) => {
+          ops.push(`${e.operation}${e.query?.include_tenant_rule_set ? ` ${e.query.include_tenant_rule_set}` : ""}`);
+          if (e.operation === "Conformance.ProjectOpenSourcePolicy.list" && e.query?.include_tenant_rule_set === "false") emu.dialect.set({ R5: setReading });
+        },
+      });
+      const r = row(report, "R5");
+      console.log(`R5 open-source ${ossReading}, rule sets ${setReading}: ${r.reading} (${r.calls} calls) ${r.detail}`);
+      const creates = ops.filter((o) => /create/.test(o));
+      expect(creates).toEqual(["Conformance.OpenSourcePolicy.create", "Conformance.Rule.create", "Conformance.RuleSet.create"]);
+      expect(ops.filter((o) => /^Conformance\.Project/.test(o))).toEqual([
+        "Conformance.ProjectOpenSourcePolicy.list true", "Conformance.ProjectOpenSourcePolicy.list true", "Conformance.ProjectOpenSourcePolicy.list false",
+        "Conformance.ProjectRuleSet.list true", "Conformance.ProjectRuleSet.list true", "Conformance.ProjectRuleSet.list false",
+      ]);
+      if (ossReading === setReading) {
+        expect(r.reading).toBe(ossReading);
+        expect(r.detail).toMatch(/§4\.8\.2 .*; §4\.6\.1 /);
+      } else {
+        expect(r.reading).toBe("unknown");
+        expect(r.detail).toMatch(/halves disagree/);
+        expect(r.detail).toMatch(/§4\.8\.2 open-source policy list: .*§4\.6\.1 rule set list: /);
+      }
+      expect(difference(before, holdings(emu))).toEqual([]);
+    } finally {
+      await emu.close();
+    }
+  }
+});
+
+test("R5: the §4.6.1 rule set list answering 500: unknown, every scratch object removed", async () => {
+  const emu = await startEmulator({ port: 0, quiet: true, dialect: { R5: "mixed" } });
+  try {
+    emu.faults.inject({ method: "GET", path: "/v2/*/rule-sets/query", fault: { type: "status", status: 500 }, times: 10 });
+    const before = holdings(emu);
+    const report = await runConformance({ settings: { ...clientSettings(emu, DEFAULT_ACCOUNT), maxRetries: 0 }, codeartsProjectId: PROJECT, rows: ["R5"] });
+    expect(row(report, "R5").reading).toBe("unknown");
+    expect(row(report, "R5").detail).toMatch(/§4\.6\.1 rule set list with include_tenant_rule_set=true answered 500/);
+    expect(difference(before, holdings(emu))).toEqual([]);
+  } finally {
+    await emu.close();
+  }
 });

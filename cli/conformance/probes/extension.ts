@@ -1,7 +1,7 @@
 import { randomBytes } from "crypto";
 import { provesAbsence } from "../../../provider/errors";
 import { multipartFile } from "../../../provider/multipart";
-import { EXTENSION_NOT_FOUND, text, v1, v3, type PluginBasicVo } from "../../../provider/resources/extensionCommon";
+import { EXTENSION_NOT_FOUND, findPlugin, text, v1, v3, type PluginBasicVo } from "../../../provider/resources/extensionCommon";
 import { infoBody, plugin, pluginSchema, type PluginOutputs } from "../../../provider/resources/plugin";
 import {
   basicListEntry, DELETE_EXPERIMENT_VERSIONS, deleteExperiment, detail, optionalListEntry, versionBody, type PluginVersionInputs,
@@ -269,31 +269,65 @@ const x5: Probe = {
 
 // ---- X6 ----
 
+/**
+ * X6: `unique_id` on edit-draft (§4.9.4) and on the plug-in info update (§4.9.27). Each half is asked the
+ * same way on the same scratch plug-in: a random unique_id first (accepted: `ignored`); if refused with a
+ * 4xx that is not a not-found, the object's own unique_id from a documented read (the draft's from
+ * §4.9.22, the plug-in's from the §4.9.17 list, as the provider learns it), then that (accepted:
+ * `required`). The row's readings are both halves together: halves that disagree are neither.
+ */
+type X6Half = { reading: "required" | "ignored"; evidence: string } | { unknown: string };
+
+async function uniqueIdHalf(what: string, send: (uniqueId: string) => Promise<Outcome>, own: () => Promise<string | undefined>, whose: string): Promise<X6Half> {
+  const random = randomBytes(16).toString("hex");
+  let o = await send(random);
+  if (o.ok) return { reading: "ignored", evidence: `${what} with a unique_id that is no object's (${random}) answered ${o.res.status}` };
+  const withRandom = describe(o);
+  if (o.error.status >= 500 || o.error.status < 400 || provesAbsence(o.error, EXTENSION_NOT_FOUND)) return { unknown: `${what} with a random unique_id answered ${withRandom}` };
+  const id = await own();
+  if (!id) return { unknown: `${what} with a random unique_id was refused (${withRandom}), and ${whose} shows no unique_id to try instead` };
+  o = await send(id);
+  if (o.ok) return { reading: "required", evidence: `${what} with a random unique_id was refused (${withRandom}); with ${whose} (${id}) it answered ${o.res.status}` };
+  return { unknown: `${what} was refused with a random unique_id (${withRandom}) and with ${whose} (${describe(o)})` };
+}
+
 const x6: Probe = {
   row: "X6",
-  method: "makes a scratch plug-in with a draft version (§4.9.2), edits it (§4.9.4) with a random unique_id, and if refused reads its own (§4.9.22) and edits with that; deletes the plug-in",
+  method:
+    "makes a scratch plug-in with a draft version (§4.9.2); edits the draft (§4.9.4), then updates the plug-in's information (§4.9.27), each with a random unique_id and, if refused, with the object's own (draft: §4.9.22 detail; plug-in: §4.9.17 list); deletes the plug-in",
   cost: "scratch",
   async run(ctx) {
     const name = ctx.underscoreName("x6");
     removesPlugin(ctx, name);
-    let o = await makeVersion(ctx, version(name, "0.0.1"));
+    const o = await makeVersion(ctx, version(name, "0.0.1"));
     if (!o.ok) return refused("creating a draft version", o);
-    const edit = async (uniqueId: string) =>
-      ctx.attempt({
-        service: "pipeline", method: "POST", path: `${await v1(ctx.kinds)}/agent-plugin/edit-draft`,
-        body: versionBody(info(name), version(name, "0.0.1", { versionDescription: "edited by the conformance probe" }), uniqueId),
-        operation: "PluginVersion.editDraft", resource: `${name}/0.0.1`,
-      });
-    const random = randomBytes(16).toString("hex");
-    o = await edit(random);
-    if (o.ok) return found("ignored", `edit-draft with a unique_id that is no object's (${random}) answered ${o.res.status}`);
-    const withRandom = describe(o);
-    if (o.error.status >= 500 || provesAbsence(o.error, EXTENSION_NOT_FOUND)) return unknown(`edit-draft with a random unique_id answered ${withRandom}`);
-    const own = text((await detail(ctx.kinds, { pluginName: name, version: "0.0.1" }))?.unique_id);
-    if (!own) return unknown(`edit-draft with a random unique_id was refused (${withRandom}), and the draft's detail shows no unique_id to try instead`);
-    o = await edit(own);
-    if (o.ok) return found("required", `edit-draft with a random unique_id was refused (${withRandom}); with the draft's own (${own}) it answered ${o.res.status}`);
-    return unknown(`edit-draft was refused with a random unique_id (${withRandom}) and with the draft's own (${describe(o)})`);
+    const draft = await uniqueIdHalf(
+      "edit-draft",
+      async (uniqueId) =>
+        ctx.attempt({
+          service: "pipeline", method: "POST", path: `${await v1(ctx.kinds)}/agent-plugin/edit-draft`,
+          body: versionBody(info(name), version(name, "0.0.1", { versionDescription: "edited by the conformance probe" }), uniqueId),
+          operation: "PluginVersion.editDraft", resource: `${name}/0.0.1`,
+        }),
+      async () => text((await detail(ctx.kinds, { pluginName: name, version: "0.0.1" }))?.unique_id),
+      "the draft's own",
+    );
+    if ("unknown" in draft) return unknown(draft.unknown);
+    // The plug-in a first draft version makes is a multi one (X2): the update says so, changing nothing but the description.
+    const inputs = pluginSchema.parse({ pluginName: name, displayName: name, businessType: "Normal", description: "updated by the conformance probe", pluginCompositionType: "multi" });
+    const update = await uniqueIdHalf(
+      "the info update",
+      async (uniqueId) =>
+        ctx.attempt({
+          service: "pipeline", method: "POST", path: `${await v3(ctx.kinds)}/extension/info/update`, body: infoBody(inputs, uniqueId),
+          operation: "Plugin.update", resource: name,
+        }),
+      async () => text((await findPlugin(ctx.kinds, name))?.unique_id),
+      "the plug-in's own",
+    );
+    if ("unknown" in update) return unknown(update.unknown);
+    if (update.reading !== draft.reading) return unknown(`the halves disagree, which neither reading says: ${draft.evidence}; ${update.evidence}`);
+    return found(draft.reading, `${draft.evidence}; ${update.evidence}`);
   },
 };
 

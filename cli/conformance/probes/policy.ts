@@ -181,48 +181,82 @@ const r4: Probe = {
 };
 
 /**
- * R5, on the project-level open-source policy list (§4.8.2): a tenant policy the project sees with
- * include_tenant_rule_set=true (the control) is looked for with =false. Present: `mixed`; absent while
- * the control shows it: `tenant-only`. An empty false list alone proves nothing, so a tenant policy is
- * needed: the project's first one, or a scratch one.
+ * R5: project-level lists with include_tenant_rule_set=false, on both lists of the row: rule sets (§4.6.1,
+ * GET /v2/{project_id}/rule-sets/query) and open-source policies (§4.8.2, GET
+ * /v2/{project_id}/open-source/rule-sets/query). Each half the same way: a tenant object the project sees
+ * with include_tenant_rule_set=true (the control) is looked for with =false, filtered by its name.
+ * Present: `mixed`; absent while the control shows it: `tenant-only`. An empty false list alone proves
+ * nothing, so a tenant object is needed: the project's first one, or a scratch one (a rule set needs a
+ * scratch rule to hold). The row's readings are both halves together: halves that disagree are neither.
  */
+type R5Half = { reading: "tenant-only" | "mixed"; evidence: string } | { unknown: string };
+type Listed = { id?: unknown; name?: unknown; level?: unknown };
+
+async function tenantHalf(
+  what: string,
+  list: (include: boolean, name?: string) => Promise<Outcome>,
+  scratch: () => Promise<{ id: string; name: string } | { why: string }>,
+  kind: string,
+): Promise<R5Half> {
+  const items = async (include: boolean, name?: string) => {
+    const o = await list(include, name);
+    const data = body(o).data;
+    return { o, items: Array.isArray(data) ? (data as Listed[]) : undefined };
+  };
+  const control = await items(true);
+  if (!control.items) return { unknown: `the ${what} with include_tenant_rule_set=true answered ${describe(control.o)} without a data list` };
+  let tenant = control.items.find((i) => i.level === "tenant" && typeof i.id === "string" && typeof i.name === "string") as { id: string; name: string } | undefined;
+  let whose = `the project's tenant ${kind}`;
+  if (!tenant) {
+    const made = await scratch();
+    if ("why" in made) return { unknown: made.why };
+    const again = await items(true, made.name);
+    if (!again.items?.some((i) => i.id === made.id)) {
+      return { unknown: `the scratch tenant ${kind} ${made.id} is not in the ${what} even with include_tenant_rule_set=true (${describe(again.o)}): the project does not see its tenant's ${kind}s` };
+    }
+    tenant = made;
+    whose = `the scratch tenant ${kind}`;
+  }
+  const without = await items(false, tenant.name);
+  if (!without.items) return { unknown: `the ${what} with include_tenant_rule_set=false answered ${describe(without.o)} without a data list` };
+  if (without.items.some((i) => i.id === tenant!.id)) {
+    return {
+      reading: "mixed",
+      evidence: `${what}: ${whose} ${tenant.id} is listed with include_tenant_rule_set=false too (${without.items.length} item(s): levels ${[...new Set(without.items.map((i) => String(i.level)))].join(", ")})`,
+    };
+  }
+  return { reading: "tenant-only", evidence: `${what}: ${whose} ${tenant.id}, listed with include_tenant_rule_set=true, is absent with =false (filtered by its name: ${without.items.length} item(s))` };
+}
+
+/** A scratch tenant rule set (raw §4.5.1 create) holding a scratch rule; both removed with the kinds' delete, registered at once. */
+async function scratchRuleSet(ctx: ProbeContext, domainId: string, label: string): Promise<{ id: string; name: string } | { why: string }> {
+  const made = await scratchRule(ctx, domainId, `${label}_rule`);
+  if ("why" in made) return made;
+  const name = ctx.name(label);
+  const o = await ctx.attempt({ service: "pipeline", method: "POST", path: tenantPath(domainId, "/tenant/rule-sets/create"), body: { name, rules: [{ id: made.id, is_valid: true }] }, operation: "Conformance.RuleSet.create", resource: name });
+  const id = body(o).rule_set_id;
+  if (typeof id !== "string" || id === "") return { why: `the scratch rule set create answered ${describe(o)} without a rule_set_id` };
+  ctx.cleanup(`rule set ${name} (${id})`, () => ruleSet.delete(ctx.kinds, id, { domainId, ruleInstanceIds: [] }));
+  return { id, name };
+}
+
 const r5: Probe = {
   row: "R5",
   method:
-    "lists the project's open-source policies (§4.8.2) with include_tenant_rule_set=true to find a tenant policy (else makes a scratch one, then removed), then lists with =false by its name: present → mixed, absent → tenant-only",
+    "lists the project's open-source policies (§4.8.2) and rule sets (§4.6.1) with include_tenant_rule_set=true to find a tenant one of each (else makes a scratch open-source policy, or a scratch rule and rule set, then removed), then lists with =false by its name: present in both → mixed, absent from both → tenant-only",
   cost: "scratch",
   async run(ctx) {
     const project = ctx.codeartsProjectId;
     if (!project) return unknown("needs a CodeArts project (--project): the lists of R5 are project-level");
     const domainId = await ctx.domainId();
-    type Item = { id?: unknown; name?: unknown; level?: unknown };
-    const list = async (include: boolean, name?: string) => {
-      const o = await ctx.attempt({
-        service: "pipeline", method: "GET", path: `/v2/${seg(project, "the project id")}/open-source/rule-sets/query`, query: { include_tenant_rule_set: include, offset: 0, limit: 50, name }, operation: "Conformance.ProjectOpenSourcePolicy.list",
-      });
-      const data = body(o).data;
-      return { o, items: Array.isArray(data) ? (data as Item[]) : undefined };
-    };
-    const control = await list(true);
-    if (!control.items) return unknown(`the project list with include_tenant_rule_set=true answered ${describe(control.o)} without a data list`);
-    let tenant = control.items.find((i) => i.level === "tenant" && typeof i.id === "string" && typeof i.name === "string") as { id: string; name: string } | undefined;
-    let whose = "the project's tenant policy";
-    if (!tenant) {
-      const made = await scratchOss(ctx, domainId, "r5_oss");
-      if ("why" in made) return unknown(made.why);
-      const again = await list(true, made.name);
-      if (!again.items?.some((i) => i.id === made.id)) {
-        return unknown(`the scratch tenant policy ${made.id} is not in the project's list even with include_tenant_rule_set=true (${describe(again.o)}): the project does not see its tenant's policies`);
-      }
-      tenant = made;
-      whose = "the scratch tenant policy";
-    }
-    const without = await list(false, tenant.name);
-    if (!without.items) return unknown(`the project list with include_tenant_rule_set=false answered ${describe(without.o)} without a data list`);
-    if (without.items.some((i) => i.id === tenant!.id)) {
-      return found("mixed", `${whose} ${tenant.id} is listed with include_tenant_rule_set=false too (${without.items.length} item(s): levels ${[...new Set(without.items.map((i) => String(i.level)))].join(", ")})`);
-    }
-    return found("tenant-only", `${whose} ${tenant.id}, listed with include_tenant_rule_set=true, is absent with =false (filtered by its name: ${without.items.length} item(s))`);
+    const projectList = (rest: string, operation: string) => (include: boolean, name?: string) =>
+      ctx.attempt({ service: "pipeline", method: "GET", path: `/v2/${seg(project, "the project id")}${rest}`, query: { include_tenant_rule_set: include, offset: 0, limit: 50, name }, operation });
+    const oss = await tenantHalf("§4.8.2 open-source policy list", projectList("/open-source/rule-sets/query", "Conformance.ProjectOpenSourcePolicy.list"), () => scratchOss(ctx, domainId, "r5_oss"), "policy");
+    if ("unknown" in oss) return unknown(oss.unknown);
+    const sets = await tenantHalf("§4.6.1 rule set list", projectList("/rule-sets/query", "Conformance.ProjectRuleSet.list"), () => scratchRuleSet(ctx, domainId, "r5_set"), "rule set");
+    if ("unknown" in sets) return unknown(sets.unknown);
+    if (sets.reading !== oss.reading) return unknown(`the halves disagree, which neither reading says: ${oss.evidence}; ${sets.evidence}`);
+    return found(oss.reading, `${oss.evidence}; ${sets.evidence}`);
   },
 };
 
