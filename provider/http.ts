@@ -33,6 +33,11 @@ export interface ApiRequest {
    * Defaults to true for GET, PUT and DELETE and false for POST; reads made with POST say true.
    */
   idempotent?: boolean;
+  /**
+   * Error codes that are this API's documented answer, never repeated even on a 5xx (besides retry.ts's
+   * DEFINITIVE_500_CODES): CloudTest batch-add's 500 CLOUDTEST.00000001 (§4.3.1, ambiguity C1).
+   */
+  answerCodes?: ReadonlySet<string>;
   /** Overrides the generic in-body error detection for APIs whose success bodies carry `error_code`. */
   isSuccess?: (body: unknown) => boolean;
   /**

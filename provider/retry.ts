@@ -65,7 +65,8 @@ export function retry(p: RetryPolicy): Middleware {
         // Each attempt gets fresh headers: the signature covers X-Sdk-Date, which must be current.
         return await next({ ...req, headers: { ...req.headers }, attempt });
       } catch (e) {
-        const delay = attempt < p.maxRetries ? retryDelay(e, attempt, idempotent, p) : undefined;
+        const answer = e instanceof ApiError && req.api.answerCodes?.has(e.errorCode ?? "");
+        const delay = attempt < p.maxRetries && !answer ? retryDelay(e, attempt, idempotent, p) : undefined;
         if (delay === undefined) throw e;
         await p.sleep(delay);
       }

@@ -26,14 +26,14 @@ async function probeSeeded(
   dialect: Record<string, string>,
   rows: DialectId[],
   seed: (emu: Emulator) => void,
-  opts: { project?: string; allowLeftovers?: boolean } = {},
+  opts: { project?: string; allowLeftovers?: boolean; testCaseId?: string } = {},
 ): Promise<{ report: ConformanceReport; changed: string[]; emu: Emulator; plansAfter: string[] }> {
   const emu = await startEmulator({ port: 0, quiet: true, dialect });
   try {
     seed(emu);
     const before = holdings(emu);
     const plansBefore = emu.store.collection<PlanRecord>("testPlans").list(PROJECT).map((p) => p.plan_id);
-    const report = await runConformance({ settings: clientSettings(emu, DEFAULT_ACCOUNT), codeartsProjectId: opts.project, rows, allowLeftovers: opts.allowLeftovers ?? false });
+    const report = await runConformance({ settings: clientSettings(emu, DEFAULT_ACCOUNT), codeartsProjectId: opts.project, rows, allowLeftovers: opts.allowLeftovers ?? false, testCaseId: opts.testCaseId });
     const plansAfter = emu.store.collection<PlanRecord>("testPlans").list(PROJECT).map((p) => p.plan_id);
     return { report, changed: [...difference(before, holdings(emu)), ...difference(plansBefore, plansAfter)], emu, plansAfter };
   } finally {
@@ -142,14 +142,16 @@ describe("other rows' readings do not confuse P2: a list that shifts between req
 });
 
 describe("read-only when the project already has what the probe needs", () => {
-  test.each([["position0"], ["position1"], ["page1"]])("P2=%s, C1 partial, C3 free ids: 4 existing plans, no --allow-leftovers: found, nothing made, no test case added", async (p2) => {
+  test.each([["position0"], ["position1"], ["page1"]])("P2=%s, C1 partial, C3 free ids: 4 existing plans, no --allow-leftovers: P2, C3 found, C1 unknown (a bare 500 proves nothing), nothing made, no test case added", async (p2) => {
     let cases: string[] = [];
     const { report, changed, emu } = await probeSeeded({ P2: p2, C1: "partial", C3: "free" }, CLOUDTEST, (emu) => {
       cases = seedPlans(emu, 4, ["TP_someone-s_plan_0001", "TP_someone-s_plan_0002", "TP_someone-s_plan_0003", "TP_someone-s_plan_0004"]);
       seedTestCases(emu.store, PROJECT, 13, ["f".repeat(32)]);
-    }, { project: PROJECT });
+    }, { project: PROJECT, testCaseId: "f".repeat(32) });
     expect(row(report, "P2").reading).toBe(p2);
-    expect(row(report, "C1").reading).toBe("partial");
+    expect(row(report, "C1").reading).toBe("unknown");
+    expect(row(report, "C1").detail).toMatch(/500 CLOUDTEST\.00000001 .*naming no case.*--test-case .*--allow-leftovers/);
+    expect(row(report, "C1").calls).toBe(2);
     expect(row(report, "C3").reading).toBe("free");
     expect(row(report, "C3").detail).toMatch(/TP_someone-s_plan/);
     expect(changed).toEqual([]);
@@ -157,6 +159,43 @@ describe("read-only when the project already has what the probe needs", () => {
     // The batch-add named only a case no project holds: the user's plans hold what they held.
     expect(row(report, "C1").detail).toMatch(/to the project's plan TP_someone-s_plan_000[1-4]/);
     for (const id of cases) expect(planTestCases(emu.store, PROJECT, id)).toEqual([]);
+  });
+
+  test.each([["atomic"], ["partial"]])("C1=%s, someone's plan, --test-case and --allow-leftovers: the known case goes only to a scratch plan (a leftover), never to the user's", async (c1) => {
+    const known = "f".repeat(32);
+    let user: string[] = [];
+    const { report, changed, emu, plansAfter } = await probeSeeded({ C1: c1 }, ["C1"], (emu) => {
+      user = seedPlans(emu, 1);
+      seedTestCases(emu.store, PROJECT, 13, [known]);
+    }, { project: PROJECT, testCaseId: known, allowLeftovers: true });
+    console.log(`C1=${c1} with someone's plan and --test-case: ${row(report, "C1").reading} (${row(report, "C1").calls} calls) ${row(report, "C1").detail}`);
+    expect(row(report, "C1").reading).toBe(c1);
+    expect(planTestCases(emu.store, PROJECT, user[0])).toEqual([]);
+    if (c1 === "atomic") {
+      // Read-only: the unknown-only batch to the user's plan tells atomic; no scratch plan.
+      expect(row(report, "C1").calls).toBe(2);
+      expect(plansAfter).toEqual(user);
+      expect(report.leftovers).toEqual([]);
+    } else {
+      expect(row(report, "C1").calls).toBe(5);
+      expect(row(report, "C1").detail).toMatch(/1 case\(s\).*known case added, then a 500 naming the unknown case/);
+      const scratch = plansAfter.filter((id) => !user.includes(id));
+      expect(scratch).toHaveLength(1);
+      expect(planTestCases(emu.store, PROJECT, scratch[0])).toEqual([known]);
+      expect(report.leftovers).toEqual([expect.stringMatching(new RegExp(`C1: test plan .*${scratch[0]}.*no API deletes it`))]);
+    }
+    // Nothing else changed: only the scratch plan is new.
+    expect(changed).toEqual(plansAfter.filter((id) => !user.includes(id)).map((id) => `left ${id}`));
+  });
+
+  test("C1 partial, --test-case of another test type than the one given: the known case is not added either, so unknown, not a guess", async () => {
+    const known = "f".repeat(32);
+    const { report } = await probeSeeded({ C1: "partial" }, ["C1"], (emu) => void seedTestCases(emu.store, PROJECT, 24, [known]), { project: PROJECT, testCaseId: known, allowLeftovers: true });
+    expect(row(report, "C1").reading).toBe("unknown");
+    expect(row(report, "C1").detail).toMatch(/0 case\(s\).*not added either.*test type 13/);
+    // Named with its type, the same case tells partial.
+    const typed = await probeSeeded({ C1: "partial" }, ["C1"], (emu) => void seedTestCases(emu.store, PROJECT, 24, [known]), { project: PROJECT, testCaseId: `24:${known}`, allowLeftovers: true });
+    expect(row(typed.report, "C1").reading).toBe("partial");
   });
 
   test("C1 atomic on someone's plan holding a test case: 400, the plan's cases unchanged", async () => {

@@ -49,14 +49,14 @@ test("S1–S6 at once under the default dialect: each reported correctly, nothin
  * An emulator prepared by `setup` (a user's script, faults), the probes of `rows`, and what changed.
  * `watch` sees every request once answered (the transcript), e.g. to inject a fault for the next one.
  */
-async function probeWith(dialect: Record<string, string>, rows: DialectId[], opts: { setup?: (emu: Emulator) => Promise<void>; watch?: (emu: Emulator, entry: TranscriptEntry) => void; maxRetries?: number } = {}) {
+async function probeWith(dialect: Record<string, string>, rows: DialectId[], opts: { setup?: (emu: Emulator) => Promise<void>; watch?: (emu: Emulator, entry: TranscriptEntry) => void; maxRetries?: number; prefix?: string } = {}) {
   const emu = await startEmulator({ port: 0, quiet: true, dialect });
   try {
     await opts.setup?.(emu);
     const before = holdings(emu);
     const settings = { ...clientSettings(emu, DEFAULT_ACCOUNT), ...(opts.maxRetries === undefined ? {} : { maxRetries: opts.maxRetries }) };
     const entries: TranscriptEntry[] = [];
-    const report = await runConformance({ settings, rows, transcript: (e) => (entries.push(e), opts.watch?.(emu, e)) });
+    const report = await runConformance({ settings, rows, prefix: opts.prefix, transcript: (e) => (entries.push(e), opts.watch?.(emu, e)) });
     return { report, changed: difference(before, holdings(emu)), emu, entries, snapshot: JSON.stringify(emu.store.snapshot()) };
   } finally {
     await emu.close();
@@ -64,10 +64,10 @@ async function probeWith(dialect: Record<string, string>, rows: DialectId[], opt
 }
 
 /** A script of the user's, made through the provider as a program would. */
-async function userScript(emu: Emulator): Promise<void> {
+async function userScript(emu: Emulator, name = "users_own"): Promise<void> {
   const client = new ApiClient(clientSettings(emu, DEFAULT_ACCOUNT));
   try {
-    await script.create({ client, settings: client.settings, log: () => undefined }, scriptSchema.parse({ name: "users_own", description: "not the probe's", type: "SHELL", content: "echo mine", riskLevel: "LOW", version: "1" }));
+    await script.create({ client, settings: client.settings, log: () => undefined }, scriptSchema.parse({ name, description: "not the probe's", type: "SHELL", content: "echo mine", riskLevel: "LOW", version: "1" }));
   } finally {
     await client.close();
   }
@@ -111,7 +111,7 @@ const failTheControl = (method: string) => {
 
 test.each([
   ["S1", "5", "PUT", /6 script_params answered 400 .*the control with 5 also failed: 503/],
-  ["S2", "pattern", "POST", /answered 400 .*the control with "ab" also failed: 503/],
+  ["S2", "pattern", "POST", /answered 400 COC\.00040601 "The paramValue is invalid\.".*the control with "ab" \(same name\) also failed: 503/],
   ["S4", "required", "PUT", /without name and type answered 400 .*the control with them also failed: 503/],
 ] as const)("%s=%s: a refusal whose control fails too is unknown, not the refusing reading", async (row, reading, method, detail) => {
   // The first PUT (S1, S4: after the scratch script's POST) or POST (S2) is the refused probe; the next one the control.
@@ -121,6 +121,23 @@ test.each([
   expect(r.detail).toMatch(detail);
   expect(changed).toEqual([]);
   expect(report.leftovers).toEqual([]);
+});
+
+test.each(["length", "pattern"])("S2=%s, a script already has the scratch name (a kept run's, --prefix reused): COC.00040601 means that too, so unknown, and that script untouched", async (reading) => {
+  let before = "";
+  const { report, changed, snapshot } = await probeWith({ S2: reading }, ["S2"], {
+    prefix: "clash-0001",
+    setup: async (emu) => {
+      await userScript(emu, "clash_0001_s2");
+      before = JSON.stringify(emu.store.snapshot());
+    },
+  });
+  const row = report.rows.find((r) => r.row === "S2")!;
+  expect(row.reading).toBe("unknown");
+  expect(row.detail).toMatch(/answered 400 COC\.00040601 .*control with "ab" \(same name\) also failed: 400 COC\.00040601 "Exist script with same name/);
+  expect(row.calls).toBe(2);
+  expect(changed).toEqual([]);
+  expect(snapshot).toBe(before);
 });
 
 test("S6: a detail without the content is unknown, not a reading; the scratch script is still removed", async () => {

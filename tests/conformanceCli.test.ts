@@ -2,7 +2,7 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DEFAULT_ACCOUNT, startEmulator, type Emulator } from "../emulator";
+import { DEFAULT_ACCOUNT, seedTestCases, startEmulator, type Emulator } from "../emulator";
 import { parseDialect } from "../emulator/dialects";
 import { difference, holdings } from "./support/conformance";
 
@@ -80,10 +80,21 @@ test("the text report: a line per row with its reading or unknown and why, then 
   expect(r.stdout).toMatch(/1 of 2 rows found, 1 API calls, scratch prefix probe-\d+-[0-9a-f]{4} \/ probe_\d+_[0-9a-f]{4}/);
 });
 
+test("--test-case with --allow-leftovers: C1 partial found by the known case added to a scratch plan, left and listed", async () => {
+  const known = "7e57ca5e0000000000000000000000ff";
+  const r = await withEmulator({ C1: "partial" }, (emu) => {
+    seedTestCases(emu.store, account.codeartsProjects[0], 24, [known]);
+    return run(["--endpoint", emu.url, "--project", account.codeartsProjects[0], "--rows", "C1", "--allow-leftovers", "--test-case", `24:${known}`]);
+  });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(new RegExp(`^C1 +partial +4 calls .*known case ${known} \\(test type 24\\)`, "m"));
+  expect(r.stdout).toMatch(/C1: test plan .*no API deletes it/);
+});
+
 test("usage errors stop before any call: unknown row, a short prefix, an --out that cannot be written", async () => {
   await withEmulator({}, async (emu) => {
     const mark = emu.log.mark();
-    for (const args of [["--rows", "G1,Z9"], ["--prefix", "ab"], ["--out", "/proc/nope/dialect.json"], ["--transcript", path.join(dir, "missing", "t.jsonl")], ["--bogus"]]) {
+    for (const args of [["--rows", "G1,Z9"], ["--prefix", "ab"], ["--out", "/proc/nope/dialect.json"], ["--transcript", path.join(dir, "missing", "t.jsonl")], ["--bogus"], ["--test-case", "13:short"]]) {
       const r = await run(["--endpoint", emu.url, ...args]);
       expect({ args, code: r.code }).toEqual({ args, code: 64 });
       expect(r.stdout).toBe("");

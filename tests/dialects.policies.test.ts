@@ -263,6 +263,26 @@ describe("C1: batch-add of test cases with an unknown case (atomic or partial)",
   }
 });
 
+describe("C1: every case of the batch unknown", () => {
+  for (const reading of ["atomic", "partial"]) {
+    test(`${reading}: one call (the 500 CLOUDTEST.00000001 without error_detail is not retried either), nothing added, nothing assumed`, async () => {
+      await inWorld({ C1: reading }, async (w) => {
+        const P = w.account.codeartsProjects[0];
+        seedTestCases(w.emu.store, P, 1, [K1]);
+        const id = (await w.engine.up("TestPlan", "p", plan(P, "c1 all", { testCases: [{ serviceId: 1, ids: [K1] }] }))).state!.id;
+        const mark = w.emu.log.mark();
+        const answer = reading === "atomic" ? /CLOUDTEST\.00017057/ : /HTTP 500 CLOUDTEST\.00000001.*naming no case/s;
+        const e = await w.engine.up("TestPlan", "p", plan(P, "c1 all", { testCases: [{ serviceId: 1, ids: [K1, UNKNOWN] }, { serviceId: 2, ids: [K2] }] })).then(() => undefined, (x: Error) => x);
+        expect(e?.message).toMatch(answer);
+        expect(e?.message).toMatch(new RegExp(`${UNKNOWN}.*C1`, "s"));
+        expect(w.callsSince(mark, "TestPlan.addTestCases")).toBe(1);
+        expect(planTestCases(w.emu.store, P, id)).toEqual([K1]);
+        expect(w.engine.state.get(w.engine.urn("TestPlan", "p"))!.outputs.testCases).toEqual([{ serviceId: 1, ids: [K1] }]);
+      });
+    });
+  }
+});
+
 describe("C3: plan and test-case id forms (hex or free)", () => {
   for (const reading of ["hex", "free"]) {
     test(`${reading}: a plan with the service's id form is created, read and adopted; test-case ids of 32 characters of any kind are added`, async () => {

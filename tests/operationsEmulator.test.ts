@@ -59,3 +59,34 @@ test("COC: reviewers put a script in PENDING_APPROVE; execute (POST on the scrip
   expect(run.body.data).toMatch(/^SCT\d{14}/);
   expect(await fails(c.send({ service: "coc", method: "GET", path: "/v1/job/scripts", operation: "Test.list" }))).toEqual([400, "COC.00040701"]);
 });
+
+test("C1 and S2 answers as the seeds document them: partial's 500 CLOUDTEST.00000001 (error_detail only when some cases succeed), pattern's 400 COC.00040601 'The paramValue is invalid.'", async () => {
+  const strict = await startEmulator({ port: 0, quiet: true, dialect: { C1: "partial", S2: "pattern" } });
+  const s = new ApiClient({ ...clientSettings(strict), maxRetries: 0 });
+  const body = (p: Promise<unknown>) => p.then(() => undefined, (e: ApiError) => [e.status, e.body]);
+  try {
+    const known = "c".repeat(32);
+    const unknown = "d".repeat(32);
+    seedTestCases(strict.store, P, 13, [known]);
+    const made = await s.send<any>({ service: "cloudtest", method: "POST", path: `/v1/projects/${P}/plans`, body: { name: "c1", plan_cycle: { end_date: "2026-12-31" }, service_id_list: [13] }, isSuccess: () => true, operation: "Test.create" });
+    const add = (ids: string[], client = s, plan = made.body.plan_id) =>
+      client.send({ service: "cloudtest", method: "POST", path: `/v1/projects/${P}/plans/${plan}/testcases/batch-add`, body: { service_id: 13, testcase_id_list: ids }, operation: "Test.batchAdd" });
+    const msg = "Error message displayed after an API fails to be called";
+    expect(await body(add([unknown]))).toEqual([500, { error_code: "CLOUDTEST.00000001", error_msg: msg }]);
+    expect(await body(add([known, unknown]))).toEqual([500, { error_code: "CLOUDTEST.00000001", error_msg: msg, error_detail: { failed: [{ error_code: "CLOUDTEST.00000001", error_msg: "Error message returned", testcase_id: unknown }] } }]);
+    const [listed] = (await s.send<any[]>({ service: "cloudtest", method: "GET", path: `/v1/projects/${P}/plans`, query: { name: "c1", offset: 1, limit: 10 }, operation: "Test.list" })).body;
+    expect(listed.design_stage.case_count).toBe(1);
+    // atomic (the default emulator): 400, nothing added.
+    const plan0 = (await plans("v1", { name: "plan 0", offset: 1, limit: 10 })).body[0].plan_id;
+    expect(await fails(add([unknown], c, plan0))).toEqual([400, "CLOUDTEST.00017057"]);
+
+    const script = (value: string) => ({ name: "s2_wire", description: "d", type: "SHELL", content: "true", properties: { risk_level: "LOW", version: "1" }, script_params: [{ param_name: "p", param_value: value, param_description: "", param_order: 1, sensitive: false }] });
+    const refused = [400, { error_code: "COC.00040601", error_msg: "The paramValue is invalid." }];
+    expect(await body(s.send({ service: "coc", method: "POST", path: "/v1/job/scripts", body: script("a#b"), operation: "Test.create" }))).toEqual(refused);
+    const uuid = (await s.send<any>({ service: "coc", method: "POST", path: "/v1/job/scripts", body: script("ab"), operation: "Test.create" })).body.data;
+    expect(await body(s.send({ service: "coc", method: "PUT", path: `/v1/job/scripts/${uuid}`, body: script("a{{b"), operation: "Test.update" }))).toEqual(refused);
+  } finally {
+    await s.close();
+    await strict.close();
+  }
+});

@@ -32,6 +32,8 @@ export interface ConformanceOptions {
   keep?: boolean;
   /** Allow probes that make objects no API deletes (CloudTest plans). */
   allowLeftovers?: boolean;
+  /** A test case of the project (`ID` or `SERVICE_ID:ID`, --test-case): lets the C1 probe tell `partial` by a case that is added. */
+  testCaseId?: string;
   /** Receives every request and answer, redacted (--transcript). */
   transcript?: TranscriptSink;
   /** Progress, a line at a time (stderr in the CLI). */
@@ -110,6 +112,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
         cleanup: (what, run) => void undo.push({ what, run }),
         leftover: (what) => void leftovers.push(`${row}: ${what} (no API deletes it)`),
         allowLeftovers: opts.allowLeftovers ?? false,
+        testCaseId: opts.testCaseId,
       };
       let result: ProbeResult;
       if (probe.cost === "leftover" && !ctx.allowLeftovers && !probe.readOnlyFirst) {

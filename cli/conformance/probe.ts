@@ -50,6 +50,8 @@ export interface ProbeContext {
   leftover(what: string): void;
   /** Whether objects no API can delete may be made (--allow-leftovers). */
   allowLeftovers: boolean;
+  /** A test case the project holds (--test-case: `ID`, or `SERVICE_ID:ID` for its test type), never added to a user's plan. */
+  testCaseId?: string;
 }
 
 export interface Probe {

@@ -187,15 +187,20 @@ function batchAdd(ctx: CallerContext): Reply {
   }
   const cases = ctx.store.collection<{ service_id: number }>(CASES);
   const failed = parsed.data.testcase_id_list.filter((id) => cases.get(project, id)?.service_id !== parsed.data.service_id);
-  // C1: a case unknown in the project. `atomic`: 400 CLOUDTEST.00017057 (§6.2), nothing added;
-  // `partial`: the known cases are added, then 500 ("when all operations fail" is the documented 500).
+  // C1: a case unknown in the project. `atomic`: 400 CLOUDTEST.00017057 (§6.2), nothing added.
+  // `partial`: the known cases are added, then the documented 500 (§4.3.1 example: CLOUDTEST.00000001)
+  // with error_detail.failed naming each failed case, which Table 4-24 says "is unavailable when all
+  // operations fail": then a bare 500 CLOUDTEST.00000001, like any server error.
   if (failed.length > 0 && ctx.dialect.is("C1", "atomic")) {
     return ctError(400, "CLOUDTEST.00017057", "The case does not exist under the project or plan.");
   }
   for (const id of parsed.data.testcase_id_list.filter((id) => !failed.includes(id))) plan.testcases[id] = parsed.data.service_id;
   plans.put(project, plan.plan_id, plan);
   if (failed.length > 0) {
-    return { status: 500, body: { error_code: "CLOUDTEST.00017057", error_msg: "Some test cases could not be added.", error_detail: { failed: failed.map((id) => ({ error_code: "CLOUDTEST.00017057", error_msg: "The test case does not exist.", testcase_id: id })) } } };
+    const bare = ctError(500, "CLOUDTEST.00000001", "Error message displayed after an API fails to be called");
+    if (failed.length === parsed.data.testcase_id_list.length) return bare;
+    const detail = { failed: failed.map((id) => ({ error_code: "CLOUDTEST.00000001", error_msg: "Error message returned", testcase_id: id })) };
+    return { status: 500, body: { ...(bare.body as object), error_detail: detail } };
   }
   plans.put(project, plan.plan_id, plan);
   return { status: 204 };

@@ -9,7 +9,8 @@ import { jsonObject } from "./json";
 /**
  * COC custom scripts (seed 004 §4.2). Quirks kept: success bodies wrapped in `{"data": …}` (the
  * §4.2.1/§4.2.4/§4.2.6 examples), errors as HTTP 400 with COC codes, COC.00040601 meaning both "a
- * script with this name exists" (§5.1) and, as the Terraform provider learned, an invalid uuid;
+ * script with this name exists", "The paramValue is invalid." (both §5.1) and, as the Terraform
+ * provider learned, an invalid uuid;
  * COC.00040604 "script not exist"; sensitive parameter values masked as 17 asterisks on read;
  * a script with reviewers waits in PENDING_APPROVE (no approval API); POST on the script's own path
  * executes it (§4.2.6).
@@ -75,10 +76,19 @@ const params = z
   .array(param)
   .max(20)
   .refine((ps) => ps.every((p, i) => [...ps].sort((a, b) => a.param_order - b.param_order)[i].param_order === i + 1), "param_order starts from 1 and must be consecutive");
-/** The readings (S1, S2, S4) that change what the create and update bodies may hold. */
+/**
+ * S2=pattern: a `param_value` outside the documented pattern is refused with §5.1's own answer, 400
+ * COC.00040601 "The paramValue is invalid." (the code that also means "Exist script with same name").
+ * Checked after the body's other rules (those answer COC.00040701).
+ */
+function badParamValue(ctx: CallerContext, ps: Array<{ param_value: string }> | null | undefined): Reply | undefined {
+  if (!ctx.dialect.is("S2", "pattern") || (ps ?? []).every((p) => PARAM_VALUE_PATTERN.test(p.param_value))) return undefined;
+  return cocError("COC.00040601", "The paramValue is invalid.");
+}
+
+/** The readings (S1, S4) that change what the create and update bodies may hold (S2: badParamValue). */
 function bodies(ctx: CallerContext) {
-  const value = ctx.dialect.is("S2", "pattern") ? param.extend({ param_value: param.shape.param_value.regex(PARAM_VALUE_PATTERN, "param_value does not match the documented pattern") }) : param;
-  const ps = (max: number) => z.array(value).max(max).refine((list) => list.every((p, i) => [...list].sort((a, b) => a.param_order - b.param_order)[i].param_order === i + 1), "param_order starts from 1 and must be consecutive");
+  const ps = (max: number) => z.array(param).max(max).refine((list) => list.every((p, i) => [...list].sort((a, b) => a.param_order - b.param_order)[i].param_order === i + 1), "param_order starts from 1 and must be consecutive");
   const nameType = ctx.dialect.is("S4", "required") ? { name: createBody.shape.name, type: createBody.shape.type } : { name: z.string().nullish(), type: z.string().nullish() };
   return {
     create: createBody.extend({ script_params: ps(20).nullish() }),
@@ -125,6 +135,8 @@ const message = (e: z.ZodError) => e.issues.map((i) => `${i.path.join(".")}: ${i
 function create(ctx: CallerContext): Reply {
   const b = bodies(ctx).create.safeParse(jsonObject(ctx.rawBody));
   if (!b.success) return invalid(message(b.error));
+  const badValue = badParamValue(ctx, b.data.script_params);
+  if (badValue) return badValue;
   const all = ctx.store.collection<ScriptRecord>(SCRIPTS);
   const tenant = ctx.caller.account.domainId;
   if (all.list(tenant).some((s) => s.name === b.data.name)) return cocError("COC.00040601", `Exist script with same name: ${b.data.name}`);
@@ -176,6 +188,8 @@ function update(ctx: CallerContext): Reply {
   if (!s) return notExist();
   const b = bodies(ctx).update.safeParse(jsonObject(ctx.rawBody));
   if (!b.success) return invalid(message(b.error));
+  const badValue = badParamValue(ctx, b.data.script_params);
+  if (badValue) return badValue;
   const props = b.data.properties ?? s.properties;
   // "If the modified script has a reviewer, you need to select reviewers again" (§4.2.4): back to review.
   all.put(tenant, s.script_uuid, {

@@ -115,6 +115,9 @@ function chunks<T>(xs: T[], n: number): T[][] {
   return out;
 }
 
+/** §4.3.1's 500 (its example's code): the batch's answer when some or all cases fail (C1 partial), never repeated. */
+const BATCH_FAILED = "CLOUDTEST.00000001";
+
 /** §4.3.1: fewer than 50 test cases of one service per call. */
 async function addTestCases(ctx: Context, projectId: string, planId: string, add: NonNullable<TestPlanInputs["testCases"]>): Promise<void> {
   for (const group of add) {
@@ -122,18 +125,26 @@ async function addTestCases(ctx: Context, projectId: string, planId: string, add
       try {
         await ctx.client.send({
           service: "cloudtest", method: "POST", path: `${plansPath(projectId)}/${seg(planId)}/testcases/batch-add`,
-          body: { service_id: group.serviceId, testcase_id_list: ids }, idempotent: true, operation: "TestPlan.addTestCases", answer: z.undefined({ error: "must be empty (HTTP 204)" }), resource: planId,
+          body: { service_id: group.serviceId, testcase_id_list: ids }, idempotent: true, answerCodes: new Set([BATCH_FAILED]), operation: "TestPlan.addTestCases", answer: z.undefined({ error: "must be empty (HTTP 204)" }), resource: planId,
         });
       } catch (e) {
-        if (!(e instanceof ApiError) || e.errorCode !== "CLOUDTEST.00017057") throw e;
-        // C1: atomic (400, nothing added) or partial (the known cases added, then 500). Either way the
-        // state keeps only what was added before this call; batch-add is idempotent, so the next up adds
-        // the rest again once the unknown cases are fixed.
+        const atomic = e instanceof ApiError && e.errorCode === "CLOUDTEST.00017057";
+        const partial = e instanceof ApiError && e.status === 500 && e.errorCode === BATCH_FAILED;
+        if (!atomic && !partial) throw e;
+        // C1: atomic (400 CLOUDTEST.00017057, nothing added) or partial (the known cases added, then 500
+        // CLOUDTEST.00000001 naming the failed ones in error_detail, which is absent when all fail). Either
+        // way the state keeps only what was added before this call (nothing assumed, nothing retried);
+        // batch-add is idempotent, so the next up adds the rest again once the unknown cases are fixed.
         const detail = (e.body as { error_detail?: { failed?: Array<{ testcase_id?: string }> } } | undefined)?.error_detail?.failed;
-        const unknown = detail?.map((f) => f.testcase_id).filter((id): id is string => !!id) ?? [];
+        const named = detail?.map((f) => f.testcase_id).filter((id): id is string => !!id) ?? [];
+        const which = named.length ? `Test case(s) ${named.join(", ")}` : `Test case(s) among ${ids.join(", ")}`;
+        const why = atomic
+          ? "(CLOUDTEST.00017057; ambiguity C1: the service may have added the others or none)"
+          : named.length
+            ? `(HTTP 500 ${BATCH_FAILED} naming them in error_detail; ambiguity C1 partial: the others were added)`
+            : `(HTTP 500 ${BATCH_FAILED} naming no case: under ambiguity C1 partial, the answer when all of them fail, nothing added; it may also be a server error)`;
         throw new Error(
-          `${e.message}. Test case(s) ${unknown.length ? unknown.join(", ") : `among ${ids.join(", ")}`} of service ${group.serviceId} do not exist in project ${projectId}` +
-            ` (CLOUDTEST.00017057; ambiguity C1: the service may have added the others or none). The plan's test cases are recorded as before; fix testCases and run up again`,
+          `${e.message}. ${which} of service ${group.serviceId} could not be added to plan ${planId}: do they exist in project ${projectId}? ${why}. The plan's test cases are recorded as before; fix testCases and run up again`,
         );
       }
     }

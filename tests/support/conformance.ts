@@ -1,4 +1,4 @@
-import { clientSettings, DEFAULT_ACCOUNT, startEmulator, type Emulator } from "../../emulator";
+import { clientSettings, DEFAULT_ACCOUNT, seedTestCases, startEmulator, type Emulator } from "../../emulator";
 import { DIALECT_ROWS, type DialectId } from "../../emulator/dialects";
 import { runConformance, type ConformanceReport } from "../../cli/conformance";
 import { inventory, KINDS_UNDER_TEST } from "../harness/kinds";
@@ -40,12 +40,22 @@ export function difference(before: readonly string[], after: readonly string[]):
   return [...after.filter((x) => !before.includes(x)).map((x) => `left ${x}`), ...before.filter((x) => !after.includes(x)).map((x) => `removed ${x}`)];
 }
 
-/** Runs the probes of `rows` against an emulator speaking `dialect`; the report and what changed in the service. */
-export async function probeEmulator(dialect: Record<string, string>, rows?: readonly DialectId[]): Promise<{ report: ConformanceReport; changed: string[]; emu: Emulator }> {
+/** The test case the proof seeds in the project (test type 13, the §4.3.1 example's) and gives as --test-case. */
+export const PROOF_TEST_CASE = "7e57ca5e000000000000000000000001";
+
+/**
+ * Runs the probes of `rows` against an emulator speaking `dialect`; the report and what changed in the
+ * service. As a user would, it gives the project and a test case the project holds (seeded, test type
+ * 13; `testCase: false` gives none), and allows leftovers.
+ */
+export async function probeEmulator(dialect: Record<string, string>, rows?: readonly DialectId[], opts: { testCase?: boolean } = {}): Promise<{ report: ConformanceReport; changed: string[]; emu: Emulator }> {
   const emu = await startEmulator({ port: 0, quiet: true, dialect });
   try {
+    const project = DEFAULT_ACCOUNT.codeartsProjects[0];
+    const testCase = opts.testCase ?? true;
+    if (testCase) seedTestCases(emu.store, project, 13, [PROOF_TEST_CASE]);
     const before = holdings(emu);
-    const report = await runConformance({ settings: clientSettings(emu, DEFAULT_ACCOUNT), codeartsProjectId: DEFAULT_ACCOUNT.codeartsProjects[0], rows, allowLeftovers: true });
+    const report = await runConformance({ settings: clientSettings(emu, DEFAULT_ACCOUNT), codeartsProjectId: project, rows, allowLeftovers: true, testCaseId: testCase ? PROOF_TEST_CASE : undefined });
     return { report, changed: difference(before, holdings(emu)), emu };
   } finally {
     await emu.close();

@@ -62,44 +62,102 @@ const noSuchCase = () => randomBytes(16).toString("hex");
 /** The example's test type (§4.3.1: "service_id": 13). */
 const SERVICE_ID = 13;
 
+/** --test-case: `ID`, or `SERVICE_ID:ID` when its test type is not the example's. */
+function knownCase(ctx: ProbeContext): { serviceId: number; id: string } | undefined {
+  const m = /^(?:(\d+):)?(.+)$/.exec(ctx.testCaseId ?? "");
+  return m ? { serviceId: m[1] !== undefined ? Number(m[1]) : SERVICE_ID, id: m[2] } : undefined;
+}
+
+async function batchAdd(ctx: ProbeContext, project: string, planId: string, serviceId: number, ids: string[]): Promise<Outcome> {
+  return ctx.attempt({
+    service: "cloudtest", method: "POST", path: `${plansPath(project, "v1")}/${seg(planId)}/testcases/batch-add`, body: { service_id: serviceId, testcase_id_list: ids }, idempotent: false,
+    operation: "Conformance.TestPlan.addTestCases", resource: planId,
+  });
+}
+
+/** The test cases named in a §4.3.1 500's error_detail.failed (Table 4-24: absent when all fail). */
+function namedFailed(o: Outcome): string[] {
+  if (o.ok) return [];
+  const failed = (o.error.body as { error_detail?: { failed?: Array<{ testcase_id?: unknown }> } } | undefined)?.error_detail?.failed;
+  return Array.isArray(failed) ? failed.map((f) => f?.testcase_id).filter((id): id is string => typeof id === "string") : [];
+}
+
+/** A plan's case count (Table 4-38 design_stage.case_count), read from the v1 list filtered by its name; or why not. */
+async function caseCount(ctx: ProbeContext, project: string, planId: string, name: string): Promise<number | string> {
+  const o = await ctx.attempt({ service: "cloudtest", method: "GET", path: plansPath(project, "v1"), query: { name, offset: 1, limit: 200 }, operation: "Conformance.TestPlan.listV1" });
+  const plan = o.ok && Array.isArray(o.res.body) ? (o.res.body as Array<{ plan_id?: unknown; design_stage?: { case_count?: unknown } }>).find((p) => p?.plan_id === planId) : undefined;
+  const count = plan?.design_stage?.case_count;
+  return typeof count === "number" ? count : `the v1 plan list by name answered ${describe(o)}${o.ok ? ` without design_stage.case_count of plan ${planId}` : ""}`;
+}
+
+const TELL_PARTIAL = "give --test-case (a test case of the project) with --allow-leftovers: it is then added with an unknown one to a scratch plan, never to one of yours";
+
+/**
+ * C1. Read-only first: a batch of only an unknown case to the project's first plan adds nothing under
+ * either reading; 400 CLOUDTEST.00017057 proves atomic. Partial answers that batch with a bare 500
+ * (CLOUDTEST.00000001, no error_detail "when all operations fail"), which any server error could give:
+ * telling partial needs a case that is added, so with --test-case and --allow-leftovers the known case
+ * and an unknown one go to a scratch plan, whose case count (design_stage.case_count) shows what was added.
+ */
 const c1: Probe = {
   row: "C1",
   method:
-    "batch-adds one test-case id no project holds (32 random hex digits) to the project's first plan (or, with --allow-leftovers and no plan, to a scratch plan): nothing can be added under either reading; 400 CLOUDTEST.00017057 → atomic, a 500 about the case (00017057 or error_detail naming it, \"all operations failed\") → partial",
+    "batch-adds one test-case id no project holds (32 random hex digits) to the project's first plan: 400 CLOUDTEST.00017057 → atomic; with --test-case and --allow-leftovers (or no plan), batch-adds that case and an unknown one to a scratch plan and reads its case count: 400 and 0 cases → atomic, 500 and 1 case → partial",
   cost: "leftover",
   readOnlyFirst: true,
   async run(ctx) {
     const project = ctx.codeartsProjectId;
     if (!project) return needsProject();
+    const known = knownCase(ctx);
+    const serviceId = known?.serviceId ?? SERVICE_ID;
     const list = await listV1(ctx, project, 1);
     if (!list.plans) return unknown(`the v1 plan list answered ${describe(list.o)}, not a list`);
-    let planId = list.plans[0]?.plan_id;
-    let whose = "the project's plan";
-    if (!planId) {
-      const made = await scratchPlans(ctx, project, "c1_plan", 1);
-      if ("why" in made) return unknown(`the project has no test plan to add an unknown case to; ${made.why}`);
-      planId = made.ids[0];
-      whose = "a scratch plan";
+    const first = list.plans[0]?.plan_id;
+    let before = "";
+    if (first || !known) {
+      // Only an unknown case: nothing can be added under either reading, so a user's plan is safe.
+      let planId = first;
+      let whose = "the project's plan";
+      if (!planId) {
+        const made = await scratchPlans(ctx, project, "c1_plan", 1);
+        if ("why" in made) return unknown(`the project has no test plan to add an unknown case to; ${made.why}`);
+        planId = made.ids[0];
+        whose = "a scratch plan";
+      }
+      const caseId = noSuchCase();
+      const o = await batchAdd(ctx, project, planId, serviceId, [caseId]);
+      const seen = `${describe(o)} from a batch-add of only the unknown case ${caseId} to ${whose} ${planId}`;
+      if (o.ok) return unknown(`${seen}: an unknown case was accepted`);
+      const e = o.error;
+      if (e.status === 400 && e.errorCode === "CLOUDTEST.00017057") return found("atomic", `${seen} (partial answers 500)`);
+      if (e.status === 500 && (e.errorCode === "CLOUDTEST.00017057" || namedFailed(o).includes(caseId))) {
+        return found("partial", `${seen}, about the case (${e.errorCode === "CLOUDTEST.00017057" ? "its code" : "named in error_detail.failed"}), where atomic answers 400`);
+      }
+      if (e.status !== 500) return unknown(`${seen}: neither 400 CLOUDTEST.00017057 nor a 500`);
+      if (e.errorCode !== "CLOUDTEST.00000001") return unknown(`${seen}: a 500 of another kind (e.g. no permission on test type ${serviceId}), not the §4.3.1 answer`);
+      before = `${seen}: a 500 naming no case, partial's answer when all operations fail, but a server error looks the same`;
+      if (!known || !ctx.allowLeftovers) return unknown(`${before}; ${TELL_PARTIAL}`);
     }
-    const caseId = noSuchCase();
-    const o = await ctx.attempt({
-      service: "cloudtest", method: "POST", path: `${plansPath(project, "v1")}/${seg(planId)}/testcases/batch-add`, body: { service_id: SERVICE_ID, testcase_id_list: [caseId] }, idempotent: false,
-      operation: "Conformance.TestPlan.addTestCases", resource: planId,
-    });
-    const seen = `${describe(o)} from a batch-add of only the unknown case ${caseId} to ${whose} ${planId}`;
+    if (!known) return unknown(`no test case given; ${TELL_PARTIAL}`);
+    // A scratch plan (a leftover) gets the known case and an unknown one.
+    const made = await scratchPlans(ctx, project, "c1_plan", 1);
+    if ("why" in made) return unknown(`${before ? `${before}; ` : ""}telling partial needs a scratch plan for --test-case ${known.id}; ${made.why}`);
+    const planId = made.ids[0];
+    const name = ctx.name("c1_plan");
+    const unknownId = noSuchCase();
+    const o = await batchAdd(ctx, project, planId, known.serviceId, [known.id, unknownId]);
+    const count = await caseCount(ctx, project, planId, name);
+    const seen = `${describe(o)} from a batch-add of the known case ${known.id} (test type ${known.serviceId}) and the unknown ${unknownId} to a scratch plan ${planId}, which then held ${typeof count === "number" ? `${count} case(s)` : `? cases (${count})`}`;
+    if (typeof count !== "number") return unknown(seen);
     if (o.ok) return unknown(`${seen}: an unknown case was accepted`);
     const e = o.error;
-    if (e.status === 400 && e.errorCode === "CLOUDTEST.00017057") return found("atomic", `${seen} (partial answers 500 when all operations fail)`);
-    if (e.status === 500) {
-      // The §4.3.1 500 example carries CLOUDTEST.00000001 and error_detail.failed naming each case; the
-      // detail may be absent "when all operations fail". A 500 counts only when it is about the case:
-      // 00017057, or the case named in error_detail.failed (not a transient 500, nor 00013001's permission).
-      const failed = (e.body as { error_detail?: { failed?: Array<{ testcase_id?: unknown }> } } | undefined)?.error_detail?.failed;
-      const named = Array.isArray(failed) && failed.some((f) => f?.testcase_id === caseId);
-      if (e.errorCode === "CLOUDTEST.00017057" || named) return found("partial", `${seen}${named ? ", naming the case in error_detail.failed" : ""} (the documented 500 "when all operations fail"; atomic answers 400)`);
-      return unknown(`${seen}: a 500 that names neither CLOUDTEST.00017057 nor the case (a failure of another kind, e.g. no permission on test type ${SERVICE_ID})`);
+    if (e.status === 400 && e.errorCode === "CLOUDTEST.00017057" && count === 0) return found("atomic", `${seen}: refused whole`);
+    if (e.status === 500 && count === 1) {
+      const named = namedFailed(o);
+      return found("partial", `${seen}: the known case added, then a 500${named.includes(unknownId) ? " naming the unknown case in error_detail.failed" : ""}`);
     }
-    return unknown(`${seen}: neither 400 CLOUDTEST.00017057 nor a 500 about the case`);
+    if (e.status === 500 && count === 0) return unknown(`${seen}: the known case was not added either (is ${known.id} a test case of test type ${known.serviceId} in project ${project}?)`);
+    return unknown(`${seen}: neither atomic's 400 with nothing added nor partial's 500 with the known case added`);
   },
 };
 
