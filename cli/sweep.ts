@@ -125,7 +125,8 @@ export async function sweep(opts: SweepOptions): Promise<SweepReport> {
           if (typeof f.name !== "string" || !f.name.startsWith(prefix) || seen.has(f.id)) continue;
           seen.add(f.id);
           const outcome = facet.undeletable ? "undeletable" : "listed";
-          objects.push({ kind, found: f, report: { kind, id: f.id, name: f.name, outcome, detail: facet.undeletable ?? (opts.yes ? undefined : "would be deleted") } });
+          const detail = facet.undeletable ?? (f.touchesOthers ? `will not be deleted: ${f.touchesOthers}` : opts.yes ? undefined : "would be deleted");
+          objects.push({ kind, found: f, report: { kind, id: f.id, name: f.name, outcome, detail } });
         }
       } catch (e) {
         unlisted.add(kind);
@@ -210,6 +211,10 @@ async function deleteAll(
       }
       if (blocked.has(k)) {
         finish(o, "failed", blocked.get(k));
+        continue;
+      }
+      if (o.found.touchesOthers) {
+        finish(o, "failed", `not deleted: ${o.found.touchesOthers}`);
         continue;
       }
       resetSaid([]);

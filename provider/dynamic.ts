@@ -110,6 +110,8 @@ export interface SweepFound {
   state: Props;
   /** The object that holds this one (a parent group, a version's plug-in): deleted after it, and not while this one remains. */
   inside?: { kind: string; id: string };
+  /** Why deleting it would touch objects without the prefix (a publisher another's plug-in is bound to): then it is not deleted. */
+  touchesOthers?: string;
 }
 
 /**

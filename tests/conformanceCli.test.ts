@@ -77,7 +77,7 @@ test("the text report: a line per row with its reading or unknown and why, then 
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/^G1 +apig +1 call +404 APIG\.0101/m);
   expect(r.stdout).toMatch(/^P3 +unknown +0 calls +not probed: /m);
-  expect(r.stdout).toMatch(/1 of 2 rows found, 1 API calls, scratch prefix probe-\d+-[0-9a-f]{4} \/ probe_\d+_[0-9a-f]{4}/);
+  expect(r.stdout).toMatch(/1 of 2 rows found, 1 API calls, scratch prefix probe-\d+-[0-9a-f]{4} \(and probe_\d+_[0-9a-f]{4}\)/);
 });
 
 test("--test-case with --allow-leftovers: C1 partial found by the known case added to a scratch plan, left and listed", async () => {
@@ -112,12 +112,12 @@ test("--keep leaves the scratch objects, listed with the sweeps that remove them
     expect(r.stdout).toMatch(/^L4 +verbatim /m);
     expect(r.stdout).toMatch(/^S6 +verbatim /m);
     expect(r.stdout).toMatch(/left behind: L4: .*\(kept\)/);
-    expect(r.stdout).toContain("to remove them: pulumi-codearts sweep --prefix keep-0001 --yes and pulumi-codearts sweep --prefix keep_0001 --yes");
+    expect(r.stdout).toContain("to remove them: pulumi-codearts sweep --prefix keep_0001 --yes and pulumi-codearts sweep --prefix keep-0001 --yes");
     const kept = difference(before, holdings(emu));
     // A template (L4), two groups (L2) and a script (S6, whose names allow no "-"), nothing removed.
     expect(kept.filter((k) => k.startsWith("removed"))).toEqual([]);
     expect(kept.filter((k) => /pipelineTemplates|pipelineGroups|cocScripts/.test(k)).length).toBeGreaterThanOrEqual(4);
-    for (const prefix of ["keep-0001", "keep_0001"]) {
+    for (const prefix of ["keep_0001", "keep-0001"]) {
       const s = await run(["--prefix", prefix, "--yes", "--endpoint", emu.url, "--project", account.codeartsProjects[0]], "sweep");
       expect({ prefix, code: s.code, err: s.stderr.slice(0, 300) }).toEqual({ prefix, code: 0, err: expect.any(String) });
     }

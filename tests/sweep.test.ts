@@ -283,6 +283,31 @@ describe("objects without the prefix inside prefixed ones are never touched", ()
   });
 });
 
+describe.each([["bound"], ["null"]])("a prefixed publisher another's plug-in is bound to (X4 %s) is not deleted", (x4) => {
+  let w: World;
+  beforeAll(async () => {
+    w = await startWorld({ dialect: { X4: x4 } });
+  });
+  afterAll(async () => {
+    await w?.close();
+  });
+
+  test("the dry run says so, --yes leaves it and the plug-in, the sweep fails", async () => {
+    const publisher = (await w.engine.up("Publisher", "pub", { name: "own_1234_publisher", enName: "own_publisher", supportUrl: "support@acme.example" })).state!.id;
+    await w.engine.up("Plugin", "theirs", { pluginName: "their_plugin", displayName: "Theirs", businessType: "Deploy", pluginCompositionType: "multi" });
+    await w.engine.up("PluginVersion", "theirs-v1", { pluginName: "their_plugin", version: "1.0.0", steps: [step], publish: true, publisherId: publisher });
+    const before = holdings(w);
+    const dry = await sweep({ settings: clientSettings(w.emu), prefix: "own_1234_", yes: false });
+    expect(dry.objects).toEqual([{ kind: "Publisher", id: publisher, name: "own_1234_publisher", outcome: "listed", detail: expect.stringMatching(/^will not be deleted: plug-in\(s\) their_plugin, .* bound to it$/) }]);
+    const mark = w.emu.log.mark();
+    const r = await sweep({ settings: clientSettings(w.emu), prefix: "own_1234_", yes: true });
+    expect(r.objects).toEqual([{ kind: "Publisher", id: publisher, name: "own_1234_publisher", outcome: "failed", detail: expect.stringMatching(/^not deleted: plug-in\(s\) their_plugin/) }]);
+    expect(sweepFailed(r)).toBe(true);
+    expect(deletes(w.emu.log.since(mark))).toEqual([]);
+    expect(holdings(w)).toEqual(before);
+  });
+});
+
 describe("the sweep command", () => {
   const run = promisify(execFile);
   const CLI = path.join(__dirname, "..", "dist", "cli", "main.js");

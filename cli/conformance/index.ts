@@ -52,7 +52,10 @@ export interface RowReport {
 
 export interface ConformanceReport {
   prefix: string;
-  /** The prefixes scratch names start with: the prefix, and its `_` form for names that allow no `-`. */
+  /**
+   * The prefixes scratch names start with, in the order to sweep them: the `_` form (plug-in and script
+   * names allow no `-`) first, so plug-ins go before the publishers bound to them; then the prefix.
+   */
   prefixes: string[];
   rows: RowReport[];
   /** Row → reading found, or "unknown": the `--json` shape. */
@@ -148,7 +151,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   }
   return {
     prefix,
-    prefixes: [prefix, underscored(prefix)],
+    prefixes: [underscored(prefix), prefix],
     rows,
     readings: Object.fromEntries(rows.map((r) => [r.row, r.reading])),
     calls: session.calls,
@@ -165,7 +168,7 @@ export function dialectFile(report: ConformanceReport): Record<string, string> {
 export function renderReport(report: ConformanceReport): string {
   const lines = report.rows.map((r) => `${r.row.padEnd(3)} ${r.reading.padEnd(13)} ${String(r.calls).padStart(3)} call${r.calls === 1 ? " " : "s"}  ${r.detail}`);
   const found = report.rows.filter((r) => r.reading !== "unknown").length;
-  lines.push(`${found} of ${report.rows.length} rows found, ${report.calls} API calls, scratch prefix ${report.prefixes.join(" / ")}`);
+  lines.push(`${found} of ${report.rows.length} rows found, ${report.calls} API calls, scratch prefix ${report.prefix} (and ${underscored(report.prefix)})`);
   for (const l of report.leftovers) lines.push(`left behind: ${l}`);
   if (report.leftovers.some((l) => !/no API deletes it/.test(l))) lines.push(`to remove them: ${sweepCommands(report)} (with --project for pipelines and groups)`);
   return lines.join("\n") + "\n";

@@ -272,40 +272,63 @@ export async function detail(ctx: Context, v: { pluginName: string; version: str
   }
 }
 
-/** §4.9.15's entry of a custom plug-in (exact name, every page), with its `publisher_id`; undefined when not listed. */
-export async function basicListEntry(ctx: Context, pluginName: string): Promise<{ name?: string; publisher_id?: string | null } | undefined> {
-  const path = `${await v1(ctx)}/relation/plugin/single`;
-  const pages = probedOffsetPages<{ name?: string; publisher_id?: string | null }>(async (offset, limit) => {
+/** §4.9.15's custom plug-ins, every page, each with its `publisher_id` (X4: may always be null). */
+function basicList(ctx: Context, what: string): AsyncGenerator<{ name?: string; publisher_id?: string | null }> {
+  return probedOffsetPages<{ name?: string; publisher_id?: string | null }>(async (offset, limit) => {
     const res = await ctx.client.send<{ total?: number; data?: Array<{ name?: string; publisher_id?: string | null }> | null }>({
       service: "pipeline",
       method: "GET",
-      path,
+      path: `${await v1(ctx)}/relation/plugin/single`,
       query: { attribution: "custom", offset, limit },
       operation: "Plugin.listBasic", answer: object({ total: z.number().optional(), data: z.array(object({ name: z.string() })).nullable() }),
-      resource: pluginName,
+      resource: what,
     });
     return { items: res.body?.data ?? [], total: res.body?.total };
-  }, PAGE_LIMIT, (p) => `${p.name}`, `PluginVersion: reading the publisher binding of "${pluginName}"`);
-  return findFirst(pages, (p) => p.name === pluginName);
+  }, PAGE_LIMIT, (p) => `${p.name}`, `PluginVersion: reading the publisher binding of ${what}`);
 }
 
-/** §4.9.16's entry of a released plug-in (exact name, read to the end), with its `publisher_unique_id`; undefined when not listed. */
-export async function optionalListEntry(ctx: Context, pluginName: string): Promise<{ plugin_name?: string; publisher_unique_id?: string | null } | undefined> {
-  const optional = offsetPages<{ plugin_name?: string; publisher_unique_id?: string | null }>(async (offset, limit) => {
+/** §4.9.16's released plug-ins whose name matches `regexName` ("" as in its example: all), each with its `publisher_unique_id`. */
+function optionalList(ctx: Context, regexName: string, what: string): AsyncGenerator<{ plugin_name?: string; publisher_unique_id?: string | null }> {
+  return offsetPages<{ plugin_name?: string; publisher_unique_id?: string | null }>(async (offset, limit) => {
     const res = await ctx.client.send<{ total?: number; data?: Array<{ plugins_list?: Array<{ plugin_name?: string; publisher_unique_id?: string | null }> | null }> | null }>({
       service: "pipeline",
       method: "POST",
       path: `${await v1(ctx)}/relation/plugins`,
       query: { offset, limit },
-      body: { regex_name: pluginName },
+      body: { regex_name: regexName },
       operation: "Plugin.listOptional",
       answer: optionalPluginsAnswer,
-      resource: pluginName,
+      resource: what,
       idempotent: true, // a read
     });
     return { items: (res.body?.data ?? []).flatMap((g) => g.plugins_list ?? []), total: res.body?.total };
   }, PAGE_LIMIT);
-  return findFirst(optional, (p) => p.plugin_name === pluginName);
+}
+
+/** §4.9.15's entry of a custom plug-in (exact name, every page), with its `publisher_id`; undefined when not listed. */
+export async function basicListEntry(ctx: Context, pluginName: string): Promise<{ name?: string; publisher_id?: string | null } | undefined> {
+  return findFirst(basicList(ctx, `"${pluginName}"`), (p) => p.name === pluginName);
+}
+
+/** §4.9.16 entry of a plug-in (exact name, every page). */
+export async function optionalListEntry(ctx: Context, pluginName: string): Promise<{ plugin_name?: string; publisher_unique_id?: string | null } | undefined> {
+  return findFirst(optionalList(ctx, pluginName, pluginName), (p) => p.plugin_name === pluginName);
+}
+
+/**
+ * Every publisher binding of the account's plug-ins: publisher id → the names of the plug-ins bound to
+ * it, from both reads that can show one (§4.9.15 `publisher_id`, §4.9.16 `publisher_unique_id`; X4).
+ * What the sweeper checks before deleting a publisher another's plug-in is bound to.
+ */
+export async function bindingsByPublisher(ctx: Context): Promise<Map<string, string[]>> {
+  const out = new Map<string, Set<string>>();
+  const add = (publisher: string | undefined, plugin: string | undefined) => {
+    if (!publisher || !plugin) return;
+    out.set(publisher, (out.get(publisher) ?? new Set()).add(plugin));
+  };
+  for (const p of await collect(basicList(ctx, "every plug-in"))) add(text(p.publisher_id), p.name);
+  for (const p of await collect(optionalList(ctx, "", "every plug-in"))) add(text(p.publisher_unique_id), p.plugin_name);
+  return new Map([...out].map(([k, v]) => [k, [...v].sort()]));
 }
 
 /** The publisher a plug-in is bound to: a binding is per plug-in, and only §4.9.15 shows it (exact name, every page). */

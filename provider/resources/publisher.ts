@@ -7,6 +7,7 @@ import { ApiError } from "../errors";
 import { multipartFile } from "../multipart";
 import { collect, probedOffsetPages } from "../paging";
 import { hex32 } from "./common";
+import { bindingsByPublisher } from "./pluginVersion";
 import { EXTENSION_NOT_FOUND, isAmbiguous, optionalText, orEmpty, PAGE_LIMIT, text, v1 } from "./extensionCommon";
 
 /**
@@ -303,7 +304,16 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
   // Plug-ins (bound to publishers) first.
   sweep: {
     after: ["Plugin"],
-    list: async (ctx, { prefix }) => (await listByName(ctx, undefined)).flatMap((vo) => (typeof vo.name === "string" && vo.name.startsWith(prefix) ? [{ id: vo.publisher_unique_id, name: vo.name, state: {} }] : [])),
+    async list(ctx, { prefix }) {
+      const ours = (await listByName(ctx, undefined)).filter((vo) => typeof vo.name === "string" && vo.name.startsWith(prefix));
+      if (ours.length === 0) return [];
+      // A plug-in without the prefix bound to one of them would lose its publisher: that one is not swept.
+      const bound = await bindingsByPublisher(ctx);
+      return ours.map((vo) => {
+        const others = (bound.get(vo.publisher_unique_id) ?? []).filter((name) => !name.startsWith(prefix));
+        return { id: vo.publisher_unique_id, name: vo.name!, state: {}, ...(others.length ? { touchesOthers: `plug-in(s) ${others.join(", ")}, whose names do not start with the prefix, are bound to it` } : {}) };
+      });
+    },
   },
 
   async read(ctx, id, state) {

@@ -234,7 +234,8 @@ async function cleanup(w: AccWorld, records: KindRecord[]): Promise<string[]> {
     }
   }
   const testPlansOnly = (kind: string) => kind === "TestPlan";
-  for (const prefix of [w.prefix.dashed, w.prefix.underscored]) {
+  // The `_` form first: plug-ins go before the publishers bound to them.
+  for (const prefix of [w.prefix.underscored, w.prefix.dashed]) {
     let report;
     try {
       report = await backstopSweep({ settings: w.settings, prefix, codeartsProjectId: w.inputs.codeartsProjectId, log: (l) => say(`sweep: ${l}`) });
