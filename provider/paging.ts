@@ -148,7 +148,7 @@ export async function* probedOffsetPages<T>(
       const p0 = probe.items.length > 0 ? key(probe.items[0]) : undefined;
       // `base + 1` answers the first page's second item: a position; its first item: a page number
       // for which `base` and `base + 1` are both the first page; anything else: a page number from `base`.
-      const rule = p0 !== undefined && p0 === head[1] ? "position" : p0 !== undefined && p0 === head[0] ? "page-after" : "page";
+      let rule: "position" | "page-after" | "page" = p0 !== undefined && p0 === head[1] ? "position" : p0 !== undefined && p0 === head[0] ? "page-after" : "page";
       yield* fresh(probe.items);
       let next = rule === "position" ? base + 1 + probe.items.length : base + 2;
       let last = probe;
@@ -157,6 +157,12 @@ export async function* probedOffsetPages<T>(
         last = await fetch(next, limit);
         note(last);
         yield* fresh(last.items);
+        if (n === 0 && rule === "page-after" && limit >= 4 && [1, 2].includes(head.indexOf(key(last.items[0] ?? ({} as T))))) {
+          // `base + 2` answered from the start of the first page: positions after all, with an object
+          // inserted at the front between the first two requests (P3), which made `base + 1` look like page
+          // 1 again. (A page-numbered second page starts at item `limit`, or `limit - 1` after an insert.)
+          rule = "position";
+        }
         next = rule === "position" ? next + last.items.length : next + 1;
       }
       if (lastTotal === undefined || read.size >= lastTotal) return;

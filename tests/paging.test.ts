@@ -1,4 +1,4 @@
-import { collect, findFirst, markerPages, offsetPages, pageNumberPages } from "../provider/paging";
+import { collect, findFirst, markerPages, offsetPages, pageNumberPages, probedOffsetPages } from "../provider/paging";
 
 const data = Array.from({ length: 23 }, (_, i) => ({ id: i + 1 }));
 
@@ -28,5 +28,37 @@ describe("paging styles", () => {
   test("a server that repeats the same marker does not loop forever", async () => {
     const got = await collect(markerPages(async () => ({ items: data.slice(0, 5) }), () => 1, 5));
     expect(got).toHaveLength(10);
+  });
+});
+
+/**
+ * probedOffsetPages learns what `offset` counts (P1: a position, a page from 0, a page from 1) from the
+ * first two pages. A simulated service, another writer inserting one object at the front between the
+ * first two requests (P3 `shifting`), must not make it read the list one item at a time.
+ */
+describe("probedOffsetPages under each offset rule, with and without an insert while paging", () => {
+  type Rule = "position" | "page0" | "page1";
+  function service(rule: Rule, n: number, insertBeforeCall: number | undefined, withTotal: boolean) {
+    const items = Array.from({ length: n }, (_, i) => ({ id: `o${i + 1}` }));
+    let calls = 0;
+    const fetch = async (offset: number, limit: number) => {
+      calls++;
+      if (calls === insertBeforeCall) items.unshift({ id: "new" });
+      const start = rule === "position" ? offset : rule === "page0" ? offset * limit : Math.max(offset - 1, 0) * limit;
+      return { items: items.slice(start, start + limit), total: withTotal ? items.length : undefined };
+    };
+    return { fetch, calls: () => calls };
+  }
+  const cases: Array<[Rule, number | undefined, boolean]> = [];
+  for (const rule of ["position", "page0", "page1"] as const) for (const insert of [undefined, 2, 3]) for (const total of [true, false]) cases.push([rule, insert, total]);
+  // 10 pages of 10; an insert may cost a second pass (the count changed while paging, so the list is read again to prove it).
+  test.each(cases)("%s, an insert before call %s, total reported %s: every object once, at most one pass (two with an insert) + 3 calls", async (rule, insert, total) => {
+    const s = service(rule, 95, insert, total);
+    const got = await collect(probedOffsetPages(s.fetch, 10, (o) => o.id, "test list"));
+    const ids = new Set(got.map((o) => o.id));
+    const missing = Array.from({ length: 95 }, (_, i) => `o${i + 1}`).filter((id) => !ids.has(id));
+    expect(missing).toEqual([]);
+    expect(got.length).toBe(ids.size);
+    expect(s.calls()).toBeLessThanOrEqual((insert ? 20 : 10) + 3);
   });
 });
