@@ -81,6 +81,20 @@ describe("retries only where a repeat is safe", () => {
     expect(hits(create, mark)).toBe(2);
   });
 
+  test("a header no request can carry (CR/LF) is refused before sending, never retried, with where to look", async () => {
+    const mark = emu.log.mark();
+    let waits = 0; // a retry would wait first
+    const c = new ApiClient(clientSettings(emu), { retryPolicy: { sleep: async () => void waits++ } });
+    const err = await c
+      .send({ service: "pipeline", method: "GET", path: "/v5/x/api/pipeline-group/tree", headers: { region: "cn-north-4\r\nX-Injected: 1" }, operation: "Test.badHeader" })
+      .then(() => undefined, (e: unknown) => e)
+      .finally(() => c.close());
+    expect(err).toBeInstanceOf(NetworkError);
+    expect((err as NetworkError).message).toMatch(/CR or LF: check huaweicloud:accessKey/);
+    expect(waits).toBe(0);
+    expect(emu.log.since(mark)).toHaveLength(0);
+  });
+
   test("5xx on a read is retried", async () => {
     emu.faults.inject({ method: "GET", path: tree, fault: { type: "status", status: 503 }, times: 2 });
     const mark = emu.log.mark();
