@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { startEmulator, DEFAULT_ACCOUNT, stackConfig } from "../emulator";
-import { DialectError, LEAST_CONVENIENT, parseDialectArgs } from "../emulator/dialects";
+import { DialectError, LEAST_CONVENIENT, parseDialectArgs, readDialectFile } from "../emulator/dialects";
 import { Engine, ProviderHost, serializedProvider } from "../tests/harness";
 import { formatTable, outOfBandClient, StepLine } from "./lifecycle";
 import { SCENARIOS } from "./scenarios";
@@ -71,12 +71,17 @@ async function main(): Promise<void> {
 /**
  * `npm run demo -- --dialect P1=page0 --dialect X1=whole` speaks those readings of the docs'
  * ambiguous passages (docs/ambiguities.md); `--least-convenient` speaks, for every row, the reading
- * that asks the most of the provider.
+ * that asks the most of the provider; `--dialect-file FILE` the readings a file names (what
+ * `pulumi-codearts conformance --out FILE` found your service to speak). Later options win.
  */
 function dialectFromArgs(args: string[]): Record<string, string> {
-  const { values } = parseArgs({ args, options: { dialect: { type: "string", multiple: true, default: [] }, "least-convenient": { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    args,
+    options: { dialect: { type: "string", multiple: true, default: [] }, "dialect-file": { type: "string" }, "least-convenient": { type: "boolean", default: false } },
+  });
   const base = values["least-convenient"] ? (LEAST_CONVENIENT as Record<string, string>) : {};
-  return { ...base, ...(parseDialectArgs(values.dialect!) as Record<string, string>) };
+  const fromFile = values["dialect-file"] ? (readDialectFile(values["dialect-file"]) as Record<string, string>) : {};
+  return { ...base, ...fromFile, ...(parseDialectArgs(values.dialect!) as Record<string, string>) };
 }
 
 main().catch((e) => {

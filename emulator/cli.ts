@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadAccounts } from "./accounts";
-import { DialectError, listDialects, parseDialect, parseDialectArgs } from "./dialects";
+import { DialectError, listDialects, parseDialectArgs, readDialectFile } from "./dialects";
 import { startEmulator } from "./server";
 import { DataFileError } from "./store";
 
@@ -23,17 +22,7 @@ export class UsageError extends Error {}
 /** --dialect-file, then each --dialect (which wins), checked against the table. */
 function dialectFrom(file: string | undefined, args: string[]): Record<string, string> {
   try {
-    let fromFile: Record<string, unknown> = {};
-    if (file) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(readFileSync(file, "utf8"));
-      } catch (e) {
-        throw new DialectError(`--dialect-file ${file}: ${(e as Error).message}`);
-      }
-      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new DialectError(`--dialect-file ${file} must hold a JSON object {"ID": "NAME", ...}`);
-      fromFile = parseDialect(parsed as Record<string, unknown>);
-    }
+    const fromFile = file ? readDialectFile(file) : {};
     return { ...(fromFile as Record<string, string>), ...(parseDialectArgs(args) as Record<string, string>) };
   } catch (e) {
     if (e instanceof DialectError) throw new UsageError(`${e.message}\n${USAGE}`);

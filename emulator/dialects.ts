@@ -1,3 +1,4 @@
+import { readFileSync } from "fs";
 /**
  * Dialects: where the API references leave the real service's behaviour open (../shared/ambiguities.md),
  * the emulator can speak each plausible reading, chosen per row. The names are the table's, character
@@ -90,6 +91,22 @@ export function parseDialect(spec: Record<string, unknown>): DialectChoice {
     out[id] = name;
   }
   return out as DialectChoice;
+}
+
+/** A dialect file (`--dialect-file`, what `pulumi-codearts conformance --out` writes): `{"ID": "NAME", ...}`, checked against the table. */
+export function readDialectFile(file: string): DialectChoice {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new DialectError(`--dialect-file ${file}: ${(e as Error).message}`);
+  }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new DialectError(`--dialect-file ${file} must hold a JSON object {"ID": "NAME", ...}`);
+  try {
+    return parseDialect(parsed as Record<string, unknown>);
+  } catch (e) {
+    throw new DialectError(`--dialect-file ${file}: ${(e as Error).message}`);
+  }
 }
 
 /** `ID=NAME` arguments (the CLI's repeatable --dialect). */

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DEFAULT_ACCOUNT, seedTestCases, startEmulator, type Emulator } from "../emulator";
-import { parseDialect } from "../emulator/dialects";
+import { readDialectFile } from "../emulator/dialects";
 import { difference, holdings } from "./support/conformance";
 
 /**
@@ -60,8 +60,8 @@ test("--json --out --transcript: the readings found, a dialect file the emulator
 
   const file = JSON.parse(fs.readFileSync(out, "utf8")) as Record<string, unknown>;
   expect(file).toEqual({ G1: "html" });
-  // The file is what --dialect-file accepts, and an emulator started from it is found speaking the same.
-  const again = await withEmulator(parseDialect(file), (emu) => run(["--endpoint", emu.url, "--rows", "G1", "--json"]));
+  // The file is what --dialect-file (emulator, demo) reads, and an emulator started from it is found speaking the same.
+  const again = await withEmulator(readDialectFile(out) as Record<string, string>, (emu) => run(["--endpoint", emu.url, "--rows", "G1", "--json"]));
   expect((JSON.parse(again.stdout) as { readings: Record<string, string> }).readings).toEqual({ G1: "html" });
 
   const lines = fs.readFileSync(transcript, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
