@@ -4,7 +4,8 @@ import { globMatches, globProblem } from "./glob";
 // Failures tests switch on per route. A rule names a route by its pattern as registered
 // ("/v5/{project_id}/api/pipeline-group/create") or by a glob over the request path
 // ("/v5/*/api/pipeline-group/create": `*` = within one segment, `**` = across segments), and
-// fires for the next `times` requests to an existing API that match (default 1), after
+// fires for the next `times` requests to an existing API that match (default 1), once `after` of them
+// have gone through untouched (default 0), after
 // authentication, so a rejected request does not use it up.
 const faultSchema = z.discriminatedUnion("type", [
   /** Wait, then handle normally. */
@@ -43,6 +44,8 @@ export const faultRuleSchema = z.strictObject({
   }),
   fault: faultSchema,
   times: z.number().int().min(1).optional(),
+  /** Matching requests to let through first (e.g. the listing before a create, to fail the one after it). */
+  after: z.number().int().min(0).optional(),
 });
 
 export type Fault = z.infer<typeof faultSchema>;
@@ -53,6 +56,7 @@ interface ActiveRule {
   path: string;
   fault: Fault;
   remaining: number;
+  skip: number;
 }
 
 /** mulberry32: small, seedable, good enough to decide which request fails. */
@@ -76,7 +80,7 @@ export class Faults {
   inject(rule: FaultRule): void {
     const r = faultRuleSchema.parse(rule);
     if (this.rules.length >= MAX_FAULT_RULES) throw new RangeError(`at most ${MAX_FAULT_RULES} pending fault rules`);
-    this.rules.push({ method: r.method?.toUpperCase(), path: r.path, fault: r.fault, remaining: r.times ?? 1 });
+    this.rules.push({ method: r.method?.toUpperCase(), path: r.path, fault: r.fault, remaining: r.times ?? 1, skip: r.after ?? 0 });
   }
 
   /**
@@ -114,16 +118,19 @@ export class Faults {
 
   /** Rules that have not fired all their times yet. */
   pending(): FaultRule[] {
-    return this.rules.map((r) => ({ method: r.method, path: r.path, fault: r.fault, times: r.remaining }));
+    return this.rules.map((r) => ({ method: r.method, path: r.path, fault: r.fault, times: r.remaining, ...(r.skip ? { after: r.skip } : {}) }));
   }
 
   /** The fault for one request, using up one firing of the first matching rule. */
   take(method: string, routePattern: string, path: string): Fault | undefined {
-    const i = this.rules.findIndex(
-      (r) => (r.method === undefined || r.method === method.toUpperCase()) && (r.path === routePattern || globMatches(r.path, path)),
-    );
-    if (i >= 0) {
+    for (let i = 0; i < this.rules.length; i++) {
       const rule = this.rules[i];
+      if (!((rule.method === undefined || rule.method === method.toUpperCase()) && (rule.path === routePattern || globMatches(rule.path, path)))) continue;
+      // A rule still letting requests through counts this one and leaves it to the rules after it.
+      if (rule.skip > 0) {
+        rule.skip--;
+        continue;
+      }
       if (--rule.remaining === 0) this.rules.splice(i, 1);
       return rule.fault;
     }

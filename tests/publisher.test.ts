@@ -161,6 +161,25 @@ describe("identity: nothing but the fields tells publishers apart", () => {
   });
 });
 
+describe("a create whose id cannot be learnt (§4.9.3 answers no id)", () => {
+  test("the listing after it fails: the error says nothing is recorded and what to do; the next up names the publisher, adoptId takes it", async () => {
+    const zeta = { name: "Zeta", supportUrl: "zeta@example.com" };
+    // The listing before the create goes through; every one after it fails (past the client's retries).
+    w.emu.faults.inject({ method: "GET", path: `/v1/${D}/publisher/query-all`, fault: { type: "status", status: 503 }, after: 1, times: 20 });
+    await expect(w.engine.up(T, "zeta", zeta)).rejects.toThrow(/the create was accepted, but the listing that finds its id failed .*nothing is recorded.*adopt it with adoptId/);
+    expect(w.engine.state.has(w.engine.urn(T, "zeta"))).toBe(false);
+    w.emu.faults.clear();
+    const made = (await all()).filter((p) => p.name === "Zeta");
+    expect(made).toHaveLength(1);
+    const id = made[0].publisher_unique_id;
+    await expect(w.engine.up(T, "zeta", zeta)).rejects.toThrow(new RegExp(`identical publisher already exists \\(${id}\\).*adoptId`));
+    const adopted = await w.engine.up(T, "zeta", { ...zeta, adoptId: id });
+    expect([adopted.op, adopted.state!.id]).toEqual(["create", id]);
+    expect((await all()).filter((p) => p.name === "Zeta")).toHaveLength(1);
+    await w.engine.destroy(T, "zeta");
+  });
+});
+
 describe("icon upload (§4.9.10, multipart)", () => {
   test("the icon is uploaded as multipart/form-data and its path becomes the logo URL", async () => {
     const mark = w.emu.log.mark();

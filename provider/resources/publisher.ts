@@ -274,7 +274,19 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
         if (!isAmbiguous(e)) throw e;
         failure = e;
       }
-      const made = (await listByName(ctx, inputs.name)).filter((vo) => !known.has(vo.publisher_unique_id) && sameFields(vo, fields));
+      let listed: PublisherVo[];
+      try {
+        listed = await listByName(ctx, inputs.name);
+      } catch (e) {
+        // §4.9.3 answers no id: only this listing finds it. Without it nothing can be recorded; say what
+        // the next `up` will meet and how to take the publisher under management.
+        throw new Error(
+          `Publisher "${inputs.name}": ${failure ? "the create failed ambiguously and" : "the create was accepted, but"} the listing that finds its id failed ` +
+            `(${(e as Error).message}); nothing is recorded. If it was created, the next up refuses to make an identical one and names its id: ` +
+            `adopt it with adoptId, or delete it`,
+        );
+      }
+      const made = listed.filter((vo) => !known.has(vo.publisher_unique_id) && sameFields(vo, fields));
       if (made.length === 1) {
         if (failure) ctx.log(`Publisher: the create failed (${(failure as Error).message}), but the object was created: recorded ${made[0].publisher_unique_id}`);
         const id = made[0].publisher_unique_id;
