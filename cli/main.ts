@@ -8,8 +8,9 @@ import { redactor } from "../provider/redaction";
 import { runEmulator, UsageError } from "../emulator/cli";
 import { doctor, Check } from "./doctor";
 import { conformanceCommand, CONFORMANCE_HELP } from "./conformance/command";
+import { commandSettings } from "./commandClient";
+import { EXIT } from "./exit";
 import { sweepCommand } from "./sweep";
-import { fileSink } from "./transcript";
 import { findPulumiCli } from "./pulumiCli";
 import { Operation, runOperation, selectStack } from "./stack";
 import { renderMarkdown, summarize, Summary, verdict } from "./summary";
@@ -19,7 +20,7 @@ import { renderMarkdown, summarize, Summary, verdict } from "./summary";
  * summaries fit for a pull-request comment (Markdown) and for machines (JSON); check a machine with
  * doctor; start the embedded emulator.
  */
-export const EXIT = { ok: 0, failed: 1, drift: 2, noPulumiCli: 3, usage: 64 } as const;
+export { EXIT };
 
 const HELP: Record<string, string> = {
   main: `usage: pulumi-codearts <command> [options]
@@ -274,14 +275,12 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   if (command === "doctor") {
-    const settings = loadSettings(() => undefined);
-    if (values.endpoint) settings.endpoints = { ...settings.endpoints, "*": values.endpoint };
-    const checks = await doctor(settings);
+    const checks = await doctor(commandSettings(values.endpoint));
     process.stdout.write(values.json ? JSON.stringify(checks, null, 2) + "\n" : renderChecks(checks));
     return checks.some((c) => c.status === "fail") ? EXIT.failed : EXIT.ok;
   }
   if (command === "sweep") {
-    return sweepCommand({ prefix: values.prefix, project: values.project, endpoint: values.endpoint, yes: values.yes!, json: values.json!, transcript: values.transcript }, EXIT, () => loadSettings(() => undefined), fileSink);
+    return sweepCommand({ prefix: values.prefix, project: values.project, endpoint: values.endpoint, yes: values.yes!, json: values.json!, transcript: values.transcript });
   }
   if (command === "summarize") {
     return summarizeLog(values["event-log"], values.operation, { json: values.json!, out: rest.some((a) => a === "--out" || a.startsWith("--out=")) ? values.out : undefined });

@@ -1,10 +1,11 @@
-import { rememberSecrets, type Settings } from "../provider/config";
+import type { Settings } from "../provider/config";
 import type { Context, SweepFound } from "../provider/dynamic";
 import { ApiError } from "../provider/errors";
 import { KINDS, type KindName } from "../provider/kinds";
 import { redactor } from "../provider/redaction";
-import { CommandClient } from "./commandClient";
-import type { TranscriptSink } from "./transcript";
+import { CommandClient, commandSettings } from "./commandClient";
+import { EXIT } from "./exit";
+import { fileSink, type TranscriptSink } from "./transcript";
 
 /**
  * The sweeper: finds every object of every kind whose name (as the service returns it, exactly,
@@ -80,12 +81,11 @@ export async function sweep(opts: SweepOptions): Promise<SweepReport> {
   if (prefix.length < MIN_PREFIX_LENGTH) {
     throw new SweepUsageError(`the prefix ${JSON.stringify(prefix)} is shorter than ${MIN_PREFIX_LENGTH} characters: it could match objects that are not yours. Nothing was listed`);
   }
-  rememberSecrets(opts.settings);
   const log = opts.log ?? (() => undefined);
   const session = new CommandClient(opts.settings, { userAgent: "pulumi-codearts-sweep", transcript: opts.transcript });
   const client = session.client;
   // What a kind says while deleting (e.g. "left in place") is kept as the object's detail.
-  let said: string[] = [];
+  const said: string[] = [];
   const ctx: Context = {
     client,
     settings: opts.settings,
@@ -138,7 +138,7 @@ export async function sweep(opts: SweepOptions): Promise<SweepReport> {
     for (const o of objects) log(`${o.report.outcome === "undeletable" ? "listed" : o.report.outcome}  ${o.kind}  ${o.found.id}  ${JSON.stringify(o.found.name)}${o.report.detail ? `  (${o.report.detail})` : ""}`);
     if (opts.yes) {
       // The report lists the objects in the order they were deleted (or attempted).
-      const done = await deleteAll(ctx, order, objects, unlisted, () => said, (s) => (said = s), (k) => (session.context = k), log);
+      const done = await deleteAll(ctx, session, said, order, objects, unlisted, log);
       objects.splice(0, objects.length, ...done, ...objects.filter((o) => !done.includes(o)));
     }
   } finally {
@@ -160,16 +160,17 @@ function innermostFirst(entries: Entry[]): Entry[] {
   return entries.map((e, i) => ({ e, i, d: depth(e) })).sort((a, b) => b.d - a.d || a.i - b.i).map((x) => x.e);
 }
 
-async function deleteAll(
-  ctx: Context,
-  order: KindName[],
-  objects: Entry[],
-  unlisted: Set<string>,
-  said: () => string[],
-  resetSaid: (s: string[]) => void,
-  setCurrent: (k: string | undefined) => void,
-  log: (line: string) => void,
-): Promise<Entry[]> {
+/** What the sweep calls of a kind, whatever its schema and outputs types. */
+interface SweptKind {
+  delete(ctx: Context, id: string, state: Record<string, unknown>): Promise<void>;
+  read(ctx: Context, id: string, state: Record<string, unknown>): Promise<unknown>;
+  notFoundCodes?: readonly string[];
+  sweep?: { after?: readonly string[] } | { notSwept: string };
+}
+const sweptKind = (kind: KindName): SweptKind => KINDS[kind] as unknown as SweptKind;
+
+/** `said` collects what the kinds log while deleting (ctx.log appends to it); emptied before each delete. */
+async function deleteAll(ctx: Context, session: CommandClient, said: string[], order: KindName[], objects: Entry[], unlisted: Set<string>, log: (line: string) => void): Promise<Entry[]> {
   const done: Entry[] = [];
   const byKey = new Map(objects.map((o) => [key(o.kind, o.found.id), o]));
   /** Objects not to be attempted, and why: they hold something that could not be deleted. */
@@ -191,17 +192,12 @@ async function deleteAll(
   };
 
   for (const kind of order) {
-    const kindDef = KINDS[kind] as unknown as {
-      delete(ctx: Context, id: string, state: Record<string, unknown>): Promise<void>;
-      read(ctx: Context, id: string, state: Record<string, unknown>): Promise<unknown>;
-      notFoundCodes?: readonly string[];
-      sweep?: { after?: readonly string[] } | { notSwept: string };
-    };
+    const kindDef = sweptKind(kind);
     const facet = kindDef.sweep;
     const mustFollow = facet && "after" in facet ? (facet.after ?? []).filter((a) => unlisted.has(a)) : [];
     const gone = (e: unknown) => e instanceof ApiError && e.provesAbsence(kindDef.notFoundCodes ?? []);
     const stillThere = async (o: Entry): Promise<boolean> => (await kindDef.read(ctx, o.found.id, o.found.state)) !== undefined;
-    setCurrent(kind);
+    session.context = kind;
     for (const o of innermostFirst(objects.filter((x) => x.kind === kind && x.report.outcome === "listed"))) {
       const k = key(kind, o.found.id);
       done.push(o);
@@ -217,7 +213,7 @@ async function deleteAll(
         finish(o, "failed", `not deleted: ${o.found.touchesOthers}`);
         continue;
       }
-      resetSaid([]);
+      said.length = 0;
       try {
         await kindDef.delete(ctx, o.found.id, o.found.state);
       } catch (e) {
@@ -226,7 +222,7 @@ async function deleteAll(
           continue;
         }
       }
-      const words = said();
+      const words = [...said];
       // Read back: a delete may leave an object in place on purpose (a published plug-in version, X1).
       try {
         if (!(await stillThere(o))) {
@@ -246,10 +242,9 @@ async function deleteAll(
       // A holder deleted: what it was to take with it is checked now.
       const taken = o.report.outcome === "deleted" ? waiting.get(k) : undefined;
       for (const w of taken ?? []) {
-        setCurrent(w.entry.kind);
-        const wDef = KINDS[w.entry.kind] as unknown as { read(ctx: Context, id: string, state: Record<string, unknown>): Promise<unknown> };
+        session.context = w.entry.kind;
         try {
-          const there = (await wDef.read(ctx, w.entry.found.id, w.entry.found.state)) !== undefined;
+          const there = (await sweptKind(w.entry.kind).read(ctx, w.entry.found.id, w.entry.found.state)) !== undefined;
           w.entry.report.outcome = there ? "failed" : "deleted";
           w.entry.report.detail = there
             ? `still there after its ${kind} ${o.found.id} was deleted${w.said.length ? `: ${w.said.join("; ")}` : ""}`
@@ -259,7 +254,7 @@ async function deleteAll(
           w.entry.report.detail = `its ${kind} ${o.found.id} was deleted, but reading it back failed: ${message(e)}`;
         }
         log(`${w.entry.report.outcome}  ${w.entry.kind}  ${w.entry.found.id}  (${w.entry.report.detail})`);
-        setCurrent(kind);
+        session.context = kind;
       }
       if (taken) waiting.delete(k);
     }
@@ -275,32 +270,26 @@ async function deleteAll(
 }
 
 /** `pulumi-codearts sweep`: the settings from HW_* variables (as doctor), the report on stdout, progress on stderr. */
-export async function sweepCommand(
-  args: { prefix?: string; project?: string; endpoint?: string; yes: boolean; json: boolean; transcript?: string },
-  exit: { ok: number; failed: number; usage: number },
-  loadSettings: () => Settings,
-  fileSink?: (file: string) => TranscriptSink,
-): Promise<number> {
+export async function sweepCommand(args: { prefix?: string; project?: string; endpoint?: string; yes: boolean; json: boolean; transcript?: string }): Promise<number> {
   if (args.prefix === undefined || args.prefix.length < MIN_PREFIX_LENGTH) {
     console.error(`pulumi-codearts sweep: --prefix P is required, at least ${MIN_PREFIX_LENGTH} characters (a shorter one could match objects that are not yours); nothing was listed`);
-    return exit.usage;
+    return EXIT.usage;
   }
   if (args.project !== undefined && !/^[0-9a-f]{32}$/.test(args.project)) {
     console.error("pulumi-codearts sweep: --project must be a CodeArts project ID: 32 lower-case hexadecimal characters; nothing was listed");
-    return exit.usage;
+    return EXIT.usage;
   }
-  const settings = loadSettings();
-  if (args.endpoint) settings.endpoints = { ...settings.endpoints, "*": args.endpoint };
+  const settings = commandSettings(args.endpoint);
   const report = await sweep({
     settings,
     prefix: args.prefix,
     codeartsProjectId: args.project,
     yes: args.yes,
     log: (line) => process.stderr.write(`  ${line}\n`),
-    transcript: args.transcript && fileSink ? fileSink(args.transcript) : undefined,
+    transcript: args.transcript ? fileSink(args.transcript) : undefined,
   });
   process.stdout.write(args.json ? JSON.stringify(report, null, 2) + "\n" : renderSweep(report, args.yes));
-  return sweepFailed(report) ? exit.failed : exit.ok;
+  return sweepFailed(report) ? EXIT.failed : EXIT.ok;
 }
 
 const WHAT: Record<SweptObject["outcome"], string> = { listed: "would be deleted (dry run: pass --yes)", deleted: "deleted", undeletable: "cannot be deleted", failed: "FAILED" };

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import { parseArgs } from "node:util";
-import { loadSettings, rememberSecrets } from "../../provider/config";
+import { commandSettings } from "../commandClient";
+import { EXIT } from "../exit";
 import { redactor } from "../../provider/redaction";
 import { DIALECT_ROWS, type DialectId } from "../../emulator/dialects";
 import { fileSink } from "../transcript";
@@ -43,11 +44,11 @@ export async function conformanceCommand(args: string[], out: { stdout: (s: stri
     }));
   } catch (e) {
     out.stderr(`pulumi-codearts conformance: ${(e as Error).message}\n\n${CONFORMANCE_HELP}\n`);
-    return 64;
+    return EXIT.usage;
   }
   const usage = (message: string) => {
     out.stderr(`pulumi-codearts conformance: ${message}\n`);
-    return 64;
+    return EXIT.usage;
   };
   let rows: DialectId[] | undefined;
   if (values.rows !== undefined) {
@@ -68,12 +69,10 @@ export async function conformanceCommand(args: string[], out: { stdout: (s: stri
   }
   let settings;
   try {
-    settings = loadSettings(() => undefined);
+    settings = commandSettings(values.endpoint);
   } catch (e) {
     return usage((e as Error).message);
   }
-  if (values.endpoint) settings.endpoints = { ...settings.endpoints, "*": values.endpoint };
-  rememberSecrets(settings);
   const report = await runConformance({
     settings,
     codeartsProjectId: values.project,
@@ -90,7 +89,7 @@ export async function conformanceCommand(args: string[], out: { stdout: (s: stri
   const failedCleanups = report.leftovers.filter((l) => /cleanup failed/.test(l));
   if (failedCleanups.length) {
     out.stderr(`pulumi-codearts conformance: ${failedCleanups.length} scratch object(s) could not be removed; ${sweepCommands(report)} remove them\n`);
-    return 1;
+    return EXIT.failed;
   }
-  return 0;
+  return EXIT.ok;
 }

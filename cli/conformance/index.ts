@@ -1,7 +1,7 @@
 import { randomBytes } from "crypto";
 import type { Settings } from "../../provider/config";
 import type { Context } from "../../provider/dynamic";
-import { ApiError } from "../../provider/errors";
+import { ApiError, unlessGone } from "../../provider/errors";
 import type { ApiRequest } from "../../provider/http";
 import { redactor } from "../../provider/redaction";
 import { DIALECT_ROWS, type DialectId } from "../../emulator/dialects";
@@ -113,6 +113,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
         name: (label) => `${prefix}-${label}`,
         underscoreName: (label) => underscored(`${prefix}-${label}`),
         cleanup: (what, run) => void undo.push({ what, run }),
+        removes: (what, kind, id, state) => void undo.push({ what, run: async () => void (await unlessGone(kind.delete(kinds, id, state), kind.notFoundCodes ?? [])) }),
         leftover: (what) => void leftovers.push(`${row}: ${what} (no API deletes it)`),
         allowLeftovers: opts.allowLeftovers ?? false,
         testCaseId: opts.testCaseId,

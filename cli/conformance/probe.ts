@@ -46,12 +46,24 @@ export interface ProbeContext {
    * With --keep they are not run, and the objects are listed instead.
    */
   cleanup(what: string, undo: () => Promise<void>): void;
+  /**
+   * `cleanup` with a kind's own delete: removes scratch object `id` of that kind; one the kind's
+   * documented not-found codes prove gone already is removed.
+   */
+  removes(what: string, kind: RemovableKind, id: string, state: Record<string, unknown>): void;
   /** Records an object made that no API can delete (a CloudTest plan): listed in the report. */
   leftover(what: string): void;
   /** Whether objects no API can delete may be made (--allow-leftovers). */
   allowLeftovers: boolean;
   /** A test case the project holds (--test-case: `ID`, or `SERVICE_ID:ID` for its test type), never added to a user's plan. */
   testCaseId?: string;
+}
+
+/** What `removes` needs of a resource kind (provider/dynamic.ts ResourceKind). */
+export interface RemovableKind {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind's delete takes its own outputs type
+  delete(ctx: Context, id: string, state: any): Promise<void>;
+  notFoundCodes?: readonly string[];
 }
 
 export interface Probe {

@@ -1,8 +1,8 @@
 import { randomBytes } from "crypto";
-import { provesAbsence } from "../../../provider/errors";
+import { provesAbsence, unlessGone } from "../../../provider/errors";
 import { multipartFile } from "../../../provider/multipart";
 import { EXTENSION_NOT_FOUND, findPlugin, text, v1, v3, type PluginBasicVo } from "../../../provider/resources/extensionCommon";
-import { infoBody, plugin, pluginSchema, type PluginOutputs } from "../../../provider/resources/plugin";
+import { infoBody, plugin, pluginSchema } from "../../../provider/resources/plugin";
 import {
   basicListEntry, DELETE_EXPERIMENT_VERSIONS, deleteExperiment, detail, optionalListEntry, versionBody, type PluginVersionInputs,
 } from "../../../provider/resources/pluginVersion";
@@ -38,13 +38,7 @@ async function makeVersion(ctx: ProbeContext, v: PluginVersionInputs, how: "crea
 
 /** Registers the removal of plug-in `name` (every version with it), before it is made: gone already is fine. */
 function removesPlugin(ctx: ProbeContext, name: string): void {
-  ctx.cleanup(`plug-in ${name}`, async () => {
-    try {
-      await plugin.delete(ctx.kinds, name, {} as PluginOutputs);
-    } catch (e) {
-      if (!provesAbsence(e, EXTENSION_NOT_FOUND)) throw e;
-    }
-  });
+  ctx.removes(`plug-in ${name}`, plugin, name, {});
 }
 
 /**
@@ -55,13 +49,7 @@ function removesPlugin(ctx: ProbeContext, name: string): void {
 function removesPublishers(ctx: ProbeContext, name: string, ids: () => string[] | undefined): void {
   ctx.cleanup(`publisher ${name}`, async () => {
     const known = ids() ?? (await listByName(ctx.kinds, name)).filter((p) => text(p.name)?.trim() === name).map((p) => p.publisher_unique_id);
-    for (const id of known) {
-      try {
-        await publisher.delete(ctx.kinds, id, {} as PublisherOutputs);
-      } catch (e) {
-        if (!provesAbsence(e, EXTENSION_NOT_FOUND)) throw e;
-      }
-    }
+    for (const id of known) await unlessGone(publisher.delete(ctx.kinds, id, {} as PublisherOutputs), publisher.notFoundCodes ?? []);
   });
 }
 

@@ -1,5 +1,3 @@
-import type { z } from "zod";
-import type { ResourceKind } from "../../../provider/dynamic";
 import { AnswerError, ApiError, isGatewayCode, NetworkError } from "../../../provider/errors";
 import { seg } from "../../../provider/http";
 import { pipeline } from "../../../provider/resources/pipeline";
@@ -14,18 +12,6 @@ import { describe, found, unknown, type Outcome, type Probe, type ProbeContext, 
  * (which serves every reading of every row: a group is deleted only once empty, an object already gone
  * counts as removed).
  */
-
-type AnyKind = ResourceKind<z.ZodObject, Record<string, unknown>>;
-
-/** Removes a scratch object with its kind's delete; one already gone (the kind's documented not-found codes) is fine. */
-async function remove(ctx: ProbeContext, kind: AnyKind, id: string, state: Record<string, unknown>): Promise<void> {
-  try {
-    await kind.delete(ctx.kinds, id, state);
-  } catch (e) {
-    if (e instanceof ApiError && e.provesAbsence(kind.notFoundCodes ?? [])) return;
-    throw e;
-  }
-}
 
 const needsProject = "needs a CodeArts project to make scratch groups and pipelines in: run with --project <CodeArts project id>";
 
@@ -71,7 +57,7 @@ const made = new Set<string>();
 
 function removeTemplate(ctx: ProbeContext, tenant: string, name: string, id: string): void {
   made.add(id);
-  ctx.cleanup(`pipeline template ${name} (${id})`, () => remove(ctx, pipelineTemplate as unknown as AnyKind, id, { domainId: tenant }));
+  ctx.removes(`pipeline template ${name} (${id})`, pipelineTemplate, id, { domainId: tenant });
 }
 
 /** `templateId` (the examples) or `templatelId` (Table 4-11). */
@@ -187,9 +173,9 @@ async function orSweep<T>(create: () => Promise<T>, sweep: () => Promise<void>):
 }
 
 const removeGroup = (ctx: ProbeContext, project: string, name: string, id: string) =>
-  ctx.cleanup(`pipeline group ${name} (${id})`, () => remove(ctx, pipelineGroup as unknown as AnyKind, id, { projectId: project }));
+  ctx.removes(`pipeline group ${name} (${id})`, pipelineGroup, id, { projectId: project });
 const removePipeline = (ctx: ProbeContext, project: string, name: string, id: string) =>
-  ctx.cleanup(`pipeline ${name} (${id})`, () => remove(ctx, pipeline as unknown as AnyKind, id, { projectId: project }));
+  ctx.removes(`pipeline ${name} (${id})`, pipeline, id, { projectId: project });
 
 function* allGroups(tree: readonly TreeNode[] | null | undefined): Generator<TreeNode> {
   for (const g of tree ?? []) {

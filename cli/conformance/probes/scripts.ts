@@ -1,6 +1,5 @@
 import { seg } from "../../../provider/http";
-import { unlessGone } from "../../../provider/errors";
-import { parseKeepingIds, script, type ScriptOutputs } from "../../../provider/resources/script";
+import { parseKeepingIds, script } from "../../../provider/resources/script";
 import { describe, found, unknown, type Outcome, type Probe, type ProbeContext, type Unprobeable } from "../probe";
 
 /**
@@ -50,7 +49,7 @@ function created(ctx: ProbeContext, row: string, name: string, o: Outcome & { ok
   if (typeof uuid !== "string" || !/^SC[0-9a-z]{1,23}$/.test(uuid)) {
     throw new Error(`${row}: the create of scratch script ${name} answered ${o.res.status} without a script uuid: ${JSON.stringify(o.res.body)?.slice(0, 120)}`);
   }
-  ctx.cleanup(`script ${name} (${uuid})`, async () => void (await unlessGone(script.delete(ctx.kinds, uuid, {} as ScriptOutputs), script.notFoundCodes ?? [])));
+  ctx.removes(`script ${name} (${uuid})`, script, uuid, {});
   return uuid;
 }
 
