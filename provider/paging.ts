@@ -157,7 +157,7 @@ export async function* probedOffsetPages<T>(
         last = await fetch(next, limit);
         note(last);
         yield* fresh(last.items);
-        if (n === 0 && rule === "page-after" && limit >= 4 && [1, 2].includes(head.indexOf(key(last.items[0] ?? ({} as T))))) {
+        if (n === 0 && rule === "page-after" && limit >= 4 && last.items.length > 0 && [1, 2].includes(head.indexOf(key(last.items[0])))) {
           // `base + 2` answered from the start of the first page: positions after all, with an object
           // inserted at the front between the first two requests (P3), which made `base + 1` look like page
           // 1 again. (A page-numbered second page starts at item `limit`, or `limit - 1` after an insert.)

@@ -117,6 +117,7 @@ function chunks<T>(xs: T[], n: number): T[][] {
 
 /** §4.3.1's 500 (its example's code): the batch's answer when some or all cases fail (C1 partial), never repeated. */
 const BATCH_FAILED = "CLOUDTEST.00000001";
+const BATCH_ANSWER_CODES: ReadonlySet<string> = new Set([BATCH_FAILED]);
 
 /** §4.3.1: fewer than 50 test cases of one service per call. */
 async function addTestCases(ctx: Context, projectId: string, planId: string, add: NonNullable<TestPlanInputs["testCases"]>): Promise<void> {
@@ -125,7 +126,7 @@ async function addTestCases(ctx: Context, projectId: string, planId: string, add
       try {
         await ctx.client.send({
           service: "cloudtest", method: "POST", path: `${plansPath(projectId)}/${seg(planId)}/testcases/batch-add`,
-          body: { service_id: group.serviceId, testcase_id_list: ids }, idempotent: true, answerCodes: new Set([BATCH_FAILED]), operation: "TestPlan.addTestCases", answer: z.undefined({ error: "must be empty (HTTP 204)" }), resource: planId,
+          body: { service_id: group.serviceId, testcase_id_list: ids }, idempotent: true, answerCodes: BATCH_ANSWER_CODES, operation: "TestPlan.addTestCases", answer: z.undefined({ error: "must be empty (HTTP 204)" }), resource: planId,
         });
       } catch (e) {
         const atomic = e instanceof ApiError && e.errorCode === "CLOUDTEST.00017057";
