@@ -4,8 +4,8 @@ import { HEX32, REGION_ID } from "./segments";
 
 /**
  * Provider settings, read in the dynamic provider's `configure` from the stack config (namespace
- * `huaweicloud`, the key names of the Huawei Cloud Pulumi provider, anchors.md §2), falling back to
- * the environment variables the Terraform provider reads (anchors.md §1.2). Nothing here is ever
+ * `huaweicloud`, the key names of the Huawei Cloud Pulumi provider, pulumi-huaweicloud), falling back to
+ * the environment variables the Terraform provider reads. Nothing here is ever
  * captured in `__provider` or written to state.
  */
 export interface Settings {

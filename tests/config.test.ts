@@ -68,7 +68,7 @@ describe("settings from stack config and environment", () => {
 });
 
 describe("endpoints", () => {
-  test("seed and SDK region tables", () => {
+  test("the API references' and the SDKs' region tables", () => {
     expect(resolveEndpoint("pipeline", "eu-west-101")).toBe("https://pipeline-external.eu-west-101.myhuaweicloud.eu");
     expect(resolveEndpoint("pipeline", "cn-north-4")).toBe("https://cloudpipeline-ext.cn-north-4.myhuaweicloud.com");
     expect(resolveEndpoint("cloudtest", "la-north-2")).toBe("https://devcloud.la-north-2.myhuaweicloud.com");

@@ -2,7 +2,7 @@ import { expectRefusedAtCheck, startWorld, World, callCounter } from "./support/
 import { listProjectOpenSourcePolicies, getProjectOpenSourcePolicy } from "../provider/lookups/policies";
 import { clientSettings } from "../emulator";
 
-// OpenSourcePolicy (tenant-level open-source governance, seed 001 §4.7) through the real host.
+// OpenSourcePolicy (tenant-level open-source governance, CodeArts Pipeline API Reference §4.7) through the real host.
 const T = "OpenSourcePolicy";
 let w: World;
 let D: string;

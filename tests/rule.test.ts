@@ -1,6 +1,6 @@
 import { expectRefusedAtCheck, startWorld, World, callCounter } from "./support/world";
 
-// Rule through the real dynamic-provider host, against the emulator (seed 001 §4.4).
+// Rule through the real dynamic-provider host, against the emulator (CodeArts Pipeline API Reference §4.4).
 const T = "Rule";
 let w: World;
 let D: string;

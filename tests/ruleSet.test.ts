@@ -2,7 +2,7 @@ import { expectRefusedAtCheck, startWorld, World, callCounter } from "./support/
 import { listProjectRuleSets, getProjectRuleSet } from "../provider/lookups/policies";
 import { clientSettings } from "../emulator";
 
-// RuleSet (tenant-level policy, seed 001 §4.5) through the real host, with Rules from the same program.
+// RuleSet (tenant-level policy, CodeArts Pipeline API Reference §4.5) through the real host, with Rules from the same program.
 const T = "RuleSet";
 let w: World;
 let D: string;

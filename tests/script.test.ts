@@ -1,6 +1,6 @@
 import { expectRefusedAtCheck, startWorld, World, callCounter } from "./support/world";
 
-// COC custom script (seed 004 §4.2) through the real host, against the emulator.
+// COC custom script (Cloud Operations Center (COC) API Reference §4.2) through the real host, against the emulator.
 const T = "Script";
 let w: World;
 const { calls, measured } = callCounter(() => w);

@@ -1,7 +1,7 @@
 import { expectRefusedAtCheck, startWorld, World, callCounter } from "./support/world";
 import { planTestCases, seedTestCases } from "../emulator";
 
-// CloudTest test plan (seed 000 §4.3) through the real host: create and add test cases; everything
+// CloudTest test plan (CloudTest API Reference §4.3) through the real host: create and add test cases; everything
 // else is refused at check, replaced under a new name, or forgotten on destroy — each said visibly.
 const T = "TestPlan";
 let w: World;

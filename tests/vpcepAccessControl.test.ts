@@ -1,7 +1,7 @@
 import { expectRefusedAtCheck, startWorld, World, callCounter } from "./support/world";
 import { seedVpcepRecords, vpcepRecords } from "../emulator";
 
-// VPCEP access control (seeds 002/003 §4.1.1): adopt without a call, revoke removed endpoints, revoke all on destroy.
+// VPCEP access control (CodeArts API Reference (VPCEP, English and Chinese editions) §4.1.1): adopt without a call, revoke removed endpoints, revoke all on destroy.
 const T = "VpcepAccessControl";
 const R = "ap-southeast-3";
 let w: World;

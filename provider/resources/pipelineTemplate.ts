@@ -8,7 +8,7 @@ import { canonicalJson, hex32, jsonDocument, nonBlank } from "./common";
 import { customVariable, limitObject, Variable, variablesFromApi, variablesToApi } from "./pipelineVariables";
 
 /**
- * PipelineTemplate — a CodeArts Pipeline template of the account (seed 001 §4.1): create, GET by id,
+ * PipelineTemplate — a CodeArts Pipeline template of the account (CodeArts Pipeline API Reference §4.1): create, GET by id,
  * full-body PUT, delete. The path names the tenant (`{tenant_id}` = the account's domain id); a
  * template cannot move to another tenant, so a tenant change replaces it.
  */
@@ -80,8 +80,8 @@ interface TemplateVo {
 }
 
 /**
- * DEVCP.00021006: "The template does not exist." (seed 001 §5.2, HTTP 400); DEVPIPE.00011203: the
- * code the Terraform provider knows for the same (anchors.md §1.2); DEVCP.00012002: record does not exist.
+ * DEVCP.00021006: "The template does not exist." (CodeArts Pipeline API Reference §5.2, HTTP 400); DEVPIPE.00011203: the
+ * code the Terraform provider knows for the same; DEVCP.00012002: record does not exist.
  */
 const NOT_FOUND = ["DEVCP.00021006", "DEVPIPE.00011203", "DEVCP.00012002"];
 
