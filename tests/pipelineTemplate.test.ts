@@ -189,6 +189,16 @@ describe("adoption, get, errors", () => {
     expect((await w.engine.get(T, "ro3", "0".repeat(32))).op).toBe("gone");
   });
 
+  test.each(["", ".", "..", "<tenant>/"])("read and delete of the id %j are refused before any request (an empty id is not the collection's path)", async (form) => {
+    const kept = (await w.engine.up(T, "kept", { ...base, name: "Kept" })).state!;
+    const id = form.replace("<tenant>", D);
+    const mark = w.emu.log.mark();
+    await expect(w.host.read(id, kept.urn, kept.outputs)).rejects.toThrow(/cannot be used as a pipeline template id in a request path/);
+    await expect(w.host.delete(id, kept.urn, kept.outputs)).rejects.toThrow(/cannot be used as a pipeline template id in a request path/);
+    expect(w.emu.log.since(mark)).toEqual([]);
+    expect(await remote(kept.id)).toMatchObject({ name: "Kept" });
+  });
+
   test("an API error surfaces with HTTP status, error_code, error_msg and request id", async () => {
     // Another account's tenant: the service answers DEVPIPE.0011301 inside HTTP 200.
     const e: Error = await w.engine.up(T, "foreign", { ...base, tenantId: SECOND_ACCOUNT.domainId }).catch((x) => x);
