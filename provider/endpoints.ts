@@ -18,6 +18,9 @@ const OVERRIDE_KEYS: Record<Service, string[]> = {
   iam: ["iam"],
 };
 
+/** Every key `huaweicloud:endpoints` accepts: `*` (every service but IAM), then each service's keys. */
+export const ENDPOINT_KEYS: readonly string[] = ["*", ...SERVICES.flatMap((s) => OVERRIDE_KEYS[s])];
+
 /** Whether `huaweicloud:endpoints` names the service's endpoint (its own key or "*"), so it is not derived from the region. */
 export function endpointOverridden(service: Service, overrides: Record<string, string> = {}): boolean {
   return [...OVERRIDE_KEYS[service], ...(service === "iam" ? [] : ["*"])].some((k) => overrides[k] !== undefined);
