@@ -107,6 +107,7 @@ export const vpcepAccessControl: ResourceKind<typeof vpcepAccessControlSchema, V
   schema: vpcepAccessControlSchema,
   replaceOn: ["region", "enterpriseId"],
   replaceWhy: { region: "access records are per region", enterpriseId: "access records belong to one tenant" },
+  notFoundCodes: [NOT_FOUND],
 
   refuseHere(ctx, inputs) {
     const mismatch = regionMismatch(ctx.settings, inputs.region);
