@@ -70,7 +70,7 @@ function signatureFailure(result: Extract<VerifyResult, { ok: false }>): string 
     case "unknown-key":
       return "Get secretKey failed,ak:******,err:ak not exist"; // the APIG FAQ's wording, AK masked as there
     case "date":
-      // The gateway's 15-minute rule (seed 002 §3.2); the exact live wording is not published.
+      // The gateway's 15-minute rule (CodeArts API Reference, VPCEP, §3.2); the exact live wording is not published.
       return "verify aksk signature fail, x-sdk-date expired: it differs from the server time by more than 15 minutes";
     case "mismatch":
       return `verify aksk signature fail,canonicalRequest:${echoCanonicalRequest(result.canonicalRequest ?? "")}`;
@@ -81,7 +81,7 @@ function signatureFailure(result: Extract<VerifyResult, { ok: false }>): string 
 }
 
 /**
- * The canonical request as the gateway echoes it (signing guide FAQ, anchors.md §3.2): newlines as
+ * The canonical request as the gateway echoes it (the API Gateway signing guide's FAQ): newlines as
  * "|", and the last line (the body hash) shown as "******" like the published example.
  */
 function echoCanonicalRequest(canonical: string): string {

@@ -1,8 +1,8 @@
 import { readFileSync } from "fs";
 /**
- * Dialects: where the API references leave the real service's behaviour open (../shared/ambiguities.md),
- * the emulator can speak each plausible reading, chosen per row. The names are the table's, character
- * for character (tests/dialects.test.ts checks them against the table); the first reading of a row is
+ * Dialects: where the API references leave the real service's behaviour open (the table in
+ * docs/ambiguities.md), the emulator can speak each plausible reading, chosen per row. The names are the
+ * table's, character for character (tests/dialects.test.ts checks them against it); the first reading of a row is
  * the default. A handler asks `ctx.dialect.is("P1", "page0")` at the one place the reading changes
  * what it does.
  */

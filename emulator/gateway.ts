@@ -4,10 +4,10 @@ import type { Reply } from "./router";
 /**
  * Answers that API Gateway (APIG), not the service behind it, gives. Codes and messages follow
  * the APIG "Error Codes" table (usermanual-apig) and its FAQ "Common Errors Related to IAM
- * Authentication Information"; the seeds only say that such codes exist (seed 001 §5.2). The
+ * Authentication Information"; the API references only say that such codes exist (CodeArts Pipeline API Reference §5.2). The
  * gateway always puts the request id in its error bodies.
  *
- * The seeds and the signing guide spell the prefix "APIGW", the APIG table "APIG"; live gateways
+ * The API references and the signing guide spell the prefix "APIGW", the APIG table "APIG"; live gateways
  * answer with either depending on the region. The emulator uses "APIG" throughout.
  */
 export function gatewayError(status: number, code: string, message: string, requestId: string, headers?: Record<string, string>): Reply {
@@ -16,7 +16,7 @@ export function gatewayError(status: number, code: string, message: string, requ
 
 /**
  * "No such API" as the gateway says it, in the reading of row G1 (dialects.ts): `APIG.0101` (the APIG
- * table), `APIGW.0101` (the seeds' prefix), a bare 404 or an HTML page (a proxy or load balancer in front).
+ * table), `APIGW.0101` (the references' prefix), a bare 404 or an HTML page (a proxy or load balancer in front).
  */
 function noSuchApi(message: string, requestId: string, reading: Reading<"G1">): Reply {
   switch (reading) {

@@ -58,7 +58,7 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-/** The gateway accepts bodies up to 12 MB (seed 001 §3.2) and answers 413 above. */
+/** The gateway accepts bodies up to 12 MB (CodeArts Pipeline API Reference §3.2) and answers 413 above. */
 const MAX_BODY_BYTES = 12 * 1024 * 1024;
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {

@@ -18,7 +18,7 @@ export type TokenLookup = { status: "valid"; session: TokenSession } | { status:
 export class TokenStore {
   private readonly sessions = new Map<string, TokenSession>();
 
-  /** @param ttlMs validity of a new token; IAM's is 24 hours (seed 001 §3.2). */
+  /** @param ttlMs validity of a new token; IAM's is 24 hours (CodeArts Pipeline API Reference §3.2). */
   constructor(private readonly ttlMs: number = 24 * 3600_000) {}
 
   issue(scope: Pick<TokenSession, "domainId" | "userId" | "projectId">, now: Date): { token: string; session: TokenSession } {

@@ -24,7 +24,7 @@ export function akskAuth(s: Settings, clock: () => Date): Middleware {
 
 /**
  * X-Project-Id / X-Domain-Id on every AK/SK request but IAM's, wherever the configuration knows them
- * (anchors.md §3.2). Ambiguity G5: the Pipeline reference (§3.1) lists X-Domain-ID for its
+ * (the official SDKs add them before signing: BaseCredentials.addAuthHeaders). Ambiguity G5: the Pipeline reference (§3.1) lists X-Domain-ID for its
  * account-scoped APIs, the COC reference (Table 3-3) X-Project-Id for AK/SK; a service that ignores
  * them (`lenient`) is not harmed by both, one that requires them (`strict`) gets what it needs.
  * COC under AK/SK needs huaweicloud:projectId configured (nothing else gives the project id).
@@ -47,7 +47,7 @@ interface CachedToken {
 }
 
 /**
- * IAM password token (scope: project, as every seed requires), cached until five minutes before
+ * IAM password token (scope: project, as every API reference requires), cached until five minutes before
  * it expires and renewed once when a call answers 401.
  */
 export class TokenSource {

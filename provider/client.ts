@@ -16,7 +16,7 @@ export interface ClientOptions {
   userAgent?: string;
 }
 
-/** A request whose 2xx answer is checked against what the seed promises: the only kind resource code may send. */
+/** A request whose 2xx answer is checked against what the reference promises: the only kind resource code may send. */
 export type CheckedRequest = ApiRequest & { answer: z.ZodType };
 
 /** What resource kinds see of the client: every request declares its answer schema (http.ts errorDetection). */

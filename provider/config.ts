@@ -1,11 +1,12 @@
 import { ConfigError } from "./errors";
 import { redactor } from "./redaction";
+import { ENDPOINT_KEYS } from "./endpoints";
 import { HEX32, REGION_ID } from "./segments";
 
 /**
  * Provider settings, read in the dynamic provider's `configure` from the stack config (namespace
- * `huaweicloud`, the key names of the Huawei Cloud Pulumi provider, anchors.md §2), falling back to
- * the environment variables the Terraform provider reads (anchors.md §1.2). Nothing here is ever
+ * `huaweicloud`, the key names of the Huawei Cloud Pulumi provider, pulumi-huaweicloud), falling back to
+ * the environment variables the Terraform provider reads. Nothing here is ever
  * captured in `__provider` or written to state.
  */
 export interface Settings {
@@ -96,12 +97,26 @@ function parseEndpoints(raw: string | undefined): Record<string, string> {
   }
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(parsed)) {
-    if (typeof v !== "string" || !/^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/.test(v)) {
-      throw new ConfigError(`huaweicloud:endpoints.${k} must be an http(s) URL`);
+    // A misspelt key would be ignored and the service reached at the region's public host instead.
+    if (!ENDPOINT_KEYS.includes(k)) {
+      throw new ConfigError(`huaweicloud:endpoints (HW_ENDPOINTS) has an unknown key ${JSON.stringify(k.slice(0, 64))}; the known keys are ${ENDPOINT_KEYS.join(", ")}`);
     }
+    if (typeof v !== "string" || !isBaseUrl(v)) throw new ConfigError(`huaweicloud:endpoints (HW_ENDPOINTS) key "${k}" ${BASE_URL_RULE}, e.g. "https://cloudpipeline-ext.cn-north-4.myhuaweicloud.com"`);
     out[k] = v;
   }
   return out;
+}
+
+const BASE_URL_RULE = "must be an http(s) URL: a host name or address ([…] around IPv6), an optional port from 1 to 65535 and an optional path; no user, query or fragment";
+
+/** Whether `v` is a base URL as BASE_URL_RULE says; the URL parser decides what the pattern cannot (brackets, port range). */
+function isBaseUrl(v: string): boolean {
+  if (!/^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/.test(v)) return false;
+  try {
+    return new URL(v).port !== "0";
+  } catch {
+    return false;
+  }
 }
 
 export const DEFAULT_MAX_RETRIES = 5;
@@ -130,7 +145,7 @@ function checkForms(s: Settings): void {
   if (s.region !== undefined && !REGION_ID.test(s.region)) throw new ConfigError("huaweicloud:region (HW_REGION_NAME) must be a region id such as cn-north-4 (lower-case letters, digits and -)");
   if (s.domainId !== undefined && !HEX32.test(s.domainId)) throw new ConfigError("huaweicloud:domainId (HW_DOMAIN_ID) must be an account id: 32 lower-case hexadecimal characters");
   if (s.projectId !== undefined && !HEX32.test(s.projectId)) throw new ConfigError("huaweicloud:projectId (HW_PROJECT_ID) must be an IAM project id: 32 lower-case hexadecimal characters");
-  if (s.authUrl !== undefined && !/^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/.test(s.authUrl)) throw new ConfigError("huaweicloud:authUrl (HW_AUTH_URL) must be an http(s) URL such as https://iam.cn-north-4.myhuaweicloud.com/v3");
+  if (s.authUrl !== undefined && !isBaseUrl(s.authUrl)) throw new ConfigError(`huaweicloud:authUrl (HW_AUTH_URL) ${BASE_URL_RULE}, e.g. https://iam.cn-north-4.myhuaweicloud.com/v3`);
   if (s.maxRetries > MAX_RETRIES_LIMIT) throw new ConfigError(`huaweicloud:maxRetries (HW_MAX_RETRIES) must be at most ${MAX_RETRIES_LIMIT}`);
   for (const key of ["accessKey", "securityToken"] as const) {
     // eslint-disable-next-line no-control-regex

@@ -1,6 +1,6 @@
 /**
- * Service endpoints per region. The seeds list one region per service at most; the official SDKs'
- * region tables (anchors.md §3.1) complete them. Every service can be overridden through the
+ * Service endpoints per region. The API references list one region per service at most; the official SDKs'
+ * region tables (`*Region.ts` in huaweicloud-sdk-nodejs-v3) complete them. Every service can be overridden through the
  * `huaweicloud:endpoints` map (private endpoints, the emulator); the key `"*"` overrides all of them
  * at once, which is how a program is pointed at the emulator (it serves every service on one port).
  */
@@ -18,13 +18,16 @@ const OVERRIDE_KEYS: Record<Service, string[]> = {
   iam: ["iam"],
 };
 
+/** Every key `huaweicloud:endpoints` accepts: `*` (every service but IAM), then each service's keys. */
+export const ENDPOINT_KEYS: readonly string[] = ["*", ...SERVICES.flatMap((s) => OVERRIDE_KEYS[s])];
+
 /** Whether `huaweicloud:endpoints` names the service's endpoint (its own key or "*"), so it is not derived from the region. */
 export function endpointOverridden(service: Service, overrides: Record<string, string> = {}): boolean {
   return [...OVERRIDE_KEYS[service], ...(service === "iam" ? [] : ["*"])].some((k) => overrides[k] !== undefined);
 }
 
 const PIPELINE_HOSTS: Record<string, string> = {
-  // seed 001 §1.3: the only region the Pipeline reference lists
+  // the only region the CodeArts Pipeline API Reference lists (§1.3)
   "eu-west-101": "pipeline-external.eu-west-101.myhuaweicloud.eu",
   // CodeArtsPipelineRegion.ts of the official SDKs
   "cn-north-1": "cloudpipeline-ext.cn-north-1.myhuaweicloud.com",
@@ -45,7 +48,7 @@ const PIPELINE_HOSTS: Record<string, string> = {
 };
 
 const CLOUDTEST_HOSTS: Record<string, string> = {
-  // seed 000 §1.3 lists devcloud.{region} for these three regions
+  // CloudTest API Reference §1.3 lists devcloud.{region} for these three regions
   "la-north-2": "devcloud.la-north-2.myhuaweicloud.com",
   "sa-brazil-1": "devcloud.sa-brazil-1.myhuaweicloud.com",
   "ap-southeast-3": "devcloud.ap-southeast-3.myhuaweicloud.com",
@@ -57,7 +60,7 @@ const CLOUDTEST_HOSTS: Record<string, string> = {
   "cn-east-3": "cloudtest-ext.cn-east-3.myhuaweicloud.com",
 };
 
-// COC is a global service (seed 004 §1.3); CocRegion.ts of the official SDKs names these hosts.
+// COC is a global service (Cloud Operations Center (COC) API Reference §1.3); CocRegion.ts of the official SDKs names these hosts.
 const COC_HOSTS: Record<string, string> = {
   "cn-north-4": "coc.myhuaweicloud.com",
   "ap-southeast-3": "coc-intl.myhuaweicloud.com",
@@ -65,7 +68,7 @@ const COC_HOSTS: Record<string, string> = {
 };
 const COC_DEFAULT_HOST = "coc.myhuaweicloud.com";
 
-// seeds 002/003 §1: the regions where the CodeArts VPCEP (DevUC) API is offered
+// CodeArts API Reference (VPCEP, English and Chinese editions) §1: the regions where the CodeArts VPCEP (DevUC) API is offered
 const DEVUC_REGIONS = ["af-north-1", "af-south-1", "ap-southeast-3", "la-north-2", "la-south-2", "me-east-1", "sa-brazil-1", "tr-west-1"];
 
 /** `.eu` regions live under myhuaweicloud.eu, the rest under myhuaweicloud.com. */

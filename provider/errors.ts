@@ -29,7 +29,7 @@ export function excerpt(text: string, max = MAX_TEXT_IN_MESSAGE): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
 }
 
-/** Codes of API Gateway itself (seed 000 L1745, 001 L9559, 002 L612: APIGW; the APIG table: APIG): never the service's answer. */
+/** Codes of API Gateway itself (APIGW in the error-code appendices of the CloudTest, CodeArts Pipeline and CodeArts API References; APIG in the gateway's own table): never the service's answer. */
 export const isGatewayCode = (code: string | undefined): boolean => code !== undefined && /^APIGW?\./.test(code);
 
 export class ApiError extends Error {
@@ -133,11 +133,11 @@ export class ConfigError extends Error {
   }
 }
 
-/** Codes that mean success although they sit in `error_code` (COC and incident envelopes, seed 004). */
+/** Codes that mean success although they sit in `error_code` (COC and incident envelopes, Cloud Operations Center (COC) API Reference). */
 const SUCCESS_CODES = new Set(["COC.00000000", "GOM.00000000"]);
 
 /**
- * Errors reported inside a 2xx answer (api-map.md §0.3): an `error_code` key (Pipeline returns
+ * Errors reported inside a 2xx answer: an `error_code` key (Pipeline returns
  * DEVCP and DEVPIPE errors with HTTP 200), `{"error": {"code", "message"}}`, `{"success": false}`,
  * `{"status": false}`, or a bare `false`. Returns code and message, or undefined for a success.
  */

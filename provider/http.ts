@@ -41,7 +41,7 @@ export interface ApiRequest {
   /** Overrides the generic in-body error detection for APIs whose success bodies carry `error_code`. */
   isSuccess?: (body: unknown) => boolean;
   /**
-   * What the seed promises a 2xx answer holds (answers.ts helpers, per-kind schemas in the kind's
+   * What the reference promises a 2xx answer holds (answers.ts helpers, per-kind schemas in the kind's
    * file): anything else is an AnswerError, never a success or an id. The parsed value replaces the
    * body, so callers read only what was checked. Resource kinds must give one (client.ts
    * CheckedRequest); without it any JSON is accepted (tests, tools).
@@ -152,7 +152,7 @@ const isJsonType = (contentType: string): boolean => /^application\/([\w.+-]*\+)
 /**
  * The undici transport. Each attempt has one overall deadline (AbortSignal.timeout: connection,
  * headers and body together, so a body dribbled a byte at a time cannot stretch it); undici's per-phase
- * timeouts stay as the finer bound. A 2xx answer must be JSON as the seeds document every answer;
+ * timeouts stay as the finer bound. A 2xx answer must be JSON as the API references document every answer;
  * error answers are parsed leniently (a proxy's HTML 404 is still an error, just without a code).
  */
 export function undiciTransport(agent: Agent, timeoutMs: number): Handler {

@@ -1,5 +1,5 @@
 /**
- * The seeds use a different paging style per API family (api-map.md §0.6). Resource code describes
+ * The API references use a different paging style per API family. Resource code describes
  * how to fetch one page; these walk the pages, stop on the documented signals (total reached, short
  * page, no marker) and never loop forever on a misbehaving server.
  */

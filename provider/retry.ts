@@ -31,7 +31,7 @@ export const defaultRetryPolicy = (maxRetries: number): RetryPolicy => ({
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
 
 /**
- * Answers the docs give HTTP 500 that are definitive (ambiguity C2, seed 000 §6.2): a handler who is a
+ * Answers the docs give HTTP 500 that are definitive (ambiguity C2, CloudTest API Reference §6.2): a handler who is a
  * participant or viewer, a test type without permission, a duplicate plan name, cases that do not exist.
  * Repeating the request cannot change them, so they are never retried (nor looked up after: testPlan.ts).
  */

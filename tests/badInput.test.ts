@@ -122,7 +122,7 @@ const REGISTRY: Record<KindName, Entry> = {
       pluginName: "acme_release", version: "0.0.1", versionDescription: "First", executionType: "COMPOSITE", steps: [shellStep("./deploy.sh")],
       inputs: [{ name: "TARGET", type: "input", defaultValue: "prod", validation: { requiredMessage: "Name it", maxLength: 64, minLength: 1 } }], publish: false,
     }),
-    // Its refinement is about "/" (the id is <pluginName>/<version>); seed 001 §4.9.2 states no format for a version.
+    // Its refinement is about "/" (the id is <pluginName>/<version>); CodeArts Pipeline API Reference §4.9.2 states no format for a version.
     accepts: ["blank (refinement) at version"],
     setup: async (w) => {
       const plugin = await w.engine.up("Plugin", "corpus-plugin", { pluginName: "corpus_plugin", displayName: "Corpus", businessType: "Deploy" });
@@ -181,7 +181,7 @@ const REGISTRY: Record<KindName, Entry> = {
   },
   TestPlan: {
     base: (env) => plan(env, "Release 1.0 regression"),
-    // Its refinement is about # % & ( ); seed 000 (CLOUDTEST.00070010) documents no rule against a blank name.
+    // Its refinement is about # % & ( ); CloudTest API Reference (CLOUDTEST.00070010) documents no rule against a blank name.
     accepts: ["blank (refinement) at name"],
     setup: async (w) => {
       seedTestCases(w.emu.store, w.account.codeartsProjects[0], 13, [planCase(1), planCase(2)]);

@@ -1,8 +1,18 @@
 import { loadSettings, redact, authMode } from "../provider/config";
-import { resolveEndpoint } from "../provider/endpoints";
+import { ENDPOINT_KEYS, resolveEndpoint, SERVICES } from "../provider/endpoints";
 import { ConfigError } from "../provider/errors";
 
 const cfg = (m: Record<string, string>) => (k: string) => m[k];
+/** The message of the ConfigError these settings are refused with (a TypeError or no error fails). */
+const bad = (m: Record<string, string>, env: Record<string, string> = {}) => {
+  try {
+    loadSettings(cfg(m), env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+};
 
 describe("settings from stack config and environment", () => {
   test("stack config keys use the huaweicloud namespace and the Huawei Cloud provider's names", () => {
@@ -38,21 +48,47 @@ describe("settings from stack config and environment", () => {
   });
 
   test("errors name the key and the rule, never the value", () => {
-    const bad = (m: Record<string, string>) => {
-      try {
-        loadSettings(cfg(m), {});
-      } catch (e) {
-        expect(e).toBeInstanceOf(ConfigError);
-        return (e as Error).message;
-      }
-      throw new Error("expected a ConfigError");
-    };
     expect(bad({ "huaweicloud:maxRetries": "lots" })).toMatch(/huaweicloud:maxRetries must be a non-negative integer/);
     expect(bad({ "huaweicloud:endpoints": "{not json" })).toMatch(/huaweicloud:endpoints must be a JSON object/);
-    expect(bad({ "huaweicloud:endpoints": '{"coc":"ftp://x"}' })).toMatch(/endpoints\.coc must be an http/);
+    expect(bad({ "huaweicloud:endpoints": '{"coc":"ftp://x"}' })).toMatch(/huaweicloud:endpoints \(HW_ENDPOINTS\) key "coc" must be an http\(s\) URL/);
     const msg = bad({ "huaweicloud:secretKey": "S3CRET-value" });
     expect(msg).toMatch(/accessKey and huaweicloud:secretKey must be set together/);
     expect(msg).not.toContain("S3CRET");
+  });
+
+  test("an unknown huaweicloud:endpoints key (a typo, __proto__) is refused, naming it and the known keys; each known key takes effect", () => {
+    const known = /the known keys are \*, pipeline, codearts_pipeline, codeartspipeline, cloudtest, coc, devuc, codearts_devuc, codearts-devuc, iam$/;
+    expect(bad({ "huaweicloud:endpoints": '{"*":"http://127.0.0.1:1","pipelin":"http://127.0.0.1:2"}' })).toMatch(/^huaweicloud:endpoints \(HW_ENDPOINTS\) has an unknown key "pipelin"; /);
+    expect(bad({ "huaweicloud:endpoints": '{"pipelin":"http://127.0.0.1:2"}' })).toMatch(known);
+    expect(bad({ "huaweicloud:endpoints": '{"__proto__":"http://127.0.0.1:2"}' })).toMatch(/unknown key "__proto__"/);
+    expect(bad({}, { HW_ENDPOINTS: '{"Pipeline":"http://127.0.0.1:2"}' })).toMatch(/unknown key "Pipeline"/);
+    // Both ways: every key the message lists is one some service's endpoint is taken from.
+    for (const key of ENDPOINT_KEYS) {
+      const url = `http://127.0.0.1:${1000 + ENDPOINT_KEYS.indexOf(key)}`;
+      const s = loadSettings(cfg({ "huaweicloud:endpoints": JSON.stringify({ [key]: url }) }), {});
+      expect(SERVICES.filter((service) => resolveEndpoint(service, "ap-southeast-3", s.endpoints) === url)).not.toHaveLength(0);
+    }
+  });
+
+  test("a malformed endpoint or authUrl (unclosed [, port above 65535) names the setting and the rule, not the value", () => {
+    const rule = /must be an http\(s\) URL: a host name or address \(\[…\] around IPv6\), an optional port from 1 to 65535 and an optional path/;
+    const cases: Array<[Record<string, string>, Record<string, string>, RegExp, string]> = [
+      [{ "huaweicloud:endpoints": '{"pipeline":"http://[::1/tok-in-path-123"}' }, {}, /^huaweicloud:endpoints \(HW_ENDPOINTS\) key "pipeline" /, "tok-in-path-123"],
+      [{ "huaweicloud:endpoints": '{"coc":"https://coc.example:99999"}' }, {}, /^huaweicloud:endpoints \(HW_ENDPOINTS\) key "coc" /, "99999"],
+      [{}, { HW_ENDPOINTS: '{"*":"http://127.0.0.1:0"}' }, /^huaweicloud:endpoints \(HW_ENDPOINTS\) key "\*" /, "127.0.0.1"],
+      [{ "huaweicloud:authUrl": "http://[::1/v3" }, {}, /^huaweicloud:authUrl \(HW_AUTH_URL\) /, "[::1"],
+      [{}, { HW_AUTH_URL: "https://iam.example:123456/v3" }, /^huaweicloud:authUrl \(HW_AUTH_URL\) /, "123456"],
+    ];
+    for (const [config, env, setting, value] of cases) {
+      const msg = bad(config, env);
+      expect(msg).toMatch(setting);
+      expect(msg).toMatch(rule);
+      expect(msg).not.toContain(value);
+    }
+    // The same forms with a bracket closed and a port in range are accepted.
+    expect(loadSettings(cfg({ "huaweicloud:endpoints": '{"pipeline":"http://[::1]:8080/x"}', "huaweicloud:authUrl": "https://iam.example:65535/v3" }), {})).toMatchObject({
+      endpoints: { pipeline: "http://[::1]:8080/x" }, authUrl: "https://iam.example:65535/v3",
+    });
   });
 
   test("credentials decide the auth mode; none is a clear error", () => {
@@ -68,7 +104,7 @@ describe("settings from stack config and environment", () => {
 });
 
 describe("endpoints", () => {
-  test("seed and SDK region tables", () => {
+  test("the API references' and the SDKs' region tables", () => {
     expect(resolveEndpoint("pipeline", "eu-west-101")).toBe("https://pipeline-external.eu-west-101.myhuaweicloud.eu");
     expect(resolveEndpoint("pipeline", "cn-north-4")).toBe("https://cloudpipeline-ext.cn-north-4.myhuaweicloud.com");
     expect(resolveEndpoint("cloudtest", "la-north-2")).toBe("https://devcloud.la-north-2.myhuaweicloud.com");

@@ -5,7 +5,7 @@ import { PROBES } from "../cli/conformance/probes/extension";
 import { difference, holdings, probeEmulator, proveRows, renderProof } from "./support/conformance";
 
 /**
- * Rows P1 and X1–X8 (extension plug-ins and publishers, seed 001 §4.9): each reading the emulator speaks
+ * Rows P1 and X1–X8 (extension plug-ins and publishers, CodeArts Pipeline API Reference §4.9): each reading the emulator speaks
  * is the one the probe reports, with nothing left in the service (X5 `upload` leaves an uploaded icon,
  * which the emulator does not store and no API deletes: reported as a leftover); every row at once under
  * the least convenient and the default dialect; and `unknown` rather than a guess when answers do not tell.

@@ -7,7 +7,7 @@ import { script, scriptSchema } from "../provider/resources/script";
 import { difference, holdings, probeEmulator, proveRows, renderProof } from "./support/conformance";
 
 /**
- * Rows S1–S6 (COC custom scripts, seed 004 §4.2): each reading the emulator speaks is the one the probe
+ * Rows S1–S6 (COC custom scripts, Cloud Operations Center (COC) API Reference §4.2): each reading the emulator speaks is the one the probe
  * reports, with nothing left in the service; S3's read-only path on an account that has a script; and
  * the probes answer `unknown` rather than guess when the answers do not tell.
  */

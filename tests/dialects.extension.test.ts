@@ -2,7 +2,7 @@ import { renderMatrix, rowMatrix } from "./support/dialectMatrix";
 import { startWorld, World, inWorld } from "./support/world";
 
 /**
- * The extension plug-in rows of ../shared/ambiguities.md (X1–X8): the generic lifecycle of every
+ * The extension plug-in rows of docs/ambiguities.md (X1–X8): the generic lifecycle of every
  * concerned kind under each reading, and per row a scenario that makes the reading matter, through
  * the real host, with the service's inventory checked afterwards.
  */

@@ -3,7 +3,7 @@ import { type MatrixCell, renderMatrix, rowMatrix } from "./support/dialectMatri
 import { inWorld } from "./support/world";
 
 /**
- * Dialect G2 of ../shared/ambiguities.md: which answers say "no such object". `terraform` (the codes
+ * Dialect G2 of docs/ambiguities.md: which answers say "no such object". `terraform` (the codes
  * the Terraform provider meets) or `seed` (the Pipeline family's §5.2 DEVCP.00012002 at HTTP 200,
  * DEVPIPE.0011401 for pipelines; the extension APIs' and COC's documented 404). The generic lifecycle
  * under both readings, then per family: an object deleted out of band reads as gone and its destroy succeeds.

@@ -2,7 +2,7 @@ import { renderMatrix, rowMatrix } from "./support/dialectMatrix";
 import { inWorld } from "./support/world";
 
 /**
- * Row L5 of ../shared/ambiguities.md for the extension plug-ins: fields the program left unset read
+ * Row L5 of docs/ambiguities.md for the extension plug-ins: fields the program left unset read
  * back `null`, `omitted` or as a service default (`defaults`: "" and [], the service type's display
  * name such as "General", the creator as maintainer). Under every reading a plug-in and a version that
  * leave their optional fields unset refresh, re-apply and adopt with no change; a declared value still drifts.

@@ -3,7 +3,7 @@ import { type MatrixCell, renderMatrix, rowMatrix } from "./support/dialectMatri
 import { stackConfig, startWorld, World, inWorld } from "./support/world";
 
 /**
- * Dialects of the COC script (S) and VPCEP access-control (V) rows of ../shared/ambiguities.md: the
+ * Dialects of the COC script (S) and VPCEP access-control (V) rows of docs/ambiguities.md: the
  * generic lifecycle under every reading, then a scenario per row in which the reading matters,
  * asserting what the service holds afterwards.
  */

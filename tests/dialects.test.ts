@@ -9,16 +9,19 @@ import { KINDS_UNDER_TEST } from "./harness/kinds";
 
 jest.setTimeout(300_000);
 
-/** The rows of ../shared/ambiguities.md: id → reading names in order ([] for "not a reading"). */
+/** The table of docs/ambiguities.md ("## The rows"): id → reading names in order ([] for "not a reading"). */
 function tableRows(): Record<string, string[]> {
-  const text = fs.readFileSync(path.resolve(__dirname, "..", "..", "shared", "ambiguities.md"), "utf8");
+  const text = fs.readFileSync(path.resolve(__dirname, "..", "docs", "ambiguities.md"), "utf8");
+  // Only that section: the matrices further down have rows that start with an id too.
+  const section = text.split(/^## /m).find((s) => s.startsWith("The rows\n"));
+  if (!section) throw new Error('docs/ambiguities.md has no "## The rows" section');
   const rows: Record<string, string[]> = {};
-  for (const line of text.split("\n")) {
+  for (const line of section.split("\n")) {
     const m = line.match(/^\| ([A-Z]\d+) \|/);
     if (!m) continue;
     const cells = line.split("|").map((c) => c.trim());
     const readings = cells[cells.length - 2];
-    // Readings are "`name` what it means; `name` …": the first back-quoted word of each part.
+    // Readings are "`name`; `name` …": the first back-quoted word of each part.
     rows[m[1]] = readings.startsWith("not a reading") ? [] : readings.split(";").map((p) => p.trim().match(/^`([^`]+)`/)?.[1]).filter((n): n is string => !!n);
   }
   return rows;

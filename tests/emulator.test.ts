@@ -9,7 +9,7 @@ import { pipelineRoute } from "../emulator/services/pipelineCommon";
 
 /*
  * The emulator seen from the outside: real HTTP with undici, requests signed by the OFFICIAL Node
- * signer (anchors.md §3.3: pass the body as an object, send the query exactly as it canonicalised
+ * signer (@huaweicloud/huaweicloud-sdk-core; its quirks: pass the body as an object, send the query exactly as it canonicalised
  * it, keep path segments free of "%" and spaces).
  */
 interface OracleRequest {
@@ -112,7 +112,7 @@ async function getToken(account: Account = DEFAULT_ACCOUNT): Promise<string> {
   return res.headers["x-subject-token"] as string;
 }
 
-/** Asserts the 200-with-error answer of the Pipeline service (seed 001 §5.2). */
+/** Asserts the 200-with-error answer of the Pipeline service (CodeArts Pipeline API Reference §5.2). */
 function expectPipelineError(res: Answer, code: string): void {
   expect(res.status).toBe(200);
   expect(res.body).toEqual({ error_msg: expect.any(String), error_code: code });
@@ -325,7 +325,7 @@ describe("gateway", () => {
   });
 });
 
-describe("PipelineGroup API (seed 001 §4.3)", () => {
+describe("PipelineGroup API (CodeArts Pipeline API Reference §4.3)", () => {
   test("create, tree, rename, delete", async () => {
     const project = P2;
     const root = await createGroup("root", "", project);
@@ -391,7 +391,7 @@ describe("PipelineGroup API (seed 001 §4.3)", () => {
     ["update without id", "POST", "update", { name: "x" }],
     ["move without pipelines", "POST", "pipeline/move", { group_id: "x" }],
     ["move with an item lacking pipeline_name", "POST", "pipeline/move", { group_id: "x", pipelines: [{ pipeline_id: "p" }] }],
-  ])("%s: DEVCP.00014004 in a 200 (seed 001 §5.2)", async (_name, method, action, body) => {
+  ])("%s: DEVCP.00014004 in a 200 (CodeArts Pipeline API Reference §5.2)", async (_name, method, action, body) => {
     const before = await tree();
     const res = await signed(method, groupsPath(P1, action), { body });
     expect(res.body).toEqual({ error_msg: "The parameter is invalid.", error_code: "DEVCP.00014004" });

@@ -48,7 +48,7 @@ afterAll(async () => {
 });
 
 describe("versions: draft -> formal", () => {
-  test("create-draft answers a bare true and makes a plug-in that did not exist (anchors.md §1.3)", async () => {
+  test("create-draft answers a bare true and makes a plug-in that did not exist (as the Terraform provider says)", async () => {
     expect(await call("POST", v1("agent-plugin/create-draft"), { body: draftBody("auto_made", "0.0.1") })).toEqual({ status: 200, body: true });
     const row = (await call("POST", v1("agent-plugin/query-all"), { body: { plugin_name: "auto_made" } })).body.data[0];
     expect(row).toMatchObject({ plugin_name: "auto_made", version: "0.0.1", version_attribution: "draft", plugin_composition_type: "multi", runtime_attribution: "agent" });

@@ -1,8 +1,9 @@
 import { expectRefusedAtCheck, startWorld, World, callCounter } from "./support/world";
+import { callsAgainstPage } from "./support/resourcePages";
 import { listProjectOpenSourcePolicies, getProjectOpenSourcePolicy } from "../provider/lookups/policies";
 import { clientSettings } from "../emulator";
 
-// OpenSourcePolicy (tenant-level open-source governance, seed 001 §4.7) through the real host.
+// OpenSourcePolicy (tenant-level open-source governance, CodeArts Pipeline API Reference §4.7) through the real host.
 const T = "OpenSourcePolicy";
 let w: World;
 let D: string;
@@ -39,7 +40,7 @@ describe("OpenSourcePolicy lifecycle", () => {
   });
   test("read and no-op: the documents' odd [\"\"] does not read as a change", async () => {
     await measured("read", () => w.engine.refresh(T, "oss"));
-    const same = await measured("noop", () => w.engine.up(T, "oss", { name: "Maven governance", content }));
+    const same = await measured("no-op", () => w.engine.up(T, "oss", { name: "Maven governance", content }));
     expect(same.op).toBe("same");
   });
   test("full-body update in place", async () => {
@@ -102,4 +103,8 @@ describe("bad inputs fail at check, naming the property, with zero API calls", (
   ];
   test("cases per kind", () => console.log(`OpenSourcePolicy bad-input cases: ${cases.length}`));
   test.each(cases)("%s", (_label, inputs, property, reason) => expectRefusedAtCheck(w, T, inputs, property, reason));
+});
+
+test("the API calls per operation its page states (docs/resources) are the ones measured above", () => {
+  expect(callsAgainstPage("OpenSourcePolicy", calls)).toEqual([]);
 });

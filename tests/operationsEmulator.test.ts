@@ -3,7 +3,7 @@ import { ApiError } from "../provider/errors";
 import { startEmulator, Emulator, DEFAULT_ACCOUNT, clientSettings, seedTestCases } from "../emulator";
 import { request } from "undici";
 
-// The emulator's CloudTest, COC and admin-seeding behaviour as the seeds document it.
+// The emulator's CloudTest, COC and admin-seeding behaviour as the API references document it.
 let emu: Emulator;
 let c: ApiClient;
 const P = DEFAULT_ACCOUNT.codeartsProjects[0];
@@ -60,7 +60,7 @@ test("COC: reviewers put a script in PENDING_APPROVE; execute (POST on the scrip
   expect(await fails(c.send({ service: "coc", method: "GET", path: "/v1/job/scripts", operation: "Test.list" }))).toEqual([400, "COC.00040701"]);
 });
 
-test("C1 and S2 answers as the seeds document them: partial's 500 CLOUDTEST.00000001 (error_detail only when some cases succeed), pattern's 400 COC.00040601 'The paramValue is invalid.'", async () => {
+test("C1 and S2 answers as the API references document them: partial's 500 CLOUDTEST.00000001 (error_detail only when some cases succeed), pattern's 400 COC.00040601 'The paramValue is invalid.'", async () => {
   const strict = await startEmulator({ port: 0, quiet: true, dialect: { C1: "partial", S2: "pattern" } });
   const s = new ApiClient({ ...clientSettings(strict), maxRetries: 0 });
   const body = (p: Promise<unknown>) => p.then(() => undefined, (e: ApiError) => [e.status, e.body]);

@@ -2,6 +2,7 @@ import { RUN_MS, STOP_SETTLE_MS } from "../emulator/services/pipelines";
 import { deleteStoppingRuns } from "../provider/resources/pipeline";
 import { UNKNOWN } from "./harness";
 import { startWorld, World, expectRefusedAtCheck, callCounter } from "./support/world";
+import { callsAgainstPage } from "./support/resourcePages";
 
 // Pipeline through the real dynamic-provider host, against the emulator, in the engine's order.
 const T = "Pipeline";
@@ -100,7 +101,7 @@ describe("Pipeline from a definition", () => {
   });
 
   test("no-op: the same inputs, and the definition reformatted, make no change and no API call", async () => {
-    const r = await measured("noop", () => w.engine.up(T, "p", { projectId: P, ...declared, groupId: groups.G1.id }));
+    const r = await measured("no-op", () => w.engine.up(T, "p", { projectId: P, ...declared, groupId: groups.G1.id }));
     expect(r.op).toBe("same");
     const text = JSON.stringify({ stages: [{ jobs: definition.stages[0].jobs, identifier: "s1", sequence: 0, name: "Build" }] }, null, 2);
     const mark = w.emu.log.mark();
@@ -122,7 +123,7 @@ describe("Pipeline from a definition", () => {
   test("drift: moved to another group out of band shows on refresh and is moved back by up", async () => {
     const moved = await send<Array<{ code: string }>>("POST", "/pipeline-group/pipeline/move", { group_id: groups.G1.id, pipelines: [{ pipeline_id: id, pipeline_name: "app-build" }] });
     expect(moved).toEqual([expect.objectContaining({ code: "success" })]);
-    const r = await measured("readDriftedGroup", () => w.engine.refresh(T, "p"));
+    const r = await measured("read after a move out of band", () => w.engine.refresh(T, "p"));
     expect(r.state!.inputs.groupId).toBe(groups.G1.id);
     expect((await w.engine.up(T, "p", { projectId: P, ...declared, groupId: groups.G2.id })).op).toBe("update");
     expect(stored(id)!.group_id).toBe(groups.G2.id);
@@ -189,7 +190,7 @@ describe("Pipeline from a definition", () => {
 
   test("deleted out of band: refresh reports it gone, the next up re-creates it", async () => {
     await send("DELETE", `/pipelines/${id}`);
-    const r = await measured("readGone", () => w.engine.refresh(T, "p"));
+    const r = await measured("read after a delete out of band", () => w.engine.refresh(T, "p"));
     expect(r.op).toBe("gone");
     const again = await w.engine.up(T, "p", { projectId: P, ...declared, name: "app-ci", groupId: groups.G2.id });
     expect(again.op).toBe("create");
@@ -201,7 +202,7 @@ describe("Pipeline from a definition", () => {
     const state = [...w.engine.state.values()].find((s) => s.name === "p")!;
     const mark = w.emu.log.mark();
     const t0 = Date.now();
-    await measured("deleteRunning", () => w.engine.destroy(T, "p"));
+    await measured("delete a running pipeline", () => w.engine.destroy(T, "p"));
     const ops = served(mark);
     expect(ops.slice(0, 3)).toEqual(["DELETE Pipeline.delete", "POST Pipeline.runs", "POST Pipeline.stop"]);
     expect(ops[ops.length - 1]).toBe("DELETE Pipeline.delete");
@@ -227,7 +228,7 @@ describe("Pipeline from a template", () => {
 
   test("create: §4.2.8 then a move into the group; the definition is the template's", async () => {
     const mark = w.emu.log.mark();
-    const r = await measured("createFromTemplate", () => w.engine.up(T, "fromTemplate", declared()));
+    const r = await measured("create from a template", () => w.engine.up(T, "fromTemplate", declared()));
     expect(r.op).toBe("create");
     expect(served(mark)).toEqual(["POST Pipeline.list", "GET PipelineGroup.tree", "POST Pipeline.createFromTemplate", "POST PipelineGroup.movePipelines", "GET PipelineGroup.tree", "POST Pipeline.list"]);
     id = r.state!.id;
@@ -390,4 +391,8 @@ describe("bad inputs fail at check, naming the property, with zero API calls", (
     expect(r.failures ?? []).toEqual([]);
     expect(r.op).toBe("create");
   });
+});
+
+test("the API calls per operation its page states (docs/resources) are the ones measured above", () => {
+  expect(callsAgainstPage("Pipeline", calls)).toEqual([]);
 });

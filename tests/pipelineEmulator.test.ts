@@ -3,7 +3,7 @@ import { RUN_MS, STOP_SETTLE_MS } from "../emulator/services/pipelines";
 import { ApiClient, ApiError, loadSettings } from "../provider";
 
 /*
- * The emulated template and pipeline APIs seen from a plain client (seed 001 §4.1, §4.2, §4.3.5):
+ * The emulated template and pipeline APIs seen from a plain client (CodeArts Pipeline API Reference §4.1, §4.2, §4.3.5):
  * the documented quirks, the mandatory fields, and runs over (emulator) time.
  */
 let emu: Emulator;

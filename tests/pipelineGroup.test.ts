@@ -1,4 +1,5 @@
 import { expectRefusedAtCheck, startWorld, World, callCounter } from "./support/world";
+import { callsAgainstPage } from "./support/resourcePages";
 import { UNKNOWN } from "./harness";
 
 // PipelineGroup through the real dynamic-provider host, against the emulator, in the engine's order.
@@ -52,10 +53,10 @@ describe("PipelineGroup lifecycle", () => {
   });
 
   test("no-op: the same inputs diff to no change and make no API call", async () => {
-    const r = await measured("noop", () => w.engine.up(T, "g", { projectId: P, name: "Platform" }));
+    const r = await measured("no-op", () => w.engine.up(T, "g", { projectId: P, name: "Platform" }));
     expect(r.op).toBe("same");
     expect(r.diff!.changes).toBe("DIFF_NONE");
-    expect(calls.noop).toBe(0);
+    expect(calls["no-op"]).toBe(0);
   });
 
   test("preview with an unknown name plans an update, not a failure", async () => {
@@ -152,4 +153,8 @@ describe("bad inputs fail at check, naming the property, with zero API calls", (
     ["misspelt property", { projectId: "0123456789abcdef0123456789abcdef", name: "x", parent_id: "a" }, "parent_id", /is not a property of PipelineGroup/],
   ];
   test.each(cases)("%s", (_label, inputs, property, reason) => expectRefusedAtCheck(w, T, inputs, property, reason));
+});
+
+test("the API calls per operation its page states (docs/resources) are the ones measured above", () => {
+  expect(callsAgainstPage("PipelineGroup", calls)).toEqual([]);
 });

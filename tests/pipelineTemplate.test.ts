@@ -1,6 +1,7 @@
 import { SECOND_ACCOUNT } from "../emulator";
 import { InitFailedError, UNKNOWN } from "./harness";
 import { startWorld, World, expectRefusedAtCheck, callCounter } from "./support/world";
+import { callsAgainstPage } from "./support/resourcePages";
 
 // PipelineTemplate through the real dynamic-provider host, against the emulator, in the engine's order.
 const T = "PipelineTemplate";
@@ -81,7 +82,7 @@ describe("PipelineTemplate lifecycle", () => {
   });
 
   test("no-op: the same inputs, and a reformatted definition string, diff to no change and make no API call", async () => {
-    const r = await measured("noop", () => w.engine.up(T, "t", base));
+    const r = await measured("no-op", () => w.engine.up(T, "t", base));
     expect(r.op).toBe("same");
     expect(r.diff!.changes).toBe("DIFF_NONE");
     const reformatted = `{\n  "stages": ${JSON.stringify(stages.map(({ sequence, jobs, name }) => ({ sequence, jobs, name })), null, 4)}\n}`;
@@ -189,6 +190,16 @@ describe("adoption, get, errors", () => {
     expect((await w.engine.get(T, "ro3", "0".repeat(32))).op).toBe("gone");
   });
 
+  test.each(["", ".", "..", "<tenant>/"])("read and delete of the id %j are refused before any request (an empty id is not the collection's path)", async (form) => {
+    const kept = (await w.engine.up(T, "kept", { ...base, name: "Kept" })).state!;
+    const id = form.replace("<tenant>", D);
+    const mark = w.emu.log.mark();
+    await expect(w.host.read(id, kept.urn, kept.outputs)).rejects.toThrow(/cannot be used as a pipeline template id in a request path/);
+    await expect(w.host.delete(id, kept.urn, kept.outputs)).rejects.toThrow(/cannot be used as a pipeline template id in a request path/);
+    expect(w.emu.log.since(mark)).toEqual([]);
+    expect(await remote(kept.id)).toMatchObject({ name: "Kept" });
+  });
+
   test("an API error surfaces with HTTP status, error_code, error_msg and request id", async () => {
     // Another account's tenant: the service answers DEVPIPE.0011301 inside HTTP 200.
     const e: Error = await w.engine.up(T, "foreign", { ...base, tenantId: SECOND_ACCOUNT.domainId }).catch((x) => x);
@@ -248,4 +259,8 @@ describe("bad inputs fail at check, naming the property, with zero API calls", (
   ];
   test("cases per kind", () => console.log(`PipelineTemplate bad-input cases: ${cases.length}`));
   test.each(cases)("%s", (_label, inputs, property, reason) => expectRefusedAtCheck(w, T, inputs, property, reason));
+});
+
+test("the API calls per operation its page states (docs/resources) are the ones measured above", () => {
+  expect(callsAgainstPage("PipelineTemplate", calls)).toEqual([]);
 });

@@ -2,6 +2,7 @@ import { attributionOf } from "../provider/resources/extensionCommon";
 import { decodeMaintainers } from "../provider/resources/plugin";
 import { UNKNOWN } from "./harness";
 import { startWorld, World, expectRefusedAtCheck, callCounter } from "./support/world";
+import { callsAgainstPage } from "./support/resourcePages";
 
 // Plugin (the plug-in shell) through the real dynamic-provider host, against the emulator.
 const T = "Plugin";
@@ -55,16 +56,16 @@ describe("Plugin lifecycle", () => {
   });
 
   test("no-op: the same inputs diff to no change and make no API call", async () => {
-    const r = await measured("noop", () => w.engine.up(T, "check", check));
+    const r = await measured("no-op", () => w.engine.up(T, "check", check));
     expect(r.op).toBe("same");
-    expect(calls.noop).toBe(0);
+    expect(calls["no-op"]).toBe(0);
   });
 
   test("read matches the name exactly and pages past plug-ins of similar names", async () => {
     for (let i = 0; i < 11; i++) await addOutOfBand(`acme_deploy_check_${i}`, { display_name: `Similar ${i}` }); // newer, so listed first
-    const r = await measured("readPastSimilar", () => w.engine.refresh(T, "check"));
+    const r = await measured("read past similar names", () => w.engine.refresh(T, "check"));
     expect(r.state!.outputs.displayName).toBe("Deploy check");
-    expect(calls.readPastSimilar).toBe(3); // page 1 holds only the 10 newest, all similar; `offset=1` settles what offset counts (P1), then page 2
+    expect(calls["read past similar names"]).toBe(3); // page 1 holds only the 10 newest, all similar; `offset=1` settles what offset counts (P1), then page 2
   });
 
   test("update: the basic information changes in place (§4.9.27), and a removed description is cleared", async () => {
@@ -207,4 +208,8 @@ describe("bad inputs fail at check, naming the property, with zero API calls", (
     ["misspelt property", { ...ok, plugin_name: "p" }, "plugin_name", /is not a property of Plugin/],
   ];
   test.each(cases)("%s", (_label, inputs, property, reason) => expectRefusedAtCheck(w, T, inputs, property, reason));
+});
+
+test("the API calls per operation its page states (docs/resources) are the ones measured above", () => {
+  expect(callsAgainstPage("Plugin", calls)).toEqual([]);
 });

@@ -4,6 +4,7 @@ import type { VersionRecord } from "../emulator/services/extensionPlugins";
 import { ApiError } from "../provider/errors";
 import { UNKNOWN } from "./harness";
 import { startWorld, World, expectRefusedAtCheck, callCounter } from "./support/world";
+import { callsAgainstPage } from "./support/resourcePages";
 
 // PluginVersion through the real dynamic-provider host, against the emulator: draft, edit, publish,
 // immutability, deletion of a published version, half-made states, drift and adoption.
@@ -83,7 +84,7 @@ afterAll(async () => {
 
 describe("PluginVersion lifecycle: draft, edit, publish, destroy", () => {
   test("create: a draft with its inputs and steps", async () => {
-    const r = await measured("createDraft", () => w.engine.up(T, "v1", v001));
+    const r = await measured("create a draft", () => w.engine.up(T, "v1", v001));
     expect(r.op).toBe("create");
     expect(r.state!.id).toBe(`${PLUGIN}/0.0.1`);
     const d = (await remote("0.0.1"))!;
@@ -99,14 +100,14 @@ describe("PluginVersion lifecycle: draft, edit, publish, destroy", () => {
   });
 
   test("no-op: the same inputs diff to no change and make no API call", async () => {
-    const r = await measured("noop", () => w.engine.up(T, "v1", v001));
+    const r = await measured("no-op", () => w.engine.up(T, "v1", v001));
     expect(r.op).toBe("same");
-    expect(calls.noop).toBe(0);
+    expect(calls["no-op"]).toBe(0);
   });
 
   test("draft edit: content changes in place through edit-draft", async () => {
     const mark = w.emu.log.mark();
-    const r = await measured("editDraft", () => w.engine.up(T, "v1", { ...v001, versionDescription: "Second cut", steps: [step("./deploy.sh --verify")] }));
+    const r = await measured("edit a draft", () => w.engine.up(T, "v1", { ...v001, versionDescription: "Second cut", steps: [step("./deploy.sh --verify")] }));
     expect(r.op).toBe("update");
     expect(ops(mark, "PluginVersion.editDraft")).toBe(1);
     const d = (await remote("0.0.1"))!;
@@ -131,13 +132,13 @@ describe("PluginVersion lifecycle: draft, edit, publish, destroy", () => {
   test("publish: the draft is released and the plug-in bound to the publisher", async () => {
     const declared = { ...v001, versionDescription: "Second cut", steps: [step("./deploy.sh --verify")], publish: true, publisherId };
     const mark = w.emu.log.mark();
-    const r = await measured("publish", () => w.engine.up(T, "v1", declared));
+    const r = await measured("publish and bind a draft", () => w.engine.up(T, "v1", declared));
     expect(r.op).toBe("update");
     expect(ops(mark, "PluginVersion.editDraft")).toBe(0);
     expect((await remote("0.0.1"))!.version_attribution).toBe("formal");
     expect(await boundPublisher()).toBe(publisherId);
     expect(r.state!.outputs).toMatchObject({ publish: true, publisherId, versionAttribution: "formal" });
-    const refreshed = await measured("readPublished", () => w.engine.refresh(T, "v1"));
+    const refreshed = await measured("read with a publisher declared", () => w.engine.refresh(T, "v1"));
     expect(refreshed.state!.inputs).toMatchObject({ publish: true, publisherId });
     expect((await w.engine.up(T, "v1", declared)).op).toBe("same");
   });
@@ -169,7 +170,7 @@ describe("PluginVersion lifecycle: draft, edit, publish, destroy", () => {
 
   test("destroy of a published version: deleted with type=single; the other version stays", async () => {
     const mark = w.emu.log.mark();
-    await measured("deletePublished", () => w.engine.destroy(T, "v1"));
+    await measured("delete a published version", () => w.engine.destroy(T, "v1"));
     // Besides the probe of what `type=single` does (ambiguity X1, on a plug-in of its own), one DELETE.
     expect(w.emu.log.since(mark).filter((e) => e.method === "DELETE" && (e.query ?? "").includes(`plugin_name=${PLUGIN}&`))).toEqual([
       expect.objectContaining({ path: `/v3/${D}/extension/info/delete`, query: `plugin_name=${PLUGIN}&type=single&version=0.0.1`, status: 200 }),
@@ -180,7 +181,7 @@ describe("PluginVersion lifecycle: draft, edit, publish, destroy", () => {
 
   test("destroy of a draft: deleted with delete-draft", async () => {
     const mark = w.emu.log.mark();
-    await measured("deleteDraft", () => w.engine.destroy(T, "v2"));
+    await measured("delete a draft", () => w.engine.destroy(T, "v2"));
     expect(ops(mark, "PluginVersion.deleteDraft")).toBe(1);
     expect(await versions()).toEqual([]);
   });
@@ -280,7 +281,7 @@ describe("adoption and get", () => {
   test("adoptId takes an existing draft under management and converges its content", async () => {
     await createDraftOutOfBand("0.9.0", "echo legacy");
     const mark = w.emu.log.mark();
-    const r = await measured("adopt", () => w.engine.up(T, "legacy", { ...v001, version: "0.9.0", adoptId: `${PLUGIN}/0.9.0` }));
+    const r = await measured("adopt a draft", () => w.engine.up(T, "legacy", { ...v001, version: "0.9.0", adoptId: `${PLUGIN}/0.9.0` }));
     expect(r.op).toBe("create");
     expect(r.state!.id).toBe(`${PLUGIN}/0.9.0`);
     expect(ops(mark, "PluginVersion.createDraft")).toBe(0);
@@ -339,7 +340,7 @@ describe("bad inputs fail at check, naming the property, with zero API calls", (
     const frozen: Record<string, unknown> = { pluginName: PLUGIN, version: "5.0.0", steps: [step("./deploy.sh")], inputs: [target], versionDescription: "Frozen", publish: true };
     beforeAll(async () => {
       frozen.publisherId = publisherId; // known once the outer beforeAll ran
-      expect((await measured("createPublishedBound", () => w.engine.up(T, "frozen5", frozen))).op).toBe("create");
+      expect((await measured("create published and bound", () => w.engine.up(T, "frozen5", frozen))).op).toBe("create");
     });
     const refused: Array<[string, () => Record<string, unknown>, string, RegExp]> = [
       ["steps", () => ({ ...frozen, steps: [step("./other.sh")] }), "steps", /published, and a published version cannot change.*Declare a new version/],
@@ -362,4 +363,8 @@ describe("bad inputs fail at check, naming the property, with zero API calls", (
       expect(r.diff!.replaces).toEqual(["version"]);
     });
   });
+});
+
+test("the API calls per operation its page states (docs/resources) are the ones measured above", () => {
+  expect(callsAgainstPage("PluginVersion", calls)).toEqual([]);
 });

@@ -2,7 +2,7 @@ import { ApiClient } from "../provider/client";
 import { ApiError } from "../provider/errors";
 import { startEmulator, Emulator, DEFAULT_ACCOUNT, clientSettings } from "../emulator";
 
-// The emulator's policy APIs as the seed documents them (seed 001 §4.4–§4.8): required query
+// The emulator's policy APIs as the reference documents them (CodeArts Pipeline API Reference §4.4–§4.8): required query
 // parameters, paging, the switch verb, and project-level views inheriting the tenant's policies.
 let emu: Emulator;
 let c: ApiClient;

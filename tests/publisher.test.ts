@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PUBLISHERS } from "../emulator/services/extensionCommon";
 import { startWorld, World, expectRefusedAtCheck, callCounter } from "./support/world";
+import { callsAgainstPage } from "./support/resourcePages";
 
 // Publisher through the real dynamic-provider host, against the emulator, in the engine's order.
 const T = "Publisher";
@@ -73,9 +74,9 @@ describe("Publisher lifecycle", () => {
   });
 
   test("no-op: the same inputs diff to no change and make no API call", async () => {
-    const r = await measured("noop", () => w.engine.up(T, "acme", acme));
+    const r = await measured("no-op", () => w.engine.up(T, "acme", acme));
     expect(r.op).toBe("same");
-    expect(calls.noop).toBe(0);
+    expect(calls["no-op"]).toBe(0);
   });
 
   test("a change replaces (there is no update API), and the preview says why", async () => {
@@ -183,7 +184,7 @@ describe("a create whose id cannot be learnt (§4.9.3 answers no id)", () => {
 describe("icon upload (§4.9.10, multipart)", () => {
   test("the icon is uploaded as multipart/form-data and its path becomes the logo URL", async () => {
     const mark = w.emu.log.mark();
-    const r = await measured("createWithIcon", () => w.engine.up(T, "iconic", { name: "Iconic", enName: "iconic", iconFile: ICON }));
+    const r = await measured("create with an icon", () => w.engine.up(T, "iconic", { name: "Iconic", enName: "iconic", iconFile: ICON }));
     expect(r.op).toBe("create");
     const upload = w.emu.log.since(mark).filter((e) => e.operation === "Publisher.uploadIcon");
     // Sent without publisher_en_name, as the §4.9.10 example (ambiguity X5: a name could change another publisher's icon).
@@ -193,8 +194,8 @@ describe("icon upload (§4.9.10, multipart)", () => {
     expect(r.state!.outputs).toMatchObject({ iconFile: ICON, iconPath: logo });
     expect(r.state!.outputs.logoUrl).toBeUndefined();
     expect((await w.engine.refresh(T, "iconic")).state!.inputs).toMatchObject({ iconFile: ICON });
-    expect((await measured("noopWithIcon", () => w.engine.up(T, "iconic", { name: "Iconic", enName: "iconic", iconFile: ICON }))).op).toBe("same");
-    expect(calls.noopWithIcon).toBe(0);
+    expect((await measured("no-op with an icon", () => w.engine.up(T, "iconic", { name: "Iconic", enName: "iconic", iconFile: ICON }))).op).toBe("same");
+    expect(calls["no-op with an icon"]).toBe(0);
     await w.engine.destroy(T, "iconic");
   });
 });
@@ -252,4 +253,8 @@ describe("bad inputs fail at check, naming the property, with zero API calls", (
     ["misspelt property", { name: "x", support_url: "a@b.c" }, "support_url", /is not a property of Publisher/],
   ];
   test.each(cases)("%s", (_label, inputs, property, reason) => expectRefusedAtCheck(w, T, inputs, property, reason));
+});
+
+test("the API calls per operation its page states (docs/resources) are the ones measured above", () => {
+  expect(callsAgainstPage("Publisher", calls)).toEqual([]);
 });

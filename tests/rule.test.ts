@@ -1,6 +1,7 @@
 import { expectRefusedAtCheck, startWorld, World, callCounter } from "./support/world";
+import { callsAgainstPage } from "./support/resourcePages";
 
-// Rule through the real dynamic-provider host, against the emulator (seed 001 §4.4).
+// Rule through the real dynamic-provider host, against the emulator (CodeArts Pipeline API Reference §4.4).
 const T = "Rule";
 let w: World;
 let D: string;
@@ -32,9 +33,9 @@ describe("Rule lifecycle", () => {
   test("read keeps layoutContent, which the detail API does not return; a no-op makes no call", async () => {
     const r = await measured("read", () => w.engine.refresh(T, "gate"));
     expect(r.state!.inputs.layoutContent).toBe("layout_content");
-    const same = await measured("noop", () => w.engine.up(T, "gate", declared));
+    const same = await measured("no-op", () => w.engine.up(T, "gate", declared));
     expect(same.op).toBe("same");
-    expect(calls.noop).toBe(0);
+    expect(calls["no-op"]).toBe(0);
   });
   test("update in place: full body, the version changes", async () => {
     const before = (await remote(id)).version;
@@ -97,4 +98,8 @@ describe("bad inputs fail at check, naming the property, with zero API calls", (
   ];
   test("cases per kind", () => console.log(`Rule bad-input cases: ${cases.length}`));
   test.each(cases)("%s", (_label, inputs, property, reason) => expectRefusedAtCheck(w, T, inputs, property, reason));
+});
+
+test("the API calls per operation its page states (docs/resources) are the ones measured above", () => {
+  expect(callsAgainstPage("Rule", calls)).toEqual([]);
 });

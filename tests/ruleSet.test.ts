@@ -1,8 +1,9 @@
 import { expectRefusedAtCheck, startWorld, World, callCounter } from "./support/world";
+import { callsAgainstPage } from "./support/resourcePages";
 import { listProjectRuleSets, getProjectRuleSet } from "../provider/lookups/policies";
 import { clientSettings } from "../emulator";
 
-// RuleSet (tenant-level policy, seed 001 §4.5) through the real host, with Rules from the same program.
+// RuleSet (tenant-level policy, CodeArts Pipeline API Reference §4.5) through the real host, with Rules from the same program.
 const T = "RuleSet";
 let w: World;
 let D: string;
@@ -39,7 +40,7 @@ describe("RuleSet lifecycle", () => {
   test("read maps instances back to the declared rule ids; a no-op makes no call", async () => {
     const r = await measured("read", () => w.engine.refresh(T, "gate"));
     expect(r.state!.inputs.rules).toEqual([{ id: ruleA, isValid: true }, { id: ruleB, isValid: false }]);
-    const same = await measured("noop", () => w.engine.up(T, "gate", { name: "Release gate", rules: [{ id: ruleA }, { id: ruleB, isValid: false }] }));
+    const same = await measured("no-op", () => w.engine.up(T, "gate", { name: "Release gate", rules: [{ id: ruleA }, { id: ruleB, isValid: false }] }));
     expect(same.op).toBe("same");
   });
   test("update: rename and swap a rule in place", async () => {
@@ -81,7 +82,7 @@ describe("RuleSet lifecycle", () => {
     await expect(w.host.delete(state.id, state.urn, state.outputs)).resolves.toBeUndefined();
   });
   test("created disabled: one switch after create; delete", async () => {
-    const r = await measured("createDisabled", () => w.engine.up(T, "off", { name: "Dormant", rules: [{ id: ruleA }], isValid: false }));
+    const r = await measured("create disabled", () => w.engine.up(T, "off", { name: "Dormant", rules: [{ id: ruleA }], isValid: false }));
     expect((await remote(r.state!.id)).is_valid).toBe(false);
     await measured("delete", () => w.engine.destroy(T, "off"));
     expect(await remote(r.state!.id)).toBeUndefined();
@@ -113,4 +114,8 @@ describe("bad inputs fail at check, naming the property, with zero API calls", (
   ];
   test("cases per kind", () => console.log(`RuleSet bad-input cases: ${cases.length}`));
   test.each(cases)("%s", (_label, inputs, property, reason) => expectRefusedAtCheck(w, T, inputs, property, reason));
+});
+
+test("the API calls per operation its page states (docs/resources) are the ones measured above", () => {
+  expect(callsAgainstPage("RuleSet", calls)).toEqual([]);
 });

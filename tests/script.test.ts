@@ -1,6 +1,7 @@
 import { expectRefusedAtCheck, startWorld, World, callCounter } from "./support/world";
+import { callsAgainstPage } from "./support/resourcePages";
 
-// COC custom script (seed 004 §4.2) through the real host, against the emulator.
+// COC custom script (Cloud Operations Center (COC) API Reference §4.2) through the real host, against the emulator.
 const T = "Script";
 let w: World;
 const { calls, measured } = callCounter(() => w);
@@ -34,7 +35,7 @@ describe("Script lifecycle", () => {
   test("refresh: the service's mask is not drift; a no-op makes no call", async () => {
     const r = await measured("read", () => w.engine.refresh(T, "s"));
     expect(JSON.stringify(r.state)).not.toContain(SECRET);
-    const same = await measured("noop", () => w.engine.up(T, "s", declared()));
+    const same = await measured("no-op", () => w.engine.up(T, "s", declared()));
     expect(same.op).toBe("same");
   });
   test("a new sensitive value is still seen as a change, and sent", async () => {
@@ -122,4 +123,8 @@ describe("a create that committed, failed, and whose read-back fails too (issue 
     expect(JSON.stringify({ outputs: st.outputs, initErrors: st.initErrors, failed: failed?.message })).not.toContain(SECRET);
     await w.engine.destroy(T, "partial-secret");
   });
+});
+
+test("the API calls per operation its page states (docs/resources) are the ones measured above", () => {
+  expect(callsAgainstPage("Script", calls)).toEqual([]);
 });

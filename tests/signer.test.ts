@@ -17,7 +17,7 @@ import {
 
 /*
  * The official Node signer (devDependency) is the oracle. It is deep-imported, as the package has no
- * `exports` field; only the members used here are typed. Its quirks (anchors.md §3.3) decide which
+ * `exports` field; only the members used here are typed. Its quirks decide which
  * inputs the corpus may use, and the divergences are asserted separately below.
  */
 interface OracleRequest {
@@ -166,7 +166,7 @@ const CORPUS: Array<[string, Case]> = [
   ["POST with a JSON array body", { method: "POST", path: `/v1/${DOMAIN}/publisher/detail`, headers: JSON_CT, json: ["9d1e6ab0c4d24b8c8d6f0e2a1b3c4d5e"] }],
   ["PUT with a unicode JSON body", { method: "PUT", path: `/v5/${PROJECT}/api/pipeline-templates/0a1b`, headers: { "content-type": "application/json; charset=utf-8" }, json: { name: "模板", description: "naïve 🚀", variables: [{ name: "a", value: "x y" }] } }],
   ["DELETE without a body", { method: "DELETE", path: `/v2/${DOMAIN}/rules/abc123/delete`, headers: JSON_CT }],
-  // The VPCEP API: DELETE with a JSON body and a `region` header (api-map §9 test vector).
+  // The VPCEP API: DELETE with a JSON body and a `region` header (the VPCEP §4.1.1 example).
   ["DELETE with a body and a region header (VPCEP)", {
     method: "DELETE", path: "/devuc-accessmgmt/v2/vpceps", host: "codearts-devuc.ap-southeast-3.myhuaweicloud.com",
     headers: { ...JSON_CT, region: "cn-north-4" },

@@ -1,7 +1,8 @@
 import { expectRefusedAtCheck, startWorld, World, callCounter } from "./support/world";
+import { callsAgainstPage } from "./support/resourcePages";
 import { planTestCases, seedTestCases } from "../emulator";
 
-// CloudTest test plan (seed 000 §4.3) through the real host: create and add test cases; everything
+// CloudTest test plan (CloudTest API Reference §4.3) through the real host: create and add test cases; everything
 // else is refused at check, replaced under a new name, or forgotten on destroy — each said visibly.
 const T = "TestPlan";
 let w: World;
@@ -34,7 +35,7 @@ describe("TestPlan lifecycle", () => {
   test("read by listing (201 answers, bare arrays); no-op makes no call", async () => {
     const r = await measured("read", () => w.engine.refresh(T, "plan"));
     expect(r.state!.inputs).toMatchObject({ name: "Release 1.0 regression", endDate: "2026-11-30", serviceIdList: [13, 24] });
-    expect((await measured("noop", () => w.engine.up(T, "plan", declared({ testCases: [{ serviceId: 13, ids: cases(60, "a") }] })))).op).toBe("same");
+    expect((await measured("no-op", () => w.engine.up(T, "plan", declared({ testCases: [{ serviceId: 13, ids: cases(60, "a") }] })))).op).toBe("same");
   });
   test("changing the dates under the same name is refused at check, explaining the options, with zero API calls", async () => {
     const mark = w.emu.log.mark();
@@ -56,7 +57,7 @@ describe("TestPlan lifecycle", () => {
   });
   test("adding test cases updates in place through batch-add", async () => {
     seedTestCases(w.emu.store, P, 24, cases(3, "b"));
-    const r = await measured("addTestCases", () => w.engine.up(T, "plan", declared({ name: "Release 1.1 regression", testCases: [{ serviceId: 13, ids: cases(60, "a") }, { serviceId: 24, ids: cases(3, "b") }] })));
+    const r = await measured("add test cases", () => w.engine.up(T, "plan", declared({ name: "Release 1.1 regression", testCases: [{ serviceId: 13, ids: cases(60, "a") }, { serviceId: 24, ids: cases(3, "b") }] })));
     expect(r.op).toBe("update");
     expect(planTestCases(w.emu.store, P, id)).toHaveLength(63);
   });
@@ -98,4 +99,8 @@ describe("bad inputs fail at check, naming the property, with zero API calls", (
   ];
   test("cases per kind", () => console.log(`TestPlan bad-input cases: ${table.length}`));
   test.each(table)("%s", (_label, inputs, property, reason) => expectRefusedAtCheck(w, T, inputs, property, reason));
+});
+
+test("the API calls per operation its page states (docs/resources) are the ones measured above", () => {
+  expect(callsAgainstPage("TestPlan", calls)).toEqual([]);
 });

@@ -1,7 +1,8 @@
 import { expectRefusedAtCheck, startWorld, World, callCounter } from "./support/world";
+import { callsAgainstPage } from "./support/resourcePages";
 import { seedVpcepRecords, vpcepRecords } from "../emulator";
 
-// VPCEP access control (seeds 002/003 §4.1.1): adopt without a call, revoke removed endpoints, revoke all on destroy.
+// VPCEP access control (CodeArts API Reference (VPCEP, English and Chinese editions) §4.1.1): adopt without a call, revoke removed endpoints, revoke all on destroy.
 const T = "VpcepAccessControl";
 const R = "ap-southeast-3";
 let w: World;
@@ -29,7 +30,7 @@ test("refresh has nothing to read: no call, no change", async () => {
   expect(calls.read).toBe(0);
 });
 test("removing an endpoint revokes that one through the signed DELETE with its region header", async () => {
-  const r = await measured("revokeOne", () => w.engine.up(T, "acl", { region: R, vpceps: [{ vpcepId: "vpcep-a1" }, { vpcepId: "vpcep-c3" }] }));
+  const r = await measured("revoke one endpoint", () => w.engine.up(T, "acl", { region: R, vpceps: [{ vpcepId: "vpcep-a1" }, { vpcepId: "vpcep-c3" }] }));
   expect(r.op).toBe("update");
   expect(vpcepRecords(w.emu.store, w.account.domainId, R).sort()).toEqual(["vpcep-a1", "vpcep-c3"]);
   expect(w.emu.log.entries.filter((e) => e.operation === "VpcepAccessControl.delete").map((e) => e.status)).toEqual([200]);
@@ -65,4 +66,8 @@ describe("bad inputs fail at check, naming the property, with zero API calls", (
   ];
   test("cases per kind", () => console.log(`VpcepAccessControl bad-input cases: ${table.length}`));
   test.each(table)("%s", (_label, inputs, property, reason) => expectRefusedAtCheck(w, T, inputs, property, reason));
+});
+
+test("the API calls per operation its page states (docs/resources) are the ones measured above", () => {
+  expect(callsAgainstPage("VpcepAccessControl", calls)).toEqual([]);
 });

@@ -4,7 +4,7 @@ import type { DialectId } from "../../emulator/dialects";
 import { ApiError } from "../../provider/errors";
 
 /**
- * The conformance probe (issue 16): for each row of ../shared/ambiguities.md, find out which reading
+ * The conformance probe (issue 16): for each row of the table in docs/ambiguities.md, find out which reading
  * the service speaks. A probe is one row's experiment: read-only calls where they tell, otherwise
  * scratch objects named with the run's prefix and deleted afterwards. A probe never concludes from
  * silence: a reading is reported only when an answer the reading (and no other) gives was seen;

@@ -6,7 +6,7 @@ import { jsonObject } from "./json";
 import { listWindow } from "./listing";
 
 /**
- * CloudTest test plans (seed 000 §4.3). Quirks kept: the list GETs answer **201** (documented), v1
+ * CloudTest test plans (CloudTest API Reference §4.3). Quirks kept: the list GETs answer **201** (documented), v1
  * `offset` is a page number (1–20000) and v2 `offset` a position (≥0), both lists are bare arrays
  * without a total, the create answer (201) carries `error_code`/`error_msg` beside `plan_id` (the
  * §4.3.2 example), batch-add answers 204, plan names are unique per project (CLOUDTEST.00070009,
@@ -71,7 +71,7 @@ export function seedCloudTestPermissions(store: Store, projectId: string, p: Clo
 }
 const permissions = (ctx: CallerContext): CloudTestPermissions => ctx.store.collection<CloudTestPermissions>(PERMISSIONS).get(ctx.params.project_id, "permissions") ?? {};
 
-/** The CloudTest error body (seed 000 §6.2 codes). */
+/** The CloudTest error body (CloudTest API Reference §6.2 codes). */
 const ctError = (status: number, code: string, msg: string): Reply => ({ status, body: { error_code: code, error_msg: msg } });
 
 function inProject(h: (ctx: CallerContext) => Reply) {

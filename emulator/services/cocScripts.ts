@@ -7,7 +7,7 @@ import { incorrectIamAuthentication } from "../gateway";
 import { jsonObject } from "./json";
 
 /**
- * COC custom scripts (seed 004 §4.2). Quirks kept: success bodies wrapped in `{"data": …}` (the
+ * COC custom scripts (Cloud Operations Center API Reference §4.2). Quirks kept: success bodies wrapped in `{"data": …}` (the
  * §4.2.1/§4.2.4/§4.2.6 examples), errors as HTTP 400 with COC codes, COC.00040601 meaning both "a
  * script with this name exists", "The paramValue is invalid." (both §5.1) and, as the Terraform
  * provider learned, an invalid uuid;
@@ -38,7 +38,7 @@ const scoped = (h: Handler): Handler => (ctx) => {
 };
 
 const SCRIPTS = "cocScripts";
-/** What the service shows instead of a sensitive parameter's value (anchors.md §1.3). */
+/** What the service shows instead of a sensitive parameter's value (as the Terraform provider meets it). */
 export const MASK = "*****************";
 
 const cocError = (code: string, msg: string): Reply => ({ status: 400, body: { error_code: code, error_msg: msg } });
@@ -47,7 +47,7 @@ const notExist = () => cocError("COC.00040604", "Script not exist.");
 const ok = (data: unknown): Reply => ({ status: 200, body: { data } });
 
 /**
- * The `param_value` pattern of §4.2.1 (004:L532), `^((?!{2,})[a-zA-Z0-9_-/*\x20?:"'=\+@\[\]\{\}])*$`, made
+ * The `param_value` pattern of §4.2.1, `^((?!{2,})[a-zA-Z0-9_-/*\x20?:"'=\+@\[\]\{\}])*$`, made
  * valid: `_-/` read as three characters, `(?!{2,})` as "no two `{` in a row". Enforced under S2=pattern.
  */
 export const PARAM_VALUE_PATTERN = /^(?!.*\{\{)[a-zA-Z0-9_\-/* ?:"'=+@[\]{}]*$/;

@@ -4,11 +4,11 @@ import { listWindow } from "./listing";
 import { parseMultipart } from "./multipart";
 
 /**
- * What the extension plug-in and publisher APIs (seed 001 §4.9) share. Unlike the rest of the
+ * What the extension plug-in and publisher APIs (CodeArts Pipeline API Reference §4.9) share. Unlike the rest of the
  * Pipeline API, every §4.9 API documents its errors as HTTP 400 with `error_msg` / `error_code`
  * (no §4.9 error code is in §5.2); the Terraform provider learnt that "not found" is HTTP 400
- * `DEVPIPE.30011001` (anchors.md §1.2). For a malformed request the emulator uses §5.2's
- * "invalid parameter" code with that documented 400 status; the seeds name no other §4.9 code.
+ * `DEVPIPE.30011001`. For a malformed request the emulator uses §5.2's
+ * "invalid parameter" code with that documented 400 status; the API references name no other §4.9 code.
  */
 export const ok = (body: unknown): Reply => ({ status: 200, body });
 
@@ -32,7 +32,7 @@ export const BUSINESS_TYPES = ["Build", "Gate", "Deploy", "Test", "Normal"] as c
 export const msString = (d: Date): string => String(d.getTime());
 
 /**
- * The documents spell the same field three ways (api-map.md §7 "field-name war"): the tables say
+ * The documents spell the same field three ways: the §4.9 tables say
  * `*_attributes` / `*_attribute`, every example `*_attribution`. Requests may use any of them.
  */
 export function attribution(body: Record<string, unknown>, prefix: "runtime" | "plugin" | "version"): unknown {
@@ -46,7 +46,7 @@ export function attribution(body: Record<string, unknown>, prefix: "runtime" | "
 /**
  * `offset` / `limit` from the query (typed String in §4.9.12/§4.9.15/§4.9.17/§4.9.21/§4.9.23,
  * Integer and mandatory in §4.9.16). What `offset` counts is row P1 of the ambiguities: `position`
- * (default; the Terraform provider pages with `offset` advanced by items read, anchors.md §1.3),
+ * (default; the Terraform provider pages with `offset` advanced by items read),
  * `page0` a page number from 0, `page1` a page number from 1 (every example sends `offset=0`, so 0
  * is read as the first page there too). `start` is the position of the first item answered.
  * Defaults are the examples' values.

@@ -11,14 +11,14 @@ import { nameExists, nameTaken } from "./names";
 import { unsetReadBack } from "./unset";
 
 /**
- * Extension plug-ins (seed 001 §4.9, all but the publisher APIs), stored per account: a plug-in
+ * Extension plug-ins (CodeArts Pipeline API Reference §4.9, all but the publisher APIs), stored per account: a plug-in
  * "shell" (its identity and basic information, keyed by `plugin_name`) and its versions (keyed by
  * name and version). The lifecycle: v3 `extension/info/add` creates the shell with version "" and
  * `version_attribution` "init" (the §4.9.26 example plug-in `basic_plugin` appears so in the
  * §4.9.17 example); v1 `create-draft` adds a draft version, `edit-draft` changes it, `publish-draft`
  * makes it "formal". A formal version cannot be edited or deleted as a draft; v3 `info/delete`
  * removes the whole plug-in (`type=all`, the §4.9.28 example) or one version (`type=single`, what
- * the Terraform provider sends for a published version, anchors.md §1.3).
+ * the Terraform provider sends for a published version).
  *
  * Mutating APIs answer a bare `true`; the upload APIs a bare string; §4.9.23 a bare array (its
  * example; its table says a paged object). Responses spell `*_attribution` as every example does.
@@ -93,7 +93,7 @@ export interface PluginRecord {
   /**
    * Made by a version create for a plug-in that did not exist; removed with its last version
    * ("creating a customized plugin version at the first time will create a plugin automatically,
-   * and when all versions are deleted, the plugin will be deleted", anchors.md §1.3).
+   * and when all versions are deleted, the plugin will be deleted", a comment in the Terraform provider).
    */
   implicit: boolean;
   created: number;
@@ -433,7 +433,7 @@ function editDraft(ctx: CallerContext): Reply {
   const v = getVersion(ctx, b.plugin_name, b.version);
   if (!v) return notFound(`Version ${b.version} of the plug-in ${b.plugin_name}`);
   if (v.version_attribution !== "draft") return invalid(`Version ${v.version} of the plug-in ${v.plugin_name} is released and cannot be edited.`);
-  // The Terraform provider must send the version's unique_id to edit it (anchors.md §1.3).
+  // The Terraform provider must send the version's unique_id to edit it.
   if (!uniqueIdAccepted(ctx, b.unique_id, v.unique_id)) return invalid("unique_id must be the draft's unique ID.");
   const c = content(ctx, b);
   if (!c) return invalid("input_info[].validation must be an ExtensionValidation in JSON.");

@@ -3,9 +3,9 @@ import type { Router, Reply, RequestContext } from "../router";
 import { jsonObject } from "./json";
 
 /**
- * IAM: obtaining a user token with a password (seed 001 §3.1/§3.2; the IAM API reference for the
- * answer). Only project-scoped tokens are issued: every seed requires `auth.scope.project`, and
- * the CodeArts reference says global (domain-scoped) tokens are not supported (seed 002 §4.1.1).
+ * IAM: obtaining a user token with a password (CodeArts Pipeline API Reference §3.1/§3.2; the IAM API reference for the
+ * answer). Only project-scoped tokens are issued: every API reference requires `auth.scope.project`, and
+ * the CodeArts API Reference (VPCEP, §4.1.1) says global (domain-scoped) tokens are not supported.
  */
 export function registerIam(router: Router): void {
   router.publicRoute("POST", "/v3/auth/tokens", "IAM.createToken", createToken);

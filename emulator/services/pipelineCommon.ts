@@ -2,9 +2,9 @@ import type { CallerContext, Handler, Reply, Router } from "../router";
 import { notFoundAnswer } from "./notFound";
 
 /**
- * What every CodeArts Pipeline API (seed 001) shares: its errors come with HTTP 200 (§5.2 lists
+ * What every API of the CodeArts Pipeline API Reference shares: its errors come with HTTP 200 (§5.2 lists
  * DEVCP.00014004, DEVCP.00012002 and every DEVPIPE code with status 200, and the Terraform provider
- * checks every 200 body for `error_code`, anchors.md §1.2), and the `{project_id}` /
+ * checks every 200 body for `error_code`), and the `{project_id}` /
  * `{tenant_id}` / `{domain_id}` of a path must belong to the caller.
  */
 export function pipelineError(code: string, message: string): Reply {
@@ -18,7 +18,7 @@ export const invalidParameter = (): Reply => pipelineError("DEVCP.00014004", "Th
 const noPermission = (): Reply => pipelineError("DEVPIPE.0011301", "No permission.");
 
 /**
- * The Terraform provider's "project not found" code (anchors.md §1.2); its message is not
+ * The Terraform provider's "project not found" code; its message is not
  * documented. A CodeArts project of another account is indistinguishable from a missing one.
  */
 const projectNotFound = (): Reply => pipelineError("DEVPIPE.00011412", "The project does not exist.");

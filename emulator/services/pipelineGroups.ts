@@ -7,7 +7,7 @@ import { invalidParameter, pipelineError, pipelineRoute } from "./pipelineCommon
 import { nameExists, nameTaken } from "./names";
 
 /**
- * CodeArts Pipeline groups (seed 001 §4.3): a tree of groups per CodeArts project, read only as a
+ * CodeArts Pipeline groups (CodeArts Pipeline API Reference §4.3): a tree of groups per CodeArts project, read only as a
  * whole (§4.3.4). Groups are stored per CodeArts project.
  */
 export function registerPipelineGroups(router: Router): void {
@@ -59,7 +59,7 @@ export function findPipelineGroup(store: Store, project: string, id: string): Gr
   return store.collection<GroupRecord>(GROUPS).get(project, id);
 }
 
-/** The Terraform provider's "group not found" code (anchors.md §1.2); the message is not documented. */
+/** The Terraform provider's "group not found" code; the message is not documented. */
 export const groupNotFound = (): Reply => pipelineError("DEVPIPE.00014007", "The pipeline group does not exist.");
 
 const ok = (body: unknown): Reply => ({ status: 200, body });

@@ -9,7 +9,7 @@ import { listWindow } from "./listing";
 import { nameExists, nameTaken } from "./names";
 
 /**
- * CodeArts Pipeline templates (seed 001 §4.1), per tenant (the account's domain id). Quirks kept:
+ * CodeArts Pipeline templates (CodeArts Pipeline API Reference §4.1), per tenant (the account's domain id). Quirks kept:
  * the id comes back as camelCase `templateId` from create and update and as `templatelId` from
  * delete (the §4.1.2/§4.1.4/§4.1.5 examples), a missing template is HTTP 400 DEVCP.00021006 (§5.2),
  * list paging travels in the POST body, and the stored `definition` is re-serialised by the service

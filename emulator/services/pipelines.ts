@@ -10,7 +10,7 @@ import { listWindow } from "./listing";
 import { nameExists, nameTaken } from "./names";
 
 /**
- * CodeArts Pipeline pipelines and their runs (seed 001 §4.2). Pipelines live in the `pipelines`
+ * CodeArts Pipeline pipelines and their runs (CodeArts Pipeline API Reference §4.2). Pipelines live in the `pipelines`
  * collection the group service moves them in (§4.3.5), per CodeArts project. There is no GET of one
  * pipeline and no update: the list (§4.2.4, paging in the POST body) is the only read. Errors come
  * with HTTP 200 (§5.2), except a missing template (HTTP 400 DEVCP.00021006).

@@ -7,7 +7,7 @@ import { listWindow } from "./listing";
 import { nameExists, nameTaken } from "./names";
 
 /**
- * CodeArts Pipeline policies (seed 001 §4.4–§4.8): rules, tenant-level rule sets and tenant-level
+ * CodeArts Pipeline policies (CodeArts Pipeline API Reference §4.4–§4.8): rules, tenant-level rule sets and tenant-level
  * open-source governance policies per account, and the project-level read-only views that inherit
  * them. Quirks kept: action verbs in the paths, `{"status": true}` answers, `offset`/`limit`
  * mandatory on the rule and rule-set lists (and `include_tenant_rule_set` on the rule-set lists),

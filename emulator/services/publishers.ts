@@ -7,11 +7,11 @@ import { pipelineRoute } from "./pipelineCommon";
 import { nameExists, nameTaken } from "./names";
 
 /**
- * Extension plug-in publishers (seed 001 §4.9.3, §4.9.10, §4.9.12, §4.9.13, §4.9.24, §4.9.25),
+ * Extension plug-in publishers (CodeArts Pipeline API Reference §4.9.3, §4.9.10, §4.9.12, §4.9.13, §4.9.24, §4.9.25),
  * stored per account. There is no update API. Create answers a bare `true` and no id: the id
  * (`publisher_unique_id`) is server-generated and learnt by listing. Nothing makes a publisher
  * unique, so identical publishers may exist side by side (the Terraform provider matches on every
- * field for that reason, anchors.md §1.3).
+ * field for that reason).
  */
 export function registerPublishers(router: Router): void {
   pipelineRoute(router, "POST", "/v1/{domain_id}/publisher/create", "Publisher.create", create);

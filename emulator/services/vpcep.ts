@@ -5,14 +5,14 @@ import { apiNotFound } from "../gateway";
 import { jsonObject } from "./json";
 
 /**
- * CodeArts VPC endpoint access control (seeds 002/003 §4.1.1): only a DELETE exists; records are
+ * CodeArts VPC endpoint access control (CodeArts API Reference (VPCEP, English and Chinese editions) §4.1.1): only a DELETE exists; records are
  * created in the console. The emulator serves the English reference's URI,
  * `/devuc-accessmgmt/v2/vpceps` (the Chinese page says `/v2/vpceps`; the provider's path is a
  * setting). The `region` header is mandatory (1–40 of [0-9A-Za-z-]); errors are UC.* codes
  * (§6.2). Tests seed records with `seedVpcepRecords` (or POST /__emulator/vpceps).
  */
 export const VPCEP_PATH = "/devuc-accessmgmt/v2/vpceps";
-/** The Chinese reference's DELETE path (003:L395, L450; also the English example, 002:L506). */
+/** The Chinese edition's DELETE path (§4.1.1; also the English edition's example). */
 export const VPCEP_PATH_ZH = "/v2/vpceps";
 
 /**
@@ -33,7 +33,7 @@ function servedPath(ctx: CallerContext): string {
  * alone says where the records are); `strict`: the caller account's first IAM project region (the
  * region a provider configured from the emulator's stack config targets), and a `region` header naming
  * another region is refused with the reference's 400 UC.00011001 "Bad request. Check the URL,
- * parameters, and request header." (002 §6.2).
+ * parameters, and request header." (§6.2).
  */
 function servedRegion(ctx: CallerContext): string | undefined {
   return ctx.dialect.is("V2", "strict") ? ctx.caller.account.iamProjects[0]?.name : undefined;

@@ -6,7 +6,7 @@ import { seg } from "../http";
 import { collect, offsetPages } from "../paging";
 
 /**
- * Read-only views of what a CodeArts project sees (seed 001 §4.6, §4.8): its effective rule sets and
+ * Read-only views of what a CodeArts project sees (CodeArts Pipeline API Reference §4.6, §4.8): its effective rule sets and
  * open-source policies, the tenant's included. Plain async functions a program (or a script) calls;
  * no resource is created. Settings are the provider's (huaweicloud:* equivalents from the
  * environment: HW_ACCESS_KEY, HW_SECRET_KEY, HW_DOMAIN_ID, HW_REGION_NAME, HW_ENDPOINTS ...) unless

@@ -6,19 +6,19 @@ import { seg } from "../http";
 import { collect, findFirst, probedOffsetPages } from "../paging";
 
 /**
- * What the extension plug-in kinds (Publisher, Plugin, PluginVersion; seed 001 §4.9) share: the
+ * What the extension plug-in kinds (Publisher, Plugin, PluginVersion; CodeArts Pipeline API Reference §4.9) share: the
  * not-found code, the three spellings of the `*_attribution` fields, the exact-match lookup of a
  * plug-in by name, and the normal form of optional text.
  */
 
 /**
- * The plug-in and publisher APIs answer "not found" with HTTP 400 and DEVPIPE.30011001 (anchors.md §1.2;
- * G2 `terraform`); §4.9's status tables list 404 and name no code, so a service following the seed may
+ * The plug-in and publisher APIs answer "not found" with HTTP 400 and DEVPIPE.30011001 (the
+ * Terraform provider's code; G2 `terraform`); §4.9's status tables list 404 and name no code, so a service following the reference may
  * answer §5.2's DEVCP.00012002 "record does not exist" (G2 `seed`). Neither can mean "not yours".
  */
 export const EXTENSION_NOT_FOUND = ["DEVPIPE.30011001", "DEVCP.00012002"] as const;
 
-/** Page size of every §4.9 listing (the Terraform provider's, anchors.md §1.3); a listing pages until it finds the object. */
+/** Page size of every §4.9 listing (the Terraform provider's); a listing pages until it finds the object. */
 export const PAGE_LIMIT = 10;
 
 /** The §4.9 paths are addressed by the account (domain) id. */
@@ -27,7 +27,7 @@ export const v3 = async (ctx: Context) => `/v3/${seg(await ctx.client.domainId()
 
 /**
  * The documents spell these fields `*_attribution` (every example), `*_attributes` and `*_attribute`
- * (the tables): we send `*_attribution` and accept any of them when reading (api-map.md §7).
+ * (the tables): we send `*_attribution` and accept any of them when reading.
  */
 export function attributionOf(vo: Record<string, unknown>, prefix: "runtime" | "plugin" | "version"): string | undefined {
   for (const suffix of ["attribution", "attributes", "attribute"]) {
@@ -84,7 +84,7 @@ interface Paged<T> {
 /**
  * A custom plug-in by its exact name (§4.9.17). The `plugin_name` filter is not documented as
  * exact, so every page is checked for an exact match until it is found; never "the first result"
- * (the Terraform provider reads `data[0]` unchecked, anchors.md §1.3).
+ * (the Terraform provider reads `data[0]` unchecked).
  */
 export async function findPlugin(ctx: Context, pluginName: string): Promise<PluginBasicVo | undefined> {
   return findFirst(await customPlugins(ctx, pluginName), (p) => p.plugin_name === pluginName);

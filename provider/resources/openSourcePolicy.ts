@@ -7,7 +7,7 @@ import { hex32, nonBlank } from "./common";
 import { statusTrue, locateTenant, POLICY_NOT_FOUND, policyNames, policySweep, switchPolicy, tenantPath, tenantScoped } from "./policyCommon";
 
 /**
- * OpenSourcePolicy — a tenant-level open-source governance policy (seed 001 §4.7): version-set,
+ * OpenSourcePolicy — a tenant-level open-source governance policy (CodeArts Pipeline API Reference §4.7): version-set,
  * security (severity, CVE) and licence rules, with a full-body update and an enable/disable switch.
  *
  * - `parentId` exists only on update (§4.7.2), so when declared it is set by an update right after create.

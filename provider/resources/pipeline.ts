@@ -10,7 +10,7 @@ import { findGroup, getGroupTree, GroupVo } from "./pipelineGroup";
 import { customVariable, limitObject, Variable, variablesToApi } from "./pipelineVariables";
 
 /**
- * Pipeline — a CodeArts pipeline (seed 001 §4.2), made from a definition (§4.2.9) or from a template
+ * Pipeline — a CodeArts pipeline (CodeArts Pipeline API Reference §4.2), made from a definition (§4.2.9) or from a template
  * (§4.2.8). The API has no GET of one pipeline and no update: a pipeline is read by listing (§4.2.4)
  * and matching its id exactly, and every change replaces it, except its group, which the move API
  * sets (§4.3.5). A running pipeline cannot be deleted (DEVPIPE.0011408): delete stops its runs
@@ -157,7 +157,7 @@ const PAGE = 10;
 /** How long delete keeps stopping runs and retrying before it gives up. */
 export const DELETE_TIMEOUT_MS = 120_000;
 
-const NO_UPDATE = "the Pipeline API has no update (seed 001 §4.2): a pipeline cannot change once created";
+const NO_UPDATE = "the Pipeline API has no update (CodeArts Pipeline API Reference §4.2): a pipeline cannot change once created";
 
 /** §4.2.4: a page of pipelines; what a read records is required. */
 const pipelinesPage = object({ total: z.number().optional(), pipelines: z.array(object({ pipeline_id: hexId, name: z.string() })).nullable() });

@@ -6,7 +6,7 @@ import { seg } from "../http";
 import { hex32, locateInProject } from "./common";
 
 /**
- * PipelineGroup — a CodeArts Pipeline group (seed 001 §4.3). There is no get-by-id: the object is
+ * PipelineGroup — a CodeArts Pipeline group (CodeArts Pipeline API Reference §4.3). There is no get-by-id: the object is
  * read by walking the project's group tree (§4.3.4). Only the name can change in place (§4.3.2);
  * the parent or the project replaces (there is no move-group API).
  */
@@ -51,7 +51,7 @@ export interface GroupVo {
   children?: GroupVo[] | null;
 }
 
-/** DEVPIPE.00014007: group not found (anchors.md §1.3); DEVCP.00012002: record does not exist (seed 001 §5.2).
+/** DEVPIPE.00014007: group not found (the Terraform provider's code); DEVCP.00012002: record does not exist (CodeArts Pipeline API Reference §5.2).
  * Not DEVPIPE.00011412 ("the project does not exist"): it also answers for another account's project. */
 const NOT_FOUND = ["DEVPIPE.00014007", "DEVCP.00012002"];
 

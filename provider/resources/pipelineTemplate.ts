@@ -8,7 +8,7 @@ import { canonicalJson, hex32, jsonDocument, nonBlank } from "./common";
 import { customVariable, limitObject, Variable, variablesFromApi, variablesToApi } from "./pipelineVariables";
 
 /**
- * PipelineTemplate — a CodeArts Pipeline template of the account (seed 001 §4.1): create, GET by id,
+ * PipelineTemplate — a CodeArts Pipeline template of the account (CodeArts Pipeline API Reference §4.1): create, GET by id,
  * full-body PUT, delete. The path names the tenant (`{tenant_id}` = the account's domain id); a
  * template cannot move to another tenant, so a tenant change replaces it.
  */
@@ -80,12 +80,14 @@ interface TemplateVo {
 }
 
 /**
- * DEVCP.00021006: "The template does not exist." (seed 001 §5.2, HTTP 400); DEVPIPE.00011203: the
- * code the Terraform provider knows for the same (anchors.md §1.2); DEVCP.00012002: record does not exist.
+ * DEVCP.00021006: "The template does not exist." (CodeArts Pipeline API Reference §5.2, HTTP 400); DEVPIPE.00011203: the
+ * code the Terraform provider knows for the same; DEVCP.00012002: record does not exist.
  */
 const NOT_FOUND = ["DEVCP.00021006", "DEVPIPE.00011203", "DEVCP.00012002"];
 
-const path = (tenant: string, templateId?: string) => `/v5/${seg(tenant)}/api/pipeline-templates${templateId ? `/${seg(templateId)}` : ""}`;
+const templatesPath = (tenant: string) => `/v5/${seg(tenant)}/api/pipeline-templates`;
+/** One template's path; an empty id is refused (seg), never the collection's path. */
+const templatePath = (tenant: string, templateId: string) => `${templatesPath(tenant)}/${seg(templateId, "a pipeline template id")}`;
 
 /** Create and update answer `{"templateId"}` (the examples); the tables say `templatelId`. Both are accepted. */
 /** §4.1.3: the template's detail; what a read records is required. */
@@ -103,9 +105,12 @@ function idFrom(body: unknown): string | undefined {
 /** The tenant and template an id names: `<tenantId>/<templateId>` (for `get`), or the plain id with the state's tenant. */
 async function locate(ctx: Context, id: string, state: Record<string, unknown>): Promise<{ tenant: string; templateId: string }> {
   const slash = id.indexOf("/");
-  if (slash > 0) return { tenant: id.slice(0, slash), templateId: id.slice(slash + 1) };
+  const templateId = slash > 0 ? id.slice(slash + 1) : id;
+  // Checked before the tenant is looked up, which may ask IAM: a bad id sends nothing anywhere.
+  seg(templateId, "a pipeline template id");
+  if (slash > 0) return { tenant: id.slice(0, slash), templateId };
   const known = [state.domainId, state.tenantId].find((t): t is string => typeof t === "string" && t !== "");
-  return { tenant: known ?? (await ctx.client.domainId()), templateId: id };
+  return { tenant: known ?? (await ctx.client.domainId()), templateId };
 }
 
 /** The full body of create and update (Tables 4-9 and 4-19: the same mandatory set). */
@@ -127,7 +132,7 @@ async function getTemplate(ctx: Context, tenant: string, templateId: string): Pr
   const res = await ctx.client.send<TemplateVo>({
     service: "pipeline",
     method: "GET",
-    path: path(tenant, templateId),
+    path: templatePath(tenant, templateId),
     operation: "PipelineTemplate.get", answer: templateAnswer,
     resource: templateId,
   });
@@ -211,7 +216,7 @@ export const pipelineTemplate: ResourceKind<typeof pipelineTemplateSchema, Pipel
     const res = await ctx.client.send({
       service: "pipeline",
       method: "POST",
-      path: path(tenant),
+      path: templatesPath(tenant),
       body: body(inputs, tenant),
       operation: "PipelineTemplate.create", answer: templateIdAnswer,
       resource: inputs.name,
@@ -234,7 +239,7 @@ export const pipelineTemplate: ResourceKind<typeof pipelineTemplateSchema, Pipel
       const tenant = inputs.tenantId ?? (await ctx.client.domainId());
       const named = offsetPages(async (offset, limit) => {
         const res = await ctx.client.send<{ total?: number; templates?: TemplateVo[] | null }>({
-          service: "pipeline", method: "POST", path: `${path(tenant)}/list`, body: { name: inputs.name, is_system: false, offset, limit },
+          service: "pipeline", method: "POST", path: `${templatesPath(tenant)}/list`, body: { name: inputs.name, is_system: false, offset, limit },
           operation: "PipelineTemplate.list", answer: templatesPage, resource: inputs.name, idempotent: true, // a read
         });
         return { items: res.body?.templates ?? [], total: res.body?.total };
@@ -248,7 +253,7 @@ export const pipelineTemplate: ResourceKind<typeof pipelineTemplateSchema, Pipel
       const tenant = await ctx.client.domainId();
       const all = offsetPages(async (offset, limit) => {
         const res = await ctx.client.send<{ total?: number; templates?: TemplateVo[] | null }>({
-          service: "pipeline", method: "POST", path: `${path(tenant)}/list`, body: { is_system: false, offset, limit },
+          service: "pipeline", method: "POST", path: `${templatesPath(tenant)}/list`, body: { is_system: false, offset, limit },
           operation: "PipelineTemplate.list", answer: templatesPage, resource: `tenant ${tenant}`, idempotent: true, // a read
         });
         return { items: res.body?.templates ?? [], total: res.body?.total };
@@ -275,7 +280,7 @@ export const pipelineTemplate: ResourceKind<typeof pipelineTemplateSchema, Pipel
     await ctx.client.send({
       service: "pipeline",
       method: "PUT",
-      path: path(tenant, id),
+      path: templatePath(tenant, id),
       body: body(news, tenant),
       operation: "PipelineTemplate.update", answer: templateIdAnswer,
       resource: id,
@@ -285,6 +290,6 @@ export const pipelineTemplate: ResourceKind<typeof pipelineTemplateSchema, Pipel
 
   async delete(ctx, id, state) {
     const { tenant, templateId } = await locate(ctx, id, state);
-    await ctx.client.send({ service: "pipeline", method: "DELETE", path: path(tenant, templateId), operation: "PipelineTemplate.delete", answer: templateIdAnswer, resource: templateId });
+    await ctx.client.send({ service: "pipeline", method: "DELETE", path: templatePath(tenant, templateId), operation: "PipelineTemplate.delete", answer: templateIdAnswer, resource: templateId });
   },
 };

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { camelKeys, int32, snakeKeys } from "./common";
 
 /**
- * CustomVariable, the pipeline parameter of templates (seed 001 Tables 4-10, 4-15) and pipelines
+ * CustomVariable, the pipeline parameter of templates (CodeArts Pipeline API Reference Tables 4-10, 4-15) and pipelines
  * (Table 4-92, and Table 4-84 when a pipeline is created from a template). Every field is optional;
  * the tables give only types. `limits` is an array of objects in CustomVariable and an array of
  * strings in Table 4-84, so the caller chooses it.

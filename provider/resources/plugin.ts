@@ -7,7 +7,7 @@ import { attributionOf, EXTENSION_NOT_FOUND, findPlugin, optionalText, orEmpty, 
 /**
  * Plugin — an extension plug-in's identity and basic information; its versions are PluginVersion
  * resources. The shell is created, updated and deleted through the v3 "basic plug-in" APIs
- * (seed 001 §4.9.26 `extension/info/add`, §4.9.27 `info/update`, §4.9.28 `info/delete`): they are
+ * (CodeArts Pipeline API Reference §4.9.26 `extension/info/add`, §4.9.27 `info/update`, §4.9.28 `info/delete`): they are
  * the only APIs that create a plug-in without a version, and the §4.9.26 example's `basic_plugin`
  * is what the v1 listing shows with version "" / "init" (§4.9.17 example), so v1 versions attach
  * to it. It is read by exact name from the v1 listing (§4.9.17); the id is the plug-in name.
@@ -20,7 +20,7 @@ export const pluginSchema = z
     pluginName: z.string().min(1, "must not be empty"),
     displayName: z.string().min(1, "must not be empty"),
     businessType: z.enum(BUSINESS_TYPES, {
-      error: (i) => (i.input === undefined ? "is required" : "must be one of Build, Gate, Deploy, Test, Normal (the service types of seed 001 §4.9.17)"),
+      error: (i) => (i.input === undefined ? "is required" : "must be one of Build, Gate, Deploy, Test, Normal (the service types of CodeArts Pipeline API Reference §4.9.17)"),
     }),
     /** What the console shows for the service type, e.g. "General" for Normal, "CodeCheck" for Gate (§4.9.17 example). */
     businessTypeDisplayName: optionalText(),

@@ -9,13 +9,13 @@ import { hex32 } from "./common";
 import { attributionOf, EXTENSION_NOT_FOUND, findPlugin, isAmbiguous, optionalText, orEmpty, PAGE_LIMIT, PluginBasicVo, pluginsNamed, text, v1, v3 } from "./extensionCommon";
 
 /**
- * PluginVersion — one version of an extension plug-in: its inputs and execution steps (seed 001
+ * PluginVersion — one version of an extension plug-in: its inputs and execution steps (CodeArts Pipeline API Reference
  * §4.9.2 create-draft, §4.9.4 edit-draft, §4.9.5 publish-draft, §4.9.8 bind to a publisher,
  * §4.9.11 delete-draft, §4.9.22 detail). A version is created as a draft and edited while it is
  * one; `publish: true` releases it ("formal") and `publisherId` then binds the plug-in to a
  * publisher. A released version is immutable: a change is refused at check, before any API call.
- * The seeds document no deletion of one released version: like the Terraform provider
- * (anchors.md §1.3) it goes through §4.9.28 with `type=single`; where the service refuses, the
+ * The API references document no deletion of one released version: like the Terraform provider
+ * it goes through §4.9.28 with `type=single`; where the service refuses, the
  * version stays and the provider says so. The id is `<pluginName>/<version>`.
  */
 const nonEmpty = z.string().min(1, "must not be empty");
@@ -342,7 +342,7 @@ async function boundPublisher(ctx: Context, pluginName: string): Promise<string 
 
 async function pluginInfo(ctx: Context, pluginName: string): Promise<PluginBasicVo> {
   const info = await findPlugin(ctx, pluginName);
-  // Creating a version of a missing plug-in would make the service create one nothing manages (anchors.md §1.3).
+  // Creating a version of a missing plug-in would make the service create one nothing manages (the Terraform provider says so).
   if (!info) throw new Error(`PluginVersion: plug-in "${pluginName}" does not exist; declare it with a Plugin resource first. Nothing was created`);
   return info;
 }
@@ -665,7 +665,7 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
       return;
     }
     try {
-      // Undocumented: `type=single` with a version, as the Terraform provider deletes a released version (anchors.md §1.3).
+      // Undocumented: `type=single` with a version, as the Terraform provider deletes a released version.
       await ctx.client.send({
         service: "pipeline",
         method: "DELETE",

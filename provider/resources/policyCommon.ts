@@ -4,7 +4,7 @@ import { QueryValue, seg } from "../http";
 import { collect, offsetPages } from "../paging";
 
 /**
- * What the tenant-level policy kinds (Rule, RuleSet, OpenSourcePolicy; seed 001 §4.4–§4.7) share:
+ * What the tenant-level policy kinds (Rule, RuleSet, OpenSourcePolicy; CodeArts Pipeline API Reference §4.4–§4.7) share:
  * they live under `/v2/{domain_id}/…` of one tenant, a missing one is DEVCP.00012002 "The record
  * does not exist" (§5.2, inside HTTP 200) or 404, and their ids may be given as `<tenantId>/<id>`
  * to `get`.

@@ -11,7 +11,7 @@ import { bindingsByPublisher } from "./pluginVersion";
 import { EXTENSION_NOT_FOUND, isAmbiguous, optionalText, orEmpty, PAGE_LIMIT, text, v1 } from "./extensionCommon";
 
 /**
- * Publisher — a publisher of extension plug-ins (seed 001 §4.9.3, §4.9.10, §4.9.12, §4.9.24,
+ * Publisher — a publisher of extension plug-ins (CodeArts Pipeline API Reference §4.9.3, §4.9.10, §4.9.12, §4.9.24,
  * §4.9.25). Create answers a bare `true` with no id, and nothing makes a publisher unique: the id
  * is found by listing (§4.9.12) and matching every declared field, and a create is refused when an
  * identical publisher already exists (the two could not be told apart). There is no update API:
@@ -113,7 +113,7 @@ export function apiFields(inputs: PublisherInputs, logo: string | undefined) {
 }
 
 /**
- * Every field equal ("" and unset alike): the only way to recognise a publisher (anchors.md §1.3).
+ * Every field equal ("" and unset alike): the only way to recognise a publisher (the Terraform provider's way too).
  * Compared trimmed, and an undeclared logo matches whatever logo the service filled in (X3
  * `normalised`); the fields sent are already trimmed, so under `verbatim` this is an exact match.
  */
@@ -213,7 +213,7 @@ async function detailOf(ctx: Context, id: string): Promise<PublisherVo | undefin
   return live(vo) ? vo : undefined;
 }
 
-const NO_UPDATE = "the publisher API has no update (seed 001 §4.9: create, list, detail and delete only)";
+const NO_UPDATE = "the publisher API has no update (CodeArts Pipeline API Reference §4.9: create, list, detail and delete only)";
 
 export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> = {
   name: "Publisher",

@@ -7,7 +7,7 @@ import { hex32, nonBlank } from "./common";
 import { locateTenant, POLICY_NOT_FOUND, policyNames, policySweep, tenantPath, tenantScoped } from "./policyCommon";
 
 /**
- * Rule — a CodeArts Pipeline rule, the building block of policies (seed 001 §4.4): full CRUD with a
+ * Rule — a CodeArts Pipeline rule, the building block of policies (CodeArts Pipeline API Reference §4.4): full CRUD with a
  * full-body update. The detail API does not return `layout_content` (§4.4.1 example), so its value
  * is the one declared, kept in the state: drift on it cannot be seen.
  */

@@ -8,7 +8,7 @@ import { hex32, nonBlank } from "./common";
 import { pageOf, statusTrue, locateTenant, POLICY_NOT_FOUND, policyNames, policySweep, switchPolicy, tenantPath, tenantScoped } from "./policyCommon";
 
 /**
- * RuleSet — a tenant-level policy (seed 001 §4.5): a named set of rules, enabled or not.
+ * RuleSet — a tenant-level policy (CodeArts Pipeline API Reference §4.5): a named set of rules, enabled or not.
  *
  * Rule instances: a rule set is created from rule ids (§4.5.1 example passes ids of §4.4 rules),
  * but its detail lists rule *instances* with ids of their own (the §4.5.3 example's instance id

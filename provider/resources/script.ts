@@ -7,7 +7,7 @@ import { seg } from "../http";
 import { collect, findFirst, markerPages } from "../paging";
 
 /**
- * Script — a Cloud Operations Center custom script (seed 004 §4.2.1–§4.2.5): create, read, update,
+ * Script — a Cloud Operations Center custom script (Cloud Operations Center API Reference §4.2.1–§4.2.5): create, read, update,
  * delete. `name` and `type` replace (the update API, §4.2.4, does not take them). Success bodies are
  * wrapped in `{"data": …}`. A script with reviewers waits in PENDING_APPROVE until a human approves
  * it: `status` is an output, the provider does not wait.
@@ -20,7 +20,7 @@ export const MASK = "*****************";
 const scriptName = z.string().regex(/^[A-Za-z0-9_]{1,64}$/, "must be 1–64 letters, digits or underscores (§4.2.1)");
 
 /**
- * §4.2.1's `param_value` pattern (004:L532) made valid: letters, digits, space and _ - / * ? : " ' = + @ [ ] { },
+ * §4.2.1's `param_value` pattern made valid: letters, digits, space and _ - / * ? : " ' = + @ [ ] { },
  * no "{{". Whether the service enforces it or only the length is open (S2): declared values are held
  * to it, so no reading refuses them later.
  */
@@ -83,7 +83,7 @@ export interface ScriptOutputs extends Record<string, unknown> {
 }
 
 /**
- * Not found (anchors.md §1.3): COC.00040603, COC.00040604 "script not exist". Not COC.00040601: seed 004
+ * Not found (the Terraform provider's codes): COC.00040603, COC.00040604 "script not exist". Not COC.00040601: Cloud Operations Center (COC) API Reference
  * §5.1 documents it as "a script with the same name exists" and "invalid script parameter", so it proves
  * nothing about absence (the Terraform provider also meets it for a malformed uuid).
  */
@@ -128,7 +128,7 @@ function detail(body: unknown, uuid: string): ScriptVo {
  */
 export const parseKeepingIds = (text: string): unknown => JSON.parse(text.replace(/(?<!\\)"id"\s*:\s*(-?\d+)/g, '"id":"$1"'));
 
-/** COC wraps success bodies in {"data": …} (seed 004 examples); unwrap where present. */
+/** COC wraps success bodies in {"data": …} (Cloud Operations Center (COC) API Reference examples); unwrap where present. */
 const unwrap = <T>(body: unknown): T => (body && typeof body === "object" && "data" in body ? (body as { data: T }).data : (body as T));
 
 function properties(i: ScriptInputs) {

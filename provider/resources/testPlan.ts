@@ -8,7 +8,7 @@ import { collect, findFirst, probedOffsetPages } from "../paging";
 import { hex32 } from "./common";
 
 /**
- * TestPlan — a CloudTest test plan (seed 000 §4.3). CloudTest can create and list plans, and add test
+ * TestPlan — a CloudTest test plan (CloudTest API Reference §4.3). CloudTest can create and list plans, and add test
  * cases to one, nothing more: there is **no update, no delete and no get-by-id**, and plan names are
  * unique per project (CLOUDTEST.00070009). So:
  * - read = list v2 (§4.3.6) filtered by name, paging until the plan id is found;
@@ -210,7 +210,7 @@ export const testPlan: ResourceKind<typeof testPlanSchema, TestPlanOutputs> = {
         throw new Error(`${e.message}. A plan named "${inputs.name}" already exists in project ${inputs.projectId}: take it under management with adoptId, or choose another name`);
       }
       // C2: a definitive refusal answered 500 made nothing: not an ambiguous create, so no look-up after it.
-      if (definitive(e)) throw new Error(`${e.message}. CloudTest refused the plan (a definitive answer, though HTTP 500: seed 000 §6.2); nothing was created`);
+      if (definitive(e)) throw new Error(`${e.message}. CloudTest refused the plan (a definitive answer, though HTTP 500: CloudTest API Reference §6.2); nothing was created`);
       throw e;
     }
     try {

@@ -7,7 +7,7 @@ import { endpointOverridden } from "../endpoints";
 import type { Settings } from "../config";
 
 /**
- * VpcepAccessControl — CodeArts access records for VPC endpoints (seeds 002/003 §4.1.1). The records
+ * VpcepAccessControl — CodeArts access records for VPC endpoints (CodeArts API Reference (VPCEP, English and Chinese editions) §4.1.1). The records
  * are created in the console; the API can only delete them. So the resource *adopts* the listed
  * endpoints without an API call (their existence cannot be verified, and drift cannot be seen: there
  * is no read), removing an endpoint from the list revokes it through the DELETE API, destroy revokes
@@ -51,7 +51,7 @@ const NOT_FOUND = "UC.00011005";
  */
 const pathNotServed = (e: unknown): e is ApiError => e instanceof ApiError && e.status === 404 && e.errorCode !== NOT_FOUND;
 
-/** 002 §6.2: 400 "Bad request. Check the URL, parameters, and request header." (V2 strict: a `region` header the endpoint does not serve). */
+/** §6.2: 400 "Bad request. Check the URL, parameters, and request header." (V2 strict: a `region` header the endpoint does not serve). */
 const BAD_REQUEST = "UC.00011001";
 
 /**
@@ -107,6 +107,7 @@ export const vpcepAccessControl: ResourceKind<typeof vpcepAccessControlSchema, V
   schema: vpcepAccessControlSchema,
   replaceOn: ["region", "enterpriseId"],
   replaceWhy: { region: "access records are per region", enterpriseId: "access records belong to one tenant" },
+  notFoundCodes: [NOT_FOUND],
 
   refuseHere(ctx, inputs) {
     const mismatch = regionMismatch(ctx.settings, inputs.region);

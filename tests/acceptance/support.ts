@@ -37,7 +37,7 @@ export function say(line: string): void {
 /**
  * The run's name prefix, `acc-<unix time>-<4 hex>`, and its form for names whose rule forbids `-`
  * (COC script names: letters, digits, underscore, §4.2.1; plug-in names are given the same form, the
- * seeds give no rule for them and the console's plug-in ids are identifiers): `acc_<unix time>_<4 hex>`.
+ * API references give no rule for them and the console's plug-in ids are identifiers): `acc_<unix time>_<4 hex>`.
  */
 export function runPrefix(now = Date.now()): { dashed: string; underscored: string } {
   const dashed = `acc-${Math.floor(now / 1000)}-${randomBytes(2).toString("hex")}`;

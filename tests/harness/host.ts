@@ -1,6 +1,6 @@
 /**
  * Drives @pulumi/pulumi's real dynamic-provider host (cmd/dynamic-provider) over gRPC, the way the
- * Pulumi engine does (anchors §4.3, §4.4, §4.6). No Pulumi CLI needed.
+ * Pulumi engine does (sdk/nodejs/cmd/dynamic-provider in pulumi/pulumi). No Pulumi CLI needed.
  *
  * The host is started through a tiny guardian process (`node -e GUARDIAN <host> unused-engine-addr`):
  * the guardian spawns the host with exactly the engine's argv and cwd, lets the host write straight to
@@ -88,7 +88,7 @@ const HOST_SCRIPT = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
 // ---------------------------------------------------------------------------------------------
 // protojson <-> jspb. Requests and responses are handled as protojson-shaped plain objects (field
 // json names, Structs as JSON, bytes as base64, enums by name, default values omitted), which is
-// also the shape of PULUMI_DEBUG_GRPC logs and pulumi/providertest replay files (anchors §5).
+// also the shape of PULUMI_DEBUG_GRPC logs and pulumi/providertest replay files.
 
 type Kind = "string" | "bool" | "number" | "struct" | "strings" | "bytes" | "stringMap" | "changes" | "failures";
 type Field = [json: string, accessor: string, kind: Kind];

@@ -5,7 +5,7 @@ import { startWorld, World } from "./world";
 
 /**
  * The dialect matrix (issue 15): every kind's lifecycle under every reading of every row of
- * ../shared/ambiguities.md that concerns it, one row changed from the defaults at a time, and once
+ * docs/ambiguities.md that concerns it, one row changed from the defaults at a time, and once
  * with every row at its least convenient reading. A lifecycle: create, read (refresh), no-op,
  * update (where the API has one), refresh, adoption of the object by a second resource (where
  * readable), delete; after each step the service must hold exactly what the state claims.

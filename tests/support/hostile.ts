@@ -107,7 +107,7 @@ export class HostileServer {
         res.writeHead(302, { location: "http://127.0.0.2:9/elsewhere" });
         return void res.end();
       case "401 echoing the canonical request": {
-        // As APIG does (anchors.md §3.2): the canonical request, with every signed header's value.
+        // As APIG does (the signing guide's FAQ): the canonical request, with every signed header's value.
         const canonical = Object.entries(req.headers).map(([k, v]) => `${k}:${String(v)}`).join("|");
         return json(401, JSON.stringify({ error_code: "APIG.0301", error_msg: `Incorrect IAM authentication information: verify aksk signature fail,canonicalRequest:${req.method}|${req.url}|${canonical}`, request_id: "r1" }));
       }

@@ -3,7 +3,7 @@ import { seg } from "../../../provider/http";
 import { describe, found, unknown, type Outcome, type Probe, type ProbeContext, type Unprobeable } from "../probe";
 
 /**
- * Probes of CloudTest test plans (seed 000 §4.3). No API deletes a plan, so every probe works with the
+ * Probes of CloudTest test plans (CloudTest API Reference §4.3). No API deletes a plan, so every probe works with the
  * plans the project already has, read-only, and makes a plan (a leftover, listed in the report) only
  * with --allow-leftovers when the project has too few.
  */

@@ -10,7 +10,7 @@ import { apiFields, listByName, publisher, publisherSchema, type PublisherOutput
 import { describe, found, unknown, type Outcome, type Probe, type ProbeContext, type Unprobeable } from "../probe";
 
 /**
- * The extension plug-in family (seed 001 §4.9): rows P1 and X1–X8. Every probe works on scratch
+ * The extension plug-in family (CodeArts Pipeline API Reference §4.9): rows P1 and X1–X8. Every probe works on scratch
  * plug-ins and publishers named with the run's prefix (plug-in names with `_` only: ctx.underscoreName),
  * registered for removal before they are made, and removed with the resource kinds' own delete
  * (`info/delete?type=all`, `publisher/delete`), which serve every reading of the other rows; a removal

@@ -34,8 +34,8 @@ const serviceError = (o: Outcome): ApiError | undefined =>
 /**
  * G2, "no such object", asked of a plug-in version (§4.9.22) whose plug-in no one made: the kind whose
  * answers do not overlap between the readings. The Terraform provider meets HTTP 400 DEVPIPE.30011001
- * for a missing plug-in or publisher (anchors.md §1.2); the seed's §4.9 status tables list 404, with
- * §5.2's record code DEVCP.00012002. (A template is no good here: the seed's own §5.2 lists its
+ * for a missing plug-in or publisher; the reference's §4.9 status tables list 404, with
+ * §5.2's record code DEVCP.00012002. (A template is no good here: the reference's own §5.2 lists its
  * DEVCP.00021006 at 400, which the Terraform provider meets too, so that code cannot tell them apart.)
  */
 const TERRAFORM_NOT_FOUND = "DEVPIPE.30011001";
@@ -88,8 +88,8 @@ const g3: Probe = {
  * the provider sends it, then the same read with no scope header at all (ApiRequest.scopeHeaders =
  * false, honoured by both auth paths). Only the second failing while the first succeeds shows `strict`;
  * both succeeding shows the header is not needed (`lenient`). The Pipeline half: the template list
- * (§4.1.1) and X-Domain-ID (001 §3.1). The COC half: the script list (004 §4.2.2) and X-Project-Id, which
- * Table 3-3 asks of AK/SK callers only, so it is asked only under AK/SK with huaweicloud:projectId set.
+ * (§4.1.1) and X-Domain-ID (CodeArts Pipeline API Reference §3.1). The COC half: the script list (§4.2.2)
+ * and X-Project-Id, which the Cloud Operations Center API Reference's Table 3-3 asks of AK/SK callers only, so it is asked only under AK/SK with huaweicloud:projectId set.
  * The row's readings are both halves together: halves that disagree are neither.
  */
 type Half = { reading: "lenient" | "strict"; evidence: string } | { unknown: string };

@@ -6,7 +6,7 @@ import { pipelineTemplate, sameUpToNormalisation } from "../../../provider/resou
 import { describe, found, unknown, type Outcome, type Probe, type ProbeContext, type Unprobeable } from "../probe";
 
 /**
- * The CodeArts Pipeline rows (seed 001 §4.1–§4.3): scratch templates (tenant level, no CodeArts
+ * The CodeArts Pipeline rows (CodeArts Pipeline API Reference §4.1–§4.3): scratch templates (tenant level, no CodeArts
  * project needed) for L4, L5 and N1; scratch groups and pipelines in --project for L1 and L2. Scratch
  * objects are made with one documented create each and removed with the resource kinds' own delete
  * (which serves every reading of every row: a group is deleted only once empty, an object already gone

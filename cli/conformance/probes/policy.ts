@@ -5,7 +5,7 @@ import { openSourcePolicy } from "../../../provider/resources/openSourcePolicy";
 import { describe, found, unknown, type Outcome, type Probe, type ProbeContext, type Unprobeable } from "../probe";
 
 /**
- * Probes of the Policy family (seed 001 §4.4–§4.8): rules, tenant rule sets, tenant open-source
+ * Probes of the Policy family (CodeArts Pipeline API Reference §4.4–§4.8): rules, tenant rule sets, tenant open-source
  * policies and the project-level lists. Scratch objects are made with the raw APIs (the answer is the
  * point: a kind's create would read back and converge, hiding what the service did) and removed with
  * the kinds' own delete, which serves every reading of every other row.
@@ -13,7 +13,7 @@ import { describe, found, unknown, type Outcome, type Probe, type ProbeContext, 
 
 const tenantPath = (domainId: string, rest: string) => `/v2/${seg(domainId, "the account id")}${rest}`;
 
-/** §4.4.5 example body (seed 001), with a scratch name. */
+/** §4.4.5 example body (CodeArts Pipeline API Reference), with a scratch name. */
 const ruleBody = (name: string) => ({
   name,
   type: "Build",
@@ -29,7 +29,7 @@ const ruleBody = (name: string) => ({
   ],
 });
 
-/** §4.7.1 example content (seed 001): what an open-source policy is made with. */
+/** §4.7.1 example content (CodeArts Pipeline API Reference): what an open-source policy is made with. */
 const OSS_CONTENT = {
   version_set: { enable: true, rules: [{ ecosystem: "Maven", package_name: "sboot", predicate: "eq", package_version: "1.1", description: "", enable: true }] },
   security: { enable: true, rules: { severity: { enable: false, values: [] as string[] }, cve: { enable: false, values: [""] } } },

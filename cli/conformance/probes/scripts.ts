@@ -3,7 +3,7 @@ import { parseKeepingIds, script } from "../../../provider/resources/script";
 import { describe, found, unknown, type Outcome, type Probe, type ProbeContext, type Unprobeable } from "../probe";
 
 /**
- * COC custom scripts (seed 004 §4.2), rows S1–S6. Every probe but S3's read-only path works on a scratch
+ * COC custom scripts (Cloud Operations Center API Reference §4.2), rows S1–S6. Every probe but S3's read-only path works on a scratch
  * script of its own, named with the run's prefix (underscores: script names are letters, digits and `_`,
  * §4.2.1), made with no reviewers (so no human approval is waited for) and removed by the Script kind's
  * own delete, which serves every reading of every row. Each probe is independent: its scratch script is
@@ -104,7 +104,7 @@ const s1: Probe = {
   },
 };
 
-/** A value of valid length (3) with `#`, outside §4.2.1's pattern (004:L532) and its garbled variant (L817). */
+/** A value of valid length (3) with `#`, outside §4.2.1's pattern and its garbled variant in §4.2.4. */
 const OUTSIDE_PATTERN = "a#b";
 
 /**

@@ -1,7 +1,7 @@
 import { describe, found, unknown, type Outcome, type Probe, type ProbeContext, type Unprobeable } from "../probe";
 
 /**
- * Probes of VPCEP access control (seeds 002/003 §4.1.1). The only API is a DELETE of access records,
+ * Probes of VPCEP access control (CodeArts API Reference (VPCEP, English and Chinese editions) §4.1.1). The only API is a DELETE of access records,
  * and records are made in the console: a probe cannot make one. So both probes DELETE a vpcep id no
  * record has (a scratch name: VPC endpoint ids are UUIDs), which revokes nothing whatever the reading,
  * and read the answer: the service's own "not found" (404 UC.00011005, "Data already deleted") says
