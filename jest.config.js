@@ -3,8 +3,9 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
-  // The acceptance suite has its own config (jest.acceptance.config.js, `npm run test:acceptance`).
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/acceptance/"],
+  // The acceptance suite and the real-engine suite have their own configs (jest.acceptance.config.js,
+  // jest.engine.config.js).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/acceptance/", "<rootDir>/tests/engine/"],
   transform: { "^.+\\.ts$": "ts-jest" },
   testTimeout: 60000,
   maxWorkers: 2,

@@ -1,0 +1,163 @@
+/**
+ * The real Pulumi engine: the CLI built from source (`npm run pulumi-cli`, cli/pulumiBuild.ts) driven
+ * through the Automation API with an inline program (the Node language host is not served by the Go
+ * module proxy, so file programs cannot run; inline programs need none). Every stack is isolated: its
+ * own PULUMI_HOME and file backend in a temporary directory, a passphrase, no update check, no plugin
+ * acquisition. The dynamic-provider plugin script sits beside the binary, as in a release.
+ *
+ * Each operation collects the events of the engine's `--event-log` (the Automation API passes one and
+ * tails it): they are what `pulumi … --event-log FILE` writes, parsed.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { LocalWorkspace, PulumiCommand, type EngineEvent, type Stack, type ConfigMap } from "@pulumi/pulumi/automation";
+import { builtCli, installRoot } from "../../cli/pulumiBuild";
+import type { ConfigValue } from "./host";
+import { REPO_ROOT } from "./host";
+
+export type RealOperation = "preview" | "up" | "refresh" | "drift" | "destroy" | "destroy-preview";
+
+export interface RealRun {
+  operation: RealOperation;
+  ok: boolean;
+  events: EngineEvent[];
+  /** The CLI's error output when the operation failed. */
+  error?: string;
+  stdout: string;
+}
+
+/** A resource of `pulumi stack export`: what the backend holds. */
+export interface ExportedResource {
+  urn: string;
+  type: string;
+  id?: string;
+  custom?: boolean;
+  delete?: boolean;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+  [k: string]: unknown;
+}
+
+/** Where the engine tests run inline programs from: inside the repository, so the plugin host resolves `pulumi-codearts`. */
+export const ENGINE_WORK_ROOT = path.join(REPO_ROOT, "tests", ".work", "engine");
+
+export function requireCli(): string {
+  const bin = builtCli();
+  if (!bin) throw new Error("the Pulumi CLI is not built: run `npm run pulumi-cli` first (it builds the pinned version from source)");
+  return bin;
+}
+
+export interface RealStackOptions {
+  /** The program, run in this process by the Automation API's language server for every preview and up. */
+  program: () => Promise<Record<string, unknown> | void>;
+  config: Record<string, ConfigValue>;
+  projectName?: string;
+  stackName?: string;
+  /** Extra environment for the CLI and the plugin host it starts (e.g. HW_* settings). */
+  env?: Record<string, string>;
+}
+
+export class RealStack {
+  private constructor(
+    readonly stack: Stack,
+    /** The temporary directory holding PULUMI_HOME, the backend and the work directory. */
+    readonly dir: string,
+    readonly env: Record<string, string>,
+  ) {}
+
+  static async create(o: RealStackOptions): Promise<RealStack> {
+    fs.mkdirSync(ENGINE_WORK_ROOT, { recursive: true });
+    const dir = fs.mkdtempSync(path.join(ENGINE_WORK_ROOT, "stack-"));
+    const home = path.join(dir, "home");
+    const backend = path.join(dir, "backend");
+    fs.mkdirSync(home);
+    fs.mkdirSync(backend);
+    const env = realEngineEnv(home, backend, o.env);
+    const pulumiCommand = await PulumiCommand.get({ root: installRoot(), skipVersionCheck: true });
+    requireCli();
+    const stack = await LocalWorkspace.createOrSelectStack(
+      { stackName: o.stackName ?? "dev", projectName: o.projectName ?? "codearts-platform", program: o.program },
+      { pulumiCommand, envVars: env, workDir: dir },
+    );
+    const real = new RealStack(stack, dir, env);
+    await real.setConfig(o.config);
+    return real;
+  }
+
+  async setConfig(config: Record<string, ConfigValue>): Promise<void> {
+    const map: ConfigMap = {};
+    for (const [k, v] of Object.entries(config)) map[k] = typeof v === "string" ? { value: v } : { value: v.secret, secret: true };
+    await this.stack.setAllConfig(map);
+  }
+
+  async run(operation: RealOperation): Promise<RealRun> {
+    const events: EngineEvent[] = [];
+    const onEvent = (e: EngineEvent) => events.push(e);
+    try {
+      let stdout = "";
+      switch (operation) {
+        case "preview": stdout = (await this.stack.preview({ onEvent, diff: true })).stdout; break;
+        case "up": stdout = (await this.stack.up({ onEvent })).stdout; break;
+        case "refresh": stdout = (await this.stack.refresh({ onEvent })).stdout; break;
+        case "drift": stdout = (await this.stack.previewRefresh({ onEvent })).stdout; break;
+        case "destroy": stdout = (await this.stack.destroy({ onEvent })).stdout; break;
+        case "destroy-preview": stdout = (await this.stack.previewDestroy({ onEvent })).stdout; break;
+      }
+      return { operation, ok: true, events, stdout };
+    } catch (e) {
+      const err = e as Error & { stdout?: string; stderr?: string };
+      return { operation, ok: false, events, error: err.message, stdout: err.stdout ?? "" };
+    }
+  }
+
+  preview = () => this.run("preview");
+  up = () => this.run("up");
+  refresh = () => this.run("refresh");
+  drift = () => this.run("drift");
+  destroy = () => this.run("destroy");
+
+  /** `pulumi stack export`: the deployment's resources, secrets as the backend stores them (encrypted). */
+  async exported(): Promise<{ text: string; resources: ExportedResource[] }> {
+    const d = await this.stack.exportStack();
+    const resources = ((d.deployment as { resources?: ExportedResource[] }).resources ?? []);
+    return { text: JSON.stringify(d), resources };
+  }
+
+  /** Removes the stack and its temporary directory (its backend with it). */
+  async dispose(): Promise<void> {
+    try {
+      await this.stack.workspace.removeStack(this.stack.name, { force: true });
+    } catch {
+      // the directory goes anyway
+    }
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The environment of an isolated, offline CLI. */
+export function realEngineEnv(home: string, backend: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PULUMI_HOME: home,
+    PULUMI_BACKEND_URL: `file://${backend}`,
+    PULUMI_CONFIG_PASSPHRASE: "pulumi-codearts engine tests",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    ...extra,
+  };
+}
+
+/** One JSON engine event a line: the `--event-log` format. */
+export function writeEventLog(file: string, events: EngineEvent[]): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, events.map((e) => JSON.stringify(e)).join("\n") + "\n");
+}
+
+/** A fresh copy of a compiled program module on every run: the language server runs it in this process, and `require` caches. */
+export function programFrom(file: string): () => Promise<Record<string, unknown> | void> {
+  return async () => {
+    const resolved = require.resolve(file);
+    delete require.cache[resolved];
+    return require(resolved) as Record<string, unknown>;
+  };
+}
+
