@@ -45,7 +45,8 @@ common options:
       --out DIR      also write summary.md and summary.json there (default: .pulumi-codearts)
   -h, --help         help for a command: pulumi-codearts <command> --help
 
-exit codes: 0 ok, 1 failed, ${EXIT.drift} drift found, ${EXIT.noPulumiCli} Pulumi CLI not found, ${EXIT.usage} usage error`,
+exit codes: 0 done (for drift: nothing drifted); 1 failed, cancelled, or an event log that is incomplete or contradicts
+itself; ${EXIT.drift} drift found; ${EXIT.noPulumiCli} Pulumi CLI not found; ${EXIT.usage} usage error`,
   preview: "usage: pulumi-codearts preview [--stack S] [--cwd DIR] [--json] [--out DIR]\nRuns `pulumi preview` and summarises counts per operation, each changing resource with its changed properties, replacements with the reason the API forces them, and refused changes.",
   up: "usage: pulumi-codearts up [--stack S] [--cwd DIR] [--yes] [--json] [--out DIR]\nRuns `pulumi up`; without --yes on a terminal it shows the preview and asks first.",
   refresh: "usage: pulumi-codearts refresh [--stack S] [--cwd DIR] [--yes] [--json] [--out DIR]\nRuns `pulumi refresh` and summarises what changed in the state.",
@@ -155,17 +156,19 @@ async function stackCommand(op: Exclude<Operation, "destroy-preview">, opts: { s
   process.stderr.write(dim(`pulumi-codearts ${op} on stack ${opts.stack} (${cli.version})\n`));
   const result = await runOperation(op, stack, progress);
   writeSummaries(result.summary, opts.out, opts.json);
-  if (result.error) {
-    console.error(red(`pulumi-codearts ${op} failed: ${result.error.split("\n").slice(-5).join("\n")}`));
+  const code = reportVerdict(result.summary);
+  if (result.error && code !== EXIT.failed) {
+    // The CLI failed and its events do not say why (it stopped before its first event): its own words.
+    console.error(red(`pulumi-codearts ${op} failed: ${redactor.text(result.error.split("\n").slice(-5).join("\n"))}`));
     return EXIT.failed;
   }
-  return reportVerdict(result.summary);
+  return code;
 }
 
 /** The exit code a summary ends with, said on stderr: drift found, or a stream that cannot be trusted. */
 function reportVerdict(summary: Summary): number {
-  const v = verdict(summary);
-  if (v.outcome === "inconsistent") {
+  const v = verdict(redacted(summary));
+  if (v.outcome === "failed" || v.outcome === "inconsistent") {
     console.error(red(v.message));
     return EXIT.failed;
   }

@@ -13,18 +13,54 @@ const events = (file: string): EngineEvent[] =>
   fs.readFileSync(path.join(FIXTURES, file), "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as EngineEvent);
 const line = (s: Summary, name: string) => s.resources.find((r) => r.name === name);
 
-// Summaries of recorded engine events (tests/fixtures/events/README.md: their shapes and the engine code
-// each follows). The engine decides whether a resource changes; the provider's rules say what changed.
+// Summaries of engine events the real CLI wrote (tests/fixtures/events/README.md: how they were
+// recorded, the CLI version, the shapes). The engine decides whether a resource changes and whether the
+// operation succeeded; the provider's rules say what changed.
+const urnsOf = (all: EngineEvent[]) => all.flatMap((e) => [e.resourcePreEvent?.metadata, e.resOutputsEvent?.metadata].filter((m) => m !== undefined));
+/** The same log as an older engine wrote it (the shapes that changed, from the engine's changelog). */
+const olderEngine = {
+  /** Before 3.237: the summary event has no `result`. */
+  withoutResult: (all: EngineEvent[]) => all.map((e) => (e.summaryEvent ? { ...e, summaryEvent: { ...e.summaryEvent, result: undefined } } : e)),
+  /** Before 3.131: internal events (default providers, remove-pending-replace) were filtered before the log was written. */
+  withoutInternal: (all: EngineEvent[]) =>
+    all.filter((e) => {
+      const m = e.resourcePreEvent?.metadata ?? e.resOutputsEvent?.metadata;
+      return !m || !(m.type.startsWith("pulumi:providers:") && /::default(_[^:]*)?$/.test(m.urn));
+    }),
+  /** Before 3.120: a refresh's results event carried op `refresh`, the summary decided. */
+  refreshOp: (all: EngineEvent[]) => all.map((e) => (e.resOutputsEvent ? { ...e, resOutputsEvent: { ...e.resOutputsEvent, metadata: { ...e.resOutputsEvent.metadata, op: "refresh" as const } } } : e)),
+};
+
+describe("the real log's shapes", () => {
+  test("fixtures are the CLI's own JSON: logical is omitted when false, the summary has result and PolicyPacks", () => {
+    const all = events("up-update-replace.jsonl");
+    const replacement = urnsOf(all).find((m) => m.op === "create-replacement")!;
+    expect("logical" in replacement).toBe(false);
+    const summary = all.find((e) => e.summaryEvent)!.summaryEvent as unknown as Record<string, unknown>;
+    expect(summary).toMatchObject({ result: "succeeded", isPreview: false, PolicyPacks: {} });
+    expect(summary).not.toHaveProperty("policyPacks");
+    expect(fs.readFileSync(path.join(FIXTURES, "VERSION"), "utf8")).toMatch(/^v3\.\d+\.\d+/);
+  });
+});
+
 describe("preview and up summaries", () => {
-  test("a new stack: every resource created, counts agreeing with the engine's summary", () => {
-    const s = summarize("preview", events("preview-create.jsonl"));
-    expect(s.inconsistent).toBeUndefined();
-    expect(s.resources.every((r) => r.op === "create")).toBe(true);
-    expect(new Set(s.resources.map((r) => r.kind)).size).toBe(12);
-    expect(summarize("up", events("up-create.jsonl")).inconsistent).toBeUndefined();
+  test("a new stack: every resource created; the default provider's step is neither counted nor shown", () => {
+    for (const [op, f] of [["preview", "preview-create.jsonl"], ["up", "up-create.jsonl"]] as const) {
+      const all = events(f);
+      // The log has the internal step; the engine's summary does not count it.
+      expect(urnsOf(all).some((m) => m.urn.endsWith("::pulumi:providers:pulumi-nodejs::default") && m.op === "create")).toBe(true);
+      const s = summarize(op, all);
+      expect([f, s.inconsistent, s.result, verdict(s).outcome]).toEqual([f, undefined, "succeeded", "ok"]);
+      expect(s.resources.every((r) => r.op === "create")).toBe(true);
+      expect(s.resources.some((r) => r.type.startsWith("pulumi:"))).toBe(false);
+      expect(new Set(s.resources.map((r) => r.kind)).size).toBe(12);
+      expect(renderMarkdown(s)).not.toMatch(/pulumi-nodejs \|/);
+      // Engines before 3.131 wrote no internal events: the same summary.
+      expect(summarize(op, olderEngine.withoutInternal(all))).toEqual(s);
+    }
   });
 
-  test("updates name their properties and replacements their keys and reasons, though the engine sends no diffs", () => {
+  test("updates name their properties and replacements their keys and reasons; non-logical steps carry no `logical`", () => {
     const s = summarize("preview", events("preview-update-replace.jsonl"));
     expect(s.inconsistent).toBeUndefined();
     expect(line(s, "team")).toMatchObject({ op: "update", changes: ["name"] });
@@ -38,8 +74,19 @@ describe("preview and up summaries", () => {
     expect(md).toContain("- **TestPlan regression** is replaced (name): CloudTest has no update API");
     expect(md).toMatch(/\| \+- \| Publisher \| publisher \| replace \| \*\*enName\*\* \(replaces\)/);
     const up = summarize("up", events("up-update-replace.jsonl"));
-    expect(up.inconsistent).toBeUndefined();
-    expect(up.resources.map((r) => [r.name, r.op])).toEqual(s.resources.map((r) => [r.name, r.op]));
+    expect([up.inconsistent, verdict(up).outcome]).toEqual([undefined, "ok"]);
+    const sorted = (x: Summary) => x.resources.map((r) => [r.name, r.op]).sort();
+    expect(sorted(up)).toEqual(sorted(s));
+  });
+
+  test("a delete-before-replace replacement (delete-replaced before replace) is one replacement", () => {
+    for (const [op, f] of [["preview", "preview-delete-before-replace.jsonl"], ["up", "up-delete-before-replace.jsonl"]] as const) {
+      const all = events(f);
+      const steps = urnsOf(all).filter((m) => m.urn.endsWith("::fixed-name")).map((m) => m.op);
+      expect(steps.indexOf("delete-replaced")).toBeLessThan(steps.indexOf("create-replacement"));
+      const s = summarize(op, all);
+      expect([s.inconsistent, s.resources.map((r) => [r.name, r.op, r.replaces])]).toEqual([undefined, [["fixed-name", "replace", ["type"]]]]);
+    }
   });
 
   test("a change only a secret explains is shown without any value", () => {
@@ -48,11 +95,64 @@ describe("preview and up summaries", () => {
     expect(JSON.stringify(s) + renderMarkdown(s)).not.toMatch(/rotate-token-value/);
   });
 
-  test("a resource removed from the program is a delete; refused checks are listed with the rule", () => {
+  test("a resource removed from the program is a delete", () => {
     expect(summarize("preview", events("preview-delete.jsonl")).resources.map((r) => [r.kind, r.op])).toEqual([["VpcepAccessControl", "delete"]]);
-    const refused = summarize("preview", events("preview-refused.jsonl")).refused;
-    expect(refused.map((r) => r.name).sort()).toEqual(["regression", "team"]);
-    expect(refused[0].message).toMatch(/projectId: must be a .*project ID/);
+  });
+
+  test("a check failure fails the preview: refused with the rule, exit 1, also without `result` (before 3.237)", () => {
+    for (const all of [events("preview-refused.jsonl"), olderEngine.withoutResult(events("preview-refused.jsonl"))]) {
+      const s = summarize("preview", all);
+      expect(s.result).toBe("failed");
+      expect(s.refused.map((r) => r.name)).toEqual(["team"]);
+      expect(s.refused[0].message).toMatch(/projectId value \{not-a-project-id\} has a problem: must be a CodeArts project ID/);
+      expect(s.failures).toEqual([]);
+      expect(verdict(s)).toMatchObject({ outcome: "failed", message: expect.stringMatching(/^the preview failed: team: /) });
+      expect(renderMarkdown(s)).toMatch(/#### :x: The preview failed[\s\S]*Refused at check/);
+    }
+  });
+
+  test("a program that throws: the preview failed with the program's error, never a clean comment", () => {
+    for (const all of [events("preview-program-error.jsonl"), olderEngine.withoutResult(events("preview-program-error.jsonl"))]) {
+      const s = summarize("preview", all);
+      expect(s.result).toBe("failed");
+      expect(s.errors).toContain("the program failed on purpose (engine-tests:throw is set)");
+      // One line per distinct error, without the stack trace.
+      expect(s.errors.join("\n")).not.toMatch(/\n\s+at /);
+      expect(verdict(s)).toMatchObject({ outcome: "failed", message: expect.stringContaining("the program failed on purpose") });
+      expect(renderMarkdown(s)).toContain("- the program failed on purpose (engine-tests:throw is set)");
+    }
+  });
+
+  test("a step that fails at the API: the up failed, naming the step and the service's answer (not a contradiction)", () => {
+    const s = summarize("up", events("up-step-fails.jsonl"));
+    expect([s.result, s.inconsistent]).toEqual(["failed", undefined]);
+    expect(s.failures.map((f) => [f.kind, f.name, f.op]).sort()).toEqual([["Rule", "coverage", "update"], ["Rule", "pass-rate", "update"]]);
+    expect(s.failures[0].message).toMatch(/^Rule\.update got an answer that is not the documented one/);
+    expect(s.errors).toEqual(["update failed"]);
+    const v = verdict(s);
+    expect(v.outcome).toBe("failed");
+    expect(v.message).toMatch(/^the up failed: Rule (pass-rate|coverage): Rule\.update/);
+    expect(v.message).not.toContain("update failed;");
+    expect(renderMarkdown(s)).toMatch(/\| ~ \| Rule \| pass-rate \| \*\*failed\*\* update \|/);
+  });
+
+  test("a cancelled run is a failure (result canceled); the log's closing cancelEvent is not", () => {
+    const all = events("up-nothing.jsonl");
+    expect(all.at(-1)!.cancelEvent).toBeDefined();
+    expect(verdict(summarize("up", all)).outcome).toBe("ok");
+    const cancelled = all.map((e) => (e.summaryEvent ? { ...e, summaryEvent: { ...e.summaryEvent, result: "canceled" } } : e)) as EngineEvent[];
+    expect(verdict(summarize("up", cancelled))).toMatchObject({ outcome: "failed", message: "the up was cancelled" });
+  });
+
+  test("entries pending deletion: a replacement whose delete failed, then the up that deletes them", () => {
+    const failed = summarize("up", events("up-delete-replaced-fails.jsonl"));
+    expect(failed.failures.map((f) => [f.name, f.op]).sort()).toEqual([["api", "delete-replaced"], ["web", "delete-replaced"]]);
+    expect(verdict(failed).outcome).toBe("failed");
+    // The next up deletes them: a delete of the old objects, not a replacement of the live ones.
+    const cleanup = summarize("up", events("up-pending-delete.jsonl"));
+    expect([cleanup.inconsistent, verdict(cleanup).outcome]).toEqual([undefined, "ok"]);
+    expect(cleanup.resources.map((r) => [r.name, r.op, r.pendingDelete]).sort()).toEqual([["api", "delete", true], ["web", "delete", true]]);
+    expect(renderMarkdown(cleanup)).toContain("| - | Pipeline | api | delete (left pending deletion by an earlier replacement) |");
   });
 });
 
@@ -63,7 +163,7 @@ describe("refresh and drift", () => {
       expect([f, s.inconsistent, drifted(s)]).toEqual([f, undefined, []]);
       expect(verdict(s).outcome).toBe("ok");
     }
-    expect(drifted(summarize("refresh", events("refresh.jsonl")))).toEqual([]);
+    expect(verdict(summarize("refresh", events("refresh.jsonl"))).outcome).toBe("ok");
   });
 
   test("a declared property changed and a deletion out of band: drift naming both", () => {
@@ -72,16 +172,49 @@ describe("refresh and drift", () => {
     expect(verdict(s)).toMatchObject({ outcome: "drift", message: expect.stringContaining("Rule pass-rate (deleted out of band)") });
   });
 
-  test("another provider's resource: its diffs and detailed diff name what drifted", () => {
-    const s = summarize("drift", events("drift-mixed.jsonl"));
-    expect(s.inconsistent).toBeUndefined();
-    expect(line(s, "artifacts")).toMatchObject({ op: "update", changes: ["tags.team"] });
+  test("a read that fails: the drift job fails (exit 1), never 'no drift', naming the resource and the answer", () => {
+    for (const all of [events("drift-read-fails.jsonl"), olderEngine.withoutResult(events("drift-read-fails.jsonl"))]) {
+      const s = summarize("drift", all);
+      const v = verdict(s);
+      expect(v.outcome).toBe("failed");
+      expect(s.failures.map((f) => [f.kind, f.name])).toEqual([["RuleSet", "release-gate"]]);
+      expect(v.message).toMatch(/^the drift failed: RuleSet release-gate: .*RuleSet\.get got an answer that is not the documented one/);
+    }
+  });
+
+  test("entries pending deletion share the live resource's URN: refreshed apart, never drift", () => {
+    const all = events("refresh-pending-delete.jsonl");
+    const results = urnsOf(all).filter((m) => m.urn.endsWith("::api") && m.op !== "refresh");
+    expect(results.map((m) => Boolean(m.old?.delete)).sort()).toEqual([false, true]);
+    const s = summarize("refresh", all);
+    expect([s.inconsistent, verdict(s).outcome]).toEqual([undefined, "ok"]);
+    // The live one's drift is not lost to the pending one's result (and the other way round).
+    const rewrite = (pending: boolean) =>
+      all.map((e) => {
+        const m = e.resOutputsEvent?.metadata;
+        if (!m || !m.urn.endsWith("::api") || Boolean(m.old?.delete) !== pending) return e;
+        return { ...e, resOutputsEvent: { ...e.resOutputsEvent!, metadata: { ...m, op: "delete" as const, new: undefined } } };
+      }).map((e) => (e.summaryEvent ? { ...e, summaryEvent: { ...e.summaryEvent, resourceChanges: { ...e.summaryEvent.resourceChanges, same: 18, delete: 1 } } } : e)) as EngineEvent[];
+    expect(drifted(summarize("drift", rewrite(false))).map((r) => [r.name, r.op])).toEqual([["api", "delete"]]);
+    expect(drifted(summarize("drift", rewrite(true)))).toEqual([]);
+  });
+
+  test("another provider's resource: its detailed diff (diffKind entries) or diffs name what drifted", () => {
+    const all = events("drift-rename-delete.jsonl");
+    // A resource of another provider, as the engine reports one whose provider returns a detailed diff.
+    const other = all.map((e) => {
+      const m = e.resOutputsEvent?.metadata ?? e.resourcePreEvent?.metadata;
+      if (!m || !m.urn.endsWith("::team")) return e;
+      const urn = m.urn.replace("pulumi-nodejs:dynamic/codearts:PipelineGroup", "aws:s3/bucketV2:BucketV2");
+      const meta = { ...m, urn, type: "aws:s3/bucketV2:BucketV2", ...(m.op === "update" ? { diffs: ["tags"], detailedDiff: { "tags.team": { diffKind: "update", inputDiff: true } } } : {}) };
+      return e.resOutputsEvent ? { ...e, resOutputsEvent: { ...e.resOutputsEvent, metadata: meta } } : { ...e, resourcePreEvent: { ...e.resourcePreEvent!, metadata: meta } };
+    }) as EngineEvent[];
+    expect(drifted(summarize("drift", other)).find((r) => r.kind === "BucketV2")).toMatchObject({ op: "update", changes: ["tags.team"] });
   });
 
   test("engines before 3.120 (results op `refresh`): the provider's rules decide, service-maintained changes are no drift", () => {
-    const legacy = (f: string) => events(f).map((e) => (e.resOutputsEvent ? { ...e, resOutputsEvent: { ...e.resOutputsEvent, metadata: { ...e.resOutputsEvent.metadata, op: "refresh" as const } } } : e));
-    expect(drifted(summarize("drift", legacy("drift-service-maintained.jsonl")))).toEqual([]);
-    const s = summarize("drift", legacy("drift-rename-delete.jsonl"));
+    expect(drifted(summarize("drift", olderEngine.refreshOp(events("drift-service-maintained.jsonl"))))).toEqual([]);
+    const s = summarize("drift", olderEngine.refreshOp(events("drift-rename-delete.jsonl")));
     expect(drifted(s).map((r) => [r.name, r.op])).toEqual([["team", "update"], ["pass-rate", "delete"], ["release-gate", "update"]]);
   });
 
