@@ -134,6 +134,10 @@ async function runChecks(s: Settings, services: Service[]): Promise<Check[]> {
     await client?.close();
   }
   const cli = await findPulumiCli();
-  checks.push(cli.found ? { name: "pulumi CLI", status: "ok", detail: cli.version } : { name: "pulumi CLI", status: "warn", detail: "not found on PATH: preview/up/refresh/destroy/drift need it (https://www.pulumi.com/docs/install/)" });
+  checks.push(
+    cli.found
+      ? { name: "pulumi CLI", status: "ok", detail: cli.path === "pulumi" ? cli.version : `${cli.version} (built from source: ${cli.path})` }
+      : { name: "pulumi CLI", status: "warn", detail: "not found on PATH nor built (`npm run pulumi-cli`): preview/up/refresh/destroy/drift need it (https://www.pulumi.com/docs/install/)" },
+  );
   return checks;
 }

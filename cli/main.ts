@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "node:util";
-import type { EngineEvent } from "@pulumi/pulumi/automation";
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { loadSettings, rememberSecrets, type Settings } from "../provider/config";
 import { redactor } from "../provider/redaction";
 import { runEmulator, UsageError } from "../emulator/cli";
@@ -131,7 +131,7 @@ async function confirm(question: string): Promise<boolean> {
   return /^y(es)?$/i.test(answer);
 }
 
-async function stackCommand(op: Exclude<Operation, "destroy-preview">, opts: { stack: string; cwd: string; yes: boolean; json: boolean; out: string }): Promise<number> {
+async function stackCommand(op: StackOperation, opts: StackCommandOptions & { stack: string; cwd: string }): Promise<number> {
   const badOut = unwritableOut(opts.out);
   if (badOut) {
     console.error(`pulumi-codearts ${op}: --out ${opts.out} cannot be written (${badOut}); nothing was run`);
@@ -139,21 +139,37 @@ async function stackCommand(op: Exclude<Operation, "destroy-preview">, opts: { s
   }
   const cli = await findPulumiCli();
   if (!cli.found) {
-    console.error(`pulumi-codearts ${op}: the Pulumi CLI was not found on PATH; install it (https://www.pulumi.com/docs/install/) or run \`pulumi-codearts doctor\``);
+    console.error(`pulumi-codearts ${op}: the Pulumi CLI was not found on PATH; install it (https://www.pulumi.com/docs/install/), build it (\`npm run pulumi-cli\` in a clone of pulumi-codearts) or run \`pulumi-codearts doctor\``);
     return EXIT.noPulumiCli;
   }
-  const stack = await selectStack(opts.cwd, opts.stack);
+  const stack = await selectStack(opts.cwd, opts.stack, undefined, cli.command);
+  return runStackCommand(op, stack, { ...opts, cliVersion: cli.version });
+}
+
+export type StackOperation = Exclude<Operation, "destroy-preview">;
+export interface StackCommandOptions {
+  yes: boolean;
+  json: boolean;
+  out: string;
+}
+
+/**
+ * `pulumi-codearts preview|up|refresh|destroy|drift` on a selected stack: the operation through the
+ * Automation API (its event stream), the summaries written, the exit code. Exported so the real-engine
+ * suite runs exactly this on stacks of inline programs.
+ */
+export async function runStackCommand(op: StackOperation, stack: Stack, opts: StackCommandOptions & { cliVersion?: string }): Promise<number> {
   const destructive = op === "up" || op === "destroy" || op === "refresh";
   if (destructive && !opts.yes) {
     // Show what would happen first, then ask.
     const plan = await runOperation(op === "refresh" ? "drift" : op === "destroy" ? "destroy-preview" : "preview", stack, progress);
     process.stderr.write(renderMarkdown(redacted(plan.summary)));
-    if (!(await confirm(`Perform this ${op} on stack ${opts.stack}?`))) {
+    if (!(await confirm(`Perform this ${op} on stack ${stack.name}?`))) {
       console.error(process.stdin.isTTY ? "cancelled" : `pulumi-codearts ${op}: not a terminal; pass --yes to apply`);
       return process.stdin.isTTY ? EXIT.ok : EXIT.usage;
     }
   }
-  process.stderr.write(dim(`pulumi-codearts ${op} on stack ${opts.stack} (${cli.version})\n`));
+  process.stderr.write(dim(`pulumi-codearts ${op} on stack ${stack.name}${opts.cliVersion ? ` (${opts.cliVersion})` : ""}\n`));
   const result = await runOperation(op, stack, progress);
   writeSummaries(result.summary, opts.out, opts.json);
   const code = reportVerdict(result.summary);
@@ -289,7 +305,7 @@ export async function main(argv: string[]): Promise<number> {
     return summarizeLog(values["event-log"], values.operation, { json: values.json!, out: rest.some((a) => a === "--out" || a.startsWith("--out=")) ? values.out : undefined });
   }
   const stack = values.stack ?? process.env.PULUMI_STACK ?? "dev";
-  return stackCommand(command as Exclude<Operation, "destroy-preview">, { stack, cwd: path.resolve(values.cwd!), yes: values.yes!, json: values.json!, out: values.out! });
+  return stackCommand(command as StackOperation, { stack, cwd: path.resolve(values.cwd!), yes: values.yes!, json: values.json!, out: values.out! });
 }
 
 if (require.main === module) {

@@ -48,6 +48,7 @@ export function cliPath(): string {
 
 /** The built CLI's path, or undefined when `npm run pulumi-cli` has not run for the pinned version. */
 export function builtCli(): string | undefined {
+  if (!fs.existsSync(path.join(TOOLS_DIR, "go.mod"))) return undefined; // an installed package: no tools module, nothing built
   const bin = cliPath();
   return fs.existsSync(bin) ? bin : undefined;
 }

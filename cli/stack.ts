@@ -1,5 +1,5 @@
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { LocalWorkspace } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 import { summarize, Summary } from "./summary";
 
 /** "drift" is a refresh preview; "destroy-preview" shows what a destroy would delete. */
@@ -12,9 +12,9 @@ export interface RunResult {
   error?: string;
 }
 
-/** Selects a stack of the Pulumi project in `cwd` (the Automation API needs the Pulumi CLI). */
-export function selectStack(cwd: string, stackName: string, envVars?: Record<string, string>): Promise<Stack> {
-  return LocalWorkspace.selectStack({ stackName, workDir: cwd }, envVars ? { envVars } : undefined);
+/** Selects a stack of the Pulumi project in `cwd` (the Automation API needs the Pulumi CLI: `pulumiCommand`, else the one on PATH). */
+export function selectStack(cwd: string, stackName: string, envVars?: Record<string, string>, pulumiCommand?: PulumiCommand): Promise<Stack> {
+  return LocalWorkspace.selectStack({ stackName, workDir: cwd }, { ...(envVars ? { envVars } : {}), ...(pulumiCommand ? { pulumiCommand } : {}) });
 }
 
 /** Runs one operation on a stack; the events go to `onEvent` as they come (progress) and into the summary. */

@@ -1,16 +1,18 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, type PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { runOperation, RunResult } from "../cli/stack";
 import { ApiClient } from "../provider/client";
 import { clientSettings, stackConfig, type Account, type Emulator } from "../emulator";
-import { REPO_ROOT } from "../tests/harness";
+import { ENGINE_WORK_ROOT, programFrom, realEngineEnv } from "../tests/harness/realEngine";
+import { PLATFORM_PROGRAM } from "../tests/harness/engineProgram";
 
 /**
- * The demo with the Pulumi CLI: the example platform program (root Pulumi.yaml) on a local file
- * backend in a temporary directory, against the emulator: up, a change and its preview, an
- * out-of-band change and drift, destroy. Also what the automation end-to-end test runs.
+ * The demo with the Pulumi CLI (on PATH, or built from source by `npm run pulumi-cli`): the example
+ * platform program on a local file backend in a temporary directory, against the emulator: up, a
+ * change and its preview, an out-of-band change and drift, destroy. The program runs inline (the
+ * Automation API's own language server), as the Node language host cannot be built here; its
+ * summaries come from the same code `pulumi-codearts preview|up|drift` runs.
  */
 export interface PlatformRun {
   up: RunResult;
@@ -19,10 +21,16 @@ export interface PlatformRun {
   destroy: RunResult;
 }
 
-export async function platformStack(emu: Emulator, account: Account): Promise<{ stack: Stack; cleanup: () => Promise<void> }> {
-  const backend = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-codearts-demo-"));
-  const envVars = { PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "pulumi-codearts-demo", PULUMI_SKIP_UPDATE_CHECK: "true" };
-  const stack = await LocalWorkspace.createOrSelectStack({ stackName: "demo", workDir: REPO_ROOT }, { envVars });
+export async function platformStack(emu: Emulator, account: Account, pulumiCommand?: PulumiCommand): Promise<{ stack: Stack; cleanup: () => Promise<void> }> {
+  fs.mkdirSync(ENGINE_WORK_ROOT, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(ENGINE_WORK_ROOT, "demo-"));
+  fs.mkdirSync(path.join(dir, "home"));
+  fs.mkdirSync(path.join(dir, "backend"));
+  const envVars = realEngineEnv(path.join(dir, "home"), path.join(dir, "backend"));
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName: "demo", projectName: "codearts-platform", program: programFrom(PLATFORM_PROGRAM) },
+    { envVars, workDir: dir, ...(pulumiCommand ? { pulumiCommand } : {}) },
+  );
   const config: Record<string, { value: string; secret?: boolean }> = {};
   for (const [k, v] of Object.entries(stackConfig(emu, account))) config[k] = typeof v === "string" ? { value: v } : { value: v.secret, secret: true };
   config["codearts-platform:projectId"] = { value: account.codeartsProjects[0] };
@@ -32,13 +40,13 @@ export async function platformStack(emu: Emulator, account: Account): Promise<{ 
     stack,
     cleanup: async () => {
       await stack.workspace.removeStack("demo", { force: true }).catch(() => undefined);
-      fs.rmSync(backend, { recursive: true, force: true });
+      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
-export async function runPlatform(emu: Emulator, account: Account, show: (title: string, r: RunResult) => void): Promise<PlatformRun> {
-  const { stack, cleanup } = await platformStack(emu, account);
+export async function runPlatform(emu: Emulator, account: Account, show: (title: string, r: RunResult) => void, pulumiCommand?: PulumiCommand): Promise<PlatformRun> {
+  const { stack, cleanup } = await platformStack(emu, account, pulumiCommand);
   const outOfBand = new ApiClient(clientSettings(emu, account));
   try {
     const up = await runOperation("up", stack);

@@ -9,9 +9,10 @@ import { findPulumiCli } from "../cli/pulumiCli";
 import { renderMarkdown } from "../cli/summary";
 
 /**
- * The main job: start the embedded emulator and run each resource kind's lifecycle through the
- * real dynamic-provider host (the gRPC server the Pulumi engine talks to), printing what happened.
- * Needs no network and no Pulumi CLI.
+ * The main job: start the embedded emulator and, with the Pulumi CLI (on PATH, or built by `npm run
+ * pulumi-cli`), run the example platform program through it: up, a change, drift, destroy, with the
+ * summaries. Without the CLI: each resource kind's lifecycle through the real dynamic-provider host
+ * (the gRPC server the Pulumi engine talks to). Needs no network.
  */
 async function main(): Promise<void> {
   const dialect = dialectFromArgs(process.argv.slice(2));
@@ -22,19 +23,22 @@ async function main(): Promise<void> {
   console.log(`dialect: ${chosen.length === 0 ? "every row at its default reading" : chosen.join(" ")}`);
   const cli = await findPulumiCli();
   if (cli.found) {
-    console.log(`Pulumi CLI ${cli.version}: running the example platform program (Pulumi.yaml) on a local backend`);
+    console.log(`Pulumi CLI ${cli.version} (${cli.path}): running the example platform program on a local backend`);
     try {
       await runPlatform(emu, account, (title, r) => {
         console.log(`\n## ${title}${r.error ? " (FAILED)" : ""}\n`);
         console.log(renderMarkdown(r.summary));
         if (r.error) process.exitCode = 1;
-      });
+      }, cli.command);
     } finally {
       await emu.close();
     }
     return;
   }
-  console.log("Pulumi CLI not found: running the same resource kinds' lifecycles through the real dynamic-provider host instead");
+  console.log(
+    "Pulumi CLI not found (on PATH, or built by `npm run pulumi-cli`, which builds it from source in about 5 minutes): " +
+      "running the same resource kinds' lifecycles through the real dynamic-provider host instead",
+  );
   const host = await ProviderHost.start();
   const outOfBand = outOfBandClient(emu, account);
   const lines: StepLine[] = [];

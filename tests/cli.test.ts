@@ -4,7 +4,7 @@ import type { EngineEvent } from "@pulumi/pulumi/automation";
 import * as os from "os";
 import { drifted, HIDDEN_CHANGE, renderMarkdown, summarize, Summary, verdict } from "../cli/summary";
 import { doctor } from "../cli/doctor";
-import { findPulumiCli, CLI_MISSING } from "../cli/pulumiCli";
+import { findPulumiCli } from "../cli/pulumiCli";
 import { main, EXIT } from "../cli/main";
 import { startEmulator, Emulator, clientSettings } from "../emulator";
 
@@ -300,17 +300,23 @@ describe("commands", () => {
     log.mockRestore();
     err.mockRestore();
   });
-  test("stack commands need the Pulumi CLI and say so", async () => {
-    const cli = await findPulumiCli();
-    if (cli.found) {
-      console.log(`pulumi CLI ${cli.version} found: covered by the automation tests`);
-      return;
-    }
+  test("stack commands need the Pulumi CLI (on PATH or built from source) and say so", async () => {
+    // A machine with neither: nothing on PATH, an empty build cache.
+    const saved = { PATH: process.env.PATH, PULUMI_CODEARTS_CACHE: process.env.PULUMI_CODEARTS_CACHE };
+    process.env.PATH = "";
+    process.env.PULUMI_CODEARTS_CACHE = fs.mkdtempSync(path.join(os.tmpdir(), "no-cli-"));
     const err = jest.spyOn(console, "error").mockImplementation(() => undefined);
-    expect(await main(["preview", "--stack", "dev"])).toBe(EXIT.noPulumiCli);
-    expect(err.mock.calls[0][0]).toMatch(/the Pulumi CLI was not found on PATH/);
-    err.mockRestore();
-    console.log(CLI_MISSING);
+    try {
+      expect(await findPulumiCli()).toEqual({ found: false });
+      expect(await main(["preview", "--stack", "dev", "--out", fs.mkdtempSync(path.join(os.tmpdir(), "out-"))])).toBe(EXIT.noPulumiCli);
+      expect(err.mock.calls[0][0]).toMatch(/the Pulumi CLI was not found on PATH.*npm run pulumi-cli/);
+    } finally {
+      err.mockRestore();
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
   });
 });
 

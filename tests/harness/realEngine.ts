@@ -5,8 +5,11 @@
  * own PULUMI_HOME and file backend in a temporary directory, a passphrase, no update check, no plugin
  * acquisition. The dynamic-provider plugin script sits beside the binary, as in a release.
  *
- * Each operation collects the events of the engine's `--event-log` (the Automation API passes one and
- * tails it): they are what `pulumi … --event-log FILE` writes, parsed.
+ * Each operation collects the events the engine writes with `--event-log FILE`, read from that file:
+ * what a user's pipeline feeds to `pulumi-codearts summarize`. (The Automation API of CLIs after 3.205
+ * receives events over gRPC instead, `--event-log tcp://…`; the harness points that flag at a file, so
+ * the fixtures and the tests see the CLI's own JSON. `pulumi-codearts preview/up/drift` keep the gRPC
+ * path, and the engine suite runs them too.)
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -21,6 +24,8 @@ export interface RealRun {
   operation: RealOperation;
   ok: boolean;
   events: EngineEvent[];
+  /** The `--event-log` file the CLI wrote. */
+  eventLog: string;
   /** The CLI's error output when the operation failed. */
   error?: string;
   stdout: string;
@@ -58,6 +63,7 @@ export interface RealStackOptions {
 }
 
 export class RealStack {
+  private runs = 0;
   private constructor(
     readonly stack: Stack,
     /** The temporary directory holding PULUMI_HOME, the backend and the work directory. */
@@ -73,8 +79,8 @@ export class RealStack {
     fs.mkdirSync(home);
     fs.mkdirSync(backend);
     const env = realEngineEnv(home, backend, o.env);
-    const pulumiCommand = await PulumiCommand.get({ root: installRoot(), skipVersionCheck: true });
     requireCli();
+    const pulumiCommand = withFileEventLog(await PulumiCommand.get({ root: installRoot(), skipVersionCheck: true }));
     const stack = await LocalWorkspace.createOrSelectStack(
       { stackName: o.stackName ?? "dev", projectName: o.projectName ?? "codearts-platform", program: o.program },
       { pulumiCommand, envVars: env, workDir: dir },
@@ -91,8 +97,11 @@ export class RealStack {
   }
 
   async run(operation: RealOperation): Promise<RealRun> {
-    const events: EngineEvent[] = [];
-    const onEvent = (e: EngineEvent) => events.push(e);
+    const log = path.join(this.dir, `events-${++this.runs}.jsonl`);
+    (this.stack.workspace as unknown as { pulumiCommand: FileEventLogCommand }).pulumiCommand.eventLogFile = log;
+    // The callback only makes the Automation API ask for an event log; the events come from the file.
+    const onEvent = () => undefined;
+    const events = () => readEventLog(log);
     try {
       let stdout = "";
       switch (operation) {
@@ -103,10 +112,12 @@ export class RealStack {
         case "destroy": stdout = (await this.stack.destroy({ onEvent })).stdout; break;
         case "destroy-preview": stdout = (await this.stack.previewDestroy({ onEvent })).stdout; break;
       }
-      return { operation, ok: true, events, stdout };
+      return { operation, ok: true, events: events(), eventLog: log, stdout };
     } catch (e) {
       const err = e as Error & { stdout?: string; stderr?: string };
-      return { operation, ok: false, events, error: err.message, stdout: err.stdout ?? "" };
+      return { operation, ok: false, events: events(), eventLog: log, error: err.message, stdout: err.stdout ?? "" };
+    } finally {
+      (this.stack.workspace as unknown as { pulumiCommand: FileEventLogCommand }).pulumiCommand.eventLogFile = undefined;
     }
   }
 
@@ -116,11 +127,15 @@ export class RealStack {
   drift = () => this.run("drift");
   destroy = () => this.run("destroy");
 
-  /** `pulumi stack export`: the deployment's resources, secrets as the backend stores them (encrypted). */
+  /**
+   * `pulumi stack export`, run as a user runs it (the Automation API's exportStack adds
+   * --show-secrets): the deployment's resources, secrets encrypted as the backend stores them.
+   */
   async exported(): Promise<{ text: string; resources: ExportedResource[] }> {
-    const d = await this.stack.exportStack();
-    const resources = ((d.deployment as { resources?: ExportedResource[] }).resources ?? []);
-    return { text: JSON.stringify(d), resources };
+    const cli = (this.stack.workspace as unknown as { pulumiCommand: { run: Run } }).pulumiCommand;
+    const r = (await cli.run(["stack", "export", "--stack", this.stack.name], this.stack.workspace.workDir, this.env)) as { stdout: string };
+    const d = JSON.parse(r.stdout) as { deployment?: { resources?: ExportedResource[] } };
+    return { text: r.stdout, resources: d.deployment?.resources ?? [] };
   }
 
   /** Removes the stack and its temporary directory (its backend with it). */
@@ -146,18 +161,47 @@ export function realEngineEnv(home: string, backend: string, extra: Record<strin
   };
 }
 
+type Run = (args: string[], ...rest: unknown[]) => Promise<unknown>;
+type FileEventLogCommand = PulumiCommand & { eventLogFile?: string; run: Run };
+
+/** The CLI with `--event-log tcp://…` (the Automation API's gRPC event stream) pointed at a file instead. */
+function withFileEventLog(cli: PulumiCommand): FileEventLogCommand {
+  const wrapped = Object.create(cli) as FileEventLogCommand;
+  const run = (cli as unknown as { run: Run }).run.bind(cli);
+  wrapped.run = (args, ...rest) => {
+    const i = args.indexOf("--event-log");
+    if (i >= 0 && wrapped.eventLogFile) args = [...args.slice(0, i + 1), wrapped.eventLogFile, ...args.slice(i + 2)];
+    return run(args, ...rest);
+  };
+  return wrapped;
+}
+
+/** The events of a `--event-log` file (none when the CLI stopped before writing one). */
+export function readEventLog(file: string): EngineEvent[] {
+  if (!fs.existsSync(file)) return [];
+  return fs.readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as EngineEvent);
+}
+
 /** One JSON engine event a line: the `--event-log` format. */
 export function writeEventLog(file: string, events: EngineEvent[]): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, events.map((e) => JSON.stringify(e)).join("\n") + "\n");
 }
 
-/** A fresh copy of a compiled program module on every run: the language server runs it in this process, and `require` caches. */
+/**
+ * A compiled program module, evaluated afresh on every run: the Automation API's language server runs
+ * it in this process, where `require` caches modules (Node's cache, or jest's registry, which
+ * `require.cache` does not reach). Its bare imports (`@pulumi/pulumi`, `pulumi-codearts`) load through
+ * this module's `require`, so the program shares the runtime the language server configured.
+ */
 export function programFrom(file: string): () => Promise<Record<string, unknown> | void> {
   return async () => {
-    const resolved = require.resolve(file);
-    delete require.cache[resolved];
-    return require(resolved) as Record<string, unknown>;
+    const source = fs.readFileSync(file, "utf8");
+    const dir = path.dirname(file);
+    const load = (id: string): unknown => require(id.startsWith(".") ? path.resolve(dir, id) : id);
+    const module = { exports: {} as Record<string, unknown> };
+    new Function("exports", "require", "module", "__filename", "__dirname", source)(module.exports, load, module, file, dir);
+    return module.exports;
   };
 }
 
