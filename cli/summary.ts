@@ -159,7 +159,7 @@ export function summarize(operation: Summary["operation"], events: EngineEvent[]
         stepsOf.set(keyOf(pre), steps.add(pre.op));
         if (!REPLACE_STEPS.includes(pre.op)) line.op = pre.op;
         if (REPLACE_STEPS.includes(pre.op) && (pre.keys ?? []).length > 0) {
-          line.replaces = [...new Set([...line.replaces, ...pre.keys!])];
+          line.replaces = [...new Set([...line.replaces, ...pre.keys!])].sort(); // the engine's key order varies from run to run
           line.reasons = replaceReasons(line.kind, line.replaces);
         }
         if (["update", "replace", "create-replacement"].includes(pre.op)) {

@@ -43,6 +43,33 @@ describe("the real log's shapes", () => {
   });
 });
 
+describe("logs an older engine wrote (Pulumi v3.130.0: no internal events, no `result`)", () => {
+  const old = (f: string) => events(path.join("v3.130.0", f));
+  test("recorded from that CLI", () => {
+    expect(fs.readFileSync(path.join(FIXTURES, "v3.130.0", "VERSION"), "utf8").trim()).toBe("v3.130.0");
+    const all = old("up-create.jsonl");
+    expect(urnsOf(all).some((m) => m.type.startsWith("pulumi:providers:"))).toBe(false);
+    expect(all.find((e) => e.summaryEvent)!.summaryEvent).not.toHaveProperty("result");
+  });
+  test("new stack and replacements: the same summaries as today's engine gives", () => {
+    for (const [op, f] of [["up", "up-create.jsonl"], ["up", "up-update-replace.jsonl"]] as const) {
+      const then = summarize(op, old(f));
+      const now = summarize(op, events(f));
+      expect([f, then.inconsistent, then.result, verdict(then).outcome]).toEqual([f, undefined, "succeeded", "ok"]);
+      const rows = (s: Summary) => s.resources.map((r) => [r.kind, r.name, r.op, r.changes, r.replaces]);
+      expect(rows(then)).toEqual(rows(now));
+      expect(then.counts).toEqual(now.counts);
+    }
+  });
+  test("without `result`, a check failure or a program's exception still fails the preview (exit 1)", () => {
+    const refused = summarize("preview", old("preview-refused.jsonl"));
+    expect([refused.result, refused.refused.map((r) => r.name), verdict(refused).outcome]).toEqual(["failed", ["team"], "failed"]);
+    const thrown = summarize("preview", old("preview-program-error.jsonl"));
+    expect([thrown.result, verdict(thrown).outcome]).toEqual(["failed", "failed"]);
+    expect(thrown.errors).toContain("the program failed on purpose (engine-tests:throw is set)");
+  });
+});
+
 describe("preview and up summaries", () => {
   test("a new stack: every resource created; the default provider's step is neither counted nor shown", () => {
     for (const [op, f] of [["preview", "preview-create.jsonl"], ["up", "up-create.jsonl"]] as const) {
@@ -64,7 +91,7 @@ describe("preview and up summaries", () => {
     const s = summarize("preview", events("preview-update-replace.jsonl"));
     expect(s.inconsistent).toBeUndefined();
     expect(line(s, "team")).toMatchObject({ op: "update", changes: ["name"] });
-    expect(line(s, "publisher")).toMatchObject({ op: "replace", replaces: ["name", "enName", "supportUrl"] });
+    expect(line(s, "publisher")).toMatchObject({ op: "replace", replaces: ["enName", "name", "supportUrl"] });
     expect(line(s, "publisher")!.reasons[0]).toMatch(/no update/);
     expect(line(s, "regression")).toMatchObject({ op: "replace", changes: ["name"] });
     // The released version's publisher is being replaced: its id is not known until the up.

@@ -60,6 +60,8 @@ export interface RealStackOptions {
   stackName?: string;
   /** Extra environment for the CLI and the plugin host it starts (e.g. HW_* settings). */
   env?: Record<string, string>;
+  /** Another CLI installation (`<root>/bin/pulumi`), e.g. an older engine for the fixtures of older shapes. */
+  cliRoot?: string;
 }
 
 export class RealStack {
@@ -79,8 +81,8 @@ export class RealStack {
     fs.mkdirSync(home);
     fs.mkdirSync(backend);
     const env = realEngineEnv(home, backend, o.env);
-    requireCli();
-    const pulumiCommand = withFileEventLog(await PulumiCommand.get({ root: installRoot(), skipVersionCheck: true }));
+    if (!o.cliRoot) requireCli();
+    const pulumiCommand = withFileEventLog(await PulumiCommand.get({ root: o.cliRoot ?? installRoot(), skipVersionCheck: true }));
     const stack = await LocalWorkspace.createOrSelectStack(
       { stackName: o.stackName ?? "dev", projectName: o.projectName ?? "codearts-platform", program: o.program },
       { pulumiCommand, envVars: env, workDir: dir },

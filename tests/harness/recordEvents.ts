@@ -4,6 +4,7 @@
  * emulator, one file per operation the summary reads:
  *
  *   npm run pulumi-cli && node dist/tests/harness/recordEvents.js tests/fixtures/events
+ *   node dist/tests/harness/recordEvents.js /tmp/old <root of an older CLI, <root>/bin/pulumi>
  *
  * Out-of-band changes are made in the emulator's store, as a console user would make them; failures
  * are the emulator's injected faults. The CLI's version goes into the directory's VERSION file.
@@ -50,13 +51,22 @@ export function platformConfig(emu: Emulator): Record<string, ConfigValue> {
   };
 }
 
-export async function recordEventFixtures(dir: string): Promise<string[]> {
-  requireCli();
+export async function recordEventFixtures(dir: string, cliRoot?: string): Promise<string[]> {
+  const cli = cliRoot ? path.join(cliRoot, "bin", "pulumi") : requireCli();
   fs.mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   const emu = await startEmulator({ port: 0, quiet: true });
   seedVpcepRecords(emu.store, DEFAULT_ACCOUNT.domainId, VPCEP_REGION, VPCEPS);
-  const stack = await RealStack.create({ program: engineTestProgram(), config: platformConfig(emu) });
+  // Engines before dynamic providers received the stack's config read the provider's settings from
+  // the environment only.
+  const c = stackConfig(emu, DEFAULT_ACCOUNT);
+  const env = cliRoot
+    ? {
+        HW_REGION_NAME: String(c["huaweicloud:region"]), HW_ACCESS_KEY: String(c["huaweicloud:accessKey"]), HW_SECRET_KEY: DEFAULT_ACCOUNT.secretKey,
+        HW_DOMAIN_ID: String(c["huaweicloud:domainId"]), HW_PROJECT_ID: String(c["huaweicloud:projectId"]), HW_ENDPOINTS: String(c["huaweicloud:endpoints"]),
+      }
+    : undefined;
+  const stack = await RealStack.create({ program: engineTestProgram(), config: platformConfig(emu), cliRoot, env });
   const record = async (file: string | undefined, what: string, run: Promise<RealRun>, expectOk = true) => {
     const done = await run;
     if (done.ok !== expectOk) throw new Error(`recordEvents: ${what}: ${done.ok ? "succeeded, expected a failure" : done.error}`);
@@ -92,6 +102,11 @@ export async function recordEventFixtures(dir: string): Promise<string[]> {
     await set("engine-tests:throw", "true");
     await record("preview-program-error.jsonl", "preview of a program that throws", stack.preview(), false);
     await set("engine-tests:throw", "false");
+    if (cliRoot) {
+      // The Automation API refreshes and destroys inline programs only with CLIs from 3.181 on.
+      fs.writeFileSync(path.join(dir, "VERSION"), `${versionOf(cli)}\n`);
+      return written;
+    }
     await record("refresh.jsonl", "refresh", stack.refresh());
     await record("drift-none.jsonl", "drift, nothing changed", stack.drift());
     // Only what the service maintains moved: someone touched the group (its update time and updater).
@@ -125,7 +140,7 @@ export async function recordEventFixtures(dir: string): Promise<string[]> {
     await record("refresh-pending-delete.jsonl", "refresh with entries pending deletion", stack.refresh());
     await record("up-pending-delete.jsonl", "up deleting the entries pending deletion", stack.up());
     await record("destroy.jsonl", "destroy", stack.destroy());
-    fs.writeFileSync(path.join(dir, "VERSION"), `${versionOf(requireCli())}\n`);
+    fs.writeFileSync(path.join(dir, "VERSION"), `${versionOf(cli)}\n`);
   } finally {
     await stack.dispose();
     await emu.close();
@@ -134,7 +149,8 @@ export async function recordEventFixtures(dir: string): Promise<string[]> {
 }
 
 if (require.main === module) {
-  recordEventFixtures(path.resolve(process.argv[2] ?? "tests/fixtures/events")).then(
+  // An optional second argument: another CLI installation (<root>/bin/pulumi), for an older engine's shapes.
+  recordEventFixtures(path.resolve(process.argv[2] ?? "tests/fixtures/events"), process.argv[3] && path.resolve(process.argv[3])).then(
     (files) => console.log(`recorded ${files.length} fixtures: ${files.join(", ")}`),
     (e: unknown) => {
       console.error(e);
