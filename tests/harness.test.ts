@@ -187,13 +187,14 @@ describe("lifecycle through the real host", () => {
     expect(engine.state.has(engine.urn(T, "p"))).toBe(false);
   });
 
-  test("refresh: Read(id, outputs, inputs) stores what the provider returned", async () => {
+  test("refresh: Read(id, outputs, inputs) stores what the provider returned; Diff(read outputs, stored inputs) says whether it drifted", async () => {
     const before = engine.state.get(engine.urn(T, "a"))!;
     const n = engine.calls.length;
     const r = await engine.refresh(T, "a");
     expect(r.op).toBe("refresh");
-    expect(engine.methods(n)).toEqual(["Read"]);
+    expect(engine.methods(n)).toEqual(["Read", "Diff"]);
     expect(engine.calls[n].request).toMatchObject({ id: before.id, properties: before.outputs, inputs: before.inputs });
+    expect(engine.calls[n + 1].request).toMatchObject({ id: before.id, olds: r.state!.outputs, news: before.inputs, oldInputs: r.state!.inputs });
     expect(r.state!.outputs).toEqual(before.outputs);
     expect(r.state!.inputs).toEqual({ name: "y", size: 1, forceNew: "2", deleteBeforeReplace: true, __provider: noop });
   });

@@ -1,13 +1,33 @@
 /**
- * A stand-in for the Pulumi engine's step generator and executor, for one resource at a time: it
- * makes the same calls, in the same order, with the same arguments as `pulumi up/preview/refresh/
- * destroy` and `Resource.get` would (pkg/resource/deploy/step_generator.go, step.go and
- * sdk/go/common/resource/plugin/provider_plugin.go @ pulumi/pulumi 1b59498), and keeps state the way
- * the engine does. Every RPC is recorded in `calls` in PULUMI_DEBUG_GRPC / providertest replay shape.
+ * A stand-in for the Pulumi engine's step generator and executor, kept for speed: it makes the
+ * provider RPCs `pulumi up/preview/refresh/destroy` and `Resource.get` make, in the same order, with
+ * the same arguments, against the real dynamic-provider host, and keeps state the way the engine does,
+ * without a CLI, a backend or checkpoint writes. Every RPC is recorded in `calls` in PULUMI_DEBUG_GRPC
+ * / providertest replay shape. It produces no engine events: events, and what the summary makes of
+ * them, come from the real CLI only (tests/engine/, tests/harness/realEngine.ts).
+ *
+ * What it is for: the fault matrix (tests/faultMatrix*.test.ts) and the kinds' lifecycle tests, one
+ * resource at a time (up/refresh/destroy/get); the scale run (tests/scale.test.ts, bench); a whole
+ * program's provider calls (ProgramStack, stack.ts; tests/program.test.ts).
+ *
+ * Proved against the real engine: tests/engine/standIn.test.ts runs the same program (engineTestProgram:
+ * the platform program, every kind) through ProgramStack and through the Pulumi CLI v3.277.0 (built
+ * from source, `pulumi version`) with PULUMI_DEBUG_GRPC, for a new stack's up, up with nothing to do, a
+ * rename's preview and up (updates, create-before-delete replacements), a delete-before-replace, a
+ * refresh and a destroy, and requires per resource the same Configure/Check/Diff/Create/Update/
+ * Delete/Read calls field by field, the engine's order across resources (dependencies first, no two
+ * Check/Diff at once, deletes last in ScheduleDeletes' waves) and the same state. What that run does
+ * not reach (failed and partial steps, init errors, DIFF_UNKNOWN, Resource.get, a stopped deployment)
+ * follows the engine's source (pkg/resource/deploy/step_generator.go, step.go, deployment_executor.go
+ * and sdk/go/common/resource/plugin/provider_plugin.go) and is not proved against the CLI.
  *
  * Engine behaviours reproduced (beyond the plain Check -> Create/Diff -> Update order):
  * - Check gets olds = previous *inputs* ({} for a new resource); Diff and Update get olds = previous
  *   *outputs* plus oldInputs; Delete gets the stored outputs (and so the stored `__provider`).
+ *   (v3.277 also sends Check the old outputs, `oldOutputs`; the host's protocol, @pulumi/pulumi's,
+ *   has no such field, so the provider never sees it and the stand-in does not send it.)
+ * - The provider is configured first with the whole stack config, the default provider's URN in the
+ *   stack and a fresh UUID as its ID (`configure`).
  * - On a replacement the engine re-runs Check with empty olds before creating the replacement.
  * - DIFF_UNKNOWN: the engine compares old and new inputs itself (this is pulumi/pulumi#12401: a changed
  *   `__provider` then counts as a change).
@@ -16,10 +36,9 @@
  *   the next `up` then updates the resource even when Diff reports no changes.
  * - Preview never calls Create/Update (the Node host does not advertise supportsPreview).
  */
-import { randomBytes } from "crypto";
-import { CheckFailure, diffResult, DiffResult, InitFailedError, Method, methodPath, ProviderHost, requestJson, SECRET_SIG, SECRET_SIG_KEY, typeToken, urnFor } from "./host";
+import { randomBytes, randomUUID } from "crypto";
+import { CheckFailure, ConfigValue, configureRequest, diffResult, DiffResult, InitFailedError, Method, methodPath, ProviderHost, requestJson, SECRET_SIG, SECRET_SIG_KEY, typeToken, urnFor } from "./host";
 import { Deployment, ProgramOptions, ProgramRun, Registration, runProgram } from "./monitor";
-import { EventStream, type EngineEvent } from "./events";
 
 export interface ResourceState {
   urn: string;
@@ -34,8 +53,6 @@ export interface ResourceState {
   initErrors?: string[];
   /** URNs this resource depends on (RegisterResource `dependencies`): deletes go in reverse order. */
   dependencies?: string[];
-  /** Top-level properties the program marked secret (or additionalSecretOutputs): blinded in events. */
-  secretKeys?: string[];
 }
 
 export interface StepResult {
@@ -52,6 +69,9 @@ export interface TraceEntry {
   response?: Record<string, unknown>;
   errors?: string[];
   ms: number;
+  /** When the call went out and when it came back, on one counter per engine: what ran before, after or during what. */
+  started: number;
+  completed?: number;
 }
 
 const PROVIDER_KEY = "__provider";
@@ -69,6 +89,7 @@ type Plan = {
 export class Engine {
   readonly state: Map<string, ResourceState>;
   readonly calls: TraceEntry[] = [];
+  private ticks = 0;
   readonly project: string;
   readonly stack: string;
 
@@ -96,7 +117,7 @@ export class Engine {
   }
 
   private async rpc(method: Method, request: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const entry: TraceEntry = { method: methodPath(method), request: requestJson(method, request), ms: 0 };
+    const entry: TraceEntry = { method: methodPath(method), request: requestJson(method, request), ms: 0, started: this.ticks++ };
     this.calls.push(entry);
     const t0 = performance.now();
     try {
@@ -107,7 +128,16 @@ export class Engine {
       throw e;
     } finally {
       entry.ms = performance.now() - t0;
+      entry.completed = this.ticks++;
     }
+  }
+
+  /**
+   * Configures the provider as the engine configures its default provider before the first step: the
+   * whole stack config, the provider's URN in this stack and an ID (a fresh UUID, as the engine's).
+   */
+  async configure(config: Record<string, ConfigValue>): Promise<void> {
+    await this.rpc("Configure", configureRequest(config, { urn: this.urn("pulumi:providers:pulumi-nodejs", "default"), id: randomUUID() }));
   }
 
   private base(type: string, name: string) {
@@ -231,22 +261,33 @@ export class Engine {
     return this.step(type, name, inputs, true);
   }
 
-  /** Like `pulumi refresh`: Read(id, props = outputs, inputs = stored inputs). Empty id -> removed from state, op "gone". */
-  async refresh(type: string, name: string): Promise<StepResult> {
-    const old = this.mustGet(type, name);
-    const r = await this.rpc("Read", { ...this.base(type, name), id: old.id, properties: old.outputs, inputs: old.inputs });
+  /**
+   * Like `pulumi refresh` of one resource (step.go `RefreshStep`): Read(id, props = outputs, inputs =
+   * stored inputs), then Diff(olds = what was read, news = the stored inputs, oldInputs = the inputs
+   * read), by which the engine decides whether the resource drifted (`diff`). Empty id -> removed from
+   * state, op "gone". With `previewOnly` (`refresh --preview-only`) the state is left as it was.
+   */
+  async refresh(type: string, name: string, previewOnly = false): Promise<StepResult> {
+    return this.refreshStep(this.mustGet(type, name), previewOnly);
+  }
+
+  private async refreshStep(old: ResourceState, previewOnly: boolean): Promise<StepResult> {
+    const r = await this.rpc("Read", { ...this.base(old.type, old.name), id: old.id, properties: old.outputs, inputs: old.inputs });
     if (!r.id) {
-      this.state.delete(old.urn);
+      if (!previewOnly) this.state.delete(old.urn);
       return { op: "gone" };
     }
-    const st: ResourceState = {
+    const refreshed: ResourceState = {
       ...old,
       id: r.id as string,
       outputs: (r.properties ?? {}) as Record<string, any>,
       inputs: (r.inputs as Record<string, any> | undefined) ?? old.inputs,
     };
-    this.state.set(old.urn, st);
-    return { op: "refresh", state: st };
+    const diff = diffResult(await this.rpc("Diff", {
+      ...this.base(old.type, old.name), id: refreshed.id, olds: refreshed.outputs, news: old.inputs, oldInputs: refreshed.inputs,
+    }));
+    if (!previewOnly) this.state.set(old.urn, refreshed);
+    return { op: "refresh", state: refreshed, diff };
   }
 
   /**
@@ -273,17 +314,16 @@ export class Engine {
 
   // -------------------------------------------------------------------------------------------
   // Whole deployments, scheduled as the engine schedules them (pkg/resource/deploy/
-  // deployment_executor.go, step_executor.go, step_generator.go @ 1b59498): registrations are checked
+  // deployment_executor.go, step_executor.go, step_generator.go @ v3.277.0): registrations are checked
   // and diffed one at a time, in the order the program makes them; the resulting steps of different
-  // resources run concurrently, at most `parallel` at once; deletes (resources the program no longer
-  // declares, and the old objects of create-before-delete replacements) run after the program, in
-  // reverse dependency order. The first failed step stops the deployment: later registrations fail.
+  // resources run concurrently, at most `parallel` at once (the CLI's default is 4 × GOMAXPROCS, or
+  // PULUMI_PARALLEL); deletes (resources the program no longer declares, and the old objects of
+  // create-before-delete replacements, scheduled together) run after the program, in ScheduleDeletes'
+  // waves (deleteInOrder). The first failed step stops the deployment: later registrations fail.
 
   /** Like `pulumi up` / `pulumi preview` of a program: runs it under the Node language runtime. */
   async runProgram(o: Omit<ProgramOptions, "project" | "stack">): Promise<DeploymentResult> {
-    const result: DeploymentResult = { ok: false, steps: [], errors: [], logs: [], outputs: {}, run: undefined as unknown as ProgramRun, events: [] };
-    const events = new EventStream(result.events, this.project, this.stack, o.dryRun);
-    events.infrastructure(this.state.size === 0 ? "create" : "same");
+    const result: DeploymentResult = { ok: false, steps: [], errors: [], logs: [], outputs: {}, run: undefined as unknown as ProgramRun };
     const limit = semaphore(o.parallel);
     const registered = new Set<string>();
     const replacedOlds: ResourceState[] = [];
@@ -313,33 +353,13 @@ export class Engine {
         p = await planned;
         if (p.op === "invalid") {
           const message = p.failures.map((f) => `${f.property}: ${f.reason}`).join("; ");
-          events.checkFailed(urn, `${reg.type} resource '${reg.name}': property ${message}`);
           throw new Error(`check failed: ${message}`);
         }
-        const goal = { urn, type: reg.type, id: p.old?.id ?? "", inputs: p.checked.inputs, outputs: p.op === "same" ? p.old!.outputs : {}, secretKeys };
-        const old = events.state(p.old);
-        if (p.op === "replace") {
-          events.pre("create-replacement", urn, reg.type, old, events.state({ ...goal, id: "" }), { keys: p.diff!.replaces, logical: false });
-        } else {
-          events.pre(p.op, urn, reg.type, old, events.state(goal));
-        }
         step = await limit(() => this.apply(p!, o.dryRun, (replaced) => replacedOlds.push(replaced)));
-        const st = o.dryRun ? { ...goal, id: step.state!.id } : { ...step.state!, secretKeys };
-        if (p.op === "replace") {
-          events.outputs("create-replacement", urn, reg.type, old, events.state(st), { keys: p.diff!.replaces, logical: false });
-          events.pre("replace", urn, reg.type, old, events.state(st), { keys: p.diff!.replaces });
-          events.outputs("replace", urn, reg.type, old, events.state(st), { keys: p.diff!.replaces });
-        } else {
-          events.outputs(p.op, urn, reg.type, old, events.state(st));
-        }
       } catch (e) {
         stopped = true;
         const kept = o.dryRun ? undefined : this.state.get(urn);
-        if (kept) {
-          kept.dependencies = reg.dependencies; // a partial create is kept, with what it depends on
-          kept.secretKeys = secretKeys;
-        }
-        if (p && p.op !== "invalid") events.failed(p.op === "replace" ? "create-replacement" : p.op, urn, reg.type, events.state(p.old), (e as Error).message);
+        if (kept) kept.dependencies = reg.dependencies; // a partial create is kept, with what it depends on
         result.errors.push(`${urn}: ${(e as Error).message}`);
         result.steps.push({ op: "failed", urn, type: reg.type, name: reg.name });
         throw e;
@@ -347,10 +367,7 @@ export class Engine {
       const st = step.state!;
       if (!o.dryRun) {
         const kept = this.state.get(urn);
-        if (kept) {
-          kept.dependencies = reg.dependencies;
-          kept.secretKeys = secretKeys;
-        }
+        if (kept) kept.dependencies = reg.dependencies;
       }
       result.steps.push({ op: step.op, urn, type: reg.type, name: reg.name, id: st.id });
       // Preview without provider support: the outputs are the inputs (provider_plugin.go Create/Update).
@@ -376,22 +393,21 @@ export class Engine {
     if (result.run.timedOut) result.errors.push(`the program did not finish within ${o.timeoutMs} ms and was killed`);
     else if (result.run.exitCode !== 0) result.errors.push(`the program exited with code ${result.run.exitCode}`);
     if (result.errors.length === 0) {
+      // One schedule for both kinds of delete (step_generator.go GenerateDeletes, then ScheduleDeletes).
       const gone = [...this.state.values()].filter((st) => !registered.has(st.urn));
-      await this.deleteInOrder(gone, o.parallel, o.dryRun, result, events);
-      await this.deleteInOrder(replacedOlds, o.parallel, o.dryRun, result, events, "delete-replaced");
+      await this.deleteInOrder([
+        ...gone.map((st) => ({ st, op: "delete" as const })),
+        ...replacedOlds.map((st) => ({ st, op: "delete-replaced" as const })),
+      ], o.parallel, o.dryRun, result);
     }
-    events.summary(result.errors.length > 0);
     result.ok = result.errors.length === 0;
     return result;
   }
 
-  /** Like `pulumi destroy`: every resource in the state, dependents first, `parallel` at once. */
+  /** Like `pulumi destroy`: every resource in the state, dependents first (in waves), `parallel` at once. */
   async destroyAll(parallel: number): Promise<DeploymentResult> {
-    const result: DeploymentResult = { ok: false, steps: [], errors: [], logs: [], outputs: {}, events: [] };
-    const events = new EventStream(result.events, this.project, this.stack, false);
-    await this.deleteInOrder([...this.state.values()], parallel, false, result, events);
-    if (result.errors.length === 0) events.infrastructure("delete");
-    events.summary(result.errors.length > 0);
+    const result: DeploymentResult = { ok: false, steps: [], errors: [], logs: [], outputs: {} };
+    await this.deleteInOrder([...this.state.values()].map((st) => ({ st, op: "delete" as const })), parallel, false, result);
     result.ok = result.errors.length === 0;
     return result;
   }
@@ -403,83 +419,57 @@ export class Engine {
    * `previewOnly` the state takes what was read, and gone resources leave it.
    */
   async refreshAll(parallel: number, previewOnly = false): Promise<DeploymentResult> {
-    const result: DeploymentResult = { ok: false, steps: [], errors: [], logs: [], outputs: {}, events: [] };
-    const events = new EventStream(result.events, this.project, this.stack, previewOnly);
+    const result: DeploymentResult = { ok: false, steps: [], errors: [], logs: [], outputs: {} };
     const limit = semaphore(parallel);
     await Promise.all([...this.state.values()].map((old) =>
       limit(async () => {
-        const prior = events.state(old);
-        events.pre("refresh", old.urn, old.type, prior, prior);
         try {
-          const r = await this.rpc("Read", { ...this.base(old.type, old.name), id: old.id, properties: old.outputs, inputs: old.inputs });
-          if (!r.id) {
-            if (!previewOnly) this.state.delete(old.urn);
-            events.outputs("delete", old.urn, old.type, prior, undefined);
-            result.steps.push({ op: "gone", urn: old.urn, type: old.type, name: old.name, id: old.id });
-            return;
-          }
-          const refreshed: ResourceState = {
-            ...old,
-            id: r.id as string,
-            outputs: (r.properties ?? {}) as Record<string, any>,
-            inputs: (r.inputs as Record<string, any> | undefined) ?? old.inputs,
-          };
-          const diff = diffResult(await this.rpc("Diff", {
-            ...this.base(old.type, old.name), id: refreshed.id, olds: refreshed.outputs, news: old.inputs, oldInputs: refreshed.inputs,
-          }));
-          const changed = diff.changes === "DIFF_SOME" || (diff.changes === "DIFF_UNKNOWN" && !deepEqual(refreshed.inputs, old.inputs));
-          if (!previewOnly) this.state.set(old.urn, refreshed);
-          events.outputs(changed ? "update" : "same", old.urn, old.type, prior, events.state(refreshed));
-          result.steps.push({ op: "refresh", urn: old.urn, type: old.type, name: old.name, id: refreshed.id });
+          const step = await this.refreshStep(old, previewOnly);
+          result.steps.push({ op: step.op, urn: old.urn, type: old.type, name: old.name, id: step.state?.id ?? old.id });
         } catch (e) {
-          events.failed("refresh", old.urn, old.type, prior, (e as Error).message);
           result.errors.push(`${old.urn}: ${(e as Error).message}`);
         }
       }),
     ));
-    events.summary(result.errors.length > 0);
     result.ok = result.errors.length === 0;
     return result;
   }
 
-  /** A resource goes once every doomed resource that depends on it has gone; a failed delete keeps what it depends on. */
+  /**
+   * Deletes as the engine schedules them (step_generator.go `ScheduleDeletes`, deployment_executor.go
+   * `performPostSteps`): the doomed resources in waves ("antichains"): peel off, again and again, those
+   * that depend on no doomed resource left; the last peeled wave is deleted first. Each wave runs
+   * `parallel` at once and must finish before the next starts, even where no dependency asks for it.
+   * A failed delete spares everything it depends on, transitively, in the waves after it.
+   */
   private async deleteInOrder(
-    doomed: ResourceState[], parallel: number, dryRun: boolean, result: DeploymentResult, events: EventStream, op: "delete" | "delete-replaced" = "delete",
+    doomed: Array<{ st: ResourceState; op: "delete" | "delete-replaced" }>, parallel: number, dryRun: boolean, result: DeploymentResult,
   ): Promise<void> {
     const limit = semaphore(parallel);
-    const done = new Map<ResourceState, Promise<boolean>>();
-    const dependents = (r: ResourceState) => doomed.filter((d) => d !== r && (d.dependencies ?? []).includes(r.urn));
-    const remove = (r: ResourceState): Promise<boolean> => {
-      let p = done.get(r);
-      if (!p) {
-        p = Promise.all(dependents(r).map(remove)).then(async (ok) => {
-          if (!ok.every(Boolean)) return false;
-          const old = events.state(r, { delete: op === "delete-replaced" });
-          const extra = { logical: op === "delete" };
-          events.pre(op, r.urn, r.type, old, undefined, extra);
-          if (dryRun) {
-            events.outputs(op, r.urn, r.type, old, undefined, extra);
-            result.steps.push({ op, urn: r.urn, type: r.type, name: r.name, id: r.id });
-            return true;
-          }
-          return limit(async () => {
-            try {
-              await this.delete(r);
-              events.outputs(op, r.urn, r.type, old, undefined, extra);
-              result.steps.push({ op, urn: r.urn, type: r.type, name: r.name, id: r.id });
-              return true;
-            } catch (e) {
-              events.failed(op, r.urn, r.type, old, (e as Error).message);
-              result.errors.push(`${r.urn}: ${(e as Error).message}`);
-              return false;
-            }
-          });
-        });
-        done.set(r, p);
+    const opOf = new Map(doomed.map((d) => [d.st, d.op]));
+    const spared = new Set<ResourceState>();
+    const spare = (r: ResourceState): void => {
+      for (const { st } of doomed) {
+        if (!spared.has(st) && (r.dependencies ?? []).includes(st.urn)) {
+          spared.add(st);
+          spare(st);
+        }
       }
-      return p;
     };
-    await Promise.all(doomed.map(remove));
+    for (const wave of deleteWaves(doomed.map((d) => d.st))) {
+      const failed: ResourceState[] = [];
+      await Promise.all(wave.filter((r) => !spared.has(r)).map((r) => limit(async () => {
+        const op = opOf.get(r)!;
+        try {
+          if (!dryRun) await this.delete(r);
+          result.steps.push({ op, urn: r.urn, type: r.type, name: r.name, id: r.id });
+        } catch (e) {
+          result.errors.push(`${r.urn}: ${(e as Error).message}`);
+          failed.push(r);
+        }
+      })));
+      for (const r of failed) spare(r);
+    }
   }
 
   private mustGet(type: string, name: string): ResourceState {
@@ -500,8 +490,23 @@ export interface DeploymentResult {
   /** The stack's outputs (RegisterResourceOutputs on the root resource). */
   outputs: Record<string, unknown>;
   run?: ProgramRun;
-  /** The engine events of the operation, as the Automation API delivers them and `--event-log` writes them. */
-  events: EngineEvent[];
+}
+
+/**
+ * step_generator.go `ScheduleDeletes`: while resources are left, those with no dependency among the
+ * resources left form a wave and leave; the waves, reversed, are the order of deletion (dependents first).
+ */
+export function deleteWaves<T extends { urn: string; dependencies?: string[] }>(doomed: readonly T[]): T[][] {
+  const waves: T[][] = [];
+  let left = [...doomed];
+  while (left.length > 0) {
+    const urns = new Set(left.map((r) => r.urn));
+    const free = left.filter((r) => !(r.dependencies ?? []).some((d) => d !== r.urn && urns.has(d)));
+    if (free.length === 0) throw new Error(`harness: a dependency cycle among ${[...urns].join(", ")}`);
+    waves.push(free);
+    left = left.filter((r) => !free.includes(r));
+  }
+  return waves.reverse();
 }
 
 /** At most `n` of the functions it is given run at once (the step executor's worker pool). */

@@ -329,8 +329,8 @@ export class ProviderHost {
   }
 
   /** Configure, as the engine does for the default `pulumi-nodejs` provider: the whole stack config, fully-qualified keys, secrets wrapped. */
-  async configure(config: Record<string, ConfigValue>): Promise<void> {
-    await this.call("Configure", configureRequest(config));
+  async configure(config: Record<string, ConfigValue>, provider?: { urn: string; id?: string }): Promise<void> {
+    await this.call("Configure", configureRequest(config, provider));
   }
 
   async check(urn: string, olds: object, news: object): Promise<{ inputs: Record<string, any>; failures: CheckFailure[] }> {
@@ -391,7 +391,11 @@ export function nameType(urn: string): { name: string; type: string } {
 }
 
 /** The ConfigureRequest the engine's plugin layer sends a dynamic provider (sdk/go/common/resource/plugin/provider_plugin.go). */
-export function configureRequest(config: Record<string, ConfigValue>): Record<string, unknown> {
+export function configureRequest(
+  config: Record<string, ConfigValue>,
+  /** The default provider's URN and ID, as the engine sends them; a placeholder URN without. */
+  provider: { urn: string; id?: string } = { urn: "urn:pulumi:stack::project::pulumi:providers:pulumi-nodejs::default" },
+): Record<string, unknown> {
   const args: Record<string, unknown> = {};
   const variables: Record<string, string> = {};
   for (const [k, v] of Object.entries(config)) {
@@ -407,7 +411,8 @@ export function configureRequest(config: Record<string, ConfigValue>): Record<st
     acceptResources: true,
     sendsOldInputs: true,
     sendsOldInputsToDelete: true,
-    urn: "urn:pulumi:stack::project::pulumi:providers:pulumi-nodejs::default",
+    ...(provider.id ? { id: provider.id } : {}),
+    urn: provider.urn,
     name: "default",
     type: "pulumi:providers:pulumi-nodejs",
   };

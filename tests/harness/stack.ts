@@ -1,22 +1,33 @@
 import * as fs from "fs";
 import * as path from "path";
-import { DeploymentResult, Engine, ResourceState } from "./engine";
+import { DeploymentResult, Engine, ResourceState, TraceEntry } from "./engine";
 import { ConfigValue, ProviderHost } from "./host";
 
 /**
- * A stack of a Pulumi program, operated the way the CLI does it: every operation is its own engine
- * run with a fresh dynamic-provider host (one process for the stack, configured with the whole stack
- * config), so nothing is warm; the state carries over from run to run, as a backend keeps it.
+ * A stack of a Pulumi program on the engine stand-in (engine.ts), operated the way the CLI does it:
+ * every operation is its own engine run with a fresh dynamic-provider host (one process for the stack,
+ * configured with the whole stack config), so nothing is warm; the state carries over from run to
+ * run, as a backend keeps it. The program runs as a file under @pulumi/pulumi's Node runtime.
+ *
+ * For a program's provider calls where the real CLI would be slow (tests/program.test.ts, among them
+ * 20 fresh ups under latency); it makes no engine events (the real CLI's RealStack, realEngine.ts, does).
+ * tests/engine/standIn.test.ts runs the same program through a ProgramStack and through the Pulumi
+ * CLI v3.277.0 and requires the same provider calls per resource, field by field, the engine's order
+ * across resources and the same state after every operation.
  */
 export class ProgramStack {
   readonly state = new Map<string, ResourceState>();
   /** The dynamic-provider host's output of the last operation (the provider's logs). */
   providerLogs: string[] = [];
+  /** The provider RPCs of the last operation, in PULUMI_DEBUG_GRPC shape (Engine.calls). */
+  calls: TraceEntry[] = [];
 
   constructor(
     private readonly o: {
       /** The directory holding Pulumi.yaml; the program is its `main`. */
       dir: string;
+      /** Another entry point than Pulumi.yaml's `main` (relative to `dir`, or absolute). */
+      main?: string;
       config: Record<string, ConfigValue>;
       parallel: number;
       project?: string;
@@ -29,20 +40,24 @@ export class ProgramStack {
   private project(): { name: string; main: string } {
     const yaml = fs.readFileSync(path.join(this.o.dir, "Pulumi.yaml"), "utf8");
     const field = (k: string) => yaml.match(new RegExp(`^${k}:\\s*(\\S+)`, "m"))?.[1];
-    return { name: this.o.project ?? field("name") ?? "project", main: field("main") ?? "." };
+    return { name: this.o.project ?? field("name") ?? "project", main: this.o.main ?? field("main") ?? "." };
   }
 
   private async withEngine(run: (e: Engine) => Promise<DeploymentResult>): Promise<DeploymentResult> {
     const host = await ProviderHost.start();
     try {
-      await host.configure(this.o.config);
       const engine = new Engine(host, {
         providerFor: () => Promise.reject(new Error("harness: a program's resources bring their own __provider")),
         project: this.project().name,
         stack: this.o.stack ?? "dev",
         state: this.state,
       });
-      return await run(engine);
+      try {
+        await engine.configure(this.o.config);
+        return await run(engine);
+      } finally {
+        this.calls = engine.calls;
+      }
     } finally {
       await host.close();
       this.providerLogs = [...host.logs];
