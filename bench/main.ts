@@ -1,5 +1,6 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { ApiClient } from "../provider/client";
@@ -138,7 +139,7 @@ async function main(): Promise<void> {
   try {
     say("# Benchmarks");
     say();
-    say(`Produced by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version}, ${require("os").cpus().length} cores). Figures, not assertions; they vary with the machine.`);
+    say(`Produced by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version}, ${os.cpus().length} cores). Figures, not assertions; they vary with the machine.`);
 
     say("\n## API calls per operation (the demo's lifecycles, from the emulator's log)\n");
     const { lines, stateBytes } = await callsPerOperation(emu);

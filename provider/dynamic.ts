@@ -315,6 +315,7 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
           throw new Error(
             `${kind.name}: the create failed (${(e as Error).message}) and so did the look-up of what it may have made (${(lookup as Error).message}). ` +
               `The object may exist without being recorded: check the service before the next up, and adopt it with ${ADOPT_KEY} if it is there`,
+            { cause: lookup },
           );
         }
         const made = found.filter((id) => !before.has(id));
@@ -322,6 +323,7 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
           throw new Error(
             `${kind.name}: the create failed (${(e as Error).message}) and ${made.length} matching objects appeared meanwhile (${made.join(", ")}); ` +
               `one may be this one, the others made by someone else, and the API cannot tell which. Nothing is recorded: adopt the right one with ${ADOPT_KEY}`,
+            { cause: e },
           );
         }
         if (made.length === 1) {

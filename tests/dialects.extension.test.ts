@@ -1,5 +1,6 @@
+import * as path from "path";
 import { renderMatrix, rowMatrix } from "./support/dialectMatrix";
-import { startWorld, World, inWorld } from "./support/world";
+import { World, inWorld } from "./support/world";
 
 /**
  * The extension plug-in rows of docs/ambiguities.md (X1–X8): the generic lifecycle of every
@@ -190,7 +191,7 @@ describe.each(["accepted", "refused"])("X2=%s: a step version on a single plug-i
 
 // ---- X5: the publisher icon upload before the publisher exists ----
 
-const ICON = require("path").join(__dirname, "fixtures", "acme-icon.png") as string;
+const ICON = path.join(__dirname, "fixtures", "acme-icon.png");
 
 describe.each(["upload", "existing"])("X5=%s: a publisher declared with an icon file", (reading) => {
   test("is created with the icon as its logo, once; without enName under `existing` nothing is created", async () => {

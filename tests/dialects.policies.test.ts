@@ -1,5 +1,5 @@
 import { renderMatrix, rowMatrix, type MatrixCell } from "./support/dialectMatrix";
-import { expectRefusedAtCheck, startWorld, World, inWorld } from "./support/world";
+import { expectRefusedAtCheck, World, inWorld } from "./support/world";
 import type { DialectId } from "../emulator/dialects";
 import { clientSettings, holdPipelineRuns, planTestCases, seedCloudTestPermissions, seedTestCases } from "../emulator";
 import { listProjectOpenSourcePolicies, listProjectRuleSets } from "../provider/lookups/policies";

@@ -35,7 +35,7 @@ const HEX32 = /^[0-9a-f]{32}$/;
 interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any;
 }
 
 /** The request as it will go on the wire; `tamper` may change it after signing. */

@@ -1,3 +1,5 @@
+import { execFile } from "child_process";
+import * as path from "path";
 import { request } from "undici";
 import { startEmulator, type Emulator } from "../emulator";
 import { globMatches, globProblem } from "../emulator/glob";
@@ -66,8 +68,7 @@ test("the state dump masks sensitive script values, as the service shows them", 
 describe("the emulator's command line", () => {
   const run = (args: string[]) =>
     new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const { execFile } = require("child_process") as typeof import("child_process");
-      execFile(process.execPath, [require("path").join(__dirname, "..", "dist", "emulator", "cli.js"), ...args], { timeout: 20_000 }, (err, _out, stderr) =>
+      execFile(process.execPath, [path.join(__dirname, "..", "dist", "emulator", "cli.js"), ...args], { timeout: 20_000 }, (err, _out, stderr) =>
         resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr }));
     });
   test("usage errors exit 64 before anything starts: a bad port, an unknown dialect, an unwritable --data", async () => {

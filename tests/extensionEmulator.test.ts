@@ -14,7 +14,7 @@ let client: ApiClient;
 
 interface Answer {
   status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any;
   code?: string;
 }
 async function call(method: HttpMethod, path: string, opts: { query?: Record<string, string | number>; body?: unknown; rawBody?: { contentType: string; data: Buffer } } = {}): Promise<Answer> {

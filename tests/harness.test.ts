@@ -6,6 +6,7 @@ import {
   Engine, InitFailedError, ProviderHost, RpcError, serializedNoopProvider, serializeNoopProvider, serializeProvider,
   UNKNOWN, urnFor, SECRET_SIG_KEY, configureRequest,
 } from "./harness";
+import { version as pulumiVersion } from "@pulumi/pulumi/package.json";
 
 const T = "Thing";
 const SECRET = "sk-Zq8v3-NEVER-PRINT-ME-41";
@@ -56,7 +57,7 @@ describe("Configure", () => {
 
   test("the host answers GetPluginInfo with the SDK version", async () => {
     const info = await host.call("GetPluginInfo");
-    expect(info.version).toBe(require("@pulumi/pulumi/package.json").version);
+    expect(info.version).toBe(pulumiVersion);
   });
 
   test("configure() gets the whole config, fully-qualified keys, secrets unwrapped to plain strings", async () => {

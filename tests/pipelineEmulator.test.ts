@@ -12,7 +12,7 @@ let offsetMs = 0; // the emulator's clock runs this far ahead
 const D = DEFAULT_ACCOUNT.domainId;
 const P = DEFAULT_ACCOUNT.codeartsProjects[0];
 
-type Answer = { status: number; body: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Answer = { status: number; body: any };
 /** The answer as it came, errors inside HTTP 200 included. */
 async function call(method: "GET" | "POST" | "PUT" | "DELETE", pathAndQuery: string, body?: unknown): Promise<Answer> {
   // A query goes in `query` (what the signature covers); a `?` in a path is refused by the client.

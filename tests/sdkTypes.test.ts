@@ -5,6 +5,7 @@ import type { KindTypes } from "../sdk/kinds.generated";
 
 // sdk/kinds.generated.ts is committed (the build must not need the generator); this fails when a
 // schema or an Outputs interface changed without `npm run gen:types`.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain .js script, with no type declarations to import
 const { generate, TARGET } = require("../scripts/generate-sdk-types.js") as { generate(): string; TARGET: string };
 
 test("sdk/kinds.generated.ts is what `npm run gen:types` writes", () => {

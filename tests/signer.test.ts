@@ -31,6 +31,7 @@ interface Oracle {
   sign(req: OracleRequest, cred: { getAk(): string; getSk(): string }): Record<string, string>;
   CanonicalURI(path: string): string;
 }
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the untyped oracle, deep-imported (see above)
 const oracle: Oracle = require("@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner").AKSKSigner;
 
 const AK = "QTWAOYTTINDUT2QVKYUC";

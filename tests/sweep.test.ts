@@ -34,12 +34,6 @@ const stages = [{ name: "Build", sequence: 0, jobs: [{ name: "Compile", identifi
 const definition = { stages: [{ name: "Build", sequence: 0, identifier: "s1", jobs: [{ name: "Compile", identifier: "job-1", sequence: 0, steps: [] }] }] };
 const step = { task: "official_shell_plugin", name: "Run", identifier: "step-run", variables: { OFFICIAL_SHELL_SCRIPT_INPUT: "true" } };
 
-interface Fixture {
-  /** Every object made, by kind: id → name. */
-  made: Map<string, Map<string, string>>;
-  ids: Record<string, string>;
-}
-
 /** One family of objects, every name starting with `p`; `ids` are keyed by role. */
 async function family(w: World, p: string, tag: string): Promise<Record<string, string>> {
   const up = async (role: string, type: string, inputs: Record<string, unknown>) => {

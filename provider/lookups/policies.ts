@@ -43,6 +43,20 @@ export interface ProjectOpenSourcePolicy {
   operateTime?: number;
 }
 
+/** One item of a §4.6.1 / §4.8.2 page as the API names its fields (only id and name are checked). */
+interface PolicyItemVo {
+  id: string;
+  name: string;
+  type?: string;
+  version?: string;
+  operator?: string;
+  operate_time?: number;
+  is_valid?: boolean;
+  level?: string;
+  is_public?: boolean;
+  is_legacy?: boolean;
+}
+
 /** §4.6.1 / §4.8.2: a page of policies, each with its id and name. */
 const policiesPage = object({ data: z.array(object({ id: z.string(), name: z.string() })).nullable().optional(), total: z.number().optional() });
 /** §4.6.2 / §4.8.1: the detail, returned in the API's shape: it must at least be a JSON object. */
@@ -63,14 +77,14 @@ async function withClient<T>(opts: LookupOptions | undefined, run: (c: ServiceCl
  * (the §4.6.1/§4.8.2 examples). What the caller asked for is enforced here: without `includeTenant`,
  * items of level "tenant" are dropped; project and system items are kept, each with its `level`.
  */
-const notExcludedTenant = (opts?: LookupOptions) => (item: Record<string, any>) => (opts?.includeTenant ?? true) || item.level !== "tenant";
+const notExcludedTenant = (opts?: LookupOptions) => (item: PolicyItemVo) => (opts?.includeTenant ?? true) || item.level !== "tenant";
 
 /** §4.6.1: the rule sets (policies) in effect for a project. */
 export function listProjectRuleSets(projectId: string, opts?: LookupOptions): Promise<ProjectRuleSet[]> {
   return withClient(opts, (c) =>
     collect(
       offsetPages(async (offset, limit) => {
-        const res = await c.send<{ data?: Array<Record<string, any>>; total?: number }>({
+        const res = await c.send<{ data?: PolicyItemVo[] | null; total?: number }>({
           service: "pipeline", method: "GET", path: `/v2/${seg(projectId)}/rule-sets/query`,
           query: { offset, limit, include_tenant_rule_set: opts?.includeTenant ?? true }, operation: "ProjectRuleSet.list", answer: policiesPage, resource: projectId,
         });
@@ -93,7 +107,7 @@ export function listProjectOpenSourcePolicies(projectId: string, opts?: LookupOp
   return withClient(opts, (c) =>
     collect(
       offsetPages(async (offset, limit) => {
-        const res = await c.send<{ data?: Array<Record<string, any>>; total?: number }>({
+        const res = await c.send<{ data?: PolicyItemVo[] | null; total?: number }>({
           service: "pipeline", method: "GET", path: `/v2/${seg(projectId)}/open-source/rule-sets/query`,
           query: { offset, limit, include_tenant_rule_set: opts?.includeTenant ?? true }, operation: "ProjectOpenSourcePolicy.list", answer: policiesPage, resource: projectId,
         });

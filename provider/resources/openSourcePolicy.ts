@@ -67,6 +67,16 @@ export interface OpenSourcePolicyOutputs extends Record<string, unknown> {
   createTime?: string;
 }
 
+/** The content as the API answers it (§4.7.3), the members contentFrom reads; any of them may be null. */
+interface OssContentVo {
+  version_set?: { enable?: boolean | null; rules?: Array<Record<string, unknown>> | null } | null;
+  security?: {
+    enable?: boolean | null;
+    rules?: { severity?: { enable?: unknown; values?: unknown } | null; cve?: { enable?: unknown; values?: unknown } | null } | null;
+  } | null;
+  license?: { enable?: boolean | null; rules?: Array<Record<string, unknown>> | null } | null;
+}
+
 interface OssVo {
   id: string;
   name: string;
@@ -78,7 +88,7 @@ interface OssVo {
   creator?: string;
   create_time?: string;
   update_time?: string;
-  content?: Record<string, any>;
+  content?: OssContentVo | null;
 }
 
 /** §4.7.3: the policy's detail; what a read records is required. */
@@ -101,14 +111,14 @@ const dropNulls = <T extends Record<string, unknown>>(o: T): T => Object.fromEnt
 const cleanValues = (v: unknown) => (Array.isArray(v) ? v.filter((s) => s !== "") : undefined);
 
 /** The API's content → what a program declares (nulls dropped, empty strings out of `values`). */
-function contentFrom(c: Record<string, any> | undefined): OpenSourceContent {
+function contentFrom(c: OssContentVo | null | undefined): OpenSourceContent {
   if (!c) return {};
   const vs = c.version_set, sec = c.security, lic = c.license;
   return dropNulls({
     versionSet: vs
       ? dropNulls({
           enable: vs.enable ?? undefined,
-          rules: vs.rules?.map((r: Record<string, any>) => dropNulls({ enable: r.enable, ecosystem: r.ecosystem, packageName: r.package_name, packageVersion: r.package_version, description: r.description, predicate: r.predicate })),
+          rules: vs.rules?.map((r) => dropNulls({ enable: r.enable, ecosystem: r.ecosystem, packageName: r.package_name, packageVersion: r.package_version, description: r.description, predicate: r.predicate })),
         })
       : undefined,
     security: sec
@@ -122,7 +132,7 @@ function contentFrom(c: Record<string, any> | undefined): OpenSourceContent {
             : undefined,
         })
       : undefined,
-    license: lic ? dropNulls({ enable: lic.enable ?? undefined, rules: lic.rules?.map((r: Record<string, any>) => dropNulls({ values: cleanValues(r.values), predicate: r.predicate })) }) : undefined,
+    license: lic ? dropNulls({ enable: lic.enable ?? undefined, rules: lic.rules?.map((r) => dropNulls({ values: cleanValues(r.values), predicate: r.predicate })) }) : undefined,
   }) as OpenSourceContent;
 }
 

@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { Context, PartialCreateError, ResourceKind } from "../dynamic";
-import { anyJson, hexId, isTrue, object } from "../answers";
+import { anyJson, hexId, object } from "../answers";
 import { ApiError } from "../errors";
 import { seg } from "../http";
 import { collect, findFirst, offsetPages } from "../paging";
 import { hex32, int32, jsonDocument, locateInProject, nonBlank, snakeKeys } from "./common";
 import { findGroup, getGroupTree, GroupVo } from "./pipelineGroup";
-import { customVariable, limitObject, Variable, variablesToApi } from "./pipelineVariables";
+import { customVariable, limitObject, variablesToApi } from "./pipelineVariables";
 
 /**
  * Pipeline — a CodeArts pipeline (CodeArts Pipeline API Reference §4.2), made from a definition (§4.2.9) or from a template
@@ -302,6 +302,7 @@ export async function deleteStoppingRuns(ctx: Context, projectId: string, pipeli
           `Pipeline ${pipelineId} was not deleted: it is still running ${timeoutMs / 1000} s later although ` +
             `${stopped.size > 0 ? `its runs ${[...stopped].join(", ")} were asked to stop` : "no active run could be found to stop"}. ` +
             `Wait for its runs to end (or stop them in CodeArts), then delete again. Last answer: ${e.message}`,
+          { cause: e },
         );
       }
     }
@@ -331,7 +332,7 @@ export async function deleteStoppingRuns(ctx: Context, projectId: string, pipeli
         });
       } catch (e) {
         if (e instanceof ApiError && e.provesAbsence(NOT_FOUND)) continue; // the run or the pipeline went meanwhile
-        throw new Error(`Pipeline ${pipelineId} was not deleted: it is running (${RUNNING}) and stopping its run ${r.pipeline_run_id} failed: ${message(e)}`);
+        throw new Error(`Pipeline ${pipelineId} was not deleted: it is running (${RUNNING}) and stopping its run ${r.pipeline_run_id} failed: ${message(e)}`, { cause: e });
       }
       stopped.add(r.pipeline_run_id);
     }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Context, PartialCreateError, ResourceKind } from "../dynamic";
-import { anyJson, hexId, isTrue, object } from "../answers";
+import { hexId, object } from "../answers";
 import { ApiError } from "../errors";
 import { seg } from "../http";
 import { collect, offsetPages } from "../paging";

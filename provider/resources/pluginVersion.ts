@@ -591,6 +591,7 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
           `PluginVersion ${idOf(inputs)}: the plug-in "${inputs.pluginName}" is a single plug-in (plugin_composition_type "single"), and this service ` +
             `refuses composite (step) versions on one (ambiguity X2, reading \`refused\`): declare the Plugin with pluginCompositionType: "multi". ` +
             `Nothing was created. The service said: ${e.message}`,
+          { cause: e },
         );
       }
       throw e;

@@ -8,7 +8,7 @@ import { multipartFile } from "../multipart";
 import { collect, probedOffsetPages } from "../paging";
 import { hex32 } from "./common";
 import { bindingsByPublisher } from "./pluginVersion";
-import { EXTENSION_NOT_FOUND, isAmbiguous, optionalText, orEmpty, PAGE_LIMIT, text, v1 } from "./extensionCommon";
+import { EXTENSION_NOT_FOUND, isAmbiguous, orEmpty, PAGE_LIMIT, text, v1 } from "./extensionCommon";
 
 /**
  * Publisher — a publisher of extension plug-ins (CodeArts Pipeline API Reference §4.9.3, §4.9.10, §4.9.12, §4.9.24,
@@ -284,6 +284,7 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
           `Publisher "${inputs.name}": ${failure ? "the create failed ambiguously and" : "the create was accepted, but"} the listing that finds its id failed ` +
             `(${(e as Error).message}); nothing is recorded. If it was created, the next up refuses to make an identical one and names its id: ` +
             `adopt it with adoptId, or delete it`,
+          { cause: e },
         );
       }
       const made = listed.filter((vo) => !known.has(vo.publisher_unique_id) && sameFields(vo, fields));

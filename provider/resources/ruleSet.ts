@@ -156,6 +156,7 @@ async function updateRules(ctx: Context, tenant: string, id: string, olds: Recor
       `RuleSet.update for ${id}: the service refused the rule ids in rules[].id and ${added.length ? `the rule(s) ${added.join(", ")} are not in the set, so they have no instance id` : "the set's instance ids"}. ` +
         `Its update takes the set's rule instance ids (§4.5.2 Table 4-185 "Rule Instance ID"; ambiguity R1 instance-ids): a rule cannot be added to an existing rule set in place. ` +
         `Nothing was changed; declare a new rule set (another resource name) with the rules instead. (${(e as Error).message})`,
+      { cause: e },
     );
   }
 }

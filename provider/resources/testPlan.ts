@@ -146,6 +146,7 @@ async function addTestCases(ctx: Context, projectId: string, planId: string, add
             : `(HTTP 500 ${BATCH_FAILED} naming no case: under ambiguity C1 partial, the answer when all of them fail, nothing added; it may also be a server error)`;
         throw new Error(
           `${e.message}. ${which} of service ${group.serviceId} could not be added to plan ${planId}: do they exist in project ${projectId}? ${why}. The plan's test cases are recorded as before; fix testCases and run up again`,
+          { cause: e },
         );
       }
     }
@@ -207,10 +208,10 @@ export const testPlan: ResourceKind<typeof testPlanSchema, TestPlanOutputs> = {
       planId = res.body.plan_id!;
     } catch (e) {
       if (e instanceof ApiError && e.errorCode === "CLOUDTEST.00070009") {
-        throw new Error(`${e.message}. A plan named "${inputs.name}" already exists in project ${inputs.projectId}: take it under management with adoptId, or choose another name`);
+        throw new Error(`${e.message}. A plan named "${inputs.name}" already exists in project ${inputs.projectId}: take it under management with adoptId, or choose another name`, { cause: e });
       }
       // C2: a definitive refusal answered 500 made nothing: not an ambiguous create, so no look-up after it.
-      if (definitive(e)) throw new Error(`${e.message}. CloudTest refused the plan (a definitive answer, though HTTP 500: CloudTest API Reference §6.2); nothing was created`);
+      if (definitive(e)) throw new Error(`${e.message}. CloudTest refused the plan (a definitive answer, though HTTP 500: CloudTest API Reference §6.2); nothing was created`, { cause: e });
       throw e;
     }
     try {

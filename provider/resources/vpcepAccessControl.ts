@@ -89,7 +89,7 @@ async function revoke(ctx: Context, i: VpcepAccessControlInputs, endpoints: Endp
     } catch (e) {
       if (e instanceof ApiError && e.provesAbsence([NOT_FOUND])) return;
       if (e instanceof ApiError && e.errorCode === BAD_REQUEST) {
-        throw new Error(`VpcepAccessControl: the devuc endpoint refused the region header ${i.region} (HTTP ${e.status} ${BAD_REQUEST}: it may not serve that region, ambiguities.md V2). Nothing was revoked; point huaweicloud:endpoints.devuc at the endpoint of ${i.region}`);
+        throw new Error(`VpcepAccessControl: the devuc endpoint refused the region header ${i.region} (HTTP ${e.status} ${BAD_REQUEST}: it may not serve that region, ambiguities.md V2). Nothing was revoked; point huaweicloud:endpoints.devuc at the endpoint of ${i.region}`, { cause: e });
       }
       if (!pathNotServed(e)) throw e;
       refused.push(e);

@@ -106,7 +106,7 @@ async function lifecycle(w: AccWorld, k: AccKind, rec: KindRecord): Promise<stri
     try {
       out = await body();
     } catch (err) {
-      throw new Error(`${k.type} ${label}: ${(err as Error).message}`);
+      throw new Error(`${k.type} ${label}: ${(err as Error).message}`, { cause: err });
     } finally {
       if (w.emu) {
         const served = w.emu.log.since(mark!);

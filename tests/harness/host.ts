@@ -139,7 +139,6 @@ const CHANGES = ["DIFF_UNKNOWN", "DIFF_NONE", "DIFF_SOME"] as const;
 /** JSON round trip: drops undefined (Struct.fromJavaScript throws on it) and non-JSON values, as the SDK's serialization would. */
 const plain = <T>(v: T): T => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Msg = any;
 
 function toMessage(method: Method, req: Record<string, unknown>): Msg {

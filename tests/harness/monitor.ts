@@ -55,7 +55,6 @@ export interface Deployment {
 const FEATURES = new Set(["secrets"]);
 const SEVERITY = ["debug", "info", "warning", "error"] as const;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Call = any;
 type Callback = (err: Partial<grpcTypes.ServiceError> | null, resp?: unknown) => void;
 

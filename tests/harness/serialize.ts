@@ -40,7 +40,7 @@ function run(args: string[], source: string): Promise<SerializedProvider> {
         if (err) return reject(new Error(`serialize-provider.js ${args.join(" ")} failed: ${stderr || err.message}`));
         try {
           resolve(JSON.parse(stdout.trim().split("\n").pop()!) as SerializedProvider);
-        } catch (e) {
+        } catch {
           reject(new Error(`serialize-provider.js ${args.join(" ")} printed no JSON: ${stdout}\n${stderr}`));
         }
       });

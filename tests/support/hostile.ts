@@ -41,7 +41,7 @@ export class HostileServer {
   private constructor(private readonly server: Server, readonly url: string) {}
 
   static async start(): Promise<HostileServer> {
-    let self: HostileServer | undefined;
+    let self: HostileServer | undefined = undefined; // the request handler reads it and is made first: not a const
     const server = createServer((req, res) => self!.answer(req, res));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     self = new HostileServer(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);

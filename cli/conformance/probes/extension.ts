@@ -175,7 +175,7 @@ const x3: Probe = {
   cost: "scratch",
   async run(ctx) {
     const name = ctx.name("x3");
-    let ids: string[] | undefined;
+    let ids: string[] | undefined = undefined; // the cleanup reads it, possibly before it is set below: not a const
     removesPublishers(ctx, name, () => ids);
     const padded = `  ${name} description  `;
     const o = await makePublisher(ctx, name, { description: padded, logo_url: "" });
@@ -201,7 +201,7 @@ const x4: Probe = {
   cost: "scratch",
   async run(ctx) {
     const pubName = ctx.name("x4");
-    let ids: string[] | undefined;
+    let ids: string[] | undefined = undefined; // the cleanup reads it, possibly before it is set below: not a const
     removesPublishers(ctx, pubName, () => ids);
     let o = await makePublisher(ctx, pubName);
     if (!o.ok) return refused("creating the publisher", o);

@@ -90,7 +90,7 @@ const l4: Probe = {
     const read = (await getTemplate(ctx, made.tenant, made.id, label)).definition;
     if (typeof read !== "string") return unknown(`the template detail carries no definition string (${JSON.stringify(read)?.slice(0, 60)})`);
     if (read === sent) return found("verbatim", `definition read back byte for byte as sent (${sent.length} characters, unsorted keys, "sequence":"0", "post":null kept)`);
-    let same = false;
+    let same: boolean;
     try {
       same = sameUpToNormalisation(JSON.parse(sent), JSON.parse(read));
     } catch {
