@@ -20,7 +20,6 @@ export function engineTestProgram(): () => Promise<Record<string, unknown> | voi
     const outputs = await platform();
     // The built package, the one the platform program loads (one module instance; under ts-jest an
     // import would load the TypeScript sources beside it).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Script } = require(path.join(REPO_ROOT, "dist", "sdk", "index.js")) as typeof import("../../sdk");
     const script = new Script("fixed-name", {
       name: "engine_tests_fixed_name",
