@@ -13,7 +13,6 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as vm from "vm";
 import { LocalWorkspace, PulumiCommand, type EngineEvent, type Stack, type ConfigMap } from "@pulumi/pulumi/automation";
 import { builtCli, installRoot } from "../../cli/pulumiBuild";
 import type { ConfigValue } from "./host";
@@ -203,9 +202,10 @@ export function programFrom(file: string): () => Promise<Record<string, unknown>
     const dir = path.dirname(file);
     const load = (id: string): unknown => require(id.startsWith(".") ? path.resolve(dir, id) : id);
     const module = { exports: {} as Record<string, unknown> };
-    // Node's own module wrapper, with the file's name for stack traces.
-    const wrapper = vm.compileFunction(source, ["exports", "require", "module", "__filename", "__dirname"], { filename: file });
-    wrapper(module.exports, load, module, file, dir);
+    // The Function constructor, not vm.compileFunction: under jest this module runs in a sandbox realm, and a
+    // program compiled in the main realm makes arrays the Pulumi runtime here does not take for arrays.
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    new Function("exports", "require", "module", "__filename", "__dirname", source)(module.exports, load, module, file, dir);
     return module.exports;
   };
 }
