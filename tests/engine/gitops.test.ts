@@ -69,6 +69,15 @@ async function op(operation: "preview" | "up" | "refresh" | "drift" | "destroy",
   return { ...r, calls: emu.log.since(mark) };
 }
 const set = (key: string, value: string) => stack.setConfig({ [key]: value });
+/** Runs `run` while the routes matching method and path answer a login page instead of JSON (a fault no retry cures). */
+async function answeringHtml<T>(method: string, route: string, run: () => Promise<T>): Promise<T> {
+  emu.faults.inject({ method, path: route, fault: { type: "bad-success", body: "html" }, times: 1000 });
+  try {
+    return await run();
+  } finally {
+    emu.faults.clear();
+  }
+}
 /** Requests that change something: not a read, whatever its method (several listings are POSTs). */
 const mutating = (calls: LogEntry[]) => calls.map((c) => c.operation ?? `${c.method} ${c.path}`).filter((o) => !/\.(list|get|detail|query|show|tree)\w*$/i.test(o));
 
@@ -153,8 +162,7 @@ test("a rename and a deletion out of band: drift exits 2 naming both, from the l
 });
 
 test("a read that fails: drift exits 1 naming the resource, never 'no drift'", async () => {
-  emu.faults.inject({ method: "GET", path: "/v2/*/tenant/rule-sets/**", fault: { type: "bad-success", body: "html" }, times: 1000 });
-  try {
+  await answeringHtml("GET", "/v2/*/tenant/rule-sets/**", async () => {
     const drift = await op("drift", false);
     const s = await summarizeLog(drift, "drift");
     expect(s.code).toBe(EXIT.failed);
@@ -163,9 +171,7 @@ test("a read that fails: drift exits 1 naming the resource, never 'no drift'", a
     const cmd = await captured(() => runStackCommand("drift", stack.stack, { yes: false, json: false, out: fs.mkdtempSync(path.join(stack.dir, "out-")) }));
     expect(cmd.code).toBe(EXIT.failed);
     expect(cmd.text).toContain("RuleSet release-gate");
-  } finally {
-    emu.faults.clear();
-  }
+  });
 });
 
 test("a program that throws: the pull request's summary exits 1 and shows the error", async () => {
@@ -183,13 +189,7 @@ test("a program that throws: the pull request's summary exits 1 and shows the er
 
 test("a step that fails at the API: the up exits 1 naming the step; the next up finishes the change", async () => {
   await set("codearts-platform:teamName", "Billing");
-  emu.faults.inject({ method: "PUT", path: "/v2/*/rules/*/update", fault: { type: "bad-success", body: "html" }, times: 1000 });
-  let failed: RealRun;
-  try {
-    failed = await op("up", false);
-  } finally {
-    emu.faults.clear();
-  }
+  const failed = await answeringHtml("PUT", "/v2/*/rules/*/update", () => op("up", false));
   const s = await summarizeLog(failed, "up");
   expect(s.code).toBe(EXIT.failed);
   expect(s.text).toMatch(/the up failed: Rule (coverage|pass-rate): Rule\.update got an answer that is not the documented one/);
@@ -218,13 +218,7 @@ test("pulumi-codearts preview and up themselves, through the Automation API's ev
 
 test("a replacement whose delete fails: the old pipelines stay pending deletion, claimed; the next up deletes them", async () => {
   await set("codearts-platform:teamName", "Delivery");
-  emu.faults.inject({ method: "DELETE", path: "/v5/{project_id}/api/pipelines/{pipeline_id}", fault: { type: "bad-success", body: "html" }, times: 1000 });
-  let failed: RealRun;
-  try {
-    failed = await op("up", false);
-  } finally {
-    emu.faults.clear();
-  }
+  const failed = await answeringHtml("DELETE", "/v5/{project_id}/api/pipelines/{pipeline_id}", () => op("up", false));
   expect((await summarizeLog(failed, "up")).text).toMatch(/Pipeline (api|web)\*\* \(delete-replaced\)/);
   const pending = (await stack.exported()).resources.filter((r) => r.delete === true).map((r) => r.urn.split("::").pop());
   expect(pending.sort()).toEqual(["api", "web"]);
