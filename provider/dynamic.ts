@@ -430,8 +430,14 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
 
     async lookup(id: string) {
       if (kind.noImport) throw new Error(`${kind.name} cannot be imported: ${kind.noImport}`);
-      const found = await kind.read(context(), id, {});
+      const ctx = context();
+      let found = await kind.read(ctx, id, {});
       if (!found) return undefined;
+      // What check fills in from the configuration (a policy's tenant) is not in a read with no state,
+      // and a program declaring the inputs found would then differ from the state (a replacement): read
+      // again with the state a create would have recorded, as a refresh after a create reads.
+      const filled = kind.defaults ? (kind.defaults(ctx, found.inputs) as Props) : undefined;
+      if (filled && stableJson(filled) !== stableJson(found.inputs)) found = (await kind.read(ctx, id, { ...(found.outs as Props), ...filled })) ?? found;
       return structSafe({ id: kind.importId ? kind.importId(id) : id, props: found.outs as Props, inputs: pick(found.inputs as Props) });
     },
 
