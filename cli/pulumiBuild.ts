@@ -102,8 +102,8 @@ function installPluginScript(bin: string): string {
 
 /**
  * Go tools the language tests build beside the CLI, each from a tools module of its own (so its
- * requirements never move the CLI's pin), rebuilt when that module's go.sum changes (a stamp file
- * beside the binary records it):
+ * requirements never move the CLI's pin), rebuilt when that module's go.mod, go.sum or Go sources
+ * change (a stamp file beside the binary records them):
  * - `pulumi-language-yaml`, the YAML language host (github.com/pulumi/pulumi-yaml at the version
  *   tools/pulumi-yaml/go.mod pins): beside the CLI the engine finds it without a PATH warning;
  * - `pulumi-codearts-codegen` (tools/pulumi-codegen): the plugin's schema checked with pkg/v3's schema
@@ -117,7 +117,9 @@ export type GoTool = keyof typeof GO_TOOLS;
 
 function toolStamp(tool: GoTool): string {
   const dir = path.join(repoRoot(), "tools", GO_TOOLS[tool].dir);
-  return createHash("sha256").update(fs.readFileSync(path.join(dir, "go.mod"))).update(fs.readFileSync(path.join(dir, "go.sum"))).digest("hex").slice(0, 12);
+  const hash = createHash("sha256");
+  for (const f of ["go.mod", "go.sum", ...fs.readdirSync(dir).filter((f) => f.endsWith(".go")).sort()]) hash.update(f).update(fs.readFileSync(path.join(dir, f)));
+  return hash.digest("hex").slice(0, 12);
 }
 
 /** A tool's binary when built for its module's current go.sum, else undefined. */

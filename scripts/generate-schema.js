@@ -187,7 +187,9 @@ function generateSchema() {
     configVariables[key] = {
       ...(type === "map" ? { type: "object", additionalProperties: { type: "string" } } : { type }),
       description: `${doc} Falls back to the environment: ${env.map((e) => `\`${e}\``).join(", ")}.`,
-      ...(env.length ? { defaultInfo: { environment: [...env] } } : {}),
+      // The SDKs read a default from the environment only into text and numbers (Go's cannot make a map of
+      // HW_ENDPOINTS' JSON); the plugin itself falls back to every variable, the map's too.
+      ...(env.length && type !== "map" ? { defaultInfo: { environment: [...env] } } : {}),
       ...(config.SECRET_KEYS.includes(key) ? { secret: true } : {}),
     };
   }

@@ -5,6 +5,8 @@
 //
 //	go run . check SCHEMA                 validate and bind; print what the package declares
 //	go run . sdk SCHEMA OUTDIR LANG...    write OUTDIR/LANG for nodejs, python, go
+//
+// CODEGEN_GO_IMPORT_BASE sets the Go SDK's import path (e.g. to compile it inside this module).
 package main
 
 import (
@@ -27,6 +29,13 @@ func bind(file string) (*schema.Package, error) {
 	var spec schema.PackageSpec
 	if err := json.Unmarshal(raw, &spec); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	// Where a Go SDK is compiled: its import path (the schema names none; the SDK's repository decides).
+	if base := os.Getenv("CODEGEN_GO_IMPORT_BASE"); base != "" {
+		if spec.Language == nil {
+			spec.Language = map[string]schema.RawMessage{}
+		}
+		spec.Language["go"] = schema.RawMessage(fmt.Sprintf(`{"importBasePath": %q}`, base))
 	}
 	pkg, diags, err := schema.BindSpec(spec, schema.NewPluginLoader(nil), schema.ValidationOptions{})
 	if err != nil {
