@@ -1,10 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
-import { createRequire } from "module";
-import type * as grpcTypes from "@grpc/grpc-js";
 import type * as provprotoTypes from "@pulumi/pulumi/proto/provider_pb";
 import { DEFAULT_ACCOUNT, SECOND_ACCOUNT, startEmulator, type Account, type Emulator } from "../emulator";
-import { secret, serve } from "../provider/plugin/server";
+import { secret } from "../provider/plugin/server";
+import { closeAll, emptyproto, plugin, provproto, type Props } from "./support/pluginClient";
 import { UNKNOWN } from "../provider/dynamic";
 import { REPO_ROOT } from "./harness/host";
 
@@ -14,140 +13,16 @@ import { REPO_ROOT } from "./harness/host";
  * namespace, secrets arriving wrapped or not, every CRUD call of a kind through the glue, the detailed
  * diff, the read by id alone that `pulumi import` makes, and two servers on two accounts.
  */
-const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi/package.json"));
-const grpc = pulumiRequire("@grpc/grpc-js") as typeof grpcTypes;
-const structproto = pulumiRequire("google-protobuf/google/protobuf/struct_pb") as typeof import("google-protobuf/google/protobuf/struct_pb");
-const emptyproto = pulumiRequire("google-protobuf/google/protobuf/empty_pb") as typeof import("google-protobuf/google/protobuf/empty_pb");
-const provproto = pulumiRequire("./proto/provider_pb") as typeof provprotoTypes;
-const provrpc = pulumiRequire("./proto/provider_grpc_pb") as { ResourceProviderClient: new (addr: string, creds: grpcTypes.ChannelCredentials) => grpcTypes.Client };
-
-type Props = Record<string, unknown>;
 const GROUP = "codearts:index:PipelineGroup";
-const urnOf = (type: string, name: string) => `urn:pulumi:dev::plugin-test::${type}::${name}`;
-
 let emu: Emulator;
-const servers: grpcTypes.Server[] = [];
-const clients: grpcTypes.Client[] = [];
 
 beforeAll(async () => {
   emu = await startEmulator({ port: 0, quiet: true });
 });
 afterAll(async () => {
-  for (const c of clients) c.close();
-  for (const s of servers) s.forceShutdown();
+  closeAll();
   await emu?.close();
 });
-
-/** A plugin server and a client calling it; each RPC as a promise. */
-async function plugin(env: NodeJS.ProcessEnv = {}) {
-  const { port, server } = await serve({ env });
-  servers.push(server);
-  const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-  clients.push(client);
-  const rpc = <T>(method: string, req: unknown): Promise<T> =>
-    new Promise((resolve, reject) =>
-      (client as unknown as Record<string, (r: unknown, cb: (e: Error | null, v: T) => void) => void>)[method](req, (e, v) => (e ? reject(e) : resolve(v))),
-    );
-  const struct = (p: Props) => structproto.Struct.fromJavaScript(p as Parameters<typeof structproto.Struct.fromJavaScript>[0]);
-  const js = (s: { toJavaScript(): Props } | undefined) => (s ? s.toJavaScript() : undefined);
-
-  return {
-    rpc,
-    async checkConfig(news: Props, olds: Props = {}) {
-      const req = new provproto.CheckRequest();
-      req.setUrn(urnOf("pulumi:providers:codearts", "default"));
-      req.setType("pulumi:providers:codearts");
-      req.setOlds(struct(olds));
-      req.setNews(struct(news));
-      const resp = await rpc<provprotoTypes.CheckResponse>("checkConfig", req);
-      return { inputs: js(resp.getInputs())!, failures: resp.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })) };
-    },
-    async diffConfig(olds: Props, news: Props) {
-      const req = new provproto.DiffRequest();
-      req.setUrn(urnOf("pulumi:providers:codearts", "default"));
-      req.setOlds(struct(olds));
-      req.setNews(struct(news));
-      const resp = await rpc<provprotoTypes.DiffResponse>("diffConfig", req);
-      return diffOf(resp);
-    },
-    async configure(args: Props | undefined, variables: Record<string, string> = {}) {
-      const req = new provproto.ConfigureRequest();
-      if (args) req.setArgs(struct(args));
-      for (const [k, v] of Object.entries(variables)) req.getVariablesMap().set(k, v);
-      req.setAcceptsecrets(true);
-      const resp = await rpc<provprotoTypes.ConfigureResponse>("configure", req);
-      return { acceptSecrets: resp.getAcceptsecrets(), supportsPreview: resp.getSupportspreview() };
-    },
-    async check(type: string, news: Props, olds: Props = {}) {
-      const req = new provproto.CheckRequest();
-      req.setUrn(urnOf(type, "r"));
-      req.setType(type);
-      req.setOlds(struct(olds));
-      req.setNews(struct(news));
-      const resp = await rpc<provprotoTypes.CheckResponse>("check", req);
-      return { inputs: js(resp.getInputs())!, failures: resp.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })) };
-    },
-    async diff(type: string, id: string, olds: Props, news: Props) {
-      const req = new provproto.DiffRequest();
-      req.setUrn(urnOf(type, "r"));
-      req.setType(type);
-      req.setId(id);
-      req.setOlds(struct(olds));
-      req.setNews(struct(news));
-      return diffOf(await rpc<provprotoTypes.DiffResponse>("diff", req));
-    },
-    async create(type: string, props: Props) {
-      const req = new provproto.CreateRequest();
-      req.setUrn(urnOf(type, "r"));
-      req.setType(type);
-      req.setProperties(struct(props));
-      const resp = await rpc<provprotoTypes.CreateResponse>("create", req);
-      return { id: resp.getId(), outs: js(resp.getProperties())! };
-    },
-    async read(type: string, id: string, props: Props = {}, inputs: Props = {}) {
-      const req = new provproto.ReadRequest();
-      req.setUrn(urnOf(type, "r"));
-      req.setType(type);
-      req.setId(id);
-      req.setProperties(struct(props));
-      req.setInputs(struct(inputs));
-      const resp = await rpc<provprotoTypes.ReadResponse>("read", req);
-      return { id: resp.getId(), props: js(resp.getProperties()), inputs: js(resp.getInputs()) };
-    },
-    async update(type: string, id: string, olds: Props, news: Props) {
-      const req = new provproto.UpdateRequest();
-      req.setUrn(urnOf(type, "r"));
-      req.setType(type);
-      req.setId(id);
-      req.setOlds(struct(olds));
-      req.setNews(struct(news));
-      return js((await rpc<provprotoTypes.UpdateResponse>("update", req)).getProperties())!;
-    },
-    async delete(type: string, id: string, props: Props) {
-      const req = new provproto.DeleteRequest();
-      req.setUrn(urnOf(type, "r"));
-      req.setType(type);
-      req.setId(id);
-      req.setProperties(struct(props));
-      await rpc("delete", req);
-    },
-  };
-}
-
-function diffOf(resp: provprotoTypes.DiffResponse) {
-  const kinds = Object.fromEntries(Object.entries(provproto.PropertyDiff.Kind).map(([k, v]) => [v, k]));
-  const detailed: Record<string, string> = {};
-  resp.getDetaileddiffMap().forEach((d: provprotoTypes.PropertyDiff, k: string) => (detailed[k] = kinds[d.getKind()] as string));
-  const C = provproto.DiffResponse.DiffChanges;
-  return {
-    changes: resp.getChanges() === C.DIFF_SOME ? "some" : resp.getChanges() === C.DIFF_NONE ? "none" : "unknown",
-    replaces: resp.getReplacesList(),
-    diffs: resp.getDiffsList(),
-    deleteBeforeReplace: resp.getDeletebeforereplace(),
-    detailed,
-    hasDetailedDiff: resp.getHasdetaileddiff(),
-  };
-}
 
 /** A provider's configuration for an emulator account, as stack config gives it (text values). */
 const configFor = (a: Account): Props => ({

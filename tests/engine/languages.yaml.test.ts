@@ -188,7 +188,7 @@ async function agrees(): Promise<ReturnType<CliStack["exported"]>> {
   return exported;
 }
 
-const byName = (resources: { urn: string }[], name: string) => resources.find((r) => r.urn.endsWith(`::${name}`));
+const byName = <T extends { urn: string }>(resources: T[], name: string): T | undefined => resources.find((r) => r.urn.endsWith(`::${name}`));
 const isSecret = (v: unknown) => typeof v === "object" && v !== null && (v as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270";
 /** The properties the engine's events say change for a resource: the plugin's detailed diff, as the engine passed it on. */
 function detailedDiff(r: CliRun, name: string): string[] {
