@@ -4,7 +4,7 @@
  * stack's own PULUMI_HOME and file backend, each writing its engine events with `--event-log` (read
  * back and summarised by cli/summary.ts). The language tests use it for programs in languages the
  * Automation API's inline programs do not cover (YAML: its language host is built beside the CLI,
- * `node dist/cli/pulumiBuild.js --tools`), and the resource-provider plugin pulumi-resource-codearts
+ * `node dist/cli/pulumiBuild.js --tools`, or here when missing), and the resource-provider plugin pulumi-resource-codearts
  * from bin/ (a project's `plugins.providers` path).
  */
 import { execFile } from "child_process";
@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { summarize, type Summary } from "../../cli/summary";
-import { builtTool } from "../../cli/pulumiBuild";
+import { buildTool, builtTool } from "../../cli/pulumiBuild";
 import { ENGINE_WORK_ROOT, readEventLog, realEngineEnv, requireCli, type ExportedResource } from "./realEngine";
 import { REPO_ROOT, type ConfigValue } from "./host";
 
@@ -44,7 +44,8 @@ export class CliStack {
   /** A new stack of the program `project` (the text of its Pulumi.yaml) with this config. */
   static async create(o: { project: string; config: Record<string, ConfigValue>; stackName?: string; env?: Record<string, string> }): Promise<CliStack> {
     const cli = requireCli();
-    if (!builtTool("yaml")) throw new Error("the YAML language host is not built: run `node dist/cli/pulumiBuild.js --tools` (npm run test:languages does)");
+    // Beside the CLI, where the engine finds it (npm run test:languages builds it first; built here otherwise).
+    if (!builtTool("yaml")) buildTool("yaml");
     fs.mkdirSync(ENGINE_WORK_ROOT, { recursive: true });
     const dir = fs.mkdtempSync(path.join(ENGINE_WORK_ROOT, "cli-"));
     const programDir = path.join(dir, "program");
