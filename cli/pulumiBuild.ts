@@ -13,6 +13,7 @@ import * as path from "path";
  *
  *   npm run pulumi-cli            build if needed, print the path
  *   npm run pulumi-cli -- --check print the path if built, else exit 1 (builds nothing)
+ *   npm run pulumi-cli -- --tools build the language tests' Go tools beside it (GO_TOOLS), print their paths
  */
 const TOOLS_DIR = path.join(repoRoot(), "tools", "pulumi-cli");
 const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
@@ -99,6 +100,58 @@ function installPluginScript(bin: string): string {
   return bin;
 }
 
+/**
+ * Go tools the language tests build beside the CLI, each from a tools module of its own (so its
+ * requirements never move the CLI's pin), rebuilt when that module's go.mod, go.sum or Go sources
+ * change (a stamp file beside the binary records them):
+ * - `pulumi-language-yaml`, the YAML language host (github.com/pulumi/pulumi-yaml at the version
+ *   tools/pulumi-yaml/go.mod pins): beside the CLI the engine finds it without a PATH warning;
+ * - `pulumi-codearts-codegen` (tools/pulumi-codegen): the plugin's schema checked with pkg/v3's schema
+ *   package and Pulumi's code generators run on it, at the CLI's own version.
+ */
+export const GO_TOOLS = {
+  yaml: { dir: "pulumi-yaml", pkg: "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml", bin: "pulumi-language-yaml" },
+  codegen: { dir: "pulumi-codegen", pkg: ".", bin: "pulumi-codearts-codegen" },
+} as const;
+export type GoTool = keyof typeof GO_TOOLS;
+
+function toolStamp(tool: GoTool): string {
+  const dir = path.join(repoRoot(), "tools", GO_TOOLS[tool].dir);
+  const hash = createHash("sha256");
+  for (const f of ["go.mod", "go.sum", ...fs.readdirSync(dir).filter((f) => f.endsWith(".go")).sort()]) hash.update(f).update(fs.readFileSync(path.join(dir, f)));
+  return hash.digest("hex").slice(0, 12);
+}
+
+/** A tool's binary when built for its module's current go.sum, else undefined. */
+export function builtTool(tool: GoTool): string | undefined {
+  const bin = path.join(installRoot(), "bin", GO_TOOLS[tool].bin);
+  try {
+    return fs.readFileSync(`${bin}.stamp`, "utf8").trim() === toolStamp(tool) && fs.existsSync(bin) ? bin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function buildTool(tool: GoTool, log: (s: string) => void = (s) => process.stderr.write(s + "\n")): string {
+  const existing = builtTool(tool);
+  if (existing) return existing;
+  const { dir, pkg, bin: name } = GO_TOOLS[tool];
+  const bin = path.join(installRoot(), "bin", name);
+  fs.mkdirSync(path.dirname(bin), { recursive: true });
+  const tmp = `${bin}.tmp-${process.pid}`;
+  log(`building ${name} from tools/${dir} (the first build takes a minute or two)`);
+  const started = Date.now();
+  execFileSync("go", ["build", "-trimpath", "-ldflags", "-s -w", "-o", tmp, pkg], {
+    cwd: path.join(repoRoot(), "tools", dir),
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=readonly" },
+  });
+  fs.renameSync(tmp, bin);
+  fs.writeFileSync(`${bin}.stamp`, toolStamp(tool) + "\n");
+  log(`built ${name} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return bin;
+}
+
 /** `pulumi version` of a binary, e.g. "v3.277.0". */
 export function versionOf(bin: string): string {
   return execFileSync(bin, ["version"], { encoding: "utf8", env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } }).trim();
@@ -106,7 +159,15 @@ export function versionOf(bin: string): string {
 
 if (require.main === module) {
   try {
-    if (process.argv.includes("--check")) {
+    if (process.argv.includes("--tools")) {
+      // The language tests' Go tools beside the CLI (which must be built): built if needed, their paths printed.
+      if (!builtCli()) throw new Error(`pulumi ${pinnedVersion()} is not built; run \`npm run pulumi-cli\` first`);
+      for (const tool of Object.keys(GO_TOOLS) as GoTool[]) {
+        const bin = process.argv.includes("--check") ? builtTool(tool) : buildTool(tool);
+        if (!bin) throw new Error(`${GO_TOOLS[tool].bin} is not built; run \`node dist/cli/pulumiBuild.js --tools\``);
+        process.stdout.write(bin + "\n");
+      }
+    } else if (process.argv.includes("--check")) {
       const bin = builtCli();
       if (!bin) {
         process.stderr.write(`pulumi ${pinnedVersion()} is not built; run \`npm run pulumi-cli\`\n`);

@@ -60,9 +60,9 @@ function kindOf(type: string): string {
   return type.slice(type.lastIndexOf(":") + 1);
 }
 type AnyKind = ResourceKind<z.ZodObject, Record<string, unknown>>;
-/** This package's kind for a resource type (`pulumi-nodejs:dynamic/codearts:<Kind>`), if it is one. */
+/** This package's kind for a resource type (`pulumi-nodejs:dynamic/codearts:<Kind>`, or the plugin's `codearts:index:<Kind>`), if it is one. */
 function ourKind(type: string): AnyKind | undefined {
-  if (!type.startsWith("pulumi-nodejs:dynamic")) return undefined;
+  if (!type.startsWith("pulumi-nodejs:dynamic") && !type.startsWith("codearts:index:")) return undefined;
   return (KINDS as unknown as Record<string, AnyKind | undefined>)[kindOf(type)];
 }
 function replaceReasons(kind: string, keys: string[]): string[] {

@@ -48,12 +48,67 @@ const SOURCES: Record<string, string[]> = {
   requestTimeout: ["HW_REQUEST_TIMEOUT"],
 };
 
+/** What each key is, for the plugin's schema (its provider and config); the README's table says the same. */
+export const CONFIG_DOCS: Record<keyof typeof SOURCES, { doc: string; type: "string" | "integer" | "map" }> = {
+  region: { type: "string", doc: "Region id, e.g. `cn-north-4`." },
+  accessKey: { type: "string", doc: "Access key (AK) of AK/SK authentication (requests signed `SDK-HMAC-SHA256`); set together with secretKey." },
+  secretKey: { type: "string", doc: "Secret key (SK) of AK/SK authentication." },
+  securityToken: { type: "string", doc: "Security token of a temporary AK/SK." },
+  projectId: { type: "string", doc: "IAM project id (token scope, `X-Project-Id`)." },
+  projectName: { type: "string", doc: "IAM project name (token scope)." },
+  domainId: { type: "string", doc: "Account (domain) id: Pipeline paths need it; learnt from the token with token authentication." },
+  domainName: { type: "string", doc: "Account (domain) name, for IAM token authentication." },
+  userName: { type: "string", doc: "IAM user name, for token authentication instead of AK/SK." },
+  password: { type: "string", doc: "IAM user password, for token authentication." },
+  authUrl: { type: "string", doc: "IAM endpoint for token authentication, e.g. `https://iam.cn-north-4.myhuaweicloud.com/v3` (an `iam` entry in endpoints wins)." },
+  maxRetries: { type: "integer", doc: "Retries of throttled and transient failures (default 5, at most 20)." },
+  endpoints: {
+    type: "map",
+    doc: 'Service → base URL (`pipeline`, `cloudtest`, `coc`, `devuc`, `iam`, or the Terraform provider\'s names); `"*"` sets every service but IAM. In stack config, a JSON object such as `{"*": "http://127.0.0.1:8080"}`; any other key is refused.',
+  },
+  requestTimeout: { type: "integer", doc: "Seconds one attempt may take, headers and body together (default 60, 1–3600)." },
+};
+
 /** The keys whose values must never appear in state, logs or messages. */
 export const SECRET_KEYS = ["secretKey", "securityToken", "password"] as const;
 
-export function loadSettings(config: Lookup, env: NodeJS.ProcessEnv = process.env): Settings {
+/**
+ * The namespace the dynamic resources read (the stack config of the Huawei Cloud Pulumi provider); the
+ * resource-provider plugin reads its own package's, `codearts` (provider/plugin), with the same key names
+ * and the same environment fallbacks.
+ */
+export const DEFAULT_NAMESPACE = "huaweicloud";
+
+/** The configuration key names, without namespace (`region`, `accessKey`, …), in the order they are documented. */
+export const CONFIG_KEYS = Object.keys(SOURCES);
+
+/** The environment variables a key falls back to, first match wins. */
+export function envFallbacks(key: string): readonly string[] {
+  return SOURCES[key] ?? [];
+}
+
+/**
+ * A message about configuration, its key names moved to `namespace` (`huaweicloud:accessKey` →
+ * `codearts:accessKey`): the provider's messages name the dynamic resources' keys, the plugin's users
+ * set the same keys in its namespace.
+ */
+export function inNamespace(text: string, namespace: string): string {
+  if (namespace === DEFAULT_NAMESPACE) return text;
+  return text.replace(new RegExp(`\\b${DEFAULT_NAMESPACE}:(${CONFIG_KEYS.join("|")})\\b`, "g"), `${namespace}:$1`);
+}
+
+export function loadSettings(config: Lookup, env: NodeJS.ProcessEnv = process.env, namespace = DEFAULT_NAMESPACE): Settings {
+  try {
+    return loadIn(config, env, namespace);
+  } catch (e) {
+    if (e instanceof ConfigError && namespace !== DEFAULT_NAMESPACE) throw new ConfigError(inNamespace(e.message, namespace));
+    throw e;
+  }
+}
+
+function loadIn(config: Lookup, env: NodeJS.ProcessEnv, namespace: string): Settings {
   const get = (key: string): string | undefined => {
-    const fromConfig = config(`huaweicloud:${key}`);
+    const fromConfig = config(`${namespace}:${key}`);
     if (fromConfig !== undefined && fromConfig !== "") return fromConfig;
     for (const name of SOURCES[key] ?? []) {
       const v = env[name];

@@ -91,6 +91,21 @@ export interface ResourceKind<S extends z.ZodObject, O extends Props> {
     /** The outputs of the object found; default: read it, then update what differs from the inputs. */
     recover?(ctx: Context, id: string, inputs: z.output<S>): Promise<O>;
   };
+  /**
+   * Inputs that are secret whatever the program passes (e.g. a script's parameters, whose values the
+   * service never returns): the plugin marks them secret in its check results and outputs, the schema
+   * declares them secret, and the SDK's resource class wraps them (sdk/script.ts).
+   */
+  secrets?: readonly (keyof z.output<S> & string)[];
+  /**
+   * `pulumi import` (a read by id alone, with no state): the id as given can take more forms than the id
+   * a create records (e.g. "<projectId>/<groupId>", since the read needs the project); this turns the
+   * one given into that id, so references from other resources see the same id as after a create.
+   * Absent: the id is recorded as given.
+   */
+  importId?(id: string): string;
+  /** Why the kind cannot be imported (no read by id): the plugin refuses `pulumi import` with this. */
+  noImport?: string;
   /** What the service says now; undefined when the object is gone. `inputs` = what a program would declare to get it. */
   read(ctx: Context, id: string, state: Props): Promise<{ outs: O; inputs: z.output<S> } | undefined>;
   update?(ctx: Context, id: string, olds: O, news: z.output<S>): Promise<O>;
@@ -223,10 +238,29 @@ export function changedKeys(schema: z.ZodObject, olds: Props, news: Props): stri
   );
 }
 
+/**
+ * The glue's operations: the dynamic provider's, with diff also naming the changed inputs (`diffs`, which
+ * the plugin turns into a detailed diff), and `lookup`, the read by id alone that `pulumi import` makes.
+ */
+export interface Glue extends pulumi.dynamic.ResourceProvider {
+  check(olds: Props, news: Props): Promise<{ inputs: Props; failures: Failure[] }>;
+  diff(id: string, olds: Props, news: Props): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean; diffs: string[] }>;
+  create(inputs: Props): Promise<{ id: string; outs: Props }>;
+  read(id: string, props?: Props): Promise<{ id: string; props: Props; inputs?: Props }>;
+  update(id: string, olds: Props, news: Props): Promise<{ outs: Props }>;
+  delete(id: string, props: Props): Promise<void>;
+  /**
+   * The object with this id, found with no state (`pulumi import`): its id as a create records it
+   * (ResourceKind.importId), outputs and the inputs a program declares to keep it as it is; undefined
+   * when there is none. Refused for a kind with no read by id (ResourceKind.noImport).
+   */
+  lookup(id: string): Promise<{ id: string; props: Props; inputs: Props } | undefined>;
+}
+
 export function makeProvider<S extends z.ZodObject, O extends Props>(
   kind: ResourceKind<S, O>,
   context: () => Context,
-): pulumi.dynamic.ResourceProvider {
+): Glue {
   type I = z.output<S>;
   const keys = inputKeys(kind.schema);
   const pick = (p: Props): Props => Object.fromEntries(keys.filter((k) => p[k] !== undefined).map((k) => [k, p[k]]));
@@ -368,6 +402,7 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
       const dbr = kind.deleteBeforeReplace;
       return {
         changes: changed.length > 0,
+        diffs: changed,
         replaces,
         deleteBeforeReplace: replaces.length > 0 && (typeof dbr === "function" ? dbr(stripProvider(olds), stripProvider(news) as I) : dbr === true),
       };
@@ -393,6 +428,19 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(
       // Create-only inputs (adoptId) are not on the server; keep them so a refresh shows no change.
       const carried = state[ADOPT_KEY] !== undefined ? { [ADOPT_KEY]: state[ADOPT_KEY] } : {};
       return structSafe({ id, props: { ...found.outs, ...carried }, inputs: { ...pick(found.inputs as Props), ...carried } });
+    },
+
+    async lookup(id: string) {
+      if (kind.noImport) throw new Error(`${kind.name} cannot be imported: ${kind.noImport}`);
+      const ctx = context();
+      let found = await kind.read(ctx, id, {});
+      if (!found) return undefined;
+      // What check fills in from the configuration (a policy's tenant) is not in a read with no state,
+      // and a program declaring the inputs found would then differ from the state (a replacement): read
+      // again with the state a create would have recorded, as a refresh after a create reads.
+      const filled = kind.defaults ? (kind.defaults(ctx, found.inputs) as Props) : undefined;
+      if (filled && stableJson(filled) !== stableJson(found.inputs)) found = (await kind.read(ctx, id, { ...(found.outs as Props), ...filled })) ?? found;
+      return structSafe({ id: kind.importId ? kind.importId(id) : id, props: found.outs as Props, inputs: pick(found.inputs as Props) });
     },
 
     async update(id: string, olds: Props, news: Props) {

@@ -1,6 +1,5 @@
-import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { makeProvider, ResourceKind } from "./dynamic";
+import { Glue, makeProvider, ResourceKind } from "./dynamic";
 import { KINDS } from "./kinds";
 import { redactor } from "./redaction";
 import { Sessions } from "./sessions";
@@ -16,13 +15,13 @@ type Method = "check" | "diff" | "create" | "read" | "update" | "delete";
 
 const sessions = new Sessions();
 /** Any kind, as the registry hands it out (each kind's own schema and outputs are checked where it is defined). */
-type AnyKind = ResourceKind<z.ZodObject, Record<string, unknown>>;
+export type AnyKind = ResourceKind<z.ZodObject, Record<string, unknown>>;
 
 export async function configure(req: { config: { get(key: string): string | undefined } }): Promise<void> {
   sessions.configure((k) => req.config.get(k));
 }
 
-function kindNamed(kind: string): AnyKind {
+export function kindNamed(kind: string): AnyKind {
   // Each kind is typed by its own schema; the glue needs only the common shape.
   const def = (KINDS as unknown as Record<string, AnyKind | undefined>)[kind];
   if (!def) throw new Error(`pulumi-codearts: unknown resource kind "${kind}"; is the installed package older than the program?`);
@@ -73,11 +72,19 @@ export async function dispatch(protocol: number, kind: string, method: Method, .
   return run(kind, method, args);
 }
 
-async function run(kind: string, method: Method, args: unknown[]): Promise<unknown> {
+function run(kind: string, method: Method, args: unknown[]): Promise<unknown> {
+  return runOn(sessions, kind, method, args);
+}
+
+/**
+ * One operation of one kind through the glue, on a session of `on` (each front door keeps its own:
+ * the dynamic provider's here, the plugin's in provider/plugin), its errors through the one redaction.
+ */
+export async function runOn(on: Sessions, kind: string, method: keyof Glue, args: unknown[]): Promise<unknown> {
   // The provider object is per call: it holds this call's lease on the session, nothing else.
-  const lease = sessions.lease();
+  const lease = on.lease();
   try {
-    const provider: pulumi.dynamic.ResourceProvider = makeProvider(kindNamed(kind), lease.context);
+    const provider: Glue = makeProvider(kindNamed(kind), lease.context);
     const fn = provider[method] as ((...a: unknown[]) => Promise<unknown>) | undefined;
     if (!fn) throw new Error(`pulumi-codearts: ${kind} has no ${method}`);
     return await fn(...args);

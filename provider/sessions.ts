@@ -1,5 +1,5 @@
 import { ApiClient } from "./client";
-import { loadSettings, rememberSecrets, Settings } from "./config";
+import { DEFAULT_NAMESPACE, loadSettings, rememberSecrets, Settings } from "./config";
 import type { Context } from "./dynamic";
 import { stableJson } from "./dynamic";
 import { redactor } from "./redaction";
@@ -64,12 +64,16 @@ export interface Lease {
 export class Sessions {
   private current?: Session;
 
-  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+  constructor(
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    /** The config namespace the settings are read from: `huaweicloud` (dynamic resources) or `codearts` (the plugin). */
+    private readonly namespace = DEFAULT_NAMESPACE,
+  ) {}
 
   configure(lookup: (key: string) => string | undefined): void {
     let settings: Settings | Error;
     try {
-      settings = loadSettings(lookup, this.env);
+      settings = loadSettings(lookup, this.env, this.namespace);
     } catch (e) {
       settings = e as Error;
     }

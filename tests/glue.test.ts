@@ -47,11 +47,11 @@ describe("check", () => {
 describe("diff", () => {
   test("no change is an explicit changes: false (pulumi/pulumi#12401)", async () => {
     const r = await provider.diff!("g", { projectId: P, name: "a", pathId: "x", __provider: "old" }, { projectId: P, name: "a", __provider: "new" });
-    expect(r).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(r).toEqual({ changes: false, diffs: [], replaces: [], deleteBeforeReplace: false });
   });
   test("name changes in place; parentId replaces", async () => {
-    expect(await provider.diff!("g", { projectId: P, name: "a" }, { projectId: P, name: "b" })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
-    expect(await provider.diff!("g", { projectId: P, name: "a" }, { projectId: P, name: "a", parentId: P })).toEqual({ changes: true, replaces: ["parentId"], deleteBeforeReplace: false });
+    expect(await provider.diff!("g", { projectId: P, name: "a" }, { projectId: P, name: "b" })).toEqual({ changes: true, diffs: ["name"], replaces: [], deleteBeforeReplace: false });
+    expect(await provider.diff!("g", { projectId: P, name: "a" }, { projectId: P, name: "a", parentId: P })).toEqual({ changes: true, diffs: ["parentId"], replaces: ["parentId"], deleteBeforeReplace: false });
   });
   test("an unknown counts as a change; adoptId never does", () => {
     expect(changedKeys(pipelineGroupSchema, { name: "a" }, { name: UNKNOWN })).toEqual(["name"]);

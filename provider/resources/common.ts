@@ -78,6 +78,14 @@ export function camelKeys(o: Record<string, unknown>): Record<string, unknown> {
  * Where an object of a CodeArts project lives: the id is the plain object id (with `projectId` in
  * the state) or `<projectId>/<objectId>`, the form `Resource.get` is given.
  */
+/**
+ * The object's own id in an id that may name its container first (`<projectId>/<id>`, `<tenantId>/<id>`,
+ * the forms a read by id alone takes): the id a create records. `pulumi import` records this one.
+ */
+export function ownId(id: string): string {
+  return id.slice(id.indexOf("/") + 1);
+}
+
 export function locateInProject(kind: string, idName: string, id: string, state: Record<string, unknown>): { projectId: string; objectId: string } {
   const slash = id.indexOf("/");
   if (slash > 0) return { projectId: id.slice(0, slash), objectId: id.slice(slash + 1) };

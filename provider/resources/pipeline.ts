@@ -5,7 +5,7 @@ import { anyJson, hexId, object } from "../answers";
 import { ApiError } from "../errors";
 import { seg } from "../http";
 import { collect, findFirst, offsetPages } from "../paging";
-import { hex32, int32, jsonDocument, locateInProject, nonBlank, snakeKeys } from "./common";
+import { hex32, int32, jsonDocument, locateInProject, nonBlank, ownId, snakeKeys } from "./common";
 import { findGroup, getGroupTree, GroupVo } from "./pipelineGroup";
 import { customVariable, limitObject, variablesToApi } from "./pipelineVariables";
 
@@ -399,6 +399,7 @@ async function readPipeline(ctx: Context, id: string, state: Record<string, unkn
 
 export const pipeline: ResourceKind<typeof pipelineSchema, PipelineOutputs> = {
   name: "Pipeline",
+  importId: ownId,
   schema: pipelineSchema,
   replaceOn: [
     "projectId", "name", "description", "isPublish", "componentId", "templateId", "sources", "variables", "schedules", "triggers", "manifestVersion", "definition", "projectName",

@@ -3,7 +3,7 @@ import { Context, PartialCreateError, ResourceKind } from "../dynamic";
 import { unlessGone } from "../errors";
 import { hexId, nullableText, object, successTrue } from "../answers";
 import { seg } from "../http";
-import { hex32, locateInProject } from "./common";
+import { hex32, locateInProject, ownId } from "./common";
 
 /**
  * PipelineGroup — a CodeArts Pipeline group (CodeArts Pipeline API Reference §4.3). There is no get-by-id: the object is
@@ -132,6 +132,7 @@ export const pipelineGroup: ResourceKind<typeof pipelineGroupSchema, PipelineGro
     projectId: "a group cannot move to another CodeArts project",
   },
   notFoundCodes: NOT_FOUND,
+  importId: ownId,
   // Set by the service on every rename (§4.3.4 example); a rename records the name, not these (no read after it).
   serviceMaintained: ["updater", "updateTime"],
 

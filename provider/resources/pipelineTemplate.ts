@@ -4,7 +4,7 @@ import { hexId, object } from "../answers";
 import { ApiError } from "../errors";
 import { seg } from "../http";
 import { collect, offsetPages } from "../paging";
-import { canonicalJson, hex32, jsonDocument, nonBlank } from "./common";
+import { canonicalJson, hex32, jsonDocument, nonBlank, ownId } from "./common";
 import { customVariable, limitObject, Variable, variablesFromApi, variablesToApi } from "./pipelineVariables";
 
 /**
@@ -201,6 +201,7 @@ function outputsFrom(t: TemplateVo, tenant: string, inputs: PipelineTemplateInpu
 
 export const pipelineTemplate: ResourceKind<typeof pipelineTemplateSchema, PipelineTemplateOutputs> = {
   name: "PipelineTemplate",
+  importId: ownId,
   schema: pipelineTemplateSchema,
   replaceOn: ["tenantId"],
   replaceWhy: { tenantId: "a template belongs to one tenant (the {tenant_id} of its path) and the API cannot move it" },

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { Context } from "../dynamic";
 import { QueryValue, seg } from "../http";
 import { collect, offsetPages } from "../paging";
+import { ownId } from "./common";
 
 /**
  * What the tenant-level policy kinds (Rule, RuleSet, OpenSourcePolicy; CodeArts Pipeline API Reference §4.4–§4.7) share:
@@ -23,6 +24,7 @@ export const tenantScoped = {
   replaceOn: ["tenantId"] as const,
   replaceWhy: { tenantId: tenantReplaceWhy },
   notFoundCodes: POLICY_NOT_FOUND,
+  importId: ownId,
   defaults: <T extends { tenantId?: string }>(ctx: Context, inputs: T): T => ({ ...inputs, tenantId: inputs.tenantId ?? ctx.settings.domainId }),
 };
 

@@ -211,6 +211,8 @@ export const script: ResourceKind<typeof scriptSchema, ScriptOutputs> = {
   // Names are unique per tenant (§4.2.1): the old script must go before the new one is created.
   deleteBeforeReplace: (olds, news) => olds.name === news.name,
   notFoundCodes: NOT_FOUND,
+  // The service never returns a parameter's value; declared values stay secret in the state.
+  secrets: ["params"],
   stateOf,
   // S1: an in-place update may carry only 5 parameters under Table 4-19; refused at preview rather than half-way.
   refuse: (olds, news) =>

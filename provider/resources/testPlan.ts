@@ -5,7 +5,7 @@ import { ApiError } from "../errors";
 import { DEFINITIVE_500_CODES } from "../retry";
 import { seg } from "../http";
 import { collect, findFirst, probedOffsetPages } from "../paging";
-import { hex32 } from "./common";
+import { hex32, ownId } from "./common";
 
 /**
  * TestPlan — a CloudTest test plan (CloudTest API Reference §4.3). CloudTest can create and list plans, and add test
@@ -166,6 +166,7 @@ function outputs(inputs: TestPlanInputs, p: PlanVo | undefined): TestPlanOutputs
 
 export const testPlan: ResourceKind<typeof testPlanSchema, TestPlanOutputs> = {
   name: "TestPlan",
+  importId: ownId,
   schema: testPlanSchema,
   replaceOn: ["projectId", "name"],
   replaceWhy: {

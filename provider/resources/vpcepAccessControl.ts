@@ -108,6 +108,9 @@ export const vpcepAccessControl: ResourceKind<typeof vpcepAccessControlSchema, V
   replaceOn: ["region", "enterpriseId"],
   replaceWhy: { region: "access records are per region", enterpriseId: "access records belong to one tenant" },
   notFoundCodes: [NOT_FOUND],
+  noImport:
+    "no API reads access records by id (the id is made up by the create, which adopts the listed endpoints without an API call), " +
+    "so there is nothing to read. Declare the resource in the program instead: its create adopts the endpoints, calling nothing",
 
   refuseHere(ctx, inputs) {
     const mismatch = regionMismatch(ctx.settings, inputs.region);

@@ -1,0 +1,102 @@
+// Command codegen checks the plugin's schema.json with Pulumi's own schema package (validated against
+// the metaschema, then bound: every type reference resolved) and writes the SDKs Pulumi's code
+// generators make from it, from the same module the CLI is built from (pkg/v3 at the pinned version),
+// so no language host is needed.
+//
+//	go run . check SCHEMA                 validate and bind; print what the package declares
+//	go run . sdk SCHEMA OUTDIR LANG...    write OUTDIR/LANG for nodejs, python, go
+//
+// CODEGEN_GO_IMPORT_BASE sets the Go SDK's import path (e.g. to compile it inside this module).
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
+	nodejsgen "github.com/pulumi/pulumi/pkg/v3/codegen/nodejs"
+	pythongen "github.com/pulumi/pulumi/pkg/v3/codegen/python"
+	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
+)
+
+func bind(file string) (*schema.Package, error) {
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var spec schema.PackageSpec
+	if err := json.Unmarshal(raw, &spec); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	// Where a Go SDK is compiled: its import path (the schema names none; the SDK's repository decides).
+	if base := os.Getenv("CODEGEN_GO_IMPORT_BASE"); base != "" {
+		if spec.Language == nil {
+			spec.Language = map[string]schema.RawMessage{}
+		}
+		spec.Language["go"] = schema.RawMessage(fmt.Sprintf(`{"importBasePath": %q}`, base))
+	}
+	pkg, diags, err := schema.BindSpec(spec, schema.NewPluginLoader(nil), schema.ValidationOptions{})
+	if err != nil {
+		return nil, err
+	}
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return pkg, nil
+}
+
+func main() {
+	if len(os.Args) < 3 {
+		fmt.Fprintln(os.Stderr, "usage: codegen check SCHEMA | codegen sdk SCHEMA OUTDIR LANG...")
+		os.Exit(2)
+	}
+	pkg, err := bind(os.Args[2])
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "schema: %v\n", err)
+		os.Exit(1)
+	}
+	switch os.Args[1] {
+	case "check":
+		out := map[string]any{"name": pkg.Name, "version": pkg.Version.String(), "resources": len(pkg.Resources), "types": len(pkg.Types), "config": len(pkg.Config)}
+		_ = json.NewEncoder(os.Stdout).Encode(out)
+	case "sdk":
+		if len(os.Args) < 5 {
+			fmt.Fprintln(os.Stderr, "usage: codegen sdk SCHEMA OUTDIR LANG...")
+			os.Exit(2)
+		}
+		for _, lang := range os.Args[4:] {
+			var files map[string][]byte
+			switch lang {
+			case "nodejs":
+				files, err = nodejsgen.GeneratePackage("pulumi-codearts", pkg, nil, nil, false, nil)
+			case "python":
+				files, err = pythongen.GeneratePackage("pulumi-codearts", pkg, nil, nil)
+			case "go":
+				files, err = gogen.GeneratePackage("pulumi-codearts", pkg, nil)
+			default:
+				err = fmt.Errorf("no generator for %q (nodejs, python, go)", lang)
+			}
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "%s: %v\n", lang, err)
+				os.Exit(1)
+			}
+			for name, data := range files {
+				target := filepath.Join(os.Args[3], lang, name)
+				if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+					fmt.Fprintln(os.Stderr, err)
+					os.Exit(1)
+				}
+				if err := os.WriteFile(target, data, 0o644); err != nil {
+					fmt.Fprintln(os.Stderr, err)
+					os.Exit(1)
+				}
+			}
+			fmt.Printf("%s: %d files\n", lang, len(files))
+		}
+	default:
+		fmt.Fprintf(os.Stderr, "unknown command %q\n", os.Args[1])
+		os.Exit(2)
+	}
+}
