@@ -12,6 +12,7 @@ import * as generated from "../sdk/kinds.generated";
  * the generator's own reading of them. Pulumi's own validation of it (metaschema, binding, code
  * generation, `pulumi package get-schema`) is in tests/engine/pluginSchema.test.ts.
  */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain CommonJS script without types
 const { generate, TARGET } = require("../scripts/generate-schema.js") as { generate(): string; TARGET: string };
 
 interface PropertySpec {
