@@ -19,9 +19,10 @@ export async function findPulumiCli(): Promise<FoundCli> {
   const onPath = await versionOf("pulumi");
   if (onPath) return { found: true, version: onPath, path: "pulumi" };
   const built = builtCli();
-  const version = built ? await versionOf(built) : undefined;
-  if (!built || !version) return { found: false };
-  const command = await PulumiCommand.get({ root: path.dirname(path.dirname(built)), skipVersionCheck: true });
-  return { found: true, version, path: built, command };
+  if (!built) return { found: false };
+  // One `pulumi version` run: the command the Automation API will use knows its version.
+  const command = await PulumiCommand.get({ root: path.dirname(path.dirname(built)), skipVersionCheck: true }).catch(() => undefined);
+  if (!command?.version) return { found: false };
+  return { found: true, version: `v${command.version.toString()}`, path: built, command };
 }
 

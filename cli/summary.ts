@@ -56,6 +56,11 @@ const REPLACE_STEPS: readonly string[] = ["replace", "create-replacement", "dele
 function nameOf(urn: string): string {
   return urn.slice(urn.lastIndexOf("::") + 2);
 }
+/** The resource type a URN names (`urn:pulumi:<stack>::<project>::[<parent type>$]<type>::<name>`). */
+function typeOf(urn: string): string {
+  const t = urn.slice(0, urn.lastIndexOf("::"));
+  return t.slice(t.lastIndexOf("::") + 2).split("$").pop()!;
+}
 function kindOf(type: string): string {
   return type.slice(type.lastIndexOf(":") + 1);
 }
@@ -228,7 +233,7 @@ export function summarize(operation: Summary["operation"], events: EngineEvent[]
   for (const [urn, message] of stepErrors) {
     const line = lines.get(urn);
     if (line) line.failed = true;
-    failures.push({ urn, name: nameOf(urn), kind: kindOf(urn.slice(0, urn.lastIndexOf("::")).split("::").pop() ?? ""), message });
+    failures.push({ urn, name: nameOf(urn), kind: line?.kind ?? kindOf(typeOf(urn)), message });
   }
   for (const line of lines.values()) {
     // The engine says it changes, and no property the event shows explains it: a secret did.
