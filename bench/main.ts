@@ -29,9 +29,11 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
 
 async function inParallel(n: number, width: number, one: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < n) await one(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < n) await one(next++);
+    }),
+  );
 }
 
 /** One PipelineGroup lifecycle through the host: Check+Create, Check+Diff+Update, Delete. */
@@ -47,7 +49,13 @@ async function direct(client: ApiClient, i: number): Promise<void> {
   const base = `/v5/${P}/api/pipeline-group`;
   // The listing a create starts with (group names may repeat: see naturalKey in provider/dynamic.ts).
   await client.send({ service: "pipeline", method: "GET", path: `${base}/tree`, operation: "Bench.tree" });
-  const made = await client.send<{ id: string }>({ service: "pipeline", method: "POST", path: `${base}/create`, body: { name: `direct ${i}`, project_id: P, parent_id: "" }, operation: "Bench.create" });
+  const made = await client.send<{ id: string }>({
+    service: "pipeline",
+    method: "POST",
+    path: `${base}/create`,
+    body: { name: `direct ${i}`, project_id: P, parent_id: "" },
+    operation: "Bench.create",
+  });
   await client.send({ service: "pipeline", method: "POST", path: `${base}/update`, body: { name: `direct ${i} renamed`, id: made.body.id }, operation: "Bench.update" });
   await client.send({ service: "pipeline", method: "DELETE", path: `${base}/delete`, query: { id: made.body.id }, operation: "Bench.delete" });
 }
@@ -139,7 +147,9 @@ async function main(): Promise<void> {
   try {
     say("# Benchmarks");
     say();
-    say(`Produced by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version}, ${os.cpus().length} cores). Figures, not assertions; they vary with the machine.`);
+    say(
+      `Produced by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version}, ${os.cpus().length} cores). Figures, not assertions; they vary with the machine.`,
+    );
 
     say("\n## API calls per operation (the demo's lifecycles, from the emulator's log)\n");
     const { lines, stateBytes } = await callsPerOperation(emu);
@@ -176,11 +186,15 @@ async function main(): Promise<void> {
     say("28 resources of each of the 12 kinds (336) created, refreshed, updated, refreshed again (then a preview that must want");
     say("no change) and deleted through one dynamic-provider host, as tests/scale.test.ts does. Ideal = API calls × latency ÷ in flight:");
     say("the time the requests alone would take with perfect overlap. A re-run is a step that failed and was run again (as a");
-    say("GitOps pipeline re-runs `pulumi up`); \"lost or duplicated\" compares the emulator's inventory with the state after every phase.\n");
+    say('GitOps pipeline re-runs `pulumi up`); "lost or duplicated" compares the emulator\'s inventory with the state after every phase.\n');
     say("| latency | transient faults | in flight | resources | steps (re-runs) | API calls (failed by injection) | wall ms | ideal ms | wall / ideal | lost or duplicated |");
     say("|---|---|---|---|---|---|---|---|---|---|");
     const runs: Array<[string, ScaleFigures]> = [];
-    for (const [latencyMs, transientRate] of [[20, 0.05], [20, 0], [0, 0]] as const) {
+    for (const [latencyMs, transientRate] of [
+      [20, 0.05],
+      [20, 0],
+      [0, 0],
+    ] as const) {
       const f = await scale({ perKind: 28, width: 10, latencyMs, transientRate, seed: 8 });
       runs.push([`${latencyMs} ms, ${transientRate * 100}%`, f]);
       say(

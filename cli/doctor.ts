@@ -33,7 +33,11 @@ export function checkCredentials(s: Settings): Check[] {
     const problems: string[] = [];
     if (!AK_FORM.test(s.accessKey!)) problems.push("huaweicloud:accessKey should be 16–40 upper-case letters and digits");
     if (!SK_FORM.test(s.secretKey!)) problems.push("huaweicloud:secretKey should be 30–60 letters and digits");
-    out.push({ name: "credentials", status: problems.length ? "fail" : "ok", detail: problems.join("; ") || `AK/SK (access key ${s.accessKey!.slice(0, 4)}…)${s.securityToken ? " with security token" : ""}` });
+    out.push({
+      name: "credentials",
+      status: problems.length ? "fail" : "ok",
+      detail: problems.join("; ") || `AK/SK (access key ${s.accessKey!.slice(0, 4)}…)${s.securityToken ? " with security token" : ""}`,
+    });
   } else {
     out.push({ name: "credentials", status: "ok", detail: `IAM password token for user ${s.userName}` });
   }
@@ -45,7 +49,11 @@ export function checkCredentials(s: Settings): Check[] {
           { name: "account id", status: "skip", detail: "to be learnt from the IAM token" }
         : { name: "account id", status: "fail", detail: "huaweicloud:domainId (HW_DOMAIN_ID) is required with AK/SK: Pipeline paths name the account" },
   );
-  out.push(s.region ? { name: "region", status: "ok", detail: s.region } : { name: "region", status: "warn", detail: "huaweicloud:region is not set; only explicit endpoints can be used" });
+  out.push(
+    s.region
+      ? { name: "region", status: "ok", detail: s.region }
+      : { name: "region", status: "warn", detail: "huaweicloud:region is not set; only explicit endpoints can be used" },
+  );
   return out;
 }
 
@@ -54,7 +62,14 @@ function probeFor(service: Service, s: Settings, domainId: string | undefined): 
   switch (service) {
     case "pipeline":
       if (!domainId) return "needs huaweicloud:domainId";
-      return { service, method: "POST", path: `/v5/${seg(domainId, "the account id")}/api/pipeline-templates/list`, body: { offset: 0, limit: 1 }, idempotent: true, operation: "Doctor.listTemplates" };
+      return {
+        service,
+        method: "POST",
+        path: `/v5/${seg(domainId, "the account id")}/api/pipeline-templates/list`,
+        body: { offset: 0, limit: 1 },
+        idempotent: true,
+        operation: "Doctor.listTemplates",
+      };
     case "cloudtest":
       if (!s.projectId) return "needs huaweicloud:projectId (the IAM project CloudTest plans live in)";
       return { service, method: "GET", path: `/v2/projects/${seg(s.projectId, "the IAM project id")}/plans`, query: { offset: 0, limit: 1 }, operation: "Doctor.listPlans" };
@@ -137,7 +152,11 @@ async function runChecks(s: Settings, services: Service[]): Promise<Check[]> {
   checks.push(
     cli.found
       ? { name: "pulumi CLI", status: "ok", detail: cli.path === "pulumi" ? cli.version : `${cli.version} (built from source: ${cli.path})` }
-      : { name: "pulumi CLI", status: "warn", detail: "not found on PATH nor built (`npm run pulumi-cli`): preview/up/refresh/destroy/drift need it (https://www.pulumi.com/docs/install/)" },
+      : {
+          name: "pulumi CLI",
+          status: "warn",
+          detail: "not found on PATH nor built (`npm run pulumi-cli`): preview/up/refresh/destroy/drift need it (https://www.pulumi.com/docs/install/)",
+        },
   );
   return checks;
 }

@@ -47,20 +47,26 @@ common options:
 
 exit codes: 0 done (for drift: nothing drifted); 1 failed, cancelled, or an event log that is incomplete or contradicts
 itself; ${EXIT.drift} drift found; ${EXIT.noPulumiCli} Pulumi CLI not found; ${EXIT.usage} usage error`,
-  preview: "usage: pulumi-codearts preview [--stack S] [--cwd DIR] [--json] [--out DIR]\nRuns `pulumi preview` and summarises counts per operation, each changing resource with its changed properties, replacements with the reason the API forces them, and refused changes.",
+  preview:
+    "usage: pulumi-codearts preview [--stack S] [--cwd DIR] [--json] [--out DIR]\nRuns `pulumi preview` and summarises counts per operation, each changing resource with its changed properties, replacements with the reason the API forces them, and refused changes.",
   up: "usage: pulumi-codearts up [--stack S] [--cwd DIR] [--yes] [--json] [--out DIR]\nRuns `pulumi up`; without --yes on a terminal it shows the preview and asks first.",
   refresh: "usage: pulumi-codearts refresh [--stack S] [--cwd DIR] [--yes] [--json] [--out DIR]\nRuns `pulumi refresh` and summarises what changed in the state.",
   destroy: "usage: pulumi-codearts destroy [--stack S] [--cwd DIR] [--yes] [--json] [--out DIR]\nRuns `pulumi destroy`.",
   drift: `usage: pulumi-codearts drift [--stack S] [--cwd DIR] [--json] [--out DIR]\nA refresh in preview mode, for a nightly job: exit 0 when nothing drifted, ${EXIT.drift} with a report of the resources and properties that differ.`,
   summarize: `usage: pulumi-codearts summarize --event-log FILE --operation preview|up|refresh|destroy|drift [--json] [--out DIR]\nReads the engine events that \`pulumi preview|up|refresh|destroy … --event-log FILE\` wrote (one JSON event a line; for drift: \`pulumi refresh --preview-only --event-log FILE\`) and prints the same summary as the other commands, with the same exit codes: ${EXIT.drift} when drift was found, 1 when the log is incomplete or contradicts itself.`,
-  doctor: "usage: pulumi-codearts doctor [--endpoint URL] [--json]\nReads the settings the provider would (HW_* environment variables), then checks credentials, each service's endpoint with a signed read-only call (401 and 403 told apart) and the Pulumi CLI. Changes nothing. --endpoint points every service at one URL (e.g. the emulator).",
+  doctor:
+    "usage: pulumi-codearts doctor [--endpoint URL] [--json]\nReads the settings the provider would (HW_* environment variables), then checks credentials, each service's endpoint with a signed read-only call (401 and 403 told apart) and the Pulumi CLI. Changes nothing. --endpoint points every service at one URL (e.g. the emulator).",
   conformance: CONFORMANCE_HELP,
   sweep: `usage: pulumi-codearts sweep --prefix P [--yes] [--project ID] [--endpoint URL] [--json] [--transcript FILE]\nLists every object of every kind whose name starts with P (exactly, case-sensitive; at least 4 characters) and what will happen to it; with --yes deletes them in dependency order (pipelines before their groups, sub-groups before parents, rule sets before rules, plug-in versions before plug-ins before publishers). A dry run by default. --project names the CodeArts project of pipelines, pipeline groups and test plans (without it they are not listed). Test plans are listed but cannot be deleted (no API); VPCEP access records have no names and are not swept. Settings from HW_* variables, as doctor; --endpoint points every service at one URL (e.g. the emulator); --transcript writes every request and answer (redacted) as JSON lines. Exit 0 when everything listed was deleted (or a dry run), 1 when something failed, ${EXIT.usage} on a usage error.`,
-  emulator: "usage: pulumi-codearts emulator [--port N] [--host H] [--data FILE] [--accounts FILE] [--dialect ID=NAME]... [--dialect-file FILE] [--list-dialects]\nStarts the embedded emulator; stops on Ctrl-C. --dialect picks a reading of an ambiguous passage of the docs (--list-dialects shows every row and its readings).",
+  emulator:
+    "usage: pulumi-codearts emulator [--port N] [--host H] [--data FILE] [--accounts FILE] [--dialect ID=NAME]... [--dialect-file FILE] [--list-dialects]\nStarts the embedded emulator; stops on Ctrl-C. --dialect picks a reading of an ambiguous passage of the docs (--list-dialects shows every row and its readings).",
 };
 
 const color = (code: number) => (s: string) => (process.stderr.isTTY && !process.env.NO_COLOR ? `\x1b[${code}m${s}\x1b[0m` : s);
-const green = color(32), red = color(31), yellow = color(33), dim = color(2);
+const green = color(32),
+  red = color(31),
+  yellow = color(33),
+  dim = color(2);
 
 function progress(e: EngineEvent): void {
   const m = e.resourcePreEvent?.metadata;
@@ -139,7 +145,9 @@ async function stackCommand(op: StackOperation, opts: StackCommandOptions & { st
   }
   const cli = await findPulumiCli();
   if (!cli.found) {
-    console.error(`pulumi-codearts ${op}: the Pulumi CLI was not found on PATH; install it (https://www.pulumi.com/docs/install/), build it (\`npm run pulumi-cli\` in a clone of pulumi-codearts) or run \`pulumi-codearts doctor\``);
+    console.error(
+      `pulumi-codearts ${op}: the Pulumi CLI was not found on PATH; install it (https://www.pulumi.com/docs/install/), build it (\`npm run pulumi-cli\` in a clone of pulumi-codearts) or run \`pulumi-codearts doctor\``,
+    );
     return EXIT.noPulumiCli;
   }
   const stack = await selectStack(opts.cwd, opts.stack, undefined, cli.command);

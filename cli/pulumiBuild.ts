@@ -39,7 +39,10 @@ function cacheRoot(): string {
 
 /** Where this version's install lives: `<root>/bin/pulumi`, the layout `PulumiCommand.get({ root })` expects. */
 export function installRoot(): string {
-  const sum = createHash("sha256").update(fs.readFileSync(path.join(TOOLS_DIR, "go.sum"))).digest("hex").slice(0, 12);
+  const sum = createHash("sha256")
+    .update(fs.readFileSync(path.join(TOOLS_DIR, "go.sum")))
+    .digest("hex")
+    .slice(0, 12);
   return path.join(cacheRoot(), `pulumi-${pinnedVersion()}-${sum}`);
 }
 
@@ -118,7 +121,15 @@ export type GoTool = keyof typeof GO_TOOLS;
 function toolStamp(tool: GoTool): string {
   const dir = path.join(repoRoot(), "tools", GO_TOOLS[tool].dir);
   const hash = createHash("sha256");
-  for (const f of ["go.mod", "go.sum", ...fs.readdirSync(dir).filter((f) => f.endsWith(".go")).sort()]) hash.update(f).update(fs.readFileSync(path.join(dir, f)));
+  for (const f of [
+    "go.mod",
+    "go.sum",
+    ...fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".go"))
+      .sort(),
+  ])
+    hash.update(f).update(fs.readFileSync(path.join(dir, f)));
   return hash.digest("hex").slice(0, 12);
 }
 

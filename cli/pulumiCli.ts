@@ -25,4 +25,3 @@ export async function findPulumiCli(): Promise<FoundCli> {
   if (!command?.version) return { found: false };
   return { found: true, version: `v${command.version.toString()}`, path: built, command };
 }
-

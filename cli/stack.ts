@@ -27,12 +27,24 @@ export async function runOperation(op: Operation, stack: Stack, onEvent?: (e: En
   let error: string | undefined;
   try {
     switch (op) {
-      case "preview": await stack.preview({ onEvent: collect }); break;
-      case "up": await stack.up({ onEvent: collect }); break;
-      case "refresh": await stack.refresh({ onEvent: collect }); break;
-      case "destroy": await stack.destroy({ onEvent: collect }); break;
-      case "drift": await stack.previewRefresh({ onEvent: collect }); break;
-      case "destroy-preview": await stack.previewDestroy({ onEvent: collect }); break;
+      case "preview":
+        await stack.preview({ onEvent: collect });
+        break;
+      case "up":
+        await stack.up({ onEvent: collect });
+        break;
+      case "refresh":
+        await stack.refresh({ onEvent: collect });
+        break;
+      case "destroy":
+        await stack.destroy({ onEvent: collect });
+        break;
+      case "drift":
+        await stack.previewRefresh({ onEvent: collect });
+        break;
+      case "destroy-preview":
+        await stack.previewDestroy({ onEvent: collect });
+        break;
     }
   } catch (e) {
     error = (e as Error).message;

@@ -59,7 +59,10 @@ function nameOf(urn: string): string {
 /** The resource type a URN names (`urn:pulumi:<stack>::<project>::[<parent type>$]<type>::<name>`). */
 function typeOf(urn: string): string {
   const t = urn.slice(0, urn.lastIndexOf("::"));
-  return t.slice(t.lastIndexOf("::") + 2).split("$").pop()!;
+  return t
+    .slice(t.lastIndexOf("::") + 2)
+    .split("$")
+    .pop()!;
 }
 function kindOf(type: string): string {
   return type.slice(type.lastIndexOf(":") + 1);
@@ -107,13 +110,15 @@ function propertyChanges(kind: AnyKind, state: Record<string, unknown> = {}, dec
       return p; // a blinded secret is not the shape the view expects: compare as given
     }
   };
-  return changedKeys(kind.schema, view(state, "state"), view(declared, "declared")).map((k) => (containsUnknown(declared[k]) ? k + COMPUTED : k)).sort();
+  return changedKeys(kind.schema, view(state, "state"), view(declared, "declared"))
+    .map((k) => (containsUnknown(declared[k]) ? k + COMPUTED : k))
+    .sort();
 }
 
 /** The engine's own list, for resources of other providers: the detailed diff's paths when there is one, else `diffs`. */
 function engineChanges(meta: StepEventMetadata): string[] {
   const detailed = Object.keys(meta.detailedDiff ?? {});
-  return [...(detailed.length > 0 ? detailed : meta.diffs ?? [])].sort();
+  return [...(detailed.length > 0 ? detailed : (meta.diffs ?? []))].sort();
 }
 
 // The engine's color codes in diagnostic messages, e.g. "<{%reset%}>".
@@ -251,7 +256,15 @@ export function summarize(operation: Summary["operation"], events: EngineEvent[]
   // A failed run stops part-way: its counts are what happened, not a plan to check against.
   const inconsistent = outcome === "succeeded" ? crossCheck(counts, seen, refreshing ? CHANGING.refresh : CHANGING.apply) : counts ? undefined : crossCheck(counts, seen, []);
   return {
-    operation, counts: counts ?? seen, resources, refused, failures, errors: [...new Set(errors)], warnings, result: outcome, durationSeconds,
+    operation,
+    counts: counts ?? seen,
+    resources,
+    refused,
+    failures,
+    errors: [...new Set(errors)],
+    warnings,
+    result: outcome,
+    durationSeconds,
     ...(inconsistent ? { inconsistent } : {}),
   };
 }
@@ -264,8 +277,15 @@ function crossCheck(engine: Summary["counts"] | undefined, seen: Summary["counts
 }
 
 const OP_WORD: Partial<Record<OpType, string>> = {
-  create: "create", update: "update", replace: "replace", delete: "delete", same: "unchanged", refresh: "refresh",
-  read: "read", import: "import", "discard": "forget",
+  create: "create",
+  update: "update",
+  replace: "replace",
+  delete: "delete",
+  same: "unchanged",
+  refresh: "refresh",
+  read: "read",
+  import: "import",
+  discard: "forget",
 };
 const OP_MARK: Partial<Record<OpType, string>> = { create: "+", update: "~", replace: "+-", delete: "-", refresh: "~" };
 
@@ -324,14 +344,21 @@ export type Outcome = "ok" | "drift" | "failed" | "inconsistent";
  */
 export function verdict(s: Summary): { outcome: Outcome; message: string } {
   if (s.result !== "succeeded") {
-    const what = [...s.errors.filter((e) => !/^(preview|update|refresh|destroy) failed$/.test(e)), ...s.failures.map((f) => `${f.kind} ${f.name}: ${f.message}`), ...s.refused.map((r) => `${r.name}: ${r.message}`)];
+    const what = [
+      ...s.errors.filter((e) => !/^(preview|update|refresh|destroy) failed$/.test(e)),
+      ...s.failures.map((f) => `${f.kind} ${f.name}: ${f.message}`),
+      ...s.refused.map((r) => `${r.name}: ${r.message}`),
+    ];
     return { outcome: "failed", message: `the ${s.operation} ${s.result === "canceled" ? "was cancelled" : "failed"}${what.length > 0 ? `: ${what.join("; ")}` : ""}` };
   }
   if (s.inconsistent) return { outcome: "inconsistent", message: `cannot summarise this ${s.operation}: ${s.inconsistent}` };
   if (s.operation !== "drift") return { outcome: "ok", message: "" };
   const d = drifted(s);
   if (d.length === 0) return { outcome: "ok", message: "no drift" };
-  return { outcome: "drift", message: `drift: ${d.map((r) => `${r.kind} ${r.name} (${r.op === "delete" ? "deleted out of band" : `changed: ${r.changes.join(", ")}`})`).join("; ")}` };
+  return {
+    outcome: "drift",
+    message: `drift: ${d.map((r) => `${r.kind} ${r.name} (${r.op === "delete" ? "deleted out of band" : `changed: ${r.changes.join(", ")}`})`).join("; ")}`,
+  };
 }
 
 /** Drift = what the engine found changed or gone on a refresh (preview) among the live resources. */

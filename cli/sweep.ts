@@ -79,7 +79,9 @@ interface Entry {
 export async function sweep(opts: SweepOptions): Promise<SweepReport> {
   const { prefix } = opts;
   if (prefix.length < MIN_PREFIX_LENGTH) {
-    throw new SweepUsageError(`the prefix ${JSON.stringify(prefix)} is shorter than ${MIN_PREFIX_LENGTH} characters: it could match objects that are not yours. Nothing was listed`);
+    throw new SweepUsageError(
+      `the prefix ${JSON.stringify(prefix)} is shorter than ${MIN_PREFIX_LENGTH} characters: it could match objects that are not yours. Nothing was listed`,
+    );
   }
   const log = opts.log ?? (() => undefined);
   const session = new CommandClient(opts.settings, { userAgent: "pulumi-codearts-sweep", transcript: opts.transcript });
@@ -135,7 +137,10 @@ export async function sweep(opts: SweepOptions): Promise<SweepReport> {
     }
     // In the order a sweep with `yes` deletes them: kind by kind, the innermost first.
     objects.splice(0, objects.length, ...order.flatMap((k) => innermostFirst(objects.filter((o) => o.kind === k))));
-    for (const o of objects) log(`${o.report.outcome === "undeletable" ? "listed" : o.report.outcome}  ${o.kind}  ${o.found.id}  ${JSON.stringify(o.found.name)}${o.report.detail ? `  (${o.report.detail})` : ""}`);
+    for (const o of objects)
+      log(
+        `${o.report.outcome === "undeletable" ? "listed" : o.report.outcome}  ${o.kind}  ${o.found.id}  ${JSON.stringify(o.found.name)}${o.report.detail ? `  (${o.report.detail})` : ""}`,
+      );
     if (opts.yes) {
       // The report lists the objects in the order they were deleted (or attempted).
       const done = await deleteAll(ctx, session, said, order, objects, unlisted, log);
@@ -157,7 +162,10 @@ function innermostFirst(entries: Entry[]): Entry[] {
     seen.add(e.found.id);
     return 1 + depth(holder, seen);
   };
-  return entries.map((e, i) => ({ e, i, d: depth(e) })).sort((a, b) => b.d - a.d || a.i - b.i).map((x) => x.e);
+  return entries
+    .map((e, i) => ({ e, i, d: depth(e) }))
+    .sort((a, b) => b.d - a.d || a.i - b.i)
+    .map((x) => x.e);
 }
 
 /** What the sweep calls of a kind, whatever its schema and outputs types. */
@@ -170,7 +178,15 @@ interface SweptKind {
 const sweptKind = (kind: KindName): SweptKind => KINDS[kind] as unknown as SweptKind;
 
 /** `said` collects what the kinds log while deleting (ctx.log appends to it); emptied before each delete. */
-async function deleteAll(ctx: Context, session: CommandClient, said: string[], order: KindName[], objects: Entry[], unlisted: Set<string>, log: (line: string) => void): Promise<Entry[]> {
+async function deleteAll(
+  ctx: Context,
+  session: CommandClient,
+  said: string[],
+  order: KindName[],
+  objects: Entry[],
+  unlisted: Set<string>,
+  log: (line: string) => void,
+): Promise<Entry[]> {
   const done: Entry[] = [];
   const byKey = new Map(objects.map((o) => [key(o.kind, o.found.id), o]));
   /** Objects not to be attempted, and why: they hold something that could not be deleted. */
@@ -272,7 +288,9 @@ async function deleteAll(ctx: Context, session: CommandClient, said: string[], o
 /** `pulumi-codearts sweep`: the settings from HW_* variables (as doctor), the report on stdout, progress on stderr. */
 export async function sweepCommand(args: { prefix?: string; project?: string; endpoint?: string; yes: boolean; json: boolean; transcript?: string }): Promise<number> {
   if (args.prefix === undefined || args.prefix.length < MIN_PREFIX_LENGTH) {
-    console.error(`pulumi-codearts sweep: --prefix P is required, at least ${MIN_PREFIX_LENGTH} characters (a shorter one could match objects that are not yours); nothing was listed`);
+    console.error(
+      `pulumi-codearts sweep: --prefix P is required, at least ${MIN_PREFIX_LENGTH} characters (a shorter one could match objects that are not yours); nothing was listed`,
+    );
     return EXIT.usage;
   }
   if (args.project !== undefined && !/^[0-9a-f]{32}$/.test(args.project)) {
@@ -297,7 +315,8 @@ const WHAT: Record<SweptObject["outcome"], string> = { listed: "would be deleted
 export function renderSweep(r: SweepReport, yes: boolean): string {
   const lines = [`${yes ? "Sweep" : "Dry run of a sweep"} of objects whose name starts with ${JSON.stringify(r.prefix)}: ${r.objects.length} found, ${r.calls} API calls`];
   for (const o of r.objects) {
-    const what = o.outcome === "listed" ? WHAT.listed : o.outcome === "undeletable" ? (o.detail ?? WHAT.undeletable) : o.detail ? `${WHAT[o.outcome]}: ${o.detail}` : WHAT[o.outcome];
+    const what =
+      o.outcome === "listed" ? WHAT.listed : o.outcome === "undeletable" ? (o.detail ?? WHAT.undeletable) : o.detail ? `${WHAT[o.outcome]}: ${o.detail}` : WHAT[o.outcome];
     lines.push(`${o.kind.padEnd(18)} ${o.id.padEnd(34)} ${JSON.stringify(o.name)}  ${what}`);
   }
   for (const n of r.notListed) lines.push(`${n.kind.padEnd(18)} ${"-".padEnd(34)} ${n.why}`);

@@ -58,7 +58,13 @@ export async function runPlatform(emu: Emulator, account: Account, show: (title:
     // Out of band: rename the team's group in the "console" (the emulator's API, not Pulumi).
     const groupId = String((await stack.outputs()).teamGroupPath.value).split(".")[0];
     const projectId = account.codeartsProjects[0];
-    await outOfBand.send({ service: "pipeline", method: "POST", path: `/v5/${projectId}/api/pipeline-group/update`, body: { name: "Renamed in console", id: groupId }, operation: "Demo.rename" });
+    await outOfBand.send({
+      service: "pipeline",
+      method: "POST",
+      path: `/v5/${projectId}/api/pipeline-group/update`,
+      body: { name: "Renamed in console", id: groupId },
+      operation: "Demo.rename",
+    });
     const drift = await runOperation("drift", stack);
     show("drift after a rename in the console", drift);
     const destroy = await runOperation("destroy", stack);

@@ -25,11 +25,16 @@ async function main(): Promise<void> {
   if (cli.found) {
     console.log(`Pulumi CLI ${cli.version} (${cli.path}): running the example platform program on a local backend`);
     try {
-      await runPlatform(emu, account, (title, r) => {
-        console.log(`\n## ${title}${r.error ? " (FAILED)" : ""}\n`);
-        console.log(renderMarkdown(r.summary));
-        if (r.error) process.exitCode = 1;
-      }, cli.command);
+      await runPlatform(
+        emu,
+        account,
+        (title, r) => {
+          console.log(`\n## ${title}${r.error ? " (FAILED)" : ""}\n`);
+          console.log(renderMarkdown(r.summary));
+          if (r.error) process.exitCode = 1;
+        },
+        cli.command,
+      );
     } finally {
       await emu.close();
     }

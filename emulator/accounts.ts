@@ -75,9 +75,7 @@ const accountFileSchema = z.array(
     domainName: z.string().min(1),
     iamProjects: z.array(z.strictObject({ id: hex32, name: z.string().min(1) })).min(1),
     codeartsProjects: z.array(hex32),
-    users: z
-      .array(z.strictObject({ id: hex32.optional(), name: z.string().min(1), password: z.string().min(1) }))
-      .min(1),
+    users: z.array(z.strictObject({ id: hex32.optional(), name: z.string().min(1), password: z.string().min(1) })).min(1),
   }),
 );
 

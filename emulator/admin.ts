@@ -49,8 +49,7 @@ function refusal(req: AdminRequest): string | undefined {
   return undefined;
 }
 
-const isLoopback = (address: string | undefined): boolean =>
-  address !== undefined && (address === "::1" || /^(::ffff:)?127\./.test(address));
+const isLoopback = (address: string | undefined): boolean => address !== undefined && (address === "::1" || /^(::ffff:)?127\./.test(address));
 
 const adminError = (status: number, message: string): Reply => ({ status, body: { error: message } });
 
@@ -79,9 +78,13 @@ export function adminReply(req: AdminRequest, target: AdminTarget): Reply {
     case "GET state":
       return { status: 200, body: maskSensitiveScripts(target.store.snapshot()) };
     case "POST cloudtest/testcases":
-      return seedFrom(req.rawBody, z.object({ projectId: z.string(), serviceId: z.number().int(), ids: z.array(z.string()) }), (b) => seedTestCases(target.store, b.projectId, b.serviceId, b.ids));
+      return seedFrom(req.rawBody, z.object({ projectId: z.string(), serviceId: z.number().int(), ids: z.array(z.string()) }), (b) =>
+        seedTestCases(target.store, b.projectId, b.serviceId, b.ids),
+      );
     case "POST vpceps":
-      return seedFrom(req.rawBody, z.object({ domainId: z.string(), region: z.string(), vpcepIds: z.array(z.string()) }), (b) => seedVpcepRecords(target.store, b.domainId, b.region, b.vpcepIds));
+      return seedFrom(req.rawBody, z.object({ domainId: z.string(), region: z.string(), vpcepIds: z.array(z.string()) }), (b) =>
+        seedVpcepRecords(target.store, b.domainId, b.region, b.vpcepIds),
+      );
     default:
       return adminError(404, `no admin endpoint ${req.method} ${req.path}`);
   }

@@ -35,18 +35,18 @@ export async function runEmulator(args: string[] = process.argv.slice(2)): Promi
   let values;
   try {
     ({ values } = parseArgs({
-    args,
-    options: {
-      dialect: { type: "string", multiple: true, default: [] },
-      "dialect-file": { type: "string" },
-      "list-dialects": { type: "boolean", default: false },
-      port: { type: "string", default: "0" },
-      host: { type: "string" },
-      data: { type: "string" },
-      accounts: { type: "string" },
-      quiet: { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
-    },
+      args,
+      options: {
+        dialect: { type: "string", multiple: true, default: [] },
+        "dialect-file": { type: "string" },
+        "list-dialects": { type: "boolean", default: false },
+        port: { type: "string", default: "0" },
+        host: { type: "string" },
+        data: { type: "string" },
+        accounts: { type: "string" },
+        quiet: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
     }));
   } catch (e) {
     throw new UsageError(`${(e as Error).message}\n${USAGE}`);
@@ -62,13 +62,13 @@ export async function runEmulator(args: string[] = process.argv.slice(2)): Promi
   let emulator;
   try {
     emulator = await startEmulator({
-    port,
-    host: values.host,
-    dataFile: values.data,
-    accounts: values.accounts ? loadAccounts(values.accounts) : undefined,
-    quiet: values.quiet,
-    dialect,
-  });
+      port,
+      host: values.host,
+      dataFile: values.data,
+      accounts: values.accounts ? loadAccounts(values.accounts) : undefined,
+      quiet: values.quiet,
+      dialect,
+    });
   } catch (e) {
     if (e instanceof DataFileError) throw new UsageError(`--data: ${e.message}\n${USAGE}`);
     throw e;
@@ -78,7 +78,13 @@ export async function runEmulator(args: string[] = process.argv.slice(2)): Promi
     [
       `CodeArts emulator (IAM, CodeArts Pipeline) on ${emulator.url}`,
       `data: ${values.data ?? "in memory"}; accounts: ${emulator.accounts.length}`,
-      `dialect: ${Object.keys(dialect).length === 0 ? "every row at its default (--list-dialects)" : Object.entries(dialect).map(([k, v]) => `${k}=${v}`).join(" ")}`,
+      `dialect: ${
+        Object.keys(dialect).length === 0
+          ? "every row at its default (--list-dialects)"
+          : Object.entries(dialect)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(" ")
+      }`,
       `account ${a.domainName}:`,
       `  access key         ${a.accessKey}`,
       `  secret key         ${a.secretKey}`,

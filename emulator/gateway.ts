@@ -51,7 +51,5 @@ export const throttled = (retryAfterSeconds: number, requestId: string): Reply =
  * "Backend unavailable." (APIG.0202).
  */
 export function backendFailure(status: number, requestId: string): Reply {
-  return status === 504
-    ? gatewayError(504, "APIG.0203", "Backend timeout.", requestId)
-    : gatewayError(status, "APIG.0202", "Backend unavailable.", requestId);
+  return status === 504 ? gatewayError(504, "APIG.0203", "Backend timeout.", requestId) : gatewayError(status, "APIG.0202", "Backend unavailable.", requestId);
 }

@@ -18,12 +18,21 @@ export function globProblem(glob: string): string | undefined {
 }
 
 function segmentMatches(pattern: string, text: string): boolean {
-  let p = 0, t = 0, star = -1, mark = 0;
+  let p = 0,
+    t = 0,
+    star = -1,
+    mark = 0;
   while (t < text.length) {
-    if (p < pattern.length && pattern[p] !== "*" && pattern[p] === text[t]) { p++; t++; }
-    else if (p < pattern.length && pattern[p] === "*") { star = p++; mark = t; }
-    else if (star >= 0) { p = star + 1; t = ++mark; }
-    else return false;
+    if (p < pattern.length && pattern[p] !== "*" && pattern[p] === text[t]) {
+      p++;
+      t++;
+    } else if (p < pattern.length && pattern[p] === "*") {
+      star = p++;
+      mark = t;
+    } else if (star >= 0) {
+      p = star + 1;
+      t = ++mark;
+    } else return false;
   }
   while (p < pattern.length && pattern[p] === "*") p++;
   return p === pattern.length;

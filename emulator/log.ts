@@ -26,9 +26,7 @@ export interface LogEntry {
   fault?: Fault;
 }
 
-export type LogFilter =
-  | Partial<Pick<LogEntry, "method" | "path" | "operation" | "status" | "accessKey">> & { fault?: Fault["type"] }
-  | ((entry: LogEntry) => boolean);
+export type LogFilter = (Partial<Pick<LogEntry, "method" | "path" | "operation" | "status" | "accessKey">> & { fault?: Fault["type"] }) | ((entry: LogEntry) => boolean);
 
 function matches(entry: LogEntry, filter: LogFilter): boolean {
   if (typeof filter === "function") return filter(entry);

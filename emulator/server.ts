@@ -157,7 +157,22 @@ class ApiServer {
       const rawBody = await readBody(req);
       if (path.startsWith(ADMIN_PREFIX)) {
         const target = { log: this.log, faults: this.faults, store: this.store, dialect: this.dialect, expireTokens: () => this.deps.tokens.expireAll(this.deps.clock()) };
-        send(res, adminReply({ method, path, query: new URLSearchParams(rawQuery), rawBody: rawBody ?? Buffer.alloc(0), remoteAddress: req.socket.remoteAddress, host: req.headers.host, origin: req.headers.origin, fetchSite: req.headers["sec-fetch-site"] as string | undefined }, target));
+        send(
+          res,
+          adminReply(
+            {
+              method,
+              path,
+              query: new URLSearchParams(rawQuery),
+              rawBody: rawBody ?? Buffer.alloc(0),
+              remoteAddress: req.socket.remoteAddress,
+              host: req.headers.host,
+              origin: req.headers.origin,
+              fetchSite: req.headers["sec-fetch-site"] as string | undefined,
+            },
+            target,
+          ),
+        );
         return;
       }
       if (!rawBody) return finish(gatewayError(413, "APIG.0201", "Request entity too large.", requestId));

@@ -13,11 +13,7 @@ export function akskAuth(s: Settings, clock: () => Date): Middleware {
   const cred = { accessKey: s.accessKey!, secretKey: s.secretKey!, securityToken: s.securityToken };
   return (next) => async (req) => {
     addScopeHeaders(req, s);
-    const signed = signRequest(
-      { method: req.api.method, path: req.url.pathname, query: req.query, headers: req.headers, body: req.body },
-      cred,
-      clock(),
-    );
+    const signed = signRequest({ method: req.api.method, path: req.url.pathname, query: req.query, headers: req.headers, body: req.body }, cred, clock());
     return next({ ...req, headers: { ...req.headers, ...signed } });
   };
 }
@@ -98,7 +94,14 @@ export class TokenSource {
     const value = res.headers["x-subject-token"];
     const token = (res.body as { token?: { expires_at?: string; user?: { domain?: { id?: string } }; project?: { id?: string } } })?.token;
     if (!value || !token?.expires_at) {
-      throw new ApiError({ status: res.status, errorMsg: "IAM answered without X-Subject-Token", operation: "IAM.createToken", method: "POST", path: "/v3/auth/tokens", requestId: res.requestId });
+      throw new ApiError({
+        status: res.status,
+        errorMsg: "IAM answered without X-Subject-Token",
+        operation: "IAM.createToken",
+        method: "POST",
+        path: "/v3/auth/tokens",
+        requestId: res.requestId,
+      });
     }
     // Known to the one redaction before anyone can use it: a gateway echoing a request shows it.
     redactor.add(value);
@@ -111,7 +114,8 @@ export function tokenAuth(tokens: TokenSource): Middleware {
     const got = await tokens.get();
     const token = got.value;
     // G5: the Pipeline's account-scoped APIs may require X-Domain-ID; the token says the account.
-    if (req.api.service === "pipeline" && req.api.scopeHeaders !== false && got.domainId && !req.headers["X-Domain-Id"]) req = { ...req, headers: { ...req.headers, "X-Domain-Id": got.domainId } };
+    if (req.api.service === "pipeline" && req.api.scopeHeaders !== false && got.domainId && !req.headers["X-Domain-Id"])
+      req = { ...req, headers: { ...req.headers, "X-Domain-Id": got.domainId } };
     try {
       return await next({ ...req, headers: { ...req.headers, "X-Auth-Token": token } });
     } catch (e) {

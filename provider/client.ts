@@ -32,7 +32,10 @@ export class ApiClient implements ServiceClient {
   private readonly tokens?: TokenSource;
   private readonly userAgent: string;
 
-  constructor(readonly settings: Settings, opts: ClientOptions = {}) {
+  constructor(
+    readonly settings: Settings,
+    opts: ClientOptions = {},
+  ) {
     const clock = opts.clock ?? (() => new Date());
     this.userAgent = opts.userAgent ?? "pulumi-codearts";
     const transport = undiciTransport(this.agent, settings.requestTimeoutMs);

@@ -156,7 +156,8 @@ function parseEndpoints(raw: string | undefined): Record<string, string> {
     if (!ENDPOINT_KEYS.includes(k)) {
       throw new ConfigError(`huaweicloud:endpoints (HW_ENDPOINTS) has an unknown key ${JSON.stringify(k.slice(0, 64))}; the known keys are ${ENDPOINT_KEYS.join(", ")}`);
     }
-    if (typeof v !== "string" || !isBaseUrl(v)) throw new ConfigError(`huaweicloud:endpoints (HW_ENDPOINTS) key "${k}" ${BASE_URL_RULE}, e.g. "https://cloudpipeline-ext.cn-north-4.myhuaweicloud.com"`);
+    if (typeof v !== "string" || !isBaseUrl(v))
+      throw new ConfigError(`huaweicloud:endpoints (HW_ENDPOINTS) key "${k}" ${BASE_URL_RULE}, e.g. "https://cloudpipeline-ext.cn-north-4.myhuaweicloud.com"`);
     out[k] = v;
   }
   return out;
@@ -197,14 +198,18 @@ function parseRequestTimeout(raw: string | undefined): number {
  * request is made.
  */
 function checkForms(s: Settings): void {
-  if (s.region !== undefined && !REGION_ID.test(s.region)) throw new ConfigError("huaweicloud:region (HW_REGION_NAME) must be a region id such as cn-north-4 (lower-case letters, digits and -)");
+  if (s.region !== undefined && !REGION_ID.test(s.region))
+    throw new ConfigError("huaweicloud:region (HW_REGION_NAME) must be a region id such as cn-north-4 (lower-case letters, digits and -)");
   if (s.domainId !== undefined && !HEX32.test(s.domainId)) throw new ConfigError("huaweicloud:domainId (HW_DOMAIN_ID) must be an account id: 32 lower-case hexadecimal characters");
-  if (s.projectId !== undefined && !HEX32.test(s.projectId)) throw new ConfigError("huaweicloud:projectId (HW_PROJECT_ID) must be an IAM project id: 32 lower-case hexadecimal characters");
-  if (s.authUrl !== undefined && !isBaseUrl(s.authUrl)) throw new ConfigError(`huaweicloud:authUrl (HW_AUTH_URL) ${BASE_URL_RULE}, e.g. https://iam.cn-north-4.myhuaweicloud.com/v3`);
+  if (s.projectId !== undefined && !HEX32.test(s.projectId))
+    throw new ConfigError("huaweicloud:projectId (HW_PROJECT_ID) must be an IAM project id: 32 lower-case hexadecimal characters");
+  if (s.authUrl !== undefined && !isBaseUrl(s.authUrl))
+    throw new ConfigError(`huaweicloud:authUrl (HW_AUTH_URL) ${BASE_URL_RULE}, e.g. https://iam.cn-north-4.myhuaweicloud.com/v3`);
   if (s.maxRetries > MAX_RETRIES_LIMIT) throw new ConfigError(`huaweicloud:maxRetries (HW_MAX_RETRIES) must be at most ${MAX_RETRIES_LIMIT}`);
   for (const key of ["accessKey", "securityToken"] as const) {
     // eslint-disable-next-line no-control-regex
-    if (s[key] !== undefined && /[\x00-\x1f\x7f]/.test(s[key]!)) throw new ConfigError(`huaweicloud:${key} contains a control character (CR, LF, …) that no request header can carry`);
+    if (s[key] !== undefined && /[\x00-\x1f\x7f]/.test(s[key]!))
+      throw new ConfigError(`huaweicloud:${key} contains a control character (CR, LF, …) that no request header can carry`);
   }
 }
 

@@ -212,7 +212,12 @@ export function failuresFrom(error: z.ZodError, news: unknown, kind: string): Fa
 export function stableJson(v: unknown): string {
   return JSON.stringify(v, (_k, val) =>
     val && typeof val === "object" && !Array.isArray(val)
-      ? Object.fromEntries(Object.keys(val).sort().filter((k) => val[k] !== undefined).map((k) => [k, val[k]]))
+      ? Object.fromEntries(
+          Object.keys(val)
+            .sort()
+            .filter((k) => val[k] !== undefined)
+            .map((k) => [k, val[k]]),
+        )
       : val,
   );
 }
@@ -233,9 +238,7 @@ function inputKeys(schema: z.ZodObject): string[] {
 
 /** Compares declared inputs with state, key by key; unknowns count as changes. */
 export function changedKeys(schema: z.ZodObject, olds: Props, news: Props): string[] {
-  return inputKeys(schema).filter(
-    (k) => k !== ADOPT_KEY && (containsUnknown(news[k]) || stableJson(olds[k] ?? null) !== stableJson(news[k] ?? null)),
-  );
+  return inputKeys(schema).filter((k) => k !== ADOPT_KEY && (containsUnknown(news[k]) || stableJson(olds[k] ?? null) !== stableJson(news[k] ?? null)));
 }
 
 /**
@@ -257,10 +260,7 @@ export interface Glue extends pulumi.dynamic.ResourceProvider {
   lookup(id: string): Promise<{ id: string; props: Props; inputs: Props } | undefined>;
 }
 
-export function makeProvider<S extends z.ZodObject, O extends Props>(
-  kind: ResourceKind<S, O>,
-  context: () => Context,
-): Glue {
+export function makeProvider<S extends z.ZodObject, O extends Props>(kind: ResourceKind<S, O>, context: () => Context): Glue {
   type I = z.output<S>;
   const keys = inputKeys(kind.schema);
   const pick = (p: Props): Props => Object.fromEntries(keys.filter((k) => p[k] !== undefined).map((k) => [k, p[k]]));

@@ -95,16 +95,24 @@ export function resolveEndpoint(service: Service, region: string, overrides: Rec
   }
   let host: string | undefined;
   switch (service) {
-    case "pipeline": host = PIPELINE_HOSTS[region]; break;
-    case "cloudtest": host = CLOUDTEST_HOSTS[region]; break;
-    case "coc": host = COC_HOSTS[region] ?? COC_DEFAULT_HOST; break;
-    case "devuc": host = DEVUC_REGIONS.includes(region) ? `codearts-devuc.${region}.myhuaweicloud.com` : undefined; break;
-    case "iam": host = region ? `iam.${region}.${cloudDomain(region)}` : undefined; break;
+    case "pipeline":
+      host = PIPELINE_HOSTS[region];
+      break;
+    case "cloudtest":
+      host = CLOUDTEST_HOSTS[region];
+      break;
+    case "coc":
+      host = COC_HOSTS[region] ?? COC_DEFAULT_HOST;
+      break;
+    case "devuc":
+      host = DEVUC_REGIONS.includes(region) ? `codearts-devuc.${region}.myhuaweicloud.com` : undefined;
+      break;
+    case "iam":
+      host = region ? `iam.${region}.${cloudDomain(region)}` : undefined;
+      break;
   }
   if (!host) {
-    throw new EndpointError(
-      `no known ${service} endpoint for region "${region}"; set huaweicloud:endpoints {"${OVERRIDE_KEYS[service][0]}": "https://..."}`,
-    );
+    throw new EndpointError(`no known ${service} endpoint for region "${region}"; set huaweicloud:endpoints {"${OVERRIDE_KEYS[service][0]}": "https://..."}`);
   }
   return `https://${host}`;
 }

@@ -54,9 +54,7 @@ export class ApiError extends Error {
     // A 404 without a documented not-found code (a gateway's, a proxy's) proves nothing about the object:
     // tell the user where to look, since it is most often a wrong endpoint or a missing permission.
     const hint =
-      d.status === 404
-        ? `; this is not a documented answer of the API: check huaweicloud:endpoints (does ${d.endpoint ?? "the endpoint"} serve it?) and the IAM permissions`
-        : "";
+      d.status === 404 ? `; this is not a documented answer of the API: check huaweicloud:endpoints (does ${d.endpoint ?? "the endpoint"} serve it?) and the IAM permissions` : "";
     super(`${d.operation}${res} failed: HTTP ${d.status}${code}${msg}${rid} ${where}${hint}`);
     this.name = "ApiError";
     Object.assign(this, d);

@@ -115,7 +115,9 @@ export function buildWireRequest(api: ApiRequest, opts: TransportOptions): WireR
   const url = new URL(base.origin + basePath + api.path);
   // Every segment went through seg(); this is the proof that nothing was collapsed on the way.
   if (url.pathname !== basePath + api.path || url.search !== "" || url.hash !== "") {
-    throw new SegmentError(`${api.operation}: the request path ${JSON.stringify(api.path.slice(0, 200))} is not a plain path (dot segments, a query or characters a URL rewrites); nothing was sent`);
+    throw new SegmentError(
+      `${api.operation}: the request path ${JSON.stringify(api.path.slice(0, 200))} is not a plain path (dot segments, a query or characters a URL rewrites); nothing was sent`,
+    );
   }
   // The wire carries the canonical query, exactly what the signature covers (as Terraform's client does).
   url.search = wireQuery(query);
@@ -165,7 +167,14 @@ export function undiciTransport(agent: Agent, timeoutMs: number): Handler {
       const code = networkErrorCode(e);
       if (INVALID_REQUEST_CODES.has(code)) return new NetworkError(api.operation, api.method, where.path, code, false, INVALID_REQUEST_DETAIL);
       const timedOut = deadline.aborted;
-      return new NetworkError(api.operation, api.method, where.path, timedOut ? "ETIMEDOUT" : code, sent || !NEVER_SENT_CODES.has(code), timedOut ? `no complete answer within ${limit / 1000} s (huaweicloud:requestTimeout)` : undefined);
+      return new NetworkError(
+        api.operation,
+        api.method,
+        where.path,
+        timedOut ? "ETIMEDOUT" : code,
+        sent || !NEVER_SENT_CODES.has(code),
+        timedOut ? `no complete answer within ${limit / 1000} s (huaweicloud:requestTimeout)` : undefined,
+      );
     };
     let res;
     try {

@@ -61,7 +61,9 @@ function methodOf(group: 0 | 1, a: unknown[]): Method | "configure" {
     if (shape === "soo") return "update";
   }
   // Only a host that calls providers differently gets here: refuse rather than guess.
-  throw new Error(`pulumi-codearts: the dynamic-provider host called the provider in an unknown way (${group === 0 ? "observe" : "change"}(${shape})); this package supports @pulumi/pulumi 3.x hosts`);
+  throw new Error(
+    `pulumi-codearts: the dynamic-provider host called the provider in an unknown way (${group === 0 ? "observe" : "change"}(${shape})); this package supports @pulumi/pulumi 3.x hosts`,
+  );
 }
 
 /** Protocol 1: the shim of 0.1.0 (one function per method), still stored in existing stacks' state. */

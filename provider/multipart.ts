@@ -20,7 +20,9 @@ const IMAGE_TYPES: Record<string, string> = {
 export function multipartFile(field: string, fileName: string, data: Buffer): { contentType: string; data: Buffer } {
   const boundary = `----pulumi-codearts-${randomBytes(12).toString("hex")}`;
   // RFC 7578 §4.2: quote the name; a quote or line break in it would end the header early.
-  const safeName = basename(fileName).replace(/"/g, "%22").replace(/[\r\n]/g, " ");
+  const safeName = basename(fileName)
+    .replace(/"/g, "%22")
+    .replace(/[\r\n]/g, " ");
   const type = IMAGE_TYPES[extname(safeName).toLowerCase()] ?? "application/octet-stream";
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${safeName}"\r\nContent-Type: ${type}\r\n\r\n`;
   return {

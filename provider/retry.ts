@@ -35,7 +35,14 @@ const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
  * participant or viewer, a test type without permission, a duplicate plan name, cases that do not exist.
  * Repeating the request cannot change them, so they are never retried (nor looked up after: testPlan.ts).
  */
-export const DEFINITIVE_500_CODES: ReadonlySet<string> = new Set(["CLOUDTEST.00070008", "CLOUDTEST.00013001", "CLOUDTEST.00013002", "CLOUDTEST.00070009", "CLOUDTEST.00017057", "CLOUDTEST.00040003"]);
+export const DEFINITIVE_500_CODES: ReadonlySet<string> = new Set([
+  "CLOUDTEST.00070008",
+  "CLOUDTEST.00013001",
+  "CLOUDTEST.00013002",
+  "CLOUDTEST.00070009",
+  "CLOUDTEST.00017057",
+  "CLOUDTEST.00040003",
+]);
 
 export function isIdempotent(method: string, flag: boolean | undefined): boolean {
   return flag ?? method !== "POST";

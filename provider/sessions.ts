@@ -109,5 +109,4 @@ export class Sessions {
   redact(text: string): string {
     return redactor.text(text);
   }
-
 }

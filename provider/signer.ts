@@ -40,9 +40,7 @@ export interface ParsedAuthorization {
   signature: string;
 }
 
-export type VerifyResult =
-  | { ok: true; accessKey: string }
-  | { ok: false; reason: "missing" | "malformed" | "unknown-key" | "date" | "mismatch"; canonicalRequest?: string };
+export type VerifyResult = { ok: true; accessKey: string } | { ok: false; reason: "missing" | "malformed" | "unknown-key" | "date" | "mismatch"; canonicalRequest?: string };
 
 const HEADER_DATE = "x-sdk-date";
 const HEADER_TOKEN = "x-security-token";
@@ -56,7 +54,10 @@ const sha256Hex = (data: string | Uint8Array): string => createHash("sha256").up
 /** "20191115T033655Z": UTC, second precision. */
 export function formatSdkDate(d: Date): string {
   if (Number.isNaN(d.getTime())) throw new RangeError("formatSdkDate: invalid date");
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+  return d
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z")
+    .replace(/[-:]/g, "");
 }
 
 /** Parses an X-Sdk-Date value strictly (exact format, real calendar date); undefined when invalid. */
@@ -76,10 +77,7 @@ function parseSdkDate(value: string): Date | undefined {
 
 /** RFC 3986 unreserved characters: A-Z a-z 0-9 - _ . ~ */
 function isUnreserved(b: number): boolean {
-  return (
-    (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) ||
-    b === 0x2d || b === 0x5f || b === 0x2e || b === 0x7e
-  );
+  return (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x5f || b === 0x2e || b === 0x7e;
 }
 
 function encodeBytes(bytes: Uint8Array): string {
@@ -117,7 +115,10 @@ function decodeSegment(segment: string): Uint8Array {
  * ("计算签名时，URI必须以“/”结尾").
  */
 export function canonicalUri(path: string): string {
-  const encoded = path.split("/").map((s) => encodeBytes(decodeSegment(s))).join("/");
+  const encoded = path
+    .split("/")
+    .map((s) => encodeBytes(decodeSegment(s)))
+    .join("/");
   return encoded.endsWith("/") ? encoded : encoded + "/";
 }
 
@@ -252,12 +253,7 @@ export function parseAuthorization(value: string): ParsedAuthorization | undefin
  * must be in the request, the date must be well-formed and within maxSkewMs of now (either way),
  * and the signature, recomputed over the listed headers only, must match (constant-time compare).
  */
-export function verifySignature(
-  input: SigningInput,
-  lookupSecret: (accessKey: string) => string | undefined,
-  now: Date,
-  maxSkewMs: number = DEFAULT_MAX_SKEW_MS,
-): VerifyResult {
+export function verifySignature(input: SigningInput, lookupSecret: (accessKey: string) => string | undefined, now: Date, maxSkewMs: number = DEFAULT_MAX_SKEW_MS): VerifyResult {
   let headers: Map<string, string>;
   try {
     headers = headerIndex(input.headers);

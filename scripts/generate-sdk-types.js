@@ -71,8 +71,7 @@ function createProgram(names) {
   const host = ts.createCompilerHost(options);
   const text = probeText(names);
   const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (file, language, ...rest) =>
-    path.resolve(file) === PROBE ? ts.createSourceFile(file, text, language) : getSourceFile(file, language, ...rest);
+  host.getSourceFile = (file, language, ...rest) => (path.resolve(file) === PROBE ? ts.createSourceFile(file, text, language) : getSourceFile(file, language, ...rest));
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (file) => path.resolve(file) === PROBE || fileExists(file);
   return ts.createProgram({ rootNames: [PROBE], options, host });
@@ -122,7 +121,11 @@ function printer(checker, where) {
         const [element] = checker.getTypeArguments(type);
         return `${wrap(print(element, indent), element)}[]`;
       }
-      if (checker.isTupleType(type)) return `[${checker.getTypeArguments(type).map((t) => print(t, indent)).join(", ")}]`;
+      if (checker.isTupleType(type))
+        return `[${checker
+          .getTypeArguments(type)
+          .map((t) => print(t, indent))
+          .join(", ")}]`;
       if (type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0) {
         throw new Error(`${where}: cannot print the function type ${checker.typeToString(type)}`);
       }
@@ -306,7 +309,11 @@ function describeKinds() {
 function sdkDocs(name) {
   const file = path.join(ROOT, "sdk", `${name[0].toLowerCase()}${name.slice(1)}.ts`);
   const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
-  const jsDoc = (node) => (node.jsDoc ?? []).map((j) => (typeof j.comment === "string" ? j.comment : ts.getTextOfJSDocComment(j.comment) ?? "")).join("\n").trim();
+  const jsDoc = (node) =>
+    (node.jsDoc ?? [])
+      .map((j) => (typeof j.comment === "string" ? j.comment : (ts.getTextOfJSDocComment(j.comment) ?? "")))
+      .join("\n")
+      .trim();
   let cls;
   source.forEachChild((n) => {
     if (ts.isClassDeclaration(n) && n.name?.text === name) cls = n;

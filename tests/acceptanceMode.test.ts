@@ -46,8 +46,11 @@ test("CODEARTS_ACC=1 against an account where a step fails: the run fails naming
       CODEARTS_ACC_PROJECT_ID: a.codeartsProjects[0],
     };
     const run = await new Promise<{ code: number; out: string }>((resolve) =>
-      execFile(process.execPath, [path.join(REPO_ROOT, "node_modules", "jest", "bin", "jest.js"), "-c", "jest.acceptance.config.js"], { cwd: REPO_ROOT, env, timeout: 300_000 }, (err, stdout, stderr) =>
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+      execFile(
+        process.execPath,
+        [path.join(REPO_ROOT, "node_modules", "jest", "bin", "jest.js"), "-c", "jest.acceptance.config.js"],
+        { cwd: REPO_ROOT, env, timeout: 300_000 },
+        (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
       ),
     );
     expect(run.code).not.toBe(0);

@@ -48,14 +48,33 @@ const hex = (c: string) => c.repeat(32);
 const REPO_FILE = path.join(__dirname, "..", "package.json"); // an existing file, for iconFile
 
 const pipelineDefinition = { stages: [{ name: "Build", sequence: 0, identifier: "s1", jobs: [] }] };
-const pipelineSources = [{ type: "code", params: { gitType: "codehub", codehubId: "2111699317", defaultBranch: "master", gitUrl: "https://example.com/team/app.git", repoName: "app", alias: "app_repo" } }];
+const pipelineSources = [
+  {
+    type: "code",
+    params: { gitType: "codehub", codehubId: "2111699317", defaultBranch: "master", gitUrl: "https://example.com/team/app.git", repoName: "app", alias: "app_repo" },
+  },
+];
 const fromTemplate = (env: Env, over: Inputs = {}): Inputs => ({ projectId: env.projectId, name: "svc", templateId: hex("e"), isPublish: true, sources: pipelineSources, ...over });
 const shellStep = (script: string) => ({ task: "official_shell_plugin", name: "Run", identifier: "step-run", variables: { OFFICIAL_SHELL_SCRIPT_INPUT: script } });
 const planCase = (n: number) => `a${String(n).padStart(31, "0")}`;
 const plan = (env: Env, name: string, over: Inputs = {}): Inputs => ({
-  projectId: env.projectId, name, assignedId: hex("b"), startDate: "2026-11-01", endDate: "2026-11-30", serviceIdList: [13, 24], testCases: [{ serviceId: 13, ids: [planCase(1), planCase(2)] }], ...over,
+  projectId: env.projectId,
+  name,
+  assignedId: hex("b"),
+  startDate: "2026-11-01",
+  endDate: "2026-11-30",
+  serviceIdList: [13, 24],
+  testCases: [{ serviceId: 13, ids: [planCase(1), planCase(2)] }],
+  ...over,
 });
-const version = (env: Env, v: string, over: Inputs = {}): Inputs => ({ pluginName: "corpus_plugin", version: v, versionDescription: "cut", steps: [shellStep("./deploy.sh")], publish: true, ...over });
+const version = (env: Env, v: string, over: Inputs = {}): Inputs => ({
+  pluginName: "corpus_plugin",
+  version: v,
+  versionDescription: "cut",
+  steps: [shellStep("./deploy.sh")],
+  publish: true,
+  ...over,
+});
 
 /** One entry per kind. */
 const REGISTRY: Record<KindName, Entry> = {
@@ -65,8 +84,12 @@ const REGISTRY: Record<KindName, Entry> = {
   },
   PipelineTemplate: {
     base: () => ({
-      name: "Java service", description: "Build", language: "Java", isShowSource: true,
-      definition: { stages: [] }, variables: [{ name: "branch", type: "string", value: "master", sequence: 0, isRuntime: true, limits: [{ value: "master" }] }],
+      name: "Java service",
+      description: "Build",
+      language: "Java",
+      isShowSource: true,
+      definition: { stages: [] },
+      variables: [{ name: "branch", type: "string", value: "master", sequence: 0, isRuntime: true, limits: [{ value: "master" }] }],
     }),
     // The definition's rules sit in a transform, which introspection cannot read.
     crossField: () => {
@@ -80,11 +103,18 @@ const REGISTRY: Record<KindName, Entry> = {
   },
   Pipeline: {
     base: (env) => ({
-      projectId: env.projectId, name: "app-build", description: "Builds", isPublish: false, componentId: "c1", sources: pipelineSources,
+      projectId: env.projectId,
+      name: "app-build",
+      description: "Builds",
+      isPublish: false,
+      componentId: "c1",
+      sources: pipelineSources,
       variables: [{ name: "branch", value: "master", sequence: 0, isRuntime: true, limits: [{ value: "master" }] }],
       schedules: [{ name: "nightly", type: "fixed", enable: "true", daysOfWeek: [1, 5], timeZone: "UTC" }],
       triggers: [{ gitUrl: "https://example.com/team/app.git", isAutoCommit: false, events: [{ type: "push", enable: true }] }],
-      manifestVersion: "3.0", definition: pipelineDefinition, groupId: hex("f"),
+      manifestVersion: "3.0",
+      definition: pipelineDefinition,
+      groupId: hex("f"),
     }),
     crossField: (env) => [
       { rule: "isPublish required with templateId", property: "isPublish", reason: /required when templateId is set/, inputs: fromTemplate(env, { isPublish: undefined }) },
@@ -98,29 +128,75 @@ const REGISTRY: Record<KindName, Entry> = {
           ["projectName", "p"],
         ] as const
       ).map(([key, value]) => ({ rule: `${key} not with templateId`, property: key, reason: /cannot be set with templateId/, inputs: fromTemplate(env, { [key]: value }) })),
-      { rule: "variable pipelineId not with templateId", property: "variables[0].pipelineId", reason: /cannot be set with templateId/, inputs: fromTemplate(env, { variables: [{ name: "v", pipelineId: "p" }] }) },
-      { rule: "variable runtimeValue not with templateId", property: "variables[0].runtimeValue", reason: /cannot be set with templateId/, inputs: fromTemplate(env, { variables: [{ name: "v", runtimeValue: "r" }] }) },
-      { rule: "object limit with templateId", property: "variables[0].limits[0]", reason: /must be a string with templateId/, inputs: fromTemplate(env, { variables: [{ name: "v", limits: [{ value: "x" }] }] }) },
-      { rule: "string limit without templateId", property: "variables[0].limits[0]", reason: /must be an object/, inputs: { projectId: env.projectId, name: "p", variables: [{ name: "v", limits: ["x"] }] } },
+      {
+        rule: "variable pipelineId not with templateId",
+        property: "variables[0].pipelineId",
+        reason: /cannot be set with templateId/,
+        inputs: fromTemplate(env, { variables: [{ name: "v", pipelineId: "p" }] }),
+      },
+      {
+        rule: "variable runtimeValue not with templateId",
+        property: "variables[0].runtimeValue",
+        reason: /cannot be set with templateId/,
+        inputs: fromTemplate(env, { variables: [{ name: "v", runtimeValue: "r" }] }),
+      },
+      {
+        rule: "object limit with templateId",
+        property: "variables[0].limits[0]",
+        reason: /must be a string with templateId/,
+        inputs: fromTemplate(env, { variables: [{ name: "v", limits: [{ value: "x" }] }] }),
+      },
+      {
+        rule: "string limit without templateId",
+        property: "variables[0].limits[0]",
+        reason: /must be an object/,
+        inputs: { projectId: env.projectId, name: "p", variables: [{ name: "v", limits: ["x"] }] },
+      },
     ],
   },
   Publisher: {
-    base: () => ({ name: "Acme", enName: "acme", description: "Steps", website: "https://acme.example", supportUrl: "support@acme.example", sourceUrl: "https://src", logoUrl: "https://logo" }),
+    base: () => ({
+      name: "Acme",
+      enName: "acme",
+      description: "Steps",
+      website: "https://acme.example",
+      supportUrl: "support@acme.example",
+      sourceUrl: "https://src",
+      logoUrl: "https://logo",
+    }),
     crossField: () => [
       { rule: "iconFile with logoUrl", property: "iconFile", reason: /cannot be combined with logoUrl/, inputs: { name: "Acme", iconFile: REPO_FILE, logoUrl: "https://logo" } },
       { rule: "iconFile names no file", property: "iconFile", reason: /must name an existing file/, inputs: { name: "Acme", iconFile: path.join(__dirname, "no-such-icon.png") } },
     ],
   },
   Plugin: {
-    base: () => ({ pluginName: "acme_check", displayName: "Check", businessType: "Normal", description: "d", maintainers: [hex("b")], isPrivate: 0, pluginCompositionType: "single" }),
+    base: () => ({
+      pluginName: "acme_check",
+      displayName: "Check",
+      businessType: "Normal",
+      description: "d",
+      maintainers: [hex("b")],
+      isPrivate: 0,
+      pluginCompositionType: "single",
+    }),
     crossField: () => [
-      { rule: "adoptId is not pluginName", property: "adoptId", reason: /must equal pluginName/, inputs: { pluginName: "a", displayName: "A", businessType: "Build", adoptId: "b" } },
+      {
+        rule: "adoptId is not pluginName",
+        property: "adoptId",
+        reason: /must equal pluginName/,
+        inputs: { pluginName: "a", displayName: "A", businessType: "Build", adoptId: "b" },
+      },
     ],
   },
   PluginVersion: {
     base: () => ({
-      pluginName: "acme_release", version: "0.0.1", versionDescription: "First", executionType: "COMPOSITE", steps: [shellStep("./deploy.sh")],
-      inputs: [{ name: "TARGET", type: "input", defaultValue: "prod", validation: { requiredMessage: "Name it", maxLength: 64, minLength: 1 } }], publish: false,
+      pluginName: "acme_release",
+      version: "0.0.1",
+      versionDescription: "First",
+      executionType: "COMPOSITE",
+      steps: [shellStep("./deploy.sh")],
+      inputs: [{ name: "TARGET", type: "input", defaultValue: "prod", validation: { requiredMessage: "Name it", maxLength: 64, minLength: 1 } }],
+      publish: false,
     }),
     // Its refinement is about "/" (the id is <pluginName>/<version>); CodeArts Pipeline API Reference §4.9.2 states no format for a version.
     accepts: ["blank (refinement) at version"],
@@ -132,20 +208,56 @@ const REGISTRY: Record<KindName, Entry> = {
     },
     crossField: (env) => [
       { rule: 'version with "/"', property: "version", reason: /must not contain "\/"/, inputs: { pluginName: "p", version: "1/2", steps: [] } },
-      { rule: "publisherId without publish", property: "publisherId", reason: /requires publish: true/, inputs: { pluginName: "p", version: "1", steps: [], publisherId: hex("c") } },
-      { rule: "adoptId is not <pluginName>/<version>", property: "adoptId", reason: /must be "<pluginName>\/<version>"/, inputs: { pluginName: "p", version: "1", steps: [], adoptId: "p/2" } },
-      { rule: "published: back to draft", property: "publish", reason: /cannot be false.*is published/, existing: version(env, "1.0.1"), changed: version(env, "1.0.1", { publish: false }) },
-      { rule: "published: content change", property: "steps", reason: /cannot change.*is published/, existing: version(env, "1.0.2"), changed: version(env, "1.0.2", { steps: [shellStep("./other.sh")] }) },
       {
-        rule: "published: publisher removed", property: "publisherId", reason: /cannot be removed/,
-        existing: version(env, "1.0.3", { publisherId: env.made.publisherId }), changed: version(env, "1.0.3"),
+        rule: "publisherId without publish",
+        property: "publisherId",
+        reason: /requires publish: true/,
+        inputs: { pluginName: "p", version: "1", steps: [], publisherId: hex("c") },
+      },
+      {
+        rule: "adoptId is not <pluginName>/<version>",
+        property: "adoptId",
+        reason: /must be "<pluginName>\/<version>"/,
+        inputs: { pluginName: "p", version: "1", steps: [], adoptId: "p/2" },
+      },
+      {
+        rule: "published: back to draft",
+        property: "publish",
+        reason: /cannot be false.*is published/,
+        existing: version(env, "1.0.1"),
+        changed: version(env, "1.0.1", { publish: false }),
+      },
+      {
+        rule: "published: content change",
+        property: "steps",
+        reason: /cannot change.*is published/,
+        existing: version(env, "1.0.2"),
+        changed: version(env, "1.0.2", { steps: [shellStep("./other.sh")] }),
+      },
+      {
+        rule: "published: publisher removed",
+        property: "publisherId",
+        reason: /cannot be removed/,
+        existing: version(env, "1.0.3", { publisherId: env.made.publisherId }),
+        changed: version(env, "1.0.3"),
       },
     ],
   },
   Rule: {
     base: () => ({
-      name: "Unit test gate", type: "Build", layoutContent: "layout_content", pluginId: "official_devcloud_cloudBuild", pluginName: "official_devcloud_cloudBuild", pluginVersion: "0.0.15",
-      content: [{ groupName: "MavenUnitTest", canModifyWhenInherit: true, properties: [{ key: "build.PassRatio", name: "PassRatio", type: "judge", operator: "=", valueType: "float", value: "0.1" }] }],
+      name: "Unit test gate",
+      type: "Build",
+      layoutContent: "layout_content",
+      pluginId: "official_devcloud_cloudBuild",
+      pluginName: "official_devcloud_cloudBuild",
+      pluginVersion: "0.0.15",
+      content: [
+        {
+          groupName: "MavenUnitTest",
+          canModifyWhenInherit: true,
+          properties: [{ key: "build.PassRatio", name: "PassRatio", type: "judge", operator: "=", valueType: "float", value: "0.1" }],
+        },
+      ],
     }),
     crossField: () => [], // its refinements (nonBlank) are probed by the generator
   },
@@ -155,7 +267,9 @@ const REGISTRY: Record<KindName, Entry> = {
   },
   OpenSourcePolicy: {
     base: () => ({
-      name: "Maven governance", isValid: true, parentId: hex("a"),
+      name: "Maven governance",
+      isValid: true,
+      parentId: hex("a"),
       content: {
         versionSet: { enable: true, rules: [{ ecosystem: "Maven", packageName: "sboot", predicate: "eq", packageVersion: "1.1", description: "", enable: true }] },
         security: { enable: true, rules: { severity: { enable: false, values: ["High"] }, cve: { enable: false, values: [""] } } },
@@ -166,14 +280,31 @@ const REGISTRY: Record<KindName, Entry> = {
   },
   Script: {
     base: () => ({
-      name: "rotate_logs", description: "Rotates logs", type: "SHELL", content: "echo ${a}", riskLevel: "LOW", version: "1.0.0", protocol: "EMAIL",
+      name: "rotate_logs",
+      description: "Rotates logs",
+      type: "SHELL",
+      content: "echo ${a}",
+      riskLevel: "LOW",
+      version: "1.0.0",
+      protocol: "EMAIL",
       reviewers: [{ name: "lead", id: "7a8513cd87b7448283a1d5190eb91234" }],
       params: [{ name: "a", value: "x", description: "plain", order: 1, sensitive: false }],
     }),
     crossField: () => {
       const s = { name: "s", description: "d", type: "SHELL", content: "c", riskLevel: "LOW", version: "1" };
       return [
-        { rule: "param orders not consecutive", property: "params", reason: /orders must start from 1 and be consecutive/, inputs: { ...s, params: [{ name: "a", order: 1 }, { name: "b", order: 3 }] } },
+        {
+          rule: "param orders not consecutive",
+          property: "params",
+          reason: /orders must start from 1 and be consecutive/,
+          inputs: {
+            ...s,
+            params: [
+              { name: "a", order: 1 },
+              { name: "b", order: 3 },
+            ],
+          },
+        },
         { rule: "param orders not from 1", property: "params", reason: /orders must start from 1/, inputs: { ...s, params: [{ name: "a", order: 2 }] } },
         { rule: "param names repeated", property: "params", reason: /parameter names must be unique/, inputs: { ...s, params: [{ name: "a" }, { name: "a" }] } },
       ];
@@ -189,7 +320,12 @@ const REGISTRY: Record<KindName, Entry> = {
     },
     crossField: (env) => [
       { rule: "name with # % & ( )", property: "name", reason: /must not contain # % & \( \)/, inputs: plan(env, "Release (1.0)") },
-      { rule: "startDate after endDate", property: "startDate", reason: /startDate must not be after endDate/, inputs: plan(env, "p", { startDate: "2026-12-01", endDate: "2026-11-30" }) },
+      {
+        rule: "startDate after endDate",
+        property: "startDate",
+        reason: /startDate must not be after endDate/,
+        inputs: plan(env, "p", { startDate: "2026-12-01", endDate: "2026-11-30" }),
+      },
       // Each refuse rule changes a plan created under its own name (plan names are unique per project).
       ...(
         [
@@ -199,18 +335,30 @@ const REGISTRY: Record<KindName, Entry> = {
           ["serviceIdList", [13]],
         ] as const
       ).map(([key, value]) => ({
-        rule: `${key} change`, property: key, reason: /cannot change: CloudTest has no API to update a plan/, existing: plan(env, `refuse ${key}`), changed: plan(env, `refuse ${key}`, { [key]: value }),
+        rule: `${key} change`,
+        property: key,
+        reason: /cannot change: CloudTest has no API to update a plan/,
+        existing: plan(env, `refuse ${key}`),
+        changed: plan(env, `refuse ${key}`, { [key]: value }),
       })),
       {
-        rule: "test case removed", property: "testCases", reason: /cannot remove .*no API to remove a test case/,
-        existing: plan(env, "refuse removal"), changed: plan(env, "refuse removal", { testCases: [{ serviceId: 13, ids: [planCase(1)] }] }),
+        rule: "test case removed",
+        property: "testCases",
+        reason: /cannot remove .*no API to remove a test case/,
+        existing: plan(env, "refuse removal"),
+        changed: plan(env, "refuse removal", { testCases: [{ serviceId: 13, ids: [planCase(1)] }] }),
       },
     ],
   },
   VpcepAccessControl: {
     base: () => ({ region: "ap-southeast-3", enterpriseId: "acme_1", vpceps: [{ vpcepId: "vpcep-a1", description: "build agents" }], path: "/v2/vpceps" }),
     crossField: () => [
-      { rule: "endpoint listed twice", property: "vpceps", reason: /must not list an endpoint twice/, inputs: { region: "r1", vpceps: [{ vpcepId: "vpcep-a1" }, { vpcepId: "vpcep-a1" }] } },
+      {
+        rule: "endpoint listed twice",
+        property: "vpceps",
+        reason: /must not list an endpoint twice/,
+        inputs: { region: "r1", vpceps: [{ vpcepId: "vpcep-a1" }, { vpcepId: "vpcep-a1" }] },
+      },
     ],
   },
 };
@@ -237,9 +385,18 @@ beforeAll(async () => {
 afterAll(async () => {
   const rows = Object.entries(counts).map(([k, c]) => `| ${k} | ${c.generated} | ${c.crossField} | ${c.rejected} |`);
   const total = Object.values(counts).reduce((s, c) => s + c.rejected, 0);
-  const dropped = Object.entries(counts).filter(([, c]) => c.dropped > 0).map(([k, c]) => `${k} ${c.dropped}`);
+  const dropped = Object.entries(counts)
+    .filter(([, c]) => c.dropped > 0)
+    .map(([k, c]) => `${k} ${c.dropped}`);
   console.log(
-    ["| kind | generated | cross-field | total rejected |", "|---|---|---|---|", ...rows, `| all | | | ${total} |`, "", `generated cases the schema accepts (dropped): ${dropped.join(", ") || "none"}`].join("\n"),
+    [
+      "| kind | generated | cross-field | total rejected |",
+      "|---|---|---|---|",
+      ...rows,
+      `| all | | | ${total} |`,
+      "",
+      `generated cases the schema accepts (dropped): ${dropped.join(", ") || "none"}`,
+    ].join("\n"),
   );
   await w.close();
 });
@@ -265,7 +422,11 @@ describe.each(Object.keys(REGISTRY) as KindName[])("%s", (kind) => {
 
   test("every generated bad input is refused at check, naming its property and rule, with zero API calls", async () => {
     counts[kind].generated = corpus.cases.length;
-    const problems = await refusedAtCheck(w, kind, corpus.cases.map((c) => asRefusal(kind, c)));
+    const problems = await refusedAtCheck(
+      w,
+      kind,
+      corpus.cases.map((c) => asRefusal(kind, c)),
+    );
     expect(problems).toEqual([]);
     counts[kind].rejected += corpus.cases.length;
   });
@@ -274,7 +435,11 @@ describe.each(Object.keys(REGISTRY) as KindName[])("%s", (kind) => {
     const rules = entry.crossField({ ...env, made });
     counts[kind].crossField = rules.length;
     const declared = rules.filter((r) => !isRefuse(r)) as CheckRule[];
-    const problems = await refusedAtCheck(w, kind, declared.map((r) => ({ property: r.property, reason: r.reason, inputs: r.inputs, label: r.rule })));
+    const problems = await refusedAtCheck(
+      w,
+      kind,
+      declared.map((r) => ({ property: r.property, reason: r.reason, inputs: r.inputs, label: r.rule })),
+    );
     // A refused change needs the resource first; only the second up must make no API call and leave the state as it was.
     for (const [i, r] of rules.filter(isRefuse).entries()) {
       const name = `existing-${i}`;
@@ -300,6 +465,7 @@ async function refusedChange(kind: KindName, name: string, r: RefuseRule): Promi
   const failures = up.failures ?? [];
   const problems: string[] = [];
   if (up.op !== "invalid") problems.push(`${r.rule}: not refused (op ${up.op})`);
-  if (!failures.some((f) => f.property === r.property && r.reason.test(f.reason))) problems.push(`${r.rule}: no failure naming ${r.property} with ${r.reason}; got ${JSON.stringify(failures)}`);
+  if (!failures.some((f) => f.property === r.property && r.reason.test(f.reason)))
+    problems.push(`${r.rule}: no failure naming ${r.property} with ${r.reason}; got ${JSON.stringify(failures)}`);
   return problems;
 }

@@ -10,7 +10,11 @@ import { startEmulator, Emulator, clientSettings } from "../emulator";
 
 const FIXTURES = path.join(__dirname, "fixtures", "events");
 const events = (file: string): EngineEvent[] =>
-  fs.readFileSync(path.join(FIXTURES, file), "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as EngineEvent);
+  fs
+    .readFileSync(path.join(FIXTURES, file), "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as EngineEvent);
 const line = (s: Summary, name: string) => s.resources.find((r) => r.name === name);
 
 // Summaries of engine events the real CLI wrote (tests/fixtures/events/README.md: how they were
@@ -28,7 +32,8 @@ const olderEngine = {
       return !m || !(m.type.startsWith("pulumi:providers:") && /::default(_[^:]*)?$/.test(m.urn));
     }),
   /** Before 3.120: a refresh's results event carried op `refresh`, the summary decided. */
-  refreshOp: (all: EngineEvent[]) => all.map((e) => (e.resOutputsEvent ? { ...e, resOutputsEvent: { ...e.resOutputsEvent, metadata: { ...e.resOutputsEvent.metadata, op: "refresh" as const } } } : e)),
+  refreshOp: (all: EngineEvent[]) =>
+    all.map((e) => (e.resOutputsEvent ? { ...e, resOutputsEvent: { ...e.resOutputsEvent, metadata: { ...e.resOutputsEvent.metadata, op: "refresh" as const } } } : e)),
 };
 
 describe("the real log's shapes", () => {
@@ -52,7 +57,10 @@ describe("logs an older engine wrote (Pulumi v3.130.0: no internal events, no `r
     expect(all.find((e) => e.summaryEvent)!.summaryEvent).not.toHaveProperty("result");
   });
   test("new stack and replacements: the same summaries as today's engine gives", () => {
-    for (const [op, f] of [["up", "up-create.jsonl"], ["up", "up-update-replace.jsonl"]] as const) {
+    for (const [op, f] of [
+      ["up", "up-create.jsonl"],
+      ["up", "up-update-replace.jsonl"],
+    ] as const) {
       const then = summarize(op, old(f));
       const now = summarize(op, events(f));
       expect([f, then.inconsistent, then.result, verdict(then).outcome]).toEqual([f, undefined, "succeeded", "ok"]);
@@ -72,7 +80,10 @@ describe("logs an older engine wrote (Pulumi v3.130.0: no internal events, no `r
 
 describe("preview and up summaries", () => {
   test("a new stack: every resource created; the default provider's step is neither counted nor shown", () => {
-    for (const [op, f] of [["preview", "preview-create.jsonl"], ["up", "up-create.jsonl"]] as const) {
+    for (const [op, f] of [
+      ["preview", "preview-create.jsonl"],
+      ["up", "up-create.jsonl"],
+    ] as const) {
       const all = events(f);
       // The log has the internal step; the engine's summary does not count it.
       expect(urnsOf(all).some((m) => m.urn.endsWith("::pulumi:providers:pulumi-nodejs::default") && m.op === "create")).toBe(true);
@@ -107,9 +118,14 @@ describe("preview and up summaries", () => {
   });
 
   test("a delete-before-replace replacement (delete-replaced before replace) is one replacement", () => {
-    for (const [op, f] of [["preview", "preview-delete-before-replace.jsonl"], ["up", "up-delete-before-replace.jsonl"]] as const) {
+    for (const [op, f] of [
+      ["preview", "preview-delete-before-replace.jsonl"],
+      ["up", "up-delete-before-replace.jsonl"],
+    ] as const) {
       const all = events(f);
-      const steps = urnsOf(all).filter((m) => m.urn.endsWith("::fixed-name")).map((m) => m.op);
+      const steps = urnsOf(all)
+        .filter((m) => m.urn.endsWith("::fixed-name"))
+        .map((m) => m.op);
       expect(steps.indexOf("delete-replaced")).toBeLessThan(steps.indexOf("create-replacement"));
       const s = summarize(op, all);
       expect([s.inconsistent, s.resources.map((r) => [r.name, r.op, r.replaces])]).toEqual([undefined, [["fixed-name", "replace", ["type"]]]]);
@@ -153,7 +169,10 @@ describe("preview and up summaries", () => {
   test("a step that fails at the API: the up failed, naming the step and the service's answer (not a contradiction)", () => {
     const s = summarize("up", events("up-step-fails.jsonl"));
     expect([s.result, s.inconsistent]).toEqual(["failed", undefined]);
-    expect(s.failures.map((f) => [f.kind, f.name, f.op]).sort()).toEqual([["Rule", "coverage", "update"], ["Rule", "pass-rate", "update"]]);
+    expect(s.failures.map((f) => [f.kind, f.name, f.op]).sort()).toEqual([
+      ["Rule", "coverage", "update"],
+      ["Rule", "pass-rate", "update"],
+    ]);
     expect(s.failures[0].message).toMatch(/^Rule\.update got an answer that is not the documented one/);
     expect(s.errors).toEqual(["update failed"]);
     const v = verdict(s);
@@ -173,12 +192,18 @@ describe("preview and up summaries", () => {
 
   test("entries pending deletion: a replacement whose delete failed, then the up that deletes them", () => {
     const failed = summarize("up", events("up-delete-replaced-fails.jsonl"));
-    expect(failed.failures.map((f) => [f.name, f.op]).sort()).toEqual([["api", "delete-replaced"], ["web", "delete-replaced"]]);
+    expect(failed.failures.map((f) => [f.name, f.op]).sort()).toEqual([
+      ["api", "delete-replaced"],
+      ["web", "delete-replaced"],
+    ]);
     expect(verdict(failed).outcome).toBe("failed");
     // The next up deletes them: a delete of the old objects, not a replacement of the live ones.
     const cleanup = summarize("up", events("up-pending-delete.jsonl"));
     expect([cleanup.inconsistent, verdict(cleanup).outcome]).toEqual([undefined, "ok"]);
-    expect(cleanup.resources.map((r) => [r.name, r.op, r.pendingDelete]).sort()).toEqual([["api", "delete", true], ["web", "delete", true]]);
+    expect(cleanup.resources.map((r) => [r.name, r.op, r.pendingDelete]).sort()).toEqual([
+      ["api", "delete", true],
+      ["web", "delete", true],
+    ]);
     expect(renderMarkdown(cleanup)).toContain("| - | Pipeline | api | delete (left pending deletion by an earlier replacement) |");
   });
 });
@@ -195,7 +220,11 @@ describe("refresh and drift", () => {
 
   test("a declared property changed and a deletion out of band: drift naming both", () => {
     const s = summarize("drift", events("drift-rename-delete.jsonl"));
-    expect(drifted(s).map((r) => [r.name, r.op, r.changes])).toEqual([["team", "update", ["name"]], ["pass-rate", "delete", []], ["release-gate", "update", ["rules"]]]);
+    expect(drifted(s).map((r) => [r.name, r.op, r.changes])).toEqual([
+      ["team", "update", ["name"]],
+      ["pass-rate", "delete", []],
+      ["release-gate", "update", ["rules"]],
+    ]);
     expect(verdict(s)).toMatchObject({ outcome: "drift", message: expect.stringContaining("Rule pass-rate (deleted out of band)") });
   });
 
@@ -217,11 +246,15 @@ describe("refresh and drift", () => {
     expect([s.inconsistent, verdict(s).outcome]).toEqual([undefined, "ok"]);
     // The live one's drift is not lost to the pending one's result (and the other way round).
     const rewrite = (pending: boolean) =>
-      all.map((e) => {
-        const m = e.resOutputsEvent?.metadata;
-        if (!m || !m.urn.endsWith("::api") || Boolean(m.old?.delete) !== pending) return e;
-        return { ...e, resOutputsEvent: { ...e.resOutputsEvent!, metadata: { ...m, op: "delete" as const, new: undefined } } };
-      }).map((e) => (e.summaryEvent ? { ...e, summaryEvent: { ...e.summaryEvent, resourceChanges: { ...e.summaryEvent.resourceChanges, same: 18, delete: 1 } } } : e)) as EngineEvent[];
+      all
+        .map((e) => {
+          const m = e.resOutputsEvent?.metadata;
+          if (!m || !m.urn.endsWith("::api") || Boolean(m.old?.delete) !== pending) return e;
+          return { ...e, resOutputsEvent: { ...e.resOutputsEvent!, metadata: { ...m, op: "delete" as const, new: undefined } } };
+        })
+        .map((e) =>
+          e.summaryEvent ? { ...e, summaryEvent: { ...e.summaryEvent, resourceChanges: { ...e.summaryEvent.resourceChanges, same: 18, delete: 1 } } } : e,
+        ) as EngineEvent[];
     expect(drifted(summarize("drift", rewrite(false))).map((r) => [r.name, r.op])).toEqual([["api", "delete"]]);
     expect(drifted(summarize("drift", rewrite(true)))).toEqual([]);
   });
@@ -233,7 +266,12 @@ describe("refresh and drift", () => {
       const m = e.resOutputsEvent?.metadata ?? e.resourcePreEvent?.metadata;
       if (!m || !m.urn.endsWith("::team")) return e;
       const urn = m.urn.replace("pulumi-nodejs:dynamic/codearts:PipelineGroup", "aws:s3/bucketV2:BucketV2");
-      const meta = { ...m, urn, type: "aws:s3/bucketV2:BucketV2", ...(m.op === "update" ? { diffs: ["tags"], detailedDiff: { "tags.team": { diffKind: "update", inputDiff: true } } } : {}) };
+      const meta = {
+        ...m,
+        urn,
+        type: "aws:s3/bucketV2:BucketV2",
+        ...(m.op === "update" ? { diffs: ["tags"], detailedDiff: { "tags.team": { diffKind: "update", inputDiff: true } } } : {}),
+      };
       return e.resOutputsEvent ? { ...e, resOutputsEvent: { ...e.resOutputsEvent, metadata: meta } } : { ...e, resourcePreEvent: { ...e.resourcePreEvent!, metadata: meta } };
     }) as EngineEvent[];
     expect(drifted(summarize("drift", other)).find((r) => r.kind === "BucketV2")).toMatchObject({ op: "update", changes: ["tags.team"] });
@@ -242,7 +280,11 @@ describe("refresh and drift", () => {
   test("engines before 3.120 (results op `refresh`): the provider's rules decide, service-maintained changes are no drift", () => {
     expect(drifted(summarize("drift", olderEngine.refreshOp(events("drift-service-maintained.jsonl"))))).toEqual([]);
     const s = summarize("drift", olderEngine.refreshOp(events("drift-rename-delete.jsonl")));
-    expect(drifted(s).map((r) => [r.name, r.op])).toEqual([["team", "update"], ["pass-rate", "delete"], ["release-gate", "update"]]);
+    expect(drifted(s).map((r) => [r.name, r.op])).toEqual([
+      ["team", "update"],
+      ["pass-rate", "delete"],
+      ["release-gate", "update"],
+    ]);
   });
 
   test("a summary that disagrees with the events, or no summary at all, is never 'no drift'", () => {
@@ -294,7 +336,10 @@ describe("summarize --event-log", () => {
       expect(r.text).toContain("projectId (***)");
       expect(r.text).not.toContain(secret);
     } finally {
-      for (const [k, v] of [["HW_ACCESS_KEY", before.ak], ["HW_SECRET_KEY", before.sk]] as const) {
+      for (const [k, v] of [
+        ["HW_ACCESS_KEY", before.ak],
+        ["HW_SECRET_KEY", before.sk],
+      ] as const) {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
       }
@@ -304,8 +349,12 @@ describe("summarize --event-log", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "summary-"));
     const r = await run(["--event-log", path.join(FIXTURES, "drift-rename-delete.jsonl"), "--operation", "drift", "--json", "--out", dir]);
     const json = JSON.parse(r.text.slice(0, r.text.lastIndexOf("}") + 1));
-    expect(json.resources.map((x: { name: string; op: string; changes: string[]; replaces: string[]; reasons: string[] }) => [x.name, x.op, x.changes, x.replaces, x.reasons])).toEqual([
-      ["team", "update", ["name"], [], []], ["pass-rate", "delete", [], [], []], ["release-gate", "update", ["rules"], [], []],
+    expect(
+      json.resources.map((x: { name: string; op: string; changes: string[]; replaces: string[]; reasons: string[] }) => [x.name, x.op, x.changes, x.replaces, x.reasons]),
+    ).toEqual([
+      ["team", "update", ["name"], [], []],
+      ["pass-rate", "delete", [], [], []],
+      ["release-gate", "update", ["rules"], [], []],
     ]);
     expect(fs.readFileSync(path.join(dir, "summary.md"), "utf8")).toContain("| ~ | PipelineGroup | team | update | name |");
     expect(JSON.parse(fs.readFileSync(path.join(dir, "summary.json"), "utf8")).operation).toBe("drift");
@@ -323,7 +372,8 @@ describe("commands", () => {
     expect(await main(["frobnicate"])).toBe(EXIT.usage);
     // The main help names every command it dispatches.
     await main(["--help"]);
-    for (const c of ["preview", "up", "refresh", "destroy", "drift", "summarize", "doctor", "emulator", "sweep", "conformance"]) expect(log.mock.calls.at(-1)![0]).toMatch(new RegExp(`^  ${c} `, "m"));
+    for (const c of ["preview", "up", "refresh", "destroy", "drift", "summarize", "doctor", "emulator", "sweep", "conformance"])
+      expect(log.mock.calls.at(-1)![0]).toMatch(new RegExp(`^  ${c} `, "m"));
     log.mockRestore();
     err.mockRestore();
   });

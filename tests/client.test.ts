@@ -63,7 +63,9 @@ describe("signed calls and error decoding", () => {
   });
 
   test("an unknown path is a 404 ApiError, and not a 'gone' object (a wrong path must never pass for a deletion)", async () => {
-    const err = await client().send({ service: "pipeline", method: "GET", path: "/v5/nothing/here", operation: "Test.get" }).catch((e) => e);
+    const err = await client()
+      .send({ service: "pipeline", method: "GET", path: "/v5/nothing/here", operation: "Test.get" })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(404);
     expect(err.provesAbsence(["APIG.0101"])).toBe(false); // a gateway code is never proof, even when listed
@@ -87,7 +89,10 @@ describe("retries only where a repeat is safe", () => {
     const c = new ApiClient(clientSettings(emu), { retryPolicy: { sleep: async () => void waits++ } });
     const err = await c
       .send({ service: "pipeline", method: "GET", path: "/v5/x/api/pipeline-group/tree", headers: { region: "cn-north-4\r\nX-Injected: 1" }, operation: "Test.badHeader" })
-      .then(() => undefined, (e: unknown) => e)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
       .finally(() => c.close());
     expect(err).toBeInstanceOf(NetworkError);
     expect((err as NetworkError).message).toMatch(/CR or LF: check huaweicloud:accessKey/);

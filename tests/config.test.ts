@@ -34,16 +34,41 @@ describe("settings from stack config and environment", () => {
       {},
     );
     expect(s).toMatchObject({
-      region: "cn-north-4", accessKey: "AK1", secretKey: "SK1", securityToken: "TOK", projectId: "b".repeat(32), domainId: "d".repeat(32),
-      domainName: "dn", userName: "u", password: "pw", authUrl: "https://iam.example/v3", maxRetries: 2,
+      region: "cn-north-4",
+      accessKey: "AK1",
+      secretKey: "SK1",
+      securityToken: "TOK",
+      projectId: "b".repeat(32),
+      domainId: "d".repeat(32),
+      domainName: "dn",
+      userName: "u",
+      password: "pw",
+      authUrl: "https://iam.example/v3",
+      maxRetries: 2,
       endpoints: { codearts_pipeline: "http://127.0.0.1:1" },
     });
   });
 
   test("falls back to the Terraform provider's environment variables, config wins", () => {
-    const env = { HW_REGION_NAME: "ap-southeast-3", HW_ACCESS_KEY: "envAK", HW_SECRET_KEY: "envSK", HW_DOMAIN_ID: "e".repeat(32), HW_PROJECT_ID: "f".repeat(32), HW_SECURITY_TOKEN: "envT", HW_MAX_RETRIES: "7" };
+    const env = {
+      HW_REGION_NAME: "ap-southeast-3",
+      HW_ACCESS_KEY: "envAK",
+      HW_SECRET_KEY: "envSK",
+      HW_DOMAIN_ID: "e".repeat(32),
+      HW_PROJECT_ID: "f".repeat(32),
+      HW_SECURITY_TOKEN: "envT",
+      HW_MAX_RETRIES: "7",
+    };
     const s = loadSettings(cfg({ "huaweicloud:region": "cn-north-4" }), env);
-    expect(s).toMatchObject({ region: "cn-north-4", accessKey: "envAK", secretKey: "envSK", domainId: "e".repeat(32), projectId: "f".repeat(32), securityToken: "envT", maxRetries: 7 });
+    expect(s).toMatchObject({
+      region: "cn-north-4",
+      accessKey: "envAK",
+      secretKey: "envSK",
+      domainId: "e".repeat(32),
+      projectId: "f".repeat(32),
+      securityToken: "envT",
+      maxRetries: 7,
+    });
     expect(loadSettings(cfg({}), { OS_USERNAME: "u", OS_PASSWORD: "p", OS_DOMAIN_NAME: "d" })).toMatchObject({ userName: "u", password: "p", domainName: "d" });
   });
 
@@ -58,7 +83,9 @@ describe("settings from stack config and environment", () => {
 
   test("an unknown huaweicloud:endpoints key (a typo, __proto__) is refused, naming it and the known keys; each known key takes effect", () => {
     const known = /the known keys are \*, pipeline, codearts_pipeline, codeartspipeline, cloudtest, coc, devuc, codearts_devuc, codearts-devuc, iam$/;
-    expect(bad({ "huaweicloud:endpoints": '{"*":"http://127.0.0.1:1","pipelin":"http://127.0.0.1:2"}' })).toMatch(/^huaweicloud:endpoints \(HW_ENDPOINTS\) has an unknown key "pipelin"; /);
+    expect(bad({ "huaweicloud:endpoints": '{"*":"http://127.0.0.1:1","pipelin":"http://127.0.0.1:2"}' })).toMatch(
+      /^huaweicloud:endpoints \(HW_ENDPOINTS\) has an unknown key "pipelin"; /,
+    );
     expect(bad({ "huaweicloud:endpoints": '{"pipelin":"http://127.0.0.1:2"}' })).toMatch(known);
     expect(bad({ "huaweicloud:endpoints": '{"__proto__":"http://127.0.0.1:2"}' })).toMatch(/unknown key "__proto__"/);
     expect(bad({}, { HW_ENDPOINTS: '{"Pipeline":"http://127.0.0.1:2"}' })).toMatch(/unknown key "Pipeline"/);
@@ -87,7 +114,8 @@ describe("settings from stack config and environment", () => {
     }
     // The same forms with a bracket closed and a port in range are accepted.
     expect(loadSettings(cfg({ "huaweicloud:endpoints": '{"pipeline":"http://[::1]:8080/x"}', "huaweicloud:authUrl": "https://iam.example:65535/v3" }), {})).toMatchObject({
-      endpoints: { pipeline: "http://[::1]:8080/x" }, authUrl: "https://iam.example:65535/v3",
+      endpoints: { pipeline: "http://[::1]:8080/x" },
+      authUrl: "https://iam.example:65535/v3",
     });
   });
 

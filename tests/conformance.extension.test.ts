@@ -18,8 +18,25 @@ test("P1, X1–X8 × every reading: the probe reports the reading the emulator s
   console.log(`extension conformance proof, ${cells.filter((c) => c.ok).length}/${cells.length} cells\n${renderProof(cells)}`);
   expect(cells.filter((c) => !c.ok)).toEqual([]);
   expect(cells.map((c) => `${c.row}=${c.reading}`)).toEqual([
-    "P1=position", "P1=page0", "P1=page1", "X1=single", "X1=whole", "X2=accepted", "X2=refused", "X3=verbatim", "X3=normalised",
-    "X4=bound", "X4=null", "X5=upload", "X5=existing", "X6=required", "X6=ignored", "X7=json", "X7=text", "X8=returned", "X8=omitted",
+    "P1=position",
+    "P1=page0",
+    "P1=page1",
+    "X1=single",
+    "X1=whole",
+    "X2=accepted",
+    "X2=refused",
+    "X3=verbatim",
+    "X3=normalised",
+    "X4=bound",
+    "X4=null",
+    "X5=upload",
+    "X5=existing",
+    "X6=required",
+    "X6=ignored",
+    "X7=json",
+    "X7=text",
+    "X8=returned",
+    "X8=omitted",
   ]);
   // Every probe made at least one object or upload and looked at the answer.
   for (const c of cells) expect(c.calls).toBeGreaterThanOrEqual(1);
@@ -68,7 +85,11 @@ test("X5 without --allow-leftovers: not run (an `upload` answer would leave an i
 });
 
 test.each(["position", "page0", "page1"])("P1=%s, the version list answering a 200 that is no list: unknown, the scratch plug-in removed", async (reading) => {
-  const { report, changed } = await probeWith({ P1: reading }, ["P1"], [{ method: "GET", path: "/v1/*/agent-plugin/all-version", fault: { type: "bad-success", body: "empty-object" }, times: 3 }]);
+  const { report, changed } = await probeWith(
+    { P1: reading },
+    ["P1"],
+    [{ method: "GET", path: "/v1/*/agent-plugin/all-version", fault: { type: "bad-success", body: "empty-object" }, times: 3 }],
+  );
   const row = report.rows.find((r) => r.row === "P1")!;
   expect(row.reading).toBe("unknown");
   expect(row.detail).toMatch(/did not list the 5 versions/);
@@ -77,7 +98,11 @@ test.each(["position", "page0", "page1"])("P1=%s, the version list answering a 2
 });
 
 test.each(["required", "ignored"])("X6=%s, the edit answering 500: unknown, never `required` from a failure", async (reading) => {
-  const { report, changed } = await probeWith({ X6: reading }, ["X6"], [{ method: "POST", path: "/v1/*/agent-plugin/edit-draft", fault: { type: "status", status: 500 }, times: 5 }]);
+  const { report, changed } = await probeWith(
+    { X6: reading },
+    ["X6"],
+    [{ method: "POST", path: "/v1/*/agent-plugin/edit-draft", fault: { type: "status", status: 500 }, times: 5 }],
+  );
   const row = report.rows.find((r) => r.row === "X6")!;
   expect(row.reading).toBe("unknown");
   expect(row.detail).toMatch(/random unique_id answered 500/);
@@ -85,7 +110,11 @@ test.each(["required", "ignored"])("X6=%s, the edit answering 500: unknown, neve
 });
 
 test.each(["bound", "null"])("X4=%s, the binding refused (500): unknown, publisher and plug-in removed", async (reading) => {
-  const { report, changed } = await probeWith({ X4: reading }, ["X4"], [{ method: "POST", path: "/v1/*/agent-plugin/publish-plugin-bind", fault: { type: "status", status: 500 }, times: 5 }]);
+  const { report, changed } = await probeWith(
+    { X4: reading },
+    ["X4"],
+    [{ method: "POST", path: "/v1/*/agent-plugin/publish-plugin-bind", fault: { type: "status", status: 500 }, times: 5 }],
+  );
   const row = report.rows.find((r) => r.row === "X4")!;
   expect(row.reading).toBe("unknown");
   expect(row.detail).toMatch(/binding the plug-in to the publisher was refused \(500/);
@@ -94,7 +123,11 @@ test.each(["bound", "null"])("X4=%s, the binding refused (500): unknown, publish
 });
 
 test("X2 under `refused`, the multi control refused too (500): unknown, not `refused`", async () => {
-  const { report, changed } = await probeWith({ X2: "refused" }, ["X2"], [{ method: "POST", path: "/v1/*/agent-plugin/create-draft", fault: { type: "status", status: 500 }, times: 1 }]);
+  const { report, changed } = await probeWith(
+    { X2: "refused" },
+    ["X2"],
+    [{ method: "POST", path: "/v1/*/agent-plugin/create-draft", fault: { type: "status", status: 500 }, times: 1 }],
+  );
   const row = report.rows.find((r) => r.row === "X2")!;
   expect(row.reading).toBe("unknown");
   expect(row.detail).toMatch(/multi plug-in too/);
@@ -103,13 +136,19 @@ test("X2 under `refused`, the multi control refused too (500): unknown, not `ref
 
 test("X6: both halves asked, edit-draft (§4.9.4) then the info update (§4.9.27); halves that disagree are neither reading", async () => {
   // The emulator speaks one reading for edit-draft and is switched to the other once the edit half is done.
-  for (const [draftReading, updateReading] of [["required", "ignored"], ["ignored", "required"], ["required", "required"], ["ignored", "ignored"]]) {
+  for (const [draftReading, updateReading] of [
+    ["required", "ignored"],
+    ["ignored", "required"],
+    ["required", "required"],
+    ["ignored", "ignored"],
+  ]) {
     const emu: Emulator = await startEmulator({ port: 0, quiet: true, dialect: { X6: draftReading } });
     try {
       const before = holdings(emu);
       const ops: string[] = [];
       const report = await runConformance({
-        settings: clientSettings(emu, DEFAULT_ACCOUNT), rows: ["X6"],
+        settings: clientSettings(emu, DEFAULT_ACCOUNT),
+        rows: ["X6"],
         transcript: (e) => {
           ops.push(e.operation);
           if (e.operation === "PluginVersion.editDraft" && e.status === 200) emu.dialect.set({ X6: updateReading });

@@ -128,12 +128,24 @@ test("G5: the request without scope headers really carries none, under token aut
 
 test("G5: the COC half (X-Project-Id under AK/SK) is asked too; halves that disagree are neither reading", async () => {
   // The Pipeline endpoint speaks one reading, a second emulator (same account) serves COC in the other.
-  for (const [pipelineReading, cocReading] of [["lenient", "strict"], ["strict", "lenient"], ["strict", "strict"]]) {
+  for (const [pipelineReading, cocReading] of [
+    ["lenient", "strict"],
+    ["strict", "lenient"],
+    ["strict", "strict"],
+  ]) {
     const coc = await startEmulator({ port: 0, quiet: true, dialect: { G5: cocReading } });
     try {
       const transcript: TranscriptEntry[] = [];
-      const { report } = await run({ G5: pipelineReading }, ["G5"], { settings: (emu) => ({ ...clientSettings(emu, DEFAULT_ACCOUNT), endpoints: { "*": emu.url, coc: coc.url } }), transcript });
-      expect(transcript.map((t) => t.operation)).toEqual(["Conformance.G5.withScope", "Conformance.G5.withoutScope", "Conformance.G5.coc.withScope", "Conformance.G5.coc.withoutScope"]);
+      const { report } = await run({ G5: pipelineReading }, ["G5"], {
+        settings: (emu) => ({ ...clientSettings(emu, DEFAULT_ACCOUNT), endpoints: { "*": emu.url, coc: coc.url } }),
+        transcript,
+      });
+      expect(transcript.map((t) => t.operation)).toEqual([
+        "Conformance.G5.withScope",
+        "Conformance.G5.withoutScope",
+        "Conformance.G5.coc.withScope",
+        "Conformance.G5.coc.withoutScope",
+      ]);
       const r = row(report, "G5");
       if (pipelineReading === cocReading) {
         expect(r.reading).toBe(pipelineReading);

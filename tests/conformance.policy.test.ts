@@ -32,9 +32,21 @@ async function probeSeeded(
   try {
     seed(emu);
     const before = holdings(emu);
-    const plansBefore = emu.store.collection<PlanRecord>("testPlans").list(PROJECT).map((p) => p.plan_id);
-    const report = await runConformance({ settings: clientSettings(emu, DEFAULT_ACCOUNT), codeartsProjectId: opts.project, rows, allowLeftovers: opts.allowLeftovers ?? false, testCaseId: opts.testCaseId });
-    const plansAfter = emu.store.collection<PlanRecord>("testPlans").list(PROJECT).map((p) => p.plan_id);
+    const plansBefore = emu.store
+      .collection<PlanRecord>("testPlans")
+      .list(PROJECT)
+      .map((p) => p.plan_id);
+    const report = await runConformance({
+      settings: clientSettings(emu, DEFAULT_ACCOUNT),
+      codeartsProjectId: opts.project,
+      rows,
+      allowLeftovers: opts.allowLeftovers ?? false,
+      testCaseId: opts.testCaseId,
+    });
+    const plansAfter = emu.store
+      .collection<PlanRecord>("testPlans")
+      .list(PROJECT)
+      .map((p) => p.plan_id);
     return { report, changed: [...difference(before, holdings(emu)), ...difference(plansBefore, plansAfter)], emu, plansAfter };
   } finally {
     await emu.close();
@@ -48,8 +60,17 @@ function seedPlans(emu: Emulator, n: number, ids?: string[]): string[] {
   for (let i = 0; i < n; i++) {
     const id = ids?.[i] ?? `${"e".repeat(30)}${String(i).padStart(2, "0")}`;
     plans.put(PROJECT, id, {
-      plan_id: id, name: `someone's plan ${i}`, project_id: PROJECT, current_stage: "design", start_date: null, end_date: "2030-01-01", owner_id: DEFAULT_ACCOUNT.users[0].id,
-      creator: { id: DEFAULT_ACCOUNT.users[0].id, nick_name: "u", user_name: "u" }, service_id_list: [13], testcases: {}, created: 1_700_000_000_000 + i,
+      plan_id: id,
+      name: `someone's plan ${i}`,
+      project_id: PROJECT,
+      current_stage: "design",
+      start_date: null,
+      end_date: "2030-01-01",
+      owner_id: DEFAULT_ACCOUNT.users[0].id,
+      creator: { id: DEFAULT_ACCOUNT.users[0].id, nick_name: "u", user_name: "u" },
+      service_id_list: [13],
+      testcases: {},
+      created: 1_700_000_000_000 + i,
     });
     out.push(id);
   }
@@ -68,7 +89,9 @@ test.each([
   ["default", {} as Record<string, string>],
 ])("all of these rows at once under the %s dialect: each reading found, nothing left", async (_name, dialect) => {
   const { report, changed } = await probeEmulator(dialect, MINE);
-  const expected = (id: DialectId) => (dialect as Record<string, string>)[id] ?? { R1: "rule-ids", R2: "disabled", R3: "verbatim", R4: "omitted", R5: "tenant-only", C1: "atomic", C3: "hex", P2: "position0", V1: "en", V2: "any" }[id as string];
+  const expected = (id: DialectId) =>
+    (dialect as Record<string, string>)[id] ??
+    { R1: "rule-ids", R2: "disabled", R3: "verbatim", R4: "omitted", R5: "tenant-only", C1: "atomic", C3: "hex", P2: "position0", V1: "en", V2: "any" }[id as string];
   console.log(report.rows.map((r) => `${r.row} ${r.reading} (${r.calls} calls) ${r.detail}`).join("\n"));
   expect(Object.fromEntries(report.rows.map((r) => [r.row, r.reading]))).toEqual(Object.fromEntries(MINE.map((id) => [id, expected(id)])));
   expect(changed).toEqual([]);
@@ -111,10 +134,15 @@ describe("unknown rather than a guess", () => {
   });
 
   test.each([["atomic"], ["partial"]])("C1=%s, but the caller has no permission on the test type (500 CLOUDTEST.00013001, C2): unknown, not partial", async (c1) => {
-    const { report } = await probeSeeded({ C1: c1 }, ["C1"], (emu) => {
-      seedPlans(emu, 1);
-      seedCloudTestPermissions(emu.store, PROJECT, { deniedServiceIds: [13] });
-    }, { project: PROJECT });
+    const { report } = await probeSeeded(
+      { C1: c1 },
+      ["C1"],
+      (emu) => {
+        seedPlans(emu, 1);
+        seedCloudTestPermissions(emu.store, PROJECT, { deniedServiceIds: [13] });
+      },
+      { project: PROJECT },
+    );
     expect(row(report, "C1").reading).toBe("unknown");
     expect(row(report, "C1").detail).toMatch(/CLOUDTEST\.00013001/);
   });
@@ -142,59 +170,83 @@ describe("other rows' readings do not confuse P2: a list that shifts between req
 });
 
 describe("read-only when the project already has what the probe needs", () => {
-  test.each([["position0"], ["position1"], ["page1"]])("P2=%s, C1 partial, C3 free ids: 4 existing plans, no --allow-leftovers: P2, C3 found, C1 unknown (a bare 500 proves nothing), nothing made, no test case added", async (p2) => {
-    let cases: string[] = [];
-    const { report, changed, emu } = await probeSeeded({ P2: p2, C1: "partial", C3: "free" }, CLOUDTEST, (emu) => {
-      cases = seedPlans(emu, 4, ["TP_someone-s_plan_0001", "TP_someone-s_plan_0002", "TP_someone-s_plan_0003", "TP_someone-s_plan_0004"]);
-      seedTestCases(emu.store, PROJECT, 13, ["f".repeat(32)]);
-    }, { project: PROJECT, testCaseId: "f".repeat(32) });
-    expect(row(report, "P2").reading).toBe(p2);
-    expect(row(report, "C1").reading).toBe("unknown");
-    expect(row(report, "C1").detail).toMatch(/500 CLOUDTEST\.00000001 .*naming no case.*--test-case .*--allow-leftovers/);
-    expect(row(report, "C1").calls).toBe(2);
-    expect(row(report, "C3").reading).toBe("free");
-    expect(row(report, "C3").detail).toMatch(/TP_someone-s_plan/);
-    expect(changed).toEqual([]);
-    expect(report.leftovers).toEqual([]);
-    // The batch-add named only a case no project holds: the user's plans hold what they held.
-    expect(row(report, "C1").detail).toMatch(/to the project's plan TP_someone-s_plan_000[1-4]/);
-    for (const id of cases) expect(planTestCases(emu.store, PROJECT, id)).toEqual([]);
-  });
-
-  test.each([["atomic"], ["partial"]])("C1=%s, someone's plan, --test-case and --allow-leftovers: the known case goes only to a scratch plan (a leftover), never to the user's", async (c1) => {
-    const known = "f".repeat(32);
-    let user: string[] = [];
-    const { report, changed, emu, plansAfter } = await probeSeeded({ C1: c1 }, ["C1"], (emu) => {
-      user = seedPlans(emu, 1);
-      seedTestCases(emu.store, PROJECT, 13, [known]);
-    }, { project: PROJECT, testCaseId: known, allowLeftovers: true });
-    console.log(`C1=${c1} with someone's plan and --test-case: ${row(report, "C1").reading} (${row(report, "C1").calls} calls) ${row(report, "C1").detail}`);
-    expect(row(report, "C1").reading).toBe(c1);
-    expect(planTestCases(emu.store, PROJECT, user[0])).toEqual([]);
-    if (c1 === "atomic") {
-      // Read-only: the unknown-only batch to the user's plan tells atomic; no scratch plan.
+  test.each([["position0"], ["position1"], ["page1"]])(
+    "P2=%s, C1 partial, C3 free ids: 4 existing plans, no --allow-leftovers: P2, C3 found, C1 unknown (a bare 500 proves nothing), nothing made, no test case added",
+    async (p2) => {
+      let cases: string[] = [];
+      const { report, changed, emu } = await probeSeeded(
+        { P2: p2, C1: "partial", C3: "free" },
+        CLOUDTEST,
+        (emu) => {
+          cases = seedPlans(emu, 4, ["TP_someone-s_plan_0001", "TP_someone-s_plan_0002", "TP_someone-s_plan_0003", "TP_someone-s_plan_0004"]);
+          seedTestCases(emu.store, PROJECT, 13, ["f".repeat(32)]);
+        },
+        { project: PROJECT, testCaseId: "f".repeat(32) },
+      );
+      expect(row(report, "P2").reading).toBe(p2);
+      expect(row(report, "C1").reading).toBe("unknown");
+      expect(row(report, "C1").detail).toMatch(/500 CLOUDTEST\.00000001 .*naming no case.*--test-case .*--allow-leftovers/);
       expect(row(report, "C1").calls).toBe(2);
-      expect(plansAfter).toEqual(user);
+      expect(row(report, "C3").reading).toBe("free");
+      expect(row(report, "C3").detail).toMatch(/TP_someone-s_plan/);
+      expect(changed).toEqual([]);
       expect(report.leftovers).toEqual([]);
-    } else {
-      expect(row(report, "C1").calls).toBe(5);
-      expect(row(report, "C1").detail).toMatch(/1 case\(s\).*known case added, then a 500 naming the unknown case/);
-      const scratch = plansAfter.filter((id) => !user.includes(id));
-      expect(scratch).toHaveLength(1);
-      expect(planTestCases(emu.store, PROJECT, scratch[0])).toEqual([known]);
-      expect(report.leftovers).toEqual([expect.stringMatching(new RegExp(`C1: test plan .*${scratch[0]}.*no API deletes it`))]);
-    }
-    // Nothing else changed: only the scratch plan is new.
-    expect(changed).toEqual(plansAfter.filter((id) => !user.includes(id)).map((id) => `left ${id}`));
-  });
+      // The batch-add named only a case no project holds: the user's plans hold what they held.
+      expect(row(report, "C1").detail).toMatch(/to the project's plan TP_someone-s_plan_000[1-4]/);
+      for (const id of cases) expect(planTestCases(emu.store, PROJECT, id)).toEqual([]);
+    },
+  );
+
+  test.each([["atomic"], ["partial"]])(
+    "C1=%s, someone's plan, --test-case and --allow-leftovers: the known case goes only to a scratch plan (a leftover), never to the user's",
+    async (c1) => {
+      const known = "f".repeat(32);
+      let user: string[] = [];
+      const { report, changed, emu, plansAfter } = await probeSeeded(
+        { C1: c1 },
+        ["C1"],
+        (emu) => {
+          user = seedPlans(emu, 1);
+          seedTestCases(emu.store, PROJECT, 13, [known]);
+        },
+        { project: PROJECT, testCaseId: known, allowLeftovers: true },
+      );
+      console.log(`C1=${c1} with someone's plan and --test-case: ${row(report, "C1").reading} (${row(report, "C1").calls} calls) ${row(report, "C1").detail}`);
+      expect(row(report, "C1").reading).toBe(c1);
+      expect(planTestCases(emu.store, PROJECT, user[0])).toEqual([]);
+      if (c1 === "atomic") {
+        // Read-only: the unknown-only batch to the user's plan tells atomic; no scratch plan.
+        expect(row(report, "C1").calls).toBe(2);
+        expect(plansAfter).toEqual(user);
+        expect(report.leftovers).toEqual([]);
+      } else {
+        expect(row(report, "C1").calls).toBe(5);
+        expect(row(report, "C1").detail).toMatch(/1 case\(s\).*known case added, then a 500 naming the unknown case/);
+        const scratch = plansAfter.filter((id) => !user.includes(id));
+        expect(scratch).toHaveLength(1);
+        expect(planTestCases(emu.store, PROJECT, scratch[0])).toEqual([known]);
+        expect(report.leftovers).toEqual([expect.stringMatching(new RegExp(`C1: test plan .*${scratch[0]}.*no API deletes it`))]);
+      }
+      // Nothing else changed: only the scratch plan is new.
+      expect(changed).toEqual(plansAfter.filter((id) => !user.includes(id)).map((id) => `left ${id}`));
+    },
+  );
 
   test("C1 partial, --test-case of another test type than the one given: the known case is not added either, so unknown, not a guess", async () => {
     const known = "f".repeat(32);
-    const { report } = await probeSeeded({ C1: "partial" }, ["C1"], (emu) => void seedTestCases(emu.store, PROJECT, 24, [known]), { project: PROJECT, testCaseId: known, allowLeftovers: true });
+    const { report } = await probeSeeded({ C1: "partial" }, ["C1"], (emu) => void seedTestCases(emu.store, PROJECT, 24, [known]), {
+      project: PROJECT,
+      testCaseId: known,
+      allowLeftovers: true,
+    });
     expect(row(report, "C1").reading).toBe("unknown");
     expect(row(report, "C1").detail).toMatch(/0 case\(s\).*not added either.*test type 13/);
     // Named with its type, the same case tells partial.
-    const typed = await probeSeeded({ C1: "partial" }, ["C1"], (emu) => void seedTestCases(emu.store, PROJECT, 24, [known]), { project: PROJECT, testCaseId: `24:${known}`, allowLeftovers: true });
+    const typed = await probeSeeded({ C1: "partial" }, ["C1"], (emu) => void seedTestCases(emu.store, PROJECT, 24, [known]), {
+      project: PROJECT,
+      testCaseId: `24:${known}`,
+      allowLeftovers: true,
+    });
     expect(row(typed.report, "C1").reading).toBe("partial");
   });
 
@@ -233,8 +285,17 @@ describe("read-only when the project already has what the probe needs", () => {
     const domain = DEFAULT_ACCOUNT.domainId;
     const { report, changed } = await probeSeeded({ R4: r4 }, ["R4"], (emu) => {
       const rule: RuleRecord = {
-        id: "1".repeat(32), type: "Build", name: "someone's rule", layout_content: "{}", content: [], version: "2".repeat(32), creator: "u", updater: "u",
-        create_time: "2023-10-20T10:30:20", update_time: "2023-10-20T10:30:20", operate_time: 1,
+        id: "1".repeat(32),
+        type: "Build",
+        name: "someone's rule",
+        layout_content: "{}",
+        content: [],
+        version: "2".repeat(32),
+        creator: "u",
+        updater: "u",
+        create_time: "2023-10-20T10:30:20",
+        update_time: "2023-10-20T10:30:20",
+        operate_time: 1,
       };
       emu.store.collection<RuleRecord>("rules").put(domain, rule.id, rule);
     });
@@ -245,17 +306,43 @@ describe("read-only when the project already has what the probe needs", () => {
   });
 
   test.each([["tenant-only"], ["mixed"]])("R5=%s with a tenant policy and a tenant rule set the project already sees: read-only (2 calls per half)", async (r5) => {
-    const made = await probeSeeded({ R5: r5 }, ["R5"], (emu) => {
-      emu.store.collection<Record<string, unknown>>("openSourcePolicies").put(DEFAULT_ACCOUNT.domainId, "3".repeat(32), {
-        id: "3".repeat(32), name: "someone's policy", level: "tenant", parent_id: null, version: "4".repeat(32), is_valid: true, is_public: false, is_legacy: false,
-        creator: "u", updater: "u", create_time: "2023-10-20T10:30:20", update_time: "2023-10-20T10:30:20", operate_time: 1, content: {},
-      });
-      const set: RuleSetRecord = {
-        id: "5".repeat(32), name: "someone's rule set", type: "Build", version: "6".repeat(32), is_valid: true, creator: "u", updater: "u",
-        create_time: "2023-10-20T10:30:20", update_time: "2023-10-20T10:30:20", operate_time: 1, rule_instances: [],
-      };
-      emu.store.collection<RuleSetRecord>("ruleSets").put(DEFAULT_ACCOUNT.domainId, set.id, set);
-    }, { project: PROJECT });
+    const made = await probeSeeded(
+      { R5: r5 },
+      ["R5"],
+      (emu) => {
+        emu.store.collection<Record<string, unknown>>("openSourcePolicies").put(DEFAULT_ACCOUNT.domainId, "3".repeat(32), {
+          id: "3".repeat(32),
+          name: "someone's policy",
+          level: "tenant",
+          parent_id: null,
+          version: "4".repeat(32),
+          is_valid: true,
+          is_public: false,
+          is_legacy: false,
+          creator: "u",
+          updater: "u",
+          create_time: "2023-10-20T10:30:20",
+          update_time: "2023-10-20T10:30:20",
+          operate_time: 1,
+          content: {},
+        });
+        const set: RuleSetRecord = {
+          id: "5".repeat(32),
+          name: "someone's rule set",
+          type: "Build",
+          version: "6".repeat(32),
+          is_valid: true,
+          creator: "u",
+          updater: "u",
+          create_time: "2023-10-20T10:30:20",
+          update_time: "2023-10-20T10:30:20",
+          operate_time: 1,
+          rule_instances: [],
+        };
+        emu.store.collection<RuleSetRecord>("ruleSets").put(DEFAULT_ACCOUNT.domainId, set.id, set);
+      },
+      { project: PROJECT },
+    );
     expect(row(made.report, "R5").reading).toBe(r5);
     expect(row(made.report, "R5").calls).toBe(4);
     expect(row(made.report, "R5").detail).toMatch(/project's tenant policy 3{32}.*project's tenant rule set 5{32}/);
@@ -265,13 +352,20 @@ describe("read-only when the project already has what the probe needs", () => {
 
 test("R5: both lists asked, §4.8.2 open-source policies then §4.6.1 rule sets; halves that disagree are neither reading", async () => {
   // The emulator speaks one reading for the open-source list and is switched to the other once that half is done.
-  for (const [ossReading, setReading] of [["tenant-only", "mixed"], ["mixed", "tenant-only"], ["tenant-only", "tenant-only"], ["mixed", "mixed"]]) {
+  for (const [ossReading, setReading] of [
+    ["tenant-only", "mixed"],
+    ["mixed", "tenant-only"],
+    ["tenant-only", "tenant-only"],
+    ["mixed", "mixed"],
+  ]) {
     const emu = await startEmulator({ port: 0, quiet: true, dialect: { R5: ossReading } });
     try {
       const before = holdings(emu);
       const ops: string[] = [];
       const report = await runConformance({
-        settings: clientSettings(emu, DEFAULT_ACCOUNT), codeartsProjectId: PROJECT, rows: ["R5"],
+        settings: clientSettings(emu, DEFAULT_ACCOUNT),
+        codeartsProjectId: PROJECT,
+        rows: ["R5"],
         transcript: (e) => {
           ops.push(`${e.operation}${e.query?.include_tenant_rule_set ? ` ${e.query.include_tenant_rule_set}` : ""}`);
           if (e.operation === "Conformance.ProjectOpenSourcePolicy.list" && e.query?.include_tenant_rule_set === "false") emu.dialect.set({ R5: setReading });
@@ -282,8 +376,12 @@ test("R5: both lists asked, §4.8.2 open-source policies then §4.6.1 rule sets;
       const creates = ops.filter((o) => /create/.test(o));
       expect(creates).toEqual(["Conformance.OpenSourcePolicy.create", "Conformance.Rule.create", "Conformance.RuleSet.create"]);
       expect(ops.filter((o) => /^Conformance\.Project/.test(o))).toEqual([
-        "Conformance.ProjectOpenSourcePolicy.list true", "Conformance.ProjectOpenSourcePolicy.list true", "Conformance.ProjectOpenSourcePolicy.list false",
-        "Conformance.ProjectRuleSet.list true", "Conformance.ProjectRuleSet.list true", "Conformance.ProjectRuleSet.list false",
+        "Conformance.ProjectOpenSourcePolicy.list true",
+        "Conformance.ProjectOpenSourcePolicy.list true",
+        "Conformance.ProjectOpenSourcePolicy.list false",
+        "Conformance.ProjectRuleSet.list true",
+        "Conformance.ProjectRuleSet.list true",
+        "Conformance.ProjectRuleSet.list false",
       ]);
       if (ossReading === setReading) {
         expect(r.reading).toBe(ossReading);

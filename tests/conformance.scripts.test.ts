@@ -18,12 +18,35 @@ test("S1–S6 × every reading: the probe reports the reading the emulator speak
   const cells = await proveRows(ROWS);
   console.log(`COC scripts conformance proof, ${cells.filter((c) => c.ok).length}/${cells.length} cells\n${renderProof(cells)}`);
   expect(cells.filter((c) => !c.ok)).toEqual([]);
-  expect(cells.map((c) => `${c.row}=${c.reading}`)).toEqual(["S1=20", "S1=5", "S2=length", "S2=pattern", "S3=wrapped", "S3=top-level", "S4=ignored", "S4=required", "S5=small", "S5=long", "S6=verbatim", "S6=lf"]);
+  expect(cells.map((c) => `${c.row}=${c.reading}`)).toEqual([
+    "S1=20",
+    "S1=5",
+    "S2=length",
+    "S2=pattern",
+    "S3=wrapped",
+    "S3=top-level",
+    "S4=ignored",
+    "S4=required",
+    "S5=small",
+    "S5=long",
+    "S6=verbatim",
+    "S6=lf",
+  ]);
   // Calls per reading: a scratch create, the observation, a control only where a refusal must be told
   // apart from another failure, the delete (S3 lists first: an existing script would spare the create).
   expect(Object.fromEntries(cells.map((c) => [`${c.row}=${c.reading}`, c.calls]))).toEqual({
-    "S1=20": 3, "S1=5": 4, "S2=length": 2, "S2=pattern": 3, "S3=wrapped": 4, "S3=top-level": 4,
-    "S4=ignored": 3, "S4=required": 4, "S5=small": 3, "S5=long": 3, "S6=verbatim": 3, "S6=lf": 3,
+    "S1=20": 3,
+    "S1=5": 4,
+    "S2=length": 2,
+    "S2=pattern": 3,
+    "S3=wrapped": 4,
+    "S3=top-level": 4,
+    "S4=ignored": 3,
+    "S4=required": 4,
+    "S5=small": 3,
+    "S5=long": 3,
+    "S6=verbatim": 3,
+    "S6=lf": 3,
   });
   // S5=small is said with its limit: it shows where the id sequence is now, not a bound.
   expect(cells.find((c) => c.row === "S5" && c.reading === "small")!.detail).toMatch(/not a bound/);
@@ -49,7 +72,11 @@ test("S1–S6 at once under the default dialect: each reported correctly, nothin
  * An emulator prepared by `setup` (a user's script, faults), the probes of `rows`, and what changed.
  * `watch` sees every request once answered (the transcript), e.g. to inject a fault for the next one.
  */
-async function probeWith(dialect: Record<string, string>, rows: DialectId[], opts: { setup?: (emu: Emulator) => Promise<void>; watch?: (emu: Emulator, entry: TranscriptEntry) => void; maxRetries?: number; prefix?: string } = {}) {
+async function probeWith(
+  dialect: Record<string, string>,
+  rows: DialectId[],
+  opts: { setup?: (emu: Emulator) => Promise<void>; watch?: (emu: Emulator, entry: TranscriptEntry) => void; maxRetries?: number; prefix?: string } = {},
+) {
   const emu = await startEmulator({ port: 0, quiet: true, dialect });
   try {
     await opts.setup?.(emu);
@@ -67,7 +94,10 @@ async function probeWith(dialect: Record<string, string>, rows: DialectId[], opt
 async function userScript(emu: Emulator, name = "users_own"): Promise<void> {
   const client = new ApiClient(clientSettings(emu, DEFAULT_ACCOUNT));
   try {
-    await script.create({ client, settings: client.settings, log: () => undefined }, scriptSchema.parse({ name, description: "not the probe's", type: "SHELL", content: "echo mine", riskLevel: "LOW", version: "1" }));
+    await script.create(
+      { client, settings: client.settings, log: () => undefined },
+      scriptSchema.parse({ name, description: "not the probe's", type: "SHELL", content: "echo mine", riskLevel: "LOW", version: "1" }),
+    );
   } finally {
     await client.close();
   }
@@ -91,7 +121,10 @@ test.each(["wrapped", "top-level"])("S3=%s on an account that has a script: read
 });
 
 test("S1: a 6-parameter update answered 503 (not the documented 400 refusal) is unknown, not `5`", async () => {
-  const { report, changed } = await probeWith({ S1: "20" }, ["S1"], { setup: async (emu) => emu.faults.inject({ method: "PUT", path: "/v1/job/scripts/*", fault: { type: "status", status: 503 } }), maxRetries: 0 });
+  const { report, changed } = await probeWith({ S1: "20" }, ["S1"], {
+    setup: async (emu) => emu.faults.inject({ method: "PUT", path: "/v1/job/scripts/*", fault: { type: "status", status: 503 } }),
+    maxRetries: 0,
+  });
   const row = report.rows.find((r) => r.row === "S1")!;
   expect(row.reading).toBe("unknown");
   expect(row.detail).toMatch(/6 script_params answered 503 .*not the documented refusal \(400\)/);
@@ -123,25 +156,30 @@ test.each([
   expect(report.leftovers).toEqual([]);
 });
 
-test.each(["length", "pattern"])("S2=%s, a script already has the scratch name (a kept run's, --prefix reused): COC.00040601 means that too, so unknown, and that script untouched", async (reading) => {
-  let before = "";
-  const { report, changed, snapshot } = await probeWith({ S2: reading }, ["S2"], {
-    prefix: "clash-0001",
-    setup: async (emu) => {
-      await userScript(emu, "clash_0001_s2");
-      before = JSON.stringify(emu.store.snapshot());
-    },
-  });
-  const row = report.rows.find((r) => r.row === "S2")!;
-  expect(row.reading).toBe("unknown");
-  expect(row.detail).toMatch(/answered 400 COC\.00040601 .*control with "ab" \(same name\) also failed: 400 COC\.00040601 "Exist script with same name/);
-  expect(row.calls).toBe(2);
-  expect(changed).toEqual([]);
-  expect(snapshot).toBe(before);
-});
+test.each(["length", "pattern"])(
+  "S2=%s, a script already has the scratch name (a kept run's, --prefix reused): COC.00040601 means that too, so unknown, and that script untouched",
+  async (reading) => {
+    let before = "";
+    const { report, changed, snapshot } = await probeWith({ S2: reading }, ["S2"], {
+      prefix: "clash-0001",
+      setup: async (emu) => {
+        await userScript(emu, "clash_0001_s2");
+        before = JSON.stringify(emu.store.snapshot());
+      },
+    });
+    const row = report.rows.find((r) => r.row === "S2")!;
+    expect(row.reading).toBe("unknown");
+    expect(row.detail).toMatch(/answered 400 COC\.00040601 .*control with "ab" \(same name\) also failed: 400 COC\.00040601 "Exist script with same name/);
+    expect(row.calls).toBe(2);
+    expect(changed).toEqual([]);
+    expect(snapshot).toBe(before);
+  },
+);
 
 test("S6: a detail without the content is unknown, not a reading; the scratch script is still removed", async () => {
-  const { report, changed } = await probeWith({ S6: "lf" }, ["S6"], { setup: async (emu) => emu.faults.inject({ method: "GET", path: "/v1/job/scripts/*", fault: { type: "bad-success", body: "empty-object" } }) });
+  const { report, changed } = await probeWith({ S6: "lf" }, ["S6"], {
+    setup: async (emu) => emu.faults.inject({ method: "GET", path: "/v1/job/scripts/*", fault: { type: "bad-success", body: "empty-object" } }),
+  });
   const row = report.rows.find((r) => r.row === "S6")!;
   expect(row.reading).toBe("unknown");
   expect(row.detail).toMatch(/without a content/);
@@ -150,7 +188,9 @@ test("S6: a detail without the content is unknown, not a reading; the scratch sc
 });
 
 test("S3: a detail with script_uuid neither at the top level nor in data is unknown", async () => {
-  const { report, changed } = await probeWith({}, ["S3"], { setup: async (emu) => emu.faults.inject({ method: "GET", path: "/v1/job/scripts/*", fault: { type: "bad-success", body: "empty-object" } }) });
+  const { report, changed } = await probeWith({}, ["S3"], {
+    setup: async (emu) => emu.faults.inject({ method: "GET", path: "/v1/job/scripts/*", fault: { type: "bad-success", body: "empty-object" } }),
+  });
   const row = report.rows.find((r) => r.row === "S3")!;
   expect(row.reading).toBe("unknown");
   expect(row.detail).toMatch(/neither at the top level nor in data/);

@@ -51,7 +51,9 @@ async function withEmulator<T>(dialect: Record<string, string>, body: (emu: Emul
 test("--json --out --transcript: the readings found, a dialect file the emulator speaks back, a redacted transcript", async () => {
   const out = path.join(dir, "dialect.json");
   const transcript = path.join(dir, "transcript.jsonl");
-  const first = await withEmulator({ G1: "html" }, (emu) => run(["--endpoint", emu.url, "--project", account.codeartsProjects[0], "--rows", "G1", "--json", "--out", out, "--transcript", transcript]));
+  const first = await withEmulator({ G1: "html" }, (emu) =>
+    run(["--endpoint", emu.url, "--project", account.codeartsProjects[0], "--rows", "G1", "--json", "--out", out, "--transcript", transcript]),
+  );
   expect(first.stderr).not.toContain(account.secretKey);
   expect(first.code).toBe(0);
   const report = JSON.parse(first.stdout) as { readings: Record<string, string>; calls: number };
@@ -64,7 +66,11 @@ test("--json --out --transcript: the readings found, a dialect file the emulator
   const again = await withEmulator(readDialectFile(out) as Record<string, string>, (emu) => run(["--endpoint", emu.url, "--rows", "G1", "--json"]));
   expect((JSON.parse(again.stdout) as { readings: Record<string, string> }).readings).toEqual({ G1: "html" });
 
-  const lines = fs.readFileSync(transcript, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = fs
+    .readFileSync(transcript, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   expect(lines).toHaveLength(report.calls);
   for (const l of lines) expect(l).toEqual(expect.objectContaining({ context: "G1", method: expect.any(String), path: expect.any(String), status: 404 }));
   const text = fs.readFileSync(transcript, "utf8");
@@ -94,7 +100,14 @@ test("--test-case with --allow-leftovers: C1 partial found by the known case add
 test("usage errors stop before any call: unknown row, a short prefix, an --out that cannot be written", async () => {
   await withEmulator({}, async (emu) => {
     const mark = emu.log.mark();
-    for (const args of [["--rows", "G1,Z9"], ["--prefix", "ab"], ["--out", "/proc/nope/dialect.json"], ["--transcript", path.join(dir, "missing", "t.jsonl")], ["--bogus"], ["--test-case", "13:short"]]) {
+    for (const args of [
+      ["--rows", "G1,Z9"],
+      ["--prefix", "ab"],
+      ["--out", "/proc/nope/dialect.json"],
+      ["--transcript", path.join(dir, "missing", "t.jsonl")],
+      ["--bogus"],
+      ["--test-case", "13:short"],
+    ]) {
       const r = await run(["--endpoint", emu.url, ...args]);
       expect({ args, code: r.code }).toEqual({ args, code: 64 });
       expect(r.stdout).toBe("");

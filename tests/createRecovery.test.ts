@@ -4,7 +4,9 @@ import { stackConfig, startWorld, World } from "./support/world";
 // a concurrent creator of the same name, a create that fails every time, and no retries allowed.
 const T = "PipelineGroup";
 const groupsNamed = (w: World, name: string) =>
-  Object.values(w.emu.store.snapshot().pipelineGroups ?? {}).flatMap((byId) => Object.values(byId)).filter((g) => (g as { name: string }).name === name);
+  Object.values(w.emu.store.snapshot().pipelineGroups ?? {})
+    .flatMap((byId) => Object.values(byId))
+    .filter((g) => (g as { name: string }).name === name);
 
 describe("with a 1 s request timeout and 3 retries", () => {
   let w: World;
@@ -22,7 +24,13 @@ describe("with a 1 s request timeout and 3 retries", () => {
     const mark = w.emu.log.mark();
     const up = w.engine.up(T, "contested", { projectId: P, name: "Contested" }).catch((e: Error) => e);
     while (!w.emu.log.since(mark).some((e) => e.operation === "PipelineGroup.create")) await new Promise((r) => setTimeout(r, 10));
-    await w.outOfBand.send({ service: "pipeline", method: "POST", path: `/v5/${P}/api/pipeline-group/create`, body: { name: "Contested", project_id: P, parent_id: "" }, operation: "Test.create" });
+    await w.outOfBand.send({
+      service: "pipeline",
+      method: "POST",
+      path: `/v5/${P}/api/pipeline-group/create`,
+      body: { name: "Contested", project_id: P, parent_id: "" },
+      operation: "Test.create",
+    });
     const e = await up;
     expect(e).toBeInstanceOf(Error);
     const ids = groupsNamed(w, "Contested").map((g) => (g as { id: string }).id);

@@ -40,7 +40,6 @@ async function hostLog(w: World, pattern: RegExp): Promise<string | undefined> {
   return undefined;
 }
 
-
 // ---- X1: deleting one published version ----
 
 describe.each(["single", "whole"])("X1=%s: destroying one published version", (reading) => {
@@ -80,9 +79,18 @@ describe.each(["required", "ignored"])("X6=%s: unique_id on the plug-in info upd
       const D = await w.outOfBand.domainId();
       await w.engine.up("Plugin", "p", { pluginName: "remade", displayName: "Remade", businessType: "Deploy" });
       // Deleted and added again under the same name by someone else: the state's uniqueId is stale.
-      await w.outOfBand.send({ service: "pipeline", method: "DELETE", path: `/v3/${D}/extension/info/delete`, query: { plugin_name: "remade", type: "all" }, operation: "Test.delete" });
       await w.outOfBand.send({
-        service: "pipeline", method: "POST", path: `/v3/${D}/extension/info/add`, operation: "Test.add",
+        service: "pipeline",
+        method: "DELETE",
+        path: `/v3/${D}/extension/info/delete`,
+        query: { plugin_name: "remade", type: "all" },
+        operation: "Test.delete",
+      });
+      await w.outOfBand.send({
+        service: "pipeline",
+        method: "POST",
+        path: `/v3/${D}/extension/info/add`,
+        operation: "Test.add",
         body: { plugin_name: "remade", display_name: "Remade", business_type: "Deploy", plugin_composition_type: "single", runtime_attribution: "agent" },
       });
       const r = await w.engine.up("Plugin", "p", { pluginName: "remade", displayName: "Remade (changed)", businessType: "Deploy" });
@@ -158,7 +166,9 @@ describe.each(["returned", "omitted"])("X8=%s: the steps in the version detail",
       expect((await w.engine.up("PluginVersion", "draft", { ...draft, steps: [step("./deploy.sh --v2")] })).op).toBe("update");
       expect(w.callsSince(mark, "PluginVersion.editDraft")).toBe(1);
       const stored = w.emu.store.snapshot().pluginVersions;
-      const v2 = Object.values(stored).flatMap((recs) => Object.values(recs)).find((v) => (v as { version: string }).version === "2.0.0") as { steps: unknown[] };
+      const v2 = Object.values(stored)
+        .flatMap((recs) => Object.values(recs))
+        .find((v) => (v as { version: string }).version === "2.0.0") as { steps: unknown[] };
       expect(v2.steps).toEqual([step("./deploy.sh --v2")]);
       expect((await w.engine.refresh("PluginVersion", "draft")).state!.inputs.steps).toEqual([step("./deploy.sh --v2")]);
       expect((await w.engine.up("PluginVersion", "draft", { ...draft, steps: [step("./deploy.sh --v2")] })).op).toBe("same");

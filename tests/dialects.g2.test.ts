@@ -28,7 +28,8 @@ describe("G2: an object deleted out of band reads as gone, and its destroy succe
         inWorld({ G2: reading }, async (w) => {
           const env: Env = k.setup ? await k.setup(w) : {};
           k.seed?.(w, 1);
-          const keysOf = () => Object.entries(w.emu.store.snapshot()[k.collection] ?? {}).flatMap(([tenant, recs]) => Object.keys(recs as object).map((key) => [tenant, key] as const));
+          const keysOf = () =>
+            Object.entries(w.emu.store.snapshot()[k.collection] ?? {}).flatMap(([tenant, recs]) => Object.keys(recs as object).map((key) => [tenant, key] as const));
           const outOfBand = async (name: string) => {
             const before = new Set(keysOf().map(([t, key]) => `${t}/${key}`));
             expect((await w.engine.up(type, name, k.inputs(env, name === "x" ? 1 : 2))).op).toBe("create");

@@ -29,13 +29,24 @@ describe.each(["null", "omitted", "defaults"])("L5=%s: a plug-in and a version w
 
       // What the service answers for the fields left unset, per reading.
       const D = w.account.domainId;
-      const row = (await w.outOfBand.send<any>({ service: "pipeline", method: "POST", path: `/v1/${D}/agent-plugin/query-all`, query: { offset: 0, limit: 10 },
-        body: { plugin_name: "bare_plugin" }, operation: "Test.list" })).body.data[0];
+      const row = (
+        await w.outOfBand.send<any>({
+          service: "pipeline",
+          method: "POST",
+          path: `/v1/${D}/agent-plugin/query-all`,
+          query: { offset: 0, limit: 10 },
+          body: { plugin_name: "bare_plugin" },
+          operation: "Test.list",
+        })
+      ).body.data[0];
       if (reading === "omitted") expect("maintainers" in row).toBe(false);
       else if (reading === "null") expect(row.maintainers).toBeNull();
       else expect([row.maintainers, row.business_type_display_name, row.description]).toEqual([expect.stringMatching(/^\["/), "General", ""]);
 
-      for (const [type, name, inputs] of [["Plugin", "p", plugin], ["PluginVersion", "v", version]] as const) {
+      for (const [type, name, inputs] of [
+        ["Plugin", "p", plugin],
+        ["PluginVersion", "v", version],
+      ] as const) {
         const read = await w.engine.refresh(type, name);
         expect(read.op).toBe("refresh");
         expect(read.state!.inputs).not.toHaveProperty("maintainers", expect.anything());
@@ -52,8 +63,13 @@ describe.each(["null", "omitted", "defaults"])("L5=%s: a plug-in and a version w
       // A declared value still shows drift: maintainers changed behind Pulumi's back.
       const declared = { ...plugin, maintainers: ["alice"], description: "mine" };
       expect((await w.engine.up("Plugin", "p", declared)).op).toBe("update");
-      await w.outOfBand.send({ service: "pipeline", method: "POST", path: `/v3/${D}/extension/info/update`, operation: "Test.update",
-        body: { plugin_name: "bare_plugin", unique_id: row.unique_id, maintainers: JSON.stringify(["mallory"]) } });
+      await w.outOfBand.send({
+        service: "pipeline",
+        method: "POST",
+        path: `/v3/${D}/extension/info/update`,
+        operation: "Test.update",
+        body: { plugin_name: "bare_plugin", unique_id: row.unique_id, maintainers: JSON.stringify(["mallory"]) },
+      });
       expect((await w.engine.refresh("Plugin", "p")).state!.inputs.maintainers).toEqual(["mallory"]);
       expect((await w.engine.up("Plugin", "p", declared)).op).toBe("update");
       expect((await w.engine.up("Plugin", "p", declared)).op).toBe("same");

@@ -33,12 +33,29 @@ async function withWorld<T>(dialect: Record<string, string>, f: (w: World) => Pr
 
 const addPlugin = (w: World, name: string) =>
   w.outOfBand.send({
-    service: "pipeline", method: "POST", path: `/v3/${w.account.domainId}/extension/info/add`, operation: "Test.add",
-    body: { plugin_name: name, display_name: name, business_type: "Normal", description: "", maintainers: "", business_type_display_name: "General", icon_url: "", plugin_composition_type: "single" },
+    service: "pipeline",
+    method: "POST",
+    path: `/v3/${w.account.domainId}/extension/info/add`,
+    operation: "Test.add",
+    body: {
+      plugin_name: name,
+      display_name: name,
+      business_type: "Normal",
+      description: "",
+      maintainers: "",
+      business_type_display_name: "General",
+      icon_url: "",
+      plugin_composition_type: "single",
+    },
   });
 
 describe("P1: a plug-in beyond the first page is found under every reading of `offset`", () => {
-  const held = (w: World) => w.emu.store.collection<Record<string, unknown>>("plugins").list(w.account.domainId).map((p) => String(p.plugin_name)).sort();
+  const held = (w: World) =>
+    w.emu.store
+      .collection<Record<string, unknown>>("plugins")
+      .list(w.account.domainId)
+      .map((p) => String(p.plugin_name))
+      .sort();
 
   for (const reading of DIALECT_ROWS.P1.readings) {
     test(`P1=${reading}: refresh, adoption and destroy of a plug-in on page 2 (13 plug-ins, pages of 10)`, async () => {
@@ -74,10 +91,15 @@ describe("P2: a test plan beyond the first page of the v2 list is found under ev
         // Newer plans list first: these push "tp" to position 110, the second page of 100.
         for (let i = 1; i <= 110; i++) {
           // The §4.3.2 answer carries error fields beside the id in a 201: the client reports it, the plan is made.
-          await w.outOfBand.send({
-            service: "cloudtest", method: "POST", path: `/v1/projects/${P}/plans`, operation: "Test.add",
-            body: { name: `tp ${String(i).padStart(3, "0")}`, plan_cycle: { start_date: "2026-01-01", end_date: "2026-12-31" }, service_id_list: [1] },
-          }).catch(() => undefined);
+          await w.outOfBand
+            .send({
+              service: "cloudtest",
+              method: "POST",
+              path: `/v1/projects/${P}/plans`,
+              operation: "Test.add",
+              body: { name: `tp ${String(i).padStart(3, "0")}`, plan_cycle: { start_date: "2026-01-01", end_date: "2026-12-31" }, service_id_list: [1] },
+            })
+            .catch(() => undefined);
         }
         const r = await w.engine.refresh("TestPlan", "tp");
         expect(r.op).toBe("refresh"); // not "gone"
@@ -118,13 +140,19 @@ describe("P3: an object inserted at the front between two page requests", () => 
         // listings span two pages whose total never reconciles (one more than can be seen).
         for (let i = 1; i <= 12; i++) {
           await w.outOfBand.send({
-            service: "pipeline", method: "POST", path: `/v1/${w.account.domainId}/publisher/create`, operation: "Test.create",
+            service: "pipeline",
+            method: "POST",
+            path: `/v1/${w.account.domainId}/publisher/create`,
+            operation: "Test.create",
             body: { name: `Shift ${i}`, en_name: `shift${i}`, description: "", website: "", support_url: "s@example.com", source_url: "", logo_url: "" },
           });
         }
         const pub = await w.engine.up("Publisher", "shift", { name: "Shift", enName: "shift", supportUrl: "s@example.com" });
         expect(pub.op).toBe("create");
-        const held = w.emu.store.collection<Record<string, unknown>>("publishers").list(w.account.domainId).filter((p) => p.is_delete !== 1);
+        const held = w.emu.store
+          .collection<Record<string, unknown>>("publishers")
+          .list(w.account.domainId)
+          .filter((p) => p.is_delete !== 1);
         expect(held).toHaveLength(13);
         expect(held.filter((p) => p.publisher_unique_id === pub.state!.id)).toHaveLength(1);
       });
@@ -133,8 +161,17 @@ describe("P3: an object inserted at the front between two page requests", () => 
 });
 
 describe("N1: a second object with the same name", () => {
-  const rules = (w: World) => w.emu.store.collection<Record<string, unknown>>("rules").list(w.account.domainId).filter((r) => r.name === "dup");
-  const ruleInputs = (value: string) => ({ name: "dup", type: "Gate", layoutContent: "l", content: [{ groupName: "g", properties: [{ key: "k", name: "n", type: "judge", operator: ">=", valueType: "float", value }] }] });
+  const rules = (w: World) =>
+    w.emu.store
+      .collection<Record<string, unknown>>("rules")
+      .list(w.account.domainId)
+      .filter((r) => r.name === "dup");
+  const ruleInputs = (value: string) => ({
+    name: "dup",
+    type: "Gate",
+    layoutContent: "l",
+    content: [{ groupName: "g", properties: [{ key: "k", name: "n", type: "judge", operator: ">=", valueType: "float", value }] }],
+  });
   const cost: Record<string, number> = {};
   afterAll(() => console.log(`N1: API calls per Rule create (list before, create, read back): ${JSON.stringify(cost)}`));
 
@@ -154,7 +191,11 @@ describe("N1: a second object with the same name", () => {
           expect(b).not.toBeInstanceOf(Error);
           const ids = [a.state!.id, (b as { state?: { id: string } }).state!.id];
           expect(new Set(ids).size).toBe(2);
-          expect(rules(w).map((r) => r.id).sort()).toEqual([...ids].sort());
+          expect(
+            rules(w)
+              .map((r) => r.id)
+              .sort(),
+          ).toEqual([...ids].sort());
         } else {
           // The service refuses the duplicate: the create fails as the service said, and nothing else is made or recorded.
           expect(b).toBeInstanceOf(Error);
@@ -175,7 +216,12 @@ describe("G3: Pipeline errors in a 200 or as 4xx", () => {
     test(`G3=${reading}: a rule deleted out of band reads as gone, its delete succeeds; a refused create is not retried nor sent`, async () => {
       await withWorld({ G3: reading }, async (w) => {
         const D = w.account.domainId;
-        const inputs = { name: "g3", type: "Gate", layoutContent: "l", content: [{ groupName: "g", properties: [{ key: "k", name: "n", type: "judge", operator: ">=", valueType: "float", value: "0.5" }] }] };
+        const inputs = {
+          name: "g3",
+          type: "Gate",
+          layoutContent: "l",
+          content: [{ groupName: "g", properties: [{ key: "k", name: "n", type: "judge", operator: ">=", valueType: "float", value: "0.5" }] }],
+        };
         const made = await w.engine.up("Rule", "g3", inputs);
         const st = w.engine.state.get(w.engine.urn("Rule", "g3"))!;
         await w.outOfBand.send({ service: "pipeline", method: "DELETE", path: `/v2/${D}/rules/${made.state!.id}/delete`, operation: "Test.delete" });
@@ -202,10 +248,13 @@ describe("G5: scope headers", () => {
       const seen = w.emu.log.since(0).filter((e) => e.operation === "PipelineGroup.create");
       expect(seen).toHaveLength(1);
     });
-    const w = await startWorld({ dialect: { G5: "strict" }, config: (emu) => {
-      const { "huaweicloud:projectId": _p, ...rest } = emulatorStackConfig(emu);
-      return { ...rest, "huaweicloud:maxRetries": "3" };
-    } });
+    const w = await startWorld({
+      dialect: { G5: "strict" },
+      config: (emu) => {
+        const { "huaweicloud:projectId": _p, ...rest } = emulatorStackConfig(emu);
+        return { ...rest, "huaweicloud:maxRetries": "3" };
+      },
+    });
     try {
       const k = KINDS_UNDER_TEST.find((x) => x.type === "Script")!;
       const e = await w.engine.up("Script", "g5", k.inputs({}, 1)).catch((x: Error) => x);

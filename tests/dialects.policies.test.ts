@@ -21,12 +21,17 @@ test("matrix: every concerned kind's lifecycle under every reading of the family
   expect(cells.filter((c) => !c.ok)).toEqual([]);
 });
 
-const ruleInputs = (name: string, type = "Gate") => ({ name, type, layoutContent: "l", content: [{ groupName: "g", properties: [{ key: "k", name: "n", type: "judge", operator: ">=", valueType: "float", value: "0.5" }] }] });
-
+const ruleInputs = (name: string, type = "Gate") => ({
+  name,
+  type,
+  layoutContent: "l",
+  content: [{ groupName: "g", properties: [{ key: "k", name: "n", type: "judge", operator: ">=", valueType: "float", value: "0.5" }] }],
+});
 
 describe("R1: rules[].id of a rule-set update (rule ids or the set's instance ids)", () => {
   const remote = async (w: World, id: string): Promise<any> =>
-    (await w.outOfBand.send<Record<string, any>>({ service: "pipeline", method: "GET", path: `/v2/${w.account.domainId}/tenant/rule-sets/${id}/detail`, operation: "Test.get" })).body;
+    (await w.outOfBand.send<Record<string, any>>({ service: "pipeline", method: "GET", path: `/v2/${w.account.domainId}/tenant/rule-sets/${id}/detail`, operation: "Test.get" }))
+      .body;
   for (const reading of ["rule-ids", "instance-ids"]) {
     test(`${reading}: rename, disable a rule, drop a rule: the set holds exactly what is declared`, async () => {
       await inWorld({ R1: reading }, async (w) => {
@@ -38,7 +43,10 @@ describe("R1: rules[].id of a rule-set update (rule ids or the set's instance id
         expect((await w.engine.up("RuleSet", "set", { name: "gate 2", rules: [{ id: a }, { id: b, isValid: false }] })).op).toBe("update");
         let s = await remote(w, id);
         expect(s.name).toBe("gate 2");
-        expect(s.rule_instances.map((i: any) => [i.name, i.is_valid])).toEqual([["API pass rate", true], ["Unit coverage", false]]);
+        expect(s.rule_instances.map((i: any) => [i.name, i.is_valid])).toEqual([
+          ["API pass rate", true],
+          ["Unit coverage", false],
+        ]);
         expect((await w.engine.up("RuleSet", "set", { name: "gate 2", rules: [{ id: b, isValid: false }] })).op).toBe("update");
         s = await remote(w, id);
         expect(s.rule_instances.map((i: any) => i.name)).toEqual(["Unit coverage"]);
@@ -73,12 +81,29 @@ describe("L4/L5: a template's definition and unset fields read back", () => {
         const mark = w.emu.log.mark();
         const adopted = await w.engine.up("PipelineTemplate", "t2", { ...inputs, adoptId: id });
         expect(adopted.state!.id).toBe(id);
-        expect(w.emu.log.since(mark).filter((e) => e.method !== "GET" && !(e.operation ?? "").endsWith(".list")).map((e) => e.operation)).toEqual([]);
+        expect(
+          w.emu.log
+            .since(mark)
+            .filter((e) => e.method !== "GET" && !(e.operation ?? "").endsWith(".list"))
+            .map((e) => e.operation),
+        ).toEqual([]);
         w.engine.state.delete(w.engine.urn("PipelineTemplate", "t2"));
         // Real drift still shows: the stage renamed behind Pulumi's back.
         const t = (await w.outOfBand.send<any>({ service: "pipeline", method: "GET", path: `/v5/${w.account.domainId}/api/pipeline-templates/${id}`, operation: "Test.get" })).body;
-        await w.outOfBand.send({ service: "pipeline", method: "PUT", path: `/v5/${w.account.domainId}/api/pipeline-templates/${id}`, operation: "Test.put",
-          body: { name: t.name, language: t.language, is_system: false, domain_id: w.account.domainId, is_show_source: true, definition: t.definition.replace("Phase 1", "Phase X") } });
+        await w.outOfBand.send({
+          service: "pipeline",
+          method: "PUT",
+          path: `/v5/${w.account.domainId}/api/pipeline-templates/${id}`,
+          operation: "Test.put",
+          body: {
+            name: t.name,
+            language: t.language,
+            is_system: false,
+            domain_id: w.account.domainId,
+            is_show_source: true,
+            definition: t.definition.replace("Phase 1", "Phase X"),
+          },
+        });
         expect(JSON.parse((await w.engine.refresh("PipelineTemplate", "t")).state!.inputs.definition as string).stages[0].name).toBe("Phase X");
         expect((await w.engine.up("PipelineTemplate", "t", inputs)).op).toBe("update");
         expect((await w.engine.up("PipelineTemplate", "t", inputs)).op).toBe("same");
@@ -89,11 +114,19 @@ describe("L4/L5: a template's definition and unset fields read back", () => {
   }
 });
 
-const mutating = (w: World, mark: number) => w.emu.log.since(mark).filter((e) => e.method !== "GET" && !(e.operation ?? "").endsWith(".list")).map((e) => e.operation);
+const mutating = (w: World, mark: number) =>
+  w.emu.log
+    .since(mark)
+    .filter((e) => e.method !== "GET" && !(e.operation ?? "").endsWith(".list"))
+    .map((e) => e.operation);
 
 describe("R3: open-source policy content read back verbatim or normalised", () => {
   // Left out: every `enable` of security and licence, the severity section; "" in cve values (the §4.7.2 example).
-  const content = { versionSet: { enable: true, rules: [{ ecosystem: "Maven", packageName: "sboot", predicate: "eq", packageVersion: "1.1" }] }, security: { rules: { cve: { values: ["CVE-2023-1", ""] } } }, license: { rules: [{ predicate: "contain" }] } };
+  const content = {
+    versionSet: { enable: true, rules: [{ ecosystem: "Maven", packageName: "sboot", predicate: "eq", packageVersion: "1.1" }] },
+    security: { rules: { cve: { values: ["CVE-2023-1", ""] } } },
+    license: { rules: [{ predicate: "contain" }] },
+  };
   for (const reading of ["verbatim", "normalised"]) {
     test(`${reading}: no perpetual diff, adoption converges with no change, real drift shows`, async () => {
       await inWorld({ R3: reading }, async (w) => {
@@ -108,7 +141,13 @@ describe("R3: open-source policy content read back verbatim or normalised", () =
         const D = w.account.domainId;
         const cur = (await w.outOfBand.send<any>({ service: "pipeline", method: "GET", path: `/v2/${D}/tenant/open-source/rule-sets/${id}/detail`, operation: "Test.get" })).body;
         cur.content.security.rules.cve.values = ["CVE-2024-9"];
-        await w.outOfBand.send({ service: "pipeline", method: "PUT", path: `/v2/${D}/tenant/open-source/rule-sets/${id}/update`, body: { name: "oss", content: cur.content }, operation: "Test.put" });
+        await w.outOfBand.send({
+          service: "pipeline",
+          method: "PUT",
+          path: `/v2/${D}/tenant/open-source/rule-sets/${id}/update`,
+          body: { name: "oss", content: cur.content },
+          operation: "Test.put",
+        });
         expect((await w.engine.refresh("OpenSourcePolicy", "p")).state!.inputs.content).toMatchObject({ security: { rules: { cve: { values: ["CVE-2024-9"] } } } });
         expect((await w.engine.up("OpenSourcePolicy", "p", inputs)).op).toBe("update");
         expect((await w.engine.up("OpenSourcePolicy", "p", inputs)).op).toBe("same");
@@ -128,7 +167,12 @@ describe("R4: layout_content in the rule detail, omitted or returned", () => {
         const id = (await w.engine.up("Rule", "r", ruleInputs("gate rule"))).state!.id;
         expect((await w.engine.up("Rule", "r", ruleInputs("gate rule"))).op).toBe("same");
         // Someone edits the layout behind Pulumi's back.
-        const body = { type: "Gate", name: "gate rule", layout_content: "edited", content: [{ group_name: "g", properties: [{ key: "k", name: "n", type: "judge", operator: ">=", value_type: "float", value: "0.5" }] }] };
+        const body = {
+          type: "Gate",
+          name: "gate rule",
+          layout_content: "edited",
+          content: [{ group_name: "g", properties: [{ key: "k", name: "n", type: "judge", operator: ">=", value_type: "float", value: "0.5" }] }],
+        };
         await w.outOfBand.send({ service: "pipeline", method: "PUT", path: `/v2/${D}/rules/${id}/update`, body, operation: "Test.put" });
         const seen = (await w.engine.refresh("Rule", "r")).state!.inputs.layoutContent;
         expect(seen).toBe(reading === "returned" ? "edited" : "l");
@@ -203,12 +247,21 @@ describe("L1: the pipeline list's group_path_id filter (path, id or subtree)", (
     test(`${reading}: membership of a nested group reads back right, no perpetual move; a move behind Pulumi's back shows`, async () => {
       await inWorld({ L1: reading }, async (w) => {
         const { P, A, B, inA } = await groupsWithPipelines(w);
-        for (const [name, group] of [["inA", A], ["inB", B]] as const) {
+        for (const [name, group] of [
+          ["inA", A],
+          ["inB", B],
+        ] as const) {
           expect((await w.engine.refresh("Pipeline", name)).state!.inputs.groupId).toBe(group);
           expect((await w.engine.up("Pipeline", name, pipelineInputs(P, name === "inA" ? "in-a" : "in-b", group))).op).toBe("same");
         }
         // in-a moved into the sub-group B out of band: under `subtree` A's filter still shows it.
-        await w.outOfBand.send({ service: "pipeline", method: "POST", path: `/v5/${P}/api/pipeline-group/pipeline/move`, body: { group_id: B, pipelines: [{ pipeline_id: inA, pipeline_name: "in-a" }] }, operation: "Test.move" });
+        await w.outOfBand.send({
+          service: "pipeline",
+          method: "POST",
+          path: `/v5/${P}/api/pipeline-group/pipeline/move`,
+          body: { group_id: B, pipelines: [{ pipeline_id: inA, pipeline_name: "in-a" }] },
+          operation: "Test.move",
+        });
         expect((await w.engine.refresh("Pipeline", "inA")).state!.inputs.groupId).toBe(B);
         expect((await w.engine.up("Pipeline", "inA", pipelineInputs(P, "in-a", A))).op).toBe("update");
         expect((w.emu.store.snapshot().pipelines[P][inA] as any).group_id).toBe(A);
@@ -222,7 +275,10 @@ describe("L2: deleting a group with sub-groups or pipelines (refuse, cascade, un
     test(`${reading}: a group that is not empty is never deleted; the pipelines the state claims stay; emptied, it goes`, async () => {
       await inWorld({ L2: reading }, async (w) => {
         const { P, A, B, inA, inB } = await groupsWithPipelines(w);
-        const held = () => ({ groups: Object.keys(w.emu.store.snapshot().pipelineGroups?.[P] ?? {}).sort(), pipelines: Object.keys(w.emu.store.snapshot().pipelines?.[P] ?? {}).sort() });
+        const held = () => ({
+          groups: Object.keys(w.emu.store.snapshot().pipelineGroups?.[P] ?? {}).sort(),
+          pipelines: Object.keys(w.emu.store.snapshot().pipelines?.[P] ?? {}).sort(),
+        });
         const before = held();
         await expect(w.engine.destroy("PipelineGroup", "A")).rejects.toThrow(/not deleted.*sub-groups.*pipelines.*L2/s);
         await expect(w.engine.destroy("PipelineGroup", "B")).rejects.toThrow(/not deleted.*pipelines in-b.*L2/s);
@@ -252,7 +308,9 @@ describe("C1: batch-add of test cases with an unknown case (atomic or partial)",
         seedTestCases(w.emu.store, P, 1, [K1, K2]);
         const id = (await w.engine.up("TestPlan", "p", plan(P, "c1 plan", { testCases: [{ serviceId: 1, ids: [K1] }] }))).state!.id;
         const mark = w.emu.log.mark();
-        await expect(w.engine.up("TestPlan", "p", plan(P, "c1 plan", { testCases: [{ serviceId: 1, ids: [K1, K2, UNKNOWN] }] }))).rejects.toThrow(new RegExp(`${UNKNOWN}.*C1`, "s"));
+        await expect(w.engine.up("TestPlan", "p", plan(P, "c1 plan", { testCases: [{ serviceId: 1, ids: [K1, K2, UNKNOWN] }] }))).rejects.toThrow(
+          new RegExp(`${UNKNOWN}.*C1`, "s"),
+        );
         expect(w.callsSince(mark, "TestPlan.addTestCases")).toBe(1); // a definitive answer: not retried
         expect(planTestCases(w.emu.store, P, id).sort()).toEqual(reading === "atomic" ? [K1] : [K1, K2]);
         expect(w.engine.state.get(w.engine.urn("TestPlan", "p"))!.outputs.testCases).toEqual([{ serviceId: 1, ids: [K1] }]);
@@ -272,7 +330,21 @@ describe("C1: every case of the batch unknown", () => {
         const id = (await w.engine.up("TestPlan", "p", plan(P, "c1 all", { testCases: [{ serviceId: 1, ids: [K1] }] }))).state!.id;
         const mark = w.emu.log.mark();
         const answer = reading === "atomic" ? /CLOUDTEST\.00017057/ : /HTTP 500 CLOUDTEST\.00000001.*naming no case/s;
-        const e = await w.engine.up("TestPlan", "p", plan(P, "c1 all", { testCases: [{ serviceId: 1, ids: [K1, UNKNOWN] }, { serviceId: 2, ids: [K2] }] })).then(() => undefined, (x: Error) => x);
+        const e = await w.engine
+          .up(
+            "TestPlan",
+            "p",
+            plan(P, "c1 all", {
+              testCases: [
+                { serviceId: 1, ids: [K1, UNKNOWN] },
+                { serviceId: 2, ids: [K2] },
+              ],
+            }),
+          )
+          .then(
+            () => undefined,
+            (x: Error) => x,
+          );
         expect(e?.message).toMatch(answer);
         expect(e?.message).toMatch(new RegExp(`${UNKNOWN}.*C1`, "s"));
         expect(w.callsSince(mark, "TestPlan.addTestCases")).toBe(1);
@@ -308,7 +380,10 @@ describe("C2: definitive CloudTest failures answered 500 (capability, always on)
       const viewer = "a0000000000000000000000000000077";
       seedCloudTestPermissions(w.emu.store, P, { roles: { [viewer]: "viewer" }, deniedServiceIds: [7] });
       seedTestCases(w.emu.store, P, 7, [K1]);
-      for (const [inputs, code] of [[plan(P, "handler", { assignedId: viewer }), "00070008"], [plan(P, "types", { serviceIdList: [1, 7] }), "00013002"]] as const) {
+      for (const [inputs, code] of [
+        [plan(P, "handler", { assignedId: viewer }), "00070008"],
+        [plan(P, "types", { serviceIdList: [1, 7] }), "00013002"],
+      ] as const) {
         const mark = w.emu.log.mark();
         await expect(w.engine.up("TestPlan", inputs.name, inputs)).rejects.toThrow(new RegExp(`${code}.*definitive`, "s"));
         expect(w.emu.log.since(mark).map((e) => e.operation)).toEqual(["TestPlan.create"]);
@@ -339,9 +414,18 @@ describe("L3: runs held QUEUED, PAUSED or SUSPEND block a pipeline delete (capab
       const P = w.account.codeartsProjects[0];
       for (const status of ["QUEUED", "PAUSED", "SUSPEND"] as const) {
         const id = (await w.engine.up("Pipeline", status, { projectId: P, name: `held-${status}`, isPublish: false, definition: pipelineDefinition })).state!.id;
-        const run = (await w.outOfBand.send<any>({ service: "pipeline", method: "POST", path: `/v5/${P}/api/pipelines/${id}/run`, body: {}, operation: "Test.run" })).body.pipeline_run_id;
+        const run = (await w.outOfBand.send<any>({ service: "pipeline", method: "POST", path: `/v5/${P}/api/pipelines/${id}/run`, body: {}, operation: "Test.run" })).body
+          .pipeline_run_id;
         expect(holdPipelineRuns(w.emu.store, P, id, status)).toEqual([run]);
-        const listed = (await w.outOfBand.send<any>({ service: "pipeline", method: "POST", path: `/v5/${P}/api/pipelines/${id}/pipeline-runs/list`, body: { status: [status], offset: 0, limit: 10 }, operation: "Test.runs" })).body;
+        const listed = (
+          await w.outOfBand.send<any>({
+            service: "pipeline",
+            method: "POST",
+            path: `/v5/${P}/api/pipelines/${id}/pipeline-runs/list`,
+            body: { status: [status], offset: 0, limit: 10 },
+            operation: "Test.runs",
+          })
+        ).body;
         expect(listed.pipeline_runs.map((r: any) => r.pipeline_run_id)).toEqual([run]);
         const refused = await w.outOfBand.send<any>({ service: "pipeline", method: "DELETE", path: `/v5/${P}/api/pipelines/${id}`, operation: "Test.delete" }).catch((e: any) => e);
         expect(refused.errorCode).toBe("DEVPIPE.0011408");

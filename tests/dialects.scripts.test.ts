@@ -20,9 +20,13 @@ test("matrix: every reading of V1, V2, S3, S4, S1, S2, S5, S6", async () => {
   expect(cells.filter((c) => !c.ok)).toEqual([]);
 });
 
-
 describe("V1: the DELETE path (EN URI or /v2/vpceps); the other answers a gateway 404", () => {
-  for (const [reading, declared] of [["en", undefined], ["zh", undefined], ["en", "/v2/vpceps"], ["zh", "/devuc-accessmgmt/v2/vpceps"]] as const) {
+  for (const [reading, declared] of [
+    ["en", undefined],
+    ["zh", undefined],
+    ["en", "/v2/vpceps"],
+    ["zh", "/devuc-accessmgmt/v2/vpceps"],
+  ] as const) {
     test(`V1=${reading}, declared path ${declared ?? "(default)"}: update and destroy revoke for real`, () =>
       inWorld({ V1: reading }, async (w) => {
         seedVpcepRecords(w.emu.store, w.account.domainId, R, ["vpcep-a", "vpcep-b", "vpcep-keep"]);
@@ -45,7 +49,9 @@ describe("V1: the DELETE path (EN URI or /v2/vpceps); the other answers a gatewa
     try {
       seedVpcepRecords(w.emu.store, w.account.domainId, R, ["vpcep-a", "vpcep-b"]);
       await w.engine.up(V, "acl", { region: R, vpceps: [{ vpcepId: "vpcep-a" }, { vpcepId: "vpcep-b" }] });
-      await expect(w.engine.up(V, "acl", { region: R, vpceps: [{ vpcepId: "vpcep-a" }] })).rejects.toThrow(/neither documented DELETE path is served.*\/devuc-accessmgmt\/v2\/vpceps: HTTP 404 APIG\.0101.*\/v2\/vpceps: HTTP 404 APIG\.0101/);
+      await expect(w.engine.up(V, "acl", { region: R, vpceps: [{ vpcepId: "vpcep-a" }] })).rejects.toThrow(
+        /neither documented DELETE path is served.*\/devuc-accessmgmt\/v2\/vpceps: HTTP 404 APIG\.0101.*\/v2\/vpceps: HTTP 404 APIG\.0101/,
+      );
       await expect(w.engine.destroy(V, "acl")).rejects.toThrow(/Nothing was revoked/);
       expect(vpcepRecords(w.emu.store, w.account.domainId, R).sort()).toEqual(["vpcep-a", "vpcep-b"]);
       expect(w.engine.state.get(w.engine.urn(V, "acl"))!.outputs.vpceps).toHaveLength(2);
@@ -76,7 +82,9 @@ describe("V2: the devuc endpoint serves one region; `strict` refuses another reg
       seedVpcepRecords(w.emu.store, w.account.domainId, HOME, ["vpcep-h", "vpcep-i"]);
       // huaweicloud:endpoints "*" names the endpoint explicitly: the provider cannot know its region, the service says.
       await w.engine.up(V, "acl", { region: R, vpceps: [{ vpcepId: "vpcep-a" }, { vpcepId: "vpcep-b" }] });
-      await expect(w.engine.up(V, "acl", { region: R, vpceps: [{ vpcepId: "vpcep-a" }] })).rejects.toThrow(/refused the region header ap-southeast-3 \(HTTP 400 UC\.00011001.*V2\)\. Nothing was revoked/);
+      await expect(w.engine.up(V, "acl", { region: R, vpceps: [{ vpcepId: "vpcep-a" }] })).rejects.toThrow(
+        /refused the region header ap-southeast-3 \(HTTP 400 UC\.00011001.*V2\)\. Nothing was revoked/,
+      );
       await expect(w.engine.destroy(V, "acl")).rejects.toThrow(/UC\.00011001.*Nothing was revoked/);
       expect(vpcepRecords(w.emu.store, w.account.domainId, R).sort()).toEqual(["vpcep-a", "vpcep-b"]);
       expect(w.engine.state.get(w.engine.urn(V, "acl"))!.outputs.vpceps).toHaveLength(2);
@@ -89,7 +97,10 @@ describe("V2: the devuc endpoint serves one region; `strict` refuses another reg
 const S = "Script";
 const script = (name: string, extra: Record<string, unknown> = {}) => ({ name, description: "d", type: "SHELL", content: "echo hi", riskLevel: "LOW", version: "1", ...extra });
 const params = (n: number, value = "v") => Array.from({ length: n }, (_, i) => ({ name: `p${i + 1}`, value }));
-const scripts = (w: World) => Object.values((w.emu.store.snapshot().cocScripts ?? {}) as Record<string, Record<string, { name: string; content: string; script_params: unknown[]; description: string }>>).flatMap((t) => Object.values(t));
+const scripts = (w: World) =>
+  Object.values(
+    (w.emu.store.snapshot().cocScripts ?? {}) as Record<string, Record<string, { name: string; content: string; script_params: unknown[]; description: string }>>,
+  ).flatMap((t) => Object.values(t));
 
 describe("S1: script_params on update, 20 or 5", () => {
   for (const reading of ["20", "5"]) {
@@ -150,7 +161,14 @@ describe("S5: list marker ids beyond 2^53", () => {
     test(`S5=${reading}: an ambiguous create is recovered from the second page of the listing, no duplicate, no error`, () =>
       inWorld({ S5: reading }, async (w) => {
         // 150 scripts sharing the name prefix: the listing (limit 100) needs its marker to reach the second page.
-        for (let i = 0; i < 150; i++) await w.outOfBand.send({ service: "coc", method: "POST", path: "/v1/job/scripts", body: { name: `${PREFIX}_${String(i).padStart(3, "0")}`, description: "d", type: "SHELL", content: "true", properties: { risk_level: "LOW", version: "1" } }, operation: "Test.seed" });
+        for (let i = 0; i < 150; i++)
+          await w.outOfBand.send({
+            service: "coc",
+            method: "POST",
+            path: "/v1/job/scripts",
+            body: { name: `${PREFIX}_${String(i).padStart(3, "0")}`, description: "d", type: "SHELL", content: "true", properties: { risk_level: "LOW", version: "1" } },
+            operation: "Test.seed",
+          });
         w.emu.faults.inject({ method: "POST", path: "/v1/job/scripts", fault: { type: "commit-then-fail", status: 500 }, times: 1 });
         const r = await w.engine.up(S, "s", script(`${PREFIX}_150`));
         expect(r.op).toBe("create");

@@ -22,7 +22,12 @@ function tableRows(): Record<string, string[]> {
     const cells = line.split("|").map((c) => c.trim());
     const readings = cells[cells.length - 2];
     // Readings are "`name`; `name` …": the first back-quoted word of each part.
-    rows[m[1]] = readings.startsWith("not a reading") ? [] : readings.split(";").map((p) => p.trim().match(/^`([^`]+)`/)?.[1]).filter((n): n is string => !!n);
+    rows[m[1]] = readings.startsWith("not a reading")
+      ? []
+      : readings
+          .split(";")
+          .map((p) => p.trim().match(/^`([^`]+)`/)?.[1])
+          .filter((n): n is string => !!n);
   }
   return rows;
 }
@@ -66,7 +71,11 @@ test("startEmulator({ dialect }) and the admin API choose readings; a bad one is
 });
 
 test("every kind's lifecycle at the default readings (the floor each row's readings are compared with)", async () => {
-  const cells = await runCells({ row: "none", reading: "defaults" }, {}, KINDS_UNDER_TEST.map((k) => k.type));
+  const cells = await runCells(
+    { row: "none", reading: "defaults" },
+    {},
+    KINDS_UNDER_TEST.map((k) => k.type),
+  );
   console.log(`dialect matrix, defaults:\n${renderMatrix(cells)}`);
   expect(cells.filter((c) => !c.ok)).toEqual([]);
 });
@@ -114,20 +123,23 @@ describe("G1 and G4 through the provider: a gateway's 404 or a 200 that is not t
     }
   });
 
-  test.each(["html", "empty", "empty-object", "null", "invalid-json"] as const)("G4 bad-success %s: a create is looked up and made once; a delete fails and the object stays", async (body) => {
-    const w = await startWorld();
-    try {
-      w.emu.faults.inject({ method: "POST", path: "/v5/{project_id}/api/pipeline-group/create", fault: { type: "bad-success", body } });
-      const made = await w.engine.up("PipelineGroup", "g", { projectId: P, name: `portal-${body}` });
-      expect(made.op).toBe("create");
-      expect(groupsHeld(w)).toEqual([made.state!.id]); // nothing recorded from the portal's page, nothing made twice
-      w.emu.faults.inject({ method: "DELETE", path: "/v5/{project_id}/api/pipeline-group/delete", fault: { type: "bad-success", body } });
-      await expect(w.engine.destroy("PipelineGroup", "g")).rejects.toThrow();
-      expect(groupsHeld(w)).toEqual([made.state!.id]);
-    } finally {
-      await w.close();
-    }
-  });
+  test.each(["html", "empty", "empty-object", "null", "invalid-json"] as const)(
+    "G4 bad-success %s: a create is looked up and made once; a delete fails and the object stays",
+    async (body) => {
+      const w = await startWorld();
+      try {
+        w.emu.faults.inject({ method: "POST", path: "/v5/{project_id}/api/pipeline-group/create", fault: { type: "bad-success", body } });
+        const made = await w.engine.up("PipelineGroup", "g", { projectId: P, name: `portal-${body}` });
+        expect(made.op).toBe("create");
+        expect(groupsHeld(w)).toEqual([made.state!.id]); // nothing recorded from the portal's page, nothing made twice
+        w.emu.faults.inject({ method: "DELETE", path: "/v5/{project_id}/api/pipeline-group/delete", fault: { type: "bad-success", body } });
+        await expect(w.engine.destroy("PipelineGroup", "g")).rejects.toThrow();
+        expect(groupsHeld(w)).toEqual([made.state!.id]);
+      } finally {
+        await w.close();
+      }
+    },
+  );
 });
 
 test("every kind's lifecycle with every row at its least convenient reading together", async () => {

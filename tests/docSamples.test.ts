@@ -61,7 +61,7 @@ test("every TypeScript sample in the docs type-checks against the package", () =
   });
   const problems = ts.getPreEmitDiagnostics(program).map((d) => {
     const i = d.file ? names.indexOf(d.file.fileName) : -1;
-    const where = i >= 0 ? `${all[i].file}:${all[i].line + d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line}` : d.file?.fileName ?? "?";
+    const where = i >= 0 ? `${all[i].file}:${all[i].line + d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line}` : (d.file?.fileName ?? "?");
     return `${where}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
   });
   expect(problems).toEqual([]);

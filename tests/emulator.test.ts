@@ -141,7 +141,10 @@ async function tree(project = P1): Promise<any[]> {
 }
 
 function sdkDate(offsetMs: number): string {
-  return new Date(Date.now() + offsetMs).toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+  return new Date(Date.now() + offsetMs)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z")
+    .replace(/[-:]/g, "");
 }
 
 beforeAll(async () => {
@@ -220,8 +223,7 @@ describe("AK/SK signatures", () => {
 });
 
 describe("IAM tokens", () => {
-  const tokenRequest = (body: unknown) =>
-    send("POST", { path: "/v3/auth/tokens", query: "", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const tokenRequest = (body: unknown) => send("POST", { path: "/v3/auth/tokens", query: "", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
 
   test("a wrong password gets IAM's 401", async () => {
     const res = await tokenRequest(passwordAuth(USER.name, "wrong", DEFAULT_ACCOUNT.domainName, { project: { name: "cn-north-4" } }));
@@ -435,8 +437,7 @@ describe("PipelineGroup API (CodeArts Pipeline API Reference §4.3)", () => {
 });
 
 describe("fault injection", () => {
-  const create = (name: string, opts: CallOptions = {}) =>
-    signed("POST", groupsPath(P1, "create"), { body: { name, project_id: P1, parent_id: "" }, ...opts });
+  const create = (name: string, opts: CallOptions = {}) => signed("POST", groupsPath(P1, "create"), { body: { name, project_id: P1, parent_id: "" }, ...opts });
   const names = async () => (await tree()).map((g) => g.name);
 
   test("latency delays, then the request is handled", async () => {
@@ -512,7 +513,12 @@ describe("fault injection", () => {
       emu.faults.setTransientRate(0.5, 42);
       const seen: string[] = [];
       for (let i = 0; i < 12; i++) {
-        seen.push(await signed("GET", groupsPath(P1, "tree")).then((r) => String(r.status), () => "reset"));
+        seen.push(
+          await signed("GET", groupsPath(P1, "tree")).then(
+            (r) => String(r.status),
+            () => "reset",
+          ),
+        );
       }
       return seen;
     };
@@ -539,7 +545,14 @@ describe("request log", () => {
     await withToken("GET", groupsPath(P1, "tree"), token);
     const entries = emu.log.since(mark);
     expect(entries).toHaveLength(2);
-    expect(entries[0]).toMatchObject({ seq: mark + 1, method: "GET", path: groupsPath(P1, "tree"), status: 200, operation: "PipelineGroup.tree", accessKey: DEFAULT_ACCOUNT.accessKey });
+    expect(entries[0]).toMatchObject({
+      seq: mark + 1,
+      method: "GET",
+      path: groupsPath(P1, "tree"),
+      status: 200,
+      operation: "PipelineGroup.tree",
+      accessKey: DEFAULT_ACCOUNT.accessKey,
+    });
     expect(entries[0].requestId).toMatch(HEX32);
     expect(entries[1].accessKey).toBeUndefined();
     expect(emu.log.count((e) => e.seq > mark && e.operation === "PipelineGroup.tree")).toBe(2);

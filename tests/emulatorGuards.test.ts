@@ -57,7 +57,12 @@ test("the admin API refuses a non-loopback Host name and cross-site requests", a
 test("the state dump masks sensitive script values, as the service shows them", async () => {
   const tenant = "d0000000000000000000000000000001";
   emu.store.collection<Record<string, unknown>>("cocScripts").put(tenant, "s1", {
-    script_uuid: "s1", name: "rotate", script_params: [{ param_name: "token", param_value: "very-secret-token", sensitive: true }, { param_name: "n", param_value: "3", sensitive: false }],
+    script_uuid: "s1",
+    name: "rotate",
+    script_params: [
+      { param_name: "token", param_value: "very-secret-token", sensitive: true },
+      { param_name: "n", param_value: "3", sensitive: false },
+    ],
   });
   const body = await (await request(`${emu.url}/__emulator/state`)).body.text();
   expect(body).not.toContain("very-secret-token");
@@ -69,7 +74,8 @@ describe("the emulator's command line", () => {
   const run = (args: string[]) =>
     new Promise<{ code: number | null; stderr: string }>((resolve) => {
       execFile(process.execPath, [path.join(__dirname, "..", "dist", "emulator", "cli.js"), ...args], { timeout: 20_000 }, (err, _out, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr }));
+        resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr }),
+      );
     });
   test("usage errors exit 64 before anything starts: a bad port, an unknown dialect, an unwritable --data", async () => {
     expect(await run(["--port", "abc"])).toMatchObject({ code: 64, stderr: expect.stringContaining("--port") });

@@ -50,8 +50,18 @@ describe("diff", () => {
     expect(r).toEqual({ changes: false, diffs: [], replaces: [], deleteBeforeReplace: false });
   });
   test("name changes in place; parentId replaces", async () => {
-    expect(await provider.diff!("g", { projectId: P, name: "a" }, { projectId: P, name: "b" })).toEqual({ changes: true, diffs: ["name"], replaces: [], deleteBeforeReplace: false });
-    expect(await provider.diff!("g", { projectId: P, name: "a" }, { projectId: P, name: "a", parentId: P })).toEqual({ changes: true, diffs: ["parentId"], replaces: ["parentId"], deleteBeforeReplace: false });
+    expect(await provider.diff!("g", { projectId: P, name: "a" }, { projectId: P, name: "b" })).toEqual({
+      changes: true,
+      diffs: ["name"],
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    expect(await provider.diff!("g", { projectId: P, name: "a" }, { projectId: P, name: "a", parentId: P })).toEqual({
+      changes: true,
+      diffs: ["parentId"],
+      replaces: ["parentId"],
+      deleteBeforeReplace: false,
+    });
   });
   test("an unknown counts as a change; adoptId never does", () => {
     expect(changedKeys(pipelineGroupSchema, { name: "a" }, { name: UNKNOWN })).toEqual(["name"]);

@@ -3,8 +3,17 @@
  * driven through @pulumi/pulumi's real dynamic-provider host over gRPC.
  */
 import {
-  Engine, InitFailedError, ProviderHost, RpcError, serializedNoopProvider, serializeNoopProvider, serializeProvider,
-  UNKNOWN, urnFor, SECRET_SIG_KEY, configureRequest,
+  Engine,
+  InitFailedError,
+  ProviderHost,
+  RpcError,
+  serializedNoopProvider,
+  serializeNoopProvider,
+  serializeProvider,
+  UNKNOWN,
+  urnFor,
+  SECRET_SIG_KEY,
+  configureRequest,
 } from "./harness";
 import { version as pulumiVersion } from "@pulumi/pulumi/package.json";
 

@@ -55,7 +55,9 @@ beforeAll(async () => {
     if (!made.state) throw new Error(`${k.type}: setup create failed (${made.op})`);
     let changed: Record<string, unknown> | undefined;
     if (k.updated) {
-      const checked = (await shim(PROTOCOL, k.type, 0, [made.state.inputs, { ...k.updated(env, 900), __provider: made.state.inputs.__provider }])) as { inputs: Record<string, unknown> };
+      const checked = (await shim(PROTOCOL, k.type, 0, [made.state.inputs, { ...k.updated(env, 900), __provider: made.state.inputs.__provider }])) as {
+        inputs: Record<string, unknown>;
+      };
       changed = { ...checked.inputs, __provider: made.state.inputs.__provider };
     }
     subjects.push({ k, id: made.state.id, outputs: made.state.outputs, inputs: made.state.inputs, changed });
@@ -130,7 +132,8 @@ test("hostile-server suite: every bad answer × every kind × read/create/update
       handled += ok;
       return `${ok}/${cells.length}`;
     });
-    for (const o of outcomes) if (o.outcome === "n/a" && !NO_CALL[`${o.s.k.type} ${o.op}`] && !(o.op === "update" && !o.s.changed)) problems.push(`${answer} × ${o.s.k.type} ${o.op}: no call made`);
+    for (const o of outcomes)
+      if (o.outcome === "n/a" && !NO_CALL[`${o.s.k.type} ${o.op}`] && !(o.op === "update" && !o.s.changed)) problems.push(`${answer} × ${o.s.k.type} ${o.op}: no call made`);
     if (answer === "huge body (200 MB)") {
       // Refused while streaming, not read whole: per request, far less than the 200 MB offered was taken.
       const requests = hostile.seen.length - mark;
@@ -142,8 +145,13 @@ test("hostile-server suite: every bad answer × every kind × read/create/update
     }
     rows.push(`| ${answer} | ${perOp.join(" | ")} |`);
   }
-  const na = Object.entries(NO_CALL).map(([c, why]) => `${c} (${why})`).join("; ");
-  const noUpdate = subjects.filter((s) => !s.changed).map((s) => s.k.type).join(", ");
+  const na = Object.entries(NO_CALL)
+    .map(([c, why]) => `${c} (${why})`)
+    .join("; ");
+  const noUpdate = subjects
+    .filter((s) => !s.changed)
+    .map((s) => s.k.type)
+    .join(", ");
   console.log(
     [
       `Hostile-server suite: ${tried} cases tried, ${handled} handled (an error; never gone, success or an id; no secret; within ${BOUND_MS} ms)`,
@@ -168,7 +176,10 @@ describe("path and host cases: no path or host from unchecked text", () => {
   async function refused(config: Record<string, string>, run: () => Promise<unknown>, key: RegExp): Promise<void> {
     await configureWith(config);
     const mark = hostile.seen.length;
-    const e = await run().then(() => undefined, (x: unknown) => x);
+    const e = await run().then(
+      () => undefined,
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(Error);
     expect((e as Error).message).toMatch(key);
     expect(hostile.seen.length - mark).toBe(0); // nothing was sent anywhere
@@ -177,7 +188,11 @@ describe("path and host cases: no path or host from unchecked text", () => {
   test("a domain id that climbs out of its path is refused at configure, naming the key; Plugin.delete sends nothing", async () => {
     hostile.mode = "200 null";
     const p = plugin();
-    await refused(hostileConfig({ "huaweicloud:domainId": `${w.account.domainId}/../../v5/${w.account.domainId}/api/pipeline-templates/x?` }), () => shim(PROTOCOL, "Plugin", 1, [p.id, p.outputs]), /huaweicloud:domainId/);
+    await refused(
+      hostileConfig({ "huaweicloud:domainId": `${w.account.domainId}/../../v5/${w.account.domainId}/api/pipeline-templates/x?` }),
+      () => shim(PROTOCOL, "Plugin", 1, [p.id, p.outputs]),
+      /huaweicloud:domainId/,
+    );
   });
 
   test("a region that is not a region id never becomes a host name", async () => {
@@ -212,7 +227,10 @@ describe("path and host cases: no path or host from unchecked text", () => {
       await configureWith(config);
       const mark = hostile.seen.length;
       const p = plugin();
-      const e = await shim(PROTOCOL, "Plugin", 1, [p.id, p.outputs]).then(() => undefined, (x: unknown) => x);
+      const e = await shim(PROTOCOL, "Plugin", 1, [p.id, p.outputs]).then(
+        () => undefined,
+        (x: unknown) => x,
+      );
       expect((e as Error).message).toMatch(/account id in the IAM token/);
       expect(hostile.seen.length - mark).toBe(0);
       expect(everythingIn(e)).not.toContain("hostile-password-0123");
@@ -227,7 +245,11 @@ describe("path and host cases: no path or host from unchecked text", () => {
   });
 
   test("a header value no request can carry (CR/LF) is refused at configure naming the key, not sent, not retried", async () => {
-    await refused(hostileConfig({ "huaweicloud:securityToken": "abc\r\nX-Injected: 1" }), () => shim(PROTOCOL, "Script", 0, [script().id, script().outputs]), /huaweicloud:securityToken/);
+    await refused(
+      hostileConfig({ "huaweicloud:securityToken": "abc\r\nX-Injected: 1" }),
+      () => shim(PROTOCOL, "Script", 0, [script().id, script().outputs]),
+      /huaweicloud:securityToken/,
+    );
   });
 });
 
@@ -238,7 +260,9 @@ test("an issued IAM token echoed by a gateway 401 never leaves the provider", as
     req.resume();
     if (req.url?.startsWith("/v3/auth/tokens")) {
       res.writeHead(201, { "content-type": "application/json", "x-subject-token": token });
-      return res.end(JSON.stringify({ token: { expires_at: new Date(Date.now() + 3600_000).toISOString(), user: { domain: { id: w.account.domainId } }, project: { id: "a".repeat(32) } } }));
+      return res.end(
+        JSON.stringify({ token: { expires_at: new Date(Date.now() + 3600_000).toISOString(), user: { domain: { id: w.account.domainId } }, project: { id: "a".repeat(32) } } }),
+      );
     }
     res.writeHead(401, { "content-type": "application/json" });
     res.end(JSON.stringify({ error_code: "APIG.0301", error_msg: `canonicalRequest:GET|${req.url}|x-auth-token:${String(req.headers["x-auth-token"])}` }));
@@ -249,7 +273,10 @@ test("an issued IAM token echoed by a gateway 401 never leaves the provider", as
     const { "huaweicloud:accessKey": _a, "huaweicloud:secretKey": _s, ...rest } = hostileConfig({ "huaweicloud:endpoints": JSON.stringify({ "*": url }) });
     await configureWith({ ...rest, "huaweicloud:userName": "u", "huaweicloud:password": "pw-0123456789", "huaweicloud:domainName": "acme" });
     const s = subjects.find((x) => x.k.type === "Script")!;
-    const e = await shim(PROTOCOL, "Script", 0, [s.id, s.outputs]).then(() => undefined, (x: unknown) => x);
+    const e = await shim(PROTOCOL, "Script", 0, [s.id, s.outputs]).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
     expect((e as Error).message).toMatch(/HTTP 401/);
     expect((e as Error).message).toContain("x-auth-token:***"); // it was echoed, and masked
     expect(everythingIn(e)).not.toContain(token);

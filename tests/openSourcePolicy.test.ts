@@ -16,7 +16,8 @@ const content = {
 };
 
 const base = () => `/v2/${D}/tenant/open-source/rule-sets`;
-const remote = async (id: string): Promise<Record<string, any> | undefined> => (await w.outOfBand.send<Record<string, any>>({ service: "pipeline", method: "GET", path: `${base()}/${id}/detail`, operation: "Test.get" }).catch(() => undefined))?.body;
+const remote = async (id: string): Promise<Record<string, any> | undefined> =>
+  (await w.outOfBand.send<Record<string, any>>({ service: "pipeline", method: "GET", path: `${base()}/${id}/detail`, operation: "Test.get" }).catch(() => undefined))?.body;
 
 beforeAll(async () => {
   w = await startWorld();
@@ -38,7 +39,7 @@ describe("OpenSourcePolicy lifecycle", () => {
     expect(p.content.version_set.rules[0]).toMatchObject({ ecosystem: "Maven", package_name: "sboot" });
     expect(r.state!.outputs.content.security.rules.cve.values).toEqual([]); // [""] normalised
   });
-  test("read and no-op: the documents' odd [\"\"] does not read as a change", async () => {
+  test('read and no-op: the documents\' odd [""] does not read as a change', async () => {
     await measured("read", () => w.engine.refresh(T, "oss"));
     const same = await measured("no-op", () => w.engine.up(T, "oss", { name: "Maven governance", content }));
     expect(same.op).toBe("same");
@@ -52,7 +53,12 @@ describe("OpenSourcePolicy lifecycle", () => {
   test("disable through the switch API (PUT, as the URI says)", async () => {
     const mark = w.emu.log.mark();
     await w.engine.up(T, "oss", { name: "Maven governance", content: (await w.engine.refresh(T, "oss")).state!.inputs.content, isValid: false });
-    expect(w.emu.log.since(mark).filter((e) => e.operation === "OpenSourcePolicy.switch").map((e) => e.method)).toEqual(["PUT"]);
+    expect(
+      w.emu.log
+        .since(mark)
+        .filter((e) => e.operation === "OpenSourcePolicy.switch")
+        .map((e) => e.method),
+    ).toEqual(["PUT"]);
     expect((await remote(id))!.is_valid).toBe(false);
   });
   test("drift: enabled and renamed out of band, seen on refresh", async () => {
@@ -79,7 +85,13 @@ describe("OpenSourcePolicy lifecycle", () => {
 
 describe("adoption", () => {
   test("adoptId takes an existing policy under management and converges it", async () => {
-    const made = await w.outOfBand.send<{ rule_set_id: string }>({ service: "pipeline", method: "POST", path: `${base()}/create`, body: { name: "Legacy", content: {} }, operation: "Test.create" });
+    const made = await w.outOfBand.send<{ rule_set_id: string }>({
+      service: "pipeline",
+      method: "POST",
+      path: `${base()}/create`,
+      body: { name: "Legacy", content: {} },
+      operation: "Test.create",
+    });
     const r = await measured("adopt", () => w.engine.up(T, "legacy", { name: "Legacy", content, adoptId: made.body.rule_set_id }));
     expect(r.state!.id).toBe(made.body.rule_set_id);
     const p = (await remote(made.body.rule_set_id))!;
@@ -93,7 +105,12 @@ describe("bad inputs fail at check, naming the property, with zero API calls", (
     ["missing name", { content }, "name", /is required/],
     ["blank name", { name: " ", content }, "name", /must not be empty/],
     ["missing content", { name: "x" }, "content", /is required/],
-    ["security.rules as an array (SecurityProperty.rules is one SecurityRule object, §4.7.1)", { name: "x", content: { security: { rules: [] } } }, "content.security.rules", /expected object/],
+    [
+      "security.rules as an array (SecurityProperty.rules is one SecurityRule object, §4.7.1)",
+      { name: "x", content: { security: { rules: [] } } },
+      "content.security.rules",
+      /expected object/,
+    ],
     ["severity values not strings", { name: "x", content: { security: { rules: { severity: { values: [1] } } } } }, "content.security.rules.severity.values[0]", /expected string/],
     ["license rules not an array", { name: "x", content: { license: { rules: {} } } }, "content.license.rules", /expected array/],
     ["enable not a boolean", { name: "x", content: { versionSet: { enable: "yes" } } }, "content.versionSet.enable", /expected boolean/],

@@ -22,11 +22,24 @@ describe("paging styles", () => {
   test("markers come from the last item; findFirst stops early", async () => {
     const markers: Array<number | undefined> = [];
     const fetch = async (m: number | undefined, limit: number) => (markers.push(m), { items: data.filter((d) => d.id > (m ?? 0)).slice(0, limit) });
-    expect((await findFirst(markerPages(fetch, (d) => d.id, 5), (d) => d.id === 12))?.id).toBe(12);
+    expect(
+      (
+        await findFirst(
+          markerPages(fetch, (d) => d.id, 5),
+          (d) => d.id === 12,
+        )
+      )?.id,
+    ).toBe(12);
     expect(markers).toEqual([undefined, 5, 10]);
   });
   test("a server that repeats the same marker does not loop forever", async () => {
-    const got = await collect(markerPages(async () => ({ items: data.slice(0, 5) }), () => 1, 5));
+    const got = await collect(
+      markerPages(
+        async () => ({ items: data.slice(0, 5) }),
+        () => 1,
+        5,
+      ),
+    );
     expect(got).toHaveLength(10);
   });
 });

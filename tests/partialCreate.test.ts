@@ -19,8 +19,7 @@ afterAll(async () => {
 });
 
 const kindUnderTest = (type: string) => KINDS_UNDER_TEST.find((k) => k.type === type)!;
-const maintained = (type: string): readonly string[] =>
-  (KINDS[type as keyof typeof KINDS] as unknown as { serviceMaintained?: readonly string[] }).serviceMaintained ?? [];
+const maintained = (type: string): readonly string[] => (KINDS[type as keyof typeof KINDS] as unknown as { serviceMaintained?: readonly string[] }).serviceMaintained ?? [];
 const stateOf = (type: string, name: string) => w.engine.state.get(w.engine.urn(type, name));
 
 /** Output keys that differ, service-maintained ones aside (an update finishing the create may move those on). */
@@ -102,7 +101,10 @@ describe.each(CASES.map((c) => [c.type, c.what, c] as const))("%s: %s", (type, _
     const again = await w.engine.up(type, name, inputs);
     expect(again.op).toBe("update");
     // Reads, then only the step the create did not get to: nothing created again, nothing rewritten.
-    const writes = w.emu.log.since(mark).map((e) => e.operation ?? "").filter((op) => !/\.(list|get|detail|tree)$/.test(op));
+    const writes = w.emu.log
+      .since(mark)
+      .map((e) => e.operation ?? "")
+      .filter((op) => !/\.(list|get|detail|tree)$/.test(op));
     expect(writes).toEqual(c.finishes);
     const finished = stateOf(type, name)!;
     expect(finished.initErrors ?? []).toEqual([]);

@@ -14,7 +14,16 @@ const groups: Record<"G1" | "G2", { id: string; path: string }> = {} as never;
 let templateId: string;
 
 /** The emulator's own record of a pipeline (its truth: group, definition, template). */
-type Stored = { pipeline_id: string; name: string; group_id: string | null; description: string; definition: string | null; template_id: string | null; sources: unknown[]; variables: Array<Record<string, unknown>> };
+type Stored = {
+  pipeline_id: string;
+  name: string;
+  group_id: string | null;
+  description: string;
+  definition: string | null;
+  template_id: string | null;
+  sources: unknown[];
+  variables: Array<Record<string, unknown>>;
+};
 const stored = (id: string) => w.emu.store.collection<Stored>("pipelines").get(P, id);
 const api = (path: string) => `/v5/${P}/api${path}`;
 const send = <B = unknown>(method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: unknown) =>
@@ -45,7 +54,12 @@ async function hostLogged(text: string): Promise<boolean> {
 }
 
 const definition = { stages: [{ name: "Build", sequence: 0, identifier: "s1", jobs: [{ name: "Compile", identifier: "job-1", sequence: 0, steps: [] }] }] };
-const sources = [{ type: "code", params: { gitType: "codehub", codehubId: "2111699317", defaultBranch: "master", gitUrl: "https://example.com/team/app.git", repoName: "app", alias: "app_repo" } }];
+const sources = [
+  {
+    type: "code",
+    params: { gitType: "codehub", codehubId: "2111699317", defaultBranch: "master", gitUrl: "https://example.com/team/app.git", repoName: "app", alias: "app_repo" },
+  },
+];
 
 beforeAll(async () => {
   w = await startWorld();
@@ -56,8 +70,19 @@ beforeAll(async () => {
     groups[name] = { id: g.id, path: g.path_id };
   }
   const t = await w.outOfBand.send<{ templateId: string }>({
-    service: "pipeline", method: "POST", path: `/v5/${D}/api/pipeline-templates`, operation: "Test",
-    body: { name: "Service template", language: "none", definition: JSON.stringify(definition), is_system: false, domain_id: D, is_show_source: true, variables: [{ name: "env", value: "dev" }] },
+    service: "pipeline",
+    method: "POST",
+    path: `/v5/${D}/api/pipeline-templates`,
+    operation: "Test",
+    body: {
+      name: "Service template",
+      language: "none",
+      definition: JSON.stringify(definition),
+      is_system: false,
+      domain_id: D,
+      is_show_source: true,
+      variables: [{ name: "env", value: "dev" }],
+    },
   });
   templateId = t.body.templateId;
 });
@@ -87,7 +112,12 @@ describe("Pipeline from a definition", () => {
     const s = stored(id)!;
     expect(s).toMatchObject({ name: "app-build", description: "Builds the app", group_id: groups.G1.id, template_id: null });
     expect(JSON.parse(s.definition!)).toEqual(definition);
-    expect(s.sources).toEqual([{ type: "code", params: { git_type: "codehub", codehub_id: "2111699317", default_branch: "master", git_url: "https://example.com/team/app.git", repo_name: "app", alias: "app_repo" } }]);
+    expect(s.sources).toEqual([
+      {
+        type: "code",
+        params: { git_type: "codehub", codehub_id: "2111699317", default_branch: "master", git_url: "https://example.com/team/app.git", repo_name: "app", alias: "app_repo" },
+      },
+    ]);
     expect(s.variables[0]).toMatchObject({ name: "branch", value: "master", is_runtime: true, limits: [{ value: "master" }] });
     expect(await inGroup(groups.G1)).toEqual([id]);
   });
@@ -121,7 +151,10 @@ describe("Pipeline from a definition", () => {
   });
 
   test("drift: moved to another group out of band shows on refresh and is moved back by up", async () => {
-    const moved = await send<Array<{ code: string }>>("POST", "/pipeline-group/pipeline/move", { group_id: groups.G1.id, pipelines: [{ pipeline_id: id, pipeline_name: "app-build" }] });
+    const moved = await send<Array<{ code: string }>>("POST", "/pipeline-group/pipeline/move", {
+      group_id: groups.G1.id,
+      pipelines: [{ pipeline_id: id, pipeline_name: "app-build" }],
+    });
     expect(moved).toEqual([expect.objectContaining({ code: "success" })]);
     const r = await measured("read after a move out of band", () => w.engine.refresh(T, "p"));
     expect(r.state!.inputs.groupId).toBe(groups.G1.id);
@@ -140,7 +173,14 @@ describe("Pipeline from a definition", () => {
     const r = await measured("replace", () => w.engine.up(T, "p", next));
     expect(r.op).toBe("replace");
     // The name is listed first: after an ambiguous create, only a pipeline not listed before is ours.
-    expect(served(mark)).toEqual(["DELETE Pipeline.delete", "POST Pipeline.list", "GET PipelineGroup.tree", "POST Pipeline.create", "GET PipelineGroup.tree", "POST Pipeline.list"]);
+    expect(served(mark)).toEqual([
+      "DELETE Pipeline.delete",
+      "POST Pipeline.list",
+      "GET PipelineGroup.tree",
+      "POST Pipeline.create",
+      "GET PipelineGroup.tree",
+      "POST Pipeline.list",
+    ]);
     expect(stored(id)).toBeUndefined();
     id = r.state!.id;
     expect(stored(id)).toMatchObject({ name: "app-build", description: "Builds and tests the app", group_id: groups.G2.id });
@@ -151,7 +191,14 @@ describe("Pipeline from a definition", () => {
     expect((await w.engine.preview(T, "p", next)).diff).toMatchObject({ replaces: ["name"], deleteBeforeReplace: false });
     const mark = w.emu.log.mark();
     const r = await w.engine.up(T, "p", next);
-    expect(served(mark)).toEqual(["POST Pipeline.list", "GET PipelineGroup.tree", "POST Pipeline.create", "GET PipelineGroup.tree", "POST Pipeline.list", "DELETE Pipeline.delete"]);
+    expect(served(mark)).toEqual([
+      "POST Pipeline.list",
+      "GET PipelineGroup.tree",
+      "POST Pipeline.create",
+      "GET PipelineGroup.tree",
+      "POST Pipeline.list",
+      "DELETE Pipeline.delete",
+    ]);
     expect(stored(id)).toBeUndefined();
     id = r.state!.id;
     expect(stored(id)!.name).toBe("app-ci");
@@ -230,7 +277,14 @@ describe("Pipeline from a template", () => {
     const mark = w.emu.log.mark();
     const r = await measured("create from a template", () => w.engine.up(T, "fromTemplate", declared()));
     expect(r.op).toBe("create");
-    expect(served(mark)).toEqual(["POST Pipeline.list", "GET PipelineGroup.tree", "POST Pipeline.createFromTemplate", "POST PipelineGroup.movePipelines", "GET PipelineGroup.tree", "POST Pipeline.list"]);
+    expect(served(mark)).toEqual([
+      "POST Pipeline.list",
+      "GET PipelineGroup.tree",
+      "POST Pipeline.createFromTemplate",
+      "POST PipelineGroup.movePipelines",
+      "GET PipelineGroup.tree",
+      "POST Pipeline.list",
+    ]);
     id = r.state!.id;
     const s = stored(id)!;
     expect(s).toMatchObject({ name: "svc-from-template", template_id: templateId, group_id: groups.G1.id });
@@ -263,7 +317,9 @@ describe("Pipeline from a template", () => {
     await w.engine.up(T, "failing", { projectId: P, name: "gone soon", adoptId: other });
     await send("DELETE", `/pipelines/${other}`); // the race: the pipeline goes between refresh and up
     const e: Error = await w.engine.up(T, "failing", { projectId: P, name: "gone soon", adoptId: other, groupId: groups.G2.id }).catch((x) => x);
-    expect(e.message).toMatch(/Pipeline\.moveToGroup for [0-9a-f]{32} failed: HTTP 200: the move of pipeline [0-9a-f]{32} into group [0-9a-f]{32} came back "failed" \(request id [0-9a-f]{32}\)/);
+    expect(e.message).toMatch(
+      /Pipeline\.moveToGroup for [0-9a-f]{32} failed: HTTP 200: the move of pipeline [0-9a-f]{32} into group [0-9a-f]{32} came back "failed" \(request id [0-9a-f]{32}\)/,
+    );
     await w.engine.destroy(T, "failing");
   });
 
@@ -296,7 +352,9 @@ describe("adoption and get", () => {
   test("adoption is refused, changing nothing, when a field that cannot change differs", async () => {
     const existing = await createOutOfBand("legacy-2");
     const mark = w.emu.log.mark();
-    await expect(w.engine.up(T, "adopt2", { projectId: P, name: "other name", adoptId: existing })).rejects.toThrow(/cannot adopt .*name is "legacy-2" there, declared "other name"/);
+    await expect(w.engine.up(T, "adopt2", { projectId: P, name: "other name", adoptId: existing })).rejects.toThrow(
+      /cannot adopt .*name is "legacy-2" there, declared "other name"/,
+    );
     expect(w.emu.log.since(mark).filter((e) => e.method !== "POST" || e.operation !== "Pipeline.list")).toHaveLength(0);
     expect(stored(existing)!.name).toBe("legacy-2");
   });
@@ -333,7 +391,9 @@ describe("delete of a running pipeline, when the runs do not stop", () => {
     const id = await createOutOfBand("slow to stop");
     await runOutOfBand(id);
     const ctx = { client: w.outOfBand, settings: w.outOfBand.settings, log: () => undefined };
-    await expect(deleteStoppingRuns(ctx, P, id, 300)).rejects.toThrow(/was not deleted: it is still running 0.3 s later although its runs [0-9a-f]{32} were asked to stop.*DEVPIPE\.0011408/);
+    await expect(deleteStoppingRuns(ctx, P, id, 300)).rejects.toThrow(
+      /was not deleted: it is still running 0.3 s later although its runs [0-9a-f]{32} were asked to stop.*DEVPIPE\.0011408/,
+    );
     expect(stored(id)).toBeDefined();
     await deleteStoppingRuns(ctx, P, id); // once the stop has landed
     expect(stored(id)).toBeUndefined();

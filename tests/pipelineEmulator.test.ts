@@ -120,7 +120,9 @@ describe("templates (§4.1)", () => {
 });
 
 describe("pipelines (§4.2) and moves (§4.3.5)", () => {
-  const definition = JSON.stringify({ stages: [{ name: "S", sequence: 0, jobs: [{ name: "J", identifier: "job-1", steps: [{ name: "shell", task: "official_shell_plugin" }] }] }] });
+  const definition = JSON.stringify({
+    stages: [{ name: "S", sequence: 0, jobs: [{ name: "J", identifier: "job-1", steps: [{ name: "shell", task: "official_shell_plugin" }] }] }],
+  });
   const create = async (body: Record<string, unknown> = {}) => (await call("POST", pl(""), { definition, ...body })).body;
 
   test("create (§4.2.9) needs nothing; an unnamed pipeline gets the service's name; types are checked", async () => {
@@ -166,22 +168,40 @@ describe("pipelines (§4.2) and moves (§4.3.5)", () => {
     const id = (await create({ name: "movable" })).pipeline_id;
     const r = await call("POST", `/v5/${P}/api/pipeline-group/pipeline/move`, {
       group_id: g.id,
-      pipelines: [{ pipeline_id: id, pipeline_name: "movable" }, { pipeline_id: "0".repeat(32), pipeline_name: "ghost" }],
+      pipelines: [
+        { pipeline_id: id, pipeline_name: "movable" },
+        { pipeline_id: "0".repeat(32), pipeline_name: "ghost" },
+      ],
     });
-    expect(r).toEqual({ status: 200, body: [{ code: "success", pipeline_id: id, pipeline_name: "movable" }, { code: "failed", pipeline_id: "0".repeat(32), pipeline_name: "ghost" }] });
+    expect(r).toEqual({
+      status: 200,
+      body: [
+        { code: "success", pipeline_id: id, pipeline_name: "movable" },
+        { code: "failed", pipeline_id: "0".repeat(32), pipeline_name: "ghost" },
+      ],
+    });
   });
 
   test("a run keeps the pipeline RUNNING; delete is DEVPIPE.0011408 in HTTP 200 until a stop lands", async () => {
     const id = (await create({ name: "runner" })).pipeline_id;
     const run = (await call("POST", pl(`/${id}/run`), {})).body.pipeline_run_id;
     expect(run).toMatch(/^[0-9a-f]{32}$/);
-    expect((await call("POST", pl("/status"), [id]))).toEqual({ status: 200, body: [expect.objectContaining({ pipeline_id: id, pipeline_run_id: run, status: "RUNNING", run_number: 1 })] });
+    expect(await call("POST", pl("/status"), [id])).toEqual({
+      status: 200,
+      body: [expect.objectContaining({ pipeline_id: id, pipeline_run_id: run, status: "RUNNING", run_number: 1 })],
+    });
     expect(await call("DELETE", pl(`/${id}`))).toEqual({ status: 200, body: error("DEVPIPE.0011408") });
     expect((await call("POST", pl(`/${id}/pipeline-runs/${run}/stop`))).body).toEqual({ success: true });
     expect((await call("DELETE", pl(`/${id}`))).body).toEqual(error("DEVPIPE.0011408")); // the stop has not landed yet
     offsetMs += STOP_SETTLE_MS;
     const runs = await call("POST", pl(`/${id}/pipeline-runs/list`), {
-      offset: 0, limit: 10, status: ["COMPLETED", "RUNNING", "FAILED", "CANCELED"], sort_key: "start_time", sort_dir: "DESC", start_time: 1677513600000, end_time: Date.now() + offsetMs,
+      offset: 0,
+      limit: 10,
+      status: ["COMPLETED", "RUNNING", "FAILED", "CANCELED"],
+      sort_key: "start_time",
+      sort_dir: "DESC",
+      start_time: 1677513600000,
+      end_time: Date.now() + offsetMs,
     }); // the §4.2.7 example's body: times as numbers, "DESC"
     expect(runs.body).toMatchObject({ total: 1, pipeline_runs: [{ pipeline_run_id: run, status: "CANCELED", end_time: expect.any(Number) }] });
     expect((await call("PUT", pl(`/${id}/pipeline-runs/${run}/retry`))).body).toEqual({ success: true });
@@ -202,7 +222,11 @@ describe("pipelines (§4.2) and moves (§4.3.5)", () => {
     const job = detail.stages[0].jobs[0];
     const stepPath = pl(`/${id}/pipeline-runs/${run}/jobs/${job.id}/steps/${job.steps[0].id}`);
     expect((await call("POST", `${stepPath}/logs`, { limit: 500 })).body).toEqual(error("DEVCP.00014004")); // sort is mandatory
-    expect((await call("POST", `${stepPath}/logs`, { limit: 500, sort: "asc" })).body).toMatchObject({ has_more: false, step_run_id: job.steps[0].id, log: expect.stringContaining("shell") });
+    expect((await call("POST", `${stepPath}/logs`, { limit: 500, sort: "asc" })).body).toMatchObject({
+      has_more: false,
+      step_run_id: job.steps[0].id,
+      log: expect.stringContaining("shell"),
+    });
     expect((await call("POST", `${stepPath}/pass`)).body).toEqual({ success: true });
     expect((await call("POST", pl(`/${id}/pipeline-runs/${run}/jobs/${job.id}/steps/${"0".repeat(32)}/pass`))).body).toEqual(error("DEVPIPE.0011132"));
     expect((await call("POST", `${stepPath}/refuse`)).body).toEqual({ success: true });

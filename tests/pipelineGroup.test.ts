@@ -117,7 +117,13 @@ describe("PipelineGroup lifecycle", () => {
 
 describe("adoption and get", () => {
   test("adoptId takes an existing group under management and converges its name", async () => {
-    const made = await w.outOfBand.send<Group>({ service: "pipeline", method: "POST", path: `/v5/${P}/api/pipeline-group/create`, body: { name: "Legacy", project_id: P, parent_id: "" }, operation: "Test.create" });
+    const made = await w.outOfBand.send<Group>({
+      service: "pipeline",
+      method: "POST",
+      path: `/v5/${P}/api/pipeline-group/create`,
+      body: { name: "Legacy", project_id: P, parent_id: "" },
+      operation: "Test.create",
+    });
     const mark = w.emu.log.mark();
     const r = await w.engine.up(T, "adopted", { projectId: P, name: "Legacy (managed)", adoptId: made.body.id });
     expect(r.op).toBe("create");
@@ -135,7 +141,13 @@ describe("adoption and get", () => {
   });
 
   test("PipelineGroup.get reads an existing group by <projectId>/<groupId>", async () => {
-    const made = await w.outOfBand.send<Group>({ service: "pipeline", method: "POST", path: `/v5/${P}/api/pipeline-group/create`, body: { name: "Read only", project_id: P, parent_id: "" }, operation: "Test.create" });
+    const made = await w.outOfBand.send<Group>({
+      service: "pipeline",
+      method: "POST",
+      path: `/v5/${P}/api/pipeline-group/create`,
+      body: { name: "Read only", project_id: P, parent_id: "" },
+      operation: "Test.create",
+    });
     const r = await w.engine.get(T, "ro", `${P}/${made.body.id}`);
     expect(r.state!.outputs).toMatchObject({ name: "Read only", projectId: P });
   });

@@ -9,7 +9,16 @@ let w: World;
 let D: string; // the tenant: the account's domain id
 const { calls, measured } = callCounter(() => w);
 
-type TemplateVo = { id: string; name: string; description: string; language: string; definition: string; is_show_source: boolean; variables: Array<Record<string, unknown>>; domain_id: string };
+type TemplateVo = {
+  id: string;
+  name: string;
+  description: string;
+  language: string;
+  definition: string;
+  is_show_source: boolean;
+  variables: Array<Record<string, unknown>>;
+  domain_id: string;
+};
 const templatePath = (id = "") => `/v5/${D}/api/pipeline-templates${id ? `/${id}` : ""}`;
 async function remote(id: string): Promise<TemplateVo | undefined> {
   return w.outOfBand.send<TemplateVo>({ service: "pipeline", method: "GET", path: templatePath(id), operation: "Test.get" }).then(
@@ -20,7 +29,11 @@ async function remote(id: string): Promise<TemplateVo | undefined> {
 /** Templates of the tenant with this name, as the service lists them (paging in the body). */
 async function remoteByName(name: string): Promise<Array<{ id: string; name: string }>> {
   const r = await w.outOfBand.send<{ templates: Array<{ id: string; name: string }> }>({
-    service: "pipeline", method: "POST", path: templatePath("list"), body: { name, is_system: false, offset: 0, limit: 100 }, operation: "Test.list",
+    service: "pipeline",
+    method: "POST",
+    path: templatePath("list"),
+    body: { name, is_system: false, offset: 0, limit: 100 },
+    operation: "Test.list",
   });
   return r.body.templates.filter((t) => t.name === name).map(({ id, name }) => ({ id, name }));
 }
@@ -33,7 +46,13 @@ async function hostLogged(text: string): Promise<boolean> {
   return false;
 }
 
-const stages = [{ name: "Build", sequence: 0, jobs: [{ name: "Compile", identifier: "job-1", sequence: 0, steps: [{ name: "mvn", task: "official_devcloud_cloudBuild_template", sequence: 0 }] }] }];
+const stages = [
+  {
+    name: "Build",
+    sequence: 0,
+    jobs: [{ name: "Compile", identifier: "job-1", sequence: 0, steps: [{ name: "mvn", task: "official_devcloud_cloudBuild_template", sequence: 0 }] }],
+  },
+];
 const base = {
   name: "Java service",
   language: "Java",
@@ -65,7 +84,9 @@ describe("PipelineTemplate lifecycle", () => {
     const t = (await remote(id))!;
     expect(t).toMatchObject({ name: "Java service", language: "Java", is_show_source: true, domain_id: D, description: "" });
     expect(JSON.parse(t.definition)).toEqual({ stages });
-    expect(t.variables).toEqual([expect.objectContaining({ name: "branch", type: "string", value: "master", sequence: 0, is_runtime: true, limits: [{ value: "master" }], is_secret: null })]);
+    expect(t.variables).toEqual([
+      expect.objectContaining({ name: "branch", type: "string", value: "master", sequence: 0, is_runtime: true, limits: [{ value: "master" }], is_secret: null }),
+    ]);
   });
 
   test("state keeps the canonical text; the service's means the same (L4: tests/dialects.policies.test.ts)", async () => {
@@ -85,7 +106,11 @@ describe("PipelineTemplate lifecycle", () => {
     const r = await measured("no-op", () => w.engine.up(T, "t", base));
     expect(r.op).toBe("same");
     expect(r.diff!.changes).toBe("DIFF_NONE");
-    const reformatted = `{\n  "stages": ${JSON.stringify(stages.map(({ sequence, jobs, name }) => ({ sequence, jobs, name })), null, 4)}\n}`;
+    const reformatted = `{\n  "stages": ${JSON.stringify(
+      stages.map(({ sequence, jobs, name }) => ({ sequence, jobs, name })),
+      null,
+      4,
+    )}\n}`;
     const mark = w.emu.log.mark();
     const again = await w.engine.up(T, "t", { ...base, definition: reformatted, tenantId: D });
     expect(again.op).toBe("same");
@@ -99,7 +124,13 @@ describe("PipelineTemplate lifecycle", () => {
   });
 
   test("update: name, description, variables and definition change in place with one full-body PUT", async () => {
-    const next = { ...base, name: "Java service v2", description: "Build and check", variables: [], definition: JSON.stringify({ stages: [...stages, { name: "Check", sequence: 1, jobs: [] }] }) };
+    const next = {
+      ...base,
+      name: "Java service v2",
+      description: "Build and check",
+      variables: [],
+      definition: JSON.stringify({ stages: [...stages, { name: "Check", sequence: 1, jobs: [] }] }),
+    };
     const mark = w.emu.log.mark();
     const r = await measured("update", () => w.engine.up(T, "t", next));
     expect(r.op).toBe("update");
@@ -115,7 +146,10 @@ describe("PipelineTemplate lifecycle", () => {
   test("drift: a change behind the provider's back shows on refresh and is undone by up", async () => {
     const t = (await remote(id))!;
     await w.outOfBand.send({
-      service: "pipeline", method: "PUT", path: templatePath(id), operation: "Test.update",
+      service: "pipeline",
+      method: "PUT",
+      path: templatePath(id),
+      operation: "Test.update",
       body: { name: "Edited in console", language: "none", description: "", definition: '{"stages": []}', is_system: false, domain_id: D, is_show_source: false, variables: [] },
     });
     const r = await w.engine.refresh(T, "t");
@@ -158,7 +192,10 @@ describe("adoption, get, errors", () => {
   const made = async (name: string) =>
     (
       await w.outOfBand.send<{ templateId: string }>({
-        service: "pipeline", method: "POST", path: templatePath(), operation: "Test.create",
+        service: "pipeline",
+        method: "POST",
+        path: templatePath(),
+        operation: "Test.create",
         body: { name, language: "none", definition: JSON.stringify({ stages }), is_system: false, domain_id: D, is_show_source: true },
       })
     ).body.templateId;

@@ -14,15 +14,33 @@ type Row = { plugin_name: string; display_name: string | null; description: stri
 /** The service's truth: the plug-in's row in the §4.9.17 listing, matched exactly. */
 async function remote(name: string): Promise<Row | undefined> {
   const res = await w.outOfBand.send<{ data: Row[] }>({
-    service: "pipeline", method: "POST", path: `/v1/${D}/agent-plugin/query-all`, query: { offset: 0, limit: 1000 }, body: { plugin_name: name }, operation: "Test.list",
+    service: "pipeline",
+    method: "POST",
+    path: `/v1/${D}/agent-plugin/query-all`,
+    query: { offset: 0, limit: 1000 },
+    body: { plugin_name: name },
+    operation: "Test.list",
   });
   return res.body.data.find((p) => p.plugin_name === name);
 }
 async function addOutOfBand(name: string, extra: Record<string, unknown> = {}): Promise<void> {
   const res = await w.outOfBand.send({
-    service: "pipeline", method: "POST", path: `/v3/${D}/extension/info/add`, operation: "Test.add",
+    service: "pipeline",
+    method: "POST",
+    path: `/v3/${D}/extension/info/add`,
+    operation: "Test.add",
     // The §4.9.26 example body.
-    body: { plugin_name: name, display_name: name, business_type: "Normal", description: "", maintainers: "", business_type_display_name: "General", icon_url: "", plugin_composition_type: "single", ...extra },
+    body: {
+      plugin_name: name,
+      display_name: name,
+      business_type: "Normal",
+      description: "",
+      maintainers: "",
+      business_type_display_name: "General",
+      icon_url: "",
+      plugin_composition_type: "single",
+      ...extra,
+    },
   });
   expect(res.body).toBe(true);
 }
@@ -45,8 +63,20 @@ describe("Plugin lifecycle", () => {
     const r = await measured("create", () => w.engine.up(T, "check", check));
     expect(r.op).toBe("create");
     expect(r.state!.id).toBe("acme_deploy_check");
-    expect(await remote("acme_deploy_check")).toMatchObject({ display_name: "Deploy check", business_type: "Normal", description: "Checks a deployment", version_attribution: "init" });
-    expect(r.state!.outputs).toMatchObject({ ...check, runtimeAttribution: "agent", pluginCompositionType: "single", versionAttribution: "init", pluginAttribution: "custom", workspaceId: D });
+    expect(await remote("acme_deploy_check")).toMatchObject({
+      display_name: "Deploy check",
+      business_type: "Normal",
+      description: "Checks a deployment",
+      version_attribution: "init",
+    });
+    expect(r.state!.outputs).toMatchObject({
+      ...check,
+      runtimeAttribution: "agent",
+      pluginCompositionType: "single",
+      versionAttribution: "init",
+      pluginAttribution: "custom",
+      workspaceId: D,
+    });
     expect(r.state!.outputs.uniqueId).toMatch(/^[0-9a-f]{32}$/);
   });
 
@@ -69,7 +99,9 @@ describe("Plugin lifecycle", () => {
   });
 
   test("update: the basic information changes in place (§4.9.27), and a removed description is cleared", async () => {
-    const r = await measured("update", () => w.engine.up(T, "check", { ...check, displayName: "Deployment check", description: undefined, maintainers: ["b0000000000000000000000000000001"] }));
+    const r = await measured("update", () =>
+      w.engine.up(T, "check", { ...check, displayName: "Deployment check", description: undefined, maintainers: ["b0000000000000000000000000000001"] }),
+    );
     expect(r.op).toBe("update");
     const after = await remote("acme_deploy_check");
     expect(after).toMatchObject({ display_name: "Deployment check", maintainers: '["b0000000000000000000000000000001"]' });
@@ -82,10 +114,22 @@ describe("Plugin lifecycle", () => {
 
   test("drift: a change through either API family (v3 info/update, v1 update-info) shows on refresh and is undone by up", async () => {
     const declared = { ...check, displayName: "Deployment check", description: undefined, maintainers: ["b0000000000000000000000000000001"] };
-    await w.outOfBand.send({ service: "pipeline", method: "POST", path: `/v1/${D}/agent-plugin/update-info`, body: { plugin_name: "acme_deploy_check", unique_id: (await remote("acme_deploy_check"))!.unique_id, display_name: "Renamed in console" }, operation: "Test.update" });
+    await w.outOfBand.send({
+      service: "pipeline",
+      method: "POST",
+      path: `/v1/${D}/agent-plugin/update-info`,
+      body: { plugin_name: "acme_deploy_check", unique_id: (await remote("acme_deploy_check"))!.unique_id, display_name: "Renamed in console" },
+      operation: "Test.update",
+    });
     expect((await w.engine.refresh(T, "check")).state!.inputs.displayName).toBe("Renamed in console");
     expect((await w.engine.up(T, "check", declared)).op).toBe("update");
-    await w.outOfBand.send({ service: "pipeline", method: "POST", path: `/v3/${D}/extension/info/update`, body: { plugin_name: "acme_deploy_check", unique_id: (await remote("acme_deploy_check"))!.unique_id, business_type: "Build" }, operation: "Test.update" });
+    await w.outOfBand.send({
+      service: "pipeline",
+      method: "POST",
+      path: `/v3/${D}/extension/info/update`,
+      body: { plugin_name: "acme_deploy_check", unique_id: (await remote("acme_deploy_check"))!.unique_id, business_type: "Build" },
+      operation: "Test.update",
+    });
     expect((await w.engine.refresh(T, "check")).state!.inputs.businessType).toBe("Build");
     expect((await w.engine.up(T, "check", declared)).op).toBe("update");
     expect(await remote("acme_deploy_check")).toMatchObject({ display_name: "Deployment check", business_type: "Normal" });
@@ -100,7 +144,13 @@ describe("Plugin lifecycle", () => {
   });
 
   test("deleted out of band: refresh reports it gone, the next up re-creates it", async () => {
-    await w.outOfBand.send({ service: "pipeline", method: "DELETE", path: `/v3/${D}/extension/info/delete`, query: { plugin_name: "acme_deploy_gate", type: "all" }, operation: "Test.delete" });
+    await w.outOfBand.send({
+      service: "pipeline",
+      method: "DELETE",
+      path: `/v3/${D}/extension/info/delete`,
+      query: { plugin_name: "acme_deploy_gate", type: "all" },
+      operation: "Test.delete",
+    });
     expect((await w.engine.refresh(T, "check")).op).toBe("gone");
     expect((await w.engine.up(T, "check", { ...check, pluginName: "acme_deploy_gate" })).op).toBe("create");
     expect(await remote("acme_deploy_gate")).toBeDefined();
@@ -142,7 +192,9 @@ describe("adoption and get", () => {
   test("adoptId (= pluginName) takes an existing plug-in under management and converges its information", async () => {
     await addOutOfBand("legacy_plugin", { display_name: "Legacy" });
     const mark = w.emu.log.mark();
-    const r = await measured("adopt", () => w.engine.up(T, "legacy", { pluginName: "legacy_plugin", displayName: "Legacy (managed)", businessType: "Normal", adoptId: "legacy_plugin" }));
+    const r = await measured("adopt", () =>
+      w.engine.up(T, "legacy", { pluginName: "legacy_plugin", displayName: "Legacy (managed)", businessType: "Normal", adoptId: "legacy_plugin" }),
+    );
     expect(r.op).toBe("create");
     expect(r.state!.id).toBe("legacy_plugin");
     expect(w.callsSince(mark, "Plugin.create")).toBe(0);
@@ -158,7 +210,9 @@ describe("adoption and get", () => {
 
   test("adoptId of a plug-in that does not exist fails without creating anything", async () => {
     const mark = w.emu.log.mark();
-    await expect(w.engine.up(T, "ghost", { pluginName: "ghost", displayName: "Ghost", businessType: "Normal", adoptId: "ghost" })).rejects.toThrow(/adoptId "ghost" names no existing object/);
+    await expect(w.engine.up(T, "ghost", { pluginName: "ghost", displayName: "Ghost", businessType: "Normal", adoptId: "ghost" })).rejects.toThrow(
+      /adoptId "ghost" names no existing object/,
+    );
     expect(writes(mark)).toHaveLength(0);
   });
 

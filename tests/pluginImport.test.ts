@@ -19,7 +19,14 @@ beforeAll(async () => {
   emu = await startEmulator({ port: 0, quiet: true });
   seedTestCases(emu.store, P, 1, ["c1000000000000000000000000000001"]);
   p = await plugin();
-  await p.configure({ region: "cn-north-4", accessKey: DEFAULT_ACCOUNT.accessKey, secretKey: DEFAULT_ACCOUNT.secretKey, domainId: D, projectId: DEFAULT_ACCOUNT.iamProjects[0].id, endpoints: JSON.stringify({ "*": emu.url }) });
+  await p.configure({
+    region: "cn-north-4",
+    accessKey: DEFAULT_ACCOUNT.accessKey,
+    secretKey: DEFAULT_ACCOUNT.secretKey,
+    domainId: D,
+    projectId: DEFAULT_ACCOUNT.iamProjects[0].id,
+    endpoints: JSON.stringify({ "*": emu.url }),
+  });
 });
 afterAll(async () => {
   closeAll();
@@ -48,7 +55,16 @@ async function env(kind: string): Promise<Record<string, string>> {
       await make("Plugin", { pluginName: "versioned", displayName: "Versioned", businessType: "Deploy", pluginCompositionType: "multi" });
       return { plugin: "versioned", publisher: (await make("Publisher", { name: "Binder", enName: "binder", supportUrl: "support@acme.example" })).id };
     case "RuleSet":
-      return { rule: (await make("Rule", { name: "rule for sets", type: "Gate", layoutContent: "l", content: [{ groupName: "g", properties: [{ key: "k", name: "n", type: "judge", operator: ">=", valueType: "float", value: "0.5" }] }] })).id };
+      return {
+        rule: (
+          await make("Rule", {
+            name: "rule for sets",
+            type: "Gate",
+            layoutContent: "l",
+            content: [{ groupName: "g", properties: [{ key: "k", name: "n", type: "judge", operator: ">=", valueType: "float", value: "0.5" }] }],
+          })
+        ).id,
+      };
     default:
       return {};
   }

@@ -31,12 +31,18 @@ interface Schema {
   config: { variables: Record<string, PropertySpec> };
   provider: { inputProperties: Record<string, PropertySpec> };
   types: Record<string, { type: string; enum?: { name: string; value: unknown }[]; properties?: Record<string, PropertySpec>; required?: string[] }>;
-  resources: Record<string, { description: string; properties: Record<string, PropertySpec>; required?: string[]; inputProperties: Record<string, PropertySpec>; requiredInputs?: string[] }>;
+  resources: Record<
+    string,
+    { description: string; properties: Record<string, PropertySpec>; required?: string[]; inputProperties: Record<string, PropertySpec>; requiredInputs?: string[] }
+  >;
 }
 const schema = JSON.parse(fs.readFileSync(TARGET, "utf8")) as Schema;
 const kinds = Object.entries(KINDS) as [string, (typeof KINDS)[keyof typeof KINDS]][];
 const shapeOf = (k: (typeof KINDS)[keyof typeof KINDS]) => k.schema.shape as Record<string, z.ZodType>;
-const keysWhere = (props: Record<string, PropertySpec>, flag: "secret" | "replaceOnChanges") => Object.keys(props).filter((k) => props[k][flag] === true).sort();
+const keysWhere = (props: Record<string, PropertySpec>, flag: "secret" | "replaceOnChanges") =>
+  Object.keys(props)
+    .filter((k) => props[k][flag] === true)
+    .sort();
 
 test("schema.json is what `npm run gen:schema` writes", () => {
   expect(fs.readFileSync(TARGET, "utf8")).toBe(generate());
@@ -55,7 +61,9 @@ describe.each(kinds)("%s", (name, kind) => {
   test("every input of its zod schema, required exactly when the schema cannot do without it", () => {
     expect(Object.keys(res().inputProperties).sort()).toEqual(Object.keys(shapeOf(kind)).sort());
     // Required: undefined is refused (an optional input or one with a default accepts it).
-    const required = Object.entries(shapeOf(kind)).filter(([, t]) => !t.safeParse(undefined).success).map(([k]) => k);
+    const required = Object.entries(shapeOf(kind))
+      .filter(([, t]) => !t.safeParse(undefined).success)
+      .map(([k]) => k);
     expect([...(res().requiredInputs ?? [])].sort()).toEqual(required.sort());
   });
 

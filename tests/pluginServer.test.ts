@@ -61,7 +61,7 @@ test("CheckConfig: the settings checked as the dynamic provider checks them, fai
   expect(half.failures).toEqual([{ property: "accessKey", reason: expect.stringContaining("codearts:accessKey and codearts:secretKey must be set together") }]);
   expect(half.failures[0].reason).not.toContain("huaweicloud:");
   const endpoints = await p.checkConfig({ endpoints: { pipline: "http://x" } });
-  expect(endpoints.failures).toEqual([{ property: "endpoints", reason: expect.stringContaining("codearts:endpoints (HW_ENDPOINTS) has an unknown key \"pipline\"") }]);
+  expect(endpoints.failures).toEqual([{ property: "endpoints", reason: expect.stringContaining('codearts:endpoints (HW_ENDPOINTS) has an unknown key "pipline"') }]);
   // A provider resource's typed inputs: the endpoints as a map, maxRetries as a number.
   expect((await p.checkConfig({ endpoints: { "*": emu.url }, maxRetries: 3 })).failures).toEqual([]);
   // During a preview a value may be unknown: nothing is judged yet.
@@ -110,7 +110,9 @@ test("Configure: an engine that sends only the deprecated variables (codearts:co
 test("an unconfigured plugin without credentials says which codearts: keys to set, and no secret leaves it", async () => {
   const p = await plugin();
   await p.configure({ region: "cn-north-4", domainId: DEFAULT_ACCOUNT.domainId, endpoints: JSON.stringify({ "*": emu.url }) });
-  await expect(p.create(GROUP, { projectId: DEFAULT_ACCOUNT.codeartsProjects[0], name: "x" })).rejects.toThrow(/no credentials: set codearts:accessKey and codearts:secretKey \(or HW_ACCESS_KEY\/HW_SECRET_KEY\)/);
+  await expect(p.create(GROUP, { projectId: DEFAULT_ACCOUNT.codeartsProjects[0], name: "x" })).rejects.toThrow(
+    /no credentials: set codearts:accessKey and codearts:secretKey \(or HW_ACCESS_KEY\/HW_SECRET_KEY\)/,
+  );
   // A wrong secret: the service refuses, the message never holds the secret.
   await p.configure({ ...configFor(DEFAULT_ACCOUNT), secretKey: "wrong-secret-key-value-123" });
   const err = await p.create(GROUP, { projectId: DEFAULT_ACCOUNT.codeartsProjects[0], name: "x" }).catch((e: Error) => e);
@@ -128,7 +130,9 @@ describe("a pipeline group through every call of the glue", () => {
 
   test("check refuses what the zod schema refuses, naming the property; inputs wrapped as secrets are understood and stay secret", async () => {
     expect((await p.check(GROUP, { projectId: P })).failures).toEqual([{ property: "name", reason: "is required" }]);
-    expect((await p.check(GROUP, { projectId: P, name: "n", nmae: "typo" })).failures).toEqual([{ property: "nmae", reason: expect.stringContaining("is not a property of PipelineGroup") }]);
+    expect((await p.check(GROUP, { projectId: P, name: "n", nmae: "typo" })).failures).toEqual([
+      { property: "nmae", reason: expect.stringContaining("is not a property of PipelineGroup") },
+    ]);
     const wrapped = await p.check(GROUP, { projectId: P, name: secret("secret-name") });
     expect(wrapped.failures).toEqual([]);
     expect(wrapped.inputs).toEqual({ projectId: P, name: secret("secret-name") });
@@ -141,11 +145,19 @@ describe("a pipeline group through every call of the glue", () => {
     expect(made.outs).toMatchObject({ projectId: P, name: "glue-group", pathId: made.id });
     expect(await p.diff(GROUP, made.id, made.outs, { projectId: P, name: "glue-group" })).toMatchObject({ changes: "none", diffs: [], detailed: {} });
     expect(await p.diff(GROUP, made.id, made.outs, { projectId: P, name: "renamed" })).toEqual({
-      changes: "some", replaces: [], diffs: ["name"], deleteBeforeReplace: false, detailed: { name: "UPDATE" }, hasDetailedDiff: true,
+      changes: "some",
+      replaces: [],
+      diffs: ["name"],
+      deleteBeforeReplace: false,
+      detailed: { name: "UPDATE" },
+      hasDetailedDiff: true,
     });
     const parent = "f".repeat(32);
     expect(await p.diff(GROUP, made.id, made.outs, { projectId: P, name: "glue-group", parentId: parent })).toMatchObject({
-      changes: "some", replaces: ["parentId"], diffs: ["parentId"], detailed: { parentId: "ADD_REPLACE" },
+      changes: "some",
+      replaces: ["parentId"],
+      diffs: ["parentId"],
+      detailed: { parentId: "ADD_REPLACE" },
     });
     const outs = await p.update(GROUP, made.id, made.outs, { projectId: P, name: "renamed" });
     expect(outs).toMatchObject({ name: "renamed" });
@@ -177,7 +189,15 @@ test("a script: its parameters are secret in what the plugin answers, whatever t
   const p = await plugin();
   await p.configure(configFor(DEFAULT_ACCOUNT));
   const SCRIPT = "codearts:index:Script";
-  const inputs = { name: "plugin_secret_script", description: "d", type: "SHELL", content: "echo $token", riskLevel: "LOW", version: "1", params: [{ name: "token", value: "plain-param-value", sensitive: true }] };
+  const inputs = {
+    name: "plugin_secret_script",
+    description: "d",
+    type: "SHELL",
+    content: "echo $token",
+    riskLevel: "LOW",
+    version: "1",
+    params: [{ name: "token", value: "plain-param-value", sensitive: true }],
+  };
   const checked = await p.check(SCRIPT, inputs);
   expect(checked.failures).toEqual([]);
   expect(isSecretValue(checked.inputs.params)).toBe(true);
@@ -197,7 +217,9 @@ test("VpcepAccessControl has no read by id: import is refused saying why; an unk
   await expect(p.read("codearts:index:VpcepAccessControl", "vpceps-cn-north-4-12345678")).rejects.toThrow(
     /VpcepAccessControl cannot be imported: no API reads access records by id .*Declare the resource in the program instead/,
   );
-  await expect(p.check("codearts:index:Pipelinegroup", {})).rejects.toThrow(/unknown resource type "codearts:index:Pipelinegroup"; the package's types are codearts:index:<Kind>, one of PipelineGroup, /);
+  await expect(p.check("codearts:index:Pipelinegroup", {})).rejects.toThrow(
+    /unknown resource type "codearts:index:Pipelinegroup"; the package's types are codearts:index:<Kind>, one of PipelineGroup, /,
+  );
 });
 
 test("two plugins, two accounts: each provider creates in its own account (explicit provider resources are one plugin process each)", async () => {

@@ -25,7 +25,13 @@ type Detail = {
 /** The service's truth: the version detail (§4.9.22), undefined when the service says it does not exist. */
 async function remote(version: string, plugin = PLUGIN): Promise<Detail | undefined> {
   try {
-    const res = await w.outOfBand.send<Detail>({ service: "pipeline", method: "GET", path: `/v1/${D}/agent-plugin/detail`, query: { plugin_name: plugin, version }, operation: "Test.detail" });
+    const res = await w.outOfBand.send<Detail>({
+      service: "pipeline",
+      method: "GET",
+      path: `/v1/${D}/agent-plugin/detail`,
+      query: { plugin_name: plugin, version },
+      operation: "Test.detail",
+    });
     return res.body;
   } catch (e) {
     if (e instanceof ApiError && e.status === 400 && e.errorCode === "DEVPIPE.30011001") return undefined;
@@ -33,28 +39,58 @@ async function remote(version: string, plugin = PLUGIN): Promise<Detail | undefi
   }
 }
 async function versions(plugin = PLUGIN): Promise<string[]> {
-  const res = await w.outOfBand.send<string[]>({ service: "pipeline", method: "GET", path: `/v1/${D}/agent-plugin/all-version`, query: { plugin_name: plugin, offset: 0, limit: 999 }, operation: "Test.versions" });
+  const res = await w.outOfBand.send<string[]>({
+    service: "pipeline",
+    method: "GET",
+    path: `/v1/${D}/agent-plugin/all-version`,
+    query: { plugin_name: plugin, offset: 0, limit: 999 },
+    operation: "Test.versions",
+  });
   return res.body; // a bare array (§4.9.23 example)
 }
 async function boundPublisher(plugin = PLUGIN): Promise<string | null | undefined> {
   const res = await w.outOfBand.send<{ data: Array<{ name: string; publisher_id: string | null }> }>({
-    service: "pipeline", method: "GET", path: `/v1/${D}/relation/plugin/single`, query: { attribution: "custom", offset: 0, limit: 1000 }, operation: "Test.listBasic",
+    service: "pipeline",
+    method: "GET",
+    path: `/v1/${D}/relation/plugin/single`,
+    query: { attribution: "custom", offset: 0, limit: 1000 },
+    operation: "Test.listBasic",
   });
   return res.body.data.find((p) => p.name === plugin)?.publisher_id;
 }
 /** Out of band, as the console would: the §4.9.2 example body shape. */
 async function createDraftOutOfBand(version: string, script: string, plugin = PLUGIN): Promise<void> {
   await w.outOfBand.send({
-    service: "pipeline", method: "POST", path: `/v1/${D}/agent-plugin/create-draft`, operation: "Test.createDraft",
+    service: "pipeline",
+    method: "POST",
+    path: `/v1/${D}/agent-plugin/create-draft`,
+    operation: "Test.createDraft",
     body: {
-      plugin_name: plugin, display_name: plugin, business_type: "Deploy", description: "", maintainers: "", business_type_display_name: "", icon_url: "", version,
-      version_description: "", input_info: [], runtime_attribution: "agent",
-      execution_info: { inner_execution_info: { execution_type: "COMPOSITE", steps: [{ task: "official_shell_plugin", name: "Run", variables: { OFFICIAL_SHELL_SCRIPT_INPUT: script } }] } },
+      plugin_name: plugin,
+      display_name: plugin,
+      business_type: "Deploy",
+      description: "",
+      maintainers: "",
+      business_type_display_name: "",
+      icon_url: "",
+      version,
+      version_description: "",
+      input_info: [],
+      runtime_attribution: "agent",
+      execution_info: {
+        inner_execution_info: { execution_type: "COMPOSITE", steps: [{ task: "official_shell_plugin", name: "Run", variables: { OFFICIAL_SHELL_SCRIPT_INPUT: script } }] },
+      },
     },
   });
 }
 async function publishOutOfBand(version: string): Promise<void> {
-  await w.outOfBand.send({ service: "pipeline", method: "POST", path: `/v1/${D}/agent-plugin/publish-draft`, body: { plugin_name: PLUGIN, version, plugin_attribution: "custom" }, operation: "Test.publish" });
+  await w.outOfBand.send({
+    service: "pipeline",
+    method: "POST",
+    path: `/v1/${D}/agent-plugin/publish-draft`,
+    body: { plugin_name: PLUGIN, version, plugin_attribution: "custom" },
+    operation: "Test.publish",
+  });
 }
 async function hostLog(pattern: RegExp): Promise<string | undefined> {
   for (let i = 0; i < 100; i++) {
@@ -89,8 +125,13 @@ describe("PluginVersion lifecycle: draft, edit, publish, destroy", () => {
     expect(r.state!.id).toBe(`${PLUGIN}/0.0.1`);
     const d = (await remote("0.0.1"))!;
     expect(d).toMatchObject({ version_attribution: "draft", version_description: "First cut" });
-    expect(d.plugin_execution).toMatchObject({ execution_type: "COMPOSITE", steps: [{ task: "official_shell_plugin", name: "Run", variables: { OFFICIAL_SHELL_SCRIPT_INPUT: "./deploy.sh" } }] });
-    expect(d.input_info).toEqual([expect.objectContaining({ name: "TARGET", default_value: "prod", validation: expect.objectContaining({ required_message: "Name the target", max_length: 64, regex: null }) })]);
+    expect(d.plugin_execution).toMatchObject({
+      execution_type: "COMPOSITE",
+      steps: [{ task: "official_shell_plugin", name: "Run", variables: { OFFICIAL_SHELL_SCRIPT_INPUT: "./deploy.sh" } }],
+    });
+    expect(d.input_info).toEqual([
+      expect.objectContaining({ name: "TARGET", default_value: "prod", validation: expect.objectContaining({ required_message: "Name the target", max_length: 64, regex: null }) }),
+    ]);
     expect(r.state!.outputs).toMatchObject({ publish: false, versionAttribution: "draft", uniqueId: d.unique_id, displayName: "Release", runtimeAttribution: "agent" });
   });
 
@@ -119,8 +160,17 @@ describe("PluginVersion lifecycle: draft, edit, publish, destroy", () => {
     const declared = { ...v001, versionDescription: "Second cut", steps: [step("./deploy.sh --verify")] };
     const d = (await remote("0.0.1"))!;
     await w.outOfBand.send({
-      service: "pipeline", method: "POST", path: `/v1/${D}/agent-plugin/edit-draft`, operation: "Test.edit",
-      body: { plugin_name: PLUGIN, version: "0.0.1", unique_id: d.unique_id, version_description: "Edited in console", execution_info: { inner_execution_info: { execution_type: "COMPOSITE", steps: [] } } },
+      service: "pipeline",
+      method: "POST",
+      path: `/v1/${D}/agent-plugin/edit-draft`,
+      operation: "Test.edit",
+      body: {
+        plugin_name: PLUGIN,
+        version: "0.0.1",
+        unique_id: d.unique_id,
+        version_description: "Edited in console",
+        execution_info: { inner_execution_info: { execution_type: "COMPOSITE", steps: [] } },
+      },
     });
     const r = await w.engine.refresh(T, "v1");
     expect(r.state!.inputs.versionDescription).toBe("Edited in console");
@@ -196,7 +246,9 @@ describe("no half-made state", () => {
   test("publish fails after the draft was created (every attempt): the draft is kept in the state and the next up continues from it", async () => {
     // Each failed publish is read back and sent again (1 + maxRetries times); then the step gives up.
     w.emu.faults.inject({ method: "POST", path: `/v1/${D}/agent-plugin/publish-draft`, fault: { type: "status", status: 503 }, times: 4 });
-    await expect(w.engine.up(T, "half", v)).rejects.toThrow(/PluginVersion\.publishDraft for acme_release\/1\.0\.0 failed: HTTP 503 APIG\.0202.*\(request id [0-9a-f]{32}\).*kept in the state/);
+    await expect(w.engine.up(T, "half", v)).rejects.toThrow(
+      /PluginVersion\.publishDraft for acme_release\/1\.0\.0 failed: HTTP 503 APIG\.0202.*\(request id [0-9a-f]{32}\).*kept in the state/,
+    );
     const kept = w.engine.state.get(w.engine.urn(T, "half"))!;
     expect(kept.id).toBe(`${PLUGIN}/1.0.0`);
     expect(kept.outputs).toMatchObject({ publish: false, versionAttribution: "draft" });
@@ -238,7 +290,9 @@ describe("no half-made state", () => {
 
   test("a version of a plug-in that does not exist is refused without creating anything", async () => {
     const mark = w.emu.log.mark();
-    await expect(w.engine.up(T, "orphan", { ...v001, pluginName: "no_such_plugin" })).rejects.toThrow(/plug-in "no_such_plugin" does not exist; declare it with a Plugin resource first/);
+    await expect(w.engine.up(T, "orphan", { ...v001, pluginName: "no_such_plugin" })).rejects.toThrow(
+      /plug-in "no_such_plugin" does not exist; declare it with a Plugin resource first/,
+    );
     expect(w.emu.log.since(mark).filter((e) => e.operation !== "Plugin.list")).toHaveLength(0);
   });
 
@@ -258,7 +312,13 @@ describe("drift", () => {
   test("deleted out of band: refresh reports it gone, the next up re-creates it", async () => {
     const d = { ...v001, version: "3.0.0" };
     await w.engine.up(T, "drifty", d);
-    await w.outOfBand.send({ service: "pipeline", method: "DELETE", path: `/v1/${D}/agent-plugin/delete-draft`, query: { plugin_name: PLUGIN, version: "3.0.0" }, operation: "Test.delete" });
+    await w.outOfBand.send({
+      service: "pipeline",
+      method: "DELETE",
+      path: `/v1/${D}/agent-plugin/delete-draft`,
+      query: { plugin_name: PLUGIN, version: "3.0.0" },
+      operation: "Test.delete",
+    });
     expect((await w.engine.refresh(T, "drifty")).op).toBe("gone");
     expect((await w.engine.up(T, "drifty", d)).op).toBe("create");
     expect(await remote("3.0.0")).toBeDefined();

@@ -9,13 +9,23 @@ let c: ApiClient;
 const D = DEFAULT_ACCOUNT.domainId;
 const P = DEFAULT_ACCOUNT.codeartsProjects[0];
 const get = (path: string, query?: Record<string, string | number | boolean>) => c.send<any>({ service: "pipeline", method: "GET", path, query, operation: "Test.get" });
-const fails = (p: Promise<unknown>) => p.then(() => undefined, (e: ApiError) => [e.status, e.errorCode]);
+const fails = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: ApiError) => [e.status, e.errorCode],
+  );
 
 beforeAll(async () => {
   emu = await startEmulator({ port: 0 });
   c = new ApiClient({ ...clientSettings(emu), maxRetries: 0 });
   for (let i = 0; i < 5; i++) {
-    await c.send({ service: "pipeline", method: "POST", path: `/v2/${D}/rules/create`, body: { type: "Gate", name: `rule ${i}`, layout_content: "", content: [] }, operation: "Test.create" });
+    await c.send({
+      service: "pipeline",
+      method: "POST",
+      path: `/v2/${D}/rules/create`,
+      body: { type: "Gate", name: `rule ${i}`, layout_content: "", content: [] },
+      operation: "Test.create",
+    });
   }
 });
 afterAll(async () => {
@@ -48,7 +58,9 @@ test("open-source lists default to offset 0 and limit 15 (§4.7.4)", async () =>
 
 test("the open-source switch is served as its URI says (PUT); the example's POST is not an API", async () => {
   const id = (await get(`/v2/${D}/tenant/open-source/rule-sets/query`)).body.data[0].id;
-  const post = await fails(c.send({ service: "pipeline", method: "POST", path: `/v2/${D}/tenant/open-source/rule-sets/${id}/switch`, body: { is_valid: true }, operation: "Test.switch" }));
+  const post = await fails(
+    c.send({ service: "pipeline", method: "POST", path: `/v2/${D}/tenant/open-source/rule-sets/${id}/switch`, body: { is_valid: true }, operation: "Test.switch" }),
+  );
   expect(post?.[0]).toBe(404);
   await c.send({ service: "pipeline", method: "PUT", path: `/v2/${D}/tenant/open-source/rule-sets/${id}/switch`, body: { is_valid: true }, operation: "Test.switch" });
   expect((await get(`/v2/${D}/tenant/open-source/rule-sets/${id}/detail`)).body.is_valid).toBe(true);
@@ -61,7 +73,9 @@ test("a project sees its tenant's policies only with include_tenant_rule_set=tru
 });
 
 test("a rule set must reference existing rules; a missing record is DEVCP.00012002 in HTTP 200", async () => {
-  const bad = await fails(c.send({ service: "pipeline", method: "POST", path: `/v2/${D}/tenant/rule-sets/create`, body: { name: "x", rules: [{ id: "f".repeat(32) }] }, operation: "Test.create" }));
+  const bad = await fails(
+    c.send({ service: "pipeline", method: "POST", path: `/v2/${D}/tenant/rule-sets/create`, body: { name: "x", rules: [{ id: "f".repeat(32) }] }, operation: "Test.create" }),
+  );
   expect(bad).toEqual([200, "DEVCP.00014004"]);
   expect(await fails(get(`/v2/${D}/rules/${"f".repeat(32)}/detail`))).toEqual([200, "DEVCP.00012002"]);
 });

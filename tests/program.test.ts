@@ -144,7 +144,12 @@ describe("the platform program through the engine's lifecycle", () => {
   });
 
   test("a rename and a deletion out of band: the drift job's refresh --preview-only writes nothing and keeps the state; refresh takes them in, up puts them back", async () => {
-    outOfBand(emu, "pipelineGroups", (r) => r.name === "Payments", (r) => (r.name = "Renamed in the console"));
+    outOfBand(
+      emu,
+      "pipelineGroups",
+      (r) => r.name === "Payments",
+      (r) => (r.name = "Renamed in the console"),
+    );
     outOfBand(emu, "rules", (r) => String(r.name).endsWith("test pass rate"), "delete");
     const before = new Map([...stack.state].map(([urn, st]) => [urn, stableJson(st)]));
     const drift = await step("drift (renamed and deleted out of band)", () => stack.previewRefresh());
@@ -184,7 +189,9 @@ describe("the first up of a fresh stack under the engine's concurrency", () => {
         const problems = mismatches(emu, stack, new Set());
         if (!r.ok) failures++;
         orphans += problems.length;
-        rows.push(`  seed ${seed}: ${r.ok ? "ok" : `FAILED: ${r.errors.join("; ").slice(0, 600)}`}, ${r.steps.length} steps, ${emu.log.since(0).length} API calls, ${(performance.now() - t0).toFixed(0)} ms${problems.length ? `; ${problems.join("; ")}` : ""}`);
+        rows.push(
+          `  seed ${seed}: ${r.ok ? "ok" : `FAILED: ${r.errors.join("; ").slice(0, 600)}`}, ${r.steps.length} steps, ${emu.log.since(0).length} API calls, ${(performance.now() - t0).toFixed(0)} ms${problems.length ? `; ${problems.join("; ")}` : ""}`,
+        );
       } finally {
         await emu.close();
       }

@@ -24,7 +24,11 @@ describe("the __provider shim", () => {
       // The protocol number travels with every call, so a newer package can tell old state from new.
       expect(sp.text).toMatch(/\.shim\(2, kind, [01], a\)/);
     }
-    console.log(`__provider bytes per kind (0.1.0 shim: ${Buffer.byteLength(SHIM_0_1_0)} for PipelineGroup):\n${Object.entries(sizes).map(([k, n]) => `  ${k}: ${n}`).join("\n")}`);
+    console.log(
+      `__provider bytes per kind (0.1.0 shim: ${Buffer.byteLength(SHIM_0_1_0)} for PipelineGroup):\n${Object.entries(sizes)
+        .map(([k, n]) => `  ${k}: ${n}`)
+        .join("\n")}`,
+    );
     for (const [kind, n] of Object.entries(sizes)) expect([kind, n <= 1024]).toEqual([kind, true]);
   });
 

@@ -11,7 +11,15 @@ let w: World;
 let D: string;
 const { calls, measured } = callCounter(() => w);
 
-type Vo = { publisher_unique_id: string; name: string | null; en_name: string | null; support_url: string | null; website: string | null; description: string | null; logo_url: string | null };
+type Vo = {
+  publisher_unique_id: string;
+  name: string | null;
+  en_name: string | null;
+  support_url: string | null;
+  website: string | null;
+  description: string | null;
+  logo_url: string | null;
+};
 const fields = (f: Partial<Vo>) => ({ name: "", en_name: "", description: "", website: "", support_url: "", source_url: "", logo_url: "", ...f });
 
 async function createOutOfBand(f: Partial<Vo>): Promise<string> {
@@ -22,11 +30,23 @@ async function createOutOfBand(f: Partial<Vo>): Promise<string> {
 }
 /** The service's truth: every publisher of the account. */
 async function all(): Promise<Vo[]> {
-  const res = await w.outOfBand.send<{ data: Vo[] }>({ service: "pipeline", method: "GET", path: `/v1/${D}/publisher/query-all`, query: { offset: 0, limit: 1000 }, operation: "Test.list" });
+  const res = await w.outOfBand.send<{ data: Vo[] }>({
+    service: "pipeline",
+    method: "GET",
+    path: `/v1/${D}/publisher/query-all`,
+    query: { offset: 0, limit: 1000 },
+    operation: "Test.list",
+  });
   return res.body.data;
 }
 async function remote(id: string): Promise<Vo | undefined> {
-  const res = await w.outOfBand.send<{ publisher_detail_map: Record<string, Vo> }>({ service: "pipeline", method: "POST", path: `/v1/${D}/publisher/detail`, body: [id], operation: "Test.detail" });
+  const res = await w.outOfBand.send<{ publisher_detail_map: Record<string, Vo> }>({
+    service: "pipeline",
+    method: "POST",
+    path: `/v1/${D}/publisher/detail`,
+    body: [id],
+    operation: "Test.detail",
+  });
   return res.body.publisher_detail_map[id];
 }
 /** Host log lines arrive asynchronously: wait for one that matches. */
@@ -132,7 +152,9 @@ describe("identity: nothing but the fields tells publishers apart", () => {
     // Once the provider's first listing is done, its create is held back: slip a twin in meanwhile.
     for (let i = 0; i < 200 && w.callsSince(mark, "Publisher.list") === 0; i++) await sleep(5);
     const twin = "f".repeat(32);
-    w.emu.store.collection(PUBLISHERS).put(D, twin, { ...fields({ name: "Gamma", support_url: "gamma@example.com" }), publisher_unique_id: twin, is_delete: 0, auth_status: "processing", last_update_time: "0" });
+    w.emu.store
+      .collection(PUBLISHERS)
+      .put(D, twin, { ...fields({ name: "Gamma", support_url: "gamma@example.com" }), publisher_unique_id: twin, is_delete: 0, auth_status: "processing", last_update_time: "0" });
     await expect(up).rejects.toThrow(/2 identical publishers appeared while creating it .*adopt the right one with adoptId/);
     expect(w.engine.state.has(w.engine.urn(T, "gamma"))).toBe(false);
     expect((await all()).filter((p) => p.name === "Gamma")).toHaveLength(2);
@@ -144,7 +166,13 @@ describe("identity: nothing but the fields tells publishers apart", () => {
     const up = w.engine.up(T, "epsilon", { name: "Epsilon", supportUrl: "epsilon@example.com" });
     for (let i = 0; i < 200 && w.callsSince(mark, "Publisher.list") === 0; i++) await sleep(5);
     const other = "e".repeat(32);
-    w.emu.store.collection(PUBLISHERS).put(D, other, { ...fields({ name: "Epsilon", support_url: "someone-else@example.com" }), publisher_unique_id: other, is_delete: 0, auth_status: "processing", last_update_time: "0" });
+    w.emu.store.collection(PUBLISHERS).put(D, other, {
+      ...fields({ name: "Epsilon", support_url: "someone-else@example.com" }),
+      publisher_unique_id: other,
+      is_delete: 0,
+      auth_status: "processing",
+      last_update_time: "0",
+    });
     const r = await up;
     expect(r.op).toBe("create");
     expect(r.state!.id).not.toBe(other);

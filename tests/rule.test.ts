@@ -7,7 +7,15 @@ let w: World;
 let D: string;
 const { calls, measured } = callCounter(() => w);
 const content = [{ groupName: "MavenUnitTest", properties: [{ key: "build.PassRatio", name: "PassRatio", type: "judge", operator: "=", valueType: "float", value: "0.1" }] }];
-const declared = { name: "Unit test gate", type: "Build", layoutContent: "layout_content", pluginId: "official_devcloud_cloudBuild", pluginName: "official_devcloud_cloudBuild", pluginVersion: "0.0.15", content };
+const declared = {
+  name: "Unit test gate",
+  type: "Build",
+  layoutContent: "layout_content",
+  pluginId: "official_devcloud_cloudBuild",
+  pluginName: "official_devcloud_cloudBuild",
+  pluginVersion: "0.0.15",
+  content,
+};
 
 const remote = async (id: string): Promise<any> =>
   (await w.outOfBand.send<Record<string, any>>({ service: "pipeline", method: "GET", path: `/v2/${D}/rules/${id}/detail`, operation: "Test.get" }).catch(() => undefined))?.body;
@@ -48,7 +56,13 @@ describe("Rule lifecycle", () => {
     expect(now.version).not.toBe(before);
   });
   test("drift: a change out of band shows on refresh; up restores the declared rule", async () => {
-    await w.outOfBand.send({ service: "pipeline", method: "PUT", path: `/v2/${D}/rules/${id}/update`, body: { type: "Build", name: "Edited in console", layout_content: "x", content: [] }, operation: "Test.update" });
+    await w.outOfBand.send({
+      service: "pipeline",
+      method: "PUT",
+      path: `/v2/${D}/rules/${id}/update`,
+      body: { type: "Build", name: "Edited in console", layout_content: "x", content: [] },
+      operation: "Test.update",
+    });
     const r = await w.engine.refresh(T, "gate");
     expect(r.state!.inputs).toMatchObject({ name: "Edited in console", content: [] });
     const up = await w.engine.up(T, "gate", declared);
@@ -70,7 +84,13 @@ describe("Rule lifecycle", () => {
 
 describe("adoption and get", () => {
   test("adoptId takes an existing rule under management and converges it", async () => {
-    const made = await w.outOfBand.send<{ rule_id: string }>({ service: "pipeline", method: "POST", path: `/v2/${D}/rules/create`, body: { type: "Build", name: "Legacy", layout_content: "l", content: [] }, operation: "Test.create" });
+    const made = await w.outOfBand.send<{ rule_id: string }>({
+      service: "pipeline",
+      method: "POST",
+      path: `/v2/${D}/rules/create`,
+      body: { type: "Build", name: "Legacy", layout_content: "l", content: [] },
+      operation: "Test.create",
+    });
     const r = await measured("adopt", () => w.engine.up(T, "legacy", { ...declared, adoptId: made.body.rule_id }));
     expect(r.state!.id).toBe(made.body.rule_id);
     expect((await remote(made.body.rule_id)).name).toBe("Unit test gate");
@@ -90,9 +110,24 @@ describe("bad inputs fail at check, naming the property, with zero API calls", (
     ["missing content", { ...declared, content: undefined }, "content", /is required/],
     ["content not an array", { ...declared, content: {} }, "content", /expected array/],
     ["group without groupName", { ...declared, content: [{ properties: [] }] }, "content[0].groupName", /is required/],
-    ["property without key", { ...declared, content: [{ groupName: "g", properties: [{ name: "n", type: "judge", value: "1", valueType: "float" }] }] }, "content[0].properties[0].key", /is required/],
-    ["numeric value (the API wants a String)", { ...declared, content: [{ groupName: "g", properties: [{ key: "k", name: "n", type: "judge", value: 0.1, valueType: "float" }] }] }, "content[0].properties[0].value", /expected string/],
-    ["canModifyWhenInherit not a boolean", { ...declared, content: [{ groupName: "g", canModifyWhenInherit: "yes", properties: [] }] }, "content[0].canModifyWhenInherit", /expected boolean/],
+    [
+      "property without key",
+      { ...declared, content: [{ groupName: "g", properties: [{ name: "n", type: "judge", value: "1", valueType: "float" }] }] },
+      "content[0].properties[0].key",
+      /is required/,
+    ],
+    [
+      "numeric value (the API wants a String)",
+      { ...declared, content: [{ groupName: "g", properties: [{ key: "k", name: "n", type: "judge", value: 0.1, valueType: "float" }] }] },
+      "content[0].properties[0].value",
+      /expected string/,
+    ],
+    [
+      "canModifyWhenInherit not a boolean",
+      { ...declared, content: [{ groupName: "g", canModifyWhenInherit: "yes", properties: [] }] },
+      "content[0].canModifyWhenInherit",
+      /expected boolean/,
+    ],
     ["tenantId of the wrong form", { ...declared, tenantId: "acme" }, "tenantId", /32 lower-case hexadecimal/],
     ["misspelt property", { ...declared, layout_content: "x" }, "layout_content", /is not a property of Rule/],
   ];

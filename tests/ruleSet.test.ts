@@ -8,10 +8,19 @@ const T = "RuleSet";
 let w: World;
 let D: string;
 const { calls, measured } = callCounter(() => w);
-const ruleInputs = (name: string, type = "Gate") => ({ name, type, layoutContent: "l", content: [{ groupName: "g", properties: [{ key: "k", name: "n", type: "judge", operator: ">=", valueType: "float", value: "0.5" }] }] });
+const ruleInputs = (name: string, type = "Gate") => ({
+  name,
+  type,
+  layoutContent: "l",
+  content: [{ groupName: "g", properties: [{ key: "k", name: "n", type: "judge", operator: ">=", valueType: "float", value: "0.5" }] }],
+});
 
 const remote = async (id: string): Promise<any> =>
-  (await w.outOfBand.send<Record<string, any>>({ service: "pipeline", method: "GET", path: `/v2/${D}/tenant/rule-sets/${id}/detail`, operation: "Test.get" }).catch(() => undefined))?.body;
+  (
+    await w.outOfBand
+      .send<Record<string, any>>({ service: "pipeline", method: "GET", path: `/v2/${D}/tenant/rule-sets/${id}/detail`, operation: "Test.get" })
+      .catch(() => undefined)
+  )?.body;
 
 let ruleA: string, ruleB: string, ruleC: string;
 beforeAll(async () => {
@@ -32,14 +41,27 @@ describe("RuleSet lifecycle", () => {
     const r = await measured("create", () => w.engine.up(T, "gate", { name: "Release gate", rules: [{ id: ruleA }, { id: ruleB, isValid: false }] }));
     expect(r.op).toBe("create");
     id = r.state!.id;
-    expect(r.state!.outputs).toMatchObject({ rules: [{ id: ruleA, isValid: true }, { id: ruleB, isValid: false }], isValid: true, ruleInstanceIds: [expect.any(String), expect.any(String)] });
+    expect(r.state!.outputs).toMatchObject({
+      rules: [
+        { id: ruleA, isValid: true },
+        { id: ruleB, isValid: false },
+      ],
+      isValid: true,
+      ruleInstanceIds: [expect.any(String), expect.any(String)],
+    });
     expect(r.state!.outputs.ruleInstanceIds).not.toContain(ruleA); // instances have ids of their own
     const s = await remote(id);
-    expect(s.rule_instances.map((i: any) => [i.name, i.is_valid])).toEqual([["API pass rate", true], ["Unit coverage", false]]);
+    expect(s.rule_instances.map((i: any) => [i.name, i.is_valid])).toEqual([
+      ["API pass rate", true],
+      ["Unit coverage", false],
+    ]);
   });
   test("read maps instances back to the declared rule ids; a no-op makes no call", async () => {
     const r = await measured("read", () => w.engine.refresh(T, "gate"));
-    expect(r.state!.inputs.rules).toEqual([{ id: ruleA, isValid: true }, { id: ruleB, isValid: false }]);
+    expect(r.state!.inputs.rules).toEqual([
+      { id: ruleA, isValid: true },
+      { id: ruleB, isValid: false },
+    ]);
     const same = await measured("no-op", () => w.engine.up(T, "gate", { name: "Release gate", rules: [{ id: ruleA }, { id: ruleB, isValid: false }] }));
     expect(same.op).toBe("same");
   });
@@ -59,7 +81,13 @@ describe("RuleSet lifecycle", () => {
     expect((await remote(id)).is_valid).toBe(true);
   });
   test("drift in the rule list and the enabled state shows on refresh", async () => {
-    await w.outOfBand.send({ service: "pipeline", method: "PUT", path: `/v2/${D}/tenant/rule-sets/${id}/update`, body: { rules: [{ id: ruleB, is_valid: true }] }, operation: "Test.update" });
+    await w.outOfBand.send({
+      service: "pipeline",
+      method: "PUT",
+      path: `/v2/${D}/tenant/rule-sets/${id}/update`,
+      body: { rules: [{ id: ruleB, is_valid: true }] },
+      operation: "Test.update",
+    });
     await w.outOfBand.send({ service: "pipeline", method: "PUT", path: `/v2/${D}/tenant/rule-sets/${id}/switch`, body: { is_valid: false }, operation: "Test.switch" });
     const r = await w.engine.refresh(T, "gate");
     expect(r.state!.inputs).toMatchObject({ rules: [{ id: ruleB, isValid: true }], isValid: false });
@@ -91,7 +119,13 @@ describe("RuleSet lifecycle", () => {
 
 describe("adoption", () => {
   test("adoptId takes an existing rule set under management", async () => {
-    const made = await w.outOfBand.send<{ rule_set_id: string }>({ service: "pipeline", method: "POST", path: `/v2/${D}/tenant/rule-sets/create`, body: { name: "Legacy", rules: [{ id: ruleA, is_valid: true }] }, operation: "Test.create" });
+    const made = await w.outOfBand.send<{ rule_set_id: string }>({
+      service: "pipeline",
+      method: "POST",
+      path: `/v2/${D}/tenant/rule-sets/create`,
+      body: { name: "Legacy", rules: [{ id: ruleA, is_valid: true }] },
+      operation: "Test.create",
+    });
     const r = await measured("adopt", () => w.engine.up(T, "legacy", { name: "Legacy (managed)", rules: [{ id: ruleA }], adoptId: made.body.rule_set_id }));
     expect(r.state!.id).toBe(made.body.rule_set_id);
     expect((await remote(made.body.rule_set_id)).name).toBe("Legacy (managed)");

@@ -7,11 +7,20 @@ let w: World;
 const { calls, measured } = callCounter(() => w);
 const SECRET = "p4ssw0rd-Do-Not-Leak";
 const declared = (over: Record<string, unknown> = {}) => ({
-  name: "rotate_logs", description: "Rotates logs", type: "SHELL", content: "echo ${a}", riskLevel: "LOW", version: "1.0.0",
-  params: [{ name: "a", value: "x", description: "plain" }, { name: "token", value: SECRET, description: "secret", sensitive: true }],
+  name: "rotate_logs",
+  description: "Rotates logs",
+  type: "SHELL",
+  content: "echo ${a}",
+  riskLevel: "LOW",
+  version: "1.0.0",
+  params: [
+    { name: "a", value: "x", description: "plain" },
+    { name: "token", value: SECRET, description: "secret", sensitive: true },
+  ],
   ...over,
 });
-const remote = async (id: string): Promise<any> => (await w.outOfBand.send<any>({ service: "coc", method: "GET", path: `/v1/job/scripts/${id}`, operation: "Test.get" }).catch(() => undefined))?.body?.data;
+const remote = async (id: string): Promise<any> =>
+  (await w.outOfBand.send<any>({ service: "coc", method: "GET", path: `/v1/job/scripts/${id}`, operation: "Test.get" }).catch(() => undefined))?.body?.data;
 
 beforeAll(async () => {
   w = await startWorld();
@@ -39,7 +48,18 @@ describe("Script lifecycle", () => {
     expect(same.op).toBe("same");
   });
   test("a new sensitive value is still seen as a change, and sent", async () => {
-    const r = await measured("update", () => w.engine.up(T, "s", declared({ params: [{ name: "a", value: "x", description: "plain" }, { name: "token", value: "rotated-value", description: "secret", sensitive: true }] })));
+    const r = await measured("update", () =>
+      w.engine.up(
+        T,
+        "s",
+        declared({
+          params: [
+            { name: "a", value: "x", description: "plain" },
+            { name: "token", value: "rotated-value", description: "secret", sensitive: true },
+          ],
+        }),
+      ),
+    );
     expect(r.op).toBe("update");
     expect(JSON.stringify(r.state!.outputs)).not.toContain("rotated-value");
     await w.engine.up(T, "s", declared());
@@ -58,7 +78,13 @@ describe("Script lifecycle", () => {
     id = r.state!.id;
   });
   test("drift: changed and deleted out of band", async () => {
-    await w.outOfBand.send({ service: "coc", method: "PUT", path: `/v1/job/scripts/${id}`, body: { description: "Edited in console", content: "echo changed" }, operation: "Test.update" });
+    await w.outOfBand.send({
+      service: "coc",
+      method: "PUT",
+      path: `/v1/job/scripts/${id}`,
+      body: { description: "Edited in console", content: "echo changed" },
+      operation: "Test.update",
+    });
     expect((await w.engine.refresh(T, "s")).state!.inputs).toMatchObject({ description: "Edited in console", content: "echo changed" });
     const state = [...w.engine.state.values()].find((s) => s.name === "s")!;
     await w.outOfBand.send({ service: "coc", method: "DELETE", path: `/v1/job/scripts/${id}`, operation: "Test.delete" });
@@ -71,7 +97,13 @@ describe("Script lifecycle", () => {
     await measured("delete", () => w.engine.destroy(T, "one"));
   });
   test("adoption by uuid", async () => {
-    const made = await w.outOfBand.send<any>({ service: "coc", method: "POST", path: "/v1/job/scripts", body: { name: "legacy_script", description: "d", type: "SHELL", content: "true", properties: { risk_level: "LOW", version: "1" } }, operation: "Test.create" });
+    const made = await w.outOfBand.send<any>({
+      service: "coc",
+      method: "POST",
+      path: "/v1/job/scripts",
+      body: { name: "legacy_script", description: "d", type: "SHELL", content: "true", properties: { risk_level: "LOW", version: "1" } },
+      operation: "Test.create",
+    });
     const uuid = made.body.data;
     const r = await measured("adopt", () => w.engine.up(T, "legacy", declared({ name: "legacy_script", adoptId: uuid })));
     expect(r.state!.id).toBe(uuid);
@@ -95,7 +127,17 @@ describe("bad inputs fail at check, naming the property, with zero API calls", (
     ["reviewer id over 32", declared({ reviewers: [{ name: "r", id: "x".repeat(33) }] }), "reviewers[0].id", /at most 32/],
     ["bad protocol", declared({ protocol: "PIGEON" }), "protocol", /must be one of DEFAULT/],
     ["21 params", declared({ params: Array.from({ length: 21 }, (_, i) => ({ name: `p${i}` })) }), "params", /at most 20/],
-    ["orders not consecutive", declared({ params: [{ name: "a", order: 1 }, { name: "b", order: 3 }] }), "params", /start from 1 and be consecutive/],
+    [
+      "orders not consecutive",
+      declared({
+        params: [
+          { name: "a", order: 1 },
+          { name: "b", order: 3 },
+        ],
+      }),
+      "params",
+      /start from 1 and be consecutive/,
+    ],
     ["order out of range", declared({ params: [{ name: "a", order: 21 }] }), "params[0].order", /1–20/],
     ["param value over 1024", declared({ params: [{ name: "a", value: "v".repeat(1025) }] }), "params[0].value", /at most 1024/],
     ["param name with a space", declared({ params: [{ name: "a b" }] }), "params[0].name", /letters, digits or underscores/],
@@ -111,7 +153,10 @@ describe("a create that committed, failed, and whose read-back fails too (issue 
     // The create applies and answers 500; the look-up finds it; reading it back fails every time.
     w.emu.faults.inject({ method: "POST", path: "/v1/job/scripts", fault: { type: "commit-then-fail" } });
     w.emu.faults.inject({ method: "GET", path: "/v1/job/scripts/*", fault: { type: "status", status: 503 }, times: 20 });
-    const failed = await w.engine.up(T, "partial-secret", declared({ name: "partial_secret" })).then(() => undefined, (e: Error) => e);
+    const failed = await w.engine.up(T, "partial-secret", declared({ name: "partial_secret" })).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     w.emu.faults.clear();
     expect(failed?.message).toMatch(/was created and is kept in the state/);
     const st = w.engine.state.get(w.engine.urn(T, "partial-secret"))!;

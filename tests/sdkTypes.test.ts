@@ -24,18 +24,41 @@ type OutputsOf<K extends keyof Kinds> = Awaited<ReturnType<Kinds[K]["create"]>>[
 type Generated<K extends keyof Kinds> = KindTypes[K]["outputs"];
 
 const declaredMatches: { [K in keyof Kinds]: Same<KindTypes[K]["declared"], z.input<Kinds[K]["schema"]>> } = {
-  PipelineGroup: true, PipelineTemplate: true, Pipeline: true, Publisher: true, Plugin: true, PluginVersion: true,
-  Rule: true, RuleSet: true, OpenSourcePolicy: true, Script: true, TestPlan: true, VpcepAccessControl: true,
+  PipelineGroup: true,
+  PipelineTemplate: true,
+  Pipeline: true,
+  Publisher: true,
+  Plugin: true,
+  PluginVersion: true,
+  Rule: true,
+  RuleSet: true,
+  OpenSourcePolicy: true,
+  Script: true,
+  TestPlan: true,
+  VpcepAccessControl: true,
 };
 // Every property the provider's Outputs type lists, with its type; and the declared inputs kept in state.
 const outputsMatch: {
   [K in keyof Kinds]: [
     Same<Pick<Generated<K>, keyof Known<OutputsOf<K>> & keyof Generated<K>>, Known<OutputsOf<K>>>,
-    Same<Pick<Generated<K>, Exclude<keyof z.output<Kinds[K]["schema"]>, keyof Known<OutputsOf<K>>> & keyof Generated<K>>, Omit<z.output<Kinds[K]["schema"]>, keyof Known<OutputsOf<K>>>>,
+    Same<
+      Pick<Generated<K>, Exclude<keyof z.output<Kinds[K]["schema"]>, keyof Known<OutputsOf<K>>> & keyof Generated<K>>,
+      Omit<z.output<Kinds[K]["schema"]>, keyof Known<OutputsOf<K>>>
+    >,
   ];
 } = {
-  PipelineGroup: [true, true], PipelineTemplate: [true, true], Pipeline: [true, true], Publisher: [true, true], Plugin: [true, true], PluginVersion: [true, true],
-  Rule: [true, true], RuleSet: [true, true], OpenSourcePolicy: [true, true], Script: [true, true], TestPlan: [true, true], VpcepAccessControl: [true, true],
+  PipelineGroup: [true, true],
+  PipelineTemplate: [true, true],
+  Pipeline: [true, true],
+  Publisher: [true, true],
+  Plugin: [true, true],
+  PluginVersion: [true, true],
+  Rule: [true, true],
+  RuleSet: [true, true],
+  OpenSourcePolicy: [true, true],
+  Script: [true, true],
+  TestPlan: [true, true],
+  VpcepAccessControl: [true, true],
 };
 
 test("every kind's generated types were checked against the provider's (at compile time)", () => {

@@ -52,7 +52,7 @@ test("the secret key never appears in __provider, state, RPC traffic, errors or 
 test("an error message carrying a configured secret is scrubbed before it leaves the provider", async () => {
   // The provider's last line of defence: even if an API echoed the secret, the host would not see it.
   const { redact, loadSettings } = await import("../provider/config");
-  const s = loadSettings((k) => ({ "huaweicloud:accessKey": "AK", "huaweicloud:secretKey": SECRET_KEY_TEXT() } as Record<string, string>)[k], {});
+  const s = loadSettings((k) => (({ "huaweicloud:accessKey": "AK", "huaweicloud:secretKey": SECRET_KEY_TEXT() }) as Record<string, string>)[k], {});
   expect(redact(`echo: ${SECRET_KEY_TEXT()}`, s)).toBe("echo: ***");
 });
 

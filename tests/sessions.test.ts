@@ -17,7 +17,13 @@ const lookup = (config: Record<string, string | { secret: string }>) => (key: st
   return v === undefined ? undefined : typeof v === "string" ? v : v.secret;
 };
 const tree = (ctx: Context) =>
-  ctx.client.send({ service: "pipeline", method: "GET", path: `/v5/${DEFAULT_ACCOUNT.codeartsProjects[0]}/api/pipeline-group/tree`, operation: "PipelineGroup.tree", answer: z.array(z.unknown()) });
+  ctx.client.send({
+    service: "pipeline",
+    method: "GET",
+    path: `/v5/${DEFAULT_ACCOUNT.codeartsProjects[0]}/api/pipeline-group/tree`,
+    operation: "PipelineGroup.tree",
+    answer: z.array(z.unknown()),
+  });
 
 test("the same configuration again keeps the same settings and client", () => {
   const sessions = new Sessions({});

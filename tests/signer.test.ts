@@ -100,7 +100,10 @@ describe("canonical pieces", () => {
     const input: SigningInput = {
       method: "get",
       path: "/app1",
-      query: [["b", "2"], ["a", "1"]],
+      query: [
+        ["b", "2"],
+        ["a", "1"],
+      ],
       headers: { "X-Sdk-Date": DATE, Host: "  example.com ", "Content-Type": "application/json", "X-Unsigned": "ignored" },
       body: "",
     };
@@ -149,15 +152,87 @@ interface Case {
 
 const CORPUS: Array<[string, Case]> = [
   ["GET, no query, no body", { method: "GET", path: `/v5/${PROJECT}/api/pipeline-group/tree`, headers: JSON_CT }],
-  ["unsorted query keys", { method: "GET", path: `/v5/${PROJECT}/api/pipeline-templates`, query: [["offset", "0"], ["limit", "10"], ["name", "tmpl"], ["is_system", "false"]] }],
-  ["repeated key with unsorted values", { method: "GET", path: `/v1/${DOMAIN}/agent-plugin/query-all`, query: [["business_type", "Normal"], ["limit", "1"], ["business_type", "Build"], ["business_type", "Gate"]] }],
-  ["keys differing only in case", { method: "GET", path: "/v1/job/scripts", query: [["name", "lower"], ["Name", "title"], ["NAME", "upper"]] }],
-  ["empty values, also among repeated values", { method: "DELETE", path: `/v5/${PROJECT}/api/pipeline-group/delete`, query: [["id", "58d55f8a646443a984e7399632b3963e"], ["force", ""], ["tag", "b"], ["tag", ""]] }],
-  ["unicode query values (BMP and astral)", { method: "GET", path: "/v1/job/scripts", query: [["name", "流水线组 一"], ["emoji", "🚀 launch"], ["accent", "café"]] }],
-  ["reserved characters in query keys and values", { method: "GET", path: "/v1/job/scripts", query: [["filter[name]", "a&b=c/d?e#f+g%h"], ["q", "it's (50%) *done*!"], ["tilde~", "~._-"]] }],
+  [
+    "unsorted query keys",
+    {
+      method: "GET",
+      path: `/v5/${PROJECT}/api/pipeline-templates`,
+      query: [
+        ["offset", "0"],
+        ["limit", "10"],
+        ["name", "tmpl"],
+        ["is_system", "false"],
+      ],
+    },
+  ],
+  [
+    "repeated key with unsorted values",
+    {
+      method: "GET",
+      path: `/v1/${DOMAIN}/agent-plugin/query-all`,
+      query: [
+        ["business_type", "Normal"],
+        ["limit", "1"],
+        ["business_type", "Build"],
+        ["business_type", "Gate"],
+      ],
+    },
+  ],
+  [
+    "keys differing only in case",
+    {
+      method: "GET",
+      path: "/v1/job/scripts",
+      query: [
+        ["name", "lower"],
+        ["Name", "title"],
+        ["NAME", "upper"],
+      ],
+    },
+  ],
+  [
+    "empty values, also among repeated values",
+    {
+      method: "DELETE",
+      path: `/v5/${PROJECT}/api/pipeline-group/delete`,
+      query: [
+        ["id", "58d55f8a646443a984e7399632b3963e"],
+        ["force", ""],
+        ["tag", "b"],
+        ["tag", ""],
+      ],
+    },
+  ],
+  [
+    "unicode query values (BMP and astral)",
+    {
+      method: "GET",
+      path: "/v1/job/scripts",
+      query: [
+        ["name", "流水线组 一"],
+        ["emoji", "🚀 launch"],
+        ["accent", "café"],
+      ],
+    },
+  ],
+  [
+    "reserved characters in query keys and values",
+    {
+      method: "GET",
+      path: "/v1/job/scripts",
+      query: [
+        ["filter[name]", "a&b=c/d?e#f+g%h"],
+        ["q", "it's (50%) *done*!"],
+        ["tilde~", "~._-"],
+      ],
+    },
+  ],
   ["parentheses in path segments", { method: "GET", path: `/v1/projects/p(1)/plans(v2)`, headers: JSON_CT }],
   ["* and ! in a path segment", { method: "DELETE", path: "/v1/job/scripts/a*b!c" }],
-  ["~ and : in path segments (COC's coc:script)", { method: "POST", path: "/v1/script/coc:script/~team/tags/update", headers: JSON_CT, json: { tags: [{ key: "k", value: "v" }] } }],
+  [
+    "~ and : in path segments (COC's coc:script)",
+    { method: "POST", path: "/v1/script/coc:script/~team/tags/update", headers: JSON_CT, json: { tags: [{ key: "k", value: "v" }] } },
+  ],
   ["unicode path segments", { method: "GET", path: "/v1/projects/项目/plans/🚀" }],
   ["sub-delims ; , = @ $ & + in a path segment", { method: "GET", path: "/v1/a;b,c=d@e$f&g+h" }],
   ["path with a trailing slash", { method: "GET", path: `/v5/${PROJECT}/api/pipeline-templates/` }],
@@ -165,22 +240,54 @@ const CORPUS: Array<[string, Case]> = [
   ["POST with a JSON body", { method: "POST", path: `/v5/${PROJECT}/api/pipeline-group/create`, headers: JSON_CT, json: { name: "G1", project_id: PROJECT, parent_id: "" } }],
   ["POST with an empty JSON object", { method: "POST", path: `/v1/${DOMAIN}/publisher/create`, headers: JSON_CT, json: {} }],
   ["POST with a JSON array body", { method: "POST", path: `/v1/${DOMAIN}/publisher/detail`, headers: JSON_CT, json: ["9d1e6ab0c4d24b8c8d6f0e2a1b3c4d5e"] }],
-  ["PUT with a unicode JSON body", { method: "PUT", path: `/v5/${PROJECT}/api/pipeline-templates/0a1b`, headers: { "content-type": "application/json; charset=utf-8" }, json: { name: "模板", description: "naïve 🚀", variables: [{ name: "a", value: "x y" }] } }],
+  [
+    "PUT with a unicode JSON body",
+    {
+      method: "PUT",
+      path: `/v5/${PROJECT}/api/pipeline-templates/0a1b`,
+      headers: { "content-type": "application/json; charset=utf-8" },
+      json: { name: "模板", description: "naïve 🚀", variables: [{ name: "a", value: "x y" }] },
+    },
+  ],
   ["DELETE without a body", { method: "DELETE", path: `/v2/${DOMAIN}/rules/abc123/delete`, headers: JSON_CT }],
   // The VPCEP API: DELETE with a JSON body and a `region` header (the VPCEP §4.1.1 example).
-  ["DELETE with a body and a region header (VPCEP)", {
-    method: "DELETE", path: "/devuc-accessmgmt/v2/vpceps", host: "codearts-devuc.ap-southeast-3.myhuaweicloud.com",
-    headers: { ...JSON_CT, region: "cn-north-4" },
-    json: { enterprise_id: "abfdbfa39r7pg09la8msyu8vq004aabcd", vpceps: [{ vpcep_id: "1234bfa39r7pg09la8msyu8vq004a1234" }] },
-  }],
-  ["X-Project-Id header (CloudTest)", { method: "POST", path: `/v1/projects/${PROJECT}/plans`, headers: { ...JSON_CT, "X-Project-Id": PROJECT }, json: { name: "plan", service_id_list: [1, 2] } }],
-  ["X-Domain-Id header (COC)", { method: "POST", path: "/v1/job/scripts", host: "coc.myhuaweicloud.com", headers: { ...JSON_CT, "X-Domain-Id": DOMAIN }, json: { name: "s", type: "SHELL" } }],
+  [
+    "DELETE with a body and a region header (VPCEP)",
+    {
+      method: "DELETE",
+      path: "/devuc-accessmgmt/v2/vpceps",
+      host: "codearts-devuc.ap-southeast-3.myhuaweicloud.com",
+      headers: { ...JSON_CT, region: "cn-north-4" },
+      json: { enterprise_id: "abfdbfa39r7pg09la8msyu8vq004aabcd", vpceps: [{ vpcep_id: "1234bfa39r7pg09la8msyu8vq004a1234" }] },
+    },
+  ],
+  [
+    "X-Project-Id header (CloudTest)",
+    { method: "POST", path: `/v1/projects/${PROJECT}/plans`, headers: { ...JSON_CT, "X-Project-Id": PROJECT }, json: { name: "plan", service_id_list: [1, 2] } },
+  ],
+  [
+    "X-Domain-Id header (COC)",
+    { method: "POST", path: "/v1/job/scripts", host: "coc.myhuaweicloud.com", headers: { ...JSON_CT, "X-Domain-Id": DOMAIN }, json: { name: "s", type: "SHELL" } },
+  ],
   ["temporary credentials (X-Security-Token)", { method: "GET", path: `/v5/${PROJECT}/api/pipeline-group/tree`, headers: JSON_CT, token: TOKEN }],
-  ["temporary credentials with region, project, query and body", {
-    method: "PUT", path: `/v2/${DOMAIN}/rules/abc/update`, token: TOKEN, query: [["z", "1"], ["a", "2"]],
-    headers: { ...JSON_CT, region: "cn-north-4", "X-Project-Id": PROJECT }, json: { name: "r" },
-  }],
-  ["mixed-case header names", { method: "GET", path: "/v1/job/scripts", headers: { "Content-Type": "application/json", "X-PROJECT-ID": PROJECT, "User-Agent": "pulumi-codearts/0.1.0" } }],
+  [
+    "temporary credentials with region, project, query and body",
+    {
+      method: "PUT",
+      path: `/v2/${DOMAIN}/rules/abc/update`,
+      token: TOKEN,
+      query: [
+        ["z", "1"],
+        ["a", "2"],
+      ],
+      headers: { ...JSON_CT, region: "cn-north-4", "X-Project-Id": PROJECT },
+      json: { name: "r" },
+    },
+  ],
+  [
+    "mixed-case header names",
+    { method: "GET", path: "/v1/job/scripts", headers: { "Content-Type": "application/json", "X-PROJECT-ID": PROJECT, "User-Agent": "pulumi-codearts/0.1.0" } },
+  ],
   ["host with a port (the emulator)", { method: "POST", path: `/v5/${PROJECT}/api/pipeline-group/create`, host: "127.0.0.1:8443", headers: JSON_CT, json: { name: "G" } }],
   ["X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD", { method: "POST", path: "/v1/upload", headers: { ...JSON_CT, "X-Sdk-Content-Sha256": "UNSIGNED-PAYLOAD" }, json: { big: true } }],
   ["body passed to our signer as bytes", { method: "POST", path: "/v1/job/scripts", headers: JSON_CT, json: { content: "echo 你好" }, bytes: true }],
@@ -306,7 +413,10 @@ describe("documented divergences from the official Node signer", () => {
   // sort the raw keys. The orders differ only when a reserved character meets an unreserved one
   // ("a:" vs "a5": raw ':' > '5', encoded '%' < '5'). No CodeArts API uses such keys.
   test("query keys whose raw and encoded orders differ", () => {
-    const query: Array<[string, string]> = [["a5", "1"], ["a:", "2"]];
+    const query: Array<[string, string]> = [
+      ["a5", "1"],
+      ["a:", "2"],
+    ];
     expect(canonicalQueryString(query)).toBe("a%3A=2&a5=1");
     const h = { host: HOST, "X-Sdk-Date": DATE };
     const mine = signRequest({ method: "GET", path: "/", query, headers: h, body: "" }, { accessKey: AK, secretKey: SK }, DATE_AS_DATE);
@@ -364,7 +474,10 @@ describe("verifySignature", () => {
   const unsigned: SigningInput = {
     method: "PUT",
     path: `/v2/${DOMAIN}/rules/r%281%29/update`,
-    query: [["z", "1"], ["a", "x y"]],
+    query: [
+      ["z", "1"],
+      ["a", "x y"],
+    ],
     headers: { host: HOST, "content-type": "application/json", region: "cn-north-4" },
     body: '{"name":"rule"}',
   };
@@ -402,7 +515,16 @@ describe("verifySignature", () => {
   test.each<[string, (r: SigningInput) => SigningInput]>([
     ["body", (r) => ({ ...r, body: '{"name":"rulE"}' })],
     ["path", (r) => ({ ...r, path: r.path.replace("rules", "rule") })],
-    ["query value", (r) => ({ ...r, query: [["z", "1"], ["a", "x  y"]] })],
+    [
+      "query value",
+      (r) => ({
+        ...r,
+        query: [
+          ["z", "1"],
+          ["a", "x  y"],
+        ],
+      }),
+    ],
     ["query key added", (r) => ({ ...r, query: [...r.query, ["admin", "true"]] })],
     ["method", (r) => ({ ...r, method: "POST" })],
     ["signed header (region)", (r) => withHeaders(r, { region: "cn-south-1" })],

@@ -116,7 +116,14 @@ describe.each([
     expect(r.objects.find((o) => o.kind === "TestPlan")!.detail).toMatch(/cannot be deleted: no API/);
     // Listed in the order --yes deletes them.
     const planned = r.objects.map((o) => o.id);
-    for (const [first, then] of [[mine.pipeline, mine.group], [mine.subGroup, mine.group], [mine.ruleSet, mine.rule], [mine.draft, mine.plugin], [mine.released, mine.plugin], [mine.plugin, mine.publisher]]) {
+    for (const [first, then] of [
+      [mine.pipeline, mine.group],
+      [mine.subGroup, mine.group],
+      [mine.ruleSet, mine.rule],
+      [mine.draft, mine.plugin],
+      [mine.released, mine.plugin],
+      [mine.plugin, mine.publisher],
+    ]) {
       expect(planned.indexOf(first)).toBeLessThan(planned.indexOf(then));
     }
     expect(r.notListed).toEqual([{ kind: "VpcepAccessControl", why: expect.stringMatching(/no names/) }]);
@@ -143,7 +150,11 @@ describe.each([
     expect(r.objects.find((o) => o.kind === "TestPlan")!.outcome).toBe("undeletable");
 
     // Exactly the prefixed ones are gone (the test plan stays: no API).
-    const gone = new Set(Object.entries(mine).filter(([role]) => role !== "plan").map(([, id]) => id));
+    const gone = new Set(
+      Object.entries(mine)
+        .filter(([role]) => role !== "plan")
+        .map(([, id]) => id),
+    );
     const after = holdings(w);
     for (const [kind, ids] of Object.entries(before)) {
       expect({ kind, ids: after[kind] }).toEqual({ kind, ids: ids.filter((id) => !gone.has(id)) });
@@ -169,8 +180,10 @@ describe.each([
     const tally: Record<string, number> = {};
     for (const e of w.emu.log.since(mark)) tally[e.operation ?? "?"] = (tally[e.operation ?? "?"] ?? 0) + 1;
     console.log(`sweep --yes (${_label}) calls by operation: ${JSON.stringify(tally)}`);
-    console.log(`sweep --yes (${_label}): ${r.objects.filter((o) => o.outcome === "deleted").length} deleted in ${r.calls} API calls; ` +
-      `the published version: ${r.objects.find((o) => o.id === mine.released)!.detail ?? "deleted by its own delete"}`);
+    console.log(
+      `sweep --yes (${_label}): ${r.objects.filter((o) => o.outcome === "deleted").length} deleted in ${r.calls} API calls; ` +
+        `the published version: ${r.objects.find((o) => o.id === mine.released)!.detail ?? "deleted by its own delete"}`,
+    );
 
     // Swept again: nothing left but the plan.
     const again = await sweep({ settings: settings(), prefix: PREFIX, codeartsProjectId: P, yes: true });
@@ -203,15 +216,25 @@ describe("what a failed run left behind, and a delete that fails", () => {
     await w?.close();
   });
   const settings = () => ({ ...clientSettings(w.emu), maxRetries: 1 });
-  const groups = () => inventory(w, KINDS_UNDER_TEST.find((k) => k.type === "PipelineGroup")!);
-  const scripts = () => inventory(w, KINDS_UNDER_TEST.find((k) => k.type === "Script")!);
+  const groups = () =>
+    inventory(
+      w,
+      KINDS_UNDER_TEST.find((k) => k.type === "PipelineGroup")!,
+    );
+  const scripts = () =>
+    inventory(
+      w,
+      KINDS_UNDER_TEST.find((k) => k.type === "Script")!,
+    );
 
   test("an up that failed midway leaves an unrecorded script; the sweeper finds and removes it", async () => {
     // The create is applied but answered 500, and the look-up after it fails too: the engine records nothing.
     w.emu.faults.inject({ method: "POST", path: "/v1/job/scripts", fault: { type: "commit-then-fail" } });
     w.emu.faults.inject({ method: "GET", path: "/v1/job/scripts", fault: { type: "status", status: 503 }, times: 50 });
     try {
-      await expect(w.engine.up("Script", "orphan", { name: "run_77_orphan", description: "d", type: "SHELL", content: "true", riskLevel: "LOW", version: "1" })).rejects.toThrow(/may exist without being recorded/);
+      await expect(w.engine.up("Script", "orphan", { name: "run_77_orphan", description: "d", type: "SHELL", content: "true", riskLevel: "LOW", version: "1" })).rejects.toThrow(
+        /may exist without being recorded/,
+      );
     } finally {
       w.emu.faults.clear();
     }
@@ -248,7 +271,10 @@ describe("what a failed run left behind, and a delete that fails", () => {
     expect(groups().sort()).toEqual([top, sub, keep].sort());
     // A later sweep finishes the job.
     const again = await sweep({ settings: settings(), prefix: "run_88_", codeartsProjectId: P, yes: true });
-    expect(again.objects.map((o) => [o.id, o.outcome])).toEqual([[sub, "deleted"], [top, "deleted"]]);
+    expect(again.objects.map((o) => [o.id, o.outcome])).toEqual([
+      [sub, "deleted"],
+      [top, "deleted"],
+    ]);
     expect(groups()).toEqual([keep]);
   });
 });
@@ -269,9 +295,21 @@ describe("objects without the prefix inside prefixed ones are never touched", ()
     const pipe = (await w.engine.up("Pipeline", "p", { projectId: P, name: "their_pipe", isPublish: false, definition, groupId: group })).state!.id;
     const mark = w.emu.log.mark();
     const r = await sweep({ settings: clientSettings(w.emu), prefix: "own_1234_", codeartsProjectId: P, yes: true });
-    expect(r.objects).toEqual([{ kind: "PipelineGroup", id: group, name: "own_1234_group", outcome: "failed", detail: expect.stringMatching(/still holds sub-groups their_group .* and pipelines their_pipe/) }]);
+    expect(r.objects).toEqual([
+      {
+        kind: "PipelineGroup",
+        id: group,
+        name: "own_1234_group",
+        outcome: "failed",
+        detail: expect.stringMatching(/still holds sub-groups their_group .* and pipelines their_pipe/),
+      },
+    ]);
     expect(deletes(w.emu.log.since(mark))).toEqual([]);
-    const held = (type: string) => inventory(w, KINDS_UNDER_TEST.find((k) => k.type === type)!);
+    const held = (type: string) =>
+      inventory(
+        w,
+        KINDS_UNDER_TEST.find((k) => k.type === type)!,
+      );
     expect(held("PipelineGroup").sort()).toEqual([group, theirs].sort());
     expect(held("Pipeline")).toEqual([pipe]);
   });
@@ -292,10 +330,20 @@ describe.each([["bound"], ["null"]])("a prefixed publisher another's plug-in is 
     await w.engine.up("PluginVersion", "theirs-v1", { pluginName: "their_plugin", version: "1.0.0", steps: [step], publish: true, publisherId: publisher });
     const before = holdings(w);
     const dry = await sweep({ settings: clientSettings(w.emu), prefix: "own_1234_", yes: false });
-    expect(dry.objects).toEqual([{ kind: "Publisher", id: publisher, name: "own_1234_publisher", outcome: "listed", detail: expect.stringMatching(/^will not be deleted: plug-in\(s\) their_plugin, .* bound to it$/) }]);
+    expect(dry.objects).toEqual([
+      {
+        kind: "Publisher",
+        id: publisher,
+        name: "own_1234_publisher",
+        outcome: "listed",
+        detail: expect.stringMatching(/^will not be deleted: plug-in\(s\) their_plugin, .* bound to it$/),
+      },
+    ]);
     const mark = w.emu.log.mark();
     const r = await sweep({ settings: clientSettings(w.emu), prefix: "own_1234_", yes: true });
-    expect(r.objects).toEqual([{ kind: "Publisher", id: publisher, name: "own_1234_publisher", outcome: "failed", detail: expect.stringMatching(/^not deleted: plug-in\(s\) their_plugin/) }]);
+    expect(r.objects).toEqual([
+      { kind: "Publisher", id: publisher, name: "own_1234_publisher", outcome: "failed", detail: expect.stringMatching(/^not deleted: plug-in\(s\) their_plugin/) },
+    ]);
     expect(sweepFailed(r)).toBe(true);
     expect(deletes(w.emu.log.since(mark))).toEqual([]);
     expect(holdings(w)).toEqual(before);
@@ -315,7 +363,15 @@ describe("the sweep command", () => {
 
   const env = () => {
     const s = clientSettings(emu);
-    return { ...process.env, HW_ACCESS_KEY: s.accessKey!, HW_SECRET_KEY: s.secretKey!, HW_DOMAIN_ID: s.domainId!, HW_REGION_NAME: s.region!, HW_PROJECT_ID: s.projectId!, HW_MAX_RETRIES: "1" };
+    return {
+      ...process.env,
+      HW_ACCESS_KEY: s.accessKey!,
+      HW_SECRET_KEY: s.secretKey!,
+      HW_DOMAIN_ID: s.domainId!,
+      HW_REGION_NAME: s.region!,
+      HW_PROJECT_ID: s.projectId!,
+      HW_MAX_RETRIES: "1",
+    };
   };
   const cli = async (...args: string[]) => {
     try {
@@ -332,7 +388,8 @@ describe("the sweep command", () => {
     const settings = clientSettings(emu);
     const client = new ApiClient(settings);
     const ctx = { client, settings, log: () => undefined };
-    const make = async (name: string) => (await script.create(ctx, scriptSchema.parse({ name, description: "d", type: "SHELL", content: "true", riskLevel: "LOW", version: "1" }))).id;
+    const make = async (name: string) =>
+      (await script.create(ctx, scriptSchema.parse({ name, description: "d", type: "SHELL", content: "true", riskLevel: "LOW", version: "1" }))).id;
     const uuid = await make("cli_1234_script");
     await make("cli_x_script");
     const stuck = await make("cli_5678_script");
@@ -361,7 +418,11 @@ describe("the sweep command", () => {
     expect(report.objects).toEqual([{ kind: "Script", id: uuid, name: "cli_1234_script", outcome: "deleted" }]);
     const left = Object.values(emu.store.snapshot().cocScripts ?? {}).flatMap((t) => Object.values(t as Record<string, { name: string }>).map((s) => s.name));
     expect(left.sort()).toEqual(["cli_5678_script", "cli_x_script"]);
-    const lines = fs.readFileSync(transcript, "utf8").trim().split("\n").map((l) => JSON.parse(l) as TranscriptEntry);
+    const lines = fs
+      .readFileSync(transcript, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as TranscriptEntry);
     expect(lines).toHaveLength(report.calls);
     expect(lines.map((l) => l.operation)).toContain("Script.delete");
     expect(fs.readFileSync(transcript, "utf8")).not.toContain(clientSettings(emu).secretKey!);

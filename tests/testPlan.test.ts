@@ -9,8 +9,16 @@ let w: World;
 let P: string;
 const { calls, measured } = callCounter(() => w);
 const cases = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(32 - prefix.length, "0")}`);
-const declared = (over: Record<string, unknown> = {}) => ({ projectId: P, name: "Release 1.0 regression", startDate: "2026-11-01", endDate: "2026-11-30", serviceIdList: [13, 24], ...over });
-const listed = async (): Promise<any[]> => (await w.outOfBand.send<any[]>({ service: "cloudtest", method: "GET", path: `/v2/projects/${P}/plans`, query: { offset: 0, limit: 200 }, operation: "Test.list" })).body;
+const declared = (over: Record<string, unknown> = {}) => ({
+  projectId: P,
+  name: "Release 1.0 regression",
+  startDate: "2026-11-01",
+  endDate: "2026-11-30",
+  serviceIdList: [13, 24],
+  ...over,
+});
+const listed = async (): Promise<any[]> =>
+  (await w.outOfBand.send<any[]>({ service: "cloudtest", method: "GET", path: `/v2/projects/${P}/plans`, query: { offset: 0, limit: 200 }, operation: "Test.list" })).body;
 
 beforeAll(async () => {
   w = await startWorld();
@@ -57,12 +65,36 @@ describe("TestPlan lifecycle", () => {
   });
   test("adding test cases updates in place through batch-add", async () => {
     seedTestCases(w.emu.store, P, 24, cases(3, "b"));
-    const r = await measured("add test cases", () => w.engine.up(T, "plan", declared({ name: "Release 1.1 regression", testCases: [{ serviceId: 13, ids: cases(60, "a") }, { serviceId: 24, ids: cases(3, "b") }] })));
+    const r = await measured("add test cases", () =>
+      w.engine.up(
+        T,
+        "plan",
+        declared({
+          name: "Release 1.1 regression",
+          testCases: [
+            { serviceId: 13, ids: cases(60, "a") },
+            { serviceId: 24, ids: cases(3, "b") },
+          ],
+        }),
+      ),
+    );
     expect(r.op).toBe("update");
     expect(planTestCases(w.emu.store, P, id)).toHaveLength(63);
   });
   test("a test case the service does not know fails the update with the service's per-case error", async () => {
-    await expect(w.engine.up(T, "plan", declared({ name: "Release 1.1 regression", testCases: [{ serviceId: 13, ids: cases(60, "a") }, { serviceId: 24, ids: [...cases(3, "b"), "f".repeat(32)] }] }))).rejects.toThrow(/CLOUDTEST\.00017057/);
+    await expect(
+      w.engine.up(
+        T,
+        "plan",
+        declared({
+          name: "Release 1.1 regression",
+          testCases: [
+            { serviceId: 13, ids: cases(60, "a") },
+            { serviceId: 24, ids: [...cases(3, "b"), "f".repeat(32)] },
+          ],
+        }),
+      ),
+    ).rejects.toThrow(/CLOUDTEST\.00017057/);
   });
   test("destroy leaves the plan in CloudTest and says so in the log", async () => {
     await measured("delete", () => w.engine.destroy(T, "plan"));
@@ -81,7 +113,14 @@ describe("TestPlan lifecycle", () => {
 
 describe("bad inputs fail at check, naming the property, with zero API calls", () => {
   // Built before beforeAll runs: a fixed project id keeps every other field valid (zod runs cross-field rules only then).
-  const declared = (over: Record<string, unknown> = {}) => ({ projectId: "0123456789abcdef0123456789abcdef", name: "Plan", startDate: "2026-11-01", endDate: "2026-11-30", serviceIdList: [13], ...over });
+  const declared = (over: Record<string, unknown> = {}) => ({
+    projectId: "0123456789abcdef0123456789abcdef",
+    name: "Plan",
+    startDate: "2026-11-01",
+    endDate: "2026-11-30",
+    serviceIdList: [13],
+    ...over,
+  });
   const table: Array<[string, Record<string, unknown>, string, RegExp]> = [
     ["missing name", declared({ name: undefined }), "name", /is required/],
     ["name over 128", declared({ name: "n".repeat(129) }), "name", /at most 128/],

@@ -31,10 +31,22 @@ test("an endpoint echoing the request's token and secrets: the transcript holds 
   };
   rememberSecrets(settings);
   const lines: TranscriptEntry[] = [];
-  const client = new ApiClient(settings, { middleware: [transcribing((e) => lines.push(e), () => "test")] });
+  const client = new ApiClient(settings, {
+    middleware: [
+      transcribing(
+        (e) => lines.push(e),
+        () => "test",
+      ),
+    ],
+  });
   try {
     const res = await client.send<{ headers: Record<string, string>; body: string }>({
-      service: "pipeline", method: "POST", path: "/v5/x/api/pipeline-templates/list", body: { note: `password ${user.password}` }, idempotent: true, operation: "Test.echo",
+      service: "pipeline",
+      method: "POST",
+      path: "/v5/x/api/pipeline-templates/list",
+      body: { note: `password ${user.password}` },
+      idempotent: true,
+      operation: "Test.echo",
     });
     const token = res.body.headers["x-auth-token"];
     expect(token).toEqual(expect.any(String)); // the echo did carry the token back

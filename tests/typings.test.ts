@@ -140,8 +140,12 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 test("the program uses every resource class and function the SDK exports", () => {
-  const classes = Object.entries(sdk).filter(([, v]) => typeof v === "function" && v.prototype instanceof pulumi.CustomResource).map(([k]) => k);
-  const functions = Object.entries(sdk).filter(([, v]) => typeof v === "function" && !(v.prototype instanceof pulumi.CustomResource)).map(([k]) => k);
+  const classes = Object.entries(sdk)
+    .filter(([, v]) => typeof v === "function" && v.prototype instanceof pulumi.CustomResource)
+    .map(([k]) => k);
+  const functions = Object.entries(sdk)
+    .filter(([, v]) => typeof v === "function" && !(v.prototype instanceof pulumi.CustomResource))
+    .map(([k]) => k);
   expect(classes).toHaveLength(12);
   expect(classes.filter((c) => !PROGRAM.includes(`new ${c}(`))).toEqual([]);
   expect(functions.filter((f) => !PROGRAM.includes(`${f}(`))).toEqual([]);

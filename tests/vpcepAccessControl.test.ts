@@ -36,7 +36,14 @@ test("removing an endpoint revokes that one through the signed DELETE with its r
   expect(w.emu.log.entries.filter((e) => e.operation === "VpcepAccessControl.delete").map((e) => e.status)).toEqual([200]);
 });
 test("destroy revokes the rest; endpoints already revoked count as revoked", async () => {
-  await w.outOfBand.send({ service: "devuc", method: "DELETE", path: "/devuc-accessmgmt/v2/vpceps", headers: { region: R }, body: { vpceps: [{ vpcep_id: "vpcep-a1" }] }, operation: "Test.revoke" });
+  await w.outOfBand.send({
+    service: "devuc",
+    method: "DELETE",
+    path: "/devuc-accessmgmt/v2/vpceps",
+    headers: { region: R },
+    body: { vpceps: [{ vpcep_id: "vpcep-a1" }] },
+    operation: "Test.revoke",
+  });
   const state = w.engine.state.get(w.engine.urn(T, "acl"))!;
   await measured("delete", () => w.engine.destroy(T, "acl"));
   expect(vpcepRecords(w.emu.store, w.account.domainId, R)).toEqual([]);
@@ -49,7 +56,10 @@ test("the Chinese reference's path is a setting; where the gateway does not serv
   await w.engine.up(T, "zh", { region: R, vpceps: [{ vpcepId: "vpcep-z9" }], path: "/v2/vpceps" });
   await w.engine.destroy(T, "zh");
   expect(vpcepRecords(w.emu.store, w.account.domainId, R)).not.toContain("vpcep-z9");
-  expect(w.emu.log.entries.slice(-2).map((e) => [e.path, e.status])).toEqual([["/v2/vpceps", 404], ["/devuc-accessmgmt/v2/vpceps", 200]]);
+  expect(w.emu.log.entries.slice(-2).map((e) => [e.path, e.status])).toEqual([
+    ["/v2/vpceps", 404],
+    ["/devuc-accessmgmt/v2/vpceps", 200],
+  ]);
 });
 
 describe("bad inputs fail at check, naming the property, with zero API calls", () => {

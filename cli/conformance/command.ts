@@ -15,7 +15,11 @@ Finds out which reading of each ambiguous passage of the API references (docs/am
   --out FILE          write the readings found as a dialect file: \`pulumi-codearts emulator --dialect-file FILE\` speaks them
   --transcript FILE   write every request and answer, redacted, one JSON object a line (to attach to a report)
   --keep              leave the scratch objects in place (they are listed, with the sweep commands that remove them)
-  --allow-leftovers   allow probes that may make objects no API deletes (test plans, an icon; rows ${PROBES.filter((p) => p.cost === "leftover").map((p) => p.row).join(", ") || "none"})
+  --allow-leftovers   allow probes that may make objects no API deletes (test plans, an icon; rows ${
+    PROBES.filter((p) => p.cost === "leftover")
+      .map((p) => p.row)
+      .join(", ") || "none"
+  })
   --test-case ID      a test case of the project ([SERVICE_ID:]ID, test type 13 when not given): with --allow-leftovers, C1 adds it with an unknown one to a scratch plan, which tells partial from a server error
   --prefix P          the scratch-name prefix (default probe-<unix time>-<random>): letters, digits and "-", 4 to 24, starting with a letter
   --endpoint URL      send every service's calls to one URL (e.g. the emulator)
@@ -52,14 +56,22 @@ export async function conformanceCommand(args: string[], out: { stdout: (s: stri
   };
   let rows: DialectId[] | undefined;
   if (values.rows !== undefined) {
-    rows = values.rows.split(",").map((r) => r.trim()).filter(Boolean) as DialectId[];
+    rows = values.rows
+      .split(",")
+      .map((r) => r.trim())
+      .filter(Boolean) as DialectId[];
     const bad = rows.filter((r) => !(r in DIALECT_ROWS));
     if (bad.length || rows.length === 0) return usage(`--rows: unknown row(s) ${bad.join(", ") || "(none given)"}; rows: ${Object.keys(DIALECT_ROWS).join(", ")}`);
   }
-  if (values.prefix !== undefined && !PREFIX.test(values.prefix)) return usage(`--prefix must be 4 to 24 letters, digits or "-", starting with a letter (every kind's name rules accept it), not ${JSON.stringify(values.prefix)}`);
-  if (values["test-case"] !== undefined && !/^(\d+:)?[^\s/]{32}$/.test(values["test-case"])) return usage(`--test-case must be a test case id of 32 characters, optionally after its test type and ":" (e.g. 13:<id>), not ${JSON.stringify(values["test-case"])}`);
+  if (values.prefix !== undefined && !PREFIX.test(values.prefix))
+    return usage(`--prefix must be 4 to 24 letters, digits or "-", starting with a letter (every kind's name rules accept it), not ${JSON.stringify(values.prefix)}`);
+  if (values["test-case"] !== undefined && !/^(\d+:)?[^\s/]{32}$/.test(values["test-case"]))
+    return usage(`--test-case must be a test case id of 32 characters, optionally after its test type and ":" (e.g. 13:<id>), not ${JSON.stringify(values["test-case"])}`);
   // Files are checked before any call: a report that cannot be written is found out now, not after the probes.
-  for (const [flag, file] of [["--out", values.out], ["--transcript", values.transcript]] as const) {
+  for (const [flag, file] of [
+    ["--out", values.out],
+    ["--transcript", values.transcript],
+  ] as const) {
     if (file === undefined) continue;
     try {
       fs.writeFileSync(file, "");

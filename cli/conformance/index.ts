@@ -68,8 +68,7 @@ export interface ConformanceReport {
 const underscored = (name: string): string => name.replace(/-/g, "_");
 
 /** The commands that remove what a run left: one sweep per prefix form. */
-export const sweepCommands = (report: Pick<ConformanceReport, "prefixes">): string =>
-  report.prefixes.map((p) => `pulumi-codearts sweep --prefix ${p} --yes`).join(" and ");
+export const sweepCommands = (report: Pick<ConformanceReport, "prefixes">): string => report.prefixes.map((p) => `pulumi-codearts sweep --prefix ${p} --yes`).join(" and ");
 
 /** A prefix no one else's objects carry: `probe-<unix seconds>-<4 hex>`. */
 export function probePrefix(now = Date.now()): string {
@@ -126,7 +125,12 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
         try {
           result = await probe.run(ctx);
         } catch (e) {
-          result = { unknown: `the probe failed: ${redactor.text((e as Error).message).split("\n")[0].slice(0, 300)}` };
+          result = {
+            unknown: `the probe failed: ${redactor
+              .text((e as Error).message)
+              .split("\n")[0]
+              .slice(0, 300)}`,
+          };
         }
       }
       for (const u of undo.reverse()) {
@@ -137,7 +141,12 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
         try {
           await u.run();
         } catch (e) {
-          leftovers.push(`${row}: ${u.what} (cleanup failed: ${redactor.text((e as Error).message).split("\n")[0].slice(0, 200)})`);
+          leftovers.push(
+            `${row}: ${u.what} (cleanup failed: ${redactor
+              .text((e as Error).message)
+              .split("\n")[0]
+              .slice(0, 200)})`,
+          );
         }
       }
       rows.push(

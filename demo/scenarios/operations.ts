@@ -20,7 +20,15 @@ export const testPlanScenario: Scenario = async ({ emu, engine, account }, step)
 
 export const scriptScenario: Scenario = async ({ engine, outOfBand }, step) => {
   const T = "Script";
-  const s = (content: string) => ({ name: "demo_rotate_logs", description: "Rotates logs", type: "SHELL", content, riskLevel: "LOW", version: "1.0.0", params: [{ name: "token", value: "demo-secret", sensitive: true }] });
+  const s = (content: string) => ({
+    name: "demo_rotate_logs",
+    description: "Rotates logs",
+    type: "SHELL",
+    content,
+    riskLevel: "LOW",
+    version: "1.0.0",
+    params: [{ name: "token", value: "demo-secret", sensitive: true }],
+  });
   await step("create", async () => {
     const r = await engine.up(T, "script", s("echo rotate"));
     return `${r.op} ${r.state!.id}: token=${r.state!.outputs.params[0].value}`;

@@ -31,7 +31,13 @@ export const pipelineScenario: Scenario = async ({ engine, account, outOfBand },
     return `${r.op} because ${r.diff!.replaces.join(", ")} changed (delete first: ${r.diff!.deleteBeforeReplace})`;
   });
   await step("drift: moved out of band", async () => {
-    await outOfBand.send({ service: "pipeline", method: "POST", path: `${api}/pipeline-group/pipeline/move`, body: { group_id: groupId, pipelines: [{ pipeline_id: id("web"), pipeline_name: "web" }] }, operation: "Demo.move" });
+    await outOfBand.send({
+      service: "pipeline",
+      method: "POST",
+      path: `${api}/pipeline-group/pipeline/move`,
+      body: { group_id: groupId, pipelines: [{ pipeline_id: id("web"), pipeline_name: "web" }] },
+      operation: "Demo.move",
+    });
     return `refresh sees group=${(await engine.refresh("Pipeline", "web")).state!.outputs.groupId === groupId ? "Services" : "?"}`;
   });
   await step("up repairs drift", async () => `${(await engine.up("Pipeline", "web", pipeline("web", { groupId: otherGroupId }))).op}`);
@@ -45,7 +51,13 @@ export const pipelineScenario: Scenario = async ({ engine, account, outOfBand },
     return `${(await engine.destroy("Pipeline", "api")).op} (its run was stopped first)`;
   });
   await step("destroy the rest", async () => {
-    for (const [type, name] of [["Pipeline", "web"], ["PipelineTemplate", "service"], ["PipelineGroup", "legacy"], ["PipelineGroup", "services"]]) await engine.destroy(type, name);
+    for (const [type, name] of [
+      ["Pipeline", "web"],
+      ["PipelineTemplate", "service"],
+      ["PipelineGroup", "legacy"],
+      ["PipelineGroup", "services"],
+    ])
+      await engine.destroy(type, name);
     return "delete";
   });
 };

@@ -13,7 +13,13 @@ export const pipelineGroupScenario: Scenario = async ({ engine, account, outOfBa
   await step("no-op up", async () => `${(await engine.up(T, "platform", { projectId, name: "Platform" })).op}`);
   await step("rename", async () => `${(await engine.up(T, "platform", { projectId, name: "Platform Team" })).op}`);
   await step("drift: renamed out of band", async () => {
-    await outOfBand.send({ service: "pipeline", method: "POST", path: `/v5/${projectId}/api/pipeline-group/update`, body: { name: "Renamed in console", id }, operation: "Demo.rename" });
+    await outOfBand.send({
+      service: "pipeline",
+      method: "POST",
+      path: `/v5/${projectId}/api/pipeline-group/update`,
+      body: { name: "Renamed in console", id },
+      operation: "Demo.rename",
+    });
     const r = await engine.refresh(T, "platform");
     return `refresh sees name=${r.state!.outputs.name}`;
   });

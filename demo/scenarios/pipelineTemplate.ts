@@ -17,7 +17,10 @@ export const pipelineTemplateScenario: Scenario = async ({ engine, account, outO
   await step("update in place", async () => `${(await engine.up(T, "java", { ...declared, name: "Java service v2" })).op}`);
   await step("drift: edited out of band", async () => {
     await outOfBand.send({
-      service: "pipeline", method: "PUT", path: path(id), operation: "Demo.update",
+      service: "pipeline",
+      method: "PUT",
+      path: path(id),
+      operation: "Demo.update",
       body: { name: "Edited in console", language: "Java", definition: JSON.stringify({ stages }), is_system: false, domain_id: tenant, is_show_source: true },
     });
     return `refresh sees name=${(await engine.refresh(T, "java")).state!.outputs.name}`;

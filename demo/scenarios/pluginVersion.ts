@@ -30,12 +30,23 @@ export const pluginVersionScenario: Scenario = async ({ engine, account, outOfBa
     return `${r.op}: ${r.failures?.[0]?.property} ${r.failures?.[0]?.reason}`;
   });
   await step("drift: draft deleted out of band", async () => {
-    await outOfBand.send({ service: "pipeline", method: "DELETE", path: `/v1/${D}/agent-plugin/delete-draft`, query: { plugin_name: pluginName, version: "0.0.2" }, operation: "Demo.delete" });
+    await outOfBand.send({
+      service: "pipeline",
+      method: "DELETE",
+      path: `/v1/${D}/agent-plugin/delete-draft`,
+      query: { plugin_name: pluginName, version: "0.0.2" },
+      operation: "Demo.delete",
+    });
     return `refresh: ${(await engine.refresh(T, "v002")).op}`;
   });
   await step("up re-creates the draft", async () => `${(await engine.up(T, "v002", { ...v2, versionDescription: "Canary first" })).op}`);
   await step("destroy", async () => {
-    const ops = [await engine.destroy(T, "v002"), await engine.destroy(T, "v001"), await engine.destroy("Plugin", "demo-plugin"), await engine.destroy("Publisher", "demo-publisher")];
+    const ops = [
+      await engine.destroy(T, "v002"),
+      await engine.destroy(T, "v001"),
+      await engine.destroy("Plugin", "demo-plugin"),
+      await engine.destroy("Publisher", "demo-publisher"),
+    ];
     return ops.map((o) => o.op).join(", ");
   });
 };

@@ -15,7 +15,13 @@ export const ruleScenario: Scenario = async ({ engine, account, outOfBand }, ste
   await step("update in place (threshold 0.9)", async () => `${(await engine.up(T, "coverage", gate("Coverage gate", "0.9"))).op}`);
   await step("drift: edited out of band", async () => {
     const id = engine.state.get(engine.urn(T, "coverage"))!.id;
-    await outOfBand.send({ service: "pipeline", method: "PUT", path: `/v2/${account.domainId}/rules/${id}/update`, body: { type: "Gate", name: "Edited in console", layout_content: "x", content: [] }, operation: "Demo.update" });
+    await outOfBand.send({
+      service: "pipeline",
+      method: "PUT",
+      path: `/v2/${account.domainId}/rules/${id}/update`,
+      body: { type: "Gate", name: "Edited in console", layout_content: "x", content: [] },
+      operation: "Demo.update",
+    });
     return `refresh sees name=${(await engine.refresh(T, "coverage")).state!.outputs.name}`;
   });
   await step("up repairs drift", async () => `${(await engine.up(T, "coverage", gate("Coverage gate", "0.9"))).op}`);
@@ -43,7 +49,7 @@ export const openSourcePolicyScenario: Scenario = async ({ engine, account, outO
   const T = "OpenSourcePolicy";
   const content = (values: string[]) => ({ security: { enable: true, rules: { severity: { enable: true, values }, cve: { enable: false, values: [""] } } } });
   await step("create (switched on after create)", async () => `${(await engine.up(T, "oss", { name: "No critical CVEs", content: content(["Critical"]) })).op}`);
-  await step("no-op up ([\"\"] normalised)", async () => `${(await engine.up(T, "oss", { name: "No critical CVEs", content: content(["Critical"]) })).op}`);
+  await step('no-op up ([""] normalised)', async () => `${(await engine.up(T, "oss", { name: "No critical CVEs", content: content(["Critical"]) })).op}`);
   await step("update in place", async () => `${(await engine.up(T, "oss", { name: "No critical CVEs", content: content(["Critical", "High"]) })).op}`);
   await step("deleted out of band", async () => {
     const id = engine.state.get(engine.urn(T, "oss"))!.id;

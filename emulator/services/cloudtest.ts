@@ -115,9 +115,17 @@ function createPlan(ctx: CallerContext): Reply {
   }
   const user = ctx.caller.user;
   const plan: PlanRecord = {
-    plan_id: newPlanId(ctx), name: b.name, project_id: project, current_stage: "create", start_date: start_date ?? null, end_date,
-    owner_id: b.assigned_id || user.id, creator: { id: user.id, nick_name: user.name, user_name: user.name },
-    service_id_list: b.service_id_list, testcases: {}, created: ctx.now.getTime(),
+    plan_id: newPlanId(ctx),
+    name: b.name,
+    project_id: project,
+    current_stage: "create",
+    start_date: start_date ?? null,
+    end_date,
+    owner_id: b.assigned_id || user.id,
+    creator: { id: user.id, nick_name: user.name, user_name: user.name },
+    service_id_list: b.service_id_list,
+    testcases: {},
+    created: ctx.now.getTime(),
   };
   plans.put(project, plan.plan_id, plan);
   // As the §4.3.2 example answers: error fields beside the id, in a 201.
@@ -127,10 +135,20 @@ function createPlan(ctx: CallerContext): Reply {
 /** TestPlanDetail (Table 4-40): no service_id_list, the assignee only as `owner`. */
 function detail(p: PlanRecord) {
   return {
-    creator: p.creator, current_stage: p.current_stage, design_stage: { case_count: Object.keys(p.testcases).length, issue_count: 0, issue_covered_count: "0" },
-    end_date: p.end_date, execute_stage: { case_pass_rate: "0.00%", completed_defect_count: 0, defect_count: 0, executed_case_count: 0 }, expire_day: "0",
-    finish_date: null, iteration: null, name: p.name, owner: { id: p.owner_id, name: null, nick_name: null, user_name: null }, plan_id: p.plan_id,
-    project_id: p.project_id, report_stage: { case_complete_rate: "0.00%" }, start_date: p.start_date,
+    creator: p.creator,
+    current_stage: p.current_stage,
+    design_stage: { case_count: Object.keys(p.testcases).length, issue_count: 0, issue_covered_count: "0" },
+    end_date: p.end_date,
+    execute_stage: { case_pass_rate: "0.00%", completed_defect_count: 0, defect_count: 0, executed_case_count: 0 },
+    expire_day: "0",
+    finish_date: null,
+    iteration: null,
+    name: p.name,
+    owner: { id: p.owner_id, name: null, nick_name: null, user_name: null },
+    plan_id: p.plan_id,
+    project_id: p.project_id,
+    report_stage: { case_complete_rate: "0.00%" },
+    start_date: p.start_date,
   };
 }
 

@@ -16,7 +16,13 @@ import { jsonObject } from "./json";
  * executes it (§4.2.6).
  */
 export function registerCocScripts(router: Router): void {
-  const r = (method: string, path: string, op: string, h: Handler) => router.route(method, path, op, scoped(async (ctx) => notFoundAnswer(ctx, await h(ctx))));
+  const r = (method: string, path: string, op: string, h: Handler) =>
+    router.route(
+      method,
+      path,
+      op,
+      scoped(async (ctx) => notFoundAnswer(ctx, await h(ctx))),
+    );
   r("POST", "/v1/job/scripts", "Script.create", create);
   r("GET", "/v1/job/scripts", "Script.list", list);
   r("GET", "/v1/job/scripts/{script_uuid}", "Script.get", get);
@@ -30,12 +36,14 @@ export function registerCocScripts(router: Router): void {
  * use; under `strict` an AK/SK request without one of the account's project ids is refused by the
  * gateway as an authentication failure (token requests carry their project scope).
  */
-const scoped = (h: Handler): Handler => (ctx) => {
-  if (ctx.dialect.is("G5", "strict") && ctx.caller.accessKey !== undefined && !ctx.caller.account.iamProjects.some((p) => p.id === ctx.headers["x-project-id"])) {
-    return incorrectIamAuthentication("X-Project-Id is required with AK/SK and must be a project of the account", ctx.requestId);
-  }
-  return h(ctx);
-};
+const scoped =
+  (h: Handler): Handler =>
+  (ctx) => {
+    if (ctx.dialect.is("G5", "strict") && ctx.caller.accessKey !== undefined && !ctx.caller.account.iamProjects.some((p) => p.id === ctx.headers["x-project-id"])) {
+      return incorrectIamAuthentication("X-Project-Id is required with AK/SK and must be a project of the account", ctx.requestId);
+    }
+    return h(ctx);
+  };
 
 const SCRIPTS = "cocScripts";
 /** What the service shows instead of a sensitive parameter's value (as the Terraform provider meets it). */
@@ -88,7 +96,14 @@ function badParamValue(ctx: CallerContext, ps: Array<{ param_value: string }> | 
 
 /** The readings (S1, S4) that change what the create and update bodies may hold (S2: badParamValue). */
 function bodies(ctx: CallerContext) {
-  const ps = (max: number) => z.array(param).max(max).refine((list) => list.every((p, i) => [...list].sort((a, b) => a.param_order - b.param_order)[i].param_order === i + 1), "param_order starts from 1 and must be consecutive");
+  const ps = (max: number) =>
+    z
+      .array(param)
+      .max(max)
+      .refine(
+        (list) => list.every((p, i) => [...list].sort((a, b) => a.param_order - b.param_order)[i].param_order === i + 1),
+        "param_order starts from 1 and must be consecutive",
+      );
   const nameType = ctx.dialect.is("S4", "required") ? { name: createBody.shape.name, type: createBody.shape.type } : { name: z.string().nullish(), type: z.string().nullish() };
   return {
     create: createBody.extend({ script_params: ps(20).nullish() }),
@@ -105,7 +120,14 @@ const createBody = z.object({
   script_params: params.nullish(),
 });
 /** Table 4-23: description and content mandatory; properties and params optional. */
-const updateBody = z.object({ description: z.string().min(1).max(256), content: z.string().min(1).max(4096), properties: properties.nullish(), script_params: params.nullish(), name: z.string().nullish(), type: z.string().nullish() });
+const updateBody = z.object({
+  description: z.string().min(1).max(256),
+  content: z.string().min(1).max(4096),
+  properties: properties.nullish(),
+  script_params: params.nullish(),
+  name: z.string().nullish(),
+  type: z.string().nullish(),
+});
 
 interface ScriptRecord {
   /** A number, or decimal text beyond 2^53 (S5=long). */
@@ -142,9 +164,20 @@ function create(ctx: CallerContext): Reply {
   if (all.list(tenant).some((s) => s.name === b.data.name)) return cocError("COC.00040601", `Exist script with same name: ${b.data.name}`);
   const now = ctx.now.getTime();
   const s: ScriptRecord = {
-    id: nextId(ctx, all.list(tenant)), script_uuid: scriptUuid(ctx.now), name: b.data.name, description: b.data.description, type: b.data.type,
-    content: b.data.content, script_params: b.data.script_params ?? [], status: b.data.properties.reviewers?.length ? "PENDING_APPROVE" : "APPROVED",
-    gmt_created: now, gmt_modified: now, creator: ctx.caller.user.name, creator_id: ctx.caller.user.id, operator: ctx.caller.user.name, properties: b.data.properties,
+    id: nextId(ctx, all.list(tenant)),
+    script_uuid: scriptUuid(ctx.now),
+    name: b.data.name,
+    description: b.data.description,
+    type: b.data.type,
+    content: b.data.content,
+    script_params: b.data.script_params ?? [],
+    status: b.data.properties.reviewers?.length ? "PENDING_APPROVE" : "APPROVED",
+    gmt_created: now,
+    gmt_modified: now,
+    creator: ctx.caller.user.name,
+    creator_id: ctx.caller.user.id,
+    operator: ctx.caller.user.name,
+    properties: b.data.properties,
   };
   all.put(tenant, s.script_uuid, s);
   return ok(s.script_uuid);
@@ -167,10 +200,20 @@ function nextId(ctx: CallerContext, existing: ScriptRecord[]): number | string {
 /** Table 4-28 (unwrapped detail); sensitive values masked; S6=lf reads CRLF back as LF. */
 function view(s: ScriptRecord, ctx: CallerContext) {
   return {
-    script_uuid: s.script_uuid, name: s.name, version: s.properties.version, description: s.description, type: s.type,
+    script_uuid: s.script_uuid,
+    name: s.name,
+    version: s.properties.version,
+    description: s.description,
+    type: s.type,
     content: ctx.dialect.is("S6", "lf") ? s.content.replace(/\r\n/g, "\n") : s.content,
-    script_params: s.script_params.map((p) => (p.sensitive ? { ...p, param_value: MASK } : p)), status: s.status, gmt_created: s.gmt_created,
-    gmt_modified: s.gmt_modified, creator: s.creator, creator_id: s.creator_id, operator: s.operator, properties: s.properties,
+    script_params: s.script_params.map((p) => (p.sensitive ? { ...p, param_value: MASK } : p)),
+    status: s.status,
+    gmt_created: s.gmt_created,
+    gmt_modified: s.gmt_modified,
+    creator: s.creator,
+    creator_id: s.creator_id,
+    operator: s.operator,
+    properties: s.properties,
   };
 }
 
@@ -193,8 +236,14 @@ function update(ctx: CallerContext): Reply {
   const props = b.data.properties ?? s.properties;
   // "If the modified script has a reviewer, you need to select reviewers again" (§4.2.4): back to review.
   all.put(tenant, s.script_uuid, {
-    ...s, description: b.data.description, content: b.data.content, properties: props, script_params: b.data.script_params ?? s.script_params,
-    status: props.reviewers?.length ? "PENDING_APPROVE" : "APPROVED", gmt_modified: ctx.now.getTime(), operator: ctx.caller.user.name,
+    ...s,
+    description: b.data.description,
+    content: b.data.content,
+    properties: props,
+    script_params: b.data.script_params ?? s.script_params,
+    status: props.reviewers?.length ? "PENDING_APPROVE" : "APPROVED",
+    gmt_modified: ctx.now.getTime(),
+    operator: ctx.caller.user.name,
   });
   return ok(s.script_uuid);
 }
@@ -219,7 +268,19 @@ function list(ctx: CallerContext): Reply {
     .filter((s) => s.name.includes(nameLike) && (!q.get("type") || s.type === q.get("type")) && (!q.get("risk_level") || s.properties.risk_level === q.get("risk_level")))
     .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
   const page = all.filter((s) => BigInt(s.id) > marker).slice(0, limit);
-  const data = page.map((s) => ({ id: s.id, script_uuid: s.script_uuid, name: s.name, type: s.type, status: s.status, gmt_created: s.gmt_created, gmt_modified: s.gmt_modified, creator: s.creator, creator_id: s.creator_id, operator: s.operator, properties: s.properties }));
+  const data = page.map((s) => ({
+    id: s.id,
+    script_uuid: s.script_uuid,
+    name: s.name,
+    type: s.type,
+    status: s.status,
+    gmt_created: s.gmt_created,
+    gmt_modified: s.gmt_modified,
+    creator: s.creator,
+    creator_id: s.creator_id,
+    operator: s.operator,
+    properties: s.properties,
+  }));
   const body = { total: all.length, data };
   // Ids beyond 2^53 go out as the JSON integers they are, digit for digit (S5=long).
   if (!data.some((d) => typeof d.id === "string")) return { status: 200, body };
@@ -227,8 +288,26 @@ function list(ctx: CallerContext): Reply {
 }
 
 const executeBody = z.object({
-  execute_param: z.object({ resourceful: z.boolean(), timeout: z.number().int().min(5).max(1800), success_rate: z.number().min(1).max(100), execute_user: z.string().min(1), script_params: z.array(z.object({ param_name: z.string(), param_value: z.string(), param_order: z.number().int() })).nullish() }),
-  execute_batches: z.array(z.object({ batch_index: z.number().int().min(1).max(20), target_instances: z.array(z.object({ resource_id: z.string(), agent_sn: z.string().nullish(), project_id: z.string().nullish(), region_id: z.string().nullish() })).min(1).max(10), rotation_strategy: z.enum(["CONTINUE", "PAUSE"]) })).min(1).max(20),
+  execute_param: z.object({
+    resourceful: z.boolean(),
+    timeout: z.number().int().min(5).max(1800),
+    success_rate: z.number().min(1).max(100),
+    execute_user: z.string().min(1),
+    script_params: z.array(z.object({ param_name: z.string(), param_value: z.string(), param_order: z.number().int() })).nullish(),
+  }),
+  execute_batches: z
+    .array(
+      z.object({
+        batch_index: z.number().int().min(1).max(20),
+        target_instances: z
+          .array(z.object({ resource_id: z.string(), agent_sn: z.string().nullish(), project_id: z.string().nullish(), region_id: z.string().nullish() }))
+          .min(1)
+          .max(10),
+        rotation_strategy: z.enum(["CONTINUE", "PAUSE"]),
+      }),
+    )
+    .min(1)
+    .max(20),
 });
 
 /** §4.2.6, for completeness: validates and answers an execute_uuid (SCT…); nothing runs. */

@@ -71,8 +71,7 @@ export function paged<T>(ctx: { dialect: Dialect }, items: T[], p: { offset: num
 }
 
 /** Case-insensitive "contains": the name filters are treated as fuzzy, so clients must match exactly themselves. */
-export const fuzzy = (value: string | null | undefined, filter: string | null | undefined): boolean =>
-  !filter || (value ?? "").toLowerCase().includes(filter.toLowerCase());
+export const fuzzy = (value: string | null | undefined, filter: string | null | undefined): boolean => !filter || (value ?? "").toLowerCase().includes(filter.toLowerCase());
 
 /**
  * The `upload_file` part of a §4.9.9/§4.9.10/§4.9.29 upload (FormData, File, mandatory), or the

@@ -2,9 +2,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { newHexId } from "../ids";
 import type { CallerContext, Reply, Router } from "../router";
-import {
-  attribution, BUSINESS_TYPES, fuzzy, iconPath, invalid, msString, notFound, ok, paged, pageParams, PLUGINS, PUBLISHERS, uploadedFile, VERSIONS,
-} from "./extensionCommon";
+import { attribution, BUSINESS_TYPES, fuzzy, iconPath, invalid, msString, notFound, ok, paged, pageParams, PLUGINS, PUBLISHERS, uploadedFile, VERSIONS } from "./extensionCommon";
 import { jsonObject } from "./json";
 import { pipelineRoute } from "./pipelineCommon";
 import { nameExists, nameTaken } from "./names";
@@ -162,13 +160,22 @@ const versionBody = z.object({
   version: text,
   version_description: text,
   execution_info: z
-    .object({ inner_execution_info: z.object({ execution_type: text, steps: z.array(z.record(z.string(), z.unknown())).nullish() }).loose().nullish() })
+    .object({
+      inner_execution_info: z
+        .object({ execution_type: text, steps: z.array(z.record(z.string(), z.unknown())).nullish() })
+        .loose()
+        .nullish(),
+    })
     .nullish(),
   // `validation` is a String in the request tables (an ExtensionValidation in JSON) and an object in responses.
   input_info: z.array(z.object({ name: text, default_value: text, type: text, validation: text, layout_content: text })).nullish(),
 });
 const validationJson = z.object({
-  required_message: text, regex: text, regex_message: text, max_length: z.number().int().nullish(), min_length: z.number().int().nullish(),
+  required_message: text,
+  regex: text,
+  regex_message: text,
+  max_length: z.number().int().nullish(),
+  min_length: z.number().int().nullish(),
 });
 /** Tables 4-335 / 4-339. */
 const publishBody = z.object({ plugin_name: text, version: text, publisher_unique_id: text });
@@ -176,7 +183,12 @@ const publishBody = z.object({ plugin_name: text, version: text, publisher_uniqu
 const publishDraftBody = z.object({ plugin_name: text, display_name: text, version: text, plugin_attribution: text, version_attribution: text });
 /** Table 4-393. */
 const queryAllBody = z.object({
-  plugin_name: text, regex_name: text, maintainer: text, business_type: z.array(z.string()).nullish(), plugin_attribute: text, plugin_attribution: text,
+  plugin_name: text,
+  regex_name: text,
+  maintainer: text,
+  business_type: z.array(z.string()).nullish(),
+  plugin_attribute: text,
+  plugin_attribution: text,
 });
 /** Table 4-400. */
 const partQueryBody = z.array(z.object({ plugin_name: text, display_name: text, version: text }).loose());
@@ -205,8 +217,14 @@ const getVersion = (ctx: CallerContext, name: string | null | undefined, version
   name && version ? versions(ctx).get(domainOf(ctx), versionKey(name, version)) : undefined;
 /** A plug-in's versions, newest first (the §4.9.23 example lists "0.0.2" before "0.0.1"). */
 const versionsOf = (ctx: CallerContext, name: string) =>
-  versions(ctx).list(domainOf(ctx)).filter((v) => v.plugin_name === name).sort((a, b) => b.created - a.created);
-const allPlugins = (ctx: CallerContext) => plugins(ctx).list(domainOf(ctx)).sort((a, b) => b.created - a.created);
+  versions(ctx)
+    .list(domainOf(ctx))
+    .filter((v) => v.plugin_name === name)
+    .sort((a, b) => b.created - a.created);
+const allPlugins = (ctx: CallerContext) =>
+  plugins(ctx)
+    .list(domainOf(ctx))
+    .sort((a, b) => b.created - a.created);
 
 function stamp(ctx: CallerContext): { op_user: string; op_time: string } {
   return { op_user: ctx.caller.user.name, op_time: msString(ctx.now) };
@@ -241,7 +259,9 @@ function unsetOf(b: Record<string, unknown>, keys: readonly string[], before?: r
 /** L5 `defaults`: what the service fills in (the creator as maintainer, the service type's display name, "" and []). */
 function pluginDefaults(p: PluginRecord): Record<string, unknown> {
   return {
-    description: "", icon_url: "", maintainers: JSON.stringify([p.creator ?? p.op_user]),
+    description: "",
+    icon_url: "",
+    maintainers: JSON.stringify([p.creator ?? p.op_user]),
     business_type_display_name: SERVICE_TYPE_NAMES[p.business_type ?? ""] ?? "",
   };
 }
@@ -281,7 +301,14 @@ function addInfo(ctx: CallerContext): Reply {
   const b = parseBody(infoBody, ctx);
   if (!b || !b.plugin_name) return invalid();
   if (getPlugin(ctx, b.plugin_name)) return invalid(`The plug-in name ${b.plugin_name} already exists.`);
-  if (nameTaken(ctx, b.display_name, allPlugins(ctx).map((p) => ({ name: p.display_name })))) return invalid(nameExists("plug-in display", b.display_name ?? ""));
+  if (
+    nameTaken(
+      ctx,
+      b.display_name,
+      allPlugins(ctx).map((p) => ({ name: p.display_name })),
+    )
+  )
+    return invalid(nameExists("plug-in display", b.display_name ?? ""));
   plugins(ctx).put(domainOf(ctx), b.plugin_name, newShell(ctx, { ...b, plugin_name: b.plugin_name }, false, "single"));
   return ok(true);
 }
@@ -506,28 +533,33 @@ function uploadIcon(ctx: CallerContext): Reply {
 /** PluginBasicVO (Table 4-395 order, examples' spellings), for the shell alone or one of its versions. */
 function basicVo(ctx: CallerContext, p: PluginRecord, v: VersionRecord | undefined, uniqueId: string) {
   const unset = [...(p.unset ?? []), ...(v?.unset ?? []).filter((k) => k === "version_description")];
-  return unsetReadBack(ctx.dialect, {
-    plugin_name: p.plugin_name,
-    display_name: p.display_name,
-    version: v?.version ?? "",
-    version_description: v?.version_description ?? null,
-    description: p.description,
-    version_attribution: v?.version_attribution ?? "init",
-    unique_id: uniqueId,
-    op_user: v?.op_user ?? p.op_user,
-    op_time: v?.op_time ?? p.op_time,
-    plugin_composition_type: p.plugin_composition_type,
-    plugin_attribution: "custom",
-    workspace_id: p.workspace_id,
-    business_type: p.business_type,
-    business_type_display_name: p.business_type_display_name,
-    maintainers: p.maintainers,
-    icon_url: p.icon_url,
-    refer_count: v?.refer_count ?? null,
-    usage_count: null,
-    runtime_attribution: v?.runtime_attribution ?? p.runtime_attribution,
-    active: 1,
-  }, unset, { ...pluginDefaults(p), ...VERSION_DEFAULTS });
+  return unsetReadBack(
+    ctx.dialect,
+    {
+      plugin_name: p.plugin_name,
+      display_name: p.display_name,
+      version: v?.version ?? "",
+      version_description: v?.version_description ?? null,
+      description: p.description,
+      version_attribution: v?.version_attribution ?? "init",
+      unique_id: uniqueId,
+      op_user: v?.op_user ?? p.op_user,
+      op_time: v?.op_time ?? p.op_time,
+      plugin_composition_type: p.plugin_composition_type,
+      plugin_attribution: "custom",
+      workspace_id: p.workspace_id,
+      business_type: p.business_type,
+      business_type_display_name: p.business_type_display_name,
+      maintainers: p.maintainers,
+      icon_url: p.icon_url,
+      refer_count: v?.refer_count ?? null,
+      usage_count: null,
+      runtime_attribution: v?.runtime_attribution ?? p.runtime_attribution,
+      active: 1,
+    },
+    unset,
+    { ...pluginDefaults(p), ...VERSION_DEFAULTS },
+  );
 }
 
 /** §4.9.17: one row per plug-in (its newest version, or "init"); every filter optional, names fuzzy. */
@@ -537,12 +569,13 @@ function queryAll(ctx: CallerContext): Reply {
   if (!page || !b) return invalid();
   const wanted = b.plugin_attribution ?? b.plugin_attribute;
   const rows = allPlugins(ctx)
-    .filter((p) =>
-      fuzzy(p.plugin_name, b.plugin_name) &&
-      (fuzzy(p.plugin_name, b.regex_name) || fuzzy(p.display_name, b.regex_name)) &&
-      fuzzy(p.maintainers, b.maintainer) &&
-      (!b.business_type || b.business_type.length === 0 || b.business_type.includes(p.business_type ?? "")) &&
-      (!wanted || wanted === "custom"),
+    .filter(
+      (p) =>
+        fuzzy(p.plugin_name, b.plugin_name) &&
+        (fuzzy(p.plugin_name, b.regex_name) || fuzzy(p.display_name, b.regex_name)) &&
+        fuzzy(p.maintainers, b.maintainer) &&
+        (!b.business_type || b.business_type.length === 0 || b.business_type.includes(p.business_type ?? "")) &&
+        (!wanted || wanted === "custom"),
     )
     .map((p) => basicVo(ctx, p, versionsOf(ctx, p.plugin_name)[0], p.unique_id));
   return ok(paged(ctx, rows, page));
@@ -563,36 +596,52 @@ function queryVersions(ctx: CallerContext): Reply {
 
 function versionDetailVo(ctx: CallerContext, p: PluginRecord, v: VersionRecord) {
   // Table 4-431 order; `plugin_execution` as in the §4.9.22 example (its steps carry no identifier).
-  return unsetReadBack(ctx.dialect, {
-    plugin_name: v.plugin_name,
-    display_name: p.display_name,
-    op_user: v.op_user,
-    op_time: v.op_time,
-    version: v.version,
-    unique_id: v.unique_id,
-    version_description: v.version_description,
-    version_attribution: v.version_attribution,
-    plugin_composition_type: p.plugin_composition_type,
-    plugin_attribution: "custom",
-    input_info: v.input_info.map((i) => inputVo(p, v, i)),
-    // X8: the detail tables list the execution; under `omitted` (the Terraform provider's experience) it is not returned.
-    ...(ctx.dialect.is("X8", "omitted") ? {} : { plugin_execution: {
-      logic_id: "",
+  return unsetReadBack(
+    ctx.dialect,
+    {
       plugin_name: v.plugin_name,
+      display_name: p.display_name,
+      op_user: v.op_user,
+      op_time: v.op_time,
       version: v.version,
-      basic_instance_id: v.unique_id,
-      workspace_id: p.workspace_id,
-      execution_type: v.execution_type,
-      steps: v.steps.map(({ identifier: _kept, ...step }) => step),
-    } }),
-    runtime_attribution: v.runtime_attribution,
-  }, v.unset, VERSION_DEFAULTS);
+      unique_id: v.unique_id,
+      version_description: v.version_description,
+      version_attribution: v.version_attribution,
+      plugin_composition_type: p.plugin_composition_type,
+      plugin_attribution: "custom",
+      input_info: v.input_info.map((i) => inputVo(p, v, i)),
+      // X8: the detail tables list the execution; under `omitted` (the Terraform provider's experience) it is not returned.
+      ...(ctx.dialect.is("X8", "omitted")
+        ? {}
+        : {
+            plugin_execution: {
+              logic_id: "",
+              plugin_name: v.plugin_name,
+              version: v.version,
+              basic_instance_id: v.unique_id,
+              workspace_id: p.workspace_id,
+              execution_type: v.execution_type,
+              steps: v.steps.map(({ identifier: _kept, ...step }) => step),
+            },
+          }),
+      runtime_attribution: v.runtime_attribution,
+    },
+    v.unset,
+    VERSION_DEFAULTS,
+  );
 }
 
 function inputVo(p: PluginRecord, v: VersionRecord, i: InputRecord) {
   return {
-    unique_id: i.unique_id, name: i.name, default_value: i.default_value, plugin_name: v.plugin_name, version: v.version, type: i.type,
-    workspace_id: p.workspace_id, validation: i.validation, layout_content: i.layout_content,
+    unique_id: i.unique_id,
+    name: i.name,
+    default_value: i.default_value,
+    plugin_name: v.plugin_name,
+    version: v.version,
+    type: i.type,
+    workspace_id: p.workspace_id,
+    validation: i.validation,
+    layout_content: i.layout_content,
   };
 }
 
@@ -611,7 +660,13 @@ function allVersions(ctx: CallerContext): Reply {
   const page = pageParams(ctx);
   if (!page) return invalid();
   if (!getPlugin(ctx, name)) return notFound(`The plug-in ${name ?? ""}`);
-  return ok(paged(ctx, versionsOf(ctx, name!).map((v) => v.version), page).data);
+  return ok(
+    paged(
+      ctx,
+      versionsOf(ctx, name!).map((v) => v.version),
+      page,
+    ).data,
+  );
 }
 
 /**
@@ -625,8 +680,13 @@ const OFFICIAL_SHELL = {
   version: "0.0.2",
   business_type: "Normal",
   input: {
-    unique_id: "aac7e571b0d4462ba7962ce1735c4ec3", name: "OFFICIAL_SHELL_SCRIPT_INPUT", default_value: "", type: "shell", workspace_id: "*",
-    layout_content: null, validation: { required_message: null, regex: null, regex_message: null, max_length: null, min_length: null },
+    unique_id: "aac7e571b0d4462ba7962ce1735c4ec3",
+    name: "OFFICIAL_SHELL_SCRIPT_INPUT",
+    default_value: "",
+    type: "shell",
+    workspace_id: "*",
+    layout_content: null,
+    validation: { required_message: null, regex: null, regex_message: null, max_length: null, min_length: null },
   },
 };
 
@@ -646,16 +706,32 @@ interface CatalogueEntry {
 
 function catalogue(ctx: CallerContext): CatalogueEntry[] {
   const official: CatalogueEntry = {
-    name: OFFICIAL_SHELL.plugin_name, display_name: OFFICIAL_SHELL.display_name, description: OFFICIAL_SHELL.description, icon_url: "",
-    business_type: OFFICIAL_SHELL.business_type, plugin_attribution: "official", composition: "single", runtime: "agent",
-    unique_id: OFFICIAL_SHELL.input.unique_id, publisher: null, released: true,
+    name: OFFICIAL_SHELL.plugin_name,
+    display_name: OFFICIAL_SHELL.display_name,
+    description: OFFICIAL_SHELL.description,
+    icon_url: "",
+    business_type: OFFICIAL_SHELL.business_type,
+    plugin_attribution: "official",
+    composition: "single",
+    runtime: "agent",
+    unique_id: OFFICIAL_SHELL.input.unique_id,
+    publisher: null,
+    released: true,
   };
   return [
     official,
     ...allPlugins(ctx).map((p) => ({
-      name: p.plugin_name, display_name: p.display_name, description: p.description, icon_url: p.icon_url, business_type: p.business_type,
-      plugin_attribution: "custom" as const, composition: p.plugin_composition_type, runtime: p.runtime_attribution, unique_id: p.unique_id,
-      publisher: p.publisher_unique_id, released: versionsOf(ctx, p.plugin_name).some((v) => v.version_attribution === "formal"),
+      name: p.plugin_name,
+      display_name: p.display_name,
+      description: p.description,
+      icon_url: p.icon_url,
+      business_type: p.business_type,
+      plugin_attribution: "custom" as const,
+      composition: p.plugin_composition_type,
+      runtime: p.runtime_attribution,
+      unique_id: p.unique_id,
+      publisher: p.publisher_unique_id,
+      released: versionsOf(ctx, p.plugin_name).some((v) => v.version_attribution === "formal"),
     })),
   ];
 }
@@ -668,9 +744,14 @@ function listBasic(ctx: CallerContext): Reply {
   const rows = catalogue(ctx)
     .filter((c) => !wanted || c.plugin_attribution === wanted)
     .map((c) => ({
-      name: c.name, display_name: c.display_name, plugin_attribution: c.plugin_attribution, icon_url: c.icon_url, description: c.description,
+      name: c.name,
+      display_name: c.display_name,
+      plugin_attribution: c.plugin_attribution,
+      icon_url: c.icon_url,
+      description: c.description,
       // X4: the only example has every publisher_id null; under `null` it always is.
-      publisher_id: ctx.dialect.is("X4", "null") ? null : c.publisher, manifest_version: "3",
+      publisher_id: ctx.dialect.is("X4", "null") ? null : c.publisher,
+      manifest_version: "3",
     }));
   return ok(paged(ctx, rows, page));
 }
@@ -678,10 +759,23 @@ function listBasic(ctx: CallerContext): Reply {
 function pluginsListItem(c: CatalogueEntry) {
   // Table 4-387 with the §4.9.16 example's spellings.
   return {
-    unique_id: c.unique_id, display_name: c.display_name, plugin_name: c.name, disabled: false, group_name: null, group_type: null,
-    plugin_attribution: c.plugin_attribution, plugin_composition_type: c.composition, runtime_attribution: c.runtime, all_steps: null,
-    description: c.description, version_attribution: "formal", icon_url: c.icon_url, multi_step_editable: c.plugin_attribution === "custom" ? 1 : 0,
-    location: "pipeline,service", publisher_unique_id: c.publisher, manifest_version: "3",
+    unique_id: c.unique_id,
+    display_name: c.display_name,
+    plugin_name: c.name,
+    disabled: false,
+    group_name: null,
+    group_type: null,
+    plugin_attribution: c.plugin_attribution,
+    plugin_composition_type: c.composition,
+    runtime_attribution: c.runtime,
+    all_steps: null,
+    description: c.description,
+    version_attribution: "formal",
+    icon_url: c.icon_url,
+    multi_step_editable: c.plugin_attribution === "custom" ? 1 : 0,
+    location: "pipeline,service",
+    publisher_unique_id: c.publisher,
+    manifest_version: "3",
   };
 }
 
@@ -691,8 +785,15 @@ function groups(entries: CatalogueEntry[]) {
   return BUSINESS_TYPES.map((type) => ({ type, items: entries.filter((c) => c.business_type === type) }))
     .filter((g) => g.items.length > 0)
     .map((g) => ({
-      plugins_list: g.items.map(pluginsListItem), display_name: display[g.type], business_type: g.type, unique_id: newHexId(), conditions: null,
-      editable: false, removable: false, cloneable: false, disabled: false,
+      plugins_list: g.items.map(pluginsListItem),
+      display_name: display[g.type],
+      business_type: g.type,
+      unique_id: newHexId(),
+      conditions: null,
+      editable: false,
+      removable: false,
+      cloneable: false,
+      disabled: false,
     }));
 }
 

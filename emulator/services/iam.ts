@@ -44,10 +44,7 @@ function createToken(ctx: RequestContext): Reply {
   const { identity, scope } = parsed.data.auth;
 
   const userSpec = identity.password.user;
-  const account =
-    "id" in userSpec
-      ? ctx.accounts.all.find((a) => a.users.some((u) => u.id === userSpec.id))
-      : ctx.accounts.byDomain(userSpec.domain);
+  const account = "id" in userSpec ? ctx.accounts.all.find((a) => a.users.some((u) => u.id === userSpec.id)) : ctx.accounts.byDomain(userSpec.domain);
   const user = account?.users.find((u) => ("id" in userSpec ? u.id === userSpec.id : u.name === userSpec.name));
   if (!account || !user || user.password !== userSpec.password) return wrongPassword();
 

@@ -26,7 +26,10 @@ export function parseMultipart(contentType: string | undefined, body: Buffer): F
     const headerEnd = body.indexOf("\r\n\r\n", at + 2);
     const next = body.indexOf(Buffer.concat([Buffer.from("\r\n"), delimiter]), at + 2);
     if (headerEnd < 0 || next < 0 || headerEnd > next) return undefined;
-    const headers = body.subarray(at + 2, headerEnd).toString("utf8").split("\r\n");
+    const headers = body
+      .subarray(at + 2, headerEnd)
+      .toString("utf8")
+      .split("\r\n");
     const disposition = headers.find((h) => /^content-disposition:/i.test(h)) ?? "";
     const name = /;\s*name="([^"]*)"/i.exec(disposition)?.[1];
     if (name === undefined) return undefined;

@@ -147,12 +147,21 @@ function remove(ctx: CallerContext): Reply {
   // L2: what the service does with a group that is not empty is undocumented (§4.3.3). `refuse`: a
   // group with sub-groups or pipelines is refused; `cascade`: its sub-groups and every pipeline in them
   // go with it; `ungroup`: its sub-groups go, their pipelines and its own become ungrouped.
-  const subtree = (root: string): string[] => [root, ...groups.list(project).filter((g) => g.parent_id === root).flatMap((g) => subtree(g.id))];
+  const subtree = (root: string): string[] => [
+    root,
+    ...groups
+      .list(project)
+      .filter((g) => g.parent_id === root)
+      .flatMap((g) => subtree(g.id)),
+  ];
   const ids = subtree(id);
   const pipelines = ctx.store.collection<GroupedPipeline>(PIPELINES);
   const members = pipelines.list(project).filter((p) => !!p.group_id && ids.includes(p.group_id));
   if (ctx.dialect.is("L2", "refuse") && (ids.length > 1 || members.length > 0)) {
-    return pipelineError("DEVCP.00014004", ids.length > 1 ? "The pipeline group has sub-groups; delete them first." : "The pipeline group has pipelines; move or delete them first.");
+    return pipelineError(
+      "DEVCP.00014004",
+      ids.length > 1 ? "The pipeline group has sub-groups; delete them first." : "The pipeline group has pipelines; move or delete them first.",
+    );
   }
   for (const p of members) {
     if (ctx.dialect.is("L2", "cascade")) pipelines.remove(project, p.pipeline_id);

@@ -30,7 +30,18 @@ export function registerPipelineTemplates(router: Router): void {
 
 /** The twelve CustomVariable fields (Tables 4-10, 4-15, 4-92), in table order. */
 const VARIABLE_FIELDS = [
-  "pipeline_id", "name", "sequence", "type", "value", "is_secret", "description", "is_runtime", "limits", "is_reset", "latest_value", "runtime_value",
+  "pipeline_id",
+  "name",
+  "sequence",
+  "type",
+  "value",
+  "is_secret",
+  "description",
+  "is_runtime",
+  "limits",
+  "is_reset",
+  "latest_value",
+  "runtime_value",
 ] as const;
 export type CustomVariableVo = Record<(typeof VARIABLE_FIELDS)[number], unknown>;
 
@@ -70,7 +81,9 @@ export function serviceFormat(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(serviceFormat).join(", ")}]`;
   if (v !== null && typeof v === "object") {
     const o = v as Record<string, unknown>;
-    const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+    const keys = Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}: ${serviceFormat(o[k])}`).join(", ")}}`;
   }
   return JSON.stringify(v);
@@ -147,8 +160,18 @@ const systemTemplate = (id: string, name: string, icon: string | null, language:
   }),
 });
 const SYSTEM_TEMPLATES: readonly TemplateRecord[] = [
-  systemTemplate("e908740fe06e44a28f30c0f3c81b2ad5", "Serverless-maven Compilation and Deployment", "maven60", "Java", "Use Maven to build and deploy serverless project code.", ["Build and Check", "Deployment and Test"]),
-  systemTemplate("ac3b3b9a6cb64ef6b732c8f8459ab578", "Building a Container Image on a Node", "npm60", "Node.js", "Use nodes to build container images and push them to SWR for storage.", ["Build"]),
+  systemTemplate("e908740fe06e44a28f30c0f3c81b2ad5", "Serverless-maven Compilation and Deployment", "maven60", "Java", "Use Maven to build and deploy serverless project code.", [
+    "Build and Check",
+    "Deployment and Test",
+  ]),
+  systemTemplate(
+    "ac3b3b9a6cb64ef6b732c8f8459ab578",
+    "Building a Container Image on a Node",
+    "npm60",
+    "Node.js",
+    "Use nodes to build container images and push them to SWR for storage.",
+    ["Build"],
+  ),
   systemTemplate("8ea4d170ba0d45d9b1b647a9780ebcf8", "Get Started", null, "java", "Pipeline template for beginners", ["Code check", "Build Phase", "Deployment and Publish"]),
 ];
 
@@ -181,7 +204,11 @@ const listBody = z.object({
   offset: long.min(0).nullish(),
   limit: long.min(0).nullish(),
   sort_key: z.enum(["name", "create_time"]).nullish(),
-  sort_dir: z.string().toLowerCase().pipe(z.enum(["asc", "desc"])).nullish(),
+  sort_dir: z
+    .string()
+    .toLowerCase()
+    .pipe(z.enum(["asc", "desc"]))
+    .nullish(),
 });
 /** No default page size is documented (§4.1.1, §4.2.4, §4.2.7); this is the emulator's. */
 export const DEFAULT_LIMIT = 10;
@@ -203,14 +230,22 @@ function storedDefinition(ctx: CallerContext, text: string): string {
   if (ctx.dialect.is("L4", "verbatim")) return text;
   const normalise = (v: unknown, key?: string): unknown => {
     if (Array.isArray(v)) return v.map((x) => normalise(x));
-    if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, normalise(x, k)]));
+    if (v !== null && typeof v === "object")
+      return Object.fromEntries(
+        Object.entries(v)
+          .filter(([, x]) => x !== null)
+          .map(([k, x]) => [k, normalise(x, k)]),
+      );
     if (key === "sequence" && typeof v === "string" && /^\d+$/.test(v)) return Number(v);
     return v;
   };
   return serviceFormat(normalise(parseDefinition(text)));
 }
 
-function fromBody(ctx: CallerContext, b: TemplateBody): Pick<TemplateRecord, "name" | "description" | "language" | "variables" | "definition" | "is_system" | "is_show_source" | "unset"> {
+function fromBody(
+  ctx: CallerContext,
+  b: TemplateBody,
+): Pick<TemplateRecord, "name" | "description" | "language" | "variables" | "definition" | "is_system" | "is_show_source" | "unset"> {
   return {
     name: b.name,
     description: b.description ?? "",
@@ -249,25 +284,30 @@ function create(ctx: CallerContext): Reply {
 
 /** Table 4-14, in its field order. */
 function detail(ctx: CallerContext, t: TemplateRecord) {
-  return unsetReadBack(ctx.dialect, {
-    id: t.id,
-    name: t.name,
-    icon: t.icon,
-    manifest_version: t.manifest_version,
-    language: t.language,
-    description: t.description,
-    is_system: t.is_system,
-    region: t.region,
-    domain_id: t.domain_id,
-    variables: t.variables,
-    creator_id: t.creator_id,
-    updater_id: t.updater_id,
-    create_time: t.create_time,
-    update_time: t.update_time,
-    is_collect: t.is_collect,
-    is_show_source: t.is_show_source,
-    definition: t.definition,
-  }, t.unset, TEMPLATE_DEFAULTS);
+  return unsetReadBack(
+    ctx.dialect,
+    {
+      id: t.id,
+      name: t.name,
+      icon: t.icon,
+      manifest_version: t.manifest_version,
+      language: t.language,
+      description: t.description,
+      is_system: t.is_system,
+      region: t.region,
+      domain_id: t.domain_id,
+      variables: t.variables,
+      creator_id: t.creator_id,
+      updater_id: t.updater_id,
+      create_time: t.create_time,
+      update_time: t.update_time,
+      is_collect: t.is_collect,
+      is_show_source: t.is_show_source,
+      definition: t.definition,
+    },
+    t.unset,
+    TEMPLATE_DEFAULTS,
+  );
 }
 
 function get(ctx: CallerContext): Reply {
@@ -318,24 +358,31 @@ function list(ctx: CallerContext): Reply {
   const limit = q.limit ?? DEFAULT_LIMIT;
   // PipelineTemplateSimpleVO (Table 4-4): is_collect is a Boolean and is_show_source a String here.
   const window = listWindow(ctx, all, offset, limit);
-  const templates = window.data.map((t) => unsetReadBack(ctx.dialect, {
-    id: t.id,
-    name: t.name,
-    icon: t.icon,
-    manifest_version: t.manifest_version,
-    language: t.language,
-    description: t.description,
-    is_system: t.is_system,
-    region: t.region,
-    domain_id: t.domain_id,
-    creator_id: t.creator_id,
-    creator_name: t.creator_name,
-    updater_id: t.updater_id,
-    create_time: t.create_time,
-    update_time: t.update_time,
-    is_collect: t.is_collect ?? false,
-    is_show_source: t.is_show_source === null ? null : String(t.is_show_source),
-    stages: stagesOf(t.definition),
-  }, t.unset?.filter((k) => k === "description"), TEMPLATE_DEFAULTS));
+  const templates = window.data.map((t) =>
+    unsetReadBack(
+      ctx.dialect,
+      {
+        id: t.id,
+        name: t.name,
+        icon: t.icon,
+        manifest_version: t.manifest_version,
+        language: t.language,
+        description: t.description,
+        is_system: t.is_system,
+        region: t.region,
+        domain_id: t.domain_id,
+        creator_id: t.creator_id,
+        creator_name: t.creator_name,
+        updater_id: t.updater_id,
+        create_time: t.create_time,
+        update_time: t.update_time,
+        is_collect: t.is_collect ?? false,
+        is_show_source: t.is_show_source === null ? null : String(t.is_show_source),
+        stages: stagesOf(t.definition),
+      },
+      t.unset?.filter((k) => k === "description"),
+      TEMPLATE_DEFAULTS,
+    ),
+  );
   return ok({ offset, limit, total: window.total, templates });
 }

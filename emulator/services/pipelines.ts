@@ -181,7 +181,10 @@ const codeSource = z.object({
       ssh_git_url: str,
       web_url: str,
       repo_name: str,
-      alias: z.string().regex(/^[A-Za-z0-9_]{0,128}$/).nullish(),
+      alias: z
+        .string()
+        .regex(/^[A-Za-z0-9_]{0,128}$/)
+        .nullish(),
     })
     .nullish(),
 });
@@ -240,7 +243,10 @@ const createBody = z.object({
   schedules: z.array(schedule).nullish(),
   triggers: z.array(trigger).nullish(),
   manifest_version: str,
-  definition: z.string().refine((s) => parseDefinition(s) !== undefined).nullish(),
+  definition: z
+    .string()
+    .refine((s) => parseDefinition(s) !== undefined)
+    .nullish(),
   project_name: str,
   group_id: str,
   id: str,
@@ -778,7 +784,6 @@ function runs(ctx: CallerContext): Reply {
   const limit = q.limit ?? DEFAULT_LIMIT;
   return ok({ offset, limit, total: all.length, pipeline_runs: all.slice(offset, offset + limit).map((r) => latestRunVo(r, now, true)) });
 }
-
 
 /**
  * L1: what the list's `group_path_id` ("Pipeline Group ID", String) selects. `path`: the pipelines

@@ -115,8 +115,18 @@ function createRule(ctx: CallerContext): Reply {
 /** Table 4-136 (the example omits layout_content; so does the emulator). */
 function ruleDetail(r: RuleRecord, layoutReturned: boolean) {
   return {
-    id: r.id, type: r.type, name: r.name, version: r.version, plugin_id: r.plugin_id ?? null, plugin_name: r.plugin_name ?? null,
-    plugin_version: r.plugin_version ?? null, content: r.content, creator: r.creator, create_time: r.create_time, updater: r.updater, update_time: r.update_time,
+    id: r.id,
+    type: r.type,
+    name: r.name,
+    version: r.version,
+    plugin_id: r.plugin_id ?? null,
+    plugin_name: r.plugin_name ?? null,
+    plugin_version: r.plugin_version ?? null,
+    content: r.content,
+    creator: r.creator,
+    create_time: r.create_time,
+    updater: r.updater,
+    update_time: r.update_time,
     // R4: Table 4-136 lists layout_content, the example omits it.
     ...(layoutReturned ? { layout_content: r.layout_content } : {}),
   };
@@ -206,8 +216,16 @@ function instancesOf(ctx: CallerContext, refs: z.infer<typeof ruleRefs>): RuleIn
     const rule = ref.id ? rules.get(ctx.params.domain_id, ref.id) : undefined;
     if (!rule) return undefined;
     out.push({
-      id: newHexId(), type: rule.type, name: rule.name, version: rule.version, plugin_id: rule.plugin_id ?? null, plugin_name: rule.plugin_name ?? null,
-      plugin_version: rule.plugin_version ?? null, is_valid: ref.is_valid ?? true, editable: true, content: rule.content,
+      id: newHexId(),
+      type: rule.type,
+      name: rule.name,
+      version: rule.version,
+      plugin_id: rule.plugin_id ?? null,
+      plugin_name: rule.plugin_name ?? null,
+      plugin_version: rule.plugin_version ?? null,
+      is_valid: ref.is_valid ?? true,
+      editable: true,
+      content: rule.content,
     });
   }
   return out;
@@ -233,11 +251,21 @@ function createRuleSet(ctx: CallerContext): Reply {
   if (!b.success) return invalidParameter();
   const instances = instancesOf(ctx, b.data.rules);
   if (!instances) return invalidParameter();
-  if (nameTaken(ctx, b.data.name, ctx.store.collection<RuleSetRecord>(RULE_SETS).list(ctx.params.domain_id))) return pipelineError("DEVCP.00014004", nameExists("rule set", b.data.name));
+  if (nameTaken(ctx, b.data.name, ctx.store.collection<RuleSetRecord>(RULE_SETS).list(ctx.params.domain_id)))
+    return pipelineError("DEVCP.00014004", nameExists("rule set", b.data.name));
   const now = ctx.now;
   const set: RuleSetRecord = {
-    id: newHexId(), name: b.data.name, type: "tenant", version: newHexId(), is_valid: true, creator: ctx.caller.user.id, updater: ctx.caller.user.id,
-    create_time: timeString(now), update_time: timeString(now), operate_time: now.getTime(), rule_instances: instances,
+    id: newHexId(),
+    name: b.data.name,
+    type: "tenant",
+    version: newHexId(),
+    is_valid: true,
+    creator: ctx.caller.user.id,
+    updater: ctx.caller.user.id,
+    create_time: timeString(now),
+    update_time: timeString(now),
+    operate_time: now.getTime(),
+    rule_instances: instances,
   };
   ctx.store.collection<RuleSetRecord>(RULE_SETS).put(ctx.params.domain_id, set.id, set);
   return ok({ status: true, rule_set_id: set.id });
@@ -245,8 +273,16 @@ function createRuleSet(ctx: CallerContext): Reply {
 
 function ruleSetDetail(s: RuleSetRecord) {
   return {
-    id: s.id, name: s.name, type: s.type, version: s.version, is_valid: s.is_valid, creator: s.creator, create_time: s.create_time,
-    updater: s.updater, update_time: s.update_time, rule_instances: s.rule_instances,
+    id: s.id,
+    name: s.name,
+    type: s.type,
+    version: s.version,
+    is_valid: s.is_valid,
+    creator: s.creator,
+    create_time: s.create_time,
+    updater: s.updater,
+    update_time: s.update_time,
+    rule_instances: s.rule_instances,
   };
 }
 
@@ -287,12 +323,38 @@ function switchRuleSet(ctx: CallerContext): Reply {
 
 /** R5 `mixed`: the system rule set every project sees (`creator: system` in the §4.6.1 example). */
 const SYSTEM_RULE_SET = {
-  id: "5a5ee7f7bd4a4f8b9e9e1c0b0d0e0f01", name: "System default policy", type: "system", version: "1", operator: "system", operate_time: 1695000000000, is_valid: true, level: "system", is_public: true,
+  id: "5a5ee7f7bd4a4f8b9e9e1c0b0d0e0f01",
+  name: "System default policy",
+  type: "system",
+  version: "1",
+  operator: "system",
+  operate_time: 1695000000000,
+  is_valid: true,
+  level: "system",
+  is_public: true,
 };
-const SYSTEM_OSS = { id: "5a5ee7f7bd4a4f8b9e9e1c0b0d0e0f02", name: "System open-source policy", level: "system", is_valid: true, version: "1", operator: "system", is_public: true, is_legacy: false, operate_time: 1695000000000 };
+const SYSTEM_OSS = {
+  id: "5a5ee7f7bd4a4f8b9e9e1c0b0d0e0f02",
+  name: "System open-source policy",
+  level: "system",
+  is_valid: true,
+  version: "1",
+  operator: "system",
+  is_public: true,
+  is_legacy: false,
+  operate_time: 1695000000000,
+};
 
 const ruleSetItem = (s: RuleSetRecord, level: "tenant" | "project") => ({
-  id: s.id, name: s.name, type: s.type, version: s.version, operator: s.updater, operate_time: s.operate_time, is_valid: s.is_valid, level, is_public: false,
+  id: s.id,
+  name: s.name,
+  type: s.type,
+  version: s.version,
+  operator: s.updater,
+  operate_time: s.operate_time,
+  is_valid: s.is_valid,
+  level,
+  is_public: false,
 });
 
 function filteredRuleSets(ctx: CallerContext, domainId: string): RuleSetRecord[] | undefined {
@@ -338,17 +400,34 @@ function getProjectRuleSet(ctx: CallerContext): Reply {
 // Tenant-level open-source governance policies (§4.7)
 
 const ossContent = z.object({
-  version_set: z.object({
-    enable: z.boolean().nullish(),
-    rules: z.array(z.object({ enable: z.boolean().nullish(), ecosystem: z.string().nullish(), package_name: z.string().nullish(), package_version: z.string().nullish(), description: z.string().nullish(), predicate: z.string().nullish() })).nullish(),
-  }).nullish(),
-  security: z.object({
-    enable: z.boolean().nullish(),
-    rules: z.object({
-      severity: z.object({ enable: z.boolean().nullish(), values: z.array(z.string()).nullish() }).nullish(),
-      cve: z.object({ enable: z.boolean().nullish(), values: z.array(z.string()).nullish() }).nullish(),
-    }).nullish(),
-  }).nullish(),
+  version_set: z
+    .object({
+      enable: z.boolean().nullish(),
+      rules: z
+        .array(
+          z.object({
+            enable: z.boolean().nullish(),
+            ecosystem: z.string().nullish(),
+            package_name: z.string().nullish(),
+            package_version: z.string().nullish(),
+            description: z.string().nullish(),
+            predicate: z.string().nullish(),
+          }),
+        )
+        .nullish(),
+    })
+    .nullish(),
+  security: z
+    .object({
+      enable: z.boolean().nullish(),
+      rules: z
+        .object({
+          severity: z.object({ enable: z.boolean().nullish(), values: z.array(z.string()).nullish() }).nullish(),
+          cve: z.object({ enable: z.boolean().nullish(), values: z.array(z.string()).nullish() }).nullish(),
+        })
+        .nullish(),
+    })
+    .nullish(),
   license: z.object({ enable: z.boolean().nullish(), rules: z.array(z.object({ values: z.array(z.string()).nullish(), predicate: z.string().nullish() })).nullish() }).nullish(),
 });
 const ossCreateBody = z.object({ name: z.string().min(1), content: ossContent });
@@ -371,7 +450,10 @@ function storedContent(ctx: CallerContext, c: OssContent): OssContent {
       rules: (c.version_set?.rules ?? []).map((r) => ({ ...Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null && v !== undefined)), enable: r.enable ?? false })),
     },
     security: { enable: c.security?.enable ?? false, rules: { severity: toggle(c.security?.rules?.severity), cve: toggle(c.security?.rules?.cve) } },
-    license: { enable: c.license?.enable ?? false, rules: (c.license?.rules ?? []).map((r) => ({ ...(r.predicate != null ? { predicate: r.predicate } : {}), values: vals(r.values) })) },
+    license: {
+      enable: c.license?.enable ?? false,
+      rules: (c.license?.rules ?? []).map((r) => ({ ...(r.predicate != null ? { predicate: r.predicate } : {}), values: vals(r.values) })),
+    },
   };
 }
 
@@ -395,19 +477,42 @@ export interface OssRecord {
 function createOss(ctx: CallerContext): Reply {
   const b = ossCreateBody.safeParse(jsonObject(ctx.rawBody));
   if (!b.success) return invalidParameter();
-  if (nameTaken(ctx, b.data.name, ctx.store.collection<OssRecord>(OSS).list(ctx.params.domain_id))) return pipelineError("DEVCP.00014004", nameExists("open-source policy", b.data.name));
+  if (nameTaken(ctx, b.data.name, ctx.store.collection<OssRecord>(OSS).list(ctx.params.domain_id)))
+    return pipelineError("DEVCP.00014004", nameExists("open-source policy", b.data.name));
   const now = ctx.now;
   const p: OssRecord = {
-    id: newHexId(), name: b.data.name, level: "tenant", parent_id: null, version: newHexId(), is_valid: ctx.dialect.is("R2", "enabled"), is_public: false, is_legacy: false,
-    creator: ctx.caller.user.id, updater: ctx.caller.user.id, create_time: timeString(now), update_time: timeString(now), operate_time: now.getTime(), content: storedContent(ctx, b.data.content),
+    id: newHexId(),
+    name: b.data.name,
+    level: "tenant",
+    parent_id: null,
+    version: newHexId(),
+    is_valid: ctx.dialect.is("R2", "enabled"),
+    is_public: false,
+    is_legacy: false,
+    creator: ctx.caller.user.id,
+    updater: ctx.caller.user.id,
+    create_time: timeString(now),
+    update_time: timeString(now),
+    operate_time: now.getTime(),
+    content: storedContent(ctx, b.data.content),
   };
   ctx.store.collection<OssRecord>(OSS).put(ctx.params.domain_id, p.id, p);
   return ok({ status: true, rule_set_id: p.id });
 }
 
 const ossDetail = (p: OssRecord) => ({
-  id: p.id, name: p.name, level: p.level, parent_id: p.parent_id, version: p.version, is_valid: p.is_valid, is_public: p.is_public, creator: p.creator,
-  create_time: p.create_time, updater: p.updater, update_time: p.update_time, content: p.content,
+  id: p.id,
+  name: p.name,
+  level: p.level,
+  parent_id: p.parent_id,
+  version: p.version,
+  is_valid: p.is_valid,
+  is_public: p.is_public,
+  creator: p.creator,
+  create_time: p.create_time,
+  updater: p.updater,
+  update_time: p.update_time,
+  content: p.content,
 });
 
 function getOss(ctx: CallerContext): Reply {
@@ -446,9 +551,23 @@ function ossList(ctx: CallerContext, domainId: string, visible: boolean, project
   if (!Number.isInteger(offset) || !Number.isInteger(limit) || offset < 0 || limit < 0) return invalidParameter();
   const name = (ctx.query.get("name") ?? "").toLowerCase();
   const all = visible
-    ? ctx.store.collection<OssRecord>(OSS).list(domainId).filter((p) => p.name.toLowerCase().includes(name)).sort((a, b) => b.operate_time - a.operate_time || a.id.localeCompare(b.id))
+    ? ctx.store
+        .collection<OssRecord>(OSS)
+        .list(domainId)
+        .filter((p) => p.name.toLowerCase().includes(name))
+        .sort((a, b) => b.operate_time - a.operate_time || a.id.localeCompare(b.id))
     : [];
-  const items: Array<Record<string, unknown>> = all.map((p) => ({ id: p.id, name: p.name, level: p.level, is_valid: p.is_valid, version: p.version, operator: p.updater, is_public: p.is_public, is_legacy: p.is_legacy, operate_time: p.operate_time }));
+  const items: Array<Record<string, unknown>> = all.map((p) => ({
+    id: p.id,
+    name: p.name,
+    level: p.level,
+    is_valid: p.is_valid,
+    version: p.version,
+    operator: p.updater,
+    is_public: p.is_public,
+    is_legacy: p.is_legacy,
+    operate_time: p.operate_time,
+  }));
   if (project && ctx.dialect.is("R5", "mixed") && SYSTEM_OSS.name.toLowerCase().includes(name)) items.push(SYSTEM_OSS);
   const window = listWindow(ctx, items, offset, limit);
   return ok({ total: window.total, data: window.data });

@@ -45,7 +45,14 @@ export interface PublisherVo {
 const text = z.string().nullish();
 // Table 4-317: every field optional and a String. Unknown fields are ignored.
 const createBody = z.object({
-  name: text, user_id: text, description: text, logo_url: text, website: text, support_url: text, source_url: text, en_name: text,
+  name: text,
+  user_id: text,
+  description: text,
+  logo_url: text,
+  website: text,
+  support_url: text,
+  source_url: text,
+  en_name: text,
   publisher_unique_id: text,
 });
 
@@ -56,7 +63,14 @@ function create(ctx: CallerContext): Reply {
   if (!body.success) return invalid();
   const { account, user } = ctx.caller;
   const b = normalise(ctx, body.data);
-  if (nameTaken(ctx, b.name, all(ctx).filter((p) => p.is_delete !== 1))) return invalid(nameExists("publisher", b.name ?? ""));
+  if (
+    nameTaken(
+      ctx,
+      b.name,
+      all(ctx).filter((p) => p.is_delete !== 1),
+    )
+  )
+    return invalid(nameExists("publisher", b.name ?? ""));
   // `publisher_unique_id` is in Table 4-317, but whether the service honours a client-chosen id is
   // undocumented; the emulator always generates it, so a client cannot rely on it.
   const id = newHexId();
@@ -95,13 +109,22 @@ function normalise<T extends Record<string, string | null | undefined>>(ctx: Cal
 }
 
 /** Oldest first, so a new publisher lands on the last page. */
-const all = (ctx: CallerContext) => publishers(ctx).list(ctx.caller.account.domainId).sort((a, b) => Number(a.last_update_time) - Number(b.last_update_time));
+const all = (ctx: CallerContext) =>
+  publishers(ctx)
+    .list(ctx.caller.account.domainId)
+    .sort((a, b) => Number(a.last_update_time) - Number(b.last_update_time));
 
 function list(ctx: CallerContext): Reply {
   const page = pageParams(ctx);
   if (!page) return invalid();
   // The `name` filter's semantics are undocumented; it is a fuzzy match here.
-  return ok(paged(ctx, all(ctx).filter((p) => fuzzy(p.name, ctx.query.get("name"))), page));
+  return ok(
+    paged(
+      ctx,
+      all(ctx).filter((p) => fuzzy(p.name, ctx.query.get("name"))),
+      page,
+    ),
+  );
 }
 
 /** §4.9.13: a bare array (Table 4-363). */
@@ -153,7 +176,9 @@ function uploadIcon(ctx: CallerContext): Reply {
   // `publisher_en_name` must exist, and its `logo_url` becomes the uploaded icon.
   if (ctx.dialect.is("X5", "existing")) {
     const domain = ctx.caller.account.domainId;
-    const named = publishers(ctx).list(domain).filter((p) => p.en_name !== null && p.en_name === ctx.query.get("publisher_en_name"));
+    const named = publishers(ctx)
+      .list(domain)
+      .filter((p) => p.en_name !== null && p.en_name === ctx.query.get("publisher_en_name"));
     if (named.length === 0) return notFound(`The publisher ${ctx.query.get("publisher_en_name") ?? ""}`);
     for (const p of named) publishers(ctx).put(domain, p.publisher_unique_id, { ...p, logo_url: path });
   }

@@ -56,8 +56,21 @@ export function vpcepRecords(store: Store, domainId: string, region: string): st
 }
 
 const body = z.object({
-  enterprise_id: z.string().regex(/^[0-9A-Za-z_-]{1,40}$/).nullish(),
-  vpceps: z.array(z.object({ description: z.string().max(128).nullish(), vpcep_id: z.string().regex(/^[0-9a-z-]{1,40}$/).nullish() })).nullish(),
+  enterprise_id: z
+    .string()
+    .regex(/^[0-9A-Za-z_-]{1,40}$/)
+    .nullish(),
+  vpceps: z
+    .array(
+      z.object({
+        description: z.string().max(128).nullish(),
+        vpcep_id: z
+          .string()
+          .regex(/^[0-9a-z-]{1,40}$/)
+          .nullish(),
+      }),
+    )
+    .nullish(),
 });
 
 function revoke(ctx: CallerContext): Reply {

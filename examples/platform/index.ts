@@ -1,6 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
-  OpenSourcePolicy, Pipeline, PipelineGroup, PipelineTemplate, Plugin, PluginVersion, Publisher, Rule, RuleSet, Script, TestPlan, VpcepAccessControl,
+  OpenSourcePolicy,
+  Pipeline,
+  PipelineGroup,
+  PipelineTemplate,
+  Plugin,
+  PluginVersion,
+  Publisher,
+  Rule,
+  RuleSet,
+  Script,
+  TestPlan,
+  VpcepAccessControl,
 } from "pulumi-codearts";
 
 /**

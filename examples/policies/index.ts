@@ -15,7 +15,10 @@ const passRate = rule("Test pass rate", "pass-rate", "1.0");
 
 export const releaseGate = new RuleSet("release-gate", {
   name: "Release gate",
-  rules: [{ id: coverage.id, isValid: true }, { id: passRate.id, isValid: true }],
+  rules: [
+    { id: coverage.id, isValid: true },
+    { id: passRate.id, isValid: true },
+  ],
   isValid: false, // disabled: the switch API turns it off after create
 }).id;
 

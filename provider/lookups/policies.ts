@@ -58,7 +58,13 @@ interface PolicyItemVo {
 }
 
 /** §4.6.1 / §4.8.2: a page of policies, each with its id and name. */
-const policiesPage = object({ data: z.array(object({ id: z.string(), name: z.string() })).nullable().optional(), total: z.number().optional() });
+const policiesPage = object({
+  data: z
+    .array(object({ id: z.string(), name: z.string() }))
+    .nullable()
+    .optional(),
+  total: z.number().optional(),
+});
 /** §4.6.2 / §4.8.1: the detail, returned in the API's shape: it must at least be a JSON object. */
 const policyDetail = object({});
 
@@ -85,10 +91,25 @@ export function listProjectRuleSets(projectId: string, opts?: LookupOptions): Pr
     collect(
       offsetPages(async (offset, limit) => {
         const res = await c.send<{ data?: PolicyItemVo[] | null; total?: number }>({
-          service: "pipeline", method: "GET", path: `/v2/${seg(projectId)}/rule-sets/query`,
-          query: { offset, limit, include_tenant_rule_set: opts?.includeTenant ?? true }, operation: "ProjectRuleSet.list", answer: policiesPage, resource: projectId,
+          service: "pipeline",
+          method: "GET",
+          path: `/v2/${seg(projectId)}/rule-sets/query`,
+          query: { offset, limit, include_tenant_rule_set: opts?.includeTenant ?? true },
+          operation: "ProjectRuleSet.list",
+          answer: policiesPage,
+          resource: projectId,
         });
-        const items = (res.body?.data ?? []).filter(notExcludedTenant(opts)).map((s) => ({ id: s.id, name: s.name, type: s.type, version: s.version, operator: s.operator, operateTime: s.operate_time, isValid: s.is_valid, level: s.level, isPublic: s.is_public }));
+        const items = (res.body?.data ?? []).filter(notExcludedTenant(opts)).map((s) => ({
+          id: s.id,
+          name: s.name,
+          type: s.type,
+          version: s.version,
+          operator: s.operator,
+          operateTime: s.operate_time,
+          isValid: s.is_valid,
+          level: s.level,
+          isPublic: s.is_public,
+        }));
         return { items, total: res.body?.total };
       }, 50),
     ),
@@ -97,8 +118,19 @@ export function listProjectRuleSets(projectId: string, opts?: LookupOptions): Pr
 
 /** §4.6.2: one policy as a project sees it, with its rule instances (the API's shape). */
 export function getProjectRuleSet(projectId: string, ruleSetId: string, opts?: LookupOptions): Promise<Record<string, unknown>> {
-  return withClient(opts, async (c) =>
-    (await c.send<Record<string, unknown>>({ service: "pipeline", method: "GET", path: `/v2/${seg(projectId)}/rule-sets/${seg(ruleSetId)}/gray/detail`, operation: "ProjectRuleSet.get", answer: policyDetail, resource: ruleSetId })).body,
+  return withClient(
+    opts,
+    async (c) =>
+      (
+        await c.send<Record<string, unknown>>({
+          service: "pipeline",
+          method: "GET",
+          path: `/v2/${seg(projectId)}/rule-sets/${seg(ruleSetId)}/gray/detail`,
+          operation: "ProjectRuleSet.get",
+          answer: policyDetail,
+          resource: ruleSetId,
+        })
+      ).body,
   );
 }
 
@@ -108,10 +140,25 @@ export function listProjectOpenSourcePolicies(projectId: string, opts?: LookupOp
     collect(
       offsetPages(async (offset, limit) => {
         const res = await c.send<{ data?: PolicyItemVo[] | null; total?: number }>({
-          service: "pipeline", method: "GET", path: `/v2/${seg(projectId)}/open-source/rule-sets/query`,
-          query: { offset, limit, include_tenant_rule_set: opts?.includeTenant ?? true }, operation: "ProjectOpenSourcePolicy.list", answer: policiesPage, resource: projectId,
+          service: "pipeline",
+          method: "GET",
+          path: `/v2/${seg(projectId)}/open-source/rule-sets/query`,
+          query: { offset, limit, include_tenant_rule_set: opts?.includeTenant ?? true },
+          operation: "ProjectOpenSourcePolicy.list",
+          answer: policiesPage,
+          resource: projectId,
         });
-        const items = (res.body?.data ?? []).filter(notExcludedTenant(opts)).map((p) => ({ id: p.id, name: p.name, level: p.level, isValid: p.is_valid, version: p.version, operator: p.operator, isPublic: p.is_public, isLegacy: p.is_legacy, operateTime: p.operate_time }));
+        const items = (res.body?.data ?? []).filter(notExcludedTenant(opts)).map((p) => ({
+          id: p.id,
+          name: p.name,
+          level: p.level,
+          isValid: p.is_valid,
+          version: p.version,
+          operator: p.operator,
+          isPublic: p.is_public,
+          isLegacy: p.is_legacy,
+          operateTime: p.operate_time,
+        }));
         return { items, total: res.body?.total };
       }, 15),
     ),
@@ -120,7 +167,18 @@ export function listProjectOpenSourcePolicies(projectId: string, opts?: LookupOp
 
 /** §4.8.1: one open-source policy as a project sees it (the API's shape). */
 export function getProjectOpenSourcePolicy(projectId: string, policyId: string, opts?: LookupOptions): Promise<Record<string, unknown>> {
-  return withClient(opts, async (c) =>
-    (await c.send<Record<string, unknown>>({ service: "pipeline", method: "GET", path: `/v2/${seg(projectId)}/open-source/rule-sets/${seg(policyId)}/detail`, operation: "ProjectOpenSourcePolicy.get", answer: policyDetail, resource: policyId })).body,
+  return withClient(
+    opts,
+    async (c) =>
+      (
+        await c.send<Record<string, unknown>>({
+          service: "pipeline",
+          method: "GET",
+          path: `/v2/${seg(projectId)}/open-source/rule-sets/${seg(policyId)}/detail`,
+          operation: "ProjectOpenSourcePolicy.get",
+          answer: policyDetail,
+          resource: policyId,
+        })
+      ).body,
   );
 }

@@ -156,7 +156,10 @@ export function resourceProvider(o: PluginOptions = {}): grpcTypes.UntypedServic
 
   function kindOf(req: { getType(): string; getUrn(): string }): KindName {
     const kind = kindOfRequest(req.getType(), req.getUrn());
-    if (!kind) throw new Error(`pulumi-resource-codearts: unknown resource type "${req.getType() || req.getUrn()}"; the package's types are codearts:index:<Kind>, one of ${Object.keys(KINDS).join(", ")}`);
+    if (!kind)
+      throw new Error(
+        `pulumi-resource-codearts: unknown resource type "${req.getType() || req.getUrn()}"; the package's types are codearts:index:<Kind>, one of ${Object.keys(KINDS).join(", ")}`,
+      );
     return kind;
   }
   const secretsOf = (kind: KindName): readonly string[] => kindNamed(kind).secrets ?? [];
@@ -353,7 +356,18 @@ export function resourceProvider(o: PluginOptions = {}): grpcTypes.UntypedServic
 function propertyDiff(old: unknown, next: unknown, replaces: boolean): provprotoTypes.PropertyDiff {
   const K = provproto.PropertyDiff.Kind;
   const d = new provproto.PropertyDiff();
-  const kind = old === undefined || old === null ? (replaces ? K.ADD_REPLACE : K.ADD) : next === undefined || next === null ? (replaces ? K.DELETE_REPLACE : K.DELETE) : replaces ? K.UPDATE_REPLACE : K.UPDATE;
+  const kind =
+    old === undefined || old === null
+      ? replaces
+        ? K.ADD_REPLACE
+        : K.ADD
+      : next === undefined || next === null
+        ? replaces
+          ? K.DELETE_REPLACE
+          : K.DELETE
+        : replaces
+          ? K.UPDATE_REPLACE
+          : K.UPDATE;
   d.setKind(kind);
   d.setInputdiff(false);
   return d;

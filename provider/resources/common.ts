@@ -2,8 +2,7 @@ import { z } from "zod";
 import { stableJson } from "../dynamic";
 
 /** A 32-character lower-case hexadecimal id, the form of every CodeArts project, account and object id. */
-export const hex32 = (what: string) =>
-  z.string().regex(/^[0-9a-f]{32}$/, `must be a ${what}: 32 lower-case hexadecimal characters`);
+export const hex32 = (what: string) => z.string().regex(/^[0-9a-f]{32}$/, `must be a ${what}: 32 lower-case hexadecimal characters`);
 
 /** A string the API requires and refuses blank (names, languages). */
 export const nonBlank = z.string().refine((s) => s.trim() !== "", "must not be empty or blank");

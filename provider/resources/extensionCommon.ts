@@ -93,21 +93,26 @@ export async function findPlugin(ctx: Context, pluginName: string): Promise<Plug
 /** The account's custom plug-ins (§4.9.17) the (fuzzy) `plugin_name` filter selects, or all of them, read to a provable end (P1). */
 export async function customPlugins(ctx: Context, pluginName?: string): Promise<AsyncGenerator<PluginBasicVo>> {
   const path = `${await v1(ctx)}/agent-plugin/query-all`;
-  return probedOffsetPages<PluginBasicVo>(async (offset, limit) => {
-    const res = await ctx.client.send<Paged<PluginBasicVo>>({
-      service: "pipeline",
-      method: "POST",
-      path,
-      query: { offset, limit },
-      // The §4.9.17 example's body: every service type, custom plug-ins only.
-      body: { ...(pluginName === undefined ? {} : { plugin_name: pluginName }), business_type: ["Build", "Gate", "Deploy", "Test", "Normal"], plugin_attribution: "custom" },
-      operation: "Plugin.list",
-      answer: object({ total: z.number().optional(), data: z.array(object({ plugin_name: z.string() })).nullable() }),
-      resource: pluginName ?? "plug-ins",
-      idempotent: true, // a read
-    });
-    return { items: res.body?.data ?? [], total: res.body?.total };
-  }, PAGE_LIMIT, (p) => `${p.plugin_name}`, pluginName === undefined ? "Plugin: listing the custom plug-ins" : `Plugin: looking up "${pluginName}" in the plug-in list`);
+  return probedOffsetPages<PluginBasicVo>(
+    async (offset, limit) => {
+      const res = await ctx.client.send<Paged<PluginBasicVo>>({
+        service: "pipeline",
+        method: "POST",
+        path,
+        query: { offset, limit },
+        // The §4.9.17 example's body: every service type, custom plug-ins only.
+        body: { ...(pluginName === undefined ? {} : { plugin_name: pluginName }), business_type: ["Build", "Gate", "Deploy", "Test", "Normal"], plugin_attribution: "custom" },
+        operation: "Plugin.list",
+        answer: object({ total: z.number().optional(), data: z.array(object({ plugin_name: z.string() })).nullable() }),
+        resource: pluginName ?? "plug-ins",
+        idempotent: true, // a read
+      });
+      return { items: res.body?.data ?? [], total: res.body?.total };
+    },
+    PAGE_LIMIT,
+    (p) => `${p.plugin_name}`,
+    pluginName === undefined ? "Plugin: listing the custom plug-ins" : `Plugin: looking up "${pluginName}" in the plug-in list`,
+  );
 }
 
 /** The custom plug-ins whose name starts with `prefix` (names compared exactly). */

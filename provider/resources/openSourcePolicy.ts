@@ -27,7 +27,16 @@ export const openSourceContentSchema = z.strictObject({
     .strictObject({
       enable: toggle,
       rules: z
-        .array(z.strictObject({ enable: toggle, ecosystem: z.string().optional(), packageName: z.string().optional(), packageVersion: z.string().optional(), description: z.string().optional(), predicate: z.string().optional() }))
+        .array(
+          z.strictObject({
+            enable: toggle,
+            ecosystem: z.string().optional(),
+            packageName: z.string().optional(),
+            packageVersion: z.string().optional(),
+            description: z.string().optional(),
+            predicate: z.string().optional(),
+          }),
+        )
         .optional(),
     })
     .optional(),
@@ -100,7 +109,14 @@ function contentBody(c: OpenSourceContent) {
   return {
     version_set: c.versionSet && {
       enable: c.versionSet.enable,
-      rules: c.versionSet.rules?.map((r) => ({ enable: r.enable, ecosystem: r.ecosystem, package_name: r.packageName, package_version: r.packageVersion, description: r.description, predicate: r.predicate })),
+      rules: c.versionSet.rules?.map((r) => ({
+        enable: r.enable,
+        ecosystem: r.ecosystem,
+        package_name: r.packageName,
+        package_version: r.packageVersion,
+        description: r.description,
+        predicate: r.predicate,
+      })),
     },
     security: c.security,
     license: c.license,
@@ -113,12 +129,23 @@ const cleanValues = (v: unknown) => (Array.isArray(v) ? v.filter((s) => s !== ""
 /** The API's content → what a program declares (nulls dropped, empty strings out of `values`). */
 function contentFrom(c: OssContentVo | null | undefined): OpenSourceContent {
   if (!c) return {};
-  const vs = c.version_set, sec = c.security, lic = c.license;
+  const vs = c.version_set,
+    sec = c.security,
+    lic = c.license;
   return dropNulls({
     versionSet: vs
       ? dropNulls({
           enable: vs.enable ?? undefined,
-          rules: vs.rules?.map((r) => dropNulls({ enable: r.enable, ecosystem: r.ecosystem, packageName: r.package_name, packageVersion: r.package_version, description: r.description, predicate: r.predicate })),
+          rules: vs.rules?.map((r) =>
+            dropNulls({
+              enable: r.enable,
+              ecosystem: r.ecosystem,
+              packageName: r.package_name,
+              packageVersion: r.package_version,
+              description: r.description,
+              predicate: r.predicate,
+            }),
+          ),
         })
       : undefined,
     security: sec
@@ -137,7 +164,16 @@ function contentFrom(c: OssContentVo | null | undefined): OpenSourceContent {
 }
 
 async function getPolicy(ctx: Context, tenant: string, id: string): Promise<OssVo> {
-  return (await ctx.client.send<OssVo>({ service: "pipeline", method: "GET", path: `${ossPath(tenant)}/${seg(id)}/detail`, operation: "OpenSourcePolicy.get", answer: ossAnswer, resource: id })).body;
+  return (
+    await ctx.client.send<OssVo>({
+      service: "pipeline",
+      method: "GET",
+      path: `${ossPath(tenant)}/${seg(id)}/detail`,
+      operation: "OpenSourcePolicy.get",
+      answer: ossAnswer,
+      resource: id,
+    })
+  ).body;
 }
 
 /**
@@ -178,7 +214,13 @@ function snapshot(p: OssVo, tenant: string, state: Record<string, unknown>): { o
 
 async function update(ctx: Context, tenant: string, id: string, i: OpenSourcePolicyInputs): Promise<void> {
   await ctx.client.send({
-    service: "pipeline", method: "PUT", path: `${ossPath(tenant)}/${seg(id)}/update`, body: { name: i.name, parent_id: i.parentId, content: contentBody(i.content) }, operation: "OpenSourcePolicy.update", answer: statusTrue, resource: id,
+    service: "pipeline",
+    method: "PUT",
+    path: `${ossPath(tenant)}/${seg(id)}/update`,
+    body: { name: i.name, parent_id: i.parentId, content: contentBody(i.content) },
+    operation: "OpenSourcePolicy.update",
+    answer: statusTrue,
+    resource: id,
   });
 }
 
@@ -192,7 +234,13 @@ export const openSourcePolicy: ResourceKind<typeof openSourcePolicySchema, OpenS
   async create(ctx, inputs) {
     const tenant = inputs.tenantId ?? (await ctx.client.domainId());
     const res = await ctx.client.send<{ rule_set_id?: string }>({
-      service: "pipeline", method: "POST", path: `${ossPath(tenant)}/create`, body: { name: inputs.name, content: contentBody(inputs.content) }, operation: "OpenSourcePolicy.create", answer: statusTrueWith("rule_set_id"), resource: inputs.name,
+      service: "pipeline",
+      method: "POST",
+      path: `${ossPath(tenant)}/create`,
+      body: { name: inputs.name, content: contentBody(inputs.content) },
+      operation: "OpenSourcePolicy.create",
+      answer: statusTrueWith("rule_set_id"),
+      resource: inputs.name,
     });
     const id = res.body?.rule_set_id;
     if (!id) throw new Error(`OpenSourcePolicy.create for ${inputs.name}: the answer carries no rule_set_id (request id ${res.requestId ?? "unknown"})`);
@@ -226,6 +274,13 @@ export const openSourcePolicy: ResourceKind<typeof openSourcePolicySchema, OpenS
 
   async delete(ctx, id, state) {
     const { tenant, objectId } = await locateTenant(ctx, id, state);
-    await ctx.client.send({ service: "pipeline", method: "DELETE", path: `${ossPath(tenant)}/${seg(objectId)}/delete`, operation: "OpenSourcePolicy.delete", answer: statusTrue, resource: objectId });
+    await ctx.client.send({
+      service: "pipeline",
+      method: "DELETE",
+      path: `${ossPath(tenant)}/${seg(objectId)}/delete`,
+      operation: "OpenSourcePolicy.delete",
+      answer: statusTrue,
+      resource: objectId,
+    });
   },
 };

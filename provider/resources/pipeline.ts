@@ -102,7 +102,8 @@ export const pipelineSchema = z
       if (p.isPublish === undefined) ctx.addIssue({ code: "custom", path: ["isPublish"], message: "is required when templateId is set (§4.2.8 Table 4-81)" });
       if (p.sources === undefined) ctx.addIssue({ code: "custom", path: ["sources"], message: "is required when templateId is set (§4.2.8 Table 4-81); [] for none" });
       for (const key of DEFINITION_ONLY) {
-        if (p[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: "cannot be set with templateId: a pipeline made from a template takes it from the template (§4.2.8 Table 4-81)" });
+        if (p[key] !== undefined)
+          ctx.addIssue({ code: "custom", path: [key], message: "cannot be set with templateId: a pipeline made from a template takes it from the template (§4.2.8 Table 4-81)" });
       }
     }
     p.variables?.forEach((v, i) => {
@@ -116,7 +117,9 @@ export const pipelineSchema = z
           ctx.addIssue({
             code: "custom",
             path: ["variables", i, "limits", j],
-            message: fromTemplate ? "must be a string with templateId (§4.2.8 Table 4-84: limits are an array of strings)" : "must be an object (Table 4-92: limits are an array of objects)",
+            message: fromTemplate
+              ? "must be a string with templateId (§4.2.8 Table 4-84: limits are an array of strings)"
+              : "must be an object (Table 4-92: limits are an array of objects)",
           });
         }
       });
@@ -183,7 +186,8 @@ function listPipelines(ctx: Context, projectId: string, filter: Record<string, u
       method: "POST",
       path: `${api(projectId)}/pipelines/list`,
       body: { ...filter, offset, limit },
-      operation: "Pipeline.list", answer: pipelinesPage,
+      operation: "Pipeline.list",
+      answer: pipelinesPage,
       resource: `project ${projectId}`,
       idempotent: true, // a read
     });
@@ -312,7 +316,8 @@ export async function deleteStoppingRuns(ctx: Context, projectId: string, pipeli
         method: "POST",
         path: `${base}/pipeline-runs/list`,
         body: { status: ACTIVE_RUNS, offset, limit },
-        operation: "Pipeline.runs", answer: runsPage,
+        operation: "Pipeline.runs",
+        answer: runsPage,
         resource: pipelineId,
         idempotent: true, // a read
       });
@@ -326,7 +331,8 @@ export async function deleteStoppingRuns(ctx: Context, projectId: string, pipeli
           service: "pipeline",
           method: "POST",
           path: `${base}/pipeline-runs/${seg(r.pipeline_run_id)}/stop`,
-          operation: "Pipeline.stop", answer: anyJson,
+          operation: "Pipeline.stop",
+          answer: anyJson,
           resource: r.pipeline_run_id,
           idempotent: true, // stopping twice is harmless
         });
@@ -402,7 +408,19 @@ export const pipeline: ResourceKind<typeof pipelineSchema, PipelineOutputs> = {
   importId: ownId,
   schema: pipelineSchema,
   replaceOn: [
-    "projectId", "name", "description", "isPublish", "componentId", "templateId", "sources", "variables", "schedules", "triggers", "manifestVersion", "definition", "projectName",
+    "projectId",
+    "name",
+    "description",
+    "isPublish",
+    "componentId",
+    "templateId",
+    "sources",
+    "variables",
+    "schedules",
+    "triggers",
+    "manifestVersion",
+    "definition",
+    "projectName",
   ],
   replaceWhy: {
     projectId: "a pipeline cannot move to another project",
@@ -435,7 +453,8 @@ export const pipeline: ResourceKind<typeof pipelineSchema, PipelineOutputs> = {
           path: `${api(projectId)}/pipeline-templates/${seg(templateId)}/create-pipeline`,
           query,
           body: commonBody(inputs),
-          operation: "Pipeline.createFromTemplate", answer: createdAnswer,
+          operation: "Pipeline.createFromTemplate",
+          answer: createdAnswer,
           resource: inputs.name,
         })
       : await ctx.client.send<{ pipeline_id?: string }>({
@@ -457,7 +476,10 @@ export const pipeline: ResourceKind<typeof pipelineSchema, PipelineOutputs> = {
           resource: inputs.name,
         });
     const id = res.body.pipeline_id;
-    if (!id) throw new Error(`Pipeline create for ${inputs.name}: the answer carries no pipeline_id (request id ${res.requestId ?? "unknown"}); check the project's pipelines before retrying`);
+    if (!id)
+      throw new Error(
+        `Pipeline create for ${inputs.name}: the answer carries no pipeline_id (request id ${res.requestId ?? "unknown"}); check the project's pipelines before retrying`,
+      );
     const { adoptId: _adopt, ...declared } = inputs;
     if (templateId && groupId) {
       // §4.2.8 takes no group: move the new pipeline in. If that fails the pipeline stays in the state, ungrouped.
@@ -492,7 +514,11 @@ export const pipeline: ResourceKind<typeof pipelineSchema, PipelineOutputs> = {
     needsProject: true,
     async list(ctx, { prefix, codeartsProjectId }) {
       const projectId = codeartsProjectId!;
-      return (await collect(listPipelines(ctx, projectId, {}), (p) => p.name.startsWith(prefix))).map((p) => ({ id: p.pipeline_id, name: p.name, state: { projectId, name: p.name } }));
+      return (await collect(listPipelines(ctx, projectId, {}), (p) => p.name.startsWith(prefix))).map((p) => ({
+        id: p.pipeline_id,
+        name: p.name,
+        state: { projectId, name: p.name },
+      }));
     },
   },
 
@@ -502,7 +528,9 @@ export const pipeline: ResourceKind<typeof pipelineSchema, PipelineOutputs> = {
     const { adoptId: _adopt, ...declared } = news;
     if (news.groupId === undefined) {
       if (olds.groupId) {
-        ctx.log(`Pipeline ${pipelineId}: groupId was removed from the program; the pipeline stays in group ${olds.groupId} (the API cannot take a pipeline out of a group) and its group is no longer managed`);
+        ctx.log(
+          `Pipeline ${pipelineId}: groupId was removed from the program; the pipeline stays in group ${olds.groupId} (the API cannot take a pipeline out of a group) and its group is no longer managed`,
+        );
       }
       return { ...olds, ...declared, groupId: undefined, groupPathId: undefined };
     }

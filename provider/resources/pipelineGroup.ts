@@ -242,10 +242,16 @@ const groupPipelinesPage = object({ total: z.number().optional(), pipelines: z.a
 async function groupPipelines(ctx: Context, projectId: string, g: GroupVo): Promise<string[]> {
   const found = new Set<string>();
   for (const value of [...new Set([g.path_id ?? g.id, g.id])]) {
-    for (let offset = 0; ; ) {
+    for (let offset = 0; ;) {
       const res = await ctx.client.send<{ total?: number; pipelines?: Array<{ pipeline_id: string; name: string }> | null }>({
-        service: "pipeline", method: "POST", path: `/v5/${seg(projectId)}/api/pipelines/list`, body: { group_path_id: value, by_group: true, offset, limit: 10 },
-        operation: "Pipeline.list", answer: groupPipelinesPage, resource: `group ${g.id}`, idempotent: true, // a read
+        service: "pipeline",
+        method: "POST",
+        path: `/v5/${seg(projectId)}/api/pipelines/list`,
+        body: { group_path_id: value, by_group: true, offset, limit: 10 },
+        operation: "Pipeline.list",
+        answer: groupPipelinesPage,
+        resource: `group ${g.id}`,
+        idempotent: true, // a read
       });
       const page = res.body?.pipelines ?? [];
       for (const p of page) found.add(`${p.name} (${p.pipeline_id})`);

@@ -133,7 +133,8 @@ async function getTemplate(ctx: Context, tenant: string, templateId: string): Pr
     service: "pipeline",
     method: "GET",
     path: templatePath(tenant, templateId),
-    operation: "PipelineTemplate.get", answer: templateAnswer,
+    operation: "PipelineTemplate.get",
+    answer: templateAnswer,
     resource: templateId,
   });
   return res.body;
@@ -219,11 +220,15 @@ export const pipelineTemplate: ResourceKind<typeof pipelineTemplateSchema, Pipel
       method: "POST",
       path: templatesPath(tenant),
       body: body(inputs, tenant),
-      operation: "PipelineTemplate.create", answer: templateIdAnswer,
+      operation: "PipelineTemplate.create",
+      answer: templateIdAnswer,
       resource: inputs.name,
     });
     const id = idFrom(res.body);
-    if (!id) throw new Error(`PipelineTemplate.create for ${inputs.name}: the answer carries no templateId (request id ${res.requestId ?? "unknown"}); check the tenant's templates before retrying`);
+    if (!id)
+      throw new Error(
+        `PipelineTemplate.create for ${inputs.name}: the answer carries no templateId (request id ${res.requestId ?? "unknown"}); check the tenant's templates before retrying`,
+      );
     // The answer is only the id: read the rest (creator, times). The template exists from here on.
     try {
       return { id, outs: outputsFrom(await getTemplate(ctx, tenant, id), tenant, inputs) };
@@ -240,8 +245,14 @@ export const pipelineTemplate: ResourceKind<typeof pipelineTemplateSchema, Pipel
       const tenant = inputs.tenantId ?? (await ctx.client.domainId());
       const named = offsetPages(async (offset, limit) => {
         const res = await ctx.client.send<{ total?: number; templates?: TemplateVo[] | null }>({
-          service: "pipeline", method: "POST", path: `${templatesPath(tenant)}/list`, body: { name: inputs.name, is_system: false, offset, limit },
-          operation: "PipelineTemplate.list", answer: templatesPage, resource: inputs.name, idempotent: true, // a read
+          service: "pipeline",
+          method: "POST",
+          path: `${templatesPath(tenant)}/list`,
+          body: { name: inputs.name, is_system: false, offset, limit },
+          operation: "PipelineTemplate.list",
+          answer: templatesPage,
+          resource: inputs.name,
+          idempotent: true, // a read
         });
         return { items: res.body?.templates ?? [], total: res.body?.total };
       }, 50);
@@ -254,8 +265,14 @@ export const pipelineTemplate: ResourceKind<typeof pipelineTemplateSchema, Pipel
       const tenant = await ctx.client.domainId();
       const all = offsetPages(async (offset, limit) => {
         const res = await ctx.client.send<{ total?: number; templates?: TemplateVo[] | null }>({
-          service: "pipeline", method: "POST", path: `${templatesPath(tenant)}/list`, body: { is_system: false, offset, limit },
-          operation: "PipelineTemplate.list", answer: templatesPage, resource: `tenant ${tenant}`, idempotent: true, // a read
+          service: "pipeline",
+          method: "POST",
+          path: `${templatesPath(tenant)}/list`,
+          body: { is_system: false, offset, limit },
+          operation: "PipelineTemplate.list",
+          answer: templatesPage,
+          resource: `tenant ${tenant}`,
+          idempotent: true, // a read
         });
         return { items: res.body?.templates ?? [], total: res.body?.total };
       }, 50);
@@ -283,7 +300,8 @@ export const pipelineTemplate: ResourceKind<typeof pipelineTemplateSchema, Pipel
       method: "PUT",
       path: templatePath(tenant, id),
       body: body(news, tenant),
-      operation: "PipelineTemplate.update", answer: templateIdAnswer,
+      operation: "PipelineTemplate.update",
+      answer: templateIdAnswer,
       resource: id,
     });
     return outputsFrom(await getTemplate(ctx, tenant, id), tenant, news);
@@ -291,6 +309,13 @@ export const pipelineTemplate: ResourceKind<typeof pipelineTemplateSchema, Pipel
 
   async delete(ctx, id, state) {
     const { tenant, templateId } = await locate(ctx, id, state);
-    await ctx.client.send({ service: "pipeline", method: "DELETE", path: templatePath(tenant, templateId), operation: "PipelineTemplate.delete", answer: templateIdAnswer, resource: templateId });
+    await ctx.client.send({
+      service: "pipeline",
+      method: "DELETE",
+      path: templatePath(tenant, templateId),
+      operation: "PipelineTemplate.delete",
+      answer: templateIdAnswer,
+      resource: templateId,
+    });
   },
 };

@@ -126,8 +126,7 @@ function inputsFrom(vo: PluginBasicVo, state: Record<string, unknown>): PluginIn
     businessTypeDisplayName: unlessDefault(state, "businessTypeDisplayName", text(vo.business_type_display_name), (v) => v === SERVICE_TYPE_NAMES[business ?? ""]),
     description: text(vo.description),
     iconUrl: text(vo.icon_url),
-    maintainers: unlessDefault(state, "maintainers", decodeMaintainers(vo.maintainers), (m) =>
-      m.length === 1 && [text(vo.op_user), text(state.opUser)].includes(m[0])),
+    maintainers: unlessDefault(state, "maintainers", decodeMaintainers(vo.maintainers), (m) => m.length === 1 && [text(vo.op_user), text(state.opUser)].includes(m[0])),
     isPrivate: typeof state.isPrivate === "number" ? state.isPrivate : undefined,
     runtimeAttribution: attributionOf(vo, "runtime") ?? "agent",
     pluginCompositionType: composition,
@@ -173,7 +172,8 @@ export const plugin: ResourceKind<typeof pluginSchema, PluginOutputs> = {
       method: "POST",
       path: `${await v3(ctx)}/extension/info/add`,
       body: infoBody(inputs),
-      operation: "Plugin.create", answer: isTrue,
+      operation: "Plugin.create",
+      answer: isTrue,
       resource: name,
     });
     let vo: PluginBasicVo | undefined;
@@ -217,7 +217,8 @@ export const plugin: ResourceKind<typeof pluginSchema, PluginOutputs> = {
       method: "POST",
       path: `${await v3(ctx)}/extension/info/update`,
       body: infoBody({ ...news, pluginName: id }, uniqueId),
-      operation: "Plugin.update", answer: isTrue,
+      operation: "Plugin.update",
+      answer: isTrue,
       resource: id,
       idempotent: true, // setting the same information twice is harmless
     });
@@ -233,7 +234,8 @@ export const plugin: ResourceKind<typeof pluginSchema, PluginOutputs> = {
       path: `${await v3(ctx)}/extension/info/delete`,
       // `type=all` as in the §4.9.28 example (the table documents only plugin_name).
       query: { plugin_name: id, type: "all" },
-      operation: "Plugin.delete", answer: isTrue,
+      operation: "Plugin.delete",
+      answer: isTrue,
       resource: id,
     });
   },

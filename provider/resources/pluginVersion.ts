@@ -148,7 +148,11 @@ function stepBody(s: Step) {
 function inputBody(i: Input) {
   const v = i.validation;
   const validation = v && {
-    required_message: v.requiredMessage, regex: v.regex, regex_message: v.regexMessage, max_length: v.maxLength, min_length: v.minLength,
+    required_message: v.requiredMessage,
+    regex: v.regex,
+    regex_message: v.regexMessage,
+    max_length: v.maxLength,
+    min_length: v.minLength,
   };
   return {
     name: i.name,
@@ -193,7 +197,16 @@ function objectOf(v: unknown): Record<string, unknown> | undefined {
 
 function stringRecord(v: unknown): Record<string, string> | undefined {
   const o = objectOf(v);
-  return o && nonEmptyRecord(Object.fromEntries(Object.entries(o).filter(([, x]) => x !== null && x !== undefined).map(([k, x]) => [k, typeof x === "string" ? x : JSON.stringify(x)])));
+  return (
+    o &&
+    nonEmptyRecord(
+      Object.fromEntries(
+        Object.entries(o)
+          .filter(([, x]) => x !== null && x !== undefined)
+          .map(([k, x]) => [k, typeof x === "string" ? x : JSON.stringify(x)]),
+      ),
+    )
+  );
 }
 
 const int = (v: unknown) => (typeof v === "number" && Number.isInteger(v) ? v : undefined);
@@ -219,7 +232,11 @@ function contentFrom(vo: VersionVo, state: Record<string, unknown>, unseen: Reco
   const inputs = (vo.input_info ?? []).map((i): Input => {
     const v = objectOf(i.validation);
     const validation = v && {
-      requiredMessage: text(v.required_message), regex: text(v.regex), regexMessage: text(v.regex_message), maxLength: int(v.max_length), minLength: int(v.min_length),
+      requiredMessage: text(v.required_message),
+      regex: text(v.regex),
+      regexMessage: text(v.regex_message),
+      maxLength: int(v.max_length),
+      minLength: int(v.min_length),
     };
     return {
       name: text(i.name) ?? "",
@@ -262,7 +279,8 @@ export async function detail(ctx: Context, v: { pluginName: string; version: str
       method: "GET",
       path: `${await v1(ctx)}/agent-plugin/detail`,
       query: { plugin_name: v.pluginName, version: v.version },
-      operation: "PluginVersion.detail", answer: versionAnswer,
+      operation: "PluginVersion.detail",
+      answer: versionAnswer,
       resource: idOf(v),
     });
     return res.body && typeof res.body === "object" ? res.body : undefined;
@@ -274,17 +292,23 @@ export async function detail(ctx: Context, v: { pluginName: string; version: str
 
 /** §4.9.15's custom plug-ins, every page, each with its `publisher_id` (X4: may always be null). */
 function basicList(ctx: Context, what: string): AsyncGenerator<{ name?: string; publisher_id?: string | null }> {
-  return probedOffsetPages<{ name?: string; publisher_id?: string | null }>(async (offset, limit) => {
-    const res = await ctx.client.send<{ total?: number; data?: Array<{ name?: string; publisher_id?: string | null }> | null }>({
-      service: "pipeline",
-      method: "GET",
-      path: `${await v1(ctx)}/relation/plugin/single`,
-      query: { attribution: "custom", offset, limit },
-      operation: "Plugin.listBasic", answer: object({ total: z.number().optional(), data: z.array(object({ name: z.string() })).nullable() }),
-      resource: what,
-    });
-    return { items: res.body?.data ?? [], total: res.body?.total };
-  }, PAGE_LIMIT, (p) => `${p.name}`, `PluginVersion: reading the publisher binding of ${what}`);
+  return probedOffsetPages<{ name?: string; publisher_id?: string | null }>(
+    async (offset, limit) => {
+      const res = await ctx.client.send<{ total?: number; data?: Array<{ name?: string; publisher_id?: string | null }> | null }>({
+        service: "pipeline",
+        method: "GET",
+        path: `${await v1(ctx)}/relation/plugin/single`,
+        query: { attribution: "custom", offset, limit },
+        operation: "Plugin.listBasic",
+        answer: object({ total: z.number().optional(), data: z.array(object({ name: z.string() })).nullable() }),
+        resource: what,
+      });
+      return { items: res.body?.data ?? [], total: res.body?.total };
+    },
+    PAGE_LIMIT,
+    (p) => `${p.name}`,
+    `PluginVersion: reading the publisher binding of ${what}`,
+  );
 }
 
 /** §4.9.16's released plug-ins whose name matches `regexName` ("" as in its example: all), each with its `publisher_unique_id`. */
@@ -364,7 +388,8 @@ async function publishDraft(ctx: Context, cur: VersionVo, news: PluginVersionInp
         path: `${await v1(ctx)}/agent-plugin/publish-draft`,
         // The §4.9.5 example's body (the Terraform provider sends the same).
         body: { plugin_name: news.pluginName, display_name: orEmpty(text(cur.display_name)), version: news.version, plugin_attribution: "custom" },
-        operation: "PluginVersion.publishDraft", answer: isTrue,
+        operation: "PluginVersion.publishDraft",
+        answer: isTrue,
         resource: id,
       });
       return;
@@ -387,7 +412,12 @@ async function publishDraft(ctx: Context, cur: VersionVo, news: PluginVersionInp
  * succeeded, so a failure part-way leaves a state that says exactly how far it got.
  */
 async function converge(
-  ctx: Context, cur: VersionVo, news: PluginVersionInputs, boundTo: string | undefined, outs: PluginVersionOutputs, sent: Record<string, unknown> = news,
+  ctx: Context,
+  cur: VersionVo,
+  news: PluginVersionInputs,
+  boundTo: string | undefined,
+  outs: PluginVersionOutputs,
+  sent: Record<string, unknown> = news,
 ): Promise<void> {
   const id = idOf(news);
   const have = contentFrom(cur, news, sent);
@@ -403,7 +433,8 @@ async function converge(
       method: "POST",
       path: `${await v1(ctx)}/agent-plugin/edit-draft`,
       body: versionBody(info, news, text(cur.unique_id)),
-      operation: "PluginVersion.editDraft", answer: isTrue,
+      operation: "PluginVersion.editDraft",
+      answer: isTrue,
       resource: id,
       idempotent: true, // the whole content, set twice, is the same content
     });
@@ -421,7 +452,8 @@ async function converge(
       method: "POST",
       path: `${await v1(ctx)}/agent-plugin/publish-plugin-bind`,
       body: { plugin_name: news.pluginName, version: news.version, publisher_unique_id: news.publisherId },
-      operation: "PluginVersion.bindPublisher", answer: isTrue,
+      operation: "PluginVersion.bindPublisher",
+      answer: isTrue,
       resource: id,
       idempotent: true, // binding to the same publisher twice is the same binding
     });
@@ -437,14 +469,25 @@ async function versionsOf(ctx: Context, pluginName: string): Promise<string[]> {
   const path = `${await v1(ctx)}/agent-plugin/all-version`;
   try {
     return await collect(
-      probedOffsetPages<string>(async (offset, limit) => {
-        const res = await ctx.client.send<string[] | { total?: number; data?: string[] | null }>({
-          service: "pipeline", method: "GET", path, query: { plugin_name: pluginName, offset, limit },
-          operation: "PluginVersion.list", answer: versionsPage, resource: pluginName, idempotent: true, // a read
-        });
-        const body = res.body;
-        return Array.isArray(body) ? { items: body } : { items: body?.data ?? [], total: body?.total };
-      }, PAGE_LIMIT, (v) => v, `PluginVersion: listing the versions of ${pluginName}`),
+      probedOffsetPages<string>(
+        async (offset, limit) => {
+          const res = await ctx.client.send<string[] | { total?: number; data?: string[] | null }>({
+            service: "pipeline",
+            method: "GET",
+            path,
+            query: { plugin_name: pluginName, offset, limit },
+            operation: "PluginVersion.list",
+            answer: versionsPage,
+            resource: pluginName,
+            idempotent: true, // a read
+          });
+          const body = res.body;
+          return Array.isArray(body) ? { items: body } : { items: body?.data ?? [], total: body?.total };
+        },
+        PAGE_LIMIT,
+        (v) => v,
+        `PluginVersion: listing the versions of ${pluginName}`,
+      ),
     );
   } catch (e) {
     if (e instanceof ApiError && e.provesAbsence(EXTENSION_NOT_FOUND)) return [];
@@ -466,7 +509,17 @@ export type DeleteReading = "single" | "whole" | "unproven";
 /** §4.9.16: released plug-ins in groups, each with its publisher binding. */
 const optionalPluginsAnswer = object({
   total: z.number().optional(),
-  data: z.array(object({ plugins_list: z.array(object({ plugin_name: z.string(), publisher_unique_id: z.string().nullable().optional() })).nullable().optional() })).nullable().optional(),
+  data: z
+    .array(
+      object({
+        plugins_list: z
+          .array(object({ plugin_name: z.string(), publisher_unique_id: z.string().nullable().optional() }))
+          .nullable()
+          .optional(),
+      }),
+    )
+    .nullable()
+    .optional(),
 });
 const deleteReadings = new WeakMap<ServiceClient, Promise<DeleteReading>>();
 
@@ -497,20 +550,34 @@ export const DELETE_EXPERIMENT_VERSIONS = ["0.0.1", "0.0.2"] as const;
 export async function deleteExperiment(ctx: Context, name: string): Promise<void> {
   const info: PluginBasicVo = { plugin_name: name, display_name: `pulumi-codearts delete probe ${name.slice(-12)}`, business_type: "Normal" };
   const probe = (version: string): PluginVersionInputs => ({
-    pluginName: name, version, versionDescription: undefined, inputs: undefined, executionType: "COMPOSITE", publish: true,
+    pluginName: name,
+    version,
+    versionDescription: undefined,
+    inputs: undefined,
+    executionType: "COMPOSITE",
+    publish: true,
     steps: [{ task: "official_shell_plugin", name: "probe", identifier: undefined, variables: { OFFICIAL_SHELL_SCRIPT_INPUT: "true" } }],
   });
   const base = await v1(ctx);
   // §4.9.1 creates a released version in one call; the first one creates the (multi) plug-in.
   for (const version of DELETE_EXPERIMENT_VERSIONS) {
     await ctx.client.send({
-      service: "pipeline", method: "POST", path: `${base}/agent-plugin/create`, body: versionBody(info, probe(version)),
-      operation: "PluginVersion.create", answer: isTrue, resource: `${name}/${version}`,
+      service: "pipeline",
+      method: "POST",
+      path: `${base}/agent-plugin/create`,
+      body: versionBody(info, probe(version)),
+      operation: "PluginVersion.create",
+      answer: isTrue,
+      resource: `${name}/${version}`,
     });
   }
   await ctx.client.send({
-    service: "pipeline", method: "DELETE", path: `${await v3(ctx)}/extension/info/delete`,
-    query: { plugin_name: name, version: DELETE_EXPERIMENT_VERSIONS[0], type: "single" }, operation: "PluginVersion.delete", answer: isTrue,
+    service: "pipeline",
+    method: "DELETE",
+    path: `${await v3(ctx)}/extension/info/delete`,
+    query: { plugin_name: name, version: DELETE_EXPERIMENT_VERSIONS[0], type: "single" },
+    operation: "PluginVersion.delete",
+    answer: isTrue,
     resource: `${name}/${DELETE_EXPERIMENT_VERSIONS[0]}`,
   });
 }
@@ -526,16 +593,24 @@ async function probeDeleteReading(ctx: Context): Promise<DeleteReading> {
     }
     const other = await detail(ctx, { pluginName: name, version: DELETE_EXPERIMENT_VERSIONS[1] });
     const reading: DeleteReading = other ? "single" : "whole";
-    ctx.log(`PluginVersion: deleting one released version with type=single ${reading === "single" ? "deletes that version only" : "deletes the whole plug-in"} on this service (probed on ${name})`);
+    ctx.log(
+      `PluginVersion: deleting one released version with type=single ${reading === "single" ? "deletes that version only" : "deletes the whole plug-in"} on this service (probed on ${name})`,
+    );
     return reading;
   } finally {
     try {
       await ctx.client.send({
-        service: "pipeline", method: "DELETE", path: `${await v3(ctx)}/extension/info/delete`, query: { plugin_name: name, type: "all" },
-        operation: "Plugin.delete", answer: isTrue, resource: name,
+        service: "pipeline",
+        method: "DELETE",
+        path: `${await v3(ctx)}/extension/info/delete`,
+        query: { plugin_name: name, type: "all" },
+        operation: "Plugin.delete",
+        answer: isTrue,
+        resource: name,
       });
     } catch (e) {
-      if (!(e instanceof ApiError && e.provesAbsence(EXTENSION_NOT_FOUND))) ctx.log(`warning: the probe plug-in ${name} could not be deleted (${(e as Error).message}); delete it by hand`);
+      if (!(e instanceof ApiError && e.provesAbsence(EXTENSION_NOT_FOUND)))
+        ctx.log(`warning: the probe plug-in ${name} could not be deleted (${(e as Error).message}); delete it by hand`);
     }
   }
 }
@@ -580,7 +655,8 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
         method: "POST",
         path: `${await v1(ctx)}/agent-plugin/create-draft`,
         body: versionBody(info, inputs),
-        operation: "PluginVersion.createDraft", answer: isTrue,
+        operation: "PluginVersion.createDraft",
+        answer: isTrue,
         resource: idOf(inputs),
       });
     } catch (e) {
@@ -650,7 +726,8 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
         method: "DELETE",
         path: `${await v1(ctx)}/agent-plugin/delete-draft`,
         query: { plugin_name: key.pluginName, version: key.version },
-        operation: "PluginVersion.deleteDraft", answer: isTrue,
+        operation: "PluginVersion.deleteDraft",
+        answer: isTrue,
         resource: id,
       });
       return;
@@ -672,7 +749,8 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
         method: "DELETE",
         path: `${await v3(ctx)}/extension/info/delete`,
         query: { plugin_name: key.pluginName, version: key.version, type: "single" },
-        operation: "PluginVersion.delete", answer: isTrue,
+        operation: "PluginVersion.delete",
+        answer: isTrue,
         resource: id,
       });
     } catch (e) {

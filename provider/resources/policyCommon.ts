@@ -48,7 +48,8 @@ export async function switchPolicy(ctx: Context, kind: "RuleSet" | "OpenSourcePo
     method: "PUT", // §4.7.6's URI says PUT, its example POST: we follow the URI, as for §4.5.6
     path: `${pathPrefix}/${seg(id)}/switch`,
     body: { is_valid: isValid },
-    operation: `${kind}.switch`, answer: statusTrue,
+    operation: `${kind}.switch`,
+    answer: statusTrue,
     resource: id,
   });
 }
@@ -64,7 +65,13 @@ export function policySweep(kind: string, rest: string, query: Record<string, Qu
       const tenant = await ctx.client.domainId();
       const all = offsetPages(async (offset, limit) => {
         const res = await ctx.client.send<{ data?: Array<{ id: string; name: string; level?: string }> | null; total?: number }>({
-          service: "pipeline", method: "GET", path: tenantPath(tenant, rest), query: { offset, limit, ...query }, operation: `${kind}.list`, answer: pageOf(z.looseObject({ id: z.string(), name: z.string() })), resource: `tenant ${tenant}`,
+          service: "pipeline",
+          method: "GET",
+          path: tenantPath(tenant, rest),
+          query: { offset, limit, ...query },
+          operation: `${kind}.list`,
+          answer: pageOf(z.looseObject({ id: z.string(), name: z.string() })),
+          resource: `tenant ${tenant}`,
         });
         return { items: res.body?.data ?? [], total: res.body?.total };
       }, 50);
@@ -86,7 +93,13 @@ export function policyNames<T extends { tenantId?: string; name: string }>(kind:
       const tenant = inputs.tenantId ?? (await ctx.client.domainId());
       const named = offsetPages(async (offset, limit) => {
         const res = await ctx.client.send<{ data?: Array<{ id: string; name: string }> | null; total?: number }>({
-          service: "pipeline", method: "GET", path: tenantPath(tenant, rest), query: { offset, limit, name: inputs.name, ...query }, operation: `${kind}.list`, answer: pageOf(z.looseObject({ id: z.string(), name: z.string() })), resource: inputs.name,
+          service: "pipeline",
+          method: "GET",
+          path: tenantPath(tenant, rest),
+          query: { offset, limit, name: inputs.name, ...query },
+          operation: `${kind}.list`,
+          answer: pageOf(z.looseObject({ id: z.string(), name: z.string() })),
+          resource: inputs.name,
         });
         return { items: res.body?.data ?? [], total: res.body?.total };
       }, 50);

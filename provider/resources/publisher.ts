@@ -126,17 +126,23 @@ const live = (vo: PublisherVo | undefined): vo is PublisherVo => !!vo && vo.is_d
 /** Every live publisher whose name matches the filter; the filter is not documented as exact, callers compare. Also the conformance probes'. */
 export async function listByName(ctx: Context, name: string | undefined): Promise<PublisherVo[]> {
   const path = `${await v1(ctx)}/publisher/query-all`;
-  const pages = probedOffsetPages<PublisherVo>(async (offset, limit) => {
-    const res = await ctx.client.send<{ total?: number; data?: PublisherVo[] | null }>({
-      service: "pipeline",
-      method: "GET",
-      path,
-      query: name === undefined ? { offset, limit } : { name, offset, limit },
-      operation: "Publisher.list", answer: object({ total: z.number().optional(), data: z.array(object({ publisher_unique_id: z.string(), name: z.string() })).nullable() }),
-      resource: name ?? "publishers",
-    });
-    return { items: res.body?.data ?? [], total: res.body?.total };
-  }, PAGE_LIMIT, (vo) => `${vo.publisher_unique_id}`, `Publisher: listing publishers named "${name}"`);
+  const pages = probedOffsetPages<PublisherVo>(
+    async (offset, limit) => {
+      const res = await ctx.client.send<{ total?: number; data?: PublisherVo[] | null }>({
+        service: "pipeline",
+        method: "GET",
+        path,
+        query: name === undefined ? { offset, limit } : { name, offset, limit },
+        operation: "Publisher.list",
+        answer: object({ total: z.number().optional(), data: z.array(object({ publisher_unique_id: z.string(), name: z.string() })).nullable() }),
+        resource: name ?? "publishers",
+      });
+      return { items: res.body?.data ?? [], total: res.body?.total };
+    },
+    PAGE_LIMIT,
+    (vo) => `${vo.publisher_unique_id}`,
+    `Publisher: listing publishers named "${name}"`,
+  );
   return collect(pages, live);
 }
 
@@ -148,7 +154,8 @@ async function uploadIcon(ctx: Context, inputs: PublisherInputs, file: string, n
     path: `${await v1(ctx)}/common/upload-publisher-icon`,
     query: named ? { publisher_en_name: inputs.enName } : {},
     rawBody: multipartFile("upload_file", basename(file), readFileSync(file)),
-    operation: "Publisher.uploadIcon", answer: z.string().min(1, "must be the icon's path"),
+    operation: "Publisher.uploadIcon",
+    answer: z.string().min(1, "must be the icon's path"),
     resource: basename(file),
     idempotent: true, // a stored file nothing refers to yet; uploading it again is harmless
   });
@@ -188,7 +195,8 @@ function toOutputs(vo: PublisherVo, declared: { iconFile?: string; logoUrl?: str
  */
 async function iconAfterCreatePossible(ctx: Context, inputs: PublisherInputs, refusal: ApiError): Promise<void> {
   const why = `the icon upload (§4.9.10, "Updating the Publisher Icon") was refused before the publisher exists (ambiguity X5, reading \`existing\`: ${refusal.message})`;
-  if (!inputs.enName) throw new Error(`Publisher "${inputs.name}": ${why}; it names the publisher by en_name, so declare enName to upload the icon after the create. Nothing was created`);
+  if (!inputs.enName)
+    throw new Error(`Publisher "${inputs.name}": ${why}; it names the publisher by en_name, so declare enName to upload the icon after the create. Nothing was created`);
   const taken = (await listByName(ctx, undefined)).filter((vo) => text(vo.en_name)?.trim() === inputs.enName);
   if (taken.length > 0) {
     throw new Error(
@@ -205,7 +213,8 @@ async function detailOf(ctx: Context, id: string): Promise<PublisherVo | undefin
     method: "POST",
     path: `${await v1(ctx)}/publisher/detail`,
     body: [id],
-    operation: "Publisher.detail", answer: object({ publisher_detail_map: z.record(z.string(), object({ publisher_unique_id: z.string() })).nullable() }),
+    operation: "Publisher.detail",
+    answer: object({ publisher_detail_map: z.record(z.string(), object({ publisher_unique_id: z.string() })).nullable() }),
     resource: id,
     idempotent: true, // a read
   });
@@ -223,7 +232,13 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
   // (ambiguity N1, `unique`) would refuse the new one while the old one exists.
   deleteBeforeReplace: (olds, news) => olds.name === news.name,
   replaceWhy: {
-    name: NO_UPDATE, enName: NO_UPDATE, description: NO_UPDATE, website: NO_UPDATE, supportUrl: NO_UPDATE, sourceUrl: NO_UPDATE, logoUrl: NO_UPDATE,
+    name: NO_UPDATE,
+    enName: NO_UPDATE,
+    description: NO_UPDATE,
+    website: NO_UPDATE,
+    supportUrl: NO_UPDATE,
+    sourceUrl: NO_UPDATE,
+    logoUrl: NO_UPDATE,
     iconFile: NO_UPDATE,
   },
   notFoundCodes: EXTENSION_NOT_FOUND,
@@ -267,7 +282,8 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
           method: "POST",
           path: `${await v1(ctx)}/publisher/create`,
           body: fields,
-          operation: "Publisher.create", answer: isTrue,
+          operation: "Publisher.create",
+          answer: isTrue,
           resource: inputs.name,
         });
       } catch (e) {
@@ -324,7 +340,12 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
       const bound = await bindingsByPublisher(ctx);
       return ours.map((vo) => {
         const others = (bound.get(vo.publisher_unique_id) ?? []).filter((name) => !name.startsWith(prefix));
-        return { id: vo.publisher_unique_id, name: vo.name!, state: {}, ...(others.length ? { touchesOthers: `plug-in(s) ${others.join(", ")}, whose names do not start with the prefix, are bound to it` } : {}) };
+        return {
+          id: vo.publisher_unique_id,
+          name: vo.name!,
+          state: {},
+          ...(others.length ? { touchesOthers: `plug-in(s) ${others.join(", ")}, whose names do not start with the prefix, are bound to it` } : {}),
+        };
       });
     },
   },
@@ -351,7 +372,8 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
       method: "DELETE",
       path: `${await v1(ctx)}/publisher/delete`,
       query: { publisher_unique_id: id },
-      operation: "Publisher.delete", answer: isTrue,
+      operation: "Publisher.delete",
+      answer: isTrue,
       resource: id,
     });
   },

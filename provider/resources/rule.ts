@@ -98,7 +98,16 @@ function body(i: RuleInputs) {
 }
 
 export async function getRule(ctx: Context, tenant: string, ruleId: string): Promise<RuleVo> {
-  return (await ctx.client.send<RuleVo>({ service: "pipeline", method: "GET", path: rulesPath(tenant, `/${seg(ruleId)}/detail`), operation: "Rule.get", answer: ruleAnswer, resource: ruleId })).body;
+  return (
+    await ctx.client.send<RuleVo>({
+      service: "pipeline",
+      method: "GET",
+      path: rulesPath(tenant, `/${seg(ruleId)}/detail`),
+      operation: "Rule.get",
+      answer: ruleAnswer,
+      resource: ruleId,
+    })
+  ).body;
 }
 
 function inputsFrom(r: RuleVo, tenant: string, state: Record<string, unknown>): RuleInputs {
@@ -117,7 +126,14 @@ function inputsFrom(r: RuleVo, tenant: string, state: Record<string, unknown>): 
     content: (r.content ?? []).map((g) => ({
       groupName: g.group_name,
       canModifyWhenInherit: g.can_modify_when_inherit ?? true,
-      properties: (g.properties ?? []).map((p) => ({ key: p.key ?? "", type: p.type ?? "", name: p.name ?? "", operator: p.operator ?? undefined, value: p.value ?? "", valueType: p.value_type ?? "" })),
+      properties: (g.properties ?? []).map((p) => ({
+        key: p.key ?? "",
+        type: p.type ?? "",
+        name: p.name ?? "",
+        operator: p.operator ?? undefined,
+        value: p.value ?? "",
+        valueType: p.value_type ?? "",
+      })),
     })),
     adoptId: undefined,
   };
@@ -137,7 +153,15 @@ export const rule: ResourceKind<typeof ruleSchema, RuleOutputs> = {
 
   async create(ctx, inputs) {
     const tenant = inputs.tenantId ?? (await ctx.client.domainId());
-    const res = await ctx.client.send<{ rule_id?: string }>({ service: "pipeline", method: "POST", path: rulesPath(tenant, "/create"), body: body(inputs), operation: "Rule.create", answer: statusTrueWith("rule_id"), resource: inputs.name });
+    const res = await ctx.client.send<{ rule_id?: string }>({
+      service: "pipeline",
+      method: "POST",
+      path: rulesPath(tenant, "/create"),
+      body: body(inputs),
+      operation: "Rule.create",
+      answer: statusTrueWith("rule_id"),
+      resource: inputs.name,
+    });
     const id = res.body?.rule_id;
     if (!id) throw new Error(`Rule.create for ${inputs.name}: the answer carries no rule_id (request id ${res.requestId ?? "unknown"})`);
     try {
@@ -161,12 +185,27 @@ export const rule: ResourceKind<typeof ruleSchema, RuleOutputs> = {
 
   async update(ctx, id, olds, news) {
     const { tenant, objectId } = await locateTenant(ctx, id, olds);
-    await ctx.client.send({ service: "pipeline", method: "PUT", path: rulesPath(tenant, `/${seg(objectId)}/update`), body: body(news), operation: "Rule.update", answer: anyStatusTrue, resource: objectId });
+    await ctx.client.send({
+      service: "pipeline",
+      method: "PUT",
+      path: rulesPath(tenant, `/${seg(objectId)}/update`),
+      body: body(news),
+      operation: "Rule.update",
+      answer: anyStatusTrue,
+      resource: objectId,
+    });
     return outputsFrom(await getRule(ctx, tenant, objectId), tenant, news);
   },
 
   async delete(ctx, id, state) {
     const { tenant, objectId } = await locateTenant(ctx, id, state);
-    await ctx.client.send({ service: "pipeline", method: "DELETE", path: rulesPath(tenant, `/${seg(objectId)}/delete`), operation: "Rule.delete", answer: anyStatusTrue, resource: objectId });
+    await ctx.client.send({
+      service: "pipeline",
+      method: "DELETE",
+      path: rulesPath(tenant, `/${seg(objectId)}/delete`),
+      operation: "Rule.delete",
+      answer: anyStatusTrue,
+      resource: objectId,
+    });
   },
 };

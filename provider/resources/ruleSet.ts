@@ -57,7 +57,16 @@ const ruleSetAnswer = z.looseObject({ id: hexId, name: z.string() });
 const setsPath = (tenant: string) => tenantPath(tenant, "/tenant/rule-sets");
 
 async function getRuleSet(ctx: Context, tenant: string, id: string): Promise<RuleSetVo> {
-  return (await ctx.client.send<RuleSetVo>({ service: "pipeline", method: "GET", path: `${setsPath(tenant)}/${seg(id)}/detail`, operation: "RuleSet.get", answer: ruleSetAnswer, resource: id })).body;
+  return (
+    await ctx.client.send<RuleSetVo>({
+      service: "pipeline",
+      method: "GET",
+      path: `${setsPath(tenant)}/${seg(id)}/detail`,
+      operation: "RuleSet.get",
+      answer: ruleSetAnswer,
+      resource: id,
+    })
+  ).body;
 }
 
 /** Every rule of the tenant (§4.4.2; offset and limit are mandatory). */
@@ -65,7 +74,12 @@ async function tenantRules(ctx: Context, tenant: string): Promise<Array<{ id: st
   return collect(
     offsetPages(async (offset, limit) => {
       const res = await ctx.client.send<{ data?: Array<{ id: string; name: string; type: string }>; total?: number }>({
-        service: "pipeline", method: "GET", path: tenantPath(tenant, "/rules/query"), query: { offset, limit }, operation: "Rule.list", answer: pageOf(z.looseObject({ id: z.string(), name: z.string(), type: z.string() })),
+        service: "pipeline",
+        method: "GET",
+        path: tenantPath(tenant, "/rules/query"),
+        query: { offset, limit },
+        operation: "Rule.list",
+        answer: pageOf(z.looseObject({ id: z.string(), name: z.string(), type: z.string() })),
       });
       return { items: res.body?.data ?? [], total: res.body?.total };
     }, 50),
@@ -137,7 +151,15 @@ async function updateRules(ctx: Context, tenant: string, id: string, olds: Recor
     return i < 0 ? undefined : { id: free.splice(i, 1)[0].instanceId, is_valid: r.isValid };
   });
   const send = (rules: Array<{ id: string; is_valid: boolean }>) =>
-    ctx.client.send({ service: "pipeline", method: "PUT", path: `${setsPath(tenant)}/${seg(id)}/update`, body: { name: news.name, rules }, operation: "RuleSet.update", answer: statusTrue, resource: id });
+    ctx.client.send({
+      service: "pipeline",
+      method: "PUT",
+      path: `${setsPath(tenant)}/${seg(id)}/update`,
+      body: { name: news.name, rules },
+      operation: "RuleSet.update",
+      answer: statusTrue,
+      resource: id,
+    });
   if (asInstances.every((r) => r !== undefined)) {
     try {
       await send(asInstances as Array<{ id: string; is_valid: boolean }>);
@@ -171,7 +193,13 @@ export const ruleSet: ResourceKind<typeof ruleSetSchema, RuleSetOutputs> = {
   async create(ctx, inputs) {
     const tenant = inputs.tenantId ?? (await ctx.client.domainId());
     const res = await ctx.client.send<{ rule_set_id?: string }>({
-      service: "pipeline", method: "POST", path: `${setsPath(tenant)}/create`, body: { name: inputs.name, rules: rulesBody(inputs) }, operation: "RuleSet.create", answer: statusTrueWith("rule_set_id"), resource: inputs.name,
+      service: "pipeline",
+      method: "POST",
+      path: `${setsPath(tenant)}/create`,
+      body: { name: inputs.name, rules: rulesBody(inputs) },
+      operation: "RuleSet.create",
+      answer: statusTrueWith("rule_set_id"),
+      resource: inputs.name,
     });
     const id = res.body?.rule_set_id;
     if (!id) throw new Error(`RuleSet.create for ${inputs.name}: the answer carries no rule_set_id (request id ${res.requestId ?? "unknown"})`);
@@ -199,7 +227,15 @@ export const ruleSet: ResourceKind<typeof ruleSetSchema, RuleSetOutputs> = {
     if (!sameRules) await updateRules(ctx, tenant, objectId, olds, news);
     else if (olds.name !== news.name) {
       // A rename alone sends no rules (they are optional, Table 4-184): no instance ids to get wrong (R1).
-      await ctx.client.send({ service: "pipeline", method: "PUT", path: `${setsPath(tenant)}/${seg(objectId)}/update`, body: { name: news.name }, operation: "RuleSet.update", answer: statusTrue, resource: objectId });
+      await ctx.client.send({
+        service: "pipeline",
+        method: "PUT",
+        path: `${setsPath(tenant)}/${seg(objectId)}/update`,
+        body: { name: news.name },
+        operation: "RuleSet.update",
+        answer: statusTrue,
+        resource: objectId,
+      });
     }
     if (olds.isValid !== news.isValid) await switchPolicy(ctx, "RuleSet", setsPath(tenant), news.isValid, objectId);
     let after = await snapshot(ctx, tenant, objectId, news);
@@ -210,13 +246,22 @@ export const ruleSet: ResourceKind<typeof ruleSetSchema, RuleSetOutputs> = {
       after = await snapshot(ctx, tenant, objectId, news);
     }
     if (stableJson(after.inputs.rules) !== stableJson(news.rules)) {
-      throw new Error(`RuleSet.update for ${objectId}: the set reads back rules ${JSON.stringify(after.inputs.rules)}, not the declared ${JSON.stringify(news.rules)} (ambiguity R1: the service took rules[].id otherwise than as sent)`);
+      throw new Error(
+        `RuleSet.update for ${objectId}: the set reads back rules ${JSON.stringify(after.inputs.rules)}, not the declared ${JSON.stringify(news.rules)} (ambiguity R1: the service took rules[].id otherwise than as sent)`,
+      );
     }
     return after.outs;
   },
 
   async delete(ctx, id, state) {
     const { tenant, objectId } = await locateTenant(ctx, id, state);
-    await ctx.client.send({ service: "pipeline", method: "DELETE", path: `${setsPath(tenant)}/${seg(objectId)}/delete`, operation: "RuleSet.delete", answer: statusTrue, resource: objectId });
+    await ctx.client.send({
+      service: "pipeline",
+      method: "DELETE",
+      path: `${setsPath(tenant)}/${seg(objectId)}/delete`,
+      operation: "RuleSet.delete",
+      answer: statusTrue,
+      resource: objectId,
+    });
   },
 };

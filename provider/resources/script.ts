@@ -34,7 +34,10 @@ const param = z.strictObject({
   value: z
     .string()
     .max(1024, "must be at most 1024 characters")
-    .regex(PARAM_VALUE_PATTERN, `must match the documented pattern (§4.2.1: letters, digits, space and _ - / * ? : " ' = + @ [ ] { }, no "{{"); a service that enforces it refuses anything else (ambiguities.md S2)`)
+    .regex(
+      PARAM_VALUE_PATTERN,
+      `must match the documented pattern (§4.2.1: letters, digits, space and _ - / * ? : " ' = + @ [ ] { }, no "{{"); a service that enforces it refuses anything else (ambiguities.md S2)`,
+    )
     .default(""),
   description: z.string().max(256, "must be at most 256 characters").default(""),
   /** Position, from 1 and consecutive; defaults to the position in the list. */
@@ -54,7 +57,12 @@ export const scriptSchema = z.strictObject({
     .array(z.strictObject({ name: z.string().min(1, "must be 1–64 characters").max(64, "must be 1–64 characters"), id: z.string().max(32, "must be at most 32 characters") }))
     .max(5, "at most 5 reviewers (§4.2.1)")
     .optional(),
-  protocol: z.enum(["DEFAULT", "SMS", "EMAIL", "DING_TALK", "WE_LINK", "WECHAT", "CALLNOTIFY", "NOT_TO_NOTIFY"], "must be one of DEFAULT, SMS, EMAIL, DING_TALK, WE_LINK, WECHAT, CALLNOTIFY, NOT_TO_NOTIFY").optional(),
+  protocol: z
+    .enum(
+      ["DEFAULT", "SMS", "EMAIL", "DING_TALK", "WE_LINK", "WECHAT", "CALLNOTIFY", "NOT_TO_NOTIFY"],
+      "must be one of DEFAULT, SMS, EMAIL, DING_TALK, WE_LINK, WECHAT, CALLNOTIFY, NOT_TO_NOTIFY",
+    )
+    .optional(),
   params: z
     .array(param)
     .max(20, "at most 20 parameters (§4.2.1)")
@@ -67,7 +75,10 @@ export const scriptSchema = z.strictObject({
     .transform((ps) => ps.map((p, i) => ({ ...p, order: p.order ?? i + 1 })))
     .optional(),
   /** uuid of an existing script (e.g. SC2023102521413701c4a8a62) to take under management. */
-  adoptId: z.string().regex(/^SC[0-9a-z]{1,23}$/, "must be a script uuid such as SC2023102521413701c4a8a62").optional(),
+  adoptId: z
+    .string()
+    .regex(/^SC[0-9a-z]{1,23}$/, "must be a script uuid such as SC2023102521413701c4a8a62")
+    .optional(),
 });
 export type ScriptInputs = z.output<typeof scriptSchema>;
 type Param = NonNullable<ScriptInputs["params"]>[number];
@@ -108,7 +119,12 @@ interface ScriptVo {
   creator_id?: string;
   operator?: string;
   script_params?: Array<{ param_name: string; param_value: string; param_description: string; param_order: number; sensitive: boolean }> | null;
-  properties?: { risk_level: ScriptInputs["riskLevel"]; version: string; reviewers?: Array<{ reviewer_name: string; reviewer_id: string }> | null; protocol?: ScriptInputs["protocol"] | null };
+  properties?: {
+    risk_level: ScriptInputs["riskLevel"];
+    version: string;
+    reviewers?: Array<{ reviewer_name: string; reviewer_id: string }> | null;
+    protocol?: ScriptInputs["protocol"] | null;
+  };
 }
 
 /**
@@ -150,12 +166,24 @@ const scriptListAnswer = cocData(z.union([z.array(scriptItem), z.looseObject({ d
 
 /** The tenant's scripts (§4.2.2), page by page; `nameLike` is the list's fuzzy filter. */
 function listScripts(ctx: Context, nameLike?: string): AsyncGenerator<{ id: string; script_uuid: string; name: string }> {
-  return markerPages(async (marker: string | undefined, limit) => {
-    const res = await ctx.client.send({ service: "coc", method: "GET", path: "/v1/job/scripts", query: { limit, marker, name_like: nameLike }, operation: "Script.list", answer: scriptListAnswer, parseJson: parseKeepingIds });
-    const body = res.body as { data?: unknown; total?: number };
-    const items = (Array.isArray(body?.data) ? body.data : (body?.data as { data?: unknown[] })?.data ?? []) as Array<{ id: string; script_uuid: string; name: string }>;
-    return { items };
-  }, (last) => String(last.id), 100);
+  return markerPages(
+    async (marker: string | undefined, limit) => {
+      const res = await ctx.client.send({
+        service: "coc",
+        method: "GET",
+        path: "/v1/job/scripts",
+        query: { limit, marker, name_like: nameLike },
+        operation: "Script.list",
+        answer: scriptListAnswer,
+        parseJson: parseKeepingIds,
+      });
+      const body = res.body as { data?: unknown; total?: number };
+      const items = (Array.isArray(body?.data) ? body.data : ((body?.data as { data?: unknown[] })?.data ?? [])) as Array<{ id: string; script_uuid: string; name: string }>;
+      return { items };
+    },
+    (last) => String(last.id),
+    100,
+  );
 }
 
 async function getScript(ctx: Context, uuid: string): Promise<ScriptVo> {
@@ -188,7 +216,10 @@ function snapshot(s: ScriptVo, state: Record<string, unknown>): { outs: ScriptOu
     adoptId: undefined,
   } as ScriptInputs;
   const { adoptId: _a, ...declared } = inputs;
-  return { inputs, outs: { ...declared, status: s.status, creator: s.creator, creatorId: s.creator_id, operator: s.operator, createdAt: s.gmt_created, updatedAt: s.gmt_modified } };
+  return {
+    inputs,
+    outs: { ...declared, status: s.status, creator: s.creator, creatorId: s.creator_id, operator: s.operator, createdAt: s.gmt_created, updatedAt: s.gmt_modified },
+  };
 }
 
 /** Outputs for declared inputs: sensitive values as mask + hash. */
@@ -217,18 +248,29 @@ export const script: ResourceKind<typeof scriptSchema, ScriptOutputs> = {
   // S1: an in-place update may carry only 5 parameters under Table 4-19; refused at preview rather than half-way.
   refuse: (olds, news) =>
     olds.name === news.name && olds.type === news.type && (news.params?.length ?? 0) > UPDATE_MAX_PARAMS && changedKeys(scriptSchema, olds, news).length > 0
-      ? [{ property: "params", reason: `an in-place update of a script sends at most ${UPDATE_MAX_PARAMS} parameters (§4.2.4 Table 4-19 "Array length: 0 to 5"; §4.2.1 allows 20 at create, ambiguities.md S1): declare at most ${UPDATE_MAX_PARAMS}, or replace the script (a new name) to keep ${news.params!.length}` }]
+      ? [
+          {
+            property: "params",
+            reason: `an in-place update of a script sends at most ${UPDATE_MAX_PARAMS} parameters (§4.2.4 Table 4-19 "Array length: 0 to 5"; §4.2.1 allows 20 at create, ambiguities.md S1): declare at most ${UPDATE_MAX_PARAMS}, or replace the script (a new name) to keep ${news.params!.length}`,
+          },
+        ]
       : [],
   // A reviewer approves (status), and every edit sets the operator and modification time (§4.2.5).
   serviceMaintained: ["status", "operator", "updatedAt"],
   diffView: (props, side) =>
-    side === "declared" && Array.isArray(props.params) ? { ...props, params: (props.params as Param[]).map((p) => (typeof p === "object" && p?.sensitive && p.value !== MASK ? stored(p) : p)) } : props,
+    side === "declared" && Array.isArray(props.params)
+      ? { ...props, params: (props.params as Param[]).map((p) => (typeof p === "object" && p?.sensitive && p.value !== MASK ? stored(p) : p)) }
+      : props,
 
   async create(ctx, inputs) {
     const res = await ctx.client.send({
-      service: "coc", method: "POST", path: "/v1/job/scripts",
+      service: "coc",
+      method: "POST",
+      path: "/v1/job/scripts",
       body: { name: inputs.name, type: inputs.type, content: inputs.content, description: inputs.description, properties: properties(inputs), script_params: paramsBody(inputs) },
-      operation: "Script.create", answer: uuidAnswer, resource: inputs.name,
+      operation: "Script.create",
+      answer: uuidAnswer,
+      resource: inputs.name,
     });
     const uuid = unwrap<string>(res.body);
     if (typeof uuid !== "string" || uuid === "") throw new Error(`Script.create for ${inputs.name}: the answer carries no script uuid (request id ${res.requestId ?? "unknown"})`);
@@ -263,10 +305,14 @@ export const script: ResourceKind<typeof scriptSchema, ScriptOutputs> = {
 
   async update(ctx, id, _olds, news) {
     await ctx.client.send({
-      service: "coc", method: "PUT", path: `/v1/job/scripts/${seg(id)}`,
+      service: "coc",
+      method: "PUT",
+      path: `/v1/job/scripts/${seg(id)}`,
       // name and type: absent from Table 4-19 but in the example (S4); sent (unchanged: they replace) so either reading is met.
       body: { name: news.name, type: news.type, description: news.description, content: news.content, properties: properties(news), script_params: paramsBody(news) },
-      operation: "Script.update", answer: cocData(z.string()), resource: id,
+      operation: "Script.update",
+      answer: cocData(z.string()),
+      resource: id,
     });
     return declaredOutputs(news, await getScript(ctx, id));
   },

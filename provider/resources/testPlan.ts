@@ -50,7 +50,10 @@ export const testPlanSchema = z
       .max(128, "must be at most 128 characters (CLOUDTEST.00070010)")
       .refine((n) => !/[#%&()]/.test(n), "must not contain # % & ( ) (CLOUDTEST.00070010)"),
     /** The handler's user ID (32 characters); the caller when omitted. */
-    assignedId: z.string().regex(/^[0-9A-Za-z]{32}$/, "must be a 32-character user ID (CLOUDTEST.00017032)").optional(),
+    assignedId: z
+      .string()
+      .regex(/^[0-9A-Za-z]{32}$/, "must be a 32-character user ID (CLOUDTEST.00017032)")
+      .optional(),
     startDate: date.optional(),
     endDate: date,
     /** Case types contained in the plan; fewer than 10 (Table 4-33). */
@@ -93,7 +96,15 @@ function listPlans(ctx: Context, projectId: string, name?: string, resource?: st
   // probedOffsetPages works it out from the answers and reads to an empty or short page (no total here).
   return probedOffsetPages(
     async (offset, limit) => {
-      const res = await ctx.client.send<PlanVo[]>({ service: "cloudtest", method: "GET", path: plansPath(projectId, "v2"), query: { offset, limit, name }, operation: "TestPlan.list", answer: z.array(object({ plan_id: z.string(), name: z.string() })), resource });
+      const res = await ctx.client.send<PlanVo[]>({
+        service: "cloudtest",
+        method: "GET",
+        path: plansPath(projectId, "v2"),
+        query: { offset, limit, name },
+        operation: "TestPlan.list",
+        answer: z.array(object({ plan_id: z.string(), name: z.string() })),
+        resource,
+      });
       return { items: Array.isArray(res.body) ? res.body : [] };
     },
     PLAN_PAGE,
@@ -125,8 +136,15 @@ async function addTestCases(ctx: Context, projectId: string, planId: string, add
     for (const ids of chunks(group.ids, 49)) {
       try {
         await ctx.client.send({
-          service: "cloudtest", method: "POST", path: `${plansPath(projectId)}/${seg(planId)}/testcases/batch-add`,
-          body: { service_id: group.serviceId, testcase_id_list: ids }, idempotent: true, answerCodes: BATCH_ANSWER_CODES, operation: "TestPlan.addTestCases", answer: z.undefined({ error: "must be empty (HTTP 204)" }), resource: planId,
+          service: "cloudtest",
+          method: "POST",
+          path: `${plansPath(projectId)}/${seg(planId)}/testcases/batch-add`,
+          body: { service_id: group.serviceId, testcase_id_list: ids },
+          idempotent: true,
+          answerCodes: BATCH_ANSWER_CODES,
+          operation: "TestPlan.addTestCases",
+          answer: z.undefined({ error: "must be empty (HTTP 204)" }),
+          resource: planId,
         });
       } catch (e) {
         const atomic = e instanceof ApiError && e.errorCode === "CLOUDTEST.00017057";
@@ -191,7 +209,10 @@ export const testPlan: ResourceKind<typeof testPlanSchema, TestPlanOutputs> = {
     const now = new Set((news.testCases ?? []).flatMap((g) => g.ids.map((id) => `${g.serviceId}/${id}`)));
     const removed = (olds.testCases ?? []).flatMap((g) => g.ids.filter((id) => !now.has(`${g.serviceId}/${id}`)));
     if (removed.length > 0) {
-      failures.push({ property: "testCases", reason: `cannot remove ${removed.join(", ")}: CloudTest has no API to remove a test case from a plan (only batch-add, §4.3.1); declare it again` });
+      failures.push({
+        property: "testCases",
+        reason: `cannot remove ${removed.join(", ")}: CloudTest has no API to remove a test case from a plan (only batch-add, §4.3.1); declare it again`,
+      });
     }
     return failures;
   },
@@ -200,19 +221,27 @@ export const testPlan: ResourceKind<typeof testPlanSchema, TestPlanOutputs> = {
     let planId: string | undefined;
     try {
       const res = await ctx.client.send<{ plan_id?: string }>({
-        service: "cloudtest", method: "POST", path: plansPath(inputs.projectId),
+        service: "cloudtest",
+        method: "POST",
+        path: plansPath(inputs.projectId),
         body: { assigned_id: inputs.assignedId, name: inputs.name, plan_cycle: { start_date: inputs.startDate, end_date: inputs.endDate }, service_id_list: inputs.serviceIdList },
         // The success body (201) carries error_code/error_msg beside plan_id (§4.3.2 example).
         isSuccess: (b) => typeof (b as { plan_id?: unknown })?.plan_id === "string",
-        operation: "TestPlan.create", answer: object({ plan_id: hexId }), resource: inputs.name,
+        operation: "TestPlan.create",
+        answer: object({ plan_id: hexId }),
+        resource: inputs.name,
       });
       planId = res.body.plan_id!;
     } catch (e) {
       if (e instanceof ApiError && e.errorCode === "CLOUDTEST.00070009") {
-        throw new Error(`${e.message}. A plan named "${inputs.name}" already exists in project ${inputs.projectId}: take it under management with adoptId, or choose another name`, { cause: e });
+        throw new Error(
+          `${e.message}. A plan named "${inputs.name}" already exists in project ${inputs.projectId}: take it under management with adoptId, or choose another name`,
+          { cause: e },
+        );
       }
       // C2: a definitive refusal answered 500 made nothing: not an ambiguous create, so no look-up after it.
-      if (definitive(e)) throw new Error(`${e.message}. CloudTest refused the plan (a definitive answer, though HTTP 500: CloudTest API Reference §6.2); nothing was created`, { cause: e });
+      if (definitive(e))
+        throw new Error(`${e.message}. CloudTest refused the plan (a definitive answer, though HTTP 500: CloudTest API Reference §6.2); nothing was created`, { cause: e });
       throw e;
     }
     try {

@@ -26,15 +26,27 @@ const endpoint = z.strictObject({
    * 0–128 characters of the union of the two references' sets (V3): the English table's letters, digits,
    * spaces and ( ) [ ] - _ . ~ & ; and the Chinese table's Chinese characters (which has no _).
    */
-  description: z.string().regex(/^[A-Za-z0-9\p{Script=Han} ()[\]\-_.~&;]{0,128}$/u, "must be at most 128 letters, digits, Chinese characters, spaces or ( ) [ ] - _ . ~ & ; (the union of the English and Chinese references, ambiguities.md V3)").optional(),
+  description: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9\p{Script=Han} ()[\]\-_.~&;]{0,128}$/u,
+      "must be at most 128 letters, digits, Chinese characters, spaces or ( ) [ ] - _ . ~ & ; (the union of the English and Chinese references, ambiguities.md V3)",
+    )
+    .optional(),
 });
 
 export const vpcepAccessControlSchema = z.strictObject({
   /** Region of the endpoints (the `region` header: 1–40 of [0-9A-Za-z-]). */
   region: z.string().regex(/^[0-9A-Za-z-]{1,40}$/, "must be 1–40 letters, digits or - (a region id such as ap-southeast-3)"),
   /** The tenant (account) id; 1–40 letters, digits, - or _. */
-  enterpriseId: z.string().regex(/^[0-9A-Za-z_-]{1,40}$/, "must be 1–40 letters, digits, - or _").optional(),
-  vpceps: z.array(endpoint).min(1, "must list at least one endpoint").refine((v) => new Set(v.map((e) => e.vpcepId)).size === v.length, "must not list an endpoint twice"),
+  enterpriseId: z
+    .string()
+    .regex(/^[0-9A-Za-z_-]{1,40}$/, "must be 1–40 letters, digits, - or _")
+    .optional(),
+  vpceps: z
+    .array(endpoint)
+    .min(1, "must list at least one endpoint")
+    .refine((v) => new Set(v.map((e) => e.vpcepId)).size === v.length, "must not list an endpoint twice"),
   /** The DELETE path: the English reference's URI by default; "/v2/vpceps" is the Chinese reference's. */
   path: z.enum([DEFAULT_VPCEP_PATH, "/v2/vpceps"], "must be /devuc-accessmgmt/v2/vpceps (English reference) or /v2/vpceps (Chinese reference)").default(DEFAULT_VPCEP_PATH),
 });
@@ -63,8 +75,10 @@ const BAD_REQUEST = "UC.00011001";
  */
 function regionMismatch(settings: Settings, region: string): string | undefined {
   if (endpointOverridden("devuc", settings.endpoints) || settings.region === region) return undefined;
-  return `is ${region}, but the devuc endpoint is derived from huaweicloud:region (${settings.region ?? "not set"}) and may serve only that region ` +
-    `(the service may refuse a region header its endpoint does not serve, ambiguities.md V2): set huaweicloud:region to ${region}, or name the endpoint with huaweicloud:endpoints {"devuc": "https://codearts-devuc.${region}.myhuaweicloud.com"}`;
+  return (
+    `is ${region}, but the devuc endpoint is derived from huaweicloud:region (${settings.region ?? "not set"}) and may serve only that region ` +
+    `(the service may refuse a region header its endpoint does not serve, ambiguities.md V2): set huaweicloud:region to ${region}, or name the endpoint with huaweicloud:endpoints {"devuc": "https://codearts-devuc.${region}.myhuaweicloud.com"}`
+  );
 }
 
 /**
@@ -81,15 +95,23 @@ async function revoke(ctx: Context, i: VpcepAccessControlInputs, endpoints: Endp
   for (const path of paths) {
     try {
       await ctx.client.send({
-        service: "devuc", method: "DELETE", path, headers: { region: i.region },
+        service: "devuc",
+        method: "DELETE",
+        path,
+        headers: { region: i.region },
         body: { enterprise_id: i.enterpriseId, vpceps: endpoints.map((e) => ({ vpcep_id: e.vpcepId, description: e.description })) },
-        operation: "VpcepAccessControl.revoke", answer: object({ status: z.literal("ok", { error: "must be ok" }), total: z.number() }), resource: endpoints.map((e) => e.vpcepId).join(","),
+        operation: "VpcepAccessControl.revoke",
+        answer: object({ status: z.literal("ok", { error: "must be ok" }), total: z.number() }),
+        resource: endpoints.map((e) => e.vpcepId).join(","),
       });
       return;
     } catch (e) {
       if (e instanceof ApiError && e.provesAbsence([NOT_FOUND])) return;
       if (e instanceof ApiError && e.errorCode === BAD_REQUEST) {
-        throw new Error(`VpcepAccessControl: the devuc endpoint refused the region header ${i.region} (HTTP ${e.status} ${BAD_REQUEST}: it may not serve that region, ambiguities.md V2). Nothing was revoked; point huaweicloud:endpoints.devuc at the endpoint of ${i.region}`, { cause: e });
+        throw new Error(
+          `VpcepAccessControl: the devuc endpoint refused the region header ${i.region} (HTTP ${e.status} ${BAD_REQUEST}: it may not serve that region, ambiguities.md V2). Nothing was revoked; point huaweicloud:endpoints.devuc at the endpoint of ${i.region}`,
+          { cause: e },
+        );
       }
       if (!pathNotServed(e)) throw e;
       refused.push(e);
@@ -118,7 +140,9 @@ export const vpcepAccessControl: ResourceKind<typeof vpcepAccessControlSchema, V
   },
 
   async create(ctx, inputs) {
-    ctx.log(`VpcepAccessControl: adopting ${inputs.vpceps.length} endpoint(s) in ${inputs.region} without an API call (access records are created in the console; their existence cannot be verified)`);
+    ctx.log(
+      `VpcepAccessControl: adopting ${inputs.vpceps.length} endpoint(s) in ${inputs.region} without an API call (access records are created in the console; their existence cannot be verified)`,
+    );
     return { id: `vpceps-${inputs.region}-${randomUUID().slice(0, 8)}`, outs: inputs };
   },
 
@@ -132,7 +156,11 @@ export const vpcepAccessControl: ResourceKind<typeof vpcepAccessControlSchema, V
 
   async update(ctx, _id, olds, news) {
     const kept = new Set(news.vpceps.map((e) => e.vpcepId));
-    await revoke(ctx, olds, olds.vpceps.filter((e) => !kept.has(e.vpcepId)));
+    await revoke(
+      ctx,
+      olds,
+      olds.vpceps.filter((e) => !kept.has(e.vpcepId)),
+    );
     return news;
   },
 

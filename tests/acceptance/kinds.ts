@@ -36,7 +36,6 @@ export interface AccKind {
   deleteKeeps?: string;
 }
 
-
 const named = (i: Record<string, unknown>): [string, unknown] => ["name", i.name];
 /** A date 30 days ahead, YYYY-MM-DD (a plan's end date). */
 const endDate = () => new Date(Date.now() + 30 * 86400_000).toISOString().slice(0, 10);
@@ -141,7 +140,10 @@ export const ACC_KINDS: AccKind[] = [
   },
   {
     type: "VpcepAccessControl",
-    cannotRun: (c) => (c.w.inputs.vpcepIds.length === 0 ? "skipped: VpcepAccessControl lifecycle needs CODEARTS_ACC_VPCEP_IDS (existing VPCEP access record ids, comma-separated; the lifecycle REVOKES them)" : undefined),
+    cannotRun: (c) =>
+      c.w.inputs.vpcepIds.length === 0
+        ? "skipped: VpcepAccessControl lifecycle needs CODEARTS_ACC_VPCEP_IDS (existing VPCEP access record ids, comma-separated; the lifecycle REVOKES them)"
+        : undefined,
     inputs: (c) => ({ region: c.w.inputs.region, vpceps: c.w.inputs.vpcepIds.map((vpcepId) => ({ vpcepId })) }),
     // Removing an endpoint from the list revokes it: the one in-place change.
     updated: (c) =>

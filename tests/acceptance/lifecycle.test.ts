@@ -43,40 +43,49 @@ if (mode === "off") {
 
     beforeAll(async () => {
       w = await startAccWorld(mode);
-      say(`run prefix ${w.prefix.dashed} (${w.prefix.underscored} where a name forbids "-"); ${mode === "cloud" ? `region ${w.inputs.region}, CodeArts project ${w.inputs.codeartsProjectId}` : "embedded emulator"}`);
+      say(
+        `run prefix ${w.prefix.dashed} (${w.prefix.underscored} where a name forbids "-"); ${mode === "cloud" ? `region ${w.inputs.region}, CodeArts project ${w.inputs.codeartsProjectId}` : "embedded emulator"}`,
+      );
     }, 120_000);
 
-    afterAll(async () => {
-      if (!w) return;
-      const problems: string[] = [];
-      try {
-        problems.push(...(await cleanup(w, records)));
-        if (mode === "emulator") {
-          printCallTable(records);
-          problems.push(...leftInEmulator(w));
+    afterAll(
+      async () => {
+        if (!w) return;
+        const problems: string[] = [];
+        try {
+          problems.push(...(await cleanup(w, records)));
+          if (mode === "emulator") {
+            printCallTable(records);
+            problems.push(...leftInEmulator(w));
+          }
+        } finally {
+          await w.close();
+          say(`acceptance run took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
         }
-      } finally {
-        await w.close();
-        say(`acceptance run took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-      }
-      if (problems.length) throw new Error(`acceptance cleanup:\n- ${problems.join("\n- ")}`);
-    }, mode === "cloud" ? 20 * 60_000 : 60_000);
+        if (problems.length) throw new Error(`acceptance cleanup:\n- ${problems.join("\n- ")}`);
+      },
+      mode === "cloud" ? 20 * 60_000 : 60_000,
+    );
 
     for (const k of ACC_KINDS) {
-      test(k.type, async () => {
-        const rec: KindRecord = { kind: k.type, outcome: "", ms: 0, calls: {}, operations: new Set() };
-        records.push(rec);
-        const started = Date.now();
-        try {
-          rec.outcome = await lifecycle(w, k, rec);
-        } catch (e) {
-          rec.outcome = `FAILED: ${(e as Error).message.split("\n")[0]}`;
-          throw e;
-        } finally {
-          rec.ms = Date.now() - started;
-          say(`${k.type}: ${rec.outcome} (${(rec.ms / 1000).toFixed(1)} s)`);
-        }
-      }, timeout);
+      test(
+        k.type,
+        async () => {
+          const rec: KindRecord = { kind: k.type, outcome: "", ms: 0, calls: {}, operations: new Set() };
+          records.push(rec);
+          const started = Date.now();
+          try {
+            rec.outcome = await lifecycle(w, k, rec);
+          } catch (e) {
+            rec.outcome = `FAILED: ${(e as Error).message.split("\n")[0]}`;
+            throw e;
+          } finally {
+            rec.ms = Date.now() - started;
+            say(`${k.type}: ${rec.outcome} (${(rec.ms / 1000).toFixed(1)} s)`);
+          }
+        },
+        timeout,
+      );
     }
   });
 }
@@ -244,7 +253,9 @@ async function cleanup(w: AccWorld, records: KindRecord[]): Promise<string[]> {
       continue;
     }
     const found = report.objects.map((o) => `${o.kind} ${o.id} "${o.name}": ${o.outcome}${o.detail ? ` (${o.detail})` : ""}`);
-    say(`sweeper backstop (${prefix}): ${report.calls} call(s), ${report.objects.length} object(s)${found.length ? `: ${found.join("; ")}` : ""}${report.notListed.length ? `; not listed: ${report.notListed.map((n) => `${n.kind} (${n.why})`).join(", ")}` : ""}`);
+    say(
+      `sweeper backstop (${prefix}): ${report.calls} call(s), ${report.objects.length} object(s)${found.length ? `: ${found.join("; ")}` : ""}${report.notListed.length ? `; not listed: ${report.notListed.map((n) => `${n.kind} (${n.why})`).join(", ")}` : ""}`,
+    );
     const undeleted = report.objects.filter((o) => !testPlansOnly(o.kind));
     if (w.mode === "emulator" && undeleted.length) {
       problems.push(`the sweeper found what the run's destroy left (only TestPlans may remain): ${undeleted.map((o) => `${o.kind} ${o.id} "${o.name}" ${o.outcome}`).join("; ")}`);
@@ -282,12 +293,14 @@ function printCallTable(records: KindRecord[]): void {
     return `| ${r.kind} | ${cells.join(" | ")} | ${total} | ${(r.ms / 1000).toFixed(2)} |`;
   });
   const total = records.reduce((a, r) => a + Object.values(r.calls).reduce((x, y) => x + y, 0), 0);
-  say([
-    "API calls per kind and step (emulator; setup = the kind's dependencies, cleanup = their destroy in afterAll):",
-    `| kind | ${STEP_COLUMNS.join(" | ")} | total | s |`,
-    `|---|${STEP_COLUMNS.map(() => "---:").join("|")}|---:|---:|`,
-    ...rows,
-    `| all | ${STEP_COLUMNS.map(() => "").join(" | ")} | ${total} | |`,
-  ].join("\n"));
+  say(
+    [
+      "API calls per kind and step (emulator; setup = the kind's dependencies, cleanup = their destroy in afterAll):",
+      `| kind | ${STEP_COLUMNS.join(" | ")} | total | s |`,
+      `|---|${STEP_COLUMNS.map(() => "---:").join("|")}|---:|---:|`,
+      ...rows,
+      `| all | ${STEP_COLUMNS.map(() => "").join(" | ")} | ${total} | |`,
+    ].join("\n"),
+  );
   say(["APIs each kind's lifecycle called (emulator operation names):", ...records.map((r) => `- ${r.kind}: ${[...r.operations].sort().join(", ") || "none"}`)].join("\n"));
 }

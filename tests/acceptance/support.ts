@@ -11,9 +11,7 @@ import { sweep, type SweepReport } from "../../cli/sweep";
 import * as fs from "fs";
 import { randomBytes } from "crypto";
 import { loadSettings, type Settings } from "../../provider/config";
-import {
-  startEmulator, DEFAULT_ACCOUNT, seedTestCases, seedVpcepRecords, stackConfig as emulatorStackConfig, type Emulator, type Account,
-} from "../../emulator";
+import { startEmulator, DEFAULT_ACCOUNT, seedTestCases, seedVpcepRecords, stackConfig as emulatorStackConfig, type Emulator, type Account } from "../../emulator";
 import { ProviderHost, Engine, serializedProvider, type ConfigValue } from "../harness";
 
 export type AccMode = "off" | "cloud" | "emulator";
@@ -26,7 +24,9 @@ export function accMode(env: NodeJS.ProcessEnv = process.env): AccMode {
   if (v === undefined || v === "") return "off";
   if (v === "1") return "cloud";
   if (v === "emulator") return "emulator";
-  throw new Error(`CODEARTS_ACC=${JSON.stringify(v)} is not understood: use CODEARTS_ACC=1 (a Huawei Cloud account, see docs/acceptance.md), CODEARTS_ACC=emulator (the embedded emulator), or leave it unset (skip)`);
+  throw new Error(
+    `CODEARTS_ACC=${JSON.stringify(v)} is not understood: use CODEARTS_ACC=1 (a Huawei Cloud account, see docs/acceptance.md), CODEARTS_ACC=emulator (the embedded emulator), or leave it unset (skip)`,
+  );
 }
 
 /** One visible line on the terminal (jest's console.* would add a header and a stack location). */
@@ -99,10 +99,12 @@ function cloudStackConfig(env: NodeJS.ProcessEnv): Record<string, ConfigValue> {
   return out;
 }
 
-const plain = (c: Record<string, ConfigValue>) => (key: string): string | undefined => {
-  const v = c[key];
-  return v === undefined ? undefined : typeof v === "string" ? v : v.secret;
-};
+const plain =
+  (c: Record<string, ConfigValue>) =>
+  (key: string): string | undefined => {
+    const v = c[key];
+    return v === undefined ? undefined : typeof v === "string" ? v : v.secret;
+  };
 
 const HEX32 = /^[0-9a-f]{32}$/;
 
@@ -113,7 +115,11 @@ export async function startAccWorld(mode: "cloud" | "emulator", env: NodeJS.Proc
     const account = DEFAULT_ACCOUNT;
     const config = { ...emulatorStackConfig(emu, account), "huaweicloud:maxRetries": "3" };
     // The host must not pick up a real account from the environment: every HW_*/OS_* fallback is blanked.
-    const blank = Object.fromEntries(Object.keys(env).filter((k) => /^(HW|OS)_/.test(k)).map((k) => [k, ""]));
+    const blank = Object.fromEntries(
+      Object.keys(env)
+        .filter((k) => /^(HW|OS)_/.test(k))
+        .map((k) => [k, ""]),
+    );
     const host = await ProviderHost.start({ env: blank });
     await host.configure(config);
     const codeartsProjectId = account.codeartsProjects[0];
@@ -123,7 +129,12 @@ export async function startAccWorld(mode: "cloud" | "emulator", env: NodeJS.Proc
     const vpcepIds = [`${prefix.dashed}-a`, `${prefix.dashed}-b`];
     const engine = new Engine(host, { providerFor: serializedProvider, project: "acceptance", stack: prefix.dashed });
     return {
-      mode, prefix, host, engine, emu, account,
+      mode,
+      prefix,
+      host,
+      engine,
+      emu,
+      account,
       seed(kind) {
         if (kind === "TestPlan") seedTestCases(emu.store, codeartsProjectId, testServiceId, [testCaseId]);
         if (kind === "VpcepAccessControl") seedVpcepRecords(emu.store, account.domainId, region, vpcepIds);
@@ -146,12 +157,19 @@ export async function startAccWorld(mode: "cloud" | "emulator", env: NodeJS.Proc
   if (missing.length) throw new Error(`CODEARTS_ACC=1 needs ${missing.join(", ")}; see docs/acceptance.md`);
   const serviceId = env.CODEARTS_ACC_TEST_SERVICE_ID ?? "0";
   if (!/^\d+$/.test(serviceId)) throw new Error("CODEARTS_ACC_TEST_SERVICE_ID must be a whole number (the test type of CODEARTS_ACC_TEST_CASE_ID)");
-  const vpcepIds = (env.CODEARTS_ACC_VPCEP_IDS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const vpcepIds = (env.CODEARTS_ACC_VPCEP_IDS ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const host = await ProviderHost.start();
   await host.configure(config);
   const engine = new Engine(host, { providerFor: serializedProvider, project: "acceptance", stack: prefix.dashed });
   return {
-    mode, prefix, host, engine, settings,
+    mode,
+    prefix,
+    host,
+    engine,
+    settings,
     inputs: { codeartsProjectId, testCaseId: env.CODEARTS_ACC_TEST_CASE_ID || undefined, testServiceId: Number(serviceId), vpcepIds, region: settings.region! },
     close: () => host.close(),
   };

@@ -58,7 +58,9 @@ async function agrees(r: RealRun): Promise<void> {
   const mismatches = KINDS_UNDER_TEST.map((k) => stateMismatch({ emu, engine: { state } }, k, forgotten)).filter((m) => m !== undefined);
   expect(mismatches).toEqual([]);
   const log = fs.readFileSync(r.eventLog, "utf8");
-  const inClear = SECRETS.flatMap((secret) => [text.includes(secret) ? `the stack export holds ${secret}` : [], log.includes(secret) ? `the event log holds ${secret}` : []].flat());
+  const inClear = SECRETS.flatMap((secret) =>
+    [text.includes(secret) ? `the stack export holds ${secret}` : [], log.includes(secret) ? `the event log holds ${secret}` : []].flat(),
+  );
   expect(inClear).toEqual([]);
 }
 
@@ -144,7 +146,12 @@ test("refresh with nothing changed; drift says so (exit 0)", async () => {
 });
 
 test("a rename and a deletion out of band: drift exits 2 naming both, from the log and from pulumi-codearts drift", async () => {
-  outOfBand(emu, "pipelineGroups", (r) => r.name === "Payments", (r) => (r.name = "Payments (renamed in console)"));
+  outOfBand(
+    emu,
+    "pipelineGroups",
+    (r) => r.name === "Payments",
+    (r) => (r.name = "Payments (renamed in console)"),
+  );
   outOfBand(emu, "rules", (r) => String(r.name).endsWith("test pass rate"), "delete");
   const drift = await op("drift");
   const s = await summarizeLog(drift, "drift");

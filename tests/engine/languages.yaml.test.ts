@@ -200,9 +200,12 @@ test("preview of a new stack: every resource planned by its type token, no API c
   const r = await op("preview");
   expect(r.calls).toEqual([]);
   expect(changes(r.summary)).toEqual({ create: 9 }); // the stack, the explicit provider and seven of the package's resources
-  expect(r.summary!.resources.filter((l) => l.type.startsWith("codearts:index:")).map((l) => l.type).sort()).toEqual(
-    ["PipelineGroup", "PipelineGroup", "PipelineGroup", "Rule", "RuleSet", "Script", "TestPlan"].map((k) => `codearts:index:${k}`),
-  );
+  expect(
+    r
+      .summary!.resources.filter((l) => l.type.startsWith("codearts:index:"))
+      .map((l) => l.type)
+      .sort(),
+  ).toEqual(["PipelineGroup", "PipelineGroup", "PipelineGroup", "Rule", "RuleSet", "Script", "TestPlan"].map((k) => `codearts:index:${k}`));
 });
 
 test("up creates them in two accounts; the script's parameters are secret in the state", async () => {
@@ -243,7 +246,12 @@ test("a change: the preview names the changed properties (the plugin's detailed 
 });
 
 test("refresh records a rename made in the console; the next up puts the name back", async () => {
-  outOfBand(emu, "pipelineGroups", (g) => g.name === "Payments" && !g.parent_id && g.project_id !== P2, (g) => (g.name = "Payments (renamed in console)"));
+  outOfBand(
+    emu,
+    "pipelineGroups",
+    (g) => g.name === "Payments" && !g.parent_id && g.project_id !== P2,
+    (g) => (g.name = "Payments (renamed in console)"),
+  );
   const refresh = await op("refresh");
   expect(mutating(refresh.calls)).toEqual([]);
   expect(refresh.summary!.resources.filter((l) => l.op === "update").map((l) => [l.name, l.changes])).toEqual([["team", ["name"]]]);

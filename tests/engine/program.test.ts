@@ -47,7 +47,12 @@ test("a change of the team name: the PR comment from the engine's events names w
 test("the drift job on the engine's events: nothing changed, a rename and a deletion out of band; up puts it back", async () => {
   const drift = async () => verdict(summarize("drift", (await op(stack.drift())).events));
   expect(await drift()).toEqual({ outcome: "ok", message: "no drift" });
-  outOfBand(emu, "pipelineGroups", (r) => r.name === "Payments", (r) => (r.name = "Renamed in the console"));
+  outOfBand(
+    emu,
+    "pipelineGroups",
+    (r) => r.name === "Payments",
+    (r) => (r.name = "Renamed in the console"),
+  );
   const renamed = await drift();
   expect(renamed.outcome).toBe("drift");
   expect(renamed.message).toContain("PipelineGroup team (changed: name)");

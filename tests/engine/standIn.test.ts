@@ -78,9 +78,11 @@ function newCalls(): Rpc[] {
 /** Per URN, the dependencies the backend keeps (custom resources only: no stack, no provider). */
 async function exportedState(): Promise<Map<string, { id: string; dependencies: string[] }>> {
   const { resources } = await real.exported();
-  return new Map(resources
-    .filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"))
-    .map((r) => [r.urn, { id: String(r.id ?? ""), dependencies: ((r.dependencies as string[] | undefined) ?? []).slice().sort() }]));
+  return new Map(
+    resources
+      .filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"))
+      .map((r) => [r.urn, { id: String(r.id ?? ""), dependencies: ((r.dependencies as string[] | undefined) ?? []).slice().sort() }]),
+  );
 }
 const standInState = () => new Map([...standIn.state].map(([urn, st]) => [urn, { id: st.id, dependencies: (st.dependencies ?? []).slice().sort() }]));
 const depsOf = (...states: Array<Map<string, { dependencies: string[] }>>) => {
@@ -131,8 +133,10 @@ async function both(label: string, kind: OperationKind, runReal: () => Promise<R
     state,
   };
   exportedBefore = exportedAfter;
-  figures.push(`  ${label}: ${realCalls.length} calls; real ${(t1 - t0).toFixed(0)} ms, stand-in ${(t2 - t1).toFixed(0)} ms; ` +
-    `${result.calls.length + result.order.standIn.length + result.state.length} differences`);
+  figures.push(
+    `  ${label}: ${realCalls.length} calls; real ${(t1 - t0).toFixed(0)} ms, stand-in ${(t2 - t1).toFixed(0)} ms; ` +
+      `${result.calls.length + result.order.standIn.length + result.state.length} differences`,
+  );
   return result;
 }
 

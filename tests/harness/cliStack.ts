@@ -66,7 +66,7 @@ export class CliStack {
     const full = [...args, "--non-interactive", ...(opts.eventLog ? ["--event-log", opts.eventLog] : [])];
     return new Promise((resolve) => {
       execFile(this.cli, full, { cwd: this.programDir, env: { ...process.env, ...this.env }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code) : 1) : 0;
+        const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 1) : 0;
         const events = opts.eventLog ? readEventLog(opts.eventLog) : [];
         resolve({ ok: !err, code, stdout, stderr, ms: Date.now() - started, events });
       });
@@ -83,8 +83,7 @@ export class CliStack {
   /** An engine operation with its event log summarised; `preview` and `up` with `--diff`. */
   async op(operation: "preview" | "up" | "refresh" | "destroy", extra: string[] = []): Promise<CliRun> {
     const eventLog = path.join(this.dir, `events-${++this.runs}-${operation}.jsonl`);
-    const args =
-      operation === "preview" ? ["preview", "--diff"] : operation === "up" ? ["up", "--yes", "--skip-preview", "--diff"] : [operation, "--yes", "--skip-preview"];
+    const args = operation === "preview" ? ["preview", "--diff"] : operation === "up" ? ["up", "--yes", "--skip-preview", "--diff"] : [operation, "--yes", "--skip-preview"];
     const r = await this.run([...args, "--stack", this.stackName, ...extra], { eventLog });
     return { ...r, summary: r.events.length ? summarize(operation, r.events) : undefined };
   }
@@ -105,7 +104,10 @@ export class CliStack {
 
   /** Appends resources (YAML lines under a `resources:` key, as `pulumi import --out` writes them) to the program's own `resources:`, its last section. */
   appendResources(generatedYaml: string): void {
-    const body = generatedYaml.split("\n").filter((l, i) => !(i === 0 && l.trim() === "resources:")).join("\n");
+    const body = generatedYaml
+      .split("\n")
+      .filter((l, i) => !(i === 0 && l.trim() === "resources:"))
+      .join("\n");
     fs.appendFileSync(path.join(this.programDir, "Pulumi.yaml"), `\n${body.trimEnd()}\n`);
   }
 

@@ -37,7 +37,22 @@
  * - Preview never calls Create/Update (the Node host does not advertise supportsPreview).
  */
 import { randomBytes, randomUUID } from "crypto";
-import { CheckFailure, ConfigValue, configureRequest, diffResult, DiffResult, InitFailedError, Method, methodPath, ProviderHost, requestJson, SECRET_SIG, SECRET_SIG_KEY, typeToken, urnFor } from "./host";
+import {
+  CheckFailure,
+  ConfigValue,
+  configureRequest,
+  diffResult,
+  DiffResult,
+  InitFailedError,
+  Method,
+  methodPath,
+  ProviderHost,
+  requestJson,
+  SECRET_SIG,
+  SECRET_SIG_KEY,
+  typeToken,
+  urnFor,
+} from "./host";
 import { Deployment, ProgramOptions, ProgramRun, Registration, runProgram } from "./monitor";
 
 export interface ResourceState {
@@ -177,9 +192,7 @@ export class Engine {
     if (checked.failures.length) return { op: "invalid", urn, type, name, checked, failures: checked.failures };
     if (!old) return { op: "create", urn, type, name, checked };
 
-    const diff = diffResult(
-      await this.rpc("Diff", { ...this.base(type, name), id: old.id, olds: old.outputs, news: checked.inputs, oldInputs: old.inputs }),
-    );
+    const diff = diffResult(await this.rpc("Diff", { ...this.base(type, name), id: old.id, olds: old.outputs, news: checked.inputs, oldInputs: old.inputs }));
     let changes = diff.changes;
     if (changes === "DIFF_UNKNOWN") changes = deepEqual(old.inputs, checked.inputs) ? "DIFF_NONE" : "DIFF_SOME";
     const hasInitErrors = (old.initErrors?.length ?? 0) > 0;
@@ -225,7 +238,11 @@ export class Engine {
         if (dryRun) return { op: "update", diff, state: { ...old!, inputs: checked.inputs } };
         try {
           const r = await this.rpc("Update", {
-            ...this.base(type, name), id: old!.id, olds: old!.outputs, news: checked.inputs, oldInputs: old!.inputs,
+            ...this.base(type, name),
+            id: old!.id,
+            olds: old!.outputs,
+            news: checked.inputs,
+            oldInputs: old!.inputs,
           });
           const st: ResourceState = { urn, type, name, id: old!.id, inputs: checked.inputs, outputs: (r.properties ?? {}) as Record<string, any>, dependencies: old!.dependencies };
           this.state.set(urn, st);
@@ -283,9 +300,15 @@ export class Engine {
       outputs: (r.properties ?? {}) as Record<string, any>,
       inputs: (r.inputs as Record<string, any> | undefined) ?? old.inputs,
     };
-    const diff = diffResult(await this.rpc("Diff", {
-      ...this.base(old.type, old.name), id: refreshed.id, olds: refreshed.outputs, news: old.inputs, oldInputs: refreshed.inputs,
-    }));
+    const diff = diffResult(
+      await this.rpc("Diff", {
+        ...this.base(old.type, old.name),
+        id: refreshed.id,
+        olds: refreshed.outputs,
+        news: old.inputs,
+        oldInputs: refreshed.inputs,
+      }),
+    );
     if (!previewOnly) this.state.set(old.urn, refreshed);
     return { op: "refresh", state: refreshed, diff };
   }
@@ -379,7 +402,10 @@ export class Engine {
       register: (reg) => {
         const p = register(reg);
         inFlight.add(p);
-        p.then(() => inFlight.delete(p), () => inFlight.delete(p));
+        p.then(
+          () => inFlight.delete(p),
+          () => inFlight.delete(p),
+        );
         return p;
       },
       registerOutputs: (urn, outputs) => {
@@ -395,10 +421,12 @@ export class Engine {
     if (result.errors.length === 0) {
       // One schedule for both kinds of delete (step_generator.go GenerateDeletes, then ScheduleDeletes).
       const gone = [...this.state.values()].filter((st) => !registered.has(st.urn));
-      await this.deleteInOrder([
-        ...gone.map((st) => ({ st, op: "delete" as const })),
-        ...replacedOlds.map((st) => ({ st, op: "delete-replaced" as const })),
-      ], o.parallel, o.dryRun, result);
+      await this.deleteInOrder(
+        [...gone.map((st) => ({ st, op: "delete" as const })), ...replacedOlds.map((st) => ({ st, op: "delete-replaced" as const }))],
+        o.parallel,
+        o.dryRun,
+        result,
+      );
     }
     result.ok = result.errors.length === 0;
     return result;
@@ -407,7 +435,12 @@ export class Engine {
   /** Like `pulumi destroy`: every resource in the state, dependents first (in waves), `parallel` at once. */
   async destroyAll(parallel: number): Promise<DeploymentResult> {
     const result: DeploymentResult = { ok: false, steps: [], errors: [], logs: [], outputs: {} };
-    await this.deleteInOrder([...this.state.values()].map((st) => ({ st, op: "delete" as const })), parallel, false, result);
+    await this.deleteInOrder(
+      [...this.state.values()].map((st) => ({ st, op: "delete" as const })),
+      parallel,
+      false,
+      result,
+    );
     result.ok = result.errors.length === 0;
     return result;
   }
@@ -421,16 +454,18 @@ export class Engine {
   async refreshAll(parallel: number, previewOnly = false): Promise<DeploymentResult> {
     const result: DeploymentResult = { ok: false, steps: [], errors: [], logs: [], outputs: {} };
     const limit = semaphore(parallel);
-    await Promise.all([...this.state.values()].map((old) =>
-      limit(async () => {
-        try {
-          const step = await this.refreshStep(old, previewOnly);
-          result.steps.push({ op: step.op, urn: old.urn, type: old.type, name: old.name, id: step.state?.id ?? old.id });
-        } catch (e) {
-          result.errors.push(`${old.urn}: ${(e as Error).message}`);
-        }
-      }),
-    ));
+    await Promise.all(
+      [...this.state.values()].map((old) =>
+        limit(async () => {
+          try {
+            const step = await this.refreshStep(old, previewOnly);
+            result.steps.push({ op: step.op, urn: old.urn, type: old.type, name: old.name, id: step.state?.id ?? old.id });
+          } catch (e) {
+            result.errors.push(`${old.urn}: ${(e as Error).message}`);
+          }
+        }),
+      ),
+    );
     result.ok = result.errors.length === 0;
     return result;
   }
@@ -442,9 +477,7 @@ export class Engine {
    * `parallel` at once and must finish before the next starts, even where no dependency asks for it.
    * A failed delete spares everything it depends on, transitively, in the waves after it.
    */
-  private async deleteInOrder(
-    doomed: Array<{ st: ResourceState; op: "delete" | "delete-replaced" }>, parallel: number, dryRun: boolean, result: DeploymentResult,
-  ): Promise<void> {
+  private async deleteInOrder(doomed: Array<{ st: ResourceState; op: "delete" | "delete-replaced" }>, parallel: number, dryRun: boolean, result: DeploymentResult): Promise<void> {
     const limit = semaphore(parallel);
     const opOf = new Map(doomed.map((d) => [d.st, d.op]));
     const spared = new Set<ResourceState>();
@@ -458,16 +491,22 @@ export class Engine {
     };
     for (const wave of deleteWaves(doomed.map((d) => d.st))) {
       const failed: ResourceState[] = [];
-      await Promise.all(wave.filter((r) => !spared.has(r)).map((r) => limit(async () => {
-        const op = opOf.get(r)!;
-        try {
-          if (!dryRun) await this.delete(r);
-          result.steps.push({ op, urn: r.urn, type: r.type, name: r.name, id: r.id });
-        } catch (e) {
-          result.errors.push(`${r.urn}: ${(e as Error).message}`);
-          failed.push(r);
-        }
-      })));
+      await Promise.all(
+        wave
+          .filter((r) => !spared.has(r))
+          .map((r) =>
+            limit(async () => {
+              const op = opOf.get(r)!;
+              try {
+                if (!dryRun) await this.delete(r);
+                result.steps.push({ op, urn: r.urn, type: r.type, name: r.name, id: r.id });
+              } catch (e) {
+                result.errors.push(`${r.urn}: ${(e as Error).message}`);
+                failed.push(r);
+              }
+            }),
+          ),
+      );
       for (const r of failed) spare(r);
     }
   }
@@ -525,8 +564,7 @@ function semaphore(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
   };
 }
 
-const isSecret = (v: unknown): v is { value: unknown } =>
-  !!v && typeof v === "object" && (v as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
+const isSecret = (v: unknown): v is { value: unknown } => !!v && typeof v === "object" && (v as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
 
 /**
  * The dynamic-provider host answers Configure with acceptSecrets false, so the engine hands it plain

@@ -33,8 +33,15 @@ export const REPO_ROOT = (() => {
 })();
 
 export type ConfigValue = string | { secret: string };
-export interface CheckFailure { property: string; reason: string }
-export interface DiffResult { changes: "DIFF_NONE" | "DIFF_SOME" | "DIFF_UNKNOWN"; replaces: string[]; deleteBeforeReplace: boolean }
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+export interface DiffResult {
+  changes: "DIFF_NONE" | "DIFF_SOME" | "DIFF_UNKNOWN";
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+}
 
 /** ResourceProvider RPCs the harness speaks; the trace uses `/pulumirpc.ResourceProvider/<Method>`. */
 export type Method = "GetPluginInfo" | "Configure" | "Check" | "Diff" | "Create" | "Read" | "Update" | "Delete";
@@ -58,7 +65,11 @@ export class InitFailedError extends Error {
 
 /** Any other failed RPC; `message` is the provider's message (the gRPC status details). */
 export class RpcError extends Error {
-  constructor(message: string, public method: Method, public code: number) {
+  constructor(
+    message: string,
+    public method: Method,
+    public code: number,
+  ) {
     super(message);
     this.name = "RpcError";
   }
@@ -92,45 +103,141 @@ const HOST_SCRIPT = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
 
 type Kind = "string" | "bool" | "number" | "struct" | "strings" | "bytes" | "stringMap" | "changes" | "failures";
 type Field = [json: string, accessor: string, kind: Kind];
-const S = "string", B = "bool", N = "number", ST = "struct", L = "strings";
+const S = "string",
+  B = "bool",
+  N = "number",
+  ST = "struct",
+  L = "strings";
 
 const REQUESTS: Record<Method, { cls: string; fields: Field[] }> = {
   GetPluginInfo: { cls: "", fields: [] },
   Configure: {
     cls: "ConfigureRequest",
-    fields: [["variables", "VariablesMap", "stringMap"], ["args", "Args", ST], ["acceptSecrets", "Acceptsecrets", B],
-      ["acceptResources", "Acceptresources", B], ["sendsOldInputs", "SendsOldInputs", B], ["sendsOldInputsToDelete", "SendsOldInputsToDelete", B],
-      ["id", "Id", S], ["urn", "Urn", S], ["name", "Name", S], ["type", "Type", S]],
+    fields: [
+      ["variables", "VariablesMap", "stringMap"],
+      ["args", "Args", ST],
+      ["acceptSecrets", "Acceptsecrets", B],
+      ["acceptResources", "Acceptresources", B],
+      ["sendsOldInputs", "SendsOldInputs", B],
+      ["sendsOldInputsToDelete", "SendsOldInputsToDelete", B],
+      ["id", "Id", S],
+      ["urn", "Urn", S],
+      ["name", "Name", S],
+      ["type", "Type", S],
+    ],
   },
-  Check: { cls: "CheckRequest", fields: [["urn", "Urn", S], ["name", "Name", S], ["type", "Type", S], ["olds", "Olds", ST], ["news", "News", ST], ["randomSeed", "Randomseed", "bytes"]] },
+  Check: {
+    cls: "CheckRequest",
+    fields: [
+      ["urn", "Urn", S],
+      ["name", "Name", S],
+      ["type", "Type", S],
+      ["olds", "Olds", ST],
+      ["news", "News", ST],
+      ["randomSeed", "Randomseed", "bytes"],
+    ],
+  },
   Diff: {
     cls: "DiffRequest",
-    fields: [["id", "Id", S], ["urn", "Urn", S], ["name", "Name", S], ["type", "Type", S], ["olds", "Olds", ST], ["news", "News", ST],
-      ["ignoreChanges", "IgnorechangesList", L], ["oldInputs", "OldInputs", ST]],
+    fields: [
+      ["id", "Id", S],
+      ["urn", "Urn", S],
+      ["name", "Name", S],
+      ["type", "Type", S],
+      ["olds", "Olds", ST],
+      ["news", "News", ST],
+      ["ignoreChanges", "IgnorechangesList", L],
+      ["oldInputs", "OldInputs", ST],
+    ],
   },
-  Create: { cls: "CreateRequest", fields: [["urn", "Urn", S], ["name", "Name", S], ["type", "Type", S], ["properties", "Properties", ST], ["timeout", "Timeout", N], ["preview", "Preview", B]] },
-  Read: { cls: "ReadRequest", fields: [["id", "Id", S], ["urn", "Urn", S], ["name", "Name", S], ["type", "Type", S], ["properties", "Properties", ST], ["inputs", "Inputs", ST], ["timeout", "Timeout", N]] },
+  Create: {
+    cls: "CreateRequest",
+    fields: [
+      ["urn", "Urn", S],
+      ["name", "Name", S],
+      ["type", "Type", S],
+      ["properties", "Properties", ST],
+      ["timeout", "Timeout", N],
+      ["preview", "Preview", B],
+    ],
+  },
+  Read: {
+    cls: "ReadRequest",
+    fields: [
+      ["id", "Id", S],
+      ["urn", "Urn", S],
+      ["name", "Name", S],
+      ["type", "Type", S],
+      ["properties", "Properties", ST],
+      ["inputs", "Inputs", ST],
+      ["timeout", "Timeout", N],
+    ],
+  },
   Update: {
     cls: "UpdateRequest",
-    fields: [["id", "Id", S], ["urn", "Urn", S], ["name", "Name", S], ["type", "Type", S], ["olds", "Olds", ST], ["news", "News", ST],
-      ["timeout", "Timeout", N], ["ignoreChanges", "IgnorechangesList", L], ["preview", "Preview", B], ["oldInputs", "OldInputs", ST]],
+    fields: [
+      ["id", "Id", S],
+      ["urn", "Urn", S],
+      ["name", "Name", S],
+      ["type", "Type", S],
+      ["olds", "Olds", ST],
+      ["news", "News", ST],
+      ["timeout", "Timeout", N],
+      ["ignoreChanges", "IgnorechangesList", L],
+      ["preview", "Preview", B],
+      ["oldInputs", "OldInputs", ST],
+    ],
   },
   Delete: {
     cls: "DeleteRequest",
-    fields: [["id", "Id", S], ["urn", "Urn", S], ["name", "Name", S], ["type", "Type", S], ["properties", "Properties", ST], ["timeout", "Timeout", N], ["oldInputs", "OldInputs", ST]],
+    fields: [
+      ["id", "Id", S],
+      ["urn", "Urn", S],
+      ["name", "Name", S],
+      ["type", "Type", S],
+      ["properties", "Properties", ST],
+      ["timeout", "Timeout", N],
+      ["oldInputs", "OldInputs", ST],
+    ],
   },
 };
 
 const RESPONSES: Record<Method, Field[]> = {
   GetPluginInfo: [["version", "Version", S]],
-  Configure: [["acceptSecrets", "Acceptsecrets", B], ["supportsPreview", "Supportspreview", B], ["acceptResources", "Acceptresources", B],
-    ["acceptOutputs", "Acceptoutputs", B], ["supportsAutonamingConfiguration", "SupportsAutonamingConfiguration", B]],
-  Check: [["inputs", "Inputs", ST], ["failures", "FailuresList", "failures"]],
-  Diff: [["replaces", "ReplacesList", L], ["stables", "StablesList", L], ["deleteBeforeReplace", "Deletebeforereplace", B],
-    ["changes", "Changes", "changes"], ["diffs", "DiffsList", L], ["hasDetailedDiff", "Hasdetaileddiff", B]],
-  Create: [["id", "Id", S], ["properties", "Properties", ST], ["refreshBeforeUpdate", "RefreshBeforeUpdate", B]],
-  Read: [["id", "Id", S], ["properties", "Properties", ST], ["inputs", "Inputs", ST], ["refreshBeforeUpdate", "RefreshBeforeUpdate", B]],
-  Update: [["properties", "Properties", ST], ["refreshBeforeUpdate", "RefreshBeforeUpdate", B]],
+  Configure: [
+    ["acceptSecrets", "Acceptsecrets", B],
+    ["supportsPreview", "Supportspreview", B],
+    ["acceptResources", "Acceptresources", B],
+    ["acceptOutputs", "Acceptoutputs", B],
+    ["supportsAutonamingConfiguration", "SupportsAutonamingConfiguration", B],
+  ],
+  Check: [
+    ["inputs", "Inputs", ST],
+    ["failures", "FailuresList", "failures"],
+  ],
+  Diff: [
+    ["replaces", "ReplacesList", L],
+    ["stables", "StablesList", L],
+    ["deleteBeforeReplace", "Deletebeforereplace", B],
+    ["changes", "Changes", "changes"],
+    ["diffs", "DiffsList", L],
+    ["hasDetailedDiff", "Hasdetaileddiff", B],
+  ],
+  Create: [
+    ["id", "Id", S],
+    ["properties", "Properties", ST],
+    ["refreshBeforeUpdate", "RefreshBeforeUpdate", B],
+  ],
+  Read: [
+    ["id", "Id", S],
+    ["properties", "Properties", ST],
+    ["inputs", "Inputs", ST],
+    ["refreshBeforeUpdate", "RefreshBeforeUpdate", B],
+  ],
+  Update: [
+    ["properties", "Properties", ST],
+    ["refreshBeforeUpdate", "RefreshBeforeUpdate", B],
+  ],
   Delete: [],
 };
 
@@ -149,10 +256,19 @@ function toMessage(method: Method, req: Record<string, unknown>): Msg {
     const v = req[json];
     if (v === undefined || v === null) continue;
     switch (kind) {
-      case "struct": msg[`set${acc}`](structpb.Struct.fromJavaScript(plain(v) as Record<string, structTypes.JavaScriptValue>)); break;
-      case "bytes": msg[`set${acc}`](typeof v === "string" ? new Uint8Array(Buffer.from(v, "base64")) : v); break;
-      case "stringMap": { const m = msg[`get${acc}`](); for (const [k, s] of Object.entries(v as Record<string, string>)) m.set(k, s); break; }
-      default: msg[`set${acc}`](v);
+      case "struct":
+        msg[`set${acc}`](structpb.Struct.fromJavaScript(plain(v) as Record<string, structTypes.JavaScriptValue>));
+        break;
+      case "bytes":
+        msg[`set${acc}`](typeof v === "string" ? new Uint8Array(Buffer.from(v, "base64")) : v);
+        break;
+      case "stringMap": {
+        const m = msg[`get${acc}`]();
+        for (const [k, s] of Object.entries(v as Record<string, string>)) m.set(k, s);
+        break;
+      }
+      default:
+        msg[`set${acc}`](v);
     }
   }
   const known = new Set(spec.fields.map((f) => f[0]));
@@ -166,13 +282,30 @@ function toJson(fields: Field[], msg: Msg): Record<string, unknown> {
   for (const [json, acc, kind] of fields) {
     const v = msg[`get${acc}`]();
     switch (kind) {
-      case "struct": if (v) out[json] = v.toJavaScript(); break;
-      case "strings": if (v.length) out[json] = [...v]; break;
-      case "bytes": { const b = typeof v === "string" ? Buffer.from(v, "base64") : Buffer.from(v); if (b.length) out[json] = b.toString("base64"); break; }
-      case "stringMap": { const e = v.toObject() as [string, string][]; if (e.length) out[json] = Object.fromEntries(e); break; }
-      case "changes": if (v) out[json] = CHANGES[v] ?? v; break;
-      case "failures": if (v.length) out[json] = v.map((f: Msg) => ({ property: f.getProperty(), reason: f.getReason() })); break;
-      default: if (v) out[json] = v;
+      case "struct":
+        if (v) out[json] = v.toJavaScript();
+        break;
+      case "strings":
+        if (v.length) out[json] = [...v];
+        break;
+      case "bytes": {
+        const b = typeof v === "string" ? Buffer.from(v, "base64") : Buffer.from(v);
+        if (b.length) out[json] = b.toString("base64");
+        break;
+      }
+      case "stringMap": {
+        const e = v.toObject() as [string, string][];
+        if (e.length) out[json] = Object.fromEntries(e);
+        break;
+      }
+      case "changes":
+        if (v) out[json] = CHANGES[v] ?? v;
+        break;
+      case "failures":
+        if (v.length) out[json] = v.map((f: Msg) => ({ property: f.getProperty(), reason: f.getReason() }));
+        break;
+      default:
+        if (v) out[json] = v;
     }
   }
   return out;
@@ -240,7 +373,9 @@ export class ProviderHost {
     this.port = info.port;
     this.startMs = info.startMs;
     this.logs = logs;
-    void exitedPromise.then(() => { this.exited = true; });
+    void exitedPromise.then(() => {
+      this.exited = true;
+    });
   }
 
   static async start(opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<ProviderHost> {
@@ -253,20 +388,31 @@ export class ProviderHost {
     const logs: string[] = [];
     let port: number | undefined;
     let portLine: (p: number) => void = () => undefined;
-    const portSeen = new Promise<number>((resolve) => { portLine = resolve; });
+    const portSeen = new Promise<number>((resolve) => {
+      portLine = resolve;
+    });
     const lineReader = (onLine: (l: string) => void) => {
       let buf = "";
       return {
         data: (chunk: Buffer) => {
           buf += chunk.toString("utf8");
           let i: number;
-          while ((i = buf.indexOf("\n")) >= 0) { onLine(buf.slice(0, i).replace(/\r$/, "")); buf = buf.slice(i + 1); }
+          while ((i = buf.indexOf("\n")) >= 0) {
+            onLine(buf.slice(0, i).replace(/\r$/, ""));
+            buf = buf.slice(i + 1);
+          }
         },
-        end: () => { if (buf) onLine(buf); buf = ""; },
+        end: () => {
+          if (buf) onLine(buf);
+          buf = "";
+        },
       };
     };
     const out = lineReader((l) => {
-      if (port === undefined) { port = Number(l.trim()); portLine(port); } else logs.push(l);
+      if (port === undefined) {
+        port = Number(l.trim());
+        portLine(port);
+      } else logs.push(l);
     });
     const err = lineReader((l) => logs.push(l));
     guardian.stdout!.on("data", out.data).on("end", out.end);
@@ -274,7 +420,9 @@ export class ProviderHost {
     let pidText = "";
     const pidSeen = new Promise<number>((resolve) => {
       const fd3 = guardian.stdio[3] as NodeJS.ReadableStream;
-      fd3.on("data", (c: Buffer) => { pidText += c.toString(); });
+      fd3.on("data", (c: Buffer) => {
+        pidText += c.toString();
+      });
       fd3.on("end", () => resolve(Number(pidText.trim())));
       fd3.on("error", () => resolve(Number(pidText.trim())));
     });
@@ -348,7 +496,10 @@ export class ProviderHost {
 
   async read(id: string, urn: string, props: object, inputs?: object): Promise<{ id: string; properties: Record<string, any>; inputs?: Record<string, any> }> {
     const r = await this.call("Read", { id, urn, ...nameType(urn), properties: props, inputs });
-    const out: { id: string; properties: Record<string, any>; inputs?: Record<string, any> } = { id: (r.id ?? "") as string, properties: (r.properties ?? {}) as Record<string, any> };
+    const out: { id: string; properties: Record<string, any>; inputs?: Record<string, any> } = {
+      id: (r.id ?? "") as string,
+      properties: (r.properties ?? {}) as Record<string, any>,
+    };
     if (r.inputs) out.inputs = r.inputs as Record<string, any>;
     return out;
   }
@@ -370,7 +521,13 @@ export class ProviderHost {
         this.guardian.kill("SIGTERM");
         this.guardian.stdin?.end();
         const t = setTimeout(() => {
-          for (const pid of [this.pid, this.guardian.pid]) { try { if (pid) process.kill(pid, "SIGKILL"); } catch { /* already gone */ } }
+          for (const pid of [this.pid, this.guardian.pid]) {
+            try {
+              if (pid) process.kill(pid, "SIGKILL");
+            } catch {
+              /* already gone */
+            }
+          }
         }, 5_000);
         await this.exitedPromise;
         clearTimeout(t);

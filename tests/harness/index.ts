@@ -1,6 +1,17 @@
 export {
-  UNKNOWN, SECRET_SIG_KEY, SECRET_SIG, REPO_ROOT, InitFailedError, RpcError, ProviderHost, urnFor, typeToken, methodPath, requestJson,
-  configureRequest, nameType,
+  UNKNOWN,
+  SECRET_SIG_KEY,
+  SECRET_SIG,
+  REPO_ROOT,
+  InitFailedError,
+  RpcError,
+  ProviderHost,
+  urnFor,
+  typeToken,
+  methodPath,
+  requestJson,
+  configureRequest,
+  nameType,
 } from "./host";
 export type { ConfigValue, CheckFailure, DiffResult, Method } from "./host";
 export { serializedProvider, serializedNoopProvider, serializeProvider, serializeNoopProvider } from "./serialize";

@@ -60,9 +60,20 @@ export interface Route {
 }
 export type Env = Record<string, string>;
 
-export const stages = [{ name: "Build", sequence: 0, jobs: [{ name: "Compile", identifier: "job-1", sequence: 0, steps: [{ name: "mvn", task: "official_devcloud_cloudBuild_template", sequence: 0 }] }] }];
+export const stages = [
+  {
+    name: "Build",
+    sequence: 0,
+    jobs: [{ name: "Compile", identifier: "job-1", sequence: 0, steps: [{ name: "mvn", task: "official_devcloud_cloudBuild_template", sequence: 0 }] }],
+  },
+];
 export const definition = { stages: [{ name: "Build", sequence: 0, identifier: "s1", jobs: [{ name: "Compile", identifier: "job-1", sequence: 0, steps: [] }] }] };
-const sources = [{ type: "code", params: { gitType: "codehub", codehubId: "2111699317", defaultBranch: "master", gitUrl: "https://example.com/team/app.git", repoName: "app", alias: "app_repo" } }];
+const sources = [
+  {
+    type: "code",
+    params: { gitType: "codehub", codehubId: "2111699317", defaultBranch: "master", gitUrl: "https://example.com/team/app.git", repoName: "app", alias: "app_repo" },
+  },
+];
 export const ruleContent = (value: string) => [{ groupName: "g", properties: [{ key: "k", name: "n", type: "judge", operator: ">=", valueType: "float", value }] }];
 export const ossContent = (cveEnabled: boolean) => ({
   versionSet: { enable: true, rules: [{ ecosystem: "Maven", packageName: "sboot", predicate: "eq", packageVersion: "1.1", description: "", enable: true }] },
@@ -124,8 +135,18 @@ export const KINDS_UNDER_TEST: KindUnderTest[] = [
       delete: { method: "DELETE", path: "/v5/{project_id}/api/pipelines/{pipeline_id}" },
     },
     steps: [
-      { operation: "create", what: "from a template", route: { method: "POST", path: "/v5/{project_id}/api/pipeline-templates/{template_id}/create-pipeline" }, inputs: (e, n) => fromTemplate(e, n) },
-      { operation: "create", what: "from a template, then moved into its group", route: { method: "POST", path: "/v5/{project_id}/api/pipeline-group/pipeline/move" }, inputs: (e, n) => fromTemplate(e, n) },
+      {
+        operation: "create",
+        what: "from a template",
+        route: { method: "POST", path: "/v5/{project_id}/api/pipeline-templates/{template_id}/create-pipeline" },
+        inputs: (e, n) => fromTemplate(e, n),
+      },
+      {
+        operation: "create",
+        what: "from a template, then moved into its group",
+        route: { method: "POST", path: "/v5/{project_id}/api/pipeline-group/pipeline/move" },
+        inputs: (e, n) => fromTemplate(e, n),
+      },
     ],
     collection: "pipelines",
   },
@@ -138,7 +159,9 @@ export const KINDS_UNDER_TEST: KindUnderTest[] = [
     },
     steps: [
       {
-        operation: "create", what: "with an icon file", route: { method: "POST", path: "/v1/{domain_id}/common/upload-publisher-icon" },
+        operation: "create",
+        what: "with an icon file",
+        route: { method: "POST", path: "/v1/{domain_id}/common/upload-publisher-icon" },
         inputs: (_e, n) => ({ name: `Publisher ${n}`, enName: `publisher${n}`, supportUrl: "support@acme.example", iconFile: ICON }),
       },
     ],
@@ -175,7 +198,12 @@ export const KINDS_UNDER_TEST: KindUnderTest[] = [
     steps: [
       { operation: "create", what: "published", route: { method: "POST", path: "/v1/{domain_id}/agent-plugin/publish-draft" }, inputs: (e, n) => released(e, n) },
       { operation: "create", what: "published and bound", route: { method: "POST", path: "/v1/{domain_id}/agent-plugin/publish-plugin-bind" }, inputs: (e, n) => released(e, n) },
-      { operation: "update", what: "publish the draft", route: { method: "POST", path: "/v1/{domain_id}/agent-plugin/publish-draft" }, updated: (e, n) => ({ ...draft(e, n), publish: true }) },
+      {
+        operation: "update",
+        what: "publish the draft",
+        route: { method: "POST", path: "/v1/{domain_id}/agent-plugin/publish-draft" },
+        updated: (e, n) => ({ ...draft(e, n), publish: true }),
+      },
     ],
     collection: "pluginVersions",
     idOf: (_key, r) => `${String(r.plugin_name)}/${String(r.version)}`,
@@ -196,8 +224,18 @@ export const KINDS_UNDER_TEST: KindUnderTest[] = [
     updated: (e, n) => ({ name: `rule set ${n} renamed`, rules: [{ id: e.rule }] }),
     routes: policyRoutes("/v2/{domain_id}/tenant/rule-sets", "rule_set_id"),
     steps: [
-      { operation: "create", what: "created disabled (switch)", route: { method: "PUT", path: "/v2/{domain_id}/tenant/rule-sets/{rule_set_id}/switch" }, inputs: (e, n) => ({ name: `rule set ${n}`, rules: [{ id: e.rule }], isValid: false }) },
-      { operation: "update", what: "disable (switch)", route: { method: "PUT", path: "/v2/{domain_id}/tenant/rule-sets/{rule_set_id}/switch" }, updated: (e, n) => ({ name: `rule set ${n}`, rules: [{ id: e.rule }], isValid: false }) },
+      {
+        operation: "create",
+        what: "created disabled (switch)",
+        route: { method: "PUT", path: "/v2/{domain_id}/tenant/rule-sets/{rule_set_id}/switch" },
+        inputs: (e, n) => ({ name: `rule set ${n}`, rules: [{ id: e.rule }], isValid: false }),
+      },
+      {
+        operation: "update",
+        what: "disable (switch)",
+        route: { method: "PUT", path: "/v2/{domain_id}/tenant/rule-sets/{rule_set_id}/switch" },
+        updated: (e, n) => ({ name: `rule set ${n}`, rules: [{ id: e.rule }], isValid: false }),
+      },
     ],
     collection: "ruleSets",
   },
@@ -236,8 +274,16 @@ export const KINDS_UNDER_TEST: KindUnderTest[] = [
     },
     steps: [
       {
-        operation: "create", what: "with test cases", route: { method: "POST", path: "/v1/projects/{project_id}/plans/{plan_id}/testcases/batch-add" },
-        inputs: (e, n) => ({ projectId: e.P, name: `plan ${n}`, endDate: "2026-12-31", serviceIdList: [1], testCases: [{ serviceId: 1, ids: ["c1000000000000000000000000000001"] }] }),
+        operation: "create",
+        what: "with test cases",
+        route: { method: "POST", path: "/v1/projects/{project_id}/plans/{plan_id}/testcases/batch-add" },
+        inputs: (e, n) => ({
+          projectId: e.P,
+          name: `plan ${n}`,
+          endDate: "2026-12-31",
+          serviceIdList: [1],
+          testCases: [{ serviceId: 1, ids: ["c1000000000000000000000000000001"] }],
+        }),
       },
     ],
     without: { delete: "no delete API: destroy only forgets the plan" },

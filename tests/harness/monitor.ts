@@ -137,9 +137,7 @@ export async function runProgram(deployment: Deployment, opts: ProgramOptions): 
       cb(null, new engpb.SetRootResourceResponse());
     },
   });
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
-  );
+  const port = await new Promise<number>((resolve, reject) => server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
   const address = `127.0.0.1:${port}`;
   try {
     return await launch(address, opts);
@@ -152,10 +150,12 @@ function launch(address: string, o: ProgramOptions): Promise<ProgramRun> {
   const args = [RUN_SCRIPT, "--monitor", address, "--engine", address, "--project", o.project, "--stack", o.stack, "--pwd", o.dir];
   if (o.dryRun) args.push("--dry-run");
   args.push("--parallel", String(o.parallel), o.main);
-  const config = Object.fromEntries(Object.entries(o.config).map(([k, v]) => {
-    const i = k.indexOf(":");
-    return [`${k.slice(0, i)}:config:${k.slice(i + 1)}`, v];
-  }));
+  const config = Object.fromEntries(
+    Object.entries(o.config).map(([k, v]) => {
+      const i = k.indexOf(":");
+      return [`${k.slice(0, i)}:config:${k.slice(i + 1)}`, v];
+    }),
+  );
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: o.dir,
     env: { ...process.env, PULUMI_CONFIG: JSON.stringify(config), PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(o.secretKeys) },

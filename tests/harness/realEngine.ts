@@ -107,12 +107,24 @@ export class RealStack {
     try {
       let stdout = "";
       switch (operation) {
-        case "preview": stdout = (await this.stack.preview({ onEvent, diff: true })).stdout; break;
-        case "up": stdout = (await this.stack.up({ onEvent })).stdout; break;
-        case "refresh": stdout = (await this.stack.refresh({ onEvent })).stdout; break;
-        case "drift": stdout = (await this.stack.previewRefresh({ onEvent })).stdout; break;
-        case "destroy": stdout = (await this.stack.destroy({ onEvent })).stdout; break;
-        case "destroy-preview": stdout = (await this.stack.previewDestroy({ onEvent })).stdout; break;
+        case "preview":
+          stdout = (await this.stack.preview({ onEvent, diff: true })).stdout;
+          break;
+        case "up":
+          stdout = (await this.stack.up({ onEvent })).stdout;
+          break;
+        case "refresh":
+          stdout = (await this.stack.refresh({ onEvent })).stdout;
+          break;
+        case "drift":
+          stdout = (await this.stack.previewRefresh({ onEvent })).stdout;
+          break;
+        case "destroy":
+          stdout = (await this.stack.destroy({ onEvent })).stdout;
+          break;
+        case "destroy-preview":
+          stdout = (await this.stack.previewDestroy({ onEvent })).stdout;
+          break;
       }
       return { operation, ok: true, events: events(), eventLog: log, stdout };
     } catch (e) {
@@ -181,7 +193,11 @@ function withFileEventLog(cli: PulumiCommand): FileEventLogCommand {
 /** The events of a `--event-log` file (none when the CLI stopped before writing one). */
 export function readEventLog(file: string): EngineEvent[] {
   if (!fs.existsSync(file)) return [];
-  return fs.readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as EngineEvent);
+  return fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as EngineEvent);
 }
 
 /** One JSON engine event a line: the `--event-log` format. */
@@ -209,4 +225,3 @@ export function programFrom(file: string): () => Promise<Record<string, unknown>
     return module.exports;
   };
 }
-

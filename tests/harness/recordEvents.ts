@@ -62,8 +62,12 @@ export async function recordEventFixtures(dir: string, cliRoot?: string): Promis
   const c = stackConfig(emu, DEFAULT_ACCOUNT);
   const env = cliRoot
     ? {
-        HW_REGION_NAME: String(c["huaweicloud:region"]), HW_ACCESS_KEY: String(c["huaweicloud:accessKey"]), HW_SECRET_KEY: DEFAULT_ACCOUNT.secretKey,
-        HW_DOMAIN_ID: String(c["huaweicloud:domainId"]), HW_PROJECT_ID: String(c["huaweicloud:projectId"]), HW_ENDPOINTS: String(c["huaweicloud:endpoints"]),
+        HW_REGION_NAME: String(c["huaweicloud:region"]),
+        HW_ACCESS_KEY: String(c["huaweicloud:accessKey"]),
+        HW_SECRET_KEY: DEFAULT_ACCOUNT.secretKey,
+        HW_DOMAIN_ID: String(c["huaweicloud:domainId"]),
+        HW_PROJECT_ID: String(c["huaweicloud:projectId"]),
+        HW_ENDPOINTS: String(c["huaweicloud:endpoints"]),
       }
     : undefined;
   const stack = await RealStack.create({ program: engineTestProgram(), config: platformConfig(emu), cliRoot, env });
@@ -110,13 +114,23 @@ export async function recordEventFixtures(dir: string, cliRoot?: string): Promis
     await record("refresh.jsonl", "refresh", stack.refresh());
     await record("drift-none.jsonl", "drift, nothing changed", stack.drift());
     // Only what the service maintains moved: someone touched the group (its update time and updater).
-    outOfBand(emu, "pipelineGroups", (r) => r.name === "Payments", (r) => {
-      r.update_time = Number(r.update_time ?? 0) + 60_000;
-      r.updater = "someone-else";
-    });
+    outOfBand(
+      emu,
+      "pipelineGroups",
+      (r) => r.name === "Payments",
+      (r) => {
+        r.update_time = Number(r.update_time ?? 0) + 60_000;
+        r.updater = "someone-else";
+      },
+    );
     await record("drift-service-maintained.jsonl", "drift, service-maintained only", stack.drift());
     // A declared property changed out of band, and a rule deleted in the console.
-    outOfBand(emu, "pipelineGroups", (r) => r.name === "Payments", (r) => (r.name = "Payments (renamed in console)"));
+    outOfBand(
+      emu,
+      "pipelineGroups",
+      (r) => r.name === "Payments",
+      (r) => (r.name = "Payments (renamed in console)"),
+    );
     outOfBand(emu, "rules", (r) => String(r.name).endsWith("test pass rate"), "delete");
     await record("drift-rename-delete.jsonl", "drift, rename and deletion", stack.drift());
     await record(undefined, "refresh (accept the drift)", stack.refresh());

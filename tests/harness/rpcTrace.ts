@@ -61,8 +61,13 @@ export function fromStandIn(calls: readonly TraceEntry[]): Rpc[] {
   return calls
     .filter((c) => compared(c.method))
     .map((c) => ({
-      method: short(c.method) as ComparedMethod, urn: String(c.request.urn ?? ""), request: c.request, response: c.response, errors: c.errors,
-      started: c.started, completed: c.completed ?? Number.MAX_SAFE_INTEGER,
+      method: short(c.method) as ComparedMethod,
+      urn: String(c.request.urn ?? ""),
+      request: c.request,
+      response: c.response,
+      errors: c.errors,
+      started: c.started,
+      completed: c.completed ?? Number.MAX_SAFE_INTEGER,
     }));
 }
 
@@ -73,7 +78,12 @@ export function byUrn(trace: readonly Rpc[]): Map<string, Rpc[]> {
   return m;
 }
 
-const resourceName = (urn: string) => urn.split("::").slice(2).join("::").replace(/^pulumi-nodejs:dynamic\/codearts:/, "");
+const resourceName = (urn: string) =>
+  urn
+    .split("::")
+    .slice(2)
+    .join("::")
+    .replace(/^pulumi-nodejs:dynamic\/codearts:/, "");
 
 // ---------------------------------------------------------------------------------------------
 // Normalisation: every value that may legitimately differ between the two runs, and why.
@@ -195,9 +205,7 @@ export function fieldDiffs(path: string, a: unknown, b: unknown, minted: Minted,
  * methods in the same order, and in each call the same request and answer, field by field, after the
  * normalisation above. Returns one line per difference (empty: none).
  */
-export function compareTraces(
-  real: readonly Rpc[], standIn: readonly Rpc[], minted: Minted, emulators: { real: string; standIn: string },
-): string[] {
+export function compareTraces(real: readonly Rpc[], standIn: readonly Rpc[], minted: Minted, emulators: { real: string; standIn: string }): string[] {
   const problems: string[] = [];
   const r = byUrn(real);
   const s = byUrn(standIn);
@@ -253,7 +261,8 @@ export function orderProblems(trace: readonly Rpc[], kind: OperationKind, depend
       for (const dep of dependencies.get(urn) ?? []) {
         const before = (urns.get(dep) ?? []).filter((c) => c.method !== "Delete" && c.method !== "Read");
         const last = before[before.length - 1];
-        if (last && last.completed > first.started) problems.push(`${resourceName(urn)} ${first.method} went out before ${resourceName(dep)} ${last.method} (a dependency) came back`);
+        if (last && last.completed > first.started)
+          problems.push(`${resourceName(urn)} ${first.method} went out before ${resourceName(dep)} ${last.method} (a dependency) came back`);
       }
     }
   }
@@ -268,7 +277,8 @@ export function orderProblems(trace: readonly Rpc[], kind: OperationKind, depend
   for (let w = 1; w < waves.length; w++) {
     const earlier = postDeletes.filter((d) => waves[w - 1].includes(d.urn));
     for (const d of postDeletes.filter((x) => waves[w].includes(x.urn))) {
-      for (const e of earlier) if (e.completed > d.started) problems.push(`${resourceName(d.urn)} Delete (wave ${w + 1}) went out before ${resourceName(e.urn)} Delete (wave ${w}) came back`);
+      for (const e of earlier)
+        if (e.completed > d.started) problems.push(`${resourceName(d.urn)} Delete (wave ${w + 1}) went out before ${resourceName(e.urn)} Delete (wave ${w}) came back`);
     }
   }
   return problems;

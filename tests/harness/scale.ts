@@ -47,9 +47,11 @@ interface Item {
 
 async function pool<T>(items: readonly T[], width: number, one: (t: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
-    while (next < items.length) await one(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) await one(items[next++]);
+    }),
+  );
 }
 
 export async function scaleRun(w: World, opts: ScaleOptions): Promise<ScaleFigures> {
@@ -93,7 +95,9 @@ export async function scaleRun(w: World, opts: ScaleOptions): Promise<ScaleFigur
   };
   const holdsWhatStateClaims = (phase: string) => {
     for (const k of KINDS_UNDER_TEST) {
-      const held = inventory(w, k).filter((id) => !forgotten.has(id)).sort();
+      const held = inventory(w, k)
+        .filter((id) => !forgotten.has(id))
+        .sort();
       const claims = claimed(w, k).sort();
       const extra = held.filter((id) => !claims.includes(id));
       const gone = claims.filter((id) => !held.includes(id));
@@ -159,7 +163,9 @@ export async function scaleRun(w: World, opts: ScaleOptions): Promise<ScaleFigur
     wallMs,
     idealMs: (log.length * opts.latencyMs) / opts.width,
     phases,
-    stepMs: Object.fromEntries(Object.entries(spent).map(([label, byKind]) => [label, Object.fromEntries(Object.entries(byKind).map(([k, ms]) => [k, ms.reduce((a, b) => a + b, 0) / ms.length]))])),
+    stepMs: Object.fromEntries(
+      Object.entries(spent).map(([label, byKind]) => [label, Object.fromEntries(Object.entries(byKind).map(([k, ms]) => [k, ms.reduce((a, b) => a + b, 0) / ms.length]))]),
+    ),
     problems,
   };
 }

@@ -16,7 +16,11 @@ const SCRIPT = path.join(REPO_ROOT, "tests", "harness", "serialize-provider.js")
 const SHIM = path.join(REPO_ROOT, "dist", "sdk", "provider.js");
 const NOOP = path.join(REPO_ROOT, "tests", "harness", "noop-provider.js");
 
-export interface SerializedProvider { text: string; containsSecrets: boolean; bytes: number }
+export interface SerializedProvider {
+  text: string;
+  containsSecrets: boolean;
+  bytes: number;
+}
 
 // jest gives every test file a fresh module registry and global object, but Node's core modules (and
 // the Symbol registry) are shared by the whole worker: hang the cache there.

@@ -66,7 +66,9 @@ export class ProgramStack {
 
   private program(dryRun: boolean) {
     const plain = Object.fromEntries(Object.entries(this.o.config).map(([k, v]) => [k, typeof v === "string" ? v : v.secret]));
-    const secretKeys = Object.entries(this.o.config).filter(([, v]) => typeof v !== "string").map(([k]) => k);
+    const secretKeys = Object.entries(this.o.config)
+      .filter(([, v]) => typeof v !== "string")
+      .map(([k]) => k);
     return { dir: this.o.dir, main: this.project().main, dryRun, parallel: this.o.parallel, config: plain, secretKeys, timeoutMs: this.o.timeoutMs ?? 120_000 };
   }
 

@@ -133,7 +133,12 @@ export function generateBadInputs(schema: z.ZodType, base: Record<string, unknow
         for (const c of checks) {
           // Fill with copies of the base items: only the count is wrong.
           if (c.check === "min_length" && (c.minimum ?? 0) > 0) add(path, "too few items", items.slice(0, (c.minimum as number) - 1));
-          if (c.check === "max_length" && items.length > 0) add(path, "too many items", Array.from({ length: (c.maximum as number) + 1 }, (_, i) => items[i % items.length]));
+          if (c.check === "max_length" && items.length > 0)
+            add(
+              path,
+              "too many items",
+              Array.from({ length: (c.maximum as number) + 1 }, (_, i) => items[i % items.length]),
+            );
         }
         // One element stands for all: the same schema judges every element.
         if (items.length > 0) visitField(def.element, items[0], [...path, 0]);

@@ -48,14 +48,24 @@ export const PROOF_TEST_CASE = "7e57ca5e000000000000000000000001";
  * service. As a user would, it gives the project and a test case the project holds (seeded, test type
  * 13; `testCase: false` gives none), and allows leftovers.
  */
-export async function probeEmulator(dialect: Record<string, string>, rows?: readonly DialectId[], opts: { testCase?: boolean } = {}): Promise<{ report: ConformanceReport; changed: string[]; emu: Emulator }> {
+export async function probeEmulator(
+  dialect: Record<string, string>,
+  rows?: readonly DialectId[],
+  opts: { testCase?: boolean } = {},
+): Promise<{ report: ConformanceReport; changed: string[]; emu: Emulator }> {
   const emu = await startEmulator({ port: 0, quiet: true, dialect });
   try {
     const project = DEFAULT_ACCOUNT.codeartsProjects[0];
     const testCase = opts.testCase ?? true;
     if (testCase) seedTestCases(emu.store, project, 13, [PROOF_TEST_CASE]);
     const before = holdings(emu);
-    const report = await runConformance({ settings: clientSettings(emu, DEFAULT_ACCOUNT), codeartsProjectId: project, rows, allowLeftovers: true, testCaseId: testCase ? PROOF_TEST_CASE : undefined });
+    const report = await runConformance({
+      settings: clientSettings(emu, DEFAULT_ACCOUNT),
+      codeartsProjectId: project,
+      rows,
+      allowLeftovers: true,
+      testCaseId: testCase ? PROOF_TEST_CASE : undefined,
+    });
     return { report, changed: difference(before, holdings(emu)), emu };
   } finally {
     await emu.close();
@@ -69,7 +79,15 @@ export async function proveRows(rows: readonly DialectId[]): Promise<ProofCell[]
     for (const reading of DIALECT_ROWS[row].readings) {
       const { report, changed } = await probeEmulator({ [row]: reading }, [row]);
       const r = report.rows.find((x) => x.row === row)!;
-      cells.push({ row, reading, got: r.reading, detail: r.detail, calls: r.calls, changed, ok: r.reading === reading && changed.length === 0 && report.leftovers.every((l) => /no API deletes it/.test(l)) });
+      cells.push({
+        row,
+        reading,
+        got: r.reading,
+        detail: r.detail,
+        calls: r.calls,
+        changed,
+        ok: r.reading === reading && changed.length === 0 && report.leftovers.every((l) => /no API deletes it/.test(l)),
+      });
     }
   }
   return cells;
@@ -79,6 +97,9 @@ export function renderProof(cells: readonly ProofCell[]): string {
   return [
     "| row | emulator speaks | probe reports | calls | evidence |",
     "|---|---|---|---|---|",
-    ...cells.map((c) => `| ${c.row} | ${c.reading} | ${c.ok ? c.got : `**${c.got}**${c.changed.length ? ` (service changed: ${c.changed.join(", ")})` : ""}`} | ${c.calls} | ${c.detail.replace(/\|/g, "\\|").slice(0, 160)} |`),
+    ...cells.map(
+      (c) =>
+        `| ${c.row} | ${c.reading} | ${c.ok ? c.got : `**${c.got}**${c.changed.length ? ` (service changed: ${c.changed.join(", ")})` : ""}`} | ${c.calls} | ${c.detail.replace(/\|/g, "\\|").slice(0, 160)} |`,
+    ),
   ].join("\n");
 }

@@ -41,14 +41,18 @@ export const ROW_KINDS: Record<DialectId, KindName[]> = {
   R5: ["RuleSet", "OpenSourcePolicy"],
   C1: ["TestPlan"],
   C3: ["TestPlan"],
-  S1: ["Script"], S2: ["Script"], S3: ["Script"], S4: ["Script"], S5: ["Script"], S6: ["Script"],
+  S1: ["Script"],
+  S2: ["Script"],
+  S3: ["Script"],
+  S4: ["Script"],
+  S5: ["Script"],
+  S6: ["Script"],
   V1: ["VpcepAccessControl"],
   V2: ["VpcepAccessControl"],
   N1: ["PipelineGroup", "PipelineTemplate", "Pipeline", "Publisher", "Plugin", "Rule", "RuleSet", "OpenSourcePolicy"],
 };
 
 const kindUnderTest = (type: KindName): KindUnderTest => KINDS_UNDER_TEST.find((k) => k.type === type)!;
-
 
 /** One kind's lifecycle in a world; resolves to a short outcome, rejects naming the step that failed. */
 export async function lifecycle(w: World, type: KindName, n: number): Promise<string> {
@@ -137,9 +141,17 @@ export async function rowMatrix(rows: readonly DialectId[]): Promise<MatrixCell[
 
 /** Every row at its least convenient reading together, every kind. */
 export function leastConvenientCells(): Promise<MatrixCell[]> {
-  return runCells({ row: "all", reading: "least convenient" }, LEAST_CONVENIENT as Record<string, string>, KINDS_UNDER_TEST.map((k) => k.type));
+  return runCells(
+    { row: "all", reading: "least convenient" },
+    LEAST_CONVENIENT as Record<string, string>,
+    KINDS_UNDER_TEST.map((k) => k.type),
+  );
 }
 
 export function renderMatrix(cells: readonly MatrixCell[]): string {
-  return ["| row | reading | kind | outcome |", "|---|---|---|---|", ...cells.map((c) => `| ${c.row} | ${c.reading} | ${c.kind} | ${c.ok ? "ok" : "**failed**"}: ${c.outcome} |`)].join("\n");
+  return [
+    "| row | reading | kind | outcome |",
+    "|---|---|---|---|",
+    ...cells.map((c) => `| ${c.row} | ${c.reading} | ${c.kind} | ${c.ok ? "ok" : "**failed**"}: ${c.outcome} |`),
+  ].join("\n");
 }

@@ -121,7 +121,13 @@ export class FaultMatrix {
 
     const sent = w.emu.log.since(mark).filter((e) => e.method === route.method && e.operation === op);
     const logs = w.host.logs.slice(hostLogStart).join("\n");
-    const outcome = outcomeOf(fault, firstError, partial, sent.map((e) => e.status), logs);
+    const outcome = outcomeOf(
+      fault,
+      firstError,
+      partial,
+      sent.map((e) => e.status),
+      logs,
+    );
     if (operation !== "delete") await this.cleanUp(k, name);
     const cell = { kind: step ? `${k.type} (${step.what})` : k.type, operation, fault: label, outcome };
     this.cells.push(cell);
@@ -137,7 +143,9 @@ export class FaultMatrix {
 
   /** The service holds exactly what the state claims (plus what destroy leaves by design): no duplicate, nothing unknown, nothing gone. */
   private expectHeldAsClaimed(k: KindUnderTest, cell: string): void {
-    const held = inventory(this.w, k).filter((id) => !this.forgotten.has(id)).sort();
+    const held = inventory(this.w, k)
+      .filter((id) => !this.forgotten.has(id))
+      .sort();
     expect({ cell, held }).toEqual({ cell, held: claimed(this.w, k).sort() });
   }
 
@@ -155,17 +163,21 @@ function outcomeOf(fault: Fault, firstError: string | undefined, partial: boolea
   if (notes.length === 0 && statuses.length > 1 && firstError === undefined) {
     const repeat = statuses[statuses.length - 1];
     notes.push(
-      fault.type === "expire-token" ? "new token fetched, request repeated"
-      : fault.type === "rate-limit" ? "waited Retry-After, request repeated"
-      : fault.type === "commit-then-fail" || fault.type === "hang-after-commit"
-        ? `the first request applied it; the client's repeat (idempotent) found it done (answered ${repeat ?? "nothing"})`
-        : "repeated by the client (idempotent request)",
+      fault.type === "expire-token"
+        ? "new token fetched, request repeated"
+        : fault.type === "rate-limit"
+          ? "waited Retry-After, request repeated"
+          : fault.type === "commit-then-fail" || fault.type === "hang-after-commit"
+            ? `the first request applied it; the client's repeat (idempotent) found it done (answered ${repeat ?? "nothing"})`
+            : "repeated by the client (idempotent request)",
     );
   }
   const first =
-    firstError === undefined ? "ok in one step"
-    : partial ? "step failed, object kept in the state; the next up converged it"
-    : "step failed, nothing recorded; the next up completed it";
+    firstError === undefined
+      ? "ok in one step"
+      : partial
+        ? "step failed, object kept in the state; the next up converged it"
+        : "step failed, nothing recorded; the next up completed it";
   return `${first}${notes.length ? `: ${notes.join("; ")}` : ""} (${statuses.length} request${statuses.length === 1 ? "" : "s"} to the route)`;
 }
 
@@ -176,7 +188,11 @@ function outcomeOf(fault: Fault, firstError: string | undefined, partial: boolea
 export function faultMatrixSuite(operation: Operation, dialect?: Record<string, string>): void {
   let m: FaultMatrix;
   const { rows, without } = FaultMatrix.plan(operation);
-  const speaking = dialect ? `, dialect ${Object.entries(dialect).map(([k, v]) => `${k}=${v}`).join(" ")}` : "";
+  const speaking = dialect
+    ? `, dialect ${Object.entries(dialect)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(" ")}`
+    : "";
   beforeAll(async () => {
     m = await FaultMatrix.start(dialect);
   });

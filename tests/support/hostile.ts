@@ -38,7 +38,10 @@ export class HostileServer {
   /** Bytes of the huge answer actually written: proves the client stopped reading early. */
   hugeBytesWritten = 0;
 
-  private constructor(private readonly server: Server, readonly url: string) {}
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
 
   static async start(): Promise<HostileServer> {
     let self: HostileServer | undefined = undefined; // the request handler reads it and is made first: not a const
@@ -108,8 +111,17 @@ export class HostileServer {
         return void res.end();
       case "401 echoing the canonical request": {
         // As APIG does (the signing guide's FAQ): the canonical request, with every signed header's value.
-        const canonical = Object.entries(req.headers).map(([k, v]) => `${k}:${String(v)}`).join("|");
-        return json(401, JSON.stringify({ error_code: "APIG.0301", error_msg: `Incorrect IAM authentication information: verify aksk signature fail,canonicalRequest:${req.method}|${req.url}|${canonical}`, request_id: "r1" }));
+        const canonical = Object.entries(req.headers)
+          .map(([k, v]) => `${k}:${String(v)}`)
+          .join("|");
+        return json(
+          401,
+          JSON.stringify({
+            error_code: "APIG.0301",
+            error_msg: `Incorrect IAM authentication information: verify aksk signature fail,canonicalRequest:${req.method}|${req.url}|${canonical}`,
+            request_id: "r1",
+          }),
+        );
       }
     }
   }

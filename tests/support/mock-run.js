@@ -8,9 +8,13 @@ const declared = [];
 // The engine unwraps secrets for providers that do not accept them (the dynamic host says acceptSecrets: false).
 const SIG = "4dabf18193072939515e22adb298388d";
 const unwrapSecrets = (v) =>
-  Array.isArray(v) ? v.map(unwrapSecrets)
-  : v && typeof v === "object" ? (v[SIG] ? unwrapSecrets(v.value) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)])))
-  : v;
+  Array.isArray(v)
+    ? v.map(unwrapSecrets)
+    : v && typeof v === "object"
+      ? v[SIG]
+        ? unwrapSecrets(v.value)
+        : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]))
+      : v;
 pulumi.runtime.setMocks(
   {
     newResource: (args) => {

@@ -25,7 +25,11 @@ function section(file: string, text: string, heading: string): string {
 /** A section's table: the header's cells, then each row's (a `\|` inside a cell is not a column). */
 function table(file: string, body: string, heading: string): { header: string[]; rows: string[][] } {
   const lines = body.split("\n").filter((l) => l.startsWith("|"));
-  const cells = (l: string) => l.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+  const cells = (l: string) =>
+    l
+      .split(/(?<!\\)\|/)
+      .slice(1, -1)
+      .map((c) => c.trim());
   if (lines.length < 2) throw new Error(`${file}: "## ${heading}" has no table`);
   return { header: cells(lines[0]).map((c) => c.toLowerCase()), rows: lines.slice(2).map(cells) };
 }

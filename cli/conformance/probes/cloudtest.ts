@@ -42,7 +42,12 @@ async function scratchPlans(ctx: ProbeContext, project: string, label: string, n
   for (let i = 0; i < n; i++) {
     const name = ctx.name(`${label}${n > 1 ? `_${i + 1}` : ""}`);
     const o = await ctx.attempt({
-      service: "cloudtest", method: "POST", path: plansPath(project, "v1"), body: { name, plan_cycle: { end_date: dateIn(30) }, service_id_list: [] }, operation: "Conformance.TestPlan.create", resource: name,
+      service: "cloudtest",
+      method: "POST",
+      path: plansPath(project, "v1"),
+      body: { name, plan_cycle: { end_date: dateIn(30) }, service_id_list: [] },
+      operation: "Conformance.TestPlan.create",
+      resource: name,
       // The success body (201) carries error_code/error_msg beside plan_id (§4.3.2 example).
       isSuccess: (b) => typeof (b as { plan_id?: unknown })?.plan_id === "string",
     });
@@ -70,8 +75,13 @@ function knownCase(ctx: ProbeContext): { serviceId: number; id: string } | undef
 
 async function batchAdd(ctx: ProbeContext, project: string, planId: string, serviceId: number, ids: string[]): Promise<Outcome> {
   return ctx.attempt({
-    service: "cloudtest", method: "POST", path: `${plansPath(project, "v1")}/${seg(planId)}/testcases/batch-add`, body: { service_id: serviceId, testcase_id_list: ids }, idempotent: false,
-    operation: "Conformance.TestPlan.addTestCases", resource: planId,
+    service: "cloudtest",
+    method: "POST",
+    path: `${plansPath(project, "v1")}/${seg(planId)}/testcases/batch-add`,
+    body: { service_id: serviceId, testcase_id_list: ids },
+    idempotent: false,
+    operation: "Conformance.TestPlan.addTestCases",
+    resource: planId,
   });
 }
 
@@ -84,8 +94,15 @@ function namedFailed(o: Outcome): string[] {
 
 /** A plan's case count (Table 4-38 design_stage.case_count), read from the v1 list filtered by its name; or why not. */
 async function caseCount(ctx: ProbeContext, project: string, planId: string, name: string): Promise<number | string> {
-  const o = await ctx.attempt({ service: "cloudtest", method: "GET", path: plansPath(project, "v1"), query: { name, offset: 1, limit: 200 }, operation: "Conformance.TestPlan.listV1" });
-  const plan = o.ok && Array.isArray(o.res.body) ? (o.res.body as Array<{ plan_id?: unknown; design_stage?: { case_count?: unknown } }>).find((p) => p?.plan_id === planId) : undefined;
+  const o = await ctx.attempt({
+    service: "cloudtest",
+    method: "GET",
+    path: plansPath(project, "v1"),
+    query: { name, offset: 1, limit: 200 },
+    operation: "Conformance.TestPlan.listV1",
+  });
+  const plan =
+    o.ok && Array.isArray(o.res.body) ? (o.res.body as Array<{ plan_id?: unknown; design_stage?: { case_count?: unknown } }>).find((p) => p?.plan_id === planId) : undefined;
   const count = plan?.design_stage?.case_count;
   return typeof count === "number" ? count : `the v1 plan list by name answered ${describe(o)}${o.ok ? ` without design_stage.case_count of plan ${planId}` : ""}`;
 }
@@ -156,7 +173,8 @@ const c1: Probe = {
       const named = namedFailed(o);
       return found("partial", `${seen}: the known case added, then a 500${named.includes(unknownId) ? " naming the unknown case in error_detail.failed" : ""}`);
     }
-    if (e.status === 500 && count === 0) return unknown(`${seen}: the known case was not added either (is ${known.id} a test case of test type ${known.serviceId} in project ${project}?)`);
+    if (e.status === 500 && count === 0)
+      return unknown(`${seen}: the known case was not added either (is ${known.id} a test case of test type ${known.serviceId} in project ${project}?)`);
     return unknown(`${seen}: neither atomic's 400 with nothing added nor partial's 500 with the known case added`);
   },
 };
@@ -211,7 +229,10 @@ const p2: Probe = {
       if (zero.plans.length < 2) {
         const made = await scratchPlans(ctx, project, "p2_plan", 2 - zero.plans.length);
         if ("why" in made) {
-          return found("position0", `offset=0 accepted (${describe(zero.o)}; position1 and page1 refuse it with CLOUDTEST.00060001); what offset counts was not checked: the project has ${zero.plans.length} plan(s), 2 are needed (${made.why})`);
+          return found(
+            "position0",
+            `offset=0 accepted (${describe(zero.o)}; position1 and page1 refuse it with CLOUDTEST.00060001); what offset counts was not checked: the project has ${zero.plans.length} plan(s), 2 are needed (${made.why})`,
+          );
         }
         zero = await listV2(ctx, project, 0, 2);
         if (!zero.plans || zero.plans.length < 2) return unknown(`after making plans, offset=0&limit=2 answered ${describe(zero.o)} with ${zero.plans?.length ?? "no"} plan(s)`);
@@ -240,8 +261,10 @@ const p2: Probe = {
     const first = two.plans?.[0]?.plan_id;
     const at = first === undefined ? -1 : ids.indexOf(first);
     const shown = `offset=0 refused (${refused}); offset=1&limit=4 → [${ids.join(", ")}], offset=2&limit=3 starts at ${first ?? "nothing"}`;
-    if (at === 1 || at === 0) return found("position1", `${shown}: the ${at === 1 ? "2nd plan" : "1st plan (shifted by one between the requests, P3)"}, a position from 1 (page1 starts at the 4th)`);
-    if (at === 3 || at === 2) return found("page1", `${shown}: the ${at === 3 ? "4th plan" : "3rd plan (shifted by one between the requests, P3)"}, page 2 of 3 (position1 starts at the 2nd)`);
+    if (at === 1 || at === 0)
+      return found("position1", `${shown}: the ${at === 1 ? "2nd plan" : "1st plan (shifted by one between the requests, P3)"}, a position from 1 (page1 starts at the 4th)`);
+    if (at === 3 || at === 2)
+      return found("page1", `${shown}: the ${at === 3 ? "4th plan" : "3rd plan (shifted by one between the requests, P3)"}, page 2 of 3 (position1 starts at the 2nd)`);
     return unknown(`${shown} (${describe(two.o)}): none of the first 4 plans`);
   },
 };

@@ -4,7 +4,13 @@ import { multipartFile } from "../../../provider/multipart";
 import { EXTENSION_NOT_FOUND, findPlugin, text, v1, v3, type PluginBasicVo } from "../../../provider/resources/extensionCommon";
 import { infoBody, plugin, pluginSchema } from "../../../provider/resources/plugin";
 import {
-  basicListEntry, DELETE_EXPERIMENT_VERSIONS, deleteExperiment, detail, optionalListEntry, versionBody, type PluginVersionInputs,
+  basicListEntry,
+  DELETE_EXPERIMENT_VERSIONS,
+  deleteExperiment,
+  detail,
+  optionalListEntry,
+  versionBody,
+  type PluginVersionInputs,
 } from "../../../provider/resources/pluginVersion";
 import { apiFields, listByName, publisher, publisherSchema, type PublisherOutputs } from "../../../provider/resources/publisher";
 import { describe, found, unknown, type Outcome, type Probe, type ProbeContext, type Unprobeable } from "../probe";
@@ -25,14 +31,25 @@ const STEPS: PluginVersionInputs["steps"] = [{ task: "official_shell_plugin", na
 const info = (name: string): PluginBasicVo => ({ plugin_name: name, display_name: name, business_type: "Normal" });
 
 const version = (name: string, v: string, more: Partial<PluginVersionInputs> = {}): PluginVersionInputs => ({
-  pluginName: name, version: v, versionDescription: undefined, inputs: undefined, executionType: "COMPOSITE", publish: false, steps: STEPS, ...more,
+  pluginName: name,
+  version: v,
+  versionDescription: undefined,
+  inputs: undefined,
+  executionType: "COMPOSITE",
+  publish: false,
+  steps: STEPS,
+  ...more,
 });
 
 /** §4.9.2 create-draft (or §4.9.1 create: released) of a version; the first version of a missing plug-in creates it ("multi"). */
 async function makeVersion(ctx: ProbeContext, v: PluginVersionInputs, how: "create-draft" | "create" = "create-draft", uniqueId?: string): Promise<Outcome> {
   return ctx.attempt({
-    service: "pipeline", method: "POST", path: `${await v1(ctx.kinds)}/agent-plugin/${how}`, body: versionBody(info(v.pluginName), v, uniqueId),
-    operation: how === "create" ? "PluginVersion.create" : "PluginVersion.createDraft", resource: `${v.pluginName}/${v.version}`,
+    service: "pipeline",
+    method: "POST",
+    path: `${await v1(ctx.kinds)}/agent-plugin/${how}`,
+    body: versionBody(info(v.pluginName), v, uniqueId),
+    operation: how === "create" ? "PluginVersion.create" : "PluginVersion.createDraft",
+    resource: `${v.pluginName}/${v.version}`,
   });
 }
 
@@ -56,8 +73,12 @@ function removesPublishers(ctx: ProbeContext, name: string, ids: () => string[] 
 /** §4.9.3 with the provider's body (every field, unset ones ""); `fields` overrides some verbatim. */
 async function makePublisher(ctx: ProbeContext, name: string, fields: Record<string, string> = {}): Promise<Outcome> {
   return ctx.attempt({
-    service: "pipeline", method: "POST", path: `${await v1(ctx.kinds)}/publisher/create`, body: { ...apiFields(publisherSchema.parse({ name }), undefined), ...fields },
-    operation: "Publisher.create", resource: name,
+    service: "pipeline",
+    method: "POST",
+    path: `${await v1(ctx.kinds)}/publisher/create`,
+    body: { ...apiFields(publisherSchema.parse({ name }), undefined), ...fields },
+    operation: "Publisher.create",
+    resource: name,
   });
 }
 
@@ -69,8 +90,12 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 /** §4.9.23: the version strings of one plug-in, a bare array (its example) or a page object (its table). */
 async function allVersions(ctx: ProbeContext, name: string, offset: number, limit: number): Promise<string[] | undefined> {
   const res = await ctx.send({
-    service: "pipeline", method: "GET", path: `${await v1(ctx.kinds)}/agent-plugin/all-version`, query: { plugin_name: name, offset, limit },
-    operation: "PluginVersion.allVersions", resource: name,
+    service: "pipeline",
+    method: "GET",
+    path: `${await v1(ctx.kinds)}/agent-plugin/all-version`,
+    query: { plugin_name: name, offset, limit },
+    operation: "PluginVersion.allVersions",
+    resource: name,
   });
   const items = Array.isArray(res.body) ? res.body : isObject(res.body) && Array.isArray(res.body.data) ? res.body.data : undefined;
   return items?.every((x) => typeof x === "string") ? (items as string[]) : undefined;
@@ -110,7 +135,8 @@ const p1: Probe = {
     const step = at(two) - at(one);
     // The first item is at 2 (a position), 2 (page 2 from 0 with limit 1), 1 (page 2 from 1 with limit 1); one earlier if shifted.
     if (step === 0 && at(one) >= 1 && at(one) <= 2) return found("position", `offset=2 starts at the list's item ${at(one)} whatever the limit (${seen})`);
-    if (step === 2 && at(one) >= 1 && at(one) <= 2) return found("page0", `offset=2 starts at item ${at(one)} with limit=1 and ${at(two)} with limit=2: page 2 counted from 0 (${seen})`);
+    if (step === 2 && at(one) >= 1 && at(one) <= 2)
+      return found("page0", `offset=2 starts at item ${at(one)} with limit=1 and ${at(two)} with limit=2: page 2 counted from 0 (${seen})`);
     if (step === 1 && at(one) <= 1) return found("page1", `offset=2 starts at item ${at(one)} with limit=1 and ${at(two)} with limit=2: page 2 counted from 1 (${seen})`);
     return unknown(`the pages fit no reading: ${seen}`);
   },
@@ -120,7 +146,8 @@ const p1: Probe = {
 
 const x1: Probe = {
   row: "X1",
-  method: "the provider's own X1 experiment (deleteExperiment): a scratch plug-in with 2 released versions (§4.9.1), one deleted with §4.9.28 type=single&version=, both read (§4.9.22), the plug-in deleted",
+  method:
+    "the provider's own X1 experiment (deleteExperiment): a scratch plug-in with 2 released versions (§4.9.1), one deleted with §4.9.28 type=single&version=, both read (§4.9.22), the plug-in deleted",
   cost: "scratch",
   async run(ctx) {
     const name = ctx.underscoreName("x1");
@@ -145,9 +172,12 @@ const x2: Probe = {
     const add = async (name: string, composition: "single" | "multi") => {
       removesPlugin(ctx, name);
       return ctx.attempt({
-        service: "pipeline", method: "POST", path: `${await v3(ctx.kinds)}/extension/info/add`,
+        service: "pipeline",
+        method: "POST",
+        path: `${await v3(ctx.kinds)}/extension/info/add`,
         body: infoBody(pluginSchema.parse({ pluginName: name, displayName: name, businessType: "Normal", pluginCompositionType: composition })),
-        operation: "Plugin.create", resource: name,
+        operation: "Plugin.create",
+        resource: name,
       });
     };
     const multi = ctx.underscoreName("x2_multi");
@@ -197,7 +227,8 @@ const x3: Probe = {
 
 const x4: Probe = {
   row: "X4",
-  method: "makes a scratch publisher (§4.9.3) and a plug-in with a released version (§4.9.1), binds them (§4.9.8), reads publisher_id in §4.9.15 (and §4.9.16 when null); deletes both",
+  method:
+    "makes a scratch publisher (§4.9.3) and a plug-in with a released version (§4.9.1), binds them (§4.9.8), reads publisher_id in §4.9.15 (and §4.9.16 when null); deletes both",
   cost: "scratch",
   async run(ctx) {
     const pubName = ctx.name("x4");
@@ -213,8 +244,12 @@ const x4: Probe = {
     o = await makeVersion(ctx, version(name, "0.0.1", { publish: true }), "create");
     if (!o.ok) return refused("creating a released version", o);
     o = await ctx.attempt({
-      service: "pipeline", method: "POST", path: `${await v1(ctx.kinds)}/agent-plugin/publish-plugin-bind`,
-      body: { plugin_name: name, version: "0.0.1", publisher_unique_id: publisherId }, operation: "PluginVersion.bindPublisher", resource: name,
+      service: "pipeline",
+      method: "POST",
+      path: `${await v1(ctx.kinds)}/agent-plugin/publish-plugin-bind`,
+      body: { plugin_name: name, version: "0.0.1", publisher_unique_id: publisherId },
+      operation: "PluginVersion.bindPublisher",
+      resource: name,
     });
     if (!o.ok) return refused("binding the plug-in to the publisher", o);
     const basic = await basicListEntry(ctx.kinds, name);
@@ -225,7 +260,9 @@ const x4: Probe = {
     if (optional?.publisher_unique_id === publisherId) {
       return found("null", `§4.9.15 shows publisher_id ${JSON.stringify(basic.publisher_id ?? null)} while §4.9.16 shows the binding to ${publisherId}`);
     }
-    return unknown(`neither §4.9.15 (publisher_id ${JSON.stringify(basic.publisher_id ?? null)}) nor §4.9.16 (${JSON.stringify(optional?.publisher_unique_id ?? null)}) shows the binding: it may not have been made`);
+    return unknown(
+      `neither §4.9.15 (publisher_id ${JSON.stringify(basic.publisher_id ?? null)}) nor §4.9.16 (${JSON.stringify(optional?.publisher_unique_id ?? null)}) shows the binding: it may not have been made`,
+    );
   },
 };
 
@@ -236,21 +273,28 @@ const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR
 
 const x5: Probe = {
   row: "X5",
-  method: "uploads a 1x1 PNG icon (§4.9.10) for a publisher_en_name no publisher has (the run's prefix); a path answered leaves that stored icon behind, which no API lists or deletes",
+  method:
+    "uploads a 1x1 PNG icon (§4.9.10) for a publisher_en_name no publisher has (the run's prefix); a path answered leaves that stored icon behind, which no API lists or deletes",
   cost: "leftover",
   async run(ctx) {
     const enName = ctx.name("x5");
     const file = `${enName}.png`;
     const o = await ctx.attempt({
-      service: "pipeline", method: "POST", path: `${await v1(ctx.kinds)}/common/upload-publisher-icon`, query: { publisher_en_name: enName },
-      rawBody: multipartFile("upload_file", file, PNG), operation: "Publisher.uploadIcon", resource: file,
+      service: "pipeline",
+      method: "POST",
+      path: `${await v1(ctx.kinds)}/common/upload-publisher-icon`,
+      query: { publisher_en_name: enName },
+      rawBody: multipartFile("upload_file", file, PNG),
+      operation: "Publisher.uploadIcon",
+      resource: file,
     });
     if (o.ok) {
       if (typeof o.res.body !== "string" || o.res.body === "") return unknown(`the upload answered ${o.res.status} without a path: ${JSON.stringify(o.res.body)?.slice(0, 120)}`);
       ctx.leftover(`the icon ${file} the upload stored (${o.res.body}), which nothing refers to`);
       return found("upload", `an icon upload for publisher_en_name "${enName}", which no publisher has, answered ${o.res.status} with a path`);
     }
-    if (provesAbsence(o.error, EXTENSION_NOT_FOUND)) return found("existing", `an icon upload for publisher_en_name "${enName}", which no publisher has, was refused: ${describe(o)}`);
+    if (provesAbsence(o.error, EXTENSION_NOT_FOUND))
+      return found("existing", `an icon upload for publisher_en_name "${enName}", which no publisher has, was refused: ${describe(o)}`);
     return unknown(`the upload was refused (${describe(o)}) with no code saying the publisher does not exist`);
   },
 };
@@ -293,22 +337,35 @@ const x6: Probe = {
       "edit-draft",
       async (uniqueId) =>
         ctx.attempt({
-          service: "pipeline", method: "POST", path: `${await v1(ctx.kinds)}/agent-plugin/edit-draft`,
+          service: "pipeline",
+          method: "POST",
+          path: `${await v1(ctx.kinds)}/agent-plugin/edit-draft`,
           body: versionBody(info(name), version(name, "0.0.1", { versionDescription: "edited by the conformance probe" }), uniqueId),
-          operation: "PluginVersion.editDraft", resource: `${name}/0.0.1`,
+          operation: "PluginVersion.editDraft",
+          resource: `${name}/0.0.1`,
         }),
       async () => text((await detail(ctx.kinds, { pluginName: name, version: "0.0.1" }))?.unique_id),
       "the draft's own",
     );
     if ("unknown" in draft) return unknown(draft.unknown);
     // The plug-in a first draft version makes is a multi one (X2): the update says so, changing nothing but the description.
-    const inputs = pluginSchema.parse({ pluginName: name, displayName: name, businessType: "Normal", description: "updated by the conformance probe", pluginCompositionType: "multi" });
+    const inputs = pluginSchema.parse({
+      pluginName: name,
+      displayName: name,
+      businessType: "Normal",
+      description: "updated by the conformance probe",
+      pluginCompositionType: "multi",
+    });
     const update = await uniqueIdHalf(
       "the info update",
       async (uniqueId) =>
         ctx.attempt({
-          service: "pipeline", method: "POST", path: `${await v3(ctx.kinds)}/extension/info/update`, body: infoBody(inputs, uniqueId),
-          operation: "Plugin.update", resource: name,
+          service: "pipeline",
+          method: "POST",
+          path: `${await v3(ctx.kinds)}/extension/info/update`,
+          body: infoBody(inputs, uniqueId),
+          operation: "Plugin.update",
+          resource: name,
         }),
       async () => text((await findPlugin(ctx.kinds, name))?.unique_id),
       "the plug-in's own",
@@ -323,12 +380,22 @@ const x6: Probe = {
 
 const x7: Probe = {
   row: "X7",
-  method: "makes a scratch plug-in with a draft version (§4.9.2) whose input has validation '{\"regex\":\"^probe$\"}', reads it back (§4.9.22), deletes the plug-in",
+  method: 'makes a scratch plug-in with a draft version (§4.9.2) whose input has validation \'{"regex":"^probe$"}\', reads it back (§4.9.22), deletes the plug-in',
   cost: "scratch",
   async run(ctx) {
     const name = ctx.underscoreName("x7");
     removesPlugin(ctx, name);
-    const v = version(name, "0.0.1", { inputs: [{ name: "PROBE_INPUT", defaultValue: undefined, type: undefined, validation: { requiredMessage: undefined, regex: "^probe$", regexMessage: undefined, maxLength: undefined, minLength: undefined }, layoutContent: undefined }] });
+    const v = version(name, "0.0.1", {
+      inputs: [
+        {
+          name: "PROBE_INPUT",
+          defaultValue: undefined,
+          type: undefined,
+          validation: { requiredMessage: undefined, regex: "^probe$", regexMessage: undefined, maxLength: undefined, minLength: undefined },
+          layoutContent: undefined,
+        },
+      ],
+    });
     const sent = JSON.stringify({ regex: "^probe$" });
     const o = await makeVersion(ctx, v);
     if (!o.ok) return refused("creating a draft version with a JSON validation", o);

@@ -48,8 +48,11 @@ const g2: Probe = {
   async run(ctx) {
     const name = `pulumi_codearts_no_such_plugin_${noSuchId().slice(0, 16)}`;
     const o = await ctx.attempt({
-      service: "pipeline", method: "GET", path: `/v1/${seg(await ctx.domainId(), "the account id")}/agent-plugin/detail`,
-      query: { plugin_name: name, version: "0.0.1" }, operation: "Conformance.G2",
+      service: "pipeline",
+      method: "GET",
+      path: `/v1/${seg(await ctx.domainId(), "the account id")}/agent-plugin/detail`,
+      query: { plugin_name: name, version: "0.0.1" },
+      operation: "Conformance.G2",
     });
     const seen = describe(o);
     if (o.ok) return unknown(`a plug-in no one made (${name}) answered ${seen} without an error`);
@@ -71,7 +74,12 @@ const g3: Probe = {
   method: "one GET of a rule's detail by a random id no rule has (§4.4); the status of the service's error names the reading",
   cost: "read-only",
   async run(ctx) {
-    const o = await ctx.attempt({ service: "pipeline", method: "GET", path: `/v2/${seg(await ctx.domainId(), "the account id")}/rules/${noSuchId()}/detail`, operation: "Conformance.G3" });
+    const o = await ctx.attempt({
+      service: "pipeline",
+      method: "GET",
+      path: `/v2/${seg(await ctx.domainId(), "the account id")}/rules/${noSuchId()}/detail`,
+      operation: "Conformance.G3",
+    });
     const seen = describe(o);
     if (o.ok) return unknown(`a rule id no one made answered ${seen} without an error`);
     const e = serviceError(o);
@@ -99,7 +107,8 @@ async function scopeHalf(ctx: ProbeContext, what: string, header: string, read: 
   if (!withScope.ok) return { unknown: `the ${what} with ${header} already failed (${describe(withScope)}): nothing to compare with` };
   const without = await read(false);
   if (without.ok) return { reading: "lenient", evidence: `the ${what} answered ${describe(withScope)} with ${header} and ${describe(without)} without any scope header` };
-  if (without.error.status >= 500 || without.error.status === 429) return { unknown: `without scope headers the ${what} answered ${describe(without)}: a server error or throttling, not a refusal` };
+  if (without.error.status >= 500 || without.error.status === 429)
+    return { unknown: `without scope headers the ${what} answered ${describe(without)}: a server error or throttling, not a refusal` };
   return { reading: "strict", evidence: `the ${what} answered ${describe(withScope)} with ${header}, ${describe(without)} without it` };
 }
 

@@ -42,10 +42,15 @@ async function makeTemplate(ctx: ProbeContext, label: string, body: Record<strin
   else if (outcome.error.status >= 500) {
     // It may have been made: whatever template of that name the tenant has and this run has not registered is ours.
     const res = await ctx.send({
-      service: "pipeline", method: "POST", path: `${templatesPath(tenant)}/list`, body: { name, is_system: false, offset: 0, limit: 10 },
-      idempotent: true, operation: `Conformance.${label}.listTemplates`, resource: name,
+      service: "pipeline",
+      method: "POST",
+      path: `${templatesPath(tenant)}/list`,
+      body: { name, is_system: false, offset: 0, limit: 10 },
+      idempotent: true,
+      operation: `Conformance.${label}.listTemplates`,
+      resource: name,
     });
-    for (const t of ((res.body as { templates?: Array<{ id?: unknown; name?: unknown }> | null } | null)?.templates ?? [])) {
+    for (const t of (res.body as { templates?: Array<{ id?: unknown; name?: unknown }> | null } | null)?.templates ?? []) {
       if (t?.name === name && typeof t.id === "string" && !made.has(t.id)) removeTemplate(ctx, tenant, name, t.id);
     }
   }
@@ -80,7 +85,7 @@ async function getTemplate(ctx: ProbeContext, tenant: string, id: string, label:
  */
 const l4: Probe = {
   row: "L4",
-  method: "creates a scratch template whose definition has unsorted keys, \"0\" for 0 and a null member (§4.1.2), reads it back (§4.1.3), deletes it",
+  method: 'creates a scratch template whose definition has unsorted keys, "0" for 0 and a null member (§4.1.2), reads it back (§4.1.3), deletes it',
   cost: "scratch",
   async run(ctx) {
     const label = "l4";
@@ -144,7 +149,8 @@ const n1: Probe = {
     const second = await makeTemplate(ctx, "n1", {});
     if (second.outcome.ok) return found("repeat", `a second template named ${ctx.name("n1")} was made (${second.id} beside ${first.id})`);
     const e = second.outcome.error;
-    if (e.status >= 200 && e.status < 500 && e.status !== 429 && e.errorCode && !isGatewayCode(e.errorCode)) return found("unique", `the same body a second time was refused: ${describe(second.outcome)}`);
+    if (e.status >= 200 && e.status < 500 && e.status !== 429 && e.errorCode && !isGatewayCode(e.errorCode))
+      return found("unique", `the same body a second time was refused: ${describe(second.outcome)}`);
     return unknown(`the second create answered ${describe(second.outcome)}, not a refusal of the service`);
   },
 };
@@ -172,10 +178,8 @@ async function orSweep<T>(create: () => Promise<T>, sweep: () => Promise<void>):
   }
 }
 
-const removeGroup = (ctx: ProbeContext, project: string, name: string, id: string) =>
-  ctx.removes(`pipeline group ${name} (${id})`, pipelineGroup, id, { projectId: project });
-const removePipeline = (ctx: ProbeContext, project: string, name: string, id: string) =>
-  ctx.removes(`pipeline ${name} (${id})`, pipeline, id, { projectId: project });
+const removeGroup = (ctx: ProbeContext, project: string, name: string, id: string) => ctx.removes(`pipeline group ${name} (${id})`, pipelineGroup, id, { projectId: project });
+const removePipeline = (ctx: ProbeContext, project: string, name: string, id: string) => ctx.removes(`pipeline ${name} (${id})`, pipeline, id, { projectId: project });
 
 function* allGroups(tree: readonly TreeNode[] | null | undefined): Generator<TreeNode> {
   for (const g of tree ?? []) {
@@ -244,7 +248,12 @@ interface TreeNode {
 }
 
 async function groupTree(ctx: ProbeContext, project: string, label: string): Promise<TreeNode[]> {
-  const res = await ctx.send({ service: "pipeline", method: "GET", path: `/v5/${seg(project, "the CodeArts project id")}/api/pipeline-group/tree`, operation: `Conformance.${label}.groupTree` });
+  const res = await ctx.send({
+    service: "pipeline",
+    method: "GET",
+    path: `/v5/${seg(project, "the CodeArts project id")}/api/pipeline-group/tree`,
+    operation: `Conformance.${label}.groupTree`,
+  });
   if (!Array.isArray(res.body)) throw new Error("the group tree is not an array (§4.3.4)");
   return res.body as TreeNode[];
 }
@@ -292,7 +301,11 @@ const l1: Probe = {
     const a = await makePipeline(ctx, project, `${label}-in-parent`, parent);
     const b = await makePipeline(ctx, project, `${label}-in-child`, child);
     const ours = (ids: string[]) => ids.filter((id) => id === a || id === b);
-    const show = (ids: string[]) => `{${ours(ids).map((id) => (id === a ? "A" : "B")).sort().join(",")}}`;
+    const show = (ids: string[]) =>
+      `{${ours(ids)
+        .map((id) => (id === a ? "A" : "B"))
+        .sort()
+        .join(",")}}`;
     const ids = async (body: Record<string, unknown>) => (await listed(ctx, project, label, body)).map((p) => p.id);
     const byParent = ours(await ids({ group_path_id: parent.pathId, by_group: true }));
     const q1 = `group_path_id=<P's path> → ${show(byParent)}`;
@@ -316,7 +329,8 @@ const l1: Probe = {
  */
 const l2: Probe = {
   row: "L2",
-  method: "makes scratch groups P > C and a pipeline in C (§4.3.1, §4.2.9), deletes P (§4.3.3), reads the tree (§4.3.4) and lists the pipeline by name (§4.2.4), deletes what is left",
+  method:
+    "makes scratch groups P > C and a pipeline in C (§4.3.1, §4.2.9), deletes P (§4.3.3), reads the tree (§4.3.4) and lists the pipeline by name (§4.2.4), deletes what is left",
   cost: "scratch",
   async run(ctx) {
     const project = ctx.codeartsProjectId;
@@ -334,7 +348,8 @@ const l2: Probe = {
       operation: `Conformance.${label}.deleteGroup`,
       resource: parent.id,
     });
-    if (!del.ok && (del.error.status >= 500 || del.error.status === 429)) return unknown(`deleting the parent answered ${describe(del)}: a server error or throttling, not an answer about the group`);
+    if (!del.ok && (del.error.status >= 500 || del.error.status === 429))
+      return unknown(`deleting the parent answered ${describe(del)}: a server error or throttling, not an answer about the group`);
     const tree = await groupTree(ctx, project, label);
     const parentThere = findIn(tree, parent.id) !== undefined;
     const childThere = findIn(tree, child.id) !== undefined;

@@ -41,7 +41,14 @@ const body = (o: Outcome): Record<string, unknown> => (o.ok && o.res.body && typ
 /** A scratch rule (raw §4.4.5 create), its cleanup registered at once; the id, or why not. */
 async function scratchRule(ctx: ProbeContext, domainId: string, label: string): Promise<{ id: string } | { why: string }> {
   const name = ctx.name(label);
-  const o = await ctx.attempt({ service: "pipeline", method: "POST", path: tenantPath(domainId, "/rules/create"), body: ruleBody(name), operation: "Conformance.Rule.create", resource: name });
+  const o = await ctx.attempt({
+    service: "pipeline",
+    method: "POST",
+    path: tenantPath(domainId, "/rules/create"),
+    body: ruleBody(name),
+    operation: "Conformance.Rule.create",
+    resource: name,
+  });
   const id = body(o).rule_id;
   if (typeof id !== "string" || id === "") return { why: `the scratch rule create answered ${describe(o)} without a rule_id` };
   ctx.cleanup(`rule ${name} (${id})`, () => rule.delete(ctx.kinds, id, { domainId }));
@@ -52,7 +59,12 @@ async function scratchRule(ctx: ProbeContext, domainId: string, label: string): 
 async function scratchOss(ctx: ProbeContext, domainId: string, label: string): Promise<{ id: string; name: string } | { why: string }> {
   const name = ctx.name(label);
   const o = await ctx.attempt({
-    service: "pipeline", method: "POST", path: tenantPath(domainId, "/tenant/open-source/rule-sets/create"), body: { name, content: OSS_CONTENT }, operation: "Conformance.OpenSourcePolicy.create", resource: name,
+    service: "pipeline",
+    method: "POST",
+    path: tenantPath(domainId, "/tenant/open-source/rule-sets/create"),
+    body: { name, content: OSS_CONTENT },
+    operation: "Conformance.OpenSourcePolicy.create",
+    resource: name,
   });
   const id = body(o).rule_set_id;
   if (typeof id !== "string" || id === "") return { why: `the scratch open-source policy create answered ${describe(o)} without a rule_set_id` };
@@ -61,7 +73,13 @@ async function scratchOss(ctx: ProbeContext, domainId: string, label: string): P
 }
 
 async function ossDetail(ctx: ProbeContext, domainId: string, id: string): Promise<Outcome> {
-  return ctx.attempt({ service: "pipeline", method: "GET", path: tenantPath(domainId, `/tenant/open-source/rule-sets/${seg(id)}/detail`), operation: "Conformance.OpenSourcePolicy.get", resource: id });
+  return ctx.attempt({
+    service: "pipeline",
+    method: "GET",
+    path: tenantPath(domainId, `/tenant/open-source/rule-sets/${seg(id)}/detail`),
+    operation: "Conformance.OpenSourcePolicy.get",
+    resource: id,
+  });
 }
 
 const r1: Probe = {
@@ -76,21 +94,42 @@ const r1: Probe = {
     const ruleId = made.id;
     const setName = ctx.name("r1_set");
     const sets = "/tenant/rule-sets";
-    const created = await ctx.attempt({ service: "pipeline", method: "POST", path: tenantPath(domainId, `${sets}/create`), body: { name: setName, rules: [{ id: ruleId, is_valid: true }] }, operation: "Conformance.RuleSet.create", resource: setName });
+    const created = await ctx.attempt({
+      service: "pipeline",
+      method: "POST",
+      path: tenantPath(domainId, `${sets}/create`),
+      body: { name: setName, rules: [{ id: ruleId, is_valid: true }] },
+      operation: "Conformance.RuleSet.create",
+      resource: setName,
+    });
     const setId = body(created).rule_set_id;
     if (typeof setId !== "string" || setId === "") return unknown(`creating a rule set with the rule id answered ${describe(created)} without a rule_set_id`);
     ctx.cleanup(`rule set ${setName} (${setId})`, () => ruleSet.delete(ctx.kinds, setId, { domainId, ruleInstanceIds: [] }));
-    const detail = await ctx.attempt({ service: "pipeline", method: "GET", path: tenantPath(domainId, `${sets}/${seg(setId)}/detail`), operation: "Conformance.RuleSet.get", resource: setId });
+    const detail = await ctx.attempt({
+      service: "pipeline",
+      method: "GET",
+      path: tenantPath(domainId, `${sets}/${seg(setId)}/detail`),
+      operation: "Conformance.RuleSet.get",
+      resource: setId,
+    });
     const instances = body(detail).rule_instances;
     const instanceId = Array.isArray(instances) && instances.length === 1 ? (instances[0] as { id?: unknown }).id : undefined;
     if (typeof instanceId !== "string") return unknown(`the detail of a rule set made with one rule answered ${describe(detail)} without exactly one rule instance with an id`);
     if (instanceId === ruleId) return unknown(`the set's rule instance has the rule's own id (${ruleId}): rule and instance ids cannot be told apart here`);
     const update = (id: string) =>
-      ctx.attempt({ service: "pipeline", method: "PUT", path: tenantPath(domainId, `${sets}/${seg(setId)}/update`), body: { name: setName, rules: [{ id, is_valid: true }] }, operation: "Conformance.RuleSet.update", resource: setId });
+      ctx.attempt({
+        service: "pipeline",
+        method: "PUT",
+        path: tenantPath(domainId, `${sets}/${seg(setId)}/update`),
+        body: { name: setName, rules: [{ id, is_valid: true }] },
+        operation: "Conformance.RuleSet.update",
+        resource: setId,
+      });
     const byRule = await update(ruleId);
     if (byRule.ok) return found("rule-ids", `update naming the rule id ${ruleId} (not the set's instance id ${instanceId}) accepted: ${describe(byRule)}`);
     const byInstance = await update(instanceId);
-    if (byInstance.ok) return found("instance-ids", `update naming the rule id refused (${describe(byRule)}); naming the set's instance id ${instanceId} accepted (${describe(byInstance)})`);
+    if (byInstance.ok)
+      return found("instance-ids", `update naming the rule id refused (${describe(byRule)}); naming the set's instance id ${instanceId} accepted (${describe(byInstance)})`);
     return unknown(`the update was refused naming the rule id (${describe(byRule)}) and the instance id (${describe(byInstance)})`);
   },
 };
@@ -122,7 +161,8 @@ export function firstDifference(sent: unknown, got: unknown, at = "content"): st
     return undefined;
   }
   if (sent && got && typeof sent === "object" && typeof got === "object" && !Array.isArray(sent) && !Array.isArray(got)) {
-    const s = sent as Record<string, unknown>, g = got as Record<string, unknown>;
+    const s = sent as Record<string, unknown>,
+      g = got as Record<string, unknown>;
     for (const k of new Set([...Object.keys(s), ...Object.keys(g)])) {
       if (!(k in g)) return `${at}.${k}: sent ${JSON.stringify(s[k])}, not read back`;
       if (!(k in s)) return `${at}.${k}: not sent, read back ${JSON.stringify(g[k])}`;
@@ -136,7 +176,8 @@ export function firstDifference(sent: unknown, got: unknown, at = "content"): st
 
 const r3: Probe = {
   row: "R3",
-  method: "makes a scratch open-source policy with the §4.7.1 example content (cve.values [\"\"], an empty description) and compares the detail's content with what was sent; removed",
+  method:
+    'makes a scratch open-source policy with the §4.7.1 example content (cve.values [""], an empty description) and compares the detail\'s content with what was sent; removed',
   cost: "scratch",
   async run(ctx) {
     const domainId = await ctx.domainId();
@@ -152,11 +193,18 @@ const r3: Probe = {
 
 const r4: Probe = {
   row: "R4",
-  method: "reads the detail of the account's first rule (rule list, limit 1) or, when there is none, of a scratch rule made with a layout_content (then removed); the key's presence names the reading",
+  method:
+    "reads the detail of the account's first rule (rule list, limit 1) or, when there is none, of a scratch rule made with a layout_content (then removed); the key's presence names the reading",
   cost: "scratch",
   async run(ctx) {
     const domainId = await ctx.domainId();
-    const list = await ctx.attempt({ service: "pipeline", method: "GET", path: tenantPath(domainId, "/rules/query"), query: { offset: 0, limit: 1 }, operation: "Conformance.Rule.list" });
+    const list = await ctx.attempt({
+      service: "pipeline",
+      method: "GET",
+      path: tenantPath(domainId, "/rules/query"),
+      query: { offset: 0, limit: 1 },
+      operation: "Conformance.Rule.list",
+    });
     const data = body(list).data;
     const first = Array.isArray(data) && data.length > 0 ? (data[0] as { id?: unknown }).id : undefined;
     let ruleId: string;
@@ -171,7 +219,13 @@ const r4: Probe = {
       ruleId = made.id;
       whose = `scratch rule ${made.id} made with layout_content "layout_content"`;
     }
-    const d = await ctx.attempt({ service: "pipeline", method: "GET", path: tenantPath(domainId, `/rules/${seg(ruleId)}/detail`), operation: "Conformance.Rule.get", resource: ruleId });
+    const d = await ctx.attempt({
+      service: "pipeline",
+      method: "GET",
+      path: tenantPath(domainId, `/rules/${seg(ruleId)}/detail`),
+      operation: "Conformance.Rule.get",
+      resource: ruleId,
+    });
     const b = body(d);
     if (!d.ok || b.id !== ruleId) return unknown(`the detail of ${whose} answered ${describe(d)} without the rule`);
     return "layout_content" in b
@@ -212,7 +266,9 @@ async function tenantHalf(
     if ("why" in made) return { unknown: made.why };
     const again = await items(true, made.name);
     if (!again.items?.some((i) => i.id === made.id)) {
-      return { unknown: `the scratch tenant ${kind} ${made.id} is not in the ${what} even with include_tenant_rule_set=true (${describe(again.o)}): the project does not see its tenant's ${kind}s` };
+      return {
+        unknown: `the scratch tenant ${kind} ${made.id} is not in the ${what} even with include_tenant_rule_set=true (${describe(again.o)}): the project does not see its tenant's ${kind}s`,
+      };
     }
     tenant = made;
     whose = `the scratch tenant ${kind}`;
@@ -225,7 +281,10 @@ async function tenantHalf(
       evidence: `${what}: ${whose} ${tenant.id} is listed with include_tenant_rule_set=false too (${without.items.length} item(s): levels ${[...new Set(without.items.map((i) => String(i.level)))].join(", ")})`,
     };
   }
-  return { reading: "tenant-only", evidence: `${what}: ${whose} ${tenant.id}, listed with include_tenant_rule_set=true, is absent with =false (filtered by its name: ${without.items.length} item(s))` };
+  return {
+    reading: "tenant-only",
+    evidence: `${what}: ${whose} ${tenant.id}, listed with include_tenant_rule_set=true, is absent with =false (filtered by its name: ${without.items.length} item(s))`,
+  };
 }
 
 /** A scratch tenant rule set (raw §4.5.1 create) holding a scratch rule; both removed with the kinds' delete, registered at once. */
@@ -233,7 +292,14 @@ async function scratchRuleSet(ctx: ProbeContext, domainId: string, label: string
   const made = await scratchRule(ctx, domainId, `${label}_rule`);
   if ("why" in made) return made;
   const name = ctx.name(label);
-  const o = await ctx.attempt({ service: "pipeline", method: "POST", path: tenantPath(domainId, "/tenant/rule-sets/create"), body: { name, rules: [{ id: made.id, is_valid: true }] }, operation: "Conformance.RuleSet.create", resource: name });
+  const o = await ctx.attempt({
+    service: "pipeline",
+    method: "POST",
+    path: tenantPath(domainId, "/tenant/rule-sets/create"),
+    body: { name, rules: [{ id: made.id, is_valid: true }] },
+    operation: "Conformance.RuleSet.create",
+    resource: name,
+  });
   const id = body(o).rule_set_id;
   if (typeof id !== "string" || id === "") return { why: `the scratch rule set create answered ${describe(o)} without a rule_set_id` };
   ctx.cleanup(`rule set ${name} (${id})`, () => ruleSet.delete(ctx.kinds, id, { domainId, ruleInstanceIds: [] }));
@@ -250,10 +316,26 @@ const r5: Probe = {
     if (!project) return unknown("needs a CodeArts project (--project): the lists of R5 are project-level");
     const domainId = await ctx.domainId();
     const projectList = (rest: string, operation: string) => (include: boolean, name?: string) =>
-      ctx.attempt({ service: "pipeline", method: "GET", path: `/v2/${seg(project, "the project id")}${rest}`, query: { include_tenant_rule_set: include, offset: 0, limit: 50, name }, operation });
-    const oss = await tenantHalf("§4.8.2 open-source policy list", projectList("/open-source/rule-sets/query", "Conformance.ProjectOpenSourcePolicy.list"), () => scratchOss(ctx, domainId, "r5_oss"), "policy");
+      ctx.attempt({
+        service: "pipeline",
+        method: "GET",
+        path: `/v2/${seg(project, "the project id")}${rest}`,
+        query: { include_tenant_rule_set: include, offset: 0, limit: 50, name },
+        operation,
+      });
+    const oss = await tenantHalf(
+      "§4.8.2 open-source policy list",
+      projectList("/open-source/rule-sets/query", "Conformance.ProjectOpenSourcePolicy.list"),
+      () => scratchOss(ctx, domainId, "r5_oss"),
+      "policy",
+    );
     if ("unknown" in oss) return unknown(oss.unknown);
-    const sets = await tenantHalf("§4.6.1 rule set list", projectList("/rule-sets/query", "Conformance.ProjectRuleSet.list"), () => scratchRuleSet(ctx, domainId, "r5_set"), "rule set");
+    const sets = await tenantHalf(
+      "§4.6.1 rule set list",
+      projectList("/rule-sets/query", "Conformance.ProjectRuleSet.list"),
+      () => scratchRuleSet(ctx, domainId, "r5_set"),
+      "rule set",
+    );
     if ("unknown" in sets) return unknown(sets.unknown);
     if (sets.reading !== oss.reading) return unknown(`the halves disagree, which neither reading says: ${oss.evidence}; ${sets.evidence}`);
     return found(oss.reading, `${oss.evidence}; ${sets.evidence}`);

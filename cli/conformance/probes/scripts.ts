@@ -66,7 +66,11 @@ const tryUpdate = (ctx: ProbeContext, row: string, uuid: string, body: Record<st
   ctx.attempt({ service: "coc", method: "PUT", path: `/v1/job/scripts/${seg(uuid, "the script uuid")}`, body, operation: op(row, "update"), resource: uuid });
 
 /** The full update body (Table 4-19 plus the example's name and type, so S4 does not decide the answer). */
-const updateBody = (s: { name: string }, row: string, script_params: Param[]) => ({ ...createBody(s.name, row), description: `pulumi-codearts conformance probe (${row}) scratch script, updated`, script_params });
+const updateBody = (s: { name: string }, row: string, script_params: Param[]) => ({
+  ...createBody(s.name, row),
+  description: `pulumi-codearts conformance probe (${row}) scratch script, updated`,
+  script_params,
+});
 
 /** Where the detail's fields are (§4.2.5): at the top level, inside `data`, or neither. */
 function detailOf(body: unknown): { where: "top-level" | "wrapped"; vo: Record<string, unknown> } | undefined {
@@ -126,7 +130,8 @@ const s2: Probe = {
     }
     if (!refusal(outside)) return notARefusal(`a create with param_value "${OUTSIDE_PATTERN}"`, outside);
     const control = await tryCreate(ctx, "S2", createBody(name, "S2", { script_params: params(1, "ab") }));
-    if (!control.ok) return unknown(`a create with param_value "${OUTSIDE_PATTERN}" answered ${describe(outside)}, and the control with "ab" (same name) also failed: ${describe(control)}`);
+    if (!control.ok)
+      return unknown(`a create with param_value "${OUTSIDE_PATTERN}" answered ${describe(outside)}, and the control with "ab" (same name) also failed: ${describe(control)}`);
     created(ctx, "S2", name, control);
     return found("pattern", `a create with param_value "${OUTSIDE_PATTERN}" answered ${describe(outside)}; the same create (same name) with "ab" answered ${describe(control)}`);
   },
@@ -143,8 +148,14 @@ const s3: Probe = {
     const res = await getDetail(ctx, "S3", uuid);
     const d = detailOf(res.body);
     const whose = existing ? "an existing script (read only)" : "a scratch script";
-    if (!d) return unknown(`the detail of ${whose} answered ${res.status} with script_uuid ${typeof (res.body as { script_uuid?: unknown })?.script_uuid === "string" ? "both at the top level and in data" : "neither at the top level nor in data"}: ${JSON.stringify(res.body)?.slice(0, 120)}`);
-    return found(d.where, `the detail of ${whose} answered ${res.status} with script_uuid ${d.where === "top-level" ? "at the top level (no data envelope)" : 'inside {"data": …}'}`);
+    if (!d)
+      return unknown(
+        `the detail of ${whose} answered ${res.status} with script_uuid ${typeof (res.body as { script_uuid?: unknown })?.script_uuid === "string" ? "both at the top level and in data" : "neither at the top level nor in data"}: ${JSON.stringify(res.body)?.slice(0, 120)}`,
+      );
+    return found(
+      d.where,
+      `the detail of ${whose} answered ${res.status} with script_uuid ${d.where === "top-level" ? "at the top level (no data envelope)" : 'inside {"data": …}'}`,
+    );
   },
 };
 
@@ -174,7 +185,14 @@ const s5: Probe = {
   cost: "scratch",
   async run(ctx) {
     const s = await scratch(ctx, "S5");
-    const res = await ctx.send({ service: "coc", method: "GET", path: "/v1/job/scripts", query: { limit: 100, name_like: s.name.slice(0, 32) }, operation: op("S5", "list"), parseJson: parseKeepingIds });
+    const res = await ctx.send({
+      service: "coc",
+      method: "GET",
+      path: "/v1/job/scripts",
+      query: { limit: 100, name_like: s.name.slice(0, 32) },
+      operation: op("S5", "list"),
+      parseJson: parseKeepingIds,
+    });
     const mine = listItems(res.body).find((x) => x.script_uuid === s.uuid);
     if (!mine) return unknown(`the list by name_like did not hold the scratch script ${s.name} just made (${listItems(res.body).length} records)`);
     const id = String(mine.id);

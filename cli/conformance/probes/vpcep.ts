@@ -22,7 +22,15 @@ const noSuchVpcep = (ctx: ProbeContext, label: string) =>
     .slice(-40);
 
 function revoke(ctx: ProbeContext, path: string, region: string, vpcepId: string): Promise<Outcome> {
-  return ctx.attempt({ service: "devuc", method: "DELETE", path, headers: { region }, body: { vpceps: [{ vpcep_id: vpcepId }] }, operation: "Conformance.VpcepAccessControl.revoke", resource: vpcepId });
+  return ctx.attempt({
+    service: "devuc",
+    method: "DELETE",
+    path,
+    headers: { region },
+    body: { vpceps: [{ vpcep_id: vpcepId }] },
+    operation: "Conformance.VpcepAccessControl.revoke",
+    resource: vpcepId,
+  });
 }
 
 /** The service itself answered on that path (its UC code, or its `{"status": "ok"}`), not the gateway or a proxy. */
