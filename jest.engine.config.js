@@ -8,7 +8,7 @@ module.exports = {
   roots: ["<rootDir>/tests/engine"],
   testMatch: ["**/*.test.ts"],
   // The language suite has its own config (jest.languages.config.js, npm run test:languages).
-  testPathIgnorePatterns: ["/node_modules/", "/tests/engine/languages\\.", "/tests/engine/pluginSchema\\.test\\.ts$"],
+  testPathIgnorePatterns: ["/node_modules/", "/tests/engine/languages\\.", "/tests/engine/pluginSchema\\.test\\.ts$", "/tests/engine/sdks\\.test\\.ts$"],
   transform: { "^.+\\.ts$": "ts-jest" },
   testTimeout: 300000,
   maxWorkers: 2,

@@ -6,4 +6,4 @@
  */
 const engine = require("./jest.engine.config.js");
 
-module.exports = { ...engine, testMatch: ["**/languages.*.test.ts", "**/pluginSchema.test.ts"], testPathIgnorePatterns: ["/node_modules/"] };
+module.exports = { ...engine, testMatch: ["**/languages.*.test.ts", "**/pluginSchema.test.ts", "**/sdks.test.ts"], testPathIgnorePatterns: ["/node_modules/"] };

@@ -37,13 +37,25 @@ function loadTypeScript() {
 }
 
 const ANY = { $ref: "pulumi.json#/Any" };
+/**
+ * What Pulumi's code generators need per language (scripts/generate-sdks.js writes sdk/python and sdk/go from
+ * this schema). The Go module has no public home yet, so its path has no host: a program adds a `replace`
+ * to its checkout (README). Python installs with pip from sdk/python (pyproject.toml) and needs the `pulumi`
+ * package from PyPI. respectSchemaVersion: the SDKs ask the engine for this package's version of the plugin.
+ */
+const LANGUAGE = {
+  go: { importBasePath: "pulumi-codearts/sdk/go/codearts", respectSchemaVersion: true },
+  python: { packageName: "pulumi_codearts", requires: { pulumi: ">=3.142.0,<4.0.0" }, pyproject: { enabled: true }, respectSchemaVersion: true },
+};
 const pascal = (s) => s.replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_m, _sep, c) => c.toUpperCase());
 /** The name of one element of a list property: sources → Source, properties → Property. */
 const singular = (s) => (/ies$/.test(s) ? s.slice(0, -3) + "y" : /[^s]s$/.test(s) ? s.slice(0, -1) : s);
 
 /** An enum value's name in the SDKs: its words in PascalCase (`DING_TALK` → DingTalk, `/v2/vpceps` → V2Vpceps). */
 function enumName(value) {
-  const words = String(value).split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const words = String(value)
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
   return words.map((w) => (w === w.toUpperCase() ? w[0] + w.slice(1).toLowerCase() : w[0].toUpperCase() + w.slice(1))).join("");
 }
 
@@ -111,7 +123,10 @@ function generateSchema() {
           return { $ref: `#/types/${token}` };
         }
         const values = json.additionalProperties;
-        return { type: "object", additionalProperties: values && typeof values === "object" && Object.keys(values).length > 0 ? typeOf(values, `${name}Value`, docs, `${at}{}`) : { ...ANY } };
+        return {
+          type: "object",
+          additionalProperties: values && typeof values === "object" && Object.keys(values).length > 0 ? typeOf(values, `${name}Value`, docs, `${at}{}`) : { ...ANY },
+        };
       }
       default:
         return { ...ANY };
@@ -209,6 +224,7 @@ function generateSchema() {
     },
     types: Object.fromEntries(Object.entries(types).sort(([a], [b]) => a.localeCompare(b))),
     resources,
+    language: LANGUAGE,
   };
 }
 
