@@ -13,7 +13,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { LocalWorkspace, PulumiCommand, type EngineEvent, type Stack, type ConfigMap } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, PulumiCommand, type EngineEvent, type Stack, type ConfigMap, type ProjectSettings } from "@pulumi/pulumi/automation";
 import { builtCli, installRoot } from "../../cli/pulumiBuild";
 import type { ConfigValue } from "./host";
 import { REPO_ROOT } from "./host";
@@ -62,6 +62,8 @@ export interface RealStackOptions {
   env?: Record<string, string>;
   /** Another CLI installation (`<root>/bin/pulumi`), e.g. an older engine for the fixtures of older shapes. */
   cliRoot?: string;
+  /** Resource-provider plugins the program's project loads from a directory (`plugins.providers`), by name. */
+  providerPlugins?: Record<string, string>;
 }
 
 export class RealStack {
@@ -85,7 +87,21 @@ export class RealStack {
     const pulumiCommand = withFileEventLog(await PulumiCommand.get({ root: o.cliRoot ?? installRoot(), skipVersionCheck: true }));
     const stack = await LocalWorkspace.createOrSelectStack(
       { stackName: o.stackName ?? "dev", projectName: o.projectName ?? "codearts-platform", program: o.program },
-      { pulumiCommand, envVars: env, workDir: dir },
+      {
+        pulumiCommand,
+        envVars: env,
+        workDir: dir,
+        ...(o.providerPlugins
+          ? {
+              projectSettings: {
+                name: o.projectName ?? "codearts-platform",
+                runtime: "nodejs",
+                // Pulumi.yaml's `plugins` section: the engine reads it; this SDK's ProjectSettings type predates it.
+                plugins: { providers: Object.entries(o.providerPlugins).map(([name, at]) => ({ name, path: at })) },
+              } as ProjectSettings,
+            }
+          : {}),
+      },
     );
     const real = new RealStack(stack, dir, env);
     await real.setConfig(o.config);
@@ -212,11 +228,12 @@ export function writeEventLog(file: string, events: EngineEvent[]): void {
  * `require.cache` does not reach). Its bare imports (`@pulumi/pulumi`, `pulumi-codearts`) load through
  * this module's `require`, so the program shares the runtime the language server configured.
  */
-export function programFrom(file: string): () => Promise<Record<string, unknown> | void> {
+export function programFrom(file: string, modules: Record<string, unknown> = {}): () => Promise<Record<string, unknown> | void> {
   return async () => {
     const source = fs.readFileSync(file, "utf8");
     const dir = path.dirname(file);
-    const load = (id: string): unknown => require(id.startsWith(".") ? path.resolve(dir, id) : id);
+    // `modules` stands in for bare imports (the plugin's door for `pulumi-codearts`: tests/harness/pluginDoor.ts).
+    const load = (id: string): unknown => (id in modules ? modules[id] : require(id.startsWith(".") ? path.resolve(dir, id) : id));
     const module = { exports: {} as Record<string, unknown> };
     // The Function constructor, not vm.compileFunction: under jest this module runs in a sandbox realm, and a
     // program compiled in the main realm makes arrays the Pulumi runtime here does not take for arrays.
