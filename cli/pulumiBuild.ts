@@ -110,11 +110,14 @@ function installPluginScript(bin: string): string {
  * - `pulumi-language-yaml`, the YAML language host (github.com/pulumi/pulumi-yaml at the version
  *   tools/pulumi-yaml/go.mod pins): beside the CLI the engine finds it without a PATH warning;
  * - `pulumi-codearts-codegen` (tools/pulumi-codegen): the plugin's schema checked with pkg/v3's schema
- *   package and Pulumi's code generators run on it, at the CLI's own version.
+ *   package and Pulumi's code generators run on it, at the CLI's own version;
+ * - `pulumi-codearts-codegen-java` (tools/pulumi-codegen-java): the Java SDK generator
+ *   (github.com/pulumi/pulumi-java/pkg), with the older pkg/v3 it was released against.
  */
 export const GO_TOOLS = {
   yaml: { dir: "pulumi-yaml", pkg: "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml", bin: "pulumi-language-yaml" },
   codegen: { dir: "pulumi-codegen", pkg: ".", bin: "pulumi-codearts-codegen" },
+  codegenJava: { dir: "pulumi-codegen-java", pkg: ".", bin: "pulumi-codearts-codegen-java" },
 } as const;
 export type GoTool = keyof typeof GO_TOOLS;
 

@@ -38,7 +38,7 @@ function loadTypeScript() {
 
 const ANY = { $ref: "pulumi.json#/Any" };
 /**
- * What Pulumi's code generators need per language (scripts/generate-sdks.js writes sdk/python and sdk/go from
+ * What Pulumi's code generators need per language (scripts/generate-sdks.js writes sdk/<language> from
  * this schema). The Go module has no public home yet, so its path has no host: a program adds a `replace`
  * to its checkout (README). Python installs with pip from sdk/python (pyproject.toml) and needs the `pulumi`
  * package from PyPI. respectSchemaVersion: the SDKs ask the engine for this package's version of the plugin.
@@ -46,6 +46,10 @@ const ANY = { $ref: "pulumi.json#/Any" };
 const LANGUAGE = {
   go: { importBasePath: "pulumi-codearts/sdk/go/codearts", respectSchemaVersion: true },
   python: { packageName: "pulumi_codearts", requires: { pulumi: ">=3.142.0,<4.0.0" }, pyproject: { enabled: true }, respectSchemaVersion: true },
+  // Generated, not compiled here (no .NET or JDK on the project's machines). Namespaces of this package's
+  // own, not Pulumi's `Pulumi.*` / `com.pulumi.*`, which would claim to be Pulumi's packages.
+  csharp: { rootNamespace: "PulumiCodeArts", respectSchemaVersion: true },
+  java: { basePackage: "pulumicodearts" },
 };
 const pascal = (s) => s.replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_m, _sep, c) => c.toUpperCase());
 /** The name of one element of a list property: sources → Source, properties → Property. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * The Python and Go SDKs, written by Pulumi's own code generators (pkg/v3/codegen at the CLI's pinned
- * version, through tools/pulumi-codegen) from schema.json, into sdk/python and sdk/go. They are committed
+ * The Python, Go and Java SDKs, written by Pulumi's own code generators (pkg/v3/codegen at the CLI's pinned
+ * version, through tools/pulumi-codegen; Java's through tools/pulumi-codegen-java) from schema.json, into
+ * sdk/python, sdk/go and sdk/java (generated, not compiled here: no JDK on the project's machines). They are committed
  * (not made at build time) because pip installs sdk/python and Go programs `replace` sdk/go straight from a
  * checkout, with no Go toolchain or generator on the user's machine; tests/engine/sdks.test.ts fails when
  * they differ from what the generator writes now.
@@ -20,11 +21,14 @@ const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..");
 const SCHEMA = path.join(ROOT, "schema.json");
-const LANGUAGES = ["python", "go"];
+/** Made by the codegen tool (pkg/v3 at the CLI's version). */
+const CODEGEN_LANGUAGES = ["python", "go"];
+/** Made by the Java generator's own tool (tools/pulumi-codegen-java): generated, not compiled here. */
+const LANGUAGES = [...CODEGEN_LANGUAGES, "java"];
 
-function codegen() {
+function tool(name) {
   const { builtTool, buildTool } = require(path.join(ROOT, "dist", "cli", "pulumiBuild.js"));
-  return builtTool("codegen") ?? buildTool("codegen");
+  return builtTool(name) ?? buildTool(name);
 }
 
 function pulumiVersion() {
@@ -44,7 +48,9 @@ code generator from the package's schema.json; install with \`pip install ./sdk/
 
 /** Writes dir/python and dir/go: the generator's files, then this script's own. */
 function generateSdks(dir) {
-  const report = execFileSync(codegen(), ["sdk", SCHEMA, dir, ...LANGUAGES], { encoding: "utf8" });
+  let report = execFileSync(tool("codegen"), ["sdk", SCHEMA, dir, ...CODEGEN_LANGUAGES], { encoding: "utf8" });
+  // Its report warns that config secrets have no Output type in Java (config getters answer plain values).
+  report += execFileSync(tool("codegenJava"), [SCHEMA, path.join(dir, "java")], { encoding: "utf8" });
   fs.writeFileSync(path.join(dir, "python", "README.md"), README);
   const go = path.join(dir, "go");
   fs.writeFileSync(path.join(go, "go.mod"), `module pulumi-codearts/sdk/go\n\ngo 1.25\n\nrequire github.com/pulumi/pulumi/sdk/v3 ${pulumiVersion()}\n`);
