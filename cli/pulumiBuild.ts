@@ -112,12 +112,15 @@ function installPluginScript(bin: string): string {
  * - `pulumi-codearts-codegen` (tools/pulumi-codegen): the plugin's schema checked with pkg/v3's schema
  *   package and Pulumi's code generators run on it, at the CLI's own version;
  * - `pulumi-codearts-codegen-java` (tools/pulumi-codegen-java): the Java SDK generator
- *   (github.com/pulumi/pulumi-java/pkg), with the older pkg/v3 it was released against.
+ *   (github.com/pulumi/pulumi-java/pkg), with the older pkg/v3 it was released against;
+ * - `pulumi-codearts-codegen-dotnet` (tools/pulumi-codegen-dotnet): the .NET SDK generator
+ *   (github.com/pulumi/pulumi-dotnet/pulumi-language-dotnet/v3), likewise.
  */
 export const GO_TOOLS = {
   yaml: { dir: "pulumi-yaml", pkg: "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml", bin: "pulumi-language-yaml" },
   codegen: { dir: "pulumi-codegen", pkg: ".", bin: "pulumi-codearts-codegen" },
   codegenJava: { dir: "pulumi-codegen-java", pkg: ".", bin: "pulumi-codearts-codegen-java" },
+  codegenDotnet: { dir: "pulumi-codegen-dotnet", pkg: ".", bin: "pulumi-codearts-codegen-dotnet" },
 } as const;
 export type GoTool = keyof typeof GO_TOOLS;
 

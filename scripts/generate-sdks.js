@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * The Python, Go and Java SDKs, written by Pulumi's own code generators (pkg/v3/codegen at the CLI's pinned
- * version, through tools/pulumi-codegen; Java's through tools/pulumi-codegen-java) from schema.json, into
- * sdk/python, sdk/go and sdk/java (generated, not compiled here: no JDK on the project's machines). They are committed
+ * The Python, Go, .NET and Java SDKs, written by Pulumi's own code generators (pkg/v3/codegen at the CLI's pinned
+ * version, through tools/pulumi-codegen; .NET's and Java's through tools/pulumi-codegen-dotnet and -java) from
+ * schema.json, into sdk/python, sdk/go, sdk/dotnet and sdk/java (the last two generated, not compiled here: no
+ * .NET SDK or JDK on the project's machines). They are committed
  * (not made at build time) because pip installs sdk/python and Go programs `replace` sdk/go straight from a
  * checkout, with no Go toolchain or generator on the user's machine; tests/engine/sdks.test.ts fails when
  * they differ from what the generator writes now.
@@ -23,8 +24,8 @@ const ROOT = path.resolve(__dirname, "..");
 const SCHEMA = path.join(ROOT, "schema.json");
 /** Made by the codegen tool (pkg/v3 at the CLI's version). */
 const CODEGEN_LANGUAGES = ["python", "go"];
-/** Made by the Java generator's own tool (tools/pulumi-codegen-java): generated, not compiled here. */
-const LANGUAGES = [...CODEGEN_LANGUAGES, "java"];
+/** Made by the .NET and Java generators' own tools (tools/pulumi-codegen-dotnet, -java): generated, not compiled here. */
+const LANGUAGES = [...CODEGEN_LANGUAGES, "dotnet", "java"];
 
 function tool(name) {
   const { builtTool, buildTool } = require(path.join(ROOT, "dist", "cli", "pulumiBuild.js"));
@@ -51,6 +52,7 @@ function generateSdks(dir) {
   let report = execFileSync(tool("codegen"), ["sdk", SCHEMA, dir, ...CODEGEN_LANGUAGES], { encoding: "utf8" });
   // Its report warns that config secrets have no Output type in Java (config getters answer plain values).
   report += execFileSync(tool("codegenJava"), [SCHEMA, path.join(dir, "java")], { encoding: "utf8" });
+  report += execFileSync(tool("codegenDotnet"), [SCHEMA, path.join(dir, "dotnet")], { encoding: "utf8" });
   fs.writeFileSync(path.join(dir, "python", "README.md"), README);
   const go = path.join(dir, "go");
   fs.writeFileSync(path.join(go, "go.mod"), `module pulumi-codearts/sdk/go\n\ngo 1.25\n\nrequire github.com/pulumi/pulumi/sdk/v3 ${pulumiVersion()}\n`);
