@@ -1,8 +1,9 @@
 /**
- * The language suite (`npm run test:languages`): the resource-provider plugin through the real CLI (a YAML
- * program, pulumi import) and its schema through Pulumi's own tools. Engine tests like tests/engine's
- * others, kept out of `npm run test:engine` (and so out of .ci/run) until they join it: they also need the
- * YAML language host and the codegen tool built beside the CLI (`node dist/cli/pulumiBuild.js --tools`).
+ * The language suite (`npm run test:languages`, run by .ci/run after the engine suite): the resource-provider
+ * plugin through the real CLI (YAML, Python and Go programs, pulumi import, the two doors compared), its
+ * schema through Pulumi's own tools and the committed SDKs against a fresh generation. Engine tests like
+ * tests/engine's others, with their own config because they also need the Go tools built beside the CLI
+ * (`node dist/cli/pulumiBuild.js --tools`: the YAML language host and the code generators).
  */
 const engine = require("./jest.engine.config.js");
 
