@@ -67,6 +67,13 @@ func main() {
 			os.Exit(2)
 		}
 		for _, lang := range os.Args[4:] {
+			// A fresh binding per language: a generator may rewrite the bound package in place (Python's
+			// renames enum values to its own convention, which the Go SDK generated after it inherited).
+			pkg, err := bind(os.Args[2])
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "schema: %v\n", err)
+				os.Exit(1)
+			}
 			var files map[string][]byte
 			switch lang {
 			case "nodejs":

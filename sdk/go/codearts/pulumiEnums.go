@@ -13,11 +13,11 @@ import (
 type PluginBusinessType string
 
 const (
-	PluginBusinessTypeBUILD  = PluginBusinessType("Build")
-	PluginBusinessTypeGATE   = PluginBusinessType("Gate")
-	PluginBusinessTypeDEPLOY = PluginBusinessType("Deploy")
-	PluginBusinessTypeTEST   = PluginBusinessType("Test")
-	PluginBusinessTypeNORMAL = PluginBusinessType("Normal")
+	PluginBusinessTypeBuild  = PluginBusinessType("Build")
+	PluginBusinessTypeGate   = PluginBusinessType("Gate")
+	PluginBusinessTypeDeploy = PluginBusinessType("Deploy")
+	PluginBusinessTypeTest   = PluginBusinessType("Test")
+	PluginBusinessTypeNormal = PluginBusinessType("Normal")
 )
 
 func (PluginBusinessType) ElementType() reflect.Type {
@@ -142,11 +142,11 @@ func (o PluginBusinessTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Co
 // PluginBusinessTypeInput is an input type that accepts values of the PluginBusinessType enum
 // A concrete instance of `PluginBusinessTypeInput` can be one of the following:
 //
-//	PluginBusinessTypeBUILD
-//	PluginBusinessTypeGATE
-//	PluginBusinessTypeDEPLOY
-//	PluginBusinessTypeTEST
-//	PluginBusinessTypeNORMAL
+//	PluginBusinessTypeBuild
+//	PluginBusinessTypeGate
+//	PluginBusinessTypeDeploy
+//	PluginBusinessTypeTest
+//	PluginBusinessTypeNormal
 type PluginBusinessTypeInput interface {
 	pulumi.Input
 
@@ -185,8 +185,8 @@ func (in *pluginBusinessTypePtr) ToPluginBusinessTypePtrOutputWithContext(ctx co
 type PluginCompositionType string
 
 const (
-	PluginCompositionTypeSINGLE = PluginCompositionType("single")
-	PluginCompositionTypeMULTI  = PluginCompositionType("multi")
+	PluginCompositionTypeSingle = PluginCompositionType("single")
+	PluginCompositionTypeMulti  = PluginCompositionType("multi")
 )
 
 func (PluginCompositionType) ElementType() reflect.Type {
@@ -311,8 +311,8 @@ func (o PluginCompositionTypePtrOutput) ToStringPtrOutputWithContext(ctx context
 // PluginCompositionTypeInput is an input type that accepts values of the PluginCompositionType enum
 // A concrete instance of `PluginCompositionTypeInput` can be one of the following:
 //
-//	PluginCompositionTypeSINGLE
-//	PluginCompositionTypeMULTI
+//	PluginCompositionTypeSingle
+//	PluginCompositionTypeMulti
 type PluginCompositionTypeInput interface {
 	pulumi.Input
 
@@ -350,11 +350,11 @@ func (in *pluginCompositionTypePtr) ToPluginCompositionTypePtrOutputWithContext(
 type RuleType string
 
 const (
-	RuleTypeBUILD  = RuleType("Build")
-	RuleTypeGATE   = RuleType("Gate")
-	RuleTypeDEPLOY = RuleType("Deploy")
-	RuleTypeTEST   = RuleType("Test")
-	RuleTypeNORMAL = RuleType("Normal")
+	RuleTypeBuild  = RuleType("Build")
+	RuleTypeGate   = RuleType("Gate")
+	RuleTypeDeploy = RuleType("Deploy")
+	RuleTypeTest   = RuleType("Test")
+	RuleTypeNormal = RuleType("Normal")
 )
 
 func (RuleType) ElementType() reflect.Type {
@@ -479,11 +479,11 @@ func (o RuleTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pul
 // RuleTypeInput is an input type that accepts values of the RuleType enum
 // A concrete instance of `RuleTypeInput` can be one of the following:
 //
-//	RuleTypeBUILD
-//	RuleTypeGATE
-//	RuleTypeDEPLOY
-//	RuleTypeTEST
-//	RuleTypeNORMAL
+//	RuleTypeBuild
+//	RuleTypeGate
+//	RuleTypeDeploy
+//	RuleTypeTest
+//	RuleTypeNormal
 type RuleTypeInput interface {
 	pulumi.Input
 
@@ -521,14 +521,14 @@ func (in *ruleTypePtr) ToRuleTypePtrOutputWithContext(ctx context.Context) RuleT
 type ScriptProtocol string
 
 const (
-	ScriptProtocolDEFAULT        = ScriptProtocol("DEFAULT")
-	ScriptProtocolSMS            = ScriptProtocol("SMS")
-	ScriptProtocolEMAIL          = ScriptProtocol("EMAIL")
-	ScriptProtocol_DING_TALK     = ScriptProtocol("DING_TALK")
-	ScriptProtocol_WE_LINK       = ScriptProtocol("WE_LINK")
-	ScriptProtocolWECHAT         = ScriptProtocol("WECHAT")
-	ScriptProtocolCALLNOTIFY     = ScriptProtocol("CALLNOTIFY")
-	ScriptProtocol_NOT_TO_NOTIFY = ScriptProtocol("NOT_TO_NOTIFY")
+	ScriptProtocolDefault     = ScriptProtocol("DEFAULT")
+	ScriptProtocolSms         = ScriptProtocol("SMS")
+	ScriptProtocolEmail       = ScriptProtocol("EMAIL")
+	ScriptProtocolDingTalk    = ScriptProtocol("DING_TALK")
+	ScriptProtocolWeLink      = ScriptProtocol("WE_LINK")
+	ScriptProtocolWechat      = ScriptProtocol("WECHAT")
+	ScriptProtocolCallnotify  = ScriptProtocol("CALLNOTIFY")
+	ScriptProtocolNotToNotify = ScriptProtocol("NOT_TO_NOTIFY")
 )
 
 func (ScriptProtocol) ElementType() reflect.Type {
@@ -653,14 +653,14 @@ func (o ScriptProtocolPtrOutput) ToStringPtrOutputWithContext(ctx context.Contex
 // ScriptProtocolInput is an input type that accepts values of the ScriptProtocol enum
 // A concrete instance of `ScriptProtocolInput` can be one of the following:
 //
-//	ScriptProtocolDEFAULT
-//	ScriptProtocolSMS
-//	ScriptProtocolEMAIL
-//	ScriptProtocol_DING_TALK
-//	ScriptProtocol_WE_LINK
-//	ScriptProtocolWECHAT
-//	ScriptProtocolCALLNOTIFY
-//	ScriptProtocol_NOT_TO_NOTIFY
+//	ScriptProtocolDefault
+//	ScriptProtocolSms
+//	ScriptProtocolEmail
+//	ScriptProtocolDingTalk
+//	ScriptProtocolWeLink
+//	ScriptProtocolWechat
+//	ScriptProtocolCallnotify
+//	ScriptProtocolNotToNotify
 type ScriptProtocolInput interface {
 	pulumi.Input
 
@@ -698,9 +698,9 @@ func (in *scriptProtocolPtr) ToScriptProtocolPtrOutputWithContext(ctx context.Co
 type ScriptRiskLevel string
 
 const (
-	ScriptRiskLevelLOW    = ScriptRiskLevel("LOW")
-	ScriptRiskLevelMEDIUM = ScriptRiskLevel("MEDIUM")
-	ScriptRiskLevelHIGH   = ScriptRiskLevel("HIGH")
+	ScriptRiskLevelLow    = ScriptRiskLevel("LOW")
+	ScriptRiskLevelMedium = ScriptRiskLevel("MEDIUM")
+	ScriptRiskLevelHigh   = ScriptRiskLevel("HIGH")
 )
 
 func (ScriptRiskLevel) ElementType() reflect.Type {
@@ -825,9 +825,9 @@ func (o ScriptRiskLevelPtrOutput) ToStringPtrOutputWithContext(ctx context.Conte
 // ScriptRiskLevelInput is an input type that accepts values of the ScriptRiskLevel enum
 // A concrete instance of `ScriptRiskLevelInput` can be one of the following:
 //
-//	ScriptRiskLevelLOW
-//	ScriptRiskLevelMEDIUM
-//	ScriptRiskLevelHIGH
+//	ScriptRiskLevelLow
+//	ScriptRiskLevelMedium
+//	ScriptRiskLevelHigh
 type ScriptRiskLevelInput interface {
 	pulumi.Input
 
@@ -865,9 +865,9 @@ func (in *scriptRiskLevelPtr) ToScriptRiskLevelPtrOutputWithContext(ctx context.
 type ScriptType string
 
 const (
-	ScriptTypeSHELL  = ScriptType("SHELL")
-	ScriptTypePYTHON = ScriptType("PYTHON")
-	ScriptTypeBAT    = ScriptType("BAT")
+	ScriptTypeShell  = ScriptType("SHELL")
+	ScriptTypePython = ScriptType("PYTHON")
+	ScriptTypeBat    = ScriptType("BAT")
 )
 
 func (ScriptType) ElementType() reflect.Type {
@@ -992,9 +992,9 @@ func (o ScriptTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) p
 // ScriptTypeInput is an input type that accepts values of the ScriptType enum
 // A concrete instance of `ScriptTypeInput` can be one of the following:
 //
-//	ScriptTypeSHELL
-//	ScriptTypePYTHON
-//	ScriptTypeBAT
+//	ScriptTypeShell
+//	ScriptTypePython
+//	ScriptTypeBat
 type ScriptTypeInput interface {
 	pulumi.Input
 
@@ -1033,8 +1033,8 @@ func (in *scriptTypePtr) ToScriptTypePtrOutputWithContext(ctx context.Context) S
 type VpcepAccessControlPath string
 
 const (
-	VpcepAccessControlPath_DEVUC_ACCESSMGMT_V2_VPCEPS = VpcepAccessControlPath("/devuc-accessmgmt/v2/vpceps")
-	VpcepAccessControlPath_V2_VPCEPS                  = VpcepAccessControlPath("/v2/vpceps")
+	VpcepAccessControlPathDevucAccessmgmtV2Vpceps = VpcepAccessControlPath("/devuc-accessmgmt/v2/vpceps")
+	VpcepAccessControlPathV2Vpceps                = VpcepAccessControlPath("/v2/vpceps")
 )
 
 func (VpcepAccessControlPath) ElementType() reflect.Type {
@@ -1159,8 +1159,8 @@ func (o VpcepAccessControlPathPtrOutput) ToStringPtrOutputWithContext(ctx contex
 // VpcepAccessControlPathInput is an input type that accepts values of the VpcepAccessControlPath enum
 // A concrete instance of `VpcepAccessControlPathInput` can be one of the following:
 //
-//	VpcepAccessControlPath_DEVUC_ACCESSMGMT_V2_VPCEPS
-//	VpcepAccessControlPath_V2_VPCEPS
+//	VpcepAccessControlPathDevucAccessmgmtV2Vpceps
+//	VpcepAccessControlPathV2Vpceps
 type VpcepAccessControlPathInput interface {
 	pulumi.Input
 
