@@ -68,7 +68,7 @@ func program(ctx *pulumi.Context) error {
 	}
 	passRate, err := codearts.NewRule(ctx, "passRate", &codearts.RuleArgs{
 		Name:          pulumi.String("test pass rate"),
-		Type:          codearts.RuleTypeGATE,
+		Type:          codearts.RuleTypeGate,
 		LayoutContent: pulumi.String(layout),
 		Content: codearts.RuleContentArray{codearts.RuleContentArgs{
 			GroupName: pulumi.String("g"),
@@ -102,9 +102,9 @@ func program(ctx *pulumi.Context) error {
 	deployScript, err := codearts.NewScript(ctx, "deployScript", &codearts.ScriptArgs{
 		Name:        pulumi.String("go_deploy"),
 		Description: pulumi.String("deploys the release"),
-		Type:        codearts.ScriptTypeSHELL,
+		Type:        codearts.ScriptTypeShell,
 		Content:     pulumi.String(`./deploy.sh "$token"`),
-		RiskLevel:   codearts.ScriptRiskLevelLOW,
+		RiskLevel:   codearts.ScriptRiskLevelLow,
 		Version:     pulumi.String("1"),
 		// A secret config value: the SDK also marks the whole params list secret (schema: secret).
 		Params: codearts.ScriptParamArray{codearts.ScriptParamArgs{
