@@ -110,11 +110,13 @@ function installPluginScript(bin: string): string {
  * - `pulumi-language-yaml`, the YAML language host (github.com/pulumi/pulumi-yaml at the version
  *   tools/pulumi-yaml/go.mod pins): beside the CLI the engine finds it without a PATH warning;
  * - `pulumi-codearts-codegen` (tools/pulumi-codegen): the plugin's schema checked with pkg/v3's schema
- *   package and Pulumi's code generators run on it, at the CLI's own version.
+ *   package and Pulumi's code generators run on it, at the CLI's own version. Nothing looks for it beside
+ *   the CLI, so it is kept under tools/, one binary per stamp: work trees with different sources each
+ *   keep their own instead of rebuilding over one another's.
  */
 export const GO_TOOLS = {
-  yaml: { dir: "pulumi-yaml", pkg: "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml", bin: "pulumi-language-yaml" },
-  codegen: { dir: "pulumi-codegen", pkg: ".", bin: "pulumi-codearts-codegen" },
+  yaml: { dir: "pulumi-yaml", pkg: "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml", bin: "pulumi-language-yaml", besideCli: true },
+  codegen: { dir: "pulumi-codegen", pkg: ".", bin: "pulumi-codearts-codegen", besideCli: false },
 } as const;
 export type GoTool = keyof typeof GO_TOOLS;
 
@@ -133,9 +135,16 @@ function toolStamp(tool: GoTool): string {
   return hash.digest("hex").slice(0, 12);
 }
 
-/** A tool's binary when built for its module's current go.sum, else undefined. */
+/** Where a tool's binary goes: beside the CLI (its stamp in a .stamp file), or under tools/ with its stamp in its name. */
+function toolPath(tool: GoTool): string {
+  const { bin, besideCli } = GO_TOOLS[tool];
+  return besideCli ? path.join(installRoot(), "bin", bin) : path.join(installRoot(), "tools", `${bin}-${toolStamp(tool)}`);
+}
+
+/** A tool's binary when built for its module's current go.mod, go.sum and sources, else undefined. */
 export function builtTool(tool: GoTool): string | undefined {
-  const bin = path.join(installRoot(), "bin", GO_TOOLS[tool].bin);
+  const bin = toolPath(tool);
+  if (!GO_TOOLS[tool].besideCli) return fs.existsSync(bin) ? bin : undefined;
   try {
     return fs.readFileSync(`${bin}.stamp`, "utf8").trim() === toolStamp(tool) && fs.existsSync(bin) ? bin : undefined;
   } catch {
@@ -147,7 +156,7 @@ export function buildTool(tool: GoTool, log: (s: string) => void = (s) => proces
   const existing = builtTool(tool);
   if (existing) return existing;
   const { dir, pkg, bin: name } = GO_TOOLS[tool];
-  const bin = path.join(installRoot(), "bin", name);
+  const bin = toolPath(tool);
   fs.mkdirSync(path.dirname(bin), { recursive: true });
   const tmp = `${bin}.tmp-${process.pid}`;
   log(`building ${name} from tools/${dir} (the first build takes a minute or two)`);
@@ -158,7 +167,7 @@ export function buildTool(tool: GoTool, log: (s: string) => void = (s) => proces
     env: { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=readonly" },
   });
   fs.renameSync(tmp, bin);
-  fs.writeFileSync(`${bin}.stamp`, toolStamp(tool) + "\n");
+  if (GO_TOOLS[tool].besideCli) fs.writeFileSync(`${bin}.stamp`, toolStamp(tool) + "\n");
   log(`built ${name} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return bin;
 }
