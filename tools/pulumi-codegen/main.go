@@ -87,7 +87,17 @@ func main() {
 			fmt.Fprintln(os.Stderr, "usage: codegen sdk SCHEMA OUTDIR LANG...")
 			os.Exit(2)
 		}
-		for _, lang := range os.Args[4:] {
+		for i, lang := range os.Args[4:] {
+			// The generators rename enum members in the bound package as they go (the Python one to
+			// RULE_TYPE_..._GATE style), so each language gets a package of its own, as separate runs of
+			// `pulumi package gen-sdk` would: otherwise the Go SDK's constants follow Python's names and
+			// no longer match the Go code Pulumi's program generator (`pulumi import`, `pulumi convert`) writes.
+			if i > 0 {
+				if pkg, err = bind(os.Args[2]); err != nil {
+					fmt.Fprintf(os.Stderr, "schema: %v\n", err)
+					os.Exit(1)
+				}
+			}
 			var files map[string][]byte
 			switch lang {
 			case "nodejs":
