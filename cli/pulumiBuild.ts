@@ -33,7 +33,7 @@ export function pinnedVersion(): string {
   return m[1];
 }
 
-function cacheRoot(): string {
+export function cacheRoot(): string {
   return process.env.PULUMI_CODEARTS_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "pulumi-codearts");
 }
 
