@@ -184,6 +184,11 @@ func definitions(pkg *schema.Package, lang, input string, names []string, w io.W
 			continue
 		}
 		if len(names) == 0 || slices.Contains(names, s.URN.Name()) {
+			// As imported: an import's states have no dependencies. (From a state after an up, the ones that
+			// references imply would leave an empty dependsOn, which the Go generator writes as code that does
+			// not compile: pulumi.DependsOn([]interface{}{}).)
+			s = s.Copy()
+			s.Dependencies = nil
 			selected = append(selected, s)
 		}
 	}
