@@ -23,11 +23,17 @@
 //     resources list), entries with a "urn". Encrypted secrets are refused (export with --show-secrets).
 //
 // The code covers every custom resource of the input that is not a provider, or only those whose
-// logical names are given as NAME; the other resources (providers, parents, dependencies) are known
-// by name, so options referring to them name their variables. As inside a language host during
-// `pulumi import`: importer.GenerateLanguageDefinitions turns the states into a PCL program (an input
-// equal to another resource's id or name becomes a reference to it), the program is bound again
-// non-strictly, and the language's program generator writes it. Packages are loaded from SCHEMA alone.
+// logical names are given as NAME; the other resources (an explicit provider, a parent) are known by
+// name, so options referring to them name their variables. Dependencies are dropped, as an import's
+// states have none. Output: the program file(s) the language host would answer, concatenated on stdout
+// (index.ts, __main__.py, main.go); the TypeScript imports "@pulumi/codearts", the generated Node.js
+// SDK's package name. As inside a language host during `pulumi import`:
+// importer.GenerateLanguageDefinitions turns the states into a PCL program (an input equal to another
+// resource's id or name becomes a reference to it), the program is bound again non-strictly, and the
+// language's program generator writes it. Packages are loaded from SCHEMA alone.
+//
+//	codegen definitions schema.json go resources.json > main.go
+//	pulumi stack export --show-secrets | codegen definitions schema.json python - adoptedRule
 package main
 
 import (
