@@ -33,7 +33,7 @@ export function pinnedVersion(): string {
   return m[1];
 }
 
-function cacheRoot(): string {
+export function cacheRoot(): string {
   return process.env.PULUMI_CODEARTS_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "pulumi-codearts");
 }
 
@@ -115,12 +115,14 @@ function installPluginScript(bin: string): string {
  *   (github.com/pulumi/pulumi-java/pkg), with the older pkg/v3 it was released against;
  * - `pulumi-codearts-codegen-dotnet` (tools/pulumi-codegen-dotnet): the .NET SDK generator
  *   (github.com/pulumi/pulumi-dotnet/pulumi-language-dotnet/v3), likewise.
+ * Nothing looks for the generators beside the CLI, so they are kept under tools/, one binary per stamp:
+ * work trees with different sources each keep their own instead of rebuilding over one another's.
  */
 export const GO_TOOLS = {
-  yaml: { dir: "pulumi-yaml", pkg: "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml", bin: "pulumi-language-yaml" },
-  codegen: { dir: "pulumi-codegen", pkg: ".", bin: "pulumi-codearts-codegen" },
-  codegenJava: { dir: "pulumi-codegen-java", pkg: ".", bin: "pulumi-codearts-codegen-java" },
-  codegenDotnet: { dir: "pulumi-codegen-dotnet", pkg: ".", bin: "pulumi-codearts-codegen-dotnet" },
+  yaml: { dir: "pulumi-yaml", pkg: "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml", bin: "pulumi-language-yaml", besideCli: true },
+  codegen: { dir: "pulumi-codegen", pkg: ".", bin: "pulumi-codearts-codegen", besideCli: false },
+  codegenJava: { dir: "pulumi-codegen-java", pkg: ".", bin: "pulumi-codearts-codegen-java", besideCli: false },
+  codegenDotnet: { dir: "pulumi-codegen-dotnet", pkg: ".", bin: "pulumi-codearts-codegen-dotnet", besideCli: false },
 } as const;
 export type GoTool = keyof typeof GO_TOOLS;
 
@@ -139,9 +141,16 @@ function toolStamp(tool: GoTool): string {
   return hash.digest("hex").slice(0, 12);
 }
 
-/** A tool's binary when built for its module's current go.sum, else undefined. */
+/** Where a tool's binary goes: beside the CLI (its stamp in a .stamp file), or under tools/ with its stamp in its name. */
+function toolPath(tool: GoTool): string {
+  const { bin, besideCli } = GO_TOOLS[tool];
+  return besideCli ? path.join(installRoot(), "bin", bin) : path.join(installRoot(), "tools", `${bin}-${toolStamp(tool)}`);
+}
+
+/** A tool's binary when built for its module's current go.mod, go.sum and sources, else undefined. */
 export function builtTool(tool: GoTool): string | undefined {
-  const bin = path.join(installRoot(), "bin", GO_TOOLS[tool].bin);
+  const bin = toolPath(tool);
+  if (!GO_TOOLS[tool].besideCli) return fs.existsSync(bin) ? bin : undefined;
   try {
     return fs.readFileSync(`${bin}.stamp`, "utf8").trim() === toolStamp(tool) && fs.existsSync(bin) ? bin : undefined;
   } catch {
@@ -153,7 +162,7 @@ export function buildTool(tool: GoTool, log: (s: string) => void = (s) => proces
   const existing = builtTool(tool);
   if (existing) return existing;
   const { dir, pkg, bin: name } = GO_TOOLS[tool];
-  const bin = path.join(installRoot(), "bin", name);
+  const bin = toolPath(tool);
   fs.mkdirSync(path.dirname(bin), { recursive: true });
   const tmp = `${bin}.tmp-${process.pid}`;
   log(`building ${name} from tools/${dir} (the first build takes a minute or two)`);
@@ -164,7 +173,7 @@ export function buildTool(tool: GoTool, log: (s: string) => void = (s) => proces
     env: { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=readonly" },
   });
   fs.renameSync(tmp, bin);
-  fs.writeFileSync(`${bin}.stamp`, toolStamp(tool) + "\n");
+  if (GO_TOOLS[tool].besideCli) fs.writeFileSync(`${bin}.stamp`, toolStamp(tool) + "\n");
   log(`built ${name} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return bin;
 }
