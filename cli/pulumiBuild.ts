@@ -114,7 +114,10 @@ function installPluginScript(bin: string): string {
  * - `pulumi-codearts-codegen-java` (tools/pulumi-codegen-java): the Java SDK generator
  *   (github.com/pulumi/pulumi-java/pkg), with the older pkg/v3 it was released against;
  * - `pulumi-codearts-codegen-dotnet` (tools/pulumi-codegen-dotnet): the .NET SDK generator
- *   (github.com/pulumi/pulumi-dotnet/pulumi-language-dotnet/v3), likewise.
+ *   (github.com/pulumi/pulumi-dotnet/pulumi-language-dotnet/v3), likewise;
+ * - `pulumi-codearts-yaml2code` (tools/pulumi-yaml/yaml2code): `pulumi convert --from yaml` in-process
+ *   (pulumi-yaml's converter, pkg/v3's program generators), for the resource pages' examples.
+ * A tool built from a sub-directory of its module (`pkg: "./dir"`) is also rebuilt when that directory's sources change.
  * Nothing looks for the generators beside the CLI, so they are kept under tools/, one binary per stamp:
  * work trees with different sources each keep their own instead of rebuilding over one another's.
  */
@@ -123,21 +126,23 @@ export const GO_TOOLS = {
   codegen: { dir: "pulumi-codegen", pkg: ".", bin: "pulumi-codearts-codegen", besideCli: false },
   codegenJava: { dir: "pulumi-codegen-java", pkg: ".", bin: "pulumi-codearts-codegen-java", besideCli: false },
   codegenDotnet: { dir: "pulumi-codegen-dotnet", pkg: ".", bin: "pulumi-codearts-codegen-dotnet", besideCli: false },
+  yaml2code: { dir: "pulumi-yaml", pkg: "./yaml2code", bin: "pulumi-codearts-yaml2code", besideCli: false },
 } as const;
 export type GoTool = keyof typeof GO_TOOLS;
 
 function toolStamp(tool: GoTool): string {
-  const dir = path.join(repoRoot(), "tools", GO_TOOLS[tool].dir);
-  const hash = createHash("sha256");
-  for (const f of [
-    "go.mod",
-    "go.sum",
-    ...fs
-      .readdirSync(dir)
+  const { dir: module, pkg } = GO_TOOLS[tool];
+  const dir = path.join(repoRoot(), "tools", module);
+  const goFiles = (sub: string) =>
+    fs
+      .readdirSync(path.join(dir, sub))
       .filter((f) => f.endsWith(".go"))
-      .sort(),
-  ])
-    hash.update(f).update(fs.readFileSync(path.join(dir, f)));
+      .sort()
+      .map((f) => path.join(sub, f));
+  // A sub-directory package's sources count too; the other tools' stamps stay as they were (no needless rebuilds).
+  const sub = pkg.startsWith("./") ? pkg.slice(2) : "";
+  const hash = createHash("sha256");
+  for (const f of ["go.mod", "go.sum", ...goFiles(""), ...(sub ? goFiles(sub) : [])]) hash.update(f).update(fs.readFileSync(path.join(dir, f)));
   return hash.digest("hex").slice(0, 12);
 }
 
