@@ -134,6 +134,8 @@ def main(program, pkg_dir):
             return None
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             return {"$ref": [node.value.id, node.attr]}
+        if isinstance(node, ast.Name):  # a program's local value (a YAML program's `variables:`)
+            return {"$ref": [node.id]}
         problems.append(f"{where}: cannot read {ast.unparse(node)}")
         return None
 
