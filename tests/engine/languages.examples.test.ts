@@ -17,7 +17,8 @@ import { pythonVenv } from "../harness/pythonVenv";
  * YAML, schema or converter makes the page stale here); its YAML binds against the schema with no diagnostic,
  * and a misspelt property fails; the Go builds against sdk/go as generated, the Python compiles and names only
  * what sdk/python has, and both, run under Pulumi's mocks, register the YAML's resources with inputs that each
- * kind's own validation accepts, the same in both languages.
+ * kind's own validation accepts, the same in both languages and the same as the page's TypeScript example
+ * (the dynamic resources, run under mocks too) declares.
  */
 const exec = promisify(execFile);
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain script, shared with `npm run gen:examples`
@@ -78,11 +79,16 @@ describe.each(PAGES)("docs/resources/%s.md", (page) => {
   });
 });
 
-/** What each kind's validation (its zod schema, as the provider's check applies it) refuses in the registrations. */
-function refusals(registered: Registered[], dir: string): string[] {
-  // A file an example uploads (a Publisher's iconFile) is the reader's: made, empty, where the reader's project would hold it.
+/** The kind a registration is of: codearts:index:<Kind> (the plugin's SDKs) or pulumi-nodejs:dynamic/codearts:<Kind> (the dynamic resources). */
+const kindOf = (type: string): KindName | undefined => {
+  const kind = /^(?:codearts:index:|pulumi-nodejs:dynamic\/codearts:)(\w+)$/.exec(type)?.[1];
+  return kind && kind in KINDS ? (kind as KindName) : undefined;
+};
+
+/** Runs fn in dir, holding the files the registrations upload (a Publisher's iconFile): the reader's, made empty where their project would hold them. */
+function inProject<T>(registered: Registered[], dir: string, fn: () => T): T {
   for (const r of registered) {
-    if (r.type === "codearts:index:Publisher" && typeof r.inputs.iconFile === "string") {
+    if (kindOf(r.type) === "Publisher" && typeof r.inputs.iconFile === "string") {
       fs.mkdirSync(path.dirname(path.join(dir, r.inputs.iconFile)), { recursive: true });
       fs.writeFileSync(path.join(dir, r.inputs.iconFile), "");
     }
@@ -90,15 +96,33 @@ function refusals(registered: Registered[], dir: string): string[] {
   const cwd = process.cwd();
   process.chdir(dir); // the provider resolves a relative iconFile from the program's directory
   try {
-    return registered.flatMap((r) => {
-      const kind = /^codearts:index:(\w+)$/.exec(r.type)?.[1];
-      if (!kind || !(kind in KINDS)) return [`${r.name}: ${r.type} is not a kind of the package`];
-      const parsed = KINDS[kind as KindName].schema.safeParse(r.inputs);
-      return parsed.success ? [] : failuresFrom(parsed.error, r.inputs, kind).map((f) => `${r.name}.${f.property} ${f.reason}`);
-    });
+    return fn();
   } finally {
     process.chdir(cwd);
   }
+}
+
+/** What each kind's validation (its zod schema, as the provider's check applies it) refuses in the registrations. */
+function refusals(registered: Registered[], dir: string): string[] {
+  return inProject(registered, dir, () =>
+    registered.flatMap((r) => {
+      const kind = kindOf(r.type);
+      if (!kind) return [`${r.name}: ${r.type} is not a kind of the package`];
+      const parsed = KINDS[kind].schema.safeParse(r.inputs);
+      return parsed.success ? [] : failuresFrom(parsed.error, r.inputs, kind).map((f) => `${r.name}.${f.property} ${f.reason}`);
+    }),
+  );
+}
+
+/** Registrations as their kinds read them: kind, name, and the inputs with the kind's defaults applied (an SDK may send a schema default, a dynamic resource does not). */
+function asKindsRead(registered: Registered[], dir: string) {
+  return inProject(registered, dir, () =>
+    registered.map((r) => {
+      const kind = kindOf(r.type);
+      const parsed = kind ? KINDS[kind].schema.safeParse(r.inputs) : undefined;
+      return { kind: kind ?? r.type, name: r.name, inputs: parsed?.success ? parsed.data : r.inputs };
+    }),
+  );
 }
 
 const byName = <T extends { name: string }>(rs: T[]): T[] => [...rs].sort((a, b) => a.name.localeCompare(b.name));
@@ -165,6 +189,16 @@ describe("the generated programs, run under Pulumi's mocks", () => {
     }
     expect(problems).toEqual([]);
   }, 600000);
+
+  test("the YAML declares what the page's TypeScript example declares: the same kinds, names and inputs (the dynamic resources run under mocks)", async () => {
+    for (const page of PAGES) {
+      const dir = path.join(work, "typescript", page);
+      fs.mkdirSync(dir, { recursive: true });
+      const out = await exec(process.execPath, [path.join(MOCKS_DIR, "mocks.js"), path.join(REPO_ROOT, rel(page))], { cwd: dir });
+      const typescript = JSON.parse(out.stdout) as Registered[];
+      expect({ page, resources: byName(asKindsRead(typescript, dir)) }).toEqual({ page, resources: byName(asKindsRead(python[page] ?? [], dir)) });
+    }
+  }, 300000);
 
   test("Python and Go register each resource the YAML declares, once, with the same inputs", () => {
     for (const page of PAGES) {
