@@ -9,6 +9,7 @@ import { engineTestProgram } from "../harness/engineProgram";
 import { outOfBand, platformConfig, VPCEP_REGION, VPCEPS } from "../harness/recordEvents";
 import { RealStack, type RealRun } from "../harness/realEngine";
 import { REPO_ROOT } from "../harness/host";
+import { mutating } from "../harness/languagePrograms";
 
 /**
  * The GitOps flow through the real Pulumi CLI (built from source), every kind (the platform program
@@ -80,8 +81,6 @@ async function answeringHtml<T>(method: string, route: string, run: () => Promis
     emu.faults.clear();
   }
 }
-/** Requests that change something: not a read, whatever its method (several listings are POSTs). */
-const mutating = (calls: LogEntry[]) => calls.map((c) => c.operation ?? `${c.method} ${c.path}`).filter((o) => !/\.(list|get|detail|query|show|tree)\w*$/i.test(o));
 
 test("a new stack: the preview makes no API call and plans every kind; summarize exits 0", async () => {
   const r = await op("preview");

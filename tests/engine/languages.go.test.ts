@@ -2,11 +2,10 @@ import { execFile, execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { DEFAULT_ACCOUNT, SECOND_ACCOUNT, stackConfig, startEmulator, type Emulator, type LogEntry } from "../../emulator";
+import { SECOND_ACCOUNT, startEmulator, type Emulator, type LogEntry } from "../../emulator";
 import { installRoot } from "../../cli/pulumiBuild";
 import { summarize, type Summary } from "../../cli/summary";
-import { KINDS_UNDER_TEST, stateMismatch } from "../harness/kinds";
-import type { ResourceState } from "../harness/engine";
+import { byName, disagreements, isSecret, KINDS_IN_PROGRAM, mutating, P2, pluginConfig, programConfig, secretsWith } from "../harness/languagePrograms";
 import { outOfBand } from "../harness/recordEvents";
 import { changes, PLUGIN_DIR } from "../harness/cliStack";
 import { ENGINE_WORK_ROOT, realEngineEnv, requireCli, type ExportedResource } from "../harness/realEngine";
@@ -25,11 +24,8 @@ import { REPO_ROOT, type ConfigValue } from "../harness/host";
  * what `pulumi stack export` (the CLI, same home and backend) claims, and no secret is in clear in the
  * export or in what the program printed.
  */
-const P = DEFAULT_ACCOUNT.codeartsProjects[0];
-const P2 = SECOND_ACCOUNT.codeartsProjects[0];
 const DEPLOY_TOKEN = "s3cret-deploy-token-go";
-const SECRETS = [DEFAULT_ACCOUNT.secretKey, SECOND_ACCOUNT.secretKey, DEPLOY_TOKEN];
-const KINDS_IN_PROGRAM = ["PipelineGroup", "Rule", "RuleSet", "Script", "TestPlan"];
+const SECRETS = secretsWith(DEPLOY_TOKEN);
 const PROJECT = "codearts-go";
 const STACK = "dev";
 const GO_DIR = path.join(REPO_ROOT, "tests", "languages", "go");
@@ -76,11 +72,6 @@ async function setConfig(config: Record<string, ConfigValue>): Promise<void> {
   if (!r.ok) throw new Error(`codearts-go config: ${r.error}`);
 }
 
-/** The default provider's configuration: the dynamic resources' keys, in the codearts: namespace. */
-function pluginConfig() {
-  return Object.fromEntries(Object.entries(stackConfig(emu, DEFAULT_ACCOUNT)).map(([k, v]) => [k.replace(/^huaweicloud:/, "codearts:"), v]));
-}
-
 beforeAll(async () => {
   requireCli();
   fs.mkdirSync(ENGINE_WORK_ROOT, { recursive: true });
@@ -100,25 +91,15 @@ beforeAll(async () => {
 
   emu = await startEmulator({ port: 0, quiet: true });
   await setConfig({
-    ...pluginConfig(),
-    [`${PROJECT}:projectId`]: P,
-    [`${PROJECT}:deployToken`]: { secret: DEPLOY_TOKEN },
-    [`${PROJECT}:emulatorUrl`]: emu.url,
+    ...pluginConfig(emu),
+    ...programConfig(PROJECT, emu, DEPLOY_TOKEN),
     [`${PROJECT}:secondRegion`]: SECOND_ACCOUNT.iamProjects[0].name,
-    [`${PROJECT}:secondAccessKey`]: SECOND_ACCOUNT.accessKey,
-    [`${PROJECT}:secondSecretKey`]: { secret: SECOND_ACCOUNT.secretKey },
-    [`${PROJECT}:secondDomainId`]: SECOND_ACCOUNT.domainId,
-    [`${PROJECT}:secondIamProjectId`]: SECOND_ACCOUNT.iamProjects[0].id,
-    [`${PROJECT}:secondProjectId`]: P2,
   });
 }, 600000);
 afterAll(async () => {
   await emu?.close();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-/** Requests that change something: not a read, whatever its method (several listings are POSTs). */
-const mutating = (calls: LogEntry[]) => calls.map((c) => c.operation ?? `${c.method} ${c.path}`).filter((o) => !/\.(list|get|detail|query|show|tree)\w*$/i.test(o));
 
 async function op(operation: "preview" | "up" | "refresh" | "destroy"): Promise<GoRun & { calls: LogEntry[]; summary: Summary }> {
   const mark = emu.log.mark();
@@ -144,17 +125,10 @@ function exported(): Promise<{ text: string; resources: ExportedResource[] }> {
 /** The service holds what the stack export claims, kind by kind; no secret in the export in clear. */
 async function agrees(): Promise<{ text: string; resources: ExportedResource[] }> {
   const exp = await exported();
-  const state = new Map<string, ResourceState>(exp.resources.filter((x) => x.custom && x.id).map((x, i) => [`${i}`, x as unknown as ResourceState]));
-  const mismatches = KINDS_UNDER_TEST.filter((k) => KINDS_IN_PROGRAM.includes(k.type))
-    .map((k) => stateMismatch({ emu, engine: { state } }, k, forgotten))
-    .filter((m) => m !== undefined);
-  expect(mismatches).toEqual([]);
-  expect(SECRETS.filter((s) => exp.text.includes(s))).toEqual([]);
+  expect(disagreements(emu, exp, { kinds: KINDS_IN_PROGRAM, forgotten, secrets: SECRETS })).toEqual({ mismatches: [], inClear: [] });
   return exp;
 }
 
-const byName = <T extends { urn: string }>(resources: T[], name: string): T | undefined => resources.find((r) => r.urn.endsWith(`::${name}`));
-const isSecret = (v: unknown) => typeof v === "object" && v !== null && (v as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270";
 /** The properties the engine's events say change for a resource: the plugin's detailed diff, as the engine passed it on. */
 function detailedDiff(r: GoRun, name: string): string[] {
   const meta = r.events.map((e) => e.resourcePreEvent?.metadata).find((m) => m && m.urn.endsWith(`::${name}`));

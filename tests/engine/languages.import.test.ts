@@ -9,6 +9,7 @@ import type { ResourceState } from "../harness/engine";
 import { CliStack, PLUGIN_DIR, type CliRun } from "../harness/cliStack";
 import { definitions, goProgram, pythonProgram, typescriptProgram, type Registered } from "../harness/generatedCode";
 import { ENGINE_WORK_ROOT, type ExportedResource } from "../harness/realEngine";
+import { byName, mutating } from "../harness/languagePrograms";
 
 /**
  * `pulumi import` of every kind that has a read by id, through the real CLI: one object of each made
@@ -109,8 +110,6 @@ afterAll(async () => {
   await emu?.close();
 });
 
-/** Requests that change something: not a read, whatever its method (several listings are POSTs). */
-const mutating = (calls: LogEntry[]) => calls.map((c) => c.operation ?? `${c.method} ${c.path}`).filter((o) => !/\.(list|get|detail|query|show|tree)\w*$/i.test(o));
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 /** State values as a program declares them: secrets unwrapped (an export with --show-secrets holds their plaintext; without, none are compared). */
 const plain = (v: unknown): unknown =>
@@ -123,7 +122,6 @@ const plain = (v: unknown): unknown =>
           : "[secret]"
         : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]))
       : v;
-const byName = <T extends { urn: string }>(resources: T[], name: string): T | undefined => resources.find((r) => r.urn.endsWith(`::${name}`));
 
 /** The service holds what the stack export claims, for every kind (the VPCEP access control: none). */
 async function agrees(): Promise<ReturnType<CliStack["exported"]>> {

@@ -1,10 +1,9 @@
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { DEFAULT_ACCOUNT, SECOND_ACCOUNT, stackConfig, startEmulator, type Emulator, type LogEntry } from "../../emulator";
+import { startEmulator, type Emulator, type LogEntry } from "../../emulator";
 import { installRoot } from "../../cli/pulumiBuild";
-import { KINDS_UNDER_TEST, stateMismatch } from "../harness/kinds";
-import type { ResourceState } from "../harness/engine";
+import { byName, disagreements, isSecret, KINDS_IN_PROGRAM, mutating, P2, pluginConfig, programConfig, secretsWith } from "../harness/languagePrograms";
 import { REPO_ROOT } from "../harness/host";
 import { outOfBand } from "../harness/recordEvents";
 import { CliStack, PLUGIN_DIR } from "../harness/cliStack";
@@ -22,11 +21,8 @@ import { PULUMI_PYTHON_REQUIREMENT, pythonVenv } from "../harness/pythonVenv";
  * out-of-band rename that refresh records and up puts back, and destroy. After each, the emulator holds
  * what `pulumi stack export` claims, and no secret is in clear in the export or the program's output.
  */
-const P = DEFAULT_ACCOUNT.codeartsProjects[0];
-const P2 = SECOND_ACCOUNT.codeartsProjects[0];
 const DEPLOY_TOKEN = "s3cret-deploy-token-py";
-const SECRETS = [DEFAULT_ACCOUNT.secretKey, SECOND_ACCOUNT.secretKey, DEPLOY_TOKEN];
-const KINDS_IN_PROGRAM = ["PipelineGroup", "Rule", "RuleSet", "Script", "TestPlan"];
+const SECRETS = secretsWith(DEPLOY_TOKEN);
 const DRIVER = path.join(REPO_ROOT, "tests", "languages", "python", "program.py");
 
 // The Python Automation API's ProjectSettings has no `plugins` section: the project file is written here, the driver uses it as is.
@@ -72,25 +68,14 @@ interface DriverRun {
   calls: LogEntry[];
 }
 
-function pluginConfig() {
-  return Object.fromEntries(Object.entries(stackConfig(emu, DEFAULT_ACCOUNT)).map(([k, v]) => [k.replace(/^huaweicloud:/, "codearts:"), v]));
-}
-
 beforeAll(async () => {
   python = pythonVenv();
   emu = await startEmulator({ port: 0, quiet: true });
   stack = await CliStack.create({
     project: PROJECT,
     config: {
-      ...pluginConfig(),
-      "codearts-python:projectId": P,
-      "codearts-python:deployToken": { secret: DEPLOY_TOKEN },
-      "codearts-python:emulatorUrl": emu.url,
-      "codearts-python:secondAccessKey": SECOND_ACCOUNT.accessKey,
-      "codearts-python:secondSecretKey": { secret: SECOND_ACCOUNT.secretKey },
-      "codearts-python:secondDomainId": SECOND_ACCOUNT.domainId,
-      "codearts-python:secondIamProjectId": SECOND_ACCOUNT.iamProjects[0].id,
-      "codearts-python:secondProjectId": P2,
+      ...pluginConfig(emu),
+      ...programConfig("codearts-python", emu, DEPLOY_TOKEN),
     },
   });
 }, 600000);
@@ -98,9 +83,6 @@ afterAll(async () => {
   await stack?.dispose();
   await emu?.close();
 });
-
-/** Requests that change something: not a read, whatever its method (several listings are POSTs). */
-const mutating = (calls: LogEntry[]) => calls.map((c) => c.operation ?? `${c.method} ${c.path}`).filter((o) => !/\.(list|get|detail|query|show|tree)\w*$/i.test(o));
 
 /** One operation by the Python program, asynchronously: the emulator answers from this process meanwhile. */
 async function op(operation: "preview" | "up" | "refresh" | "destroy"): Promise<DriverRun> {
@@ -120,20 +102,13 @@ async function op(operation: "preview" | "up" | "refresh" | "destroy"): Promise<
 /** The service holds what the stack export claims, kind by kind; no secret in the export in clear. */
 async function agrees(): Promise<Awaited<ReturnType<CliStack["exported"]>>> {
   const exported = await stack.exported();
-  const state = new Map<string, ResourceState>(exported.resources.filter((x) => x.custom && x.id).map((x, i) => [`${i}`, x as unknown as ResourceState]));
-  const mismatches = KINDS_UNDER_TEST.filter((k) => KINDS_IN_PROGRAM.includes(k.type))
-    .map((k) => stateMismatch({ emu, engine: { state } }, k, forgotten))
-    .filter((m) => m !== undefined);
-  expect(mismatches).toEqual([]);
-  expect(SECRETS.filter((s) => exported.text.includes(s))).toEqual([]);
+  expect(disagreements(emu, exported, { kinds: KINDS_IN_PROGRAM, forgotten, secrets: SECRETS })).toEqual({ mismatches: [], inClear: [] });
   return exported;
 }
 
 /** The operations' counts that change something. */
 const changed = (r: DriverRun) => Object.fromEntries(Object.entries(r.changes ?? {}).filter(([o, n]) => o !== "same" && n));
-const byName = <T extends { urn: string }>(resources: T[], name: string): T | undefined => resources.find((r) => r.urn.endsWith(`::${name}`));
 const step = (r: DriverRun, name: string) => r.steps.find((s) => s.name === name);
-const isSecret = (v: unknown) => typeof v === "object" && v !== null && (v as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270";
 
 test("the venv holds the pinned pulumi and sdk/python as committed, installed by pip", async () => {
   const script = "import importlib.metadata as m, json, os, pulumi_codearts as c; print(json.dumps([m.version('pulumi'), os.path.dirname(c.__file__)]))";

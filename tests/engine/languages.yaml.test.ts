@@ -1,12 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
-import { DEFAULT_ACCOUNT, SECOND_ACCOUNT, stackConfig, startEmulator, type Emulator, type LogEntry } from "../../emulator";
+import { DEFAULT_ACCOUNT, startEmulator, type Emulator, type LogEntry } from "../../emulator";
 import { ApiClient } from "../../provider/client";
 import { clientSettings } from "../../emulator";
 import { makeProvider } from "../../provider/dynamic";
 import { KINDS } from "../../provider/kinds";
-import { KINDS_UNDER_TEST, stateMismatch } from "../harness/kinds";
-import type { ResourceState } from "../harness/engine";
+import { byName, disagreements, isSecret, KINDS_IN_PROGRAM, mutating, P, P2, pluginConfig, programConfig, secretsWith } from "../harness/languagePrograms";
 import { outOfBand } from "../harness/recordEvents";
 import { changes, CliStack, PLUGIN_DIR, type CliRun } from "../harness/cliStack";
 
@@ -21,11 +20,8 @@ import { changes, CliStack, PLUGIN_DIR, type CliRun } from "../harness/cliStack"
  * nothing to do, the refusal to import a VPCEP access control, and destroy. After each, the emulator
  * holds what `pulumi stack export` claims, and no secret is in the export in clear.
  */
-const P = DEFAULT_ACCOUNT.codeartsProjects[0];
-const P2 = SECOND_ACCOUNT.codeartsProjects[0];
 const DEPLOY_TOKEN = "s3cret-deploy-token-1";
-const SECRETS = [DEFAULT_ACCOUNT.secretKey, SECOND_ACCOUNT.secretKey, DEPLOY_TOKEN];
-const KINDS_IN_PROGRAM = ["PipelineGroup", "Rule", "RuleSet", "Script", "TestPlan"];
+const SECRETS = secretsWith(DEPLOY_TOKEN);
 
 const PROGRAM = `name: codearts-yaml
 runtime: yaml
@@ -139,25 +135,13 @@ let stack: CliStack;
 /** Objects the state need not claim: test plans CloudTest cannot delete, once claimed. */
 const forgotten = new Set<string>();
 
-/** The default provider's configuration: the dynamic resources' keys, in the codearts: namespace. */
-function pluginConfig() {
-  return Object.fromEntries(Object.entries(stackConfig(emu, DEFAULT_ACCOUNT)).map(([k, v]) => [k.replace(/^huaweicloud:/, "codearts:"), v]));
-}
-
 beforeAll(async () => {
   emu = await startEmulator({ port: 0, quiet: true });
   stack = await CliStack.create({
     project: PROGRAM,
     config: {
-      ...pluginConfig(),
-      "codearts-yaml:projectId": P,
-      "codearts-yaml:deployToken": { secret: DEPLOY_TOKEN },
-      "codearts-yaml:emulatorUrl": emu.url,
-      "codearts-yaml:secondAccessKey": SECOND_ACCOUNT.accessKey,
-      "codearts-yaml:secondSecretKey": { secret: SECOND_ACCOUNT.secretKey },
-      "codearts-yaml:secondDomainId": SECOND_ACCOUNT.domainId,
-      "codearts-yaml:secondIamProjectId": SECOND_ACCOUNT.iamProjects[0].id,
-      "codearts-yaml:secondProjectId": P2,
+      ...pluginConfig(emu),
+      ...programConfig("codearts-yaml", emu, DEPLOY_TOKEN),
     },
   });
 });
@@ -165,9 +149,6 @@ afterAll(async () => {
   await stack?.dispose();
   await emu?.close();
 });
-
-/** Requests that change something: not a read, whatever its method (several listings are POSTs). */
-const mutating = (calls: LogEntry[]) => calls.map((c) => c.operation ?? `${c.method} ${c.path}`).filter((o) => !/\.(list|get|detail|query|show|tree)\w*$/i.test(o));
 
 async function op(operation: "preview" | "up" | "refresh" | "destroy", expectOk = true): Promise<CliRun & { calls: LogEntry[] }> {
   const mark = emu.log.mark();
@@ -179,17 +160,10 @@ async function op(operation: "preview" | "up" | "refresh" | "destroy", expectOk 
 /** The service holds what the stack export claims, kind by kind; no secret in the export in clear. */
 async function agrees(): Promise<ReturnType<CliStack["exported"]>> {
   const exported = await stack.exported();
-  const state = new Map<string, ResourceState>(exported.resources.filter((x) => x.custom && x.id).map((x, i) => [`${i}`, x as unknown as ResourceState]));
-  const mismatches = KINDS_UNDER_TEST.filter((k) => KINDS_IN_PROGRAM.includes(k.type))
-    .map((k) => stateMismatch({ emu, engine: { state } }, k, forgotten))
-    .filter((m) => m !== undefined);
-  expect(mismatches).toEqual([]);
-  expect(SECRETS.filter((s) => exported.text.includes(s))).toEqual([]);
+  expect(disagreements(emu, exported, { kinds: KINDS_IN_PROGRAM, forgotten, secrets: SECRETS })).toEqual({ mismatches: [], inClear: [] });
   return exported;
 }
 
-const byName = <T extends { urn: string }>(resources: T[], name: string): T | undefined => resources.find((r) => r.urn.endsWith(`::${name}`));
-const isSecret = (v: unknown) => typeof v === "object" && v !== null && (v as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270";
 /** The properties the engine's events say change for a resource: the plugin's detailed diff, as the engine passed it on. */
 function detailedDiff(r: CliRun, name: string): string[] {
   const meta = r.events.map((e) => e.resourcePreEvent?.metadata).find((m) => m && m.urn.endsWith(`::${name}`));
