@@ -305,6 +305,10 @@ export interface PluginDeclared {
   businessTypeDisplayName?: string;
   description?: string;
   iconUrl?: string;
+  /** A local image file uploaded as the plug-in's icon (§4.9.9); the path the upload answers becomes `icon_url`. */
+  iconFile?: string;
+  /** A local plug-in package (basic plug-ins only) uploaded by §4.9.29 on create and whenever its content changes. */
+  packageFile?: string;
   /** User ids; the API keeps them as one JSON-encoded string (§4.9.21 example). */
   maintainers?: string[];
   /** `is_private` (Integer, §4.9.26); the listings do not return it. */
@@ -337,12 +341,26 @@ export interface PluginOutputs {
   opUser?: string;
   opTime?: string;
   workspaceId?: string;
+  iconFile?: string;
+  /** SHA-256 of the icon file last uploaded; unset when the service shows another icon (then `up` uploads again). */
+  iconSha256?: string;
+  /** Where the service keeps the uploaded icon (the `icon_url` sent). */
+  iconPath?: string;
+  packageFile?: string;
+  /** SHA-256 of the package file last uploaded; unset when the service holds another package (then `up` uploads again). */
+  packageSha256?: string;
+  /** `execution.sha256` as §4.9.30 answers it for the package uploaded (compared on refresh, whatever it hashes). */
+  packageDigest?: string;
+  /** The version, inputs and outputs the package declares, as §4.9.30 reads them back. */
+  packageVersion?: string;
+  packageInputs?: Record<string, unknown>[];
+  packageOutputs?: Record<string, unknown>[];
   /** Name of an existing plug-in to take under management instead of creating one; must equal pluginName. */
   adoptId?: string;
 }
 
 /** The keys of PluginOutputs, for the constructor (Pulumi makes an Output only for a key it is given). */
-export const pluginOutputKeys = ["pluginName", "displayName", "businessType", "businessTypeDisplayName", "description", "iconUrl", "maintainers", "isPrivate", "runtimeAttribution", "pluginCompositionType", "uniqueId", "pluginAttribution", "latestVersion", "versionAttribution", "opUser", "opTime", "workspaceId", "adoptId"] as const;
+export const pluginOutputKeys = ["pluginName", "displayName", "businessType", "businessTypeDisplayName", "description", "iconUrl", "maintainers", "isPrivate", "runtimeAttribution", "pluginCompositionType", "uniqueId", "pluginAttribution", "latestVersion", "versionAttribution", "opUser", "opTime", "workspaceId", "iconFile", "iconSha256", "iconPath", "packageFile", "packageSha256", "packageDigest", "packageVersion", "packageInputs", "packageOutputs", "adoptId"] as const;
 
 /** PluginVersion's inputs as a program declares them (the input type of its zod schema). */
 export interface PluginVersionDeclared {

@@ -5,6 +5,8 @@ import { loadSettings } from "../provider/config";
 import { ApiError } from "../provider/errors";
 import type { HttpMethod } from "../provider/http";
 import { multipartFile } from "../provider/multipart";
+import { MANIFEST } from "../provider/pluginPackage";
+import { makeZip } from "../provider/zip";
 
 // The emulated §4.9 APIs seen from a signed client: shapes of the answers (bare true / string /
 // array), multipart uploads, the draft -> formal lifecycle, and the reads the kinds do not use.
@@ -225,9 +227,12 @@ describe("the plug-in shell (v3)", () => {
         execution: { target: "Shell", type: "scripts/test.sh" },
       }),
     );
+    // X9 `zip` (the default): the manifest at the archive's root; the bare manifest is refused.
+    const zipped = makeZip([{ name: MANIFEST, data: manifest }]);
+    expect((await call("POST", v3("extension/upload"), { query: { plugin_name: "test_basic" }, rawBody: multipartFile("upload_file", "m.json", manifest) })).status).toBe(400);
     const up = await call("POST", v3("extension/upload"), {
       query: { plugin_name: "test_basic", business_type: "Test" },
-      rawBody: multipartFile("upload_file", "test_basic.json", manifest),
+      rawBody: multipartFile("upload_file", "test_basic.zip", zipped),
     });
     expect(up.body).toBe(true);
     const pkg = (await call("GET", v3("extension/detail"), { query: { plugin_name: "test_basic", version: "2.3.5" } })).body;
@@ -237,7 +242,7 @@ describe("the plug-in shell (v3)", () => {
       friendly_name: "Basic plug-in",
       category: "Test",
       version: "2.3.5",
-      execution: { target: "Shell", sha256: createHash("sha256").update(manifest).digest("hex") },
+      execution: { target: "Shell", sha256: createHash("sha256").update(zipped).digest("hex") },
     });
     const junk = await call("POST", v3("extension/upload"), { query: { plugin_name: "test_basic" }, rawBody: multipartFile("upload_file", "x.zip", Buffer.from("PK\x03\x04")) });
     expect(junk.status).toBe(400);

@@ -3,6 +3,10 @@ import { decodeMaintainers } from "../provider/resources/plugin";
 import { UNKNOWN } from "./harness";
 import { startWorld, World, expectRefusedAtCheck, callCounter } from "./support/world";
 import { callsAgainstPage } from "./support/resourcePages";
+import { anyFile, iconFile, manifest, missingFile, packageFile } from "./support/pluginPackages";
+import { MANIFEST } from "../provider/pluginPackage";
+import { makeZip } from "../provider/zip";
+import { multipartFile } from "../provider/multipart";
 
 // Plugin (the plug-in shell) through the real dynamic-provider host, against the emulator.
 const T = "Plugin";
@@ -163,6 +167,123 @@ describe("Plugin lifecycle", () => {
     expect(w.emu.log.since(mark)).toEqual([expect.objectContaining({ method: "DELETE", query: "plugin_name=acme_deploy_gate&type=all", status: 200 })]);
     expect(await remote("acme_deploy_gate")).toBeUndefined();
     await expect(w.host.delete(state.id, state.urn, state.outputs)).resolves.toBeUndefined();
+  });
+});
+
+describe("a basic plug-in's package (§4.9.29, §4.9.30) and icon (§4.9.9)", () => {
+  const pkg = packageFile("basic-cts.zip");
+  const icon = iconFile("basic-cts.png");
+  const basic = { pluginName: "basic_cts", displayName: "Basic CTS", businessType: "Test", packageFile: pkg, iconFile: icon };
+  async function detail(version: string) {
+    return (
+      await w.outOfBand.send<{ execution: { sha256: string } }>({
+        service: "pipeline",
+        method: "GET",
+        path: `/v3/${D}/extension/detail`,
+        query: { plugin_name: "basic_cts", version },
+        operation: "Test.detail",
+      })
+    ).body;
+  }
+
+  test("create: the icon is uploaded first, its path is the icon URL; the package is uploaded and read back", async () => {
+    const mark = w.emu.log.mark();
+    const r = await measured("create with package and icon", () => w.engine.up(T, "basic", basic));
+    expect(r.op).toBe("create");
+    expect(w.emu.log.since(mark).map((e) => e.operation)).toEqual(["Plugin.uploadIcon", "Plugin.create", "Plugin.list", "Plugin.upload", "Plugin.packageDetail"]);
+    const upload = w.emu.log.since(mark).find((e) => e.operation === "Plugin.upload")!;
+    expect(new URLSearchParams(upload.query)).toEqual(new URLSearchParams({ business_type: "Test", plugin_name: "basic_cts" }));
+    const outs = r.state!.outputs;
+    expect(outs).toMatchObject({
+      packageVersion: "2.3.5",
+      packageInputs: [expect.objectContaining({ name: "SHELL_PLUGIN" })],
+      packageOutputs: [expect.objectContaining({ name: "problem" })],
+    });
+    expect(outs.packageDigest).toBe((await detail("2.3.5")).execution.sha256);
+    expect(outs.packageSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(outs.iconPath).toMatch(new RegExp(`^/api/v1/${D}/common/get-plugin-icon\\?object_key=basic_cts-[0-9a-f]{32}-basic-cts\\.png-${D}&icon_type=plugin$`));
+    expect(await remote("basic_cts")).toMatchObject({ icon_url: outs.iconPath });
+  });
+
+  test("no-op: unchanged files are no change and no API call; a refresh after up changes nothing", async () => {
+    const r = await measured("no-op with package and icon", () => w.engine.up(T, "basic", basic));
+    expect(r.op).toBe("same");
+    expect(calls["no-op with package and icon"]).toBe(0);
+    const before = [...w.engine.state.values()].find((s) => s.name === "basic")!.outputs;
+    const read = await measured("read with package and icon", () => w.engine.refresh(T, "basic"));
+    expect(read.state!.outputs).toEqual(before);
+  });
+
+  test("a changed package file is a diff at preview and is uploaded again, with no info update", async () => {
+    packageFile("basic-cts.zip", manifest("2.3.6", "SHELL_COMMAND"));
+    const preview = await w.engine.preview(T, "basic", basic);
+    expect(preview.op).toBe("update");
+    const mark = w.emu.log.mark();
+    const r = await measured("re-upload the package", () => w.engine.up(T, "basic", basic));
+    expect(r.op).toBe("update");
+    expect(w.callsSince(mark, "Plugin.update")).toBe(0);
+    expect(w.emu.log.since(mark).filter((e) => e.operation === "Plugin.upload")).toHaveLength(1);
+    expect(r.state!.outputs).toMatchObject({ packageVersion: "2.3.6", packageInputs: [expect.objectContaining({ name: "SHELL_COMMAND" })] });
+    expect((await w.engine.preview(T, "basic", basic)).op).toBe("same");
+  });
+
+  test("a package changed out of band (same version, other content) shows on refresh; up uploads the file again", async () => {
+    const other = makeZip([
+      { name: MANIFEST, data: Buffer.from(JSON.stringify(manifest("2.3.6", "SHELL_COMMAND"))) },
+      { name: "scripts/test.sh", data: Buffer.from("rm -rf /tmp/x\n") },
+    ]);
+    await w.outOfBand.send({
+      service: "pipeline",
+      method: "POST",
+      path: `/v3/${D}/extension/upload`,
+      query: { plugin_name: "basic_cts", business_type: "Test" },
+      rawBody: multipartFile("upload_file", "other.zip", other),
+      operation: "Test.upload",
+    });
+    const read = await w.engine.refresh(T, "basic");
+    expect(read.state!.outputs.packageSha256).toBeUndefined();
+    expect(read.state!.outputs.packageDigest).toBe((await detail("2.3.6")).execution.sha256);
+    const r = await w.engine.up(T, "basic", basic);
+    expect(r.op).toBe("update");
+    expect((await detail("2.3.6")).execution.sha256).toBe(r.state!.outputs.packageDigest);
+    expect((await w.engine.refresh(T, "basic")).state!.outputs.packageSha256).toBe(r.state!.outputs.packageSha256);
+  });
+
+  test("a changed icon file is uploaded again and its new path sent by the info update; an icon changed out of band shows on refresh", async () => {
+    iconFile("basic-cts.png", 1);
+    const mark = w.emu.log.mark();
+    const r = await measured("re-upload the icon", () => w.engine.up(T, "basic", basic));
+    expect(r.op).toBe("update");
+    expect(w.emu.log.since(mark).map((e) => e.operation)).toEqual(["Plugin.list", "Plugin.uploadIcon", "Plugin.update"]);
+    expect(await remote("basic_cts")).toMatchObject({ icon_url: r.state!.outputs.iconPath });
+    await w.outOfBand.send({
+      service: "pipeline",
+      method: "POST",
+      path: `/v3/${D}/extension/info/update`,
+      body: { plugin_name: "basic_cts", unique_id: (await remote("basic_cts"))!.unique_id, display_name: "Basic CTS", business_type: "Test", icon_url: "/elsewhere.png" },
+      operation: "Test.update",
+    });
+    expect((await w.engine.refresh(T, "basic")).state!.outputs.iconSha256).toBeUndefined();
+    expect((await w.engine.up(T, "basic", basic)).op).toBe("update");
+    expect(((await remote("basic_cts")) as Record<string, unknown>).icon_url).not.toBe("/elsewhere.png");
+    await w.engine.destroy(T, "basic");
+  });
+
+  test("a missing, too large or non-package file is refused at check, naming the property, with no API call", async () => {
+    const base = { pluginName: "bad_pkg", displayName: "Bad", businessType: "Test" };
+    await expectRefusedAtCheck(w, T, { ...base, packageFile: missingFile() }, "packageFile", /must name an existing file/);
+    await expectRefusedAtCheck(w, T, { ...base, packageFile: anyFile("huge.zip", Buffer.alloc(10 * 1024 * 1024 + 1)) }, "packageFile", /must be at most 10 MiB/);
+    await expectRefusedAtCheck(w, T, { ...base, packageFile: anyFile("notes.txt", "just text") }, "packageFile", /must be a plug-in package/);
+    await expectRefusedAtCheck(
+      w,
+      T,
+      { ...base, packageFile: anyFile("no-manifest.zip", makeZip([{ name: "run.sh", data: Buffer.from("x") }])) },
+      "packageFile",
+      /without codearts-extension\.json/,
+    );
+    await expectRefusedAtCheck(w, T, { ...base, packageFile: pkg, pluginCompositionType: "multi" }, "packageFile", /needs pluginCompositionType single/);
+    await expectRefusedAtCheck(w, T, { ...base, iconFile: anyFile("icon.txt", "not an image") }, "iconFile", /must be an image/);
+    await expectRefusedAtCheck(w, T, { ...base, iconFile: icon, iconUrl: "/x.png" }, "iconFile", /cannot be combined with iconUrl/);
   });
 });
 

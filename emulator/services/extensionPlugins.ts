@@ -1,5 +1,6 @@
-import { createHash } from "node:crypto";
 import { z } from "zod";
+import { MANIFEST, packageManifest, sha256 } from "../../provider/pluginPackage";
+import { readZip } from "../../provider/zip";
 import { newHexId } from "../ids";
 import type { CallerContext, Reply, Router } from "../router";
 import { attribution, BUSINESS_TYPES, fuzzy, iconPath, invalid, msString, notFound, ok, paged, pageParams, PLUGINS, PUBLISHERS, uploadedFile, VERSIONS } from "./extensionCommon";
@@ -192,20 +193,6 @@ const queryAllBody = z.object({
 });
 /** Table 4-400. */
 const partQueryBody = z.array(z.object({ plugin_name: text, display_name: text, version: text }).loose());
-/** What an uploaded package must describe (the §4.9.30 answer); see uploadPackage. */
-const packageManifest = z.object({
-  type: z.string().default("Task"),
-  name: z.string().optional(),
-  friendly_name: text,
-  category: text,
-  description: text,
-  version: z.string().min(1),
-  version_description: text,
-  inputs: z.array(z.unknown()).default([]),
-  outputs: z.array(z.unknown()).default([]),
-  execution: z.object({ target: text, type: text }).default({}),
-});
-
 // ---- store access ----
 
 const plugins = (ctx: CallerContext) => ctx.store.collection<PluginRecord>(PLUGINS);
@@ -848,9 +835,23 @@ function partQuery(ctx: CallerContext, part: "metrics" | "input" | "output"): Re
 // ---- v3 packages ----
 
 /**
- * §4.9.29. The package format is not documented; the emulator takes a JSON file with the fields
- * §4.9.30 answers (`version` mandatory) and refuses anything else. The plug-in must exist.
+ * The manifest in an uploaded package, or undefined when the file is not one. §4.9.29 says only "Plug-in
+ * File" (X9): under `zip` a zip archive with `codearts-extension.json` at its root, under `json` that
+ * manifest alone; either must declare what §4.9.30 answers, a version at least.
  */
+function manifestIn(ctx: CallerContext, data: Buffer): z.output<typeof packageManifest> | undefined {
+  let raw: Buffer | undefined = data;
+  if (ctx.dialect.is("X9", "zip")) raw = readZip(data)?.get(MANIFEST)?.();
+  if (!raw) return undefined;
+  try {
+    const m = packageManifest.safeParse(JSON.parse(raw.toString("utf8")));
+    return m.success ? m.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** §4.9.29: stores the package under the version it declares (the same version again replaces it). The plug-in must exist. */
 function uploadPackage(ctx: CallerContext): Reply {
   const name = ctx.query.get("plugin_name");
   const type = ctx.query.get("business_type");
@@ -859,34 +860,31 @@ function uploadPackage(ctx: CallerContext): Reply {
   if (!shell) return notFound(`The plug-in ${name}`);
   const file = uploadedFile(ctx);
   if ("status" in file) return file;
-  let json: unknown;
-  try {
-    json = JSON.parse(file.data.toString("utf8"));
-  } catch {
-    return invalid("The plug-in package cannot be read.");
-  }
-  const m = packageManifest.safeParse(json);
-  if (!m.success) return invalid("The plug-in package cannot be read.");
+  const m = manifestIn(ctx, file.data);
+  if (!m) return invalid("The plug-in package cannot be read.");
   const pkg: PackageRecord = {
-    type: m.data.type,
+    type: m.type ?? "Task",
     name,
-    friendly_name: m.data.friendly_name ?? shell.display_name,
-    category: m.data.category ?? type ?? shell.business_type,
-    description: m.data.description ?? null,
-    version: m.data.version,
-    version_description: m.data.version_description ?? null,
-    inputs: m.data.inputs,
-    outputs: m.data.outputs,
-    execution: { target: m.data.execution.target ?? null, type: m.data.execution.type ?? null, sha256: createHash("sha256").update(file.data).digest("hex") },
+    friendly_name: m.friendly_name ?? shell.display_name,
+    category: m.category ?? type ?? shell.business_type,
+    description: m.description ?? null,
+    version: m.version,
+    version_description: m.version_description ?? null,
+    inputs: m.inputs ?? [],
+    outputs: m.outputs ?? [],
+    // What `sha256` hashes is not said: here the uploaded file (the provider does not depend on it).
+    execution: { target: m.execution?.target ?? null, type: m.execution?.type ?? null, sha256: sha256(file.data) },
   };
   plugins(ctx).put(domainOf(ctx), name, { ...shell, packages: { ...shell.packages, [pkg.version]: pkg } });
   return ok(true);
 }
 
+/** §4.9.30. X10: `as-table` answers `execution` as the manifest declares it, `swapped` as the example (type and target exchanged). */
 function packageDetail(ctx: CallerContext): Reply {
   const name = ctx.query.get("plugin_name");
   const version = ctx.query.get("version");
   const pkg = version ? getPlugin(ctx, name)?.packages[version] : undefined;
   if (!pkg) return notFound(`Version ${version ?? ""} of the plug-in ${name ?? ""}`);
-  return ok(pkg);
+  const e = pkg.execution;
+  return ok(ctx.dialect.is("X10", "swapped") ? { ...pkg, execution: { type: e.target, target: e.type, sha256: e.sha256 } } : pkg);
 }

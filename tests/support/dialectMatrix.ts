@@ -34,6 +34,8 @@ export const ROW_KINDS: Record<DialectId, KindName[]> = {
   X6: ["Plugin", "PluginVersion"],
   X7: ["PluginVersion"],
   X8: ["PluginVersion"],
+  X9: ["Plugin"],
+  X10: ["Plugin"],
   R1: ["RuleSet"],
   R2: ["OpenSourcePolicy"],
   R3: ["OpenSourcePolicy"],
