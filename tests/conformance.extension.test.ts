@@ -5,15 +5,15 @@ import { PROBES } from "../cli/conformance/probes/extension";
 import { difference, holdings, probeEmulator, proveRows, renderProof } from "./support/conformance";
 
 /**
- * Rows P1 and X1–X8 (extension plug-ins and publishers, CodeArts Pipeline API Reference §4.9): each reading the emulator speaks
+ * Rows P1 and X1–X10 (extension plug-ins and publishers, CodeArts Pipeline API Reference §4.9): each reading the emulator speaks
  * is the one the probe reports, with nothing left in the service (X5 `upload` leaves an uploaded icon,
  * which the emulator does not store and no API deletes: reported as a leftover); every row at once under
  * the least convenient and the default dialect; and `unknown` rather than a guess when answers do not tell.
  */
-const ROWS: DialectId[] = ["P1", "X1", "X2", "X3", "X4", "X5", "X6", "X7", "X8"];
+const ROWS: DialectId[] = ["P1", "X1", "X2", "X3", "X4", "X5", "X6", "X7", "X8", "X9", "X10"];
 jest.setTimeout(300_000);
 
-test("P1, X1–X8 × every reading: the probe reports the reading the emulator speaks, and leaves nothing", async () => {
+test("P1, X1–X10 × every reading: the probe reports the reading the emulator speaks, and leaves nothing", async () => {
   const cells = await proveRows(ROWS);
   console.log(`extension conformance proof, ${cells.filter((c) => c.ok).length}/${cells.length} cells\n${renderProof(cells)}`);
   expect(cells.filter((c) => !c.ok)).toEqual([]);
@@ -37,6 +37,10 @@ test("P1, X1–X8 × every reading: the probe reports the reading the emulator s
     "X7=text",
     "X8=returned",
     "X8=omitted",
+    "X9=zip",
+    "X9=json",
+    "X10=as-table",
+    "X10=swapped",
   ]);
   // Every probe made at least one object or upload and looked at the answer.
   for (const c of cells) expect(c.calls).toBeGreaterThanOrEqual(1);
@@ -46,17 +50,41 @@ test("P1, X1–X8 × every reading: the probe reports the reading the emulator s
 const readings = (report: ConformanceReport) => Object.fromEntries(report.rows.filter((r) => ROWS.includes(r.row)).map((r) => [r.row, r.reading]));
 const iconLeftovers = (report: ConformanceReport) => report.leftovers.filter((l) => /^X5: the icon .*, which nothing refers to \(no API deletes it\)$/.test(l));
 
-test("P1, X1–X8 at once, every row at its least convenient reading: each reported correctly, nothing left", async () => {
+test("P1, X1–X10 at once, every row at its least convenient reading: each reported correctly, nothing left", async () => {
   const { report, changed } = await probeEmulator(LEAST_CONVENIENT as Record<string, string>, ROWS);
   console.log(`least convenient, extension rows: ${report.calls} calls\n${report.rows.map((r) => `${r.row} ${r.reading} ${r.calls}: ${r.detail}`).join("\n")}`);
-  expect(readings(report)).toEqual({ P1: "page1", X1: "whole", X2: "refused", X3: "normalised", X4: "null", X5: "existing", X6: "required", X7: "json", X8: "omitted" });
+  expect(readings(report)).toEqual({
+    P1: "page1",
+    X1: "whole",
+    X2: "refused",
+    X3: "normalised",
+    X4: "null",
+    X5: "existing",
+    X6: "required",
+    X7: "json",
+    X8: "omitted",
+    X9: "zip",
+    X10: "swapped",
+  });
   expect(changed).toEqual([]);
   expect(report.leftovers).toEqual([]); // X5 `existing` refuses the upload: nothing stored
 });
 
-test("P1, X1–X8 at once under the default dialect: each reported correctly; only X5's uploaded icon is left", async () => {
+test("P1, X1–X10 at once under the default dialect: each reported correctly; only X5's uploaded icon is left", async () => {
   const { report, changed } = await probeEmulator({}, ROWS);
-  expect(readings(report)).toEqual({ P1: "position", X1: "single", X2: "accepted", X3: "verbatim", X4: "bound", X5: "upload", X6: "required", X7: "json", X8: "returned" });
+  expect(readings(report)).toEqual({
+    P1: "position",
+    X1: "single",
+    X2: "accepted",
+    X3: "verbatim",
+    X4: "bound",
+    X5: "upload",
+    X6: "required",
+    X7: "json",
+    X8: "returned",
+    X9: "zip",
+    X10: "as-table",
+  });
   expect(changed).toEqual([]);
   expect(report.leftovers).toEqual(iconLeftovers(report));
   expect(report.leftovers).toHaveLength(1);

@@ -42,6 +42,24 @@ namespace PulumiCodeArts.Codearts
         [Output("displayName")]
         public Output<string> DisplayName { get; private set; } = null!;
 
+        /// <summary>
+        /// A local image file uploaded as the plug-in's icon (§4.9.9); the path the upload answers becomes `icon_url`.
+        /// </summary>
+        [Output("iconFile")]
+        public Output<string?> IconFile { get; private set; } = null!;
+
+        /// <summary>
+        /// Where the service keeps the uploaded icon (the `icon_url` sent).
+        /// </summary>
+        [Output("iconPath")]
+        public Output<string?> IconPath { get; private set; } = null!;
+
+        /// <summary>
+        /// SHA-256 of the icon file last uploaded; unset when the service shows another icon (then `up` uploads again).
+        /// </summary>
+        [Output("iconSha256")]
+        public Output<string?> IconSha256 { get; private set; } = null!;
+
         [Output("iconUrl")]
         public Output<string?> IconUrl { get; private set; } = null!;
 
@@ -68,6 +86,36 @@ namespace PulumiCodeArts.Codearts
 
         [Output("opUser")]
         public Output<string?> OpUser { get; private set; } = null!;
+
+        /// <summary>
+        /// `execution.sha256` as §4.9.30 answers it for the package uploaded (compared on refresh, whatever it hashes).
+        /// </summary>
+        [Output("packageDigest")]
+        public Output<string?> PackageDigest { get; private set; } = null!;
+
+        /// <summary>
+        /// A local plug-in package (basic plug-ins only) uploaded by §4.9.29 on create and whenever its content changes.
+        /// </summary>
+        [Output("packageFile")]
+        public Output<string?> PackageFile { get; private set; } = null!;
+
+        [Output("packageInputs")]
+        public Output<ImmutableArray<ImmutableDictionary<string, object>>> PackageInputs { get; private set; } = null!;
+
+        [Output("packageOutputs")]
+        public Output<ImmutableArray<ImmutableDictionary<string, object>>> PackageOutputs { get; private set; } = null!;
+
+        /// <summary>
+        /// SHA-256 of the package file last uploaded; unset when the service holds another package (then `up` uploads again).
+        /// </summary>
+        [Output("packageSha256")]
+        public Output<string?> PackageSha256 { get; private set; } = null!;
+
+        /// <summary>
+        /// The version, inputs and outputs the package declares, as §4.9.30 reads them back.
+        /// </summary>
+        [Output("packageVersion")]
+        public Output<string?> PackageVersion { get; private set; } = null!;
 
         [Output("pluginAttribution")]
         public Output<string?> PluginAttribution { get; private set; } = null!;
@@ -165,6 +213,12 @@ namespace PulumiCodeArts.Codearts
         [Input("displayName", required: true)]
         public Input<string> DisplayName { get; set; } = null!;
 
+        /// <summary>
+        /// A local image file uploaded as the plug-in's icon (§4.9.9); the path the upload answers becomes `icon_url`.
+        /// </summary>
+        [Input("iconFile")]
+        public Input<string>? IconFile { get; set; }
+
         [Input("iconUrl")]
         public Input<string>? IconUrl { get; set; }
 
@@ -185,6 +239,12 @@ namespace PulumiCodeArts.Codearts
             get => _maintainers ?? (_maintainers = new InputList<string>());
             set => _maintainers = value;
         }
+
+        /// <summary>
+        /// A local plug-in package (basic plug-ins only) uploaded by §4.9.29 on create and whenever its content changes.
+        /// </summary>
+        [Input("packageFile")]
+        public Input<string>? PackageFile { get; set; }
 
         /// <summary>
         /// "single" (the §4.9.26 example) or "multi".

@@ -1,6 +1,8 @@
 import { randomBytes } from "crypto";
 import { provesAbsence, unlessGone } from "../../../provider/errors";
 import { multipartFile } from "../../../provider/multipart";
+import { MANIFEST } from "../../../provider/pluginPackage";
+import { makeZip } from "../../../provider/zip";
 import { EXTENSION_NOT_FOUND, findPlugin, text, v1, v3, type PluginBasicVo } from "../../../provider/resources/extensionCommon";
 import { infoBody, plugin, pluginSchema } from "../../../provider/resources/plugin";
 import {
@@ -16,7 +18,7 @@ import { apiFields, listByName, publisher, publisherSchema, type PublisherOutput
 import { describe, found, unknown, type Outcome, type Probe, type ProbeContext, type Unprobeable } from "../probe";
 
 /**
- * The extension plug-in family (CodeArts Pipeline API Reference §4.9): rows P1 and X1–X8. Every probe works on scratch
+ * The extension plug-in family (CodeArts Pipeline API Reference §4.9): rows P1 and X1–X10. Every probe works on scratch
  * plug-ins and publishers named with the run's prefix (plug-in names with `_` only: ctx.underscoreName),
  * registered for removal before they are made, and removed with the resource kinds' own delete
  * (`info/delete?type=all`, `publisher/delete`), which serve every reading of the other rows; a removal
@@ -429,5 +431,97 @@ const x8: Probe = {
   },
 };
 
-export const PROBES: Probe[] = [p1, x1, x2, x3, x4, x5, x6, x7, x8];
+// ---- X9, X10 ----
+
+/** A probe package: the manifest (one input, one output, a shell execution) and the script it names. */
+const PROBE_MANIFEST = { type: "Task", friendly_name: "probe", version: "0.0.1", inputs: [], outputs: [], execution: { type: "Shell", target: "scripts/probe.sh" } };
+
+/** §4.9.29 with `bytes` as `upload_file`. */
+async function uploadPackage(ctx: ProbeContext, name: string, file: string, bytes: Buffer): Promise<Outcome> {
+  return ctx.attempt({
+    service: "pipeline",
+    method: "POST",
+    path: `${await v3(ctx.kinds)}/extension/upload`,
+    query: { plugin_name: name, business_type: "Normal" },
+    rawBody: multipartFile("upload_file", file, bytes),
+    operation: "Plugin.upload",
+    resource: name,
+  });
+}
+
+/**
+ * X9 and X10 from one scratch basic plug-in (§4.9.26): its package sent as a zip with the manifest at its
+ * root (§4.9.29); when refused, as the manifest alone. Whichever is taken is the X9 reading. Then §4.9.30
+ * reads the version back: `execution.type` as the manifest declared it is X10 `as-table`, the target in its
+ * place `swapped`.
+ */
+type PackageForm = { reading: "zip" | "json"; evidence: string; name: string } | { unknown: string };
+/** One experiment per conformance run (its context), shared by X9 and X10. */
+const packageForms = new WeakMap<ProbeContext, Promise<PackageForm>>();
+function packageExperiment(ctx: ProbeContext): Promise<PackageForm> {
+  let form = packageForms.get(ctx);
+  if (!form) packageForms.set(ctx, (form = uploadExperiment(ctx)));
+  return form;
+}
+
+async function uploadExperiment(ctx: ProbeContext): Promise<PackageForm> {
+  const name = ctx.underscoreName("x9");
+  removesPlugin(ctx, name);
+  const add = await ctx.attempt({
+    service: "pipeline",
+    method: "POST",
+    path: `${await v3(ctx.kinds)}/extension/info/add`,
+    body: infoBody(pluginSchema.parse({ pluginName: name, displayName: name, businessType: "Normal", pluginCompositionType: "single" })),
+    operation: "Plugin.create",
+    resource: name,
+  });
+  if (!add.ok) return { unknown: `creating a basic plug-in was refused (${describe(add)})` };
+  const manifest = Buffer.from(JSON.stringify(PROBE_MANIFEST));
+  const zip = makeZip([
+    { name: MANIFEST, data: manifest },
+    { name: "scripts/probe.sh", data: Buffer.from("true\n") },
+  ]);
+  const asZip = await uploadPackage(ctx, name, "probe.zip", zip);
+  if (asZip.ok) return { reading: "zip", evidence: `a zip with ${MANIFEST} at its root was taken`, name };
+  const asJson = await uploadPackage(ctx, name, MANIFEST, manifest);
+  if (asJson.ok) return { reading: "json", evidence: `a zip was refused (${describe(asZip)}), the manifest alone taken`, name };
+  return { unknown: `both forms were refused: the zip (${describe(asZip)}), the manifest alone (${describe(asJson)})` };
+}
+
+const x9: Probe = {
+  row: "X9",
+  method: "makes a scratch basic plug-in (§4.9.26), uploads a zip package with the manifest at its root (§4.9.29), and the manifest alone if that is refused; deletes the plug-in",
+  cost: "scratch",
+  async run(ctx) {
+    const form = await packageExperiment(ctx);
+    return "unknown" in form ? unknown(form.unknown) : found(form.reading, form.evidence);
+  },
+};
+
+const x10: Probe = {
+  row: "X10",
+  method: "reads back (§4.9.30) the package X9's experiment uploaded, whose manifest declares execution type Shell and a script as target",
+  cost: "scratch",
+  async run(ctx) {
+    const form = await packageExperiment(ctx);
+    if ("unknown" in form) return unknown(`no package could be uploaded: ${form.unknown}`);
+    const res = await ctx.attempt({
+      service: "pipeline",
+      method: "GET",
+      path: `${await v3(ctx.kinds)}/extension/detail`,
+      query: { plugin_name: form.name, version: PROBE_MANIFEST.version },
+      operation: "Plugin.packageDetail",
+      resource: form.name,
+    });
+    if (!res.ok) return unknown(`the detail of the package just uploaded answered ${describe(res)}`);
+    const body = res.res.body;
+    const e = isObject(body) && isObject(body.execution) ? body.execution : undefined;
+    const { type, target } = PROBE_MANIFEST.execution;
+    if (e?.type === type && e?.target === target) return found("as-table", `execution.type is "${type}" and target "${target}", as the manifest declares`);
+    if (e?.type === target && e?.target === type) return found("swapped", `execution.type is "${target}" and target "${type}": exchanged, as in the example`);
+    return unknown(`execution answered ${JSON.stringify(e ?? null).slice(0, 120)}`);
+  },
+};
+
+export const PROBES: Probe[] = [p1, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10];
 export const UNPROBEABLE: Unprobeable[] = [];

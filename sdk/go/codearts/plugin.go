@@ -28,16 +28,32 @@ type Plugin struct {
 	BusinessTypeDisplayName pulumi.StringPtrOutput `pulumi:"businessTypeDisplayName"`
 	Description             pulumi.StringPtrOutput `pulumi:"description"`
 	DisplayName             pulumi.StringOutput    `pulumi:"displayName"`
-	IconUrl                 pulumi.StringPtrOutput `pulumi:"iconUrl"`
+	// A local image file uploaded as the plug-in's icon (§4.9.9); the path the upload answers becomes `icon_url`.
+	IconFile pulumi.StringPtrOutput `pulumi:"iconFile"`
+	// Where the service keeps the uploaded icon (the `icon_url` sent).
+	IconPath pulumi.StringPtrOutput `pulumi:"iconPath"`
+	// SHA-256 of the icon file last uploaded; unset when the service shows another icon (then `up` uploads again).
+	IconSha256 pulumi.StringPtrOutput `pulumi:"iconSha256"`
+	IconUrl    pulumi.StringPtrOutput `pulumi:"iconUrl"`
 	// `is_private` (Integer, §4.9.26); the listings do not return it.
 	IsPrivate pulumi.Float64PtrOutput `pulumi:"isPrivate"`
 	// The newest version and its state ("init" while there is none, "draft", "formal").
 	LatestVersion pulumi.StringPtrOutput `pulumi:"latestVersion"`
 	// User ids; the API keeps them as one JSON-encoded string (§4.9.21 example).
-	Maintainers       pulumi.StringArrayOutput `pulumi:"maintainers"`
-	OpTime            pulumi.StringPtrOutput   `pulumi:"opTime"`
-	OpUser            pulumi.StringPtrOutput   `pulumi:"opUser"`
-	PluginAttribution pulumi.StringPtrOutput   `pulumi:"pluginAttribution"`
+	Maintainers pulumi.StringArrayOutput `pulumi:"maintainers"`
+	OpTime      pulumi.StringPtrOutput   `pulumi:"opTime"`
+	OpUser      pulumi.StringPtrOutput   `pulumi:"opUser"`
+	// `execution.sha256` as §4.9.30 answers it for the package uploaded (compared on refresh, whatever it hashes).
+	PackageDigest pulumi.StringPtrOutput `pulumi:"packageDigest"`
+	// A local plug-in package (basic plug-ins only) uploaded by §4.9.29 on create and whenever its content changes.
+	PackageFile    pulumi.StringPtrOutput `pulumi:"packageFile"`
+	PackageInputs  pulumi.MapArrayOutput  `pulumi:"packageInputs"`
+	PackageOutputs pulumi.MapArrayOutput  `pulumi:"packageOutputs"`
+	// SHA-256 of the package file last uploaded; unset when the service holds another package (then `up` uploads again).
+	PackageSha256 pulumi.StringPtrOutput `pulumi:"packageSha256"`
+	// The version, inputs and outputs the package declares, as §4.9.30 reads them back.
+	PackageVersion    pulumi.StringPtrOutput `pulumi:"packageVersion"`
+	PluginAttribution pulumi.StringPtrOutput `pulumi:"pluginAttribution"`
 	// "single" (the §4.9.26 example) or "multi".
 	PluginCompositionType pulumi.StringOutput `pulumi:"pluginCompositionType"`
 	// The plug-in's identity (the APIs address it by name); a new name is a new plug-in.
@@ -117,11 +133,15 @@ type pluginArgs struct {
 	BusinessTypeDisplayName *string `pulumi:"businessTypeDisplayName"`
 	Description             *string `pulumi:"description"`
 	DisplayName             string  `pulumi:"displayName"`
-	IconUrl                 *string `pulumi:"iconUrl"`
+	// A local image file uploaded as the plug-in's icon (§4.9.9); the path the upload answers becomes `icon_url`.
+	IconFile *string `pulumi:"iconFile"`
+	IconUrl  *string `pulumi:"iconUrl"`
 	// `is_private` (Integer, §4.9.26); the listings do not return it.
 	IsPrivate *int `pulumi:"isPrivate"`
 	// User ids; the API keeps them as one JSON-encoded string (§4.9.21 example).
 	Maintainers []string `pulumi:"maintainers"`
+	// A local plug-in package (basic plug-ins only) uploaded by §4.9.29 on create and whenever its content changes.
+	PackageFile *string `pulumi:"packageFile"`
 	// "single" (the §4.9.26 example) or "multi".
 	PluginCompositionType *PluginCompositionType `pulumi:"pluginCompositionType"`
 	// The plug-in's identity (the APIs address it by name); a new name is a new plug-in.
@@ -139,11 +159,15 @@ type PluginArgs struct {
 	BusinessTypeDisplayName pulumi.StringPtrInput
 	Description             pulumi.StringPtrInput
 	DisplayName             pulumi.StringInput
-	IconUrl                 pulumi.StringPtrInput
+	// A local image file uploaded as the plug-in's icon (§4.9.9); the path the upload answers becomes `icon_url`.
+	IconFile pulumi.StringPtrInput
+	IconUrl  pulumi.StringPtrInput
 	// `is_private` (Integer, §4.9.26); the listings do not return it.
 	IsPrivate pulumi.IntPtrInput
 	// User ids; the API keeps them as one JSON-encoded string (§4.9.21 example).
 	Maintainers pulumi.StringArrayInput
+	// A local plug-in package (basic plug-ins only) uploaded by §4.9.29 on create and whenever its content changes.
+	PackageFile pulumi.StringPtrInput
 	// "single" (the §4.9.26 example) or "multi".
 	PluginCompositionType PluginCompositionTypePtrInput
 	// The plug-in's identity (the APIs address it by name); a new name is a new plug-in.
@@ -211,6 +235,21 @@ func (o PluginOutput) DisplayName() pulumi.StringOutput {
 	return o.ApplyT(func(v *Plugin) pulumi.StringOutput { return v.DisplayName }).(pulumi.StringOutput)
 }
 
+// A local image file uploaded as the plug-in's icon (§4.9.9); the path the upload answers becomes `icon_url`.
+func (o PluginOutput) IconFile() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Plugin) pulumi.StringPtrOutput { return v.IconFile }).(pulumi.StringPtrOutput)
+}
+
+// Where the service keeps the uploaded icon (the `icon_url` sent).
+func (o PluginOutput) IconPath() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Plugin) pulumi.StringPtrOutput { return v.IconPath }).(pulumi.StringPtrOutput)
+}
+
+// SHA-256 of the icon file last uploaded; unset when the service shows another icon (then `up` uploads again).
+func (o PluginOutput) IconSha256() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Plugin) pulumi.StringPtrOutput { return v.IconSha256 }).(pulumi.StringPtrOutput)
+}
+
 func (o PluginOutput) IconUrl() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Plugin) pulumi.StringPtrOutput { return v.IconUrl }).(pulumi.StringPtrOutput)
 }
@@ -236,6 +275,34 @@ func (o PluginOutput) OpTime() pulumi.StringPtrOutput {
 
 func (o PluginOutput) OpUser() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Plugin) pulumi.StringPtrOutput { return v.OpUser }).(pulumi.StringPtrOutput)
+}
+
+// `execution.sha256` as §4.9.30 answers it for the package uploaded (compared on refresh, whatever it hashes).
+func (o PluginOutput) PackageDigest() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Plugin) pulumi.StringPtrOutput { return v.PackageDigest }).(pulumi.StringPtrOutput)
+}
+
+// A local plug-in package (basic plug-ins only) uploaded by §4.9.29 on create and whenever its content changes.
+func (o PluginOutput) PackageFile() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Plugin) pulumi.StringPtrOutput { return v.PackageFile }).(pulumi.StringPtrOutput)
+}
+
+func (o PluginOutput) PackageInputs() pulumi.MapArrayOutput {
+	return o.ApplyT(func(v *Plugin) pulumi.MapArrayOutput { return v.PackageInputs }).(pulumi.MapArrayOutput)
+}
+
+func (o PluginOutput) PackageOutputs() pulumi.MapArrayOutput {
+	return o.ApplyT(func(v *Plugin) pulumi.MapArrayOutput { return v.PackageOutputs }).(pulumi.MapArrayOutput)
+}
+
+// SHA-256 of the package file last uploaded; unset when the service holds another package (then `up` uploads again).
+func (o PluginOutput) PackageSha256() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Plugin) pulumi.StringPtrOutput { return v.PackageSha256 }).(pulumi.StringPtrOutput)
+}
+
+// The version, inputs and outputs the package declares, as §4.9.30 reads them back.
+func (o PluginOutput) PackageVersion() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Plugin) pulumi.StringPtrOutput { return v.PackageVersion }).(pulumi.StringPtrOutput)
 }
 
 func (o PluginOutput) PluginAttribution() pulumi.StringPtrOutput {

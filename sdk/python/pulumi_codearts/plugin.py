@@ -26,9 +26,11 @@ class PluginArgs:
                  adopt_id: pulumi.Input[Optional[_builtins.str]] = None,
                  business_type_display_name: pulumi.Input[Optional[_builtins.str]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
+                 icon_file: pulumi.Input[Optional[_builtins.str]] = None,
                  icon_url: pulumi.Input[Optional[_builtins.str]] = None,
                  is_private: pulumi.Input[Optional[_builtins.int]] = None,
                  maintainers: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 package_file: pulumi.Input[Optional[_builtins.str]] = None,
                  plugin_composition_type: pulumi.Input[Optional['PluginCompositionType']] = None,
                  runtime_attribution: pulumi.Input[Optional[_builtins.str]] = None):
         """
@@ -37,8 +39,10 @@ class PluginArgs:
         :param pulumi.Input[_builtins.str] plugin_name: The plug-in's identity (the APIs address it by name); a new name is a new plug-in.
         :param pulumi.Input[_builtins.str] adopt_id: Name of an existing plug-in to take under management instead of creating one; must equal pluginName.
         :param pulumi.Input[_builtins.str] business_type_display_name: What the console shows for the service type, e.g. "General" for Normal, "CodeCheck" for Gate (§4.9.17 example).
+        :param pulumi.Input[_builtins.str] icon_file: A local image file uploaded as the plug-in's icon (§4.9.9); the path the upload answers becomes `icon_url`.
         :param pulumi.Input[_builtins.int] is_private: `is_private` (Integer, §4.9.26); the listings do not return it.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] maintainers: User ids; the API keeps them as one JSON-encoded string (§4.9.21 example).
+        :param pulumi.Input[_builtins.str] package_file: A local plug-in package (basic plug-ins only) uploaded by §4.9.29 on create and whenever its content changes.
         :param pulumi.Input['PluginCompositionType'] plugin_composition_type: "single" (the §4.9.26 example) or "multi".
         :param pulumi.Input[_builtins.str] runtime_attribution: "agent" in every example.
         """
@@ -51,12 +55,16 @@ class PluginArgs:
             pulumi.set(__self__, "business_type_display_name", business_type_display_name)
         if description is not None:
             pulumi.set(__self__, "description", description)
+        if icon_file is not None:
+            pulumi.set(__self__, "icon_file", icon_file)
         if icon_url is not None:
             pulumi.set(__self__, "icon_url", icon_url)
         if is_private is not None:
             pulumi.set(__self__, "is_private", is_private)
         if maintainers is not None:
             pulumi.set(__self__, "maintainers", maintainers)
+        if package_file is not None:
+            pulumi.set(__self__, "package_file", package_file)
         if plugin_composition_type is None:
             plugin_composition_type = 'single'
         if plugin_composition_type is not None:
@@ -130,6 +138,18 @@ class PluginArgs:
         pulumi.set(self, "description", value)
 
     @_builtins.property
+    @pulumi.getter(name="iconFile")
+    def icon_file(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        A local image file uploaded as the plug-in's icon (§4.9.9); the path the upload answers becomes `icon_url`.
+        """
+        return pulumi.get(self, "icon_file")
+
+    @icon_file.setter
+    def icon_file(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "icon_file", value)
+
+    @_builtins.property
     @pulumi.getter(name="iconUrl")
     def icon_url(self) -> pulumi.Input[Optional[_builtins.str]]:
         return pulumi.get(self, "icon_url")
@@ -161,6 +181,18 @@ class PluginArgs:
     @maintainers.setter
     def maintainers(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "maintainers", value)
+
+    @_builtins.property
+    @pulumi.getter(name="packageFile")
+    def package_file(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        A local plug-in package (basic plug-ins only) uploaded by §4.9.29 on create and whenever its content changes.
+        """
+        return pulumi.get(self, "package_file")
+
+    @package_file.setter
+    def package_file(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "package_file", value)
 
     @_builtins.property
     @pulumi.getter(name="pluginCompositionType")
@@ -198,9 +230,11 @@ class Plugin(pulumi.CustomResource):
                  business_type_display_name: pulumi.Input[Optional[_builtins.str]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  display_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 icon_file: pulumi.Input[Optional[_builtins.str]] = None,
                  icon_url: pulumi.Input[Optional[_builtins.str]] = None,
                  is_private: pulumi.Input[Optional[_builtins.int]] = None,
                  maintainers: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 package_file: pulumi.Input[Optional[_builtins.str]] = None,
                  plugin_composition_type: pulumi.Input[Optional['PluginCompositionType']] = None,
                  plugin_name: pulumi.Input[Optional[_builtins.str]] = None,
                  runtime_attribution: pulumi.Input[Optional[_builtins.str]] = None,
@@ -217,8 +251,10 @@ class Plugin(pulumi.CustomResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] adopt_id: Name of an existing plug-in to take under management instead of creating one; must equal pluginName.
         :param pulumi.Input[_builtins.str] business_type_display_name: What the console shows for the service type, e.g. "General" for Normal, "CodeCheck" for Gate (§4.9.17 example).
+        :param pulumi.Input[_builtins.str] icon_file: A local image file uploaded as the plug-in's icon (§4.9.9); the path the upload answers becomes `icon_url`.
         :param pulumi.Input[_builtins.int] is_private: `is_private` (Integer, §4.9.26); the listings do not return it.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] maintainers: User ids; the API keeps them as one JSON-encoded string (§4.9.21 example).
+        :param pulumi.Input[_builtins.str] package_file: A local plug-in package (basic plug-ins only) uploaded by §4.9.29 on create and whenever its content changes.
         :param pulumi.Input['PluginCompositionType'] plugin_composition_type: "single" (the §4.9.26 example) or "multi".
         :param pulumi.Input[_builtins.str] plugin_name: The plug-in's identity (the APIs address it by name); a new name is a new plug-in.
         :param pulumi.Input[_builtins.str] runtime_attribution: "agent" in every example.
@@ -257,9 +293,11 @@ class Plugin(pulumi.CustomResource):
                  business_type_display_name: pulumi.Input[Optional[_builtins.str]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  display_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 icon_file: pulumi.Input[Optional[_builtins.str]] = None,
                  icon_url: pulumi.Input[Optional[_builtins.str]] = None,
                  is_private: pulumi.Input[Optional[_builtins.int]] = None,
                  maintainers: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 package_file: pulumi.Input[Optional[_builtins.str]] = None,
                  plugin_composition_type: pulumi.Input[Optional['PluginCompositionType']] = None,
                  plugin_name: pulumi.Input[Optional[_builtins.str]] = None,
                  runtime_attribution: pulumi.Input[Optional[_builtins.str]] = None,
@@ -281,9 +319,11 @@ class Plugin(pulumi.CustomResource):
             if display_name is None and not opts.urn:
                 raise TypeError("Missing required property 'display_name'")
             __props__.__dict__["display_name"] = display_name
+            __props__.__dict__["icon_file"] = icon_file
             __props__.__dict__["icon_url"] = icon_url
             __props__.__dict__["is_private"] = is_private
             __props__.__dict__["maintainers"] = maintainers
+            __props__.__dict__["package_file"] = package_file
             if plugin_composition_type is None:
                 plugin_composition_type = 'single'
             __props__.__dict__["plugin_composition_type"] = plugin_composition_type
@@ -293,9 +333,16 @@ class Plugin(pulumi.CustomResource):
             if runtime_attribution is None:
                 runtime_attribution = 'agent'
             __props__.__dict__["runtime_attribution"] = runtime_attribution
+            __props__.__dict__["icon_path"] = None
+            __props__.__dict__["icon_sha256"] = None
             __props__.__dict__["latest_version"] = None
             __props__.__dict__["op_time"] = None
             __props__.__dict__["op_user"] = None
+            __props__.__dict__["package_digest"] = None
+            __props__.__dict__["package_inputs"] = None
+            __props__.__dict__["package_outputs"] = None
+            __props__.__dict__["package_sha256"] = None
+            __props__.__dict__["package_version"] = None
             __props__.__dict__["plugin_attribution"] = None
             __props__.__dict__["unique_id"] = None
             __props__.__dict__["version_attribution"] = None
@@ -327,12 +374,21 @@ class Plugin(pulumi.CustomResource):
         __props__.__dict__["business_type_display_name"] = None
         __props__.__dict__["description"] = None
         __props__.__dict__["display_name"] = None
+        __props__.__dict__["icon_file"] = None
+        __props__.__dict__["icon_path"] = None
+        __props__.__dict__["icon_sha256"] = None
         __props__.__dict__["icon_url"] = None
         __props__.__dict__["is_private"] = None
         __props__.__dict__["latest_version"] = None
         __props__.__dict__["maintainers"] = None
         __props__.__dict__["op_time"] = None
         __props__.__dict__["op_user"] = None
+        __props__.__dict__["package_digest"] = None
+        __props__.__dict__["package_file"] = None
+        __props__.__dict__["package_inputs"] = None
+        __props__.__dict__["package_outputs"] = None
+        __props__.__dict__["package_sha256"] = None
+        __props__.__dict__["package_version"] = None
         __props__.__dict__["plugin_attribution"] = None
         __props__.__dict__["plugin_composition_type"] = None
         __props__.__dict__["plugin_name"] = None
@@ -380,6 +436,30 @@ class Plugin(pulumi.CustomResource):
         return pulumi.get(self, "display_name")
 
     @_builtins.property
+    @pulumi.getter(name="iconFile")
+    def icon_file(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        A local image file uploaded as the plug-in's icon (§4.9.9); the path the upload answers becomes `icon_url`.
+        """
+        return pulumi.get(self, "icon_file")
+
+    @_builtins.property
+    @pulumi.getter(name="iconPath")
+    def icon_path(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        Where the service keeps the uploaded icon (the `icon_url` sent).
+        """
+        return pulumi.get(self, "icon_path")
+
+    @_builtins.property
+    @pulumi.getter(name="iconSha256")
+    def icon_sha256(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        SHA-256 of the icon file last uploaded; unset when the service shows another icon (then `up` uploads again).
+        """
+        return pulumi.get(self, "icon_sha256")
+
+    @_builtins.property
     @pulumi.getter(name="iconUrl")
     def icon_url(self) -> pulumi.Output[Optional[_builtins.str]]:
         return pulumi.get(self, "icon_url")
@@ -417,6 +497,48 @@ class Plugin(pulumi.CustomResource):
     @pulumi.getter(name="opUser")
     def op_user(self) -> pulumi.Output[Optional[_builtins.str]]:
         return pulumi.get(self, "op_user")
+
+    @_builtins.property
+    @pulumi.getter(name="packageDigest")
+    def package_digest(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        `execution.sha256` as §4.9.30 answers it for the package uploaded (compared on refresh, whatever it hashes).
+        """
+        return pulumi.get(self, "package_digest")
+
+    @_builtins.property
+    @pulumi.getter(name="packageFile")
+    def package_file(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        A local plug-in package (basic plug-ins only) uploaded by §4.9.29 on create and whenever its content changes.
+        """
+        return pulumi.get(self, "package_file")
+
+    @_builtins.property
+    @pulumi.getter(name="packageInputs")
+    def package_inputs(self) -> pulumi.Output[Optional[Sequence[Mapping[str, Any]]]]:
+        return pulumi.get(self, "package_inputs")
+
+    @_builtins.property
+    @pulumi.getter(name="packageOutputs")
+    def package_outputs(self) -> pulumi.Output[Optional[Sequence[Mapping[str, Any]]]]:
+        return pulumi.get(self, "package_outputs")
+
+    @_builtins.property
+    @pulumi.getter(name="packageSha256")
+    def package_sha256(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        SHA-256 of the package file last uploaded; unset when the service holds another package (then `up` uploads again).
+        """
+        return pulumi.get(self, "package_sha256")
+
+    @_builtins.property
+    @pulumi.getter(name="packageVersion")
+    def package_version(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The version, inputs and outputs the package declares, as §4.9.30 reads them back.
+        """
+        return pulumi.get(self, "package_version")
 
     @_builtins.property
     @pulumi.getter(name="pluginAttribution")

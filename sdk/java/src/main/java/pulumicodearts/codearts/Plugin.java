@@ -8,8 +8,10 @@ import com.pulumi.core.annotations.Export;
 import com.pulumi.core.annotations.ResourceType;
 import com.pulumi.core.internal.Codegen;
 import java.lang.Double;
+import java.lang.Object;
 import java.lang.String;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.annotation.Nullable;
 import pulumicodearts.codearts.PluginArgs;
@@ -72,6 +74,48 @@ public class Plugin extends com.pulumi.resources.CustomResource {
     public Output<String> displayName() {
         return this.displayName;
     }
+    /**
+     * A local image file uploaded as the plug-in&#39;s icon (§4.9.9); the path the upload answers becomes `icon_url`.
+     * 
+     */
+    @Export(name="iconFile", refs={String.class}, tree="[0]")
+    private Output</* @Nullable */ String> iconFile;
+
+    /**
+     * @return A local image file uploaded as the plug-in&#39;s icon (§4.9.9); the path the upload answers becomes `icon_url`.
+     * 
+     */
+    public Output<Optional<String>> iconFile() {
+        return Codegen.optional(this.iconFile);
+    }
+    /**
+     * Where the service keeps the uploaded icon (the `icon_url` sent).
+     * 
+     */
+    @Export(name="iconPath", refs={String.class}, tree="[0]")
+    private Output</* @Nullable */ String> iconPath;
+
+    /**
+     * @return Where the service keeps the uploaded icon (the `icon_url` sent).
+     * 
+     */
+    public Output<Optional<String>> iconPath() {
+        return Codegen.optional(this.iconPath);
+    }
+    /**
+     * SHA-256 of the icon file last uploaded; unset when the service shows another icon (then `up` uploads again).
+     * 
+     */
+    @Export(name="iconSha256", refs={String.class}, tree="[0]")
+    private Output</* @Nullable */ String> iconSha256;
+
+    /**
+     * @return SHA-256 of the icon file last uploaded; unset when the service shows another icon (then `up` uploads again).
+     * 
+     */
+    public Output<Optional<String>> iconSha256() {
+        return Codegen.optional(this.iconSha256);
+    }
     @Export(name="iconUrl", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> iconUrl;
 
@@ -131,6 +175,74 @@ public class Plugin extends com.pulumi.resources.CustomResource {
 
     public Output<Optional<String>> opUser() {
         return Codegen.optional(this.opUser);
+    }
+    /**
+     * `execution.sha256` as §4.9.30 answers it for the package uploaded (compared on refresh, whatever it hashes).
+     * 
+     */
+    @Export(name="packageDigest", refs={String.class}, tree="[0]")
+    private Output</* @Nullable */ String> packageDigest;
+
+    /**
+     * @return `execution.sha256` as §4.9.30 answers it for the package uploaded (compared on refresh, whatever it hashes).
+     * 
+     */
+    public Output<Optional<String>> packageDigest() {
+        return Codegen.optional(this.packageDigest);
+    }
+    /**
+     * A local plug-in package (basic plug-ins only) uploaded by §4.9.29 on create and whenever its content changes.
+     * 
+     */
+    @Export(name="packageFile", refs={String.class}, tree="[0]")
+    private Output</* @Nullable */ String> packageFile;
+
+    /**
+     * @return A local plug-in package (basic plug-ins only) uploaded by §4.9.29 on create and whenever its content changes.
+     * 
+     */
+    public Output<Optional<String>> packageFile() {
+        return Codegen.optional(this.packageFile);
+    }
+    @Export(name="packageInputs", refs={List.class,Map.class,String.class,Object.class}, tree="[0,[1,2,3]]")
+    private Output</* @Nullable */ List<Map<String,Object>>> packageInputs;
+
+    public Output<Optional<List<Map<String,Object>>>> packageInputs() {
+        return Codegen.optional(this.packageInputs);
+    }
+    @Export(name="packageOutputs", refs={List.class,Map.class,String.class,Object.class}, tree="[0,[1,2,3]]")
+    private Output</* @Nullable */ List<Map<String,Object>>> packageOutputs;
+
+    public Output<Optional<List<Map<String,Object>>>> packageOutputs() {
+        return Codegen.optional(this.packageOutputs);
+    }
+    /**
+     * SHA-256 of the package file last uploaded; unset when the service holds another package (then `up` uploads again).
+     * 
+     */
+    @Export(name="packageSha256", refs={String.class}, tree="[0]")
+    private Output</* @Nullable */ String> packageSha256;
+
+    /**
+     * @return SHA-256 of the package file last uploaded; unset when the service holds another package (then `up` uploads again).
+     * 
+     */
+    public Output<Optional<String>> packageSha256() {
+        return Codegen.optional(this.packageSha256);
+    }
+    /**
+     * The version, inputs and outputs the package declares, as §4.9.30 reads them back.
+     * 
+     */
+    @Export(name="packageVersion", refs={String.class}, tree="[0]")
+    private Output</* @Nullable */ String> packageVersion;
+
+    /**
+     * @return The version, inputs and outputs the package declares, as §4.9.30 reads them back.
+     * 
+     */
+    public Output<Optional<String>> packageVersion() {
+        return Codegen.optional(this.packageVersion);
     }
     @Export(name="pluginAttribution", refs={String.class}, tree="[0]")
     private Output</* @Nullable */ String> pluginAttribution;

@@ -72,6 +72,21 @@ public final class PluginArgs extends com.pulumi.resources.ResourceArgs {
         return this.displayName;
     }
 
+    /**
+     * A local image file uploaded as the plug-in&#39;s icon (§4.9.9); the path the upload answers becomes `icon_url`.
+     * 
+     */
+    @Import(name="iconFile")
+    private @Nullable Output<String> iconFile;
+
+    /**
+     * @return A local image file uploaded as the plug-in&#39;s icon (§4.9.9); the path the upload answers becomes `icon_url`.
+     * 
+     */
+    public Optional<Output<String>> iconFile() {
+        return Optional.ofNullable(this.iconFile);
+    }
+
     @Import(name="iconUrl")
     private @Nullable Output<String> iconUrl;
 
@@ -107,6 +122,21 @@ public final class PluginArgs extends com.pulumi.resources.ResourceArgs {
      */
     public Optional<Output<List<String>>> maintainers() {
         return Optional.ofNullable(this.maintainers);
+    }
+
+    /**
+     * A local plug-in package (basic plug-ins only) uploaded by §4.9.29 on create and whenever its content changes.
+     * 
+     */
+    @Import(name="packageFile")
+    private @Nullable Output<String> packageFile;
+
+    /**
+     * @return A local plug-in package (basic plug-ins only) uploaded by §4.9.29 on create and whenever its content changes.
+     * 
+     */
+    public Optional<Output<String>> packageFile() {
+        return Optional.ofNullable(this.packageFile);
     }
 
     /**
@@ -162,9 +192,11 @@ public final class PluginArgs extends com.pulumi.resources.ResourceArgs {
         this.businessTypeDisplayName = $.businessTypeDisplayName;
         this.description = $.description;
         this.displayName = $.displayName;
+        this.iconFile = $.iconFile;
         this.iconUrl = $.iconUrl;
         this.isPrivate = $.isPrivate;
         this.maintainers = $.maintainers;
+        this.packageFile = $.packageFile;
         this.pluginCompositionType = $.pluginCompositionType;
         this.pluginName = $.pluginName;
         this.runtimeAttribution = $.runtimeAttribution;
@@ -257,6 +289,27 @@ public final class PluginArgs extends com.pulumi.resources.ResourceArgs {
             return displayName(Output.of(displayName));
         }
 
+        /**
+         * @param iconFile A local image file uploaded as the plug-in&#39;s icon (§4.9.9); the path the upload answers becomes `icon_url`.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder iconFile(@Nullable Output<String> iconFile) {
+            $.iconFile = iconFile;
+            return this;
+        }
+
+        /**
+         * @param iconFile A local image file uploaded as the plug-in&#39;s icon (§4.9.9); the path the upload answers becomes `icon_url`.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder iconFile(String iconFile) {
+            return iconFile(Output.of(iconFile));
+        }
+
         public Builder iconUrl(@Nullable Output<String> iconUrl) {
             $.iconUrl = iconUrl;
             return this;
@@ -316,6 +369,27 @@ public final class PluginArgs extends com.pulumi.resources.ResourceArgs {
          */
         public Builder maintainers(String... maintainers) {
             return maintainers(List.of(maintainers));
+        }
+
+        /**
+         * @param packageFile A local plug-in package (basic plug-ins only) uploaded by §4.9.29 on create and whenever its content changes.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder packageFile(@Nullable Output<String> packageFile) {
+            $.packageFile = packageFile;
+            return this;
+        }
+
+        /**
+         * @param packageFile A local plug-in package (basic plug-ins only) uploaded by §4.9.29 on create and whenever its content changes.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder packageFile(String packageFile) {
+            return packageFile(Output.of(packageFile));
         }
 
         /**
