@@ -34,6 +34,7 @@ const declaredMatches: { [K in keyof Kinds]: Same<KindTypes[K]["declared"], z.in
   RuleSet: true,
   OpenSourcePolicy: true,
   Script: true,
+  ScriptRun: true,
   TestPlan: true,
   VpcepAccessControl: true,
 };
@@ -57,6 +58,7 @@ const outputsMatch: {
   RuleSet: [true, true],
   OpenSourcePolicy: [true, true],
   Script: [true, true],
+  ScriptRun: [true, true],
   TestPlan: [true, true],
   VpcepAccessControl: [true, true],
 };
