@@ -444,11 +444,22 @@ function list(ctx: CallerContext): Reply {
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) return invalid("limit must be between 1 and 100");
   const marker = q.get("marker") === null ? undefined : Number(q.get("marker"));
   if (marker !== undefined && (!Number.isInteger(marker) || marker < 1 || marker > 2147483647)) return invalid("marker must be between 1 and 2147483647");
+  // start_time and end_time in seconds: Table 4-53 caps them at 2147483647, too small for milliseconds.
+  const bound = (name: string): number | undefined | Reply => {
+    const v = q.get(name);
+    if (v === null) return undefined;
+    return /^\d{1,10}$/.test(v) && Number(v) >= 1 && Number(v) <= 2147483647 ? Number(v) * 1000 : invalid(`${name} must be between 1 and 2147483647`);
+  };
+  const from = bound("start_time");
+  const to = bound("end_time");
+  if (typeof from === "object") return from;
+  if (typeof to === "object") return to;
   const now = ctx.now.getTime();
   const rows = ctx.store
     .collection<TicketRecord>(TICKETS)
     .list(ctx.caller.account.domainId)
     .map((t) => ({ t, p: progress(t, now) }))
+    .filter(({ t }) => (from === undefined || t.gmt_created >= from) && (to === undefined || t.gmt_created <= to))
     .filter(({ t, p }) => (q.get("creator") === null || t.creator === q.get("creator")) && (q.get("status") === null || ticketStatus(ctx, p, true) === q.get("status")))
     .sort((a, b) => b.t.order_id - a.t.order_id);
   const page = rows.filter(({ t }) => marker === undefined || t.order_id < marker).slice(0, limit);

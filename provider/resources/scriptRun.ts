@@ -15,6 +15,7 @@ import { MASK } from "./script";
  * ticket), and destroy only forgets it (§4.3 has no delete: the ticket stays in COC's history). A run
  * that fails, misses its success rate or times out fails the `up` and records nothing, so the next
  * `up` runs again.
+ * An execute that fails ambiguously is followed up through the ticket list (§4.3.5), never repeated blindly.
  *
  * Sensitive parameter values are kept as in Script: state holds the mask and a SHA-256 of the value,
  * never the value; logs and errors never name a value.
@@ -298,6 +299,66 @@ async function execute(ctx: Context, inputs: ScriptRunInputs): Promise<string> {
   }
 }
 
+const orderItem = z.looseObject({ order_id: z.union([z.number().int(), z.string().regex(/^\d+$/)]), execute_uuid: z.string() });
+const orderPage = z.looseObject({ data: z.array(orderItem) });
+/** §4.3.5: `{"data": {"total", "data": [...]}}` as the example shows, or `{"total", "data": [...]}` as Table 4-54 lists it (E6). */
+const ordersAnswer = z.union([cocData(orderPage), orderPage]);
+
+/**
+ * The tickets created in the last hour (§4.3.5 `start_time`, in seconds: Table 4-53 caps it at 2147483647),
+ * every page (marker = the last `order_id`). What an ambiguous execute may have made is a ticket in this
+ * list that was not in it before: no field ties a ticket to its request.
+ */
+async function recentTickets(ctx: Context): Promise<string[]> {
+  const since = Math.floor(Date.now() / 1000) - 3600;
+  const items = await collect(
+    markerPages(
+      async (marker: string | undefined, limit) => {
+        const res = await ctx.client.send({
+          service: "coc",
+          method: "GET",
+          path: "/v1/job/script/orders",
+          query: { limit, marker, start_time: since },
+          operation: "ScriptRun.list",
+          answer: ordersAnswer,
+        });
+        const body = res.body as { data: unknown };
+        const page = (Array.isArray(body.data) ? body : body.data) as z.infer<typeof orderPage>;
+        return { items: page.data };
+      },
+      (last) => String(last.order_id),
+      100,
+    ),
+  );
+  return items.map((t) => t.execute_uuid);
+}
+
+/** Waits for a started run to end and judges it: the outputs of a run that succeeded, or the error of one that did not. */
+async function finish(ctx: Context, id: string, inputs: ScriptRunInputs): Promise<ScriptRunOutputs> {
+  const waited = await waitForEnd(ctx, id, inputs.waitTimeout);
+  if (waited.timedOut) {
+    const after = await cancel(ctx, id);
+    throw new Error(
+      `ScriptRun ${id}: the ticket did not end within waitTimeout ${inputs.waitTimeout} s (it read ${waited.info.status}); cancelled it (§4.3.6 CANCEL_ORDER): it now reads ${after.status}. Nothing is recorded: the next up runs the script again`,
+    );
+  }
+  const results = await batchResults(ctx, id);
+  const { ok, all } = succeeded(results);
+  if (waited.info.status !== "FINISHED") {
+    throw new Error(
+      `ScriptRun ${id}: the ticket ended ${waited.info.status}, ${ok} of ${all} hosts succeeded: ${failures(results)}. Nothing is recorded: the next up runs the script again`,
+    );
+  }
+  // The service judges the success rate; a FINISHED ticket below it (a reading where it only stops later batches) fails too.
+  if (all > 0 && (ok / all) * 100 < inputs.successRate) {
+    throw new Error(
+      `ScriptRun ${id}: ${ok} of ${all} hosts succeeded, below successRate ${inputs.successRate} %: ${failures(results)}. Nothing is recorded: the next up runs the script again`,
+    );
+  }
+  ctx.log(`ScriptRun ${id}: FINISHED on ${ok} of ${all} hosts`);
+  return { ...(stateOf(inputs) as Record<string, unknown>), ...outputsOf(waited.info, results) };
+}
+
 export const scriptRun: ResourceKind<typeof scriptRunSchema, ScriptRunOutputs> = {
   name: "ScriptRun",
   schema: scriptRunSchema,
@@ -326,28 +387,18 @@ export const scriptRun: ResourceKind<typeof scriptRunSchema, ScriptRunOutputs> =
   async create(ctx, inputs) {
     const id = await execute(ctx, inputs);
     ctx.log(`ScriptRun ${id}: started script ${inputs.scriptId} on ${inputs.batches.reduce((n, b) => n + b.hosts.length, 0)} hosts in ${inputs.batches.length} batches`);
-    const waited = await waitForEnd(ctx, id, inputs.waitTimeout);
-    if (waited.timedOut) {
-      const after = await cancel(ctx, id);
-      throw new Error(
-        `ScriptRun ${id}: the ticket did not end within waitTimeout ${inputs.waitTimeout} s (it read ${waited.info.status}); cancelled it (§4.3.6 CANCEL_ORDER): it now reads ${after.status}. Nothing is recorded: the next up runs the script again`,
-      );
-    }
-    const results = await batchResults(ctx, id);
-    const { ok, all } = succeeded(results);
-    if (waited.info.status !== "FINISHED") {
-      throw new Error(
-        `ScriptRun ${id}: the ticket ended ${waited.info.status}, ${ok} of ${all} hosts succeeded: ${failures(results)}. Nothing is recorded: the next up runs the script again`,
-      );
-    }
-    // The service judges the success rate; a FINISHED ticket below it (a reading where it only stops later batches) fails too.
-    if (all > 0 && (ok / all) * 100 < inputs.successRate) {
-      throw new Error(
-        `ScriptRun ${id}: ${ok} of ${all} hosts succeeded, below successRate ${inputs.successRate} %: ${failures(results)}. Nothing is recorded: the next up runs the script again`,
-      );
-    }
-    ctx.log(`ScriptRun ${id}: FINISHED on ${ok} of ${all} hosts`);
-    return { id, outs: { ...(stateOf(inputs) as Record<string, unknown>), ...outputsOf(waited.info, results) } };
+    return { id, outs: await finish(ctx, id, inputs) };
+  },
+
+  // An execute that failed ambiguously (5xx, reset, timeout) may have started a ticket: the glue lists the last
+  // hour's tickets before each run, and after such a failure takes the one new ticket as this run's (several: refused).
+  naturalKey: {
+    unique: false,
+    find: (ctx) => recentTickets(ctx),
+    recover: async (ctx, id, inputs) => {
+      ctx.log(`ScriptRun ${id}: the execute failed ambiguously, but this ticket appeared: following it`);
+      return finish(ctx, id, inputs);
+    },
   },
 
   async read(ctx, id, state) {
