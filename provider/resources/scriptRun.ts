@@ -382,7 +382,7 @@ export const scriptRun: ResourceKind<typeof scriptRunSchema, ScriptRunOutputs> =
       ? { ...props, params: (props.params as Param[]).map((p) => (typeof p === "object" && p?.sensitive && p.value !== MASK ? stored(p) : p)) }
       : props,
   noImport: "a run is an action: importing a past ticket would record a run this program never made",
-  sweep: { notSwept: "tickets have no delete API (§4.3): they stay in COC's history" },
+  sweep: { notSwept: "not swept: a run leaves a ticket, and tickets have no delete API (§4.3): they stay in COC's history" },
 
   async create(ctx, inputs) {
     const id = await execute(ctx, inputs);
