@@ -6,6 +6,7 @@ import type { Reply } from "./router";
 import type { Store } from "./store";
 import { seedTestCases } from "./services/cloudtest";
 import { maskSensitiveScripts } from "./services/cocScripts";
+import { cocResourceSeed, maskSensitiveTickets, seedCocResources } from "./services/cocTickets";
 import { seedVpcepRecords } from "./services/vpcep";
 
 /**
@@ -76,7 +77,7 @@ export function adminReply(req: AdminRequest, target: AdminTarget): Reply {
       target.dialect.reset();
       return { status: 200, body: target.dialect.current() };
     case "GET state":
-      return { status: 200, body: maskSensitiveScripts(target.store.snapshot()) };
+      return { status: 200, body: maskSensitiveTickets(maskSensitiveScripts(target.store.snapshot())) };
     case "POST cloudtest/testcases":
       return seedFrom(req.rawBody, z.object({ projectId: z.string(), serviceId: z.number().int(), ids: z.array(z.string()) }), (b) =>
         seedTestCases(target.store, b.projectId, b.serviceId, b.ids),
@@ -84,6 +85,10 @@ export function adminReply(req: AdminRequest, target: AdminTarget): Reply {
     case "POST vpceps":
       return seedFrom(req.rawBody, z.object({ domainId: z.string(), region: z.string(), vpcepIds: z.array(z.string()) }), (b) =>
         seedVpcepRecords(target.store, b.domainId, b.region, b.vpcepIds),
+      );
+    case "POST coc/resources":
+      return seedFrom(req.rawBody, z.object({ domainId: z.string(), resources: z.array(cocResourceSeed), stepMs: z.number().int().min(1).optional() }), (b) =>
+        seedCocResources(target.store, b.domainId, b.resources, b.stepMs),
       );
     default:
       return adminError(404, `no admin endpoint ${req.method} ${req.path}`);

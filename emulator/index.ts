@@ -9,3 +9,4 @@ export { seedTestCases, planTestCases, seedCloudTestPermissions } from "./servic
 export { holdPipelineRuns } from "./services/pipelines";
 export { seedVpcepRecords, vpcepRecords, VPCEP_PATH } from "./services/vpcep";
 export { MASK as COC_SENSITIVE_MASK } from "./services/cocScripts";
+export { seedCocResources, type CocResourceSeed } from "./services/cocTickets";

@@ -288,6 +288,12 @@ function badSuccess(body: "html" | "empty" | "empty-object" | "null" | "invalid-
 }
 
 function send(res: ServerResponse, reply: Reply): void {
+  // HTTP forbids a body on 204 (RFC 9110 §15.3.5): Node drops it, so none is announced (ambiguities.md E1).
+  if (reply.status === 204) {
+    res.writeHead(204, { ...reply.headers });
+    res.end();
+    return;
+  }
   const payload = reply.raw ?? (reply.body === undefined ? "" : JSON.stringify(reply.body));
   res.writeHead(reply.status, {
     "Content-Type": "application/json;charset=UTF-8",

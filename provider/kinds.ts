@@ -8,6 +8,7 @@ import { rule } from "./resources/rule";
 import { ruleSet } from "./resources/ruleSet";
 import { openSourcePolicy } from "./resources/openSourcePolicy";
 import { script } from "./resources/script";
+import { scriptRun } from "./resources/scriptRun";
 import { testPlan } from "./resources/testPlan";
 import { vpcepAccessControl } from "./resources/vpcepAccessControl";
 
@@ -23,6 +24,7 @@ export const KINDS = {
   RuleSet: ruleSet,
   OpenSourcePolicy: openSourcePolicy,
   Script: script,
+  ScriptRun: scriptRun,
   TestPlan: testPlan,
   VpcepAccessControl: vpcepAccessControl,
 } as const;

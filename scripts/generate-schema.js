@@ -53,7 +53,7 @@ const LANGUAGE = {
 };
 const pascal = (s) => s.replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_m, _sep, c) => c.toUpperCase());
 /** The name of one element of a list property: sources → Source, properties → Property. */
-const singular = (s) => (/ies$/.test(s) ? s.slice(0, -3) + "y" : /[^s]s$/.test(s) ? s.slice(0, -1) : s);
+const singular = (s) => (/ies$/.test(s) ? s.slice(0, -3) + "y" : /(ch|sh|x|z|ss)es$/.test(s) ? s.slice(0, -2) : /[^s]s$/.test(s) ? s.slice(0, -1) : s);
 
 /** An enum value's name in the SDKs: its words in PascalCase (`DING_TALK` → DingTalk, `/v2/vpceps` → V2Vpceps). */
 function enumName(value) {

@@ -706,6 +706,98 @@ export interface ScriptOutputs {
 /** The keys of ScriptOutputs, for the constructor (Pulumi makes an Output only for a key it is given). */
 export const scriptOutputKeys = ["status", "creator", "creatorId", "operator", "createdAt", "updatedAt", "name", "description", "type", "content", "riskLevel", "version", "reviewers", "protocol", "params", "adoptId"] as const;
 
+/** ScriptRun's inputs as a program declares them (the input type of its zod schema). */
+export interface ScriptRunDeclared {
+  /** uuid of the script to run (a Script's id). */
+  scriptId: string;
+  batches: {
+    hosts: {
+      resourceId: string;
+      agentSn: string;
+      projectId: string;
+      regionId: string;
+    }[];
+    rotationStrategy?: "CONTINUE" | "PAUSE";
+  }[];
+  /** The script's version as the program knows it (e.g. a Script's `version` or `updatedAt`): a new one runs again. */
+  scriptVersion?: string;
+  params?: {
+    name: string;
+    value: string;
+    order?: number;
+    /** Kept in state only as the mask and a hash (as Script keeps it). */
+    sensitive?: boolean;
+  }[];
+  /** §4.2.6: "The script must be executed by user root". */
+  executeUser?: string;
+  /** Seconds a host may take (§4.2.6: 5–1800). */
+  timeout?: number;
+  /** Percentage of hosts that must succeed (§4.2.6: 1–100, one decimal place). */
+  successRate?: number;
+  /** `false` limits the resources the script may use on a host (§4.2.6 `resourceful`). */
+  resourceful?: boolean;
+  /** Any values: a change runs the script again. */
+  triggers?: (string | number | boolean)[];
+  /** Seconds to wait for the ticket to end before cancelling it (default 1800, at most 36000). */
+  waitTimeout?: number;
+}
+
+/** ScriptRun's output properties: its outputs, and the declared inputs it keeps in state. */
+export interface ScriptRunOutputs {
+  /** The ticket's execute_uuid (also the id). */
+  executeUuid?: string;
+  /** The ticket's status when the run was recorded (§4.3.1): FINISHED after a successful up. */
+  status?: string;
+  scriptName?: string;
+  startedAt?: number;
+  finishedAt?: number;
+  /** Per batch, each host's status and message (§4.3.4). */
+  batchResults?: {
+    batchIndex: number;
+    hosts: {
+      resourceId: string;
+      status: string;
+      /** The host's log line as the ticket shows it (§4.3.4 `message`), at most 512 characters. */
+      message?: string;
+    }[];
+  }[];
+  /** uuid of the script to run (a Script's id). */
+  scriptId: string;
+  /** §4.2.6: "The script must be executed by user root". */
+  executeUser: string;
+  /** Seconds a host may take (§4.2.6: 5–1800). */
+  timeout: number;
+  /** Percentage of hosts that must succeed (§4.2.6: 1–100, one decimal place). */
+  successRate: number;
+  /** `false` limits the resources the script may use on a host (§4.2.6 `resourceful`). */
+  resourceful: boolean;
+  batches: {
+    hosts: {
+      resourceId: string;
+      agentSn: string;
+      projectId: string;
+      regionId: string;
+    }[];
+    rotationStrategy: "CONTINUE" | "PAUSE";
+  }[];
+  /** Seconds to wait for the ticket to end before cancelling it (default 1800, at most 36000). */
+  waitTimeout: number;
+  /** The script's version as the program knows it (e.g. a Script's `version` or `updatedAt`): a new one runs again. */
+  scriptVersion?: string;
+  params?: {
+    order: number;
+    name: string;
+    value: string;
+    /** Kept in state only as the mask and a hash (as Script keeps it). */
+    sensitive: boolean;
+  }[];
+  /** Any values: a change runs the script again. */
+  triggers?: (string | number | boolean)[];
+}
+
+/** The keys of ScriptRunOutputs, for the constructor (Pulumi makes an Output only for a key it is given). */
+export const scriptRunOutputKeys = ["executeUuid", "status", "scriptName", "startedAt", "finishedAt", "batchResults", "scriptId", "executeUser", "timeout", "successRate", "resourceful", "batches", "waitTimeout", "scriptVersion", "params", "triggers"] as const;
+
 /** TestPlan's inputs as a program declares them (the input type of its zod schema). */
 export interface TestPlanDeclared {
   /** The project the plan belongs to (32 characters, CLOUDTEST.00012002). */
@@ -802,6 +894,7 @@ export interface KindTypes {
   RuleSet: { declared: RuleSetDeclared; outputs: RuleSetOutputs };
   OpenSourcePolicy: { declared: OpenSourcePolicyDeclared; outputs: OpenSourcePolicyOutputs };
   Script: { declared: ScriptDeclared; outputs: ScriptOutputs };
+  ScriptRun: { declared: ScriptRunDeclared; outputs: ScriptRunOutputs };
   TestPlan: { declared: TestPlanDeclared; outputs: TestPlanOutputs };
   VpcepAccessControl: { declared: VpcepAccessControlDeclared; outputs: VpcepAccessControlOutputs };
 }

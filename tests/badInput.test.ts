@@ -310,6 +310,39 @@ const REGISTRY: Record<KindName, Entry> = {
       ];
     },
   },
+  ScriptRun: {
+    base: () => ({
+      scriptId: "SC2023102521413701c4a8a62",
+      scriptVersion: "1.0.0",
+      params: [{ name: "a", value: "x", order: 1, sensitive: false }],
+      executeUser: "root",
+      timeout: 300,
+      successRate: 100,
+      resourceful: true,
+      batches: [{ hosts: [{ resourceId: "i-1", agentSn: "sn-1", projectId: "p1", regionId: "cn-north-4" }], rotationStrategy: "CONTINUE" }],
+      triggers: ["t"],
+      waitTimeout: 1800,
+    }),
+    crossField: () => {
+      const r = { scriptId: "SC2023102521413701c4a8a62", batches: [{ hosts: [{ resourceId: "i-1", agentSn: "sn-1", projectId: "p1", regionId: "cn-north-4" }] }] };
+      return [
+        { rule: "param orders not from 1", property: "params", reason: /orders must start from 1/, inputs: { ...r, params: [{ name: "a", value: "", order: 2 }] } },
+        {
+          rule: "param names repeated",
+          property: "params",
+          reason: /parameter names must be unique/,
+          inputs: {
+            ...r,
+            params: [
+              { name: "a", value: "" },
+              { name: "a", value: "" },
+            ],
+          },
+        },
+        { rule: "success rate with two decimals", property: "successRate", reason: /one decimal place/, inputs: { ...r, successRate: 99.55 } },
+      ];
+    },
+  },
   TestPlan: {
     base: (env) => plan(env, "Release 1.0 regression"),
     // Its refinement is about # % & ( ); CloudTest API Reference (CLOUDTEST.00070010) documents no rule against a blank name.

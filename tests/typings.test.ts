@@ -1,3 +1,4 @@
+import { KINDS } from "../provider/kinds";
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -38,9 +39,9 @@ const TEMPLATE_TSCONFIG = {
 // A program using every resource class and function the SDK exports, wired by references.
 const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
 import {
-  OpenSourcePolicy, Pipeline, PipelineGroup, PipelineTemplate, Plugin, PluginVersion, Publisher, Rule, RuleSet, Script, TestPlan, VpcepAccessControl,
-  dynamicProvider, getProjectOpenSourcePolicy, getProjectRuleSet, listProjectOpenSourcePolicies, listProjectRuleSets,
-  type PipelineGroupArgs, type ProjectRuleSet, type LookupOptions,
+  OpenSourcePolicy, Pipeline, PipelineGroup, PipelineTemplate, Plugin, PluginVersion, Publisher, Rule, RuleSet, Script, ScriptRun, TestPlan, VpcepAccessControl,
+  dynamicProvider, getProjectOpenSourcePolicy, getProjectRuleSet, listProjectOpenSourcePolicies, listProjectRuleSets, listTenantResources,
+  type PipelineGroupArgs, type ProjectRuleSet, type LookupOptions, type TenantResource,
 } from "pulumi-codearts";
 
 const config = new pulumi.Config("codearts");
@@ -89,6 +90,12 @@ const script = new Script("rotate", {
   name: "rotate_logs", description: "Rotates logs", type: "SHELL", content: "logrotate -f /etc/logrotate.conf", riskLevel: "LOW", version: "1.0.0",
   params: [{ name: "token", value: config.requireSecret("token"), sensitive: true }],
 });
+const hosts: Promise<TenantResource[]> = listTenantResources({ provider: "ecs", type: "cloudservers" });
+const run = new ScriptRun("rotate-now", {
+  scriptId: script.id, scriptVersion: script.version, triggers: ["release-1"], successRate: 90,
+  params: [{ name: "token", value: config.requireSecret("token"), sensitive: true }],
+  batches: [{ hosts: [{ resourceId: "i-1", agentSn: "sn-1", projectId, regionId: "cn-north-4" }], rotationStrategy: "PAUSE" }],
+});
 const access = new VpcepAccessControl("private", { region: "ap-southeast-3", vpceps: [{ vpcepId: "vpcep-build" }] });
 
 const shim: pulumi.dynamic.ResourceProvider = dynamicProvider("PipelineGroup");
@@ -102,7 +109,8 @@ export const outputs = {
   servicesPath, parent, adoptedName: adopted.name,
   pipelineGroup: pipeline.groupPathId, templateDomain: template.domainId, latest: step.latestVersion,
   released: version.versionAttribution.apply((a) => a === "formal"), ruleIds: gate.ruleInstanceIds.apply((ids) => ids.length),
-  ossLevel: oss.level, cases: plan.caseCount, status: script.status, paramOrders: script.params.apply((ps) => ps?.map((p) => p.order)),
+  ossLevel: oss.level, cases: plan.caseCount, status: script.status, ticket: run.executeUuid, runStatus: run.status,
+  hostResults: run.batchResults.apply((bs) => bs?.flatMap((b) => b.hosts.map((h) => h.status))), hostIds: hosts.then((hs) => hs.map((h) => h.resourceId)), paramOrders: script.params.apply((ps) => ps?.map((p) => p.order)),
   vpceps: access.vpceps.apply((v) => v.map((e) => e.vpcepId)), shimHasCreate: shim.create !== undefined,
   ruleSetNames: ruleSets.then((rs) => rs.map((r) => r.name)),
   policies: listProjectOpenSourcePolicies(projectId).then((ps) => ps.length),
@@ -146,7 +154,7 @@ test("the program uses every resource class and function the SDK exports", () =>
   const functions = Object.entries(sdk)
     .filter(([, v]) => typeof v === "function" && !(v.prototype instanceof pulumi.CustomResource))
     .map(([k]) => k);
-  expect(classes).toHaveLength(12);
+  expect(classes).toHaveLength(Object.keys(KINDS).length);
   expect(classes.filter((c) => !PROGRAM.includes(`new ${c}(`))).toEqual([]);
   expect(functions.filter((f) => !PROGRAM.includes(`${f}(`))).toEqual([]);
 });

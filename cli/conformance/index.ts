@@ -15,10 +15,11 @@ import * as policy from "./probes/policy";
 import * as cloudtest from "./probes/cloudtest";
 import * as scripts from "./probes/scripts";
 import * as vpcep from "./probes/vpcep";
+import * as scriptRuns from "./probes/scriptRuns";
 
 /** Every probe, and every row no probe can answer safely; each row of the table is in exactly one. */
 export const PROBES: readonly Probe[] = [gateway, pipeline, extension, policy, cloudtest, scripts, vpcep].flatMap((f) => f.PROBES);
-export const UNPROBEABLE: readonly Unprobeable[] = [gateway, pipeline, extension, policy, cloudtest, scripts, vpcep].flatMap((f) => f.UNPROBEABLE);
+export const UNPROBEABLE: readonly Unprobeable[] = [gateway, pipeline, extension, policy, cloudtest, scripts, vpcep, scriptRuns].flatMap((f) => f.UNPROBEABLE);
 
 export interface ConformanceOptions {
   settings: Settings;

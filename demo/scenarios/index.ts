@@ -7,6 +7,7 @@ import { pluginVersionScenario } from "./pluginVersion";
 import { publisherScenario } from "./publisher";
 import { openSourcePolicyScenario, ruleScenario, ruleSetScenario } from "./policies";
 import { scriptScenario, testPlanScenario, vpcepScenario } from "./operations";
+import { scriptRunScenario } from "./scriptRun";
 
 /** The lifecycles the demo runs, one per resource kind, in order. One line per kind. */
 export const SCENARIOS: Array<[string, Scenario]> = [
@@ -21,5 +22,6 @@ export const SCENARIOS: Array<[string, Scenario]> = [
   ["OpenSourcePolicy", openSourcePolicyScenario],
   ["TestPlan", testPlanScenario],
   ["Script", scriptScenario],
+  ["ScriptRun", scriptRunScenario],
   ["VpcepAccessControl", vpcepScenario],
 ];

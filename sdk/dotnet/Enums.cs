@@ -164,6 +164,34 @@ namespace PulumiCodeArts.Codearts
     }
 
     [EnumType]
+    public readonly struct ScriptRunBatchRotationStrategy : IEquatable<ScriptRunBatchRotationStrategy>
+    {
+        private readonly string _value;
+
+        private ScriptRunBatchRotationStrategy(string value)
+        {
+            _value = value ?? throw new ArgumentNullException(nameof(value));
+        }
+
+        public static ScriptRunBatchRotationStrategy Continue { get; } = new ScriptRunBatchRotationStrategy("CONTINUE");
+        public static ScriptRunBatchRotationStrategy Pause { get; } = new ScriptRunBatchRotationStrategy("PAUSE");
+
+        public static bool operator ==(ScriptRunBatchRotationStrategy left, ScriptRunBatchRotationStrategy right) => left.Equals(right);
+        public static bool operator !=(ScriptRunBatchRotationStrategy left, ScriptRunBatchRotationStrategy right) => !left.Equals(right);
+
+        public static explicit operator string(ScriptRunBatchRotationStrategy value) => value._value;
+
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public override bool Equals(object? obj) => obj is ScriptRunBatchRotationStrategy other && Equals(other);
+        public bool Equals(ScriptRunBatchRotationStrategy other) => string.Equals(_value, other._value, StringComparison.Ordinal);
+
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public override int GetHashCode() => _value?.GetHashCode() ?? 0;
+
+        public override string ToString() => _value;
+    }
+
+    [EnumType]
     public readonly struct ScriptType : IEquatable<ScriptType>
     {
         private readonly string _value;

@@ -1,5 +1,5 @@
 import type { KindName } from "../../provider/kinds";
-import { seedTestCases, seedVpcepRecords, VPCEP_PATH, type Account, type Emulator } from "../../emulator";
+import { seedCocResources, seedTestCases, seedVpcepRecords, VPCEP_PATH, type Account, type Emulator } from "../../emulator";
 import * as path from "path";
 import type { Engine, ResourceState } from "./engine";
 import { REPO_ROOT } from "./host";
@@ -258,6 +258,24 @@ export const KINDS_UNDER_TEST: KindUnderTest[] = [
       delete: { method: "DELETE", path: "/v1/job/scripts/{script_uuid}" },
     },
     collection: "cocScripts",
+  },
+  {
+    type: "ScriptRun",
+    // A script to run and a host that runs it in one 20 ms step (COC has no API that makes hosts).
+    setup: async (w) => {
+      seedCocResources(w.emu.store, w.account.domainId, [{ resourceId: "harness-host", agentSn: "sn-harness", projectId: "p1", regionId: "cn-north-4" }], 20);
+      const s = await w.engine.up("Script", "harness-run-script", { name: "harness_run_script", description: "d", type: "SHELL", content: "true", riskLevel: "LOW", version: "1" });
+      return { S: s.state!.id };
+    },
+    inputs: (e, n) => ({
+      scriptId: e.S,
+      batches: [{ hosts: [{ resourceId: "harness-host", agentSn: "sn-harness", projectId: "p1", regionId: "cn-north-4" }] }],
+      triggers: [`run ${n}`],
+    }),
+    routes: { create: { method: "POST", path: "/v1/job/scripts/{script_uuid}" } },
+    without: { update: "only waitTimeout changes in place, with no call", delete: "destroy forgets the run: no call (tickets have no delete API)" },
+    collection: "cocTickets",
+    deleteKeeps: true,
   },
   {
     type: "TestPlan",

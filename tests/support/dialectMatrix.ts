@@ -1,4 +1,4 @@
-import type { KindName } from "../../provider/kinds";
+import { KINDS, type KindName } from "../../provider/kinds";
 import { DIALECT_ROWS, type DialectId, LEAST_CONVENIENT } from "../../emulator/dialects";
 import { Env, KINDS_UNDER_TEST, KindUnderTest, stateMismatch } from "../harness/kinds";
 import { startWorld, World } from "./world";
@@ -49,6 +49,12 @@ export const ROW_KINDS: Record<DialectId, KindName[]> = {
   S4: ["Script"],
   S5: ["Script"],
   S6: ["Script"],
+  E1: ["ScriptRun"],
+  E2: ["ScriptRun"],
+  E3: ["ScriptRun"],
+  E4: ["ScriptRun"],
+  E6: ["ScriptRun"],
+  E7: ["ScriptRun"],
   V1: ["VpcepAccessControl"],
   V2: ["VpcepAccessControl"],
   N1: ["PipelineGroup", "PipelineTemplate", "Pipeline", "Publisher", "Plugin", "Rule", "RuleSet", "OpenSourcePolicy"],
@@ -89,7 +95,8 @@ export async function lifecycle(w: World, type: KindName, n: number): Promise<st
   }
   const st = w.engine.state.get(w.engine.urn(type, name))!;
   const declared = k.updated ? k.updated(env, n) : k.inputs(env, n);
-  if (type !== "VpcepAccessControl" && type !== "TestPlan") {
+  // TestPlan: adoption is covered by its own test; kinds without adoptId (VpcepAccessControl, ScriptRun) have none.
+  if (type !== "TestPlan" && "adoptId" in KINDS[type].schema.shape) {
     // Adoption: a second resource takes the same object under management; then the first lets go by
     // being removed from the state (as `pulumi state delete` would), so one resource owns it.
     const adopted = await w.engine.up(type, `${name}-adopted`, { ...declared, adoptId: st.id });

@@ -41,6 +41,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 		r = &RuleSet{}
 	case "codearts:index:Script":
 		r = &Script{}
+	case "codearts:index:ScriptRun":
+		r = &ScriptRun{}
 	case "codearts:index:TestPlan":
 		r = &TestPlan{}
 	case "codearts:index:VpcepAccessControl":

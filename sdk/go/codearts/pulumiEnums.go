@@ -862,6 +862,171 @@ func (in *scriptRiskLevelPtr) ToScriptRiskLevelPtrOutputWithContext(ctx context.
 	return pulumi.ToOutputWithContext(ctx, in).(ScriptRiskLevelPtrOutput)
 }
 
+type ScriptRunBatchRotationStrategy string
+
+const (
+	ScriptRunBatchRotationStrategyContinue = ScriptRunBatchRotationStrategy("CONTINUE")
+	ScriptRunBatchRotationStrategyPause    = ScriptRunBatchRotationStrategy("PAUSE")
+)
+
+func (ScriptRunBatchRotationStrategy) ElementType() reflect.Type {
+	return reflect.TypeOf((*ScriptRunBatchRotationStrategy)(nil)).Elem()
+}
+
+func (e ScriptRunBatchRotationStrategy) ToScriptRunBatchRotationStrategyOutput() ScriptRunBatchRotationStrategyOutput {
+	return pulumi.ToOutput(e).(ScriptRunBatchRotationStrategyOutput)
+}
+
+func (e ScriptRunBatchRotationStrategy) ToScriptRunBatchRotationStrategyOutputWithContext(ctx context.Context) ScriptRunBatchRotationStrategyOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(ScriptRunBatchRotationStrategyOutput)
+}
+
+func (e ScriptRunBatchRotationStrategy) ToScriptRunBatchRotationStrategyPtrOutput() ScriptRunBatchRotationStrategyPtrOutput {
+	return e.ToScriptRunBatchRotationStrategyPtrOutputWithContext(context.Background())
+}
+
+func (e ScriptRunBatchRotationStrategy) ToScriptRunBatchRotationStrategyPtrOutputWithContext(ctx context.Context) ScriptRunBatchRotationStrategyPtrOutput {
+	return ScriptRunBatchRotationStrategy(e).ToScriptRunBatchRotationStrategyOutputWithContext(ctx).ToScriptRunBatchRotationStrategyPtrOutputWithContext(ctx)
+}
+
+func (e ScriptRunBatchRotationStrategy) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e ScriptRunBatchRotationStrategy) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e ScriptRunBatchRotationStrategy) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e ScriptRunBatchRotationStrategy) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type ScriptRunBatchRotationStrategyOutput struct{ *pulumi.OutputState }
+
+func (ScriptRunBatchRotationStrategyOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ScriptRunBatchRotationStrategy)(nil)).Elem()
+}
+
+func (o ScriptRunBatchRotationStrategyOutput) ToScriptRunBatchRotationStrategyOutput() ScriptRunBatchRotationStrategyOutput {
+	return o
+}
+
+func (o ScriptRunBatchRotationStrategyOutput) ToScriptRunBatchRotationStrategyOutputWithContext(ctx context.Context) ScriptRunBatchRotationStrategyOutput {
+	return o
+}
+
+func (o ScriptRunBatchRotationStrategyOutput) ToScriptRunBatchRotationStrategyPtrOutput() ScriptRunBatchRotationStrategyPtrOutput {
+	return o.ToScriptRunBatchRotationStrategyPtrOutputWithContext(context.Background())
+}
+
+func (o ScriptRunBatchRotationStrategyOutput) ToScriptRunBatchRotationStrategyPtrOutputWithContext(ctx context.Context) ScriptRunBatchRotationStrategyPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ScriptRunBatchRotationStrategy) *ScriptRunBatchRotationStrategy {
+		return &v
+	}).(ScriptRunBatchRotationStrategyPtrOutput)
+}
+
+func (o ScriptRunBatchRotationStrategyOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o ScriptRunBatchRotationStrategyOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ScriptRunBatchRotationStrategy) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o ScriptRunBatchRotationStrategyOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o ScriptRunBatchRotationStrategyOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ScriptRunBatchRotationStrategy) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type ScriptRunBatchRotationStrategyPtrOutput struct{ *pulumi.OutputState }
+
+func (ScriptRunBatchRotationStrategyPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ScriptRunBatchRotationStrategy)(nil)).Elem()
+}
+
+func (o ScriptRunBatchRotationStrategyPtrOutput) ToScriptRunBatchRotationStrategyPtrOutput() ScriptRunBatchRotationStrategyPtrOutput {
+	return o
+}
+
+func (o ScriptRunBatchRotationStrategyPtrOutput) ToScriptRunBatchRotationStrategyPtrOutputWithContext(ctx context.Context) ScriptRunBatchRotationStrategyPtrOutput {
+	return o
+}
+
+func (o ScriptRunBatchRotationStrategyPtrOutput) Elem() ScriptRunBatchRotationStrategyOutput {
+	return o.ApplyT(func(v *ScriptRunBatchRotationStrategy) ScriptRunBatchRotationStrategy {
+		if v != nil {
+			return *v
+		}
+		var ret ScriptRunBatchRotationStrategy
+		return ret
+	}).(ScriptRunBatchRotationStrategyOutput)
+}
+
+func (o ScriptRunBatchRotationStrategyPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o ScriptRunBatchRotationStrategyPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *ScriptRunBatchRotationStrategy) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// ScriptRunBatchRotationStrategyInput is an input type that accepts values of the ScriptRunBatchRotationStrategy enum
+// A concrete instance of `ScriptRunBatchRotationStrategyInput` can be one of the following:
+//
+//	ScriptRunBatchRotationStrategyContinue
+//	ScriptRunBatchRotationStrategyPause
+type ScriptRunBatchRotationStrategyInput interface {
+	pulumi.Input
+
+	ToScriptRunBatchRotationStrategyOutput() ScriptRunBatchRotationStrategyOutput
+	ToScriptRunBatchRotationStrategyOutputWithContext(context.Context) ScriptRunBatchRotationStrategyOutput
+}
+
+var scriptRunBatchRotationStrategyPtrType = reflect.TypeOf((**ScriptRunBatchRotationStrategy)(nil)).Elem()
+
+type ScriptRunBatchRotationStrategyPtrInput interface {
+	pulumi.Input
+
+	ToScriptRunBatchRotationStrategyPtrOutput() ScriptRunBatchRotationStrategyPtrOutput
+	ToScriptRunBatchRotationStrategyPtrOutputWithContext(context.Context) ScriptRunBatchRotationStrategyPtrOutput
+}
+
+type scriptRunBatchRotationStrategyPtr string
+
+func ScriptRunBatchRotationStrategyPtr(v string) ScriptRunBatchRotationStrategyPtrInput {
+	return (*scriptRunBatchRotationStrategyPtr)(&v)
+}
+
+func (*scriptRunBatchRotationStrategyPtr) ElementType() reflect.Type {
+	return scriptRunBatchRotationStrategyPtrType
+}
+
+func (in *scriptRunBatchRotationStrategyPtr) ToScriptRunBatchRotationStrategyPtrOutput() ScriptRunBatchRotationStrategyPtrOutput {
+	return pulumi.ToOutput(in).(ScriptRunBatchRotationStrategyPtrOutput)
+}
+
+func (in *scriptRunBatchRotationStrategyPtr) ToScriptRunBatchRotationStrategyPtrOutputWithContext(ctx context.Context) ScriptRunBatchRotationStrategyPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(ScriptRunBatchRotationStrategyPtrOutput)
+}
+
 type ScriptType string
 
 const (
@@ -1206,6 +1371,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ScriptProtocolPtrInput)(nil)).Elem(), ScriptProtocol("DEFAULT"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ScriptRiskLevelInput)(nil)).Elem(), ScriptRiskLevel("LOW"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ScriptRiskLevelPtrInput)(nil)).Elem(), ScriptRiskLevel("LOW"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ScriptRunBatchRotationStrategyInput)(nil)).Elem(), ScriptRunBatchRotationStrategy("CONTINUE"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ScriptRunBatchRotationStrategyPtrInput)(nil)).Elem(), ScriptRunBatchRotationStrategy("CONTINUE"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ScriptTypeInput)(nil)).Elem(), ScriptType("SHELL"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ScriptTypePtrInput)(nil)).Elem(), ScriptType("SHELL"))
 	pulumi.RegisterInputType(reflect.TypeOf((*VpcepAccessControlPathInput)(nil)).Elem(), VpcepAccessControlPath("/devuc-accessmgmt/v2/vpceps"))
@@ -1220,6 +1387,8 @@ func init() {
 	pulumi.RegisterOutputType(ScriptProtocolPtrOutput{})
 	pulumi.RegisterOutputType(ScriptRiskLevelOutput{})
 	pulumi.RegisterOutputType(ScriptRiskLevelPtrOutput{})
+	pulumi.RegisterOutputType(ScriptRunBatchRotationStrategyOutput{})
+	pulumi.RegisterOutputType(ScriptRunBatchRotationStrategyPtrOutput{})
 	pulumi.RegisterOutputType(ScriptTypeOutput{})
 	pulumi.RegisterOutputType(ScriptTypePtrOutput{})
 	pulumi.RegisterOutputType(VpcepAccessControlPathOutput{})

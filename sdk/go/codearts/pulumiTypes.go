@@ -3336,6 +3336,381 @@ func (o ScriptReviewerArrayOutput) Index(i pulumi.IntInput) ScriptReviewerOutput
 	}).(ScriptReviewerOutput)
 }
 
+type ScriptRunBatch struct {
+	Hosts            []ScriptRunBatchHost            `pulumi:"hosts"`
+	RotationStrategy *ScriptRunBatchRotationStrategy `pulumi:"rotationStrategy"`
+}
+
+// Defaults sets the appropriate defaults for ScriptRunBatch
+func (val *ScriptRunBatch) Defaults() *ScriptRunBatch {
+	if val == nil {
+		return nil
+	}
+	tmp := *val
+	if tmp.RotationStrategy == nil {
+		rotationStrategy_ := ScriptRunBatchRotationStrategy("CONTINUE")
+		tmp.RotationStrategy = &rotationStrategy_
+	}
+	return &tmp
+}
+
+// ScriptRunBatchInput is an input type that accepts ScriptRunBatchArgs and ScriptRunBatchOutput values.
+// You can construct a concrete instance of `ScriptRunBatchInput` via:
+//
+//	ScriptRunBatchArgs{...}
+type ScriptRunBatchInput interface {
+	pulumi.Input
+
+	ToScriptRunBatchOutput() ScriptRunBatchOutput
+	ToScriptRunBatchOutputWithContext(context.Context) ScriptRunBatchOutput
+}
+
+type ScriptRunBatchArgs struct {
+	Hosts            ScriptRunBatchHostArrayInput           `pulumi:"hosts"`
+	RotationStrategy ScriptRunBatchRotationStrategyPtrInput `pulumi:"rotationStrategy"`
+}
+
+// Defaults sets the appropriate defaults for ScriptRunBatchArgs
+func (val *ScriptRunBatchArgs) Defaults() *ScriptRunBatchArgs {
+	if val == nil {
+		return nil
+	}
+	tmp := *val
+	if tmp.RotationStrategy == nil {
+		tmp.RotationStrategy = ScriptRunBatchRotationStrategy("CONTINUE")
+	}
+	return &tmp
+}
+func (ScriptRunBatchArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ScriptRunBatch)(nil)).Elem()
+}
+
+func (i ScriptRunBatchArgs) ToScriptRunBatchOutput() ScriptRunBatchOutput {
+	return i.ToScriptRunBatchOutputWithContext(context.Background())
+}
+
+func (i ScriptRunBatchArgs) ToScriptRunBatchOutputWithContext(ctx context.Context) ScriptRunBatchOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ScriptRunBatchOutput)
+}
+
+// ScriptRunBatchArrayInput is an input type that accepts ScriptRunBatchArray and ScriptRunBatchArrayOutput values.
+// You can construct a concrete instance of `ScriptRunBatchArrayInput` via:
+//
+//	ScriptRunBatchArray{ ScriptRunBatchArgs{...} }
+type ScriptRunBatchArrayInput interface {
+	pulumi.Input
+
+	ToScriptRunBatchArrayOutput() ScriptRunBatchArrayOutput
+	ToScriptRunBatchArrayOutputWithContext(context.Context) ScriptRunBatchArrayOutput
+}
+
+type ScriptRunBatchArray []ScriptRunBatchInput
+
+func (ScriptRunBatchArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ScriptRunBatch)(nil)).Elem()
+}
+
+func (i ScriptRunBatchArray) ToScriptRunBatchArrayOutput() ScriptRunBatchArrayOutput {
+	return i.ToScriptRunBatchArrayOutputWithContext(context.Background())
+}
+
+func (i ScriptRunBatchArray) ToScriptRunBatchArrayOutputWithContext(ctx context.Context) ScriptRunBatchArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ScriptRunBatchArrayOutput)
+}
+
+type ScriptRunBatchOutput struct{ *pulumi.OutputState }
+
+func (ScriptRunBatchOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ScriptRunBatch)(nil)).Elem()
+}
+
+func (o ScriptRunBatchOutput) ToScriptRunBatchOutput() ScriptRunBatchOutput {
+	return o
+}
+
+func (o ScriptRunBatchOutput) ToScriptRunBatchOutputWithContext(ctx context.Context) ScriptRunBatchOutput {
+	return o
+}
+
+func (o ScriptRunBatchOutput) Hosts() ScriptRunBatchHostArrayOutput {
+	return o.ApplyT(func(v ScriptRunBatch) []ScriptRunBatchHost { return v.Hosts }).(ScriptRunBatchHostArrayOutput)
+}
+
+func (o ScriptRunBatchOutput) RotationStrategy() ScriptRunBatchRotationStrategyPtrOutput {
+	return o.ApplyT(func(v ScriptRunBatch) *ScriptRunBatchRotationStrategy { return v.RotationStrategy }).(ScriptRunBatchRotationStrategyPtrOutput)
+}
+
+type ScriptRunBatchArrayOutput struct{ *pulumi.OutputState }
+
+func (ScriptRunBatchArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ScriptRunBatch)(nil)).Elem()
+}
+
+func (o ScriptRunBatchArrayOutput) ToScriptRunBatchArrayOutput() ScriptRunBatchArrayOutput {
+	return o
+}
+
+func (o ScriptRunBatchArrayOutput) ToScriptRunBatchArrayOutputWithContext(ctx context.Context) ScriptRunBatchArrayOutput {
+	return o
+}
+
+func (o ScriptRunBatchArrayOutput) Index(i pulumi.IntInput) ScriptRunBatchOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ScriptRunBatch {
+		return vs[0].([]ScriptRunBatch)[vs[1].(int)]
+	}).(ScriptRunBatchOutput)
+}
+
+type ScriptRunBatchHost struct {
+	AgentSn    string `pulumi:"agentSn"`
+	ProjectId  string `pulumi:"projectId"`
+	RegionId   string `pulumi:"regionId"`
+	ResourceId string `pulumi:"resourceId"`
+}
+
+// ScriptRunBatchHostInput is an input type that accepts ScriptRunBatchHostArgs and ScriptRunBatchHostOutput values.
+// You can construct a concrete instance of `ScriptRunBatchHostInput` via:
+//
+//	ScriptRunBatchHostArgs{...}
+type ScriptRunBatchHostInput interface {
+	pulumi.Input
+
+	ToScriptRunBatchHostOutput() ScriptRunBatchHostOutput
+	ToScriptRunBatchHostOutputWithContext(context.Context) ScriptRunBatchHostOutput
+}
+
+type ScriptRunBatchHostArgs struct {
+	AgentSn    pulumi.StringInput `pulumi:"agentSn"`
+	ProjectId  pulumi.StringInput `pulumi:"projectId"`
+	RegionId   pulumi.StringInput `pulumi:"regionId"`
+	ResourceId pulumi.StringInput `pulumi:"resourceId"`
+}
+
+func (ScriptRunBatchHostArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ScriptRunBatchHost)(nil)).Elem()
+}
+
+func (i ScriptRunBatchHostArgs) ToScriptRunBatchHostOutput() ScriptRunBatchHostOutput {
+	return i.ToScriptRunBatchHostOutputWithContext(context.Background())
+}
+
+func (i ScriptRunBatchHostArgs) ToScriptRunBatchHostOutputWithContext(ctx context.Context) ScriptRunBatchHostOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ScriptRunBatchHostOutput)
+}
+
+// ScriptRunBatchHostArrayInput is an input type that accepts ScriptRunBatchHostArray and ScriptRunBatchHostArrayOutput values.
+// You can construct a concrete instance of `ScriptRunBatchHostArrayInput` via:
+//
+//	ScriptRunBatchHostArray{ ScriptRunBatchHostArgs{...} }
+type ScriptRunBatchHostArrayInput interface {
+	pulumi.Input
+
+	ToScriptRunBatchHostArrayOutput() ScriptRunBatchHostArrayOutput
+	ToScriptRunBatchHostArrayOutputWithContext(context.Context) ScriptRunBatchHostArrayOutput
+}
+
+type ScriptRunBatchHostArray []ScriptRunBatchHostInput
+
+func (ScriptRunBatchHostArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ScriptRunBatchHost)(nil)).Elem()
+}
+
+func (i ScriptRunBatchHostArray) ToScriptRunBatchHostArrayOutput() ScriptRunBatchHostArrayOutput {
+	return i.ToScriptRunBatchHostArrayOutputWithContext(context.Background())
+}
+
+func (i ScriptRunBatchHostArray) ToScriptRunBatchHostArrayOutputWithContext(ctx context.Context) ScriptRunBatchHostArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ScriptRunBatchHostArrayOutput)
+}
+
+type ScriptRunBatchHostOutput struct{ *pulumi.OutputState }
+
+func (ScriptRunBatchHostOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ScriptRunBatchHost)(nil)).Elem()
+}
+
+func (o ScriptRunBatchHostOutput) ToScriptRunBatchHostOutput() ScriptRunBatchHostOutput {
+	return o
+}
+
+func (o ScriptRunBatchHostOutput) ToScriptRunBatchHostOutputWithContext(ctx context.Context) ScriptRunBatchHostOutput {
+	return o
+}
+
+func (o ScriptRunBatchHostOutput) AgentSn() pulumi.StringOutput {
+	return o.ApplyT(func(v ScriptRunBatchHost) string { return v.AgentSn }).(pulumi.StringOutput)
+}
+
+func (o ScriptRunBatchHostOutput) ProjectId() pulumi.StringOutput {
+	return o.ApplyT(func(v ScriptRunBatchHost) string { return v.ProjectId }).(pulumi.StringOutput)
+}
+
+func (o ScriptRunBatchHostOutput) RegionId() pulumi.StringOutput {
+	return o.ApplyT(func(v ScriptRunBatchHost) string { return v.RegionId }).(pulumi.StringOutput)
+}
+
+func (o ScriptRunBatchHostOutput) ResourceId() pulumi.StringOutput {
+	return o.ApplyT(func(v ScriptRunBatchHost) string { return v.ResourceId }).(pulumi.StringOutput)
+}
+
+type ScriptRunBatchHostArrayOutput struct{ *pulumi.OutputState }
+
+func (ScriptRunBatchHostArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ScriptRunBatchHost)(nil)).Elem()
+}
+
+func (o ScriptRunBatchHostArrayOutput) ToScriptRunBatchHostArrayOutput() ScriptRunBatchHostArrayOutput {
+	return o
+}
+
+func (o ScriptRunBatchHostArrayOutput) ToScriptRunBatchHostArrayOutputWithContext(ctx context.Context) ScriptRunBatchHostArrayOutput {
+	return o
+}
+
+func (o ScriptRunBatchHostArrayOutput) Index(i pulumi.IntInput) ScriptRunBatchHostOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ScriptRunBatchHost {
+		return vs[0].([]ScriptRunBatchHost)[vs[1].(int)]
+	}).(ScriptRunBatchHostOutput)
+}
+
+type ScriptRunParam struct {
+	Name  string `pulumi:"name"`
+	Order *int   `pulumi:"order"`
+	// Kept in state only as the mask and a hash (as Script keeps it).
+	Sensitive *bool  `pulumi:"sensitive"`
+	Value     string `pulumi:"value"`
+}
+
+// Defaults sets the appropriate defaults for ScriptRunParam
+func (val *ScriptRunParam) Defaults() *ScriptRunParam {
+	if val == nil {
+		return nil
+	}
+	tmp := *val
+	if tmp.Sensitive == nil {
+		sensitive_ := false
+		tmp.Sensitive = &sensitive_
+	}
+	return &tmp
+}
+
+// ScriptRunParamInput is an input type that accepts ScriptRunParamArgs and ScriptRunParamOutput values.
+// You can construct a concrete instance of `ScriptRunParamInput` via:
+//
+//	ScriptRunParamArgs{...}
+type ScriptRunParamInput interface {
+	pulumi.Input
+
+	ToScriptRunParamOutput() ScriptRunParamOutput
+	ToScriptRunParamOutputWithContext(context.Context) ScriptRunParamOutput
+}
+
+type ScriptRunParamArgs struct {
+	Name  pulumi.StringInput `pulumi:"name"`
+	Order pulumi.IntPtrInput `pulumi:"order"`
+	// Kept in state only as the mask and a hash (as Script keeps it).
+	Sensitive pulumi.BoolPtrInput `pulumi:"sensitive"`
+	Value     pulumi.StringInput  `pulumi:"value"`
+}
+
+// Defaults sets the appropriate defaults for ScriptRunParamArgs
+func (val *ScriptRunParamArgs) Defaults() *ScriptRunParamArgs {
+	if val == nil {
+		return nil
+	}
+	tmp := *val
+	if tmp.Sensitive == nil {
+		tmp.Sensitive = pulumi.BoolPtr(false)
+	}
+	return &tmp
+}
+func (ScriptRunParamArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ScriptRunParam)(nil)).Elem()
+}
+
+func (i ScriptRunParamArgs) ToScriptRunParamOutput() ScriptRunParamOutput {
+	return i.ToScriptRunParamOutputWithContext(context.Background())
+}
+
+func (i ScriptRunParamArgs) ToScriptRunParamOutputWithContext(ctx context.Context) ScriptRunParamOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ScriptRunParamOutput)
+}
+
+// ScriptRunParamArrayInput is an input type that accepts ScriptRunParamArray and ScriptRunParamArrayOutput values.
+// You can construct a concrete instance of `ScriptRunParamArrayInput` via:
+//
+//	ScriptRunParamArray{ ScriptRunParamArgs{...} }
+type ScriptRunParamArrayInput interface {
+	pulumi.Input
+
+	ToScriptRunParamArrayOutput() ScriptRunParamArrayOutput
+	ToScriptRunParamArrayOutputWithContext(context.Context) ScriptRunParamArrayOutput
+}
+
+type ScriptRunParamArray []ScriptRunParamInput
+
+func (ScriptRunParamArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ScriptRunParam)(nil)).Elem()
+}
+
+func (i ScriptRunParamArray) ToScriptRunParamArrayOutput() ScriptRunParamArrayOutput {
+	return i.ToScriptRunParamArrayOutputWithContext(context.Background())
+}
+
+func (i ScriptRunParamArray) ToScriptRunParamArrayOutputWithContext(ctx context.Context) ScriptRunParamArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ScriptRunParamArrayOutput)
+}
+
+type ScriptRunParamOutput struct{ *pulumi.OutputState }
+
+func (ScriptRunParamOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ScriptRunParam)(nil)).Elem()
+}
+
+func (o ScriptRunParamOutput) ToScriptRunParamOutput() ScriptRunParamOutput {
+	return o
+}
+
+func (o ScriptRunParamOutput) ToScriptRunParamOutputWithContext(ctx context.Context) ScriptRunParamOutput {
+	return o
+}
+
+func (o ScriptRunParamOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v ScriptRunParam) string { return v.Name }).(pulumi.StringOutput)
+}
+
+func (o ScriptRunParamOutput) Order() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v ScriptRunParam) *int { return v.Order }).(pulumi.IntPtrOutput)
+}
+
+// Kept in state only as the mask and a hash (as Script keeps it).
+func (o ScriptRunParamOutput) Sensitive() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v ScriptRunParam) *bool { return v.Sensitive }).(pulumi.BoolPtrOutput)
+}
+
+func (o ScriptRunParamOutput) Value() pulumi.StringOutput {
+	return o.ApplyT(func(v ScriptRunParam) string { return v.Value }).(pulumi.StringOutput)
+}
+
+type ScriptRunParamArrayOutput struct{ *pulumi.OutputState }
+
+func (ScriptRunParamArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ScriptRunParam)(nil)).Elem()
+}
+
+func (o ScriptRunParamArrayOutput) ToScriptRunParamArrayOutput() ScriptRunParamArrayOutput {
+	return o
+}
+
+func (o ScriptRunParamArrayOutput) ToScriptRunParamArrayOutputWithContext(ctx context.Context) ScriptRunParamArrayOutput {
+	return o
+}
+
+func (o ScriptRunParamArrayOutput) Index(i pulumi.IntInput) ScriptRunParamOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ScriptRunParam {
+		return vs[0].([]ScriptRunParam)[vs[1].(int)]
+	}).(ScriptRunParamOutput)
+}
+
 type TestPlanTestCase struct {
 	Ids       []string `pulumi:"ids"`
 	ServiceId int      `pulumi:"serviceId"`
@@ -3590,6 +3965,12 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ScriptParamArrayInput)(nil)).Elem(), ScriptParamArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ScriptReviewerInput)(nil)).Elem(), ScriptReviewerArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ScriptReviewerArrayInput)(nil)).Elem(), ScriptReviewerArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ScriptRunBatchInput)(nil)).Elem(), ScriptRunBatchArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ScriptRunBatchArrayInput)(nil)).Elem(), ScriptRunBatchArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ScriptRunBatchHostInput)(nil)).Elem(), ScriptRunBatchHostArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ScriptRunBatchHostArrayInput)(nil)).Elem(), ScriptRunBatchHostArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ScriptRunParamInput)(nil)).Elem(), ScriptRunParamArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ScriptRunParamArrayInput)(nil)).Elem(), ScriptRunParamArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TestPlanTestCaseInput)(nil)).Elem(), TestPlanTestCaseArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TestPlanTestCaseArrayInput)(nil)).Elem(), TestPlanTestCaseArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VpcepAccessControlVpcepInput)(nil)).Elem(), VpcepAccessControlVpcepArgs{})
@@ -3641,6 +4022,12 @@ func init() {
 	pulumi.RegisterOutputType(ScriptParamArrayOutput{})
 	pulumi.RegisterOutputType(ScriptReviewerOutput{})
 	pulumi.RegisterOutputType(ScriptReviewerArrayOutput{})
+	pulumi.RegisterOutputType(ScriptRunBatchOutput{})
+	pulumi.RegisterOutputType(ScriptRunBatchArrayOutput{})
+	pulumi.RegisterOutputType(ScriptRunBatchHostOutput{})
+	pulumi.RegisterOutputType(ScriptRunBatchHostArrayOutput{})
+	pulumi.RegisterOutputType(ScriptRunParamOutput{})
+	pulumi.RegisterOutputType(ScriptRunParamArrayOutput{})
 	pulumi.RegisterOutputType(TestPlanTestCaseOutput{})
 	pulumi.RegisterOutputType(TestPlanTestCaseArrayOutput{})
 	pulumi.RegisterOutputType(VpcepAccessControlVpcepOutput{})

@@ -18,6 +18,7 @@ from .publisher import *
 from .rule import *
 from .rule_set import *
 from .script import *
+from .script_run import *
 from .test_plan import *
 from .vpcep_access_control import *
 from ._inputs import *
@@ -47,6 +48,7 @@ _utilities.register(
    "codearts:index:Rule": "Rule",
    "codearts:index:RuleSet": "RuleSet",
    "codearts:index:Script": "Script",
+   "codearts:index:ScriptRun": "ScriptRun",
    "codearts:index:TestPlan": "TestPlan",
    "codearts:index:VpcepAccessControl": "VpcepAccessControl"
   }

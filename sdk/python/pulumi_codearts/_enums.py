@@ -12,6 +12,7 @@ __all__ = [
     'RuleType',
     'ScriptProtocol',
     'ScriptRiskLevel',
+    'ScriptRunBatchRotationStrategy',
     'ScriptType',
     'VpcepAccessControlPath',
 ]
@@ -61,6 +62,12 @@ class ScriptRiskLevel(_builtins.str, Enum):
     LOW = "LOW"
     MEDIUM = "MEDIUM"
     HIGH = "HIGH"
+
+
+@pulumi.type_token("codearts:index:ScriptRunBatchRotationStrategy")
+class ScriptRunBatchRotationStrategy(_builtins.str, Enum):
+    CONTINUE_ = "CONTINUE"
+    PAUSE = "PAUSE"
 
 
 @pulumi.type_token("codearts:index:ScriptType")

@@ -64,6 +64,12 @@ __all__ = [
     'ScriptParamArgsDict',
     'ScriptReviewerArgs',
     'ScriptReviewerArgsDict',
+    'ScriptRunBatchArgs',
+    'ScriptRunBatchArgsDict',
+    'ScriptRunBatchHostArgs',
+    'ScriptRunBatchHostArgsDict',
+    'ScriptRunParamArgs',
+    'ScriptRunParamArgsDict',
     'TestPlanTestCaseArgs',
     'TestPlanTestCaseArgsDict',
     'VpcepAccessControlVpcepArgs',
@@ -1756,6 +1762,163 @@ class ScriptReviewerArgs:
     @name.setter
     def name(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "name", value)
+
+
+class ScriptRunBatchArgsDict(TypedDict):
+    hosts: pulumi.Input[Sequence[pulumi.Input['ScriptRunBatchHostArgsDict']]]
+    rotation_strategy: NotRequired[pulumi.Input[Optional['ScriptRunBatchRotationStrategy']]]
+
+@pulumi.input_type
+class ScriptRunBatchArgs:
+    def __init__(__self__, *,
+                 hosts: pulumi.Input[Sequence[pulumi.Input['ScriptRunBatchHostArgs']]],
+                 rotation_strategy: pulumi.Input[Optional['ScriptRunBatchRotationStrategy']] = None):
+        pulumi.set(__self__, "hosts", hosts)
+        if rotation_strategy is None:
+            rotation_strategy = 'CONTINUE'
+        if rotation_strategy is not None:
+            pulumi.set(__self__, "rotation_strategy", rotation_strategy)
+
+    @_builtins.property
+    @pulumi.getter
+    def hosts(self) -> pulumi.Input[Sequence[pulumi.Input['ScriptRunBatchHostArgs']]]:
+        return pulumi.get(self, "hosts")
+
+    @hosts.setter
+    def hosts(self, value: pulumi.Input[Sequence[pulumi.Input['ScriptRunBatchHostArgs']]]):
+        pulumi.set(self, "hosts", value)
+
+    @_builtins.property
+    @pulumi.getter(name="rotationStrategy")
+    def rotation_strategy(self) -> pulumi.Input[Optional['ScriptRunBatchRotationStrategy']]:
+        return pulumi.get(self, "rotation_strategy")
+
+    @rotation_strategy.setter
+    def rotation_strategy(self, value: pulumi.Input[Optional['ScriptRunBatchRotationStrategy']]):
+        pulumi.set(self, "rotation_strategy", value)
+
+
+class ScriptRunBatchHostArgsDict(TypedDict):
+    agent_sn: pulumi.Input[_builtins.str]
+    project_id: pulumi.Input[_builtins.str]
+    region_id: pulumi.Input[_builtins.str]
+    resource_id: pulumi.Input[_builtins.str]
+
+@pulumi.input_type
+class ScriptRunBatchHostArgs:
+    def __init__(__self__, *,
+                 agent_sn: pulumi.Input[_builtins.str],
+                 project_id: pulumi.Input[_builtins.str],
+                 region_id: pulumi.Input[_builtins.str],
+                 resource_id: pulumi.Input[_builtins.str]):
+        pulumi.set(__self__, "agent_sn", agent_sn)
+        pulumi.set(__self__, "project_id", project_id)
+        pulumi.set(__self__, "region_id", region_id)
+        pulumi.set(__self__, "resource_id", resource_id)
+
+    @_builtins.property
+    @pulumi.getter(name="agentSn")
+    def agent_sn(self) -> pulumi.Input[_builtins.str]:
+        return pulumi.get(self, "agent_sn")
+
+    @agent_sn.setter
+    def agent_sn(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "agent_sn", value)
+
+    @_builtins.property
+    @pulumi.getter(name="projectId")
+    def project_id(self) -> pulumi.Input[_builtins.str]:
+        return pulumi.get(self, "project_id")
+
+    @project_id.setter
+    def project_id(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "project_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="regionId")
+    def region_id(self) -> pulumi.Input[_builtins.str]:
+        return pulumi.get(self, "region_id")
+
+    @region_id.setter
+    def region_id(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "region_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="resourceId")
+    def resource_id(self) -> pulumi.Input[_builtins.str]:
+        return pulumi.get(self, "resource_id")
+
+    @resource_id.setter
+    def resource_id(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "resource_id", value)
+
+
+class ScriptRunParamArgsDict(TypedDict):
+    name: pulumi.Input[_builtins.str]
+    value: pulumi.Input[_builtins.str]
+    order: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    sensitive: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Kept in state only as the mask and a hash (as Script keeps it).
+    """
+
+@pulumi.input_type
+class ScriptRunParamArgs:
+    def __init__(__self__, *,
+                 name: pulumi.Input[_builtins.str],
+                 value: pulumi.Input[_builtins.str],
+                 order: pulumi.Input[Optional[_builtins.int]] = None,
+                 sensitive: pulumi.Input[Optional[_builtins.bool]] = None):
+        """
+        :param pulumi.Input[_builtins.bool] sensitive: Kept in state only as the mask and a hash (as Script keeps it).
+        """
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "value", value)
+        if order is not None:
+            pulumi.set(__self__, "order", order)
+        if sensitive is None:
+            sensitive = False
+        if sensitive is not None:
+            pulumi.set(__self__, "sensitive", sensitive)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def value(self) -> pulumi.Input[_builtins.str]:
+        return pulumi.get(self, "value")
+
+    @value.setter
+    def value(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "value", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def order(self) -> pulumi.Input[Optional[_builtins.int]]:
+        return pulumi.get(self, "order")
+
+    @order.setter
+    def order(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "order", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def sensitive(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Kept in state only as the mask and a hash (as Script keeps it).
+        """
+        return pulumi.get(self, "sensitive")
+
+    @sensitive.setter
+    def sensitive(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "sensitive", value)
 
 
 class TestPlanTestCaseArgsDict(TypedDict):
