@@ -1,3 +1,4 @@
+import type { HttpMethod } from "../provider/http";
 import { setTimeout as sleep } from "timers/promises";
 import { seedCocResources } from "../emulator";
 import { inWorld, type World } from "./support/world";
@@ -7,7 +8,7 @@ import { inWorld, type World } from "./support/world";
 jest.setTimeout(60_000);
 
 const target = (resource_id: string) => ({ resource_id, agent_sn: `sn-${resource_id}`, project_id: "p1", region_id: "cn-north-4" });
-const send = (w: World, method: string, path: string, body?: unknown, query?: Record<string, string | number>) =>
+const send = (w: World, method: HttpMethod, path: string, body?: unknown, query?: Record<string, string | number>) =>
   w.outOfBand.send<any>({ service: "coc", method, path, body, query, operation: "Test.coc" }).then((r) => r.body);
 async function setup(w: World): Promise<string> {
   seedCocResources(
