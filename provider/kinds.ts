@@ -1,3 +1,4 @@
+import { apiTestSuite } from "./resources/apiTestSuite";
 import { pipeline } from "./resources/pipeline";
 import { pipelineGroup } from "./resources/pipelineGroup";
 import { pipelineTemplate } from "./resources/pipelineTemplate";
@@ -24,6 +25,7 @@ export const KINDS = {
   OpenSourcePolicy: openSourcePolicy,
   Script: script,
   TestPlan: testPlan,
+  ApiTestSuite: apiTestSuite,
   VpcepAccessControl: vpcepAccessControl,
 } as const;
 

@@ -16,4 +16,5 @@ export { Script, type ScriptArgs } from "./script";
 export { listProjectRuleSets, getProjectRuleSet, listProjectOpenSourcePolicies, getProjectOpenSourcePolicy } from "../provider/lookups/policies";
 export type { LookupOptions, ProjectRuleSet, ProjectOpenSourcePolicy } from "../provider/lookups/policies";
 export { TestPlan, type TestPlanArgs } from "./testPlan";
+export { ApiTestSuite, type ApiTestSuiteArgs } from "./apiTestSuite";
 export { VpcepAccessControl, type VpcepAccessControlArgs } from "./vpcepAccessControl";

@@ -35,6 +35,7 @@ const declaredMatches: { [K in keyof Kinds]: Same<KindTypes[K]["declared"], z.in
   OpenSourcePolicy: true,
   Script: true,
   TestPlan: true,
+  ApiTestSuite: true,
   VpcepAccessControl: true,
 };
 // Every property the provider's Outputs type lists, with its type; and the declared inputs kept in state.
@@ -58,10 +59,11 @@ const outputsMatch: {
   OpenSourcePolicy: [true, true],
   Script: [true, true],
   TestPlan: [true, true],
+  ApiTestSuite: [true, true],
   VpcepAccessControl: [true, true],
 };
 
 test("every kind's generated types were checked against the provider's (at compile time)", () => {
-  expect(Object.keys(declaredMatches)).toHaveLength(12);
-  expect(Object.keys(outputsMatch)).toHaveLength(12);
+  expect(Object.keys(declaredMatches)).toHaveLength(13);
+  expect(Object.keys(outputsMatch)).toHaveLength(13);
 });

@@ -41,6 +41,8 @@ export const ROW_KINDS: Record<DialectId, KindName[]> = {
   R5: ["RuleSet", "OpenSourcePolicy"],
   C1: ["TestPlan"],
   C3: ["TestPlan"],
+  T1: ["ApiTestSuite"],
+  T2: ["ApiTestSuite"],
   S1: ["Script"],
   S2: ["Script"],
   S3: ["Script"],
@@ -87,7 +89,7 @@ export async function lifecycle(w: World, type: KindName, n: number): Promise<st
   }
   const st = w.engine.state.get(w.engine.urn(type, name))!;
   const declared = k.updated ? k.updated(env, n) : k.inputs(env, n);
-  if (type !== "VpcepAccessControl" && type !== "TestPlan") {
+  if (type !== "VpcepAccessControl" && type !== "TestPlan" && type !== "ApiTestSuite") {
     // Adoption: a second resource takes the same object under management; then the first lets go by
     // being removed from the state (as `pulumi state delete` would), so one resource owns it.
     const adopted = await w.engine.up(type, `${name}-adopted`, { ...declared, adoptId: st.id });
