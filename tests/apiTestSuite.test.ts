@@ -2,6 +2,7 @@ import { expectRefusedAtCheck, startWorld, World, callCounter } from "./support/
 import { callsAgainstPage } from "./support/resourcePages";
 import { API_TEST_SERVICE_ID, planTestCases, projectSuites, putRepositoryFile } from "../emulator";
 import { PETSTORE } from "./harness/kinds";
+import { renderMatrix, rowMatrix } from "./support/dialectMatrix";
 
 // CloudTest API test suite (CloudTest API Reference §4.1.1) through the real host: generated from a repository's
 // Swagger 2.0 file, one case per operation. No read, update or delete exist: changes replace, refresh keeps the
@@ -123,6 +124,13 @@ describe("an ambiguous create is not repeated: no API can find what it made", ()
     expect(projectSuites(w.emu.store, P)).toHaveLength(before + 2);
   });
 });
+
+test("T1, T2 matrix: the common lifecycle under every reading (create, read, no-op, delete)", async () => {
+  const cells = await rowMatrix(["T1", "T2"]);
+  console.log(`API test suite dialect matrix\n${renderMatrix(cells)}`);
+  expect(cells.map((c) => `${c.row}=${c.reading}`)).toEqual(["T1=table", "T1=example", "T2=strict", "T2=loose"]);
+  expect(cells.filter((c) => !c.ok)).toEqual([]);
+}, 120_000);
 
 describe("T1, T2: every reading", () => {
   afterEach(() => w.emu.dialect.reset());
