@@ -1,3 +1,4 @@
+import { KINDS } from "../provider/kinds";
 import { tokenConfig } from "./support/faultMatrix";
 import { startWorld, World } from "./support/world";
 
@@ -6,7 +7,7 @@ import { startWorld, World } from "./support/world";
 // Issue 8 extends this to every kind and to sensitive resource values.
 let w: World;
 
-/** All twelve kinds' lifecycles (the demo's scenarios) through one host; the failures, if any. */
+/** Every kind's lifecycle (the demo's scenarios) through one host; the failures, if any. */
 async function runEveryScenario(world: World, beforeEach?: () => void): Promise<string[]> {
   const { SCENARIOS } = await import("../demo/scenarios");
   const failures: string[] = [];
@@ -72,7 +73,7 @@ describe("every kind", () => {
     expect(await runEveryScenario(world)).toEqual([]);
     await world.host.close();
     const kinds = new Set(world.engine.calls.map((c) => JSON.stringify(c.request).match(/dynamic[/a-z]*:(\w+)::/)?.[1]).filter(Boolean));
-    expect(kinds.size).toBe(12);
+    expect(kinds.size).toBe(Object.keys(KINDS).length);
     const has = (x: unknown, needle: string) => JSON.stringify(x).includes(needle);
     const everything = { state: [...world.engine.state.values()], calls: world.engine.calls, logs: world.host.logs };
     expect(has(everything, world.account.secretKey)).toBe(false);
