@@ -126,14 +126,17 @@ describe.each([
     ]) {
       expect(planned.indexOf(first)).toBeLessThan(planned.indexOf(then));
     }
-    expect(r.notListed).toEqual([{ kind: "VpcepAccessControl", why: expect.stringMatching(/no names/) }]);
+    expect(r.notListed).toEqual([
+      { kind: "ApiTestSuite", why: expect.stringMatching(/no API lists, reads or deletes/) },
+      { kind: "VpcepAccessControl", why: expect.stringMatching(/no names/) },
+    ]);
     expect(r.calls).toBe(w.emu.log.since(mark).length);
     console.log(`sweep dry run (${_label}): ${r.objects.length} objects listed in ${r.calls} API calls`);
   });
 
   test("without --project the project kinds are not listed (and say why); the rest still is", async () => {
     const r = await sweep({ settings: settings(), prefix: PREFIX, yes: false });
-    expect(r.notListed.map((n) => n.kind).sort()).toEqual(["Pipeline", "PipelineGroup", "TestPlan", "VpcepAccessControl"]);
+    expect(r.notListed.map((n) => n.kind).sort()).toEqual(["ApiTestSuite", "Pipeline", "PipelineGroup", "TestPlan", "VpcepAccessControl"]);
     expect(r.notListed.find((n) => n.kind === "Pipeline")!.why).toMatch(/--project/);
     expect(new Set(r.objects.map((o) => o.kind))).toEqual(new Set(["PipelineTemplate", "Publisher", "Plugin", "PluginVersion", "Rule", "RuleSet", "OpenSourcePolicy", "Script"]));
   });
