@@ -5,6 +5,7 @@ import type { RequestLog } from "./log";
 import type { Reply } from "./router";
 import type { Store } from "./store";
 import { seedTestCases } from "./services/cloudtest";
+import { putRepositoryFile } from "./services/cloudtestSuites";
 import { maskSensitiveScripts } from "./services/cocScripts";
 import { cocResourceSeed, maskSensitiveTickets, seedCocResources } from "./services/cocTickets";
 import { seedVpcepRecords } from "./services/vpcep";
@@ -82,6 +83,10 @@ export function adminReply(req: AdminRequest, target: AdminTarget): Reply {
       return seedFrom(req.rawBody, z.object({ projectId: z.string(), serviceId: z.number().int(), ids: z.array(z.string()) }), (b) =>
         seedTestCases(target.store, b.projectId, b.serviceId, b.ids),
       );
+    case "POST cloudtest/repository-files":
+      return seedFrom(req.rawBody, z.object({ repositoryId: z.string(), branch: z.string(), path: z.string(), content: z.string() }), (b) =>
+        putRepositoryFile(target.store, b.repositoryId, b.branch, b.path, b.content),
+      );
     case "POST vpceps":
       return seedFrom(req.rawBody, z.object({ domainId: z.string(), region: z.string(), vpcepIds: z.array(z.string()) }), (b) =>
         seedVpcepRecords(target.store, b.domainId, b.region, b.vpcepIds),
@@ -95,7 +100,7 @@ export function adminReply(req: AdminRequest, target: AdminTarget): Reply {
   }
 }
 
-/** Seeds data that has no create API (CloudTest test cases, VPCEP access records). */
+/** Seeds data that has no create API (CloudTest test cases, repository files, VPCEP access records). */
 function seedFrom<T>(rawBody: Buffer, schema: z.ZodType<T>, seed: (b: T) => void): Reply {
   let body: unknown;
   try {

@@ -1,3 +1,4 @@
+import { apiTestSuite } from "./resources/apiTestSuite";
 import { pipeline } from "./resources/pipeline";
 import { pipelineGroup } from "./resources/pipelineGroup";
 import { pipelineTemplate } from "./resources/pipelineTemplate";
@@ -26,6 +27,7 @@ export const KINDS = {
   Script: script,
   ScriptRun: scriptRun,
   TestPlan: testPlan,
+  ApiTestSuite: apiTestSuite,
   VpcepAccessControl: vpcepAccessControl,
 } as const;
 

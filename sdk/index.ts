@@ -18,4 +18,5 @@ export { listTenantResources, type TenantResource, type TenantResourceQuery } fr
 export { listProjectRuleSets, getProjectRuleSet, listProjectOpenSourcePolicies, getProjectOpenSourcePolicy } from "../provider/lookups/policies";
 export type { LookupOptions, ProjectRuleSet, ProjectOpenSourcePolicy } from "../provider/lookups/policies";
 export { TestPlan, type TestPlanArgs } from "./testPlan";
+export { ApiTestSuite, type ApiTestSuiteArgs } from "./apiTestSuite";
 export { VpcepAccessControl, type VpcepAccessControlArgs } from "./vpcepAccessControl";

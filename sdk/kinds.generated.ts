@@ -843,6 +843,41 @@ export interface TestPlanOutputs {
 /** The keys of TestPlanOutputs, for the constructor (Pulumi makes an Output only for a key it is given). */
 export const testPlanOutputKeys = ["currentStage", "ownerId", "creatorId", "caseCount", "projectId", "name", "endDate", "serviceIdList", "assignedId", "startDate", "testCases", "adoptId"] as const;
 
+/** ApiTestSuite's inputs as a program declares them (the input type of its zod schema). */
+export interface ApiTestSuiteDeclared {
+  /** The CloudTest project (Table 4-1: 32 characters; CLOUDTEST.43400333). */
+  projectId: string;
+  /** Name of the suite to generate: 3 to 128 characters (CLOUDTEST.43400248). */
+  testsuiteName: string;
+  /** The repository holding the file: 32 characters (Table 4-3, CLOUDTEST.43400334; ambiguity T2: the example's 30 are refused). */
+  repositoryId: string;
+  /** Branch of the file: 3 to 100 characters (CLOUDTEST.43400336). */
+  repositoryBranch: string;
+  /** Relative path of a Swagger 2.0 YAML or JSON file: 6 to 128 characters (CLOUDTEST.43400335), ".yaml" or ".json" (CLOUDTEST.43400102). */
+  filePath: string;
+}
+
+/** ApiTestSuite's output properties: its outputs, and the declared inputs it keeps in state. */
+export interface ApiTestSuiteOutputs {
+  /** ID of the generated suite (Table 4-4). */
+  testsuiteId: string;
+  /** IDs of the generated test cases, one per operation of the file (Table 4-4; ambiguity T1 for the key). */
+  testcaseIds: string[];
+  /** The CloudTest project (Table 4-1: 32 characters; CLOUDTEST.43400333). */
+  projectId: string;
+  /** Name of the suite to generate: 3 to 128 characters (CLOUDTEST.43400248). */
+  testsuiteName: string;
+  /** The repository holding the file: 32 characters (Table 4-3, CLOUDTEST.43400334; ambiguity T2: the example's 30 are refused). */
+  repositoryId: string;
+  /** Branch of the file: 3 to 100 characters (CLOUDTEST.43400336). */
+  repositoryBranch: string;
+  /** Relative path of a Swagger 2.0 YAML or JSON file: 6 to 128 characters (CLOUDTEST.43400335), ".yaml" or ".json" (CLOUDTEST.43400102). */
+  filePath: string;
+}
+
+/** The keys of ApiTestSuiteOutputs, for the constructor (Pulumi makes an Output only for a key it is given). */
+export const apiTestSuiteOutputKeys = ["testsuiteId", "testcaseIds", "projectId", "testsuiteName", "repositoryId", "repositoryBranch", "filePath"] as const;
+
 /** VpcepAccessControl's inputs as a program declares them (the input type of its zod schema). */
 export interface VpcepAccessControlDeclared {
   /** Region of the endpoints (the `region` header: 1–40 of [0-9A-Za-z-]). */
@@ -896,5 +931,6 @@ export interface KindTypes {
   Script: { declared: ScriptDeclared; outputs: ScriptOutputs };
   ScriptRun: { declared: ScriptRunDeclared; outputs: ScriptRunOutputs };
   TestPlan: { declared: TestPlanDeclared; outputs: TestPlanOutputs };
+  ApiTestSuite: { declared: ApiTestSuiteDeclared; outputs: ApiTestSuiteOutputs };
   VpcepAccessControl: { declared: VpcepAccessControlDeclared; outputs: VpcepAccessControlOutputs };
 }

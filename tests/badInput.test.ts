@@ -67,6 +67,14 @@ const plan = (env: Env, name: string, over: Inputs = {}): Inputs => ({
   testCases: [{ serviceId: 13, ids: [planCase(1), planCase(2)] }],
   ...over,
 });
+const suite = (env: Env, over: Inputs = {}): Inputs => ({
+  projectId: env.projectId,
+  testsuiteName: "petstore API",
+  repositoryId: hex("d"),
+  repositoryBranch: "master",
+  filePath: "api/petstore.yaml",
+  ...over,
+});
 const version = (env: Env, v: string, over: Inputs = {}): Inputs => ({
   pluginName: "corpus_plugin",
   version: v,
@@ -342,6 +350,17 @@ const REGISTRY: Record<KindName, Entry> = {
         { rule: "success rate with two decimals", property: "successRate", reason: /one decimal place/, inputs: { ...r, successRate: 99.55 } },
       ];
     },
+  },
+  ApiTestSuite: {
+    base: (env) => suite(env),
+    crossField: (env) => [
+      {
+        rule: "a file that is neither .yaml nor .json",
+        property: "filePath",
+        reason: /must name a \.yaml or \.json file \(CLOUDTEST\.43400102\)/,
+        inputs: suite(env, { filePath: "api/petstore.yml" }),
+      },
+    ],
   },
   TestPlan: {
     base: (env) => plan(env, "Release 1.0 regression"),

@@ -112,6 +112,8 @@ const NO_CALL: Record<string, string> = {
   "VpcepAccessControl create": "records are made in the console: adopted without a call",
   "TestPlan delete": "no delete API: destroy forgets",
   "ScriptRun delete": "a run is forgotten: tickets have no delete API",
+  "ApiTestSuite read": "no read API: the state is all that is known",
+  "ApiTestSuite delete": "no delete API: destroy forgets",
 };
 
 test("hostile-server suite: every bad answer × every kind × read/create/update/delete ends in an error, never gone/success/id, no secret, bounded", async () => {

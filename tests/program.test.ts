@@ -1,8 +1,8 @@
 import { stableJson } from "../provider/dynamic";
 import { KindName, KINDS } from "../provider/kinds";
-import { DEFAULT_ACCOUNT, Emulator, seedVpcepRecords, startEmulator, stackConfig } from "../emulator";
+import { DEFAULT_ACCOUNT, Emulator, putRepositoryFile, seedVpcepRecords, startEmulator, stackConfig } from "../emulator";
 import { ConfigValue, DeploymentResult, ProgramStack, REPO_ROOT } from "./harness";
-import { KINDS_UNDER_TEST, stateMismatch } from "./harness/kinds";
+import { KINDS_UNDER_TEST, PETSTORE, stateMismatch, SUITE_REPO } from "./harness/kinds";
 import { outOfBand } from "./harness/recordEvents";
 
 /**
@@ -34,12 +34,14 @@ function configFor(emu: Emulator, team: string): Record<string, ConfigValue> {
     "codearts-platform:rotateToken": { secret: "rotate-token-value-1" },
     "codearts-platform:vpcepIds": JSON.stringify(VPCEPS),
     "codearts-platform:vpcepRegion": VPCEP_REGION,
+    "codearts-platform:apiSpec": JSON.stringify({ repositoryId: SUITE_REPO, branch: "master", path: "api/petstore.yaml" }),
   };
 }
 
 async function world(team = "Platform", timeoutMs = 120_000): Promise<{ emu: Emulator; stack: ProgramStack }> {
   const emu = await startEmulator({ port: 0, quiet: true });
   seedVpcepRecords(emu.store, DEFAULT_ACCOUNT.domainId, VPCEP_REGION, VPCEPS);
+  putRepositoryFile(emu.store, SUITE_REPO, "master", "api/petstore.yaml", PETSTORE);
   const stack = new ProgramStack({ dir: REPO_ROOT, config: configFor(emu, team), parallel: PARALLEL, timeoutMs });
   return { emu, stack };
 }
@@ -90,7 +92,7 @@ describe("the platform program through the engine's lifecycle", () => {
     const { r, calls } = await step("preview (new stack)", () => stack.preview());
     expect(calls).toHaveLength(0);
     const kinds = new Set(r.steps.map((s) => s.type.split(":").pop()));
-    expect(kinds.size).toBe(12);
+    expect(kinds.size).toBe(Object.keys(KINDS).length);
     expect(r.steps.every((s) => s.op === "create")).toBe(true);
     expect(stack.state.size).toBe(0);
   });

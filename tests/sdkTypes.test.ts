@@ -36,6 +36,7 @@ const declaredMatches: { [K in keyof Kinds]: Same<KindTypes[K]["declared"], z.in
   Script: true,
   ScriptRun: true,
   TestPlan: true,
+  ApiTestSuite: true,
   VpcepAccessControl: true,
 };
 // Every property the provider's Outputs type lists, with its type; and the declared inputs kept in state.
@@ -60,6 +61,7 @@ const outputsMatch: {
   Script: [true, true],
   ScriptRun: [true, true],
   TestPlan: [true, true],
+  ApiTestSuite: [true, true],
   VpcepAccessControl: [true, true],
 };
 

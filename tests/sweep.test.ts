@@ -127,6 +127,7 @@ describe.each([
       expect(planned.indexOf(first)).toBeLessThan(planned.indexOf(then));
     }
     expect(r.notListed).toEqual([
+      { kind: "ApiTestSuite", why: expect.stringMatching(/no API lists, reads or deletes/) },
       { kind: "ScriptRun", why: expect.stringMatching(/no delete API/) },
       { kind: "VpcepAccessControl", why: expect.stringMatching(/no names/) },
     ]);
@@ -136,7 +137,7 @@ describe.each([
 
   test("without --project the project kinds are not listed (and say why); the rest still is", async () => {
     const r = await sweep({ settings: settings(), prefix: PREFIX, yes: false });
-    expect(r.notListed.map((n) => n.kind).sort()).toEqual(["Pipeline", "PipelineGroup", "ScriptRun", "TestPlan", "VpcepAccessControl"]);
+    expect(r.notListed.map((n) => n.kind).sort()).toEqual(["ApiTestSuite", "Pipeline", "PipelineGroup", "ScriptRun", "TestPlan", "VpcepAccessControl"]);
     expect(r.notListed.find((n) => n.kind === "Pipeline")!.why).toMatch(/--project/);
     expect(new Set(r.objects.map((o) => o.kind))).toEqual(new Set(["PipelineTemplate", "Publisher", "Plugin", "PluginVersion", "Rule", "RuleSet", "OpenSourcePolicy", "Script"]));
   });

@@ -1,10 +1,10 @@
-import { KINDS } from "../provider/kinds";
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as sdk from "../sdk";
+import { KINDS } from "../provider/kinds";
 
 // The packed package must type-check in a project made by `pulumi new typescript`: its tsconfig has
 // no esModuleInterop and no skipLibCheck, so every .d.ts the SDK reaches is compiled. `npm test`
@@ -39,7 +39,7 @@ const TEMPLATE_TSCONFIG = {
 // A program using every resource class and function the SDK exports, wired by references.
 const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
 import {
-  OpenSourcePolicy, Pipeline, PipelineGroup, PipelineTemplate, Plugin, PluginVersion, Publisher, Rule, RuleSet, Script, ScriptRun, TestPlan, VpcepAccessControl,
+  ApiTestSuite, OpenSourcePolicy, Pipeline, PipelineGroup, PipelineTemplate, Plugin, PluginVersion, Publisher, Rule, RuleSet, Script, ScriptRun, TestPlan, VpcepAccessControl,
   dynamicProvider, getProjectOpenSourcePolicy, getProjectRuleSet, listProjectOpenSourcePolicies, listProjectRuleSets, listTenantResources,
   type PipelineGroupArgs, type ProjectRuleSet, type LookupOptions, type TenantResource,
 } from "pulumi-codearts";
@@ -85,7 +85,9 @@ const coverage = new Rule("coverage", {
 });
 const gate = new RuleSet("gate", { name: "Release gate", rules: [{ id: coverage.id }], isValid: false });
 const oss = new OpenSourcePolicy("oss", { name: "OSS", content: { security: { enable: true, rules: { severity: { enable: true, values: ["Critical"] } } } } });
-const plan = new TestPlan("regression", { projectId, name: "Regression", endDate: "2026-12-31", serviceIdList: [13] });
+const suite = new ApiTestSuite("petstore", { projectId, testsuiteName: "Petstore API", repositoryId: "5f0c1b2a3d4e5f60718293a4b5c6d7e8", repositoryBranch: "master", filePath: "api/petstore.yaml" });
+// The suite's generated case ids (Output<string[]>) are a plan's test cases as they are.
+const plan = new TestPlan("regression", { projectId, name: "Regression", endDate: "2026-12-31", serviceIdList: [13], testCases: [{ serviceId: 13, ids: suite.testcaseIds }] });
 const script = new Script("rotate", {
   name: "rotate_logs", description: "Rotates logs", type: "SHELL", content: "logrotate -f /etc/logrotate.conf", riskLevel: "LOW", version: "1.0.0",
   params: [{ name: "token", value: config.requireSecret("token"), sensitive: true }],
@@ -105,8 +107,9 @@ const ruleSets: Promise<ProjectRuleSet[]> = listProjectRuleSets(projectId, optio
 // Outputs, typed: a plain Output<string> where the value is always there, string | undefined where not.
 const servicesPath: pulumi.Output<string> = services.pathId;
 const parent: pulumi.Output<string | undefined> = services.parentId;
+const suiteCases: pulumi.Output<string[]> = suite.testcaseIds;
 export const outputs = {
-  servicesPath, parent, adoptedName: adopted.name,
+  servicesPath, parent, adoptedName: adopted.name, suiteCases,
   pipelineGroup: pipeline.groupPathId, templateDomain: template.domainId, latest: step.latestVersion,
   released: version.versionAttribution.apply((a) => a === "formal"), ruleIds: gate.ruleInstanceIds.apply((ids) => ids.length),
   ossLevel: oss.level, cases: plan.caseCount, status: script.status, ticket: run.executeUuid, runStatus: run.status,

@@ -1,4 +1,5 @@
 import type { Scenario } from "../lifecycle";
+import { apiTestSuiteScenario } from "./apiTestSuite";
 import { pipelineScenario } from "./pipeline";
 import { pipelineGroupScenario } from "./pipelineGroup";
 import { pipelineTemplateScenario } from "./pipelineTemplate";
@@ -21,6 +22,7 @@ export const SCENARIOS: Array<[string, Scenario]> = [
   ["RuleSet", ruleSetScenario],
   ["OpenSourcePolicy", openSourcePolicyScenario],
   ["TestPlan", testPlanScenario],
+  ["ApiTestSuite", apiTestSuiteScenario],
   ["Script", scriptScenario],
   ["ScriptRun", scriptRunScenario],
   ["VpcepAccessControl", vpcepScenario],

@@ -4,6 +4,7 @@ import type { CallerContext, Reply, Router } from "../router";
 import type { Store } from "../store";
 import { jsonObject } from "./json";
 import { listWindow } from "./listing";
+import { registerCloudTestSuites } from "./cloudtestSuites";
 
 /**
  * CloudTest test plans (CloudTest API Reference §4.3). Quirks kept: the list GETs answer **201** (documented), v1
@@ -18,6 +19,7 @@ export function registerCloudTest(router: Router): void {
   router.route("GET", "/v1/projects/{project_id}/plans", "TestPlan.listV1", inProject(listV1));
   router.route("GET", "/v2/projects/{project_id}/plans", "TestPlan.list", inProject(listV2));
   router.route("POST", "/v1/projects/{project_id}/plans/{plan_id}/testcases/batch-add", "TestPlan.addTestCases", inProject(batchAdd));
+  registerCloudTestSuites(router);
 }
 
 const PLANS = "testPlans";

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
+  ApiTestSuite,
   OpenSourcePolicy,
   Pipeline,
   PipelineGroup,
@@ -23,6 +24,7 @@ import {
  *   projectId  the CodeArts project (32 hex)
  *   teamName   used in names; changing it is the demo's "change"
  *   rotateToken (secret), vpcepIds (list) and vpcepRegion: optional
+ *   apiSpec: optional { repositoryId, branch, path } of a Swagger 2.0 file: an API test suite feeding the plan
  * Provider settings: huaweicloud:* (see the README), e.g. huaweicloud:endpoints {"*": <emulator URL>}.
  */
 const config = new pulumi.Config("codearts-platform");
@@ -83,8 +85,20 @@ const ossPolicy = new OpenSourcePolicy("open-source", {
   content: { security: { enable: true, rules: { severity: { enable: true, values: ["Critical"] }, cve: { enable: false, values: [""] } } } },
 });
 
-// Operations: the team's regression plan, a maintenance script (its token kept secret), private access.
-const regression = new TestPlan("regression", { projectId, name: `${team} regression`, endDate: "2026-12-31", serviceIdList: [13] });
+// Operations: the team's regression plan (with the API test suite's cases, when a spec is given), a maintenance
+// script (its token kept secret), private access.
+const apiSpec = config.getObject<{ repositoryId: string; branch: string; path: string }>("apiSpec");
+const apiSuite =
+  apiSpec &&
+  new ApiTestSuite("api-suite", { projectId, testsuiteName: `${team} API`, repositoryId: apiSpec.repositoryId, repositoryBranch: apiSpec.branch, filePath: apiSpec.path });
+// 13: the test type of API test cases in the emulator's project (the reference does not say which it is).
+const regression = new TestPlan("regression", {
+  projectId,
+  name: `${team} regression`,
+  endDate: "2026-12-31",
+  serviceIdList: [13],
+  testCases: apiSuite ? [{ serviceId: 13, ids: apiSuite.testcaseIds }] : undefined,
+});
 const rotate = new Script("rotate-logs", {
   name: `${slug}_rotate_logs`,
   description: `Rotates ${team} logs`,

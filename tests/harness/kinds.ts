@@ -1,5 +1,5 @@
 import type { KindName } from "../../provider/kinds";
-import { seedCocResources, seedTestCases, seedVpcepRecords, VPCEP_PATH, type Account, type Emulator } from "../../emulator";
+import { putRepositoryFile, seedCocResources, seedTestCases, seedVpcepRecords, VPCEP_PATH, type Account, type Emulator } from "../../emulator";
 import * as path from "path";
 import type { Engine, ResourceState } from "./engine";
 import { REPO_ROOT } from "./host";
@@ -38,6 +38,11 @@ export interface KindUnderTest {
   claims?(st: ResourceState): string[];
   /** Destroying the resource leaves its object in the service by design (no delete API). */
   deleteKeeps?: boolean;
+  /**
+   * Why a create that failed ambiguously cannot be looked up (no list or read API): the failed call may leave
+   * one object the state does not claim, which the error must name as possible ("may have generated").
+   */
+  createUnfindable?: string;
   /**
    * Later requests of multi-step operations, each faulted in cells of its own: what the step is, its
    * route, and the inputs (for a create) or the change (for an update) that make the operation send it.
@@ -94,6 +99,16 @@ const policyRoutes = (base: string, id: string): KindUnderTest["routes"] => ({
   delete: { method: "DELETE", path: `${base}/{${id}}/delete` },
 });
 const P = (w: World) => w.account.codeartsProjects[0];
+/** A repository with a Swagger 2.0 file of two operations, for ApiTestSuite (repositories have no API here). */
+export const SUITE_REPO = "5f0c1b2a3d4e5f60718293a4b5c6d7e8";
+export const PETSTORE = [
+  "swagger: '2.0'",
+  "info: { title: Petstore, version: 1.0.0 }",
+  "paths:",
+  "  /pets:",
+  "    get: { responses: { '200': { description: ok } } }",
+  "    post: { responses: { '201': { description: made } } }",
+].join("\n");
 
 export const KINDS_UNDER_TEST: KindUnderTest[] = [
   {
@@ -307,6 +322,19 @@ export const KINDS_UNDER_TEST: KindUnderTest[] = [
     without: { delete: "no delete API: destroy only forgets the plan" },
     collection: "testPlans",
     deleteKeeps: true,
+  },
+  {
+    type: "ApiTestSuite",
+    setup: async (w) => {
+      putRepositoryFile(w.emu.store, SUITE_REPO, "master", "api/petstore.yaml", PETSTORE);
+      return { P: P(w) };
+    },
+    inputs: (e, n) => ({ projectId: e.P, testsuiteName: `suite ${n}`, repositoryId: SUITE_REPO, repositoryBranch: "master", filePath: "api/petstore.yaml" }),
+    routes: { create: { method: "POST", path: "/v1/projects/{project_id}/repository/testsuites" } },
+    without: { update: "no update API: a change generates a new suite", delete: "no delete API: destroy only forgets the suite" },
+    collection: "apiTestSuites",
+    deleteKeeps: true,
+    createUnfindable: "no API lists or reads test suites (CloudTest §4.1.1 only generates one)",
   },
   {
     type: "VpcepAccessControl",

@@ -43,6 +43,8 @@ export const ROW_KINDS: Record<DialectId, KindName[]> = {
   R5: ["RuleSet", "OpenSourcePolicy"],
   C1: ["TestPlan"],
   C3: ["TestPlan"],
+  T1: ["ApiTestSuite"],
+  T2: ["ApiTestSuite"],
   S1: ["Script"],
   S2: ["Script"],
   S3: ["Script"],

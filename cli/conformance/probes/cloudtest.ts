@@ -269,5 +269,38 @@ const p2: Probe = {
   },
 };
 
-export const PROBES: Probe[] = [c1, c3, p2];
-export const UNPROBEABLE: Unprobeable[] = [];
+/**
+ * T2. A suite generated from a 30-character repository id that cannot name a file: `strict` refuses the id
+ * (CLOUDTEST.43400334); `loose` takes it and goes on to the repository and the file, which it cannot find. No
+ * suite can be made either way (the path names no file), so nothing is left.
+ */
+const t2: Probe = {
+  row: "T2",
+  method:
+    "asks §4.1.1 to generate a suite from a 30-character repository id (the example's form) and a path that names no file: 400 CLOUDTEST.43400334 → strict; another 400 (the file or repository not found) → loose; nothing is generated",
+  cost: "read-only",
+  async run(ctx) {
+    const project = ctx.codeartsProjectId;
+    if (!project) return needsProject();
+    const o = await ctx.attempt({
+      service: "cloudtest",
+      method: "POST",
+      path: `/v1/projects/${seg(project, "the project id")}/repository/testsuites`,
+      body: { testsuite_name: ctx.name("t2_suite"), repository_id: randomBytes(15).toString("hex"), repository_branch: "master", file_path: `${ctx.name("t2")}_missing.yaml` },
+      operation: "Conformance.ApiTestSuite.create",
+    });
+    if (o.ok) return unknown(`a 30-character repository id and a path naming no file answered ${describe(o)}: a suite may have been generated (no API deletes it)`);
+    if (o.error.status === 400 && o.error.errorCode === "CLOUDTEST.43400334") return found("strict", `a 30-character repository id: ${describe(o)}`);
+    if (o.error.status === 400 && o.error.errorCode?.startsWith("CLOUDTEST."))
+      return found("loose", `a 30-character repository id passed its check: ${describe(o)}, about the file or repository`);
+    return unknown(`a 30-character repository id answered ${describe(o)}: neither CLOUDTEST.43400334 nor another CloudTest 400`);
+  },
+};
+
+export const PROBES: Probe[] = [c1, c3, p2, t2];
+export const UNPROBEABLE: Unprobeable[] = [
+  {
+    row: "T1",
+    why: "seeing the key needs a suite generated from a Swagger 2.0 file of one of the account's repositories, which no API deletes; the provider takes either key",
+  },
+];

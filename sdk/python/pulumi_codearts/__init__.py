@@ -7,6 +7,7 @@ from . import _utilities
 import typing
 # Export this package's modules as members:
 from ._enums import *
+from .api_test_suite import *
 from .open_source_policy import *
 from .pipeline import *
 from .pipeline_group import *
@@ -38,6 +39,7 @@ _utilities.register(
   "mod": "index",
   "fqn": "pulumi_codearts",
   "classes": {
+   "codearts:index:ApiTestSuite": "ApiTestSuite",
    "codearts:index:OpenSourcePolicy": "OpenSourcePolicy",
    "codearts:index:Pipeline": "Pipeline",
    "codearts:index:PipelineGroup": "PipelineGroup",
