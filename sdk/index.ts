@@ -17,3 +17,4 @@ export { listProjectRuleSets, getProjectRuleSet, listProjectOpenSourcePolicies, 
 export type { LookupOptions, ProjectRuleSet, ProjectOpenSourcePolicy } from "../provider/lookups/policies";
 export { TestPlan, type TestPlanArgs } from "./testPlan";
 export { VpcepAccessControl, type VpcepAccessControlArgs } from "./vpcepAccessControl";
+export * from "./lookups";
