@@ -6,6 +6,7 @@ export type { Faults, Fault, FaultRule } from "./faults";
 export type { Store, Collection, StoreData } from "./store";
 export { clientSettings, stackConfig } from "./clientConfig";
 export { seedTestCases, planTestCases, seedCloudTestPermissions } from "./services/cloudtest";
+export { seedTestEnvironments, seedPlanRequirements, seedPlanJournals } from "./services/cloudtestQueries";
 export { holdPipelineRuns } from "./services/pipelines";
 export { seedVpcepRecords, vpcepRecords, VPCEP_PATH } from "./services/vpcep";
 export { MASK as COC_SENSITIVE_MASK } from "./services/cocScripts";
