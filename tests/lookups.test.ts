@@ -1,9 +1,34 @@
 import { clientSettings, seedPlanJournals, seedPlanRequirements, seedTestEnvironments } from "../emulator";
 import { KINDS, type KindName } from "../provider/kinds";
-import { LOOKUPS } from "../provider/lookups";
+import { LOOKUPS, type LookupArgs, type LookupResult } from "../provider/lookups";
 import { KINDS_UNDER_TEST, type Env } from "./harness/kinds";
 import { startWorld, type World } from "./support/world";
 import * as sdk from "../sdk";
+
+// The SDK's plain types (sdk/lookups.ts) agree with the look-ups' schemas: what a program may pass, the
+// schema takes; what the look-up answers, the SDK's type describes (a mismatch fails to compile).
+type Takes<L, A> = A extends LookupArgs<L> ? true : false;
+type Describes<L, R> = LookupResult<L> extends R ? true : false;
+type L = typeof LOOKUPS;
+export const typesAgree: [
+  Takes<L["getPipelineGroup"], sdk.GetPipelineGroupArgs>,
+  Takes<L["getPipelineTemplate"], sdk.InTenantArgs>,
+  Takes<L["getPipeline"], sdk.InProjectArgs>,
+  Takes<L["getRule"], sdk.InTenantArgs>,
+  Takes<L["getRuleSet"], sdk.InTenantArgs>,
+  Takes<L["getOpenSourcePolicy"], sdk.InTenantArgs>,
+  Takes<L["getPublisher"], sdk.NameOrId>,
+  Takes<L["getPlugin"], sdk.GetPluginArgs>,
+  Takes<L["getPluginVersion"], sdk.GetPluginVersionArgs>,
+  Takes<L["getScript"], sdk.NameOrId>,
+  Takes<L["getTestPlan"], sdk.InProjectArgs>,
+  Takes<L["getTestEnvironments"], sdk.InCloudTestProjectArgs>,
+  Takes<L["getTestPlanRequirements"], sdk.OfTestPlanArgs>,
+  Takes<L["getTestPlanHistory"], sdk.OfTestPlanArgs>,
+  Describes<L["getTestEnvironments"], { environments: sdk.TestEnvironment[] }>,
+  Describes<L["getTestPlanRequirements"], { requirements: sdk.TestPlanRequirement[] }>,
+  Describes<L["getTestPlanHistory"], { history: sdk.TestPlanJournal[] }>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 
 // The look-ups (provider/lookups) against the emulator: each kind's object made through the real host,
 // then found by name and by id; none; and several where the service lets names repeat.
@@ -134,8 +159,8 @@ describe("arguments", () => {
   test("a name and an id together, or neither: refused before any API call, naming the property", async () => {
     const P = w.account.codeartsProjects[0];
     const mark = w.emu.log.mark();
-    await expect(sdk.getPipelineGroup({ projectId: P, name: "a", id: "b" }, settings())).rejects.toThrow(/name give exactly one of name and id \(both given\)/);
-    await expect(sdk.getPipelineGroup({ projectId: P }, settings())).rejects.toThrow(/name give exactly one of name and id \(neither given\)/);
+    await expect(sdk.getPipelineGroup({ projectId: P, name: "a", id: "b" } as never, settings())).rejects.toThrow(/name give exactly one of name and id \(both given\)/);
+    await expect(sdk.getPipelineGroup({ projectId: P } as never, settings())).rejects.toThrow(/name give exactly one of name and id \(neither given\)/);
     await expect(sdk.getPipeline({ projectId: "nope", name: "x" }, settings())).rejects.toThrow(/projectId must be a CodeArts project ID/);
     await expect(sdk.getScript({ name: "x", colour: "red" } as never, settings())).rejects.toThrow(/colour is not a property of getScript/);
     expect(w.emu.log.since(mark)).toHaveLength(0);

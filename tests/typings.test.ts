@@ -41,6 +41,7 @@ import {
   OpenSourcePolicy, Pipeline, PipelineGroup, PipelineTemplate, Plugin, PluginVersion, Publisher, Rule, RuleSet, Script, TestPlan, VpcepAccessControl,
   dynamicProvider, getProjectOpenSourcePolicy, getProjectRuleSet, listProjectOpenSourcePolicies, listProjectRuleSets,
   type PipelineGroupArgs, type ProjectRuleSet, type LookupOptions,
+  getPipelineGroup, getPipelineGroupOutput, getTestPlanHistory, LookupMatchError,
 } from "pulumi-codearts";
 
 const config = new pulumi.Config("codearts");
@@ -108,6 +109,10 @@ export const outputs = {
   policies: listProjectOpenSourcePolicies(projectId).then((ps) => ps.length),
   oneRuleSet: getProjectRuleSet(projectId, "0123456789abcdef0123456789abcdef"),
   onePolicy: getProjectOpenSourcePolicy(projectId, "0123456789abcdef0123456789abcdef", options),
+  foundPath: getPipelineGroup({ projectId, name: "Platform" }).then((g) => g.pathId),
+  foundId: getPipelineGroupOutput({ projectId, name: team.name }).id,
+  changed: getTestPlanHistory({ projectId, planId: "0123456789abcdef0123456789abcdef" }).then((h) => h.history.map((r) => r.operateTime)),
+  notFound: (e: unknown) => e instanceof LookupMatchError,
 };
 `;
 

@@ -16,7 +16,7 @@ import type { PluginOutputs } from "../resources/plugin";
 import type { PluginVersionOutputs } from "../resources/pluginVersion";
 import type { ScriptOutputs } from "../resources/script";
 import type { TestPlanOutputs } from "../resources/testPlan";
-import { LookupMatchError } from "./lookup";
+import { LookupMatchError } from "./errors";
 
 /**
  * The look-ups of the kinds that can be found by name or id: each answers what the kind's resource
@@ -58,7 +58,8 @@ function oneKey(nameKey: string | undefined) {
 }
 
 /** The arguments as a program writes them: the scope's, and the name or the id where the kind has both. */
-type KeyArgs<S extends z.ZodRawShape, N extends string> = z.input<z.ZodObject<S>> & ([N] extends [never] ? unknown : { [P in N]?: string } & { id?: string });
+type KeyArgs<S extends z.ZodRawShape, N extends string> = (keyof S extends never ? unknown : z.input<z.ZodObject<S>>) &
+  ([N] extends [never] ? unknown : { [P in N]?: string } & { id?: string });
 
 /** The answer: the kind's outputs and the id its resource records (`unseen` outputs may be absent). */
 type Found<O> = O & { id: string };

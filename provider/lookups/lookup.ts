@@ -3,6 +3,9 @@ import { ApiClient } from "../client";
 import { loadSettings, Settings } from "../config";
 import { failuresFrom, type Context } from "../dynamic";
 import type { KindName } from "../kinds";
+import { LookupArgsError } from "./errors";
+
+export { LookupArgsError, LookupMatchError } from "./errors";
 
 /**
  * A look-up: a read-only question to the service, answered without owning anything (no state, no
@@ -30,35 +33,6 @@ export interface TypedLookup<In, Out> extends Lookup {
 }
 export type LookupArgs<L> = L extends TypedLookup<infer I, unknown> ? I : never;
 export type LookupResult<L> = L extends TypedLookup<unknown, infer O> ? O : never;
-
-/** Arguments that cannot be taken: refused before any API call, each naming its property (as a check failure). */
-export class LookupArgsError extends Error {
-  constructor(
-    readonly lookup: string,
-    readonly failures: { property: string; reason: string }[],
-  ) {
-    super(`${lookup}: ${failures.map((f) => `${f.property || "arguments"} ${f.reason}`).join("; ")}`);
-  }
-}
-
-/** No object, or more than one, has the key asked for: naming the kind, the key and the candidates' ids. */
-export class LookupMatchError extends Error {
-  constructor(
-    readonly kind: string,
-    readonly key: Record<string, unknown>,
-    readonly candidates: readonly string[],
-  ) {
-    const where = Object.entries(key)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${k} ${JSON.stringify(v)}`)
-      .join(", ");
-    super(
-      candidates.length === 0
-        ? `${kind}: none found with ${where}`
-        : `${kind}: ${candidates.length} found with ${where} (${candidates.join(", ")}); the key is not unique here: look it up by id`,
-    );
-  }
-}
 
 /** The arguments parsed by the look-up's schema, or a LookupArgsError naming each bad property. */
 export function parseArgs<A extends z.ZodType<Record<string, unknown>>>(lookup: Lookup<A>, raw: unknown): z.output<A> {
