@@ -7,6 +7,7 @@ export type { Store, Collection, StoreData } from "./store";
 export { clientSettings, stackConfig } from "./clientConfig";
 export { seedTestCases, planTestCases, seedCloudTestPermissions } from "./services/cloudtest";
 export { putRepositoryFile, projectSuites, API_TEST_SERVICE_ID } from "./services/cloudtestSuites";
+export { seedTestEnvironments, seedPlanRequirements, seedPlanJournals } from "./services/cloudtestQueries";
 export { holdPipelineRuns } from "./services/pipelines";
 export { seedVpcepRecords, vpcepRecords, VPCEP_PATH } from "./services/vpcep";
 export { MASK as COC_SENSITIVE_MASK } from "./services/cocScripts";

@@ -147,7 +147,7 @@ function generateSchema() {
       const spec = typeOf(prop, nested, docs, where);
       properties[key] = {
         ...spec,
-        ...(docs.get(where) ? { description: text(docs.get(where)) } : {}),
+        ...(docs.get(where) || prop.description ? { description: text(docs.get(where) || prop.description) } : {}),
         ...(prop.default !== undefined && typeof prop.default !== "object" ? { default: prop.default } : {}),
         ...extra(key),
       };
@@ -199,6 +199,27 @@ function generateSchema() {
     };
   }
 
+  // The look-ups (provider/lookups): arguments from their zod schemas; outputs the kind's resource's, plus
+  // the id its resource records, or the look-up's own outputs schema.
+  const { LOOKUPS } = require("../provider/lookups");
+  const functions = {};
+  for (const [name, lookup] of Object.entries(LOOKUPS)) {
+    const typeName = pascal(name);
+    const inputs = objectSpec(z.toJSONSchema(lookup.args, { io: "input", unrepresentable: "any" }), typeName, new Map(), "");
+    let outputs;
+    if (lookup.returns.kind) {
+      const resource = resources[tokenOf(lookup.returns.kind)];
+      const unseen = new Set(lookup.returns.unseen ?? []);
+      const properties = Object.fromEntries(Object.entries(resource.properties).filter(([k]) => !unseen.has(k)));
+      properties.id = { type: "string", description: `The ${lookup.returns.kind}'s id, as its resource records it.` };
+      outputs = { properties, required: ["id", ...(resource.required ?? []).filter((k) => !unseen.has(k))] };
+    } else {
+      outputs = objectSpec(z.toJSONSchema(lookup.returns.outputs, { io: "output", unrepresentable: "any" }), typeName, new Map(), "");
+      outputs.required = Object.keys(outputs.properties);
+    }
+    functions[tokenOf(name)] = { description: text(lookup.description), inputs, outputs };
+  }
+
   const configVariables = {};
   for (const key of config.CONFIG_KEYS) {
     const { doc, type } = config.CONFIG_DOCS[key];
@@ -228,6 +249,7 @@ function generateSchema() {
     },
     types: Object.fromEntries(Object.entries(types).sort(([a], [b]) => a.localeCompare(b))),
     resources,
+    functions,
     language: LANGUAGE,
   };
 }

@@ -20,3 +20,4 @@ export type { LookupOptions, ProjectRuleSet, ProjectOpenSourcePolicy } from "../
 export { TestPlan, type TestPlanArgs } from "./testPlan";
 export { ApiTestSuite, type ApiTestSuiteArgs } from "./apiTestSuite";
 export { VpcepAccessControl, type VpcepAccessControlArgs } from "./vpcepAccessControl";
+export * from "./lookups";

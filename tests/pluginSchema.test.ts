@@ -30,6 +30,7 @@ interface Schema {
   version: string;
   config: { variables: Record<string, PropertySpec> };
   provider: { inputProperties: Record<string, PropertySpec> };
+  functions: Record<string, { description: string; inputs: { properties: Record<string, PropertySpec> }; outputs: { properties: Record<string, PropertySpec> } }>;
   types: Record<string, { type: string; enum?: { name: string; value: unknown }[]; properties?: Record<string, PropertySpec>; required?: string[] }>;
   resources: Record<
     string,
@@ -111,6 +112,7 @@ test("every type a property refers to is defined", () => {
     }
   };
   walk(schema.resources);
+  walk(schema.functions);
   walk(schema.types);
   expect([...refs].filter((r) => !schema.types[r])).toEqual([]);
   expect(Object.keys(schema.types).filter((t) => !refs.has(t))).toEqual([]);

@@ -42,6 +42,10 @@ import {
   ApiTestSuite, OpenSourcePolicy, Pipeline, PipelineGroup, PipelineTemplate, Plugin, PluginVersion, Publisher, Rule, RuleSet, Script, ScriptRun, TestPlan, VpcepAccessControl,
   dynamicProvider, getProjectOpenSourcePolicy, getProjectRuleSet, listProjectOpenSourcePolicies, listProjectRuleSets, listTenantResources,
   type PipelineGroupArgs, type ProjectRuleSet, type LookupOptions, type TenantResource,
+  getPipelineGroup, getPipelineGroupOutput, getPipelineTemplate, getPipelineTemplateOutput, getPipeline, getPipelineOutput, getRule, getRuleOutput,
+  getRuleSet, getRuleSetOutput, getOpenSourcePolicy, getOpenSourcePolicyOutput, getPublisher, getPublisherOutput, getPlugin, getPluginOutput,
+  getPluginVersion, getPluginVersionOutput, getScript, getScriptOutput, getTestPlan, getTestPlanOutput, getTestEnvironments, getTestEnvironmentsOutput,
+  getTestPlanRequirements, getTestPlanRequirementsOutput, getTestPlanHistory, getTestPlanHistoryOutput, LookupArgsError, LookupMatchError,
 } from "pulumi-codearts";
 
 const config = new pulumi.Config("codearts");
@@ -119,6 +123,26 @@ export const outputs = {
   policies: listProjectOpenSourcePolicies(projectId).then((ps) => ps.length),
   oneRuleSet: getProjectRuleSet(projectId, "0123456789abcdef0123456789abcdef"),
   onePolicy: getProjectOpenSourcePolicy(projectId, "0123456789abcdef0123456789abcdef", options),
+  foundPath: getPipelineGroup({ projectId, name: "Platform" }).then((g) => g.pathId),
+  foundId: getPipelineGroupOutput({ projectId, name: team.name }).id,
+  changed: getTestPlanHistory({ projectId, planId: "0123456789abcdef0123456789abcdef" }).then((h) => h.history.map((r) => r.operateTime)),
+  notFound: (e: unknown) => e instanceof LookupMatchError || e instanceof LookupArgsError,
+  errors: [new LookupMatchError("PipelineGroup", { name: "x" }, []).candidates, new LookupArgsError("getScript", []).failures],
+  found: [
+    getPipelineTemplate({ name: "Service build" }).then((t) => t.language), getPipelineTemplateOutput({ id: template.id }).definition,
+    getPipeline({ projectId, name: "platform_api" }).then((p) => p.groupPathId), getPipelineOutput({ projectId, id: pipeline.id }).name,
+    getRule({ tenantId: "0123456789abcdef0123456789abcdef", name: "Line coverage" }).then((r) => r.type), getRuleOutput({ id: coverage.id }).content,
+    getRuleSet({ name: "Release gate" }).then((r) => r.ruleInstanceIds), getRuleSetOutput({ id: gate.id }).isValid,
+    getOpenSourcePolicy({ name: "OSS" }).then((p) => p.level), getOpenSourcePolicyOutput({ id: oss.id }).content,
+    getPublisher({ name: "Platform" }).then((p) => p.publisherId), getPublisherOutput({ id: publisher.publisherId }).enName,
+    getPlugin({ pluginName: "platform_deploy" }).then((p) => p.latestVersion), getPluginOutput({ pluginName: step.pluginName }).displayName,
+    getPluginVersion({ pluginName: "platform_deploy", version: "0.0.1" }).then((v) => v.steps), getPluginVersionOutput({ pluginName: version.pluginName, version: "0.0.1" }).publish,
+    getScript({ name: "rotate_logs" }).then((s) => s.status), getScriptOutput({ id: script.id }).riskLevel,
+    getTestPlan({ projectId, name: "Regression" }).then((p) => p.caseCount), getTestPlanOutput({ projectId, id: plan.id }).endDate,
+    getTestEnvironments({ projectId }).then((e) => e.environments[0]?.environmentId), getTestEnvironmentsOutput({ projectId }).environments,
+    getTestPlanRequirements({ projectId, planId: "0123456789abcdef0123456789abcdef" }).then((r) => r.requirements.map((x) => x.parentIssue)),
+    getTestPlanRequirementsOutput({ projectId, planId: plan.id }).requirements, getTestPlanHistoryOutput({ projectId, planId: plan.id }).history,
+  ],
 };
 `;
 

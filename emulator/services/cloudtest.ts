@@ -5,6 +5,7 @@ import type { Store } from "../store";
 import { jsonObject } from "./json";
 import { listWindow } from "./listing";
 import { registerCloudTestSuites } from "./cloudtestSuites";
+import { recordAdded } from "./cloudtestQueries";
 
 /**
  * CloudTest test plans (CloudTest API Reference §4.3). Quirks kept: the list GETs answer **201** (documented), v1
@@ -22,7 +23,7 @@ export function registerCloudTest(router: Router): void {
   registerCloudTestSuites(router);
 }
 
-const PLANS = "testPlans";
+export const PLANS = "testPlans";
 const CASES = "testCases";
 
 export interface PlanRecord {
@@ -74,9 +75,9 @@ export function seedCloudTestPermissions(store: Store, projectId: string, p: Clo
 const permissions = (ctx: CallerContext): CloudTestPermissions => ctx.store.collection<CloudTestPermissions>(PERMISSIONS).get(ctx.params.project_id, "permissions") ?? {};
 
 /** The CloudTest error body (CloudTest API Reference §6.2 codes). */
-const ctError = (status: number, code: string, msg: string): Reply => ({ status, body: { error_code: code, error_msg: msg } });
+export const ctError = (status: number, code: string, msg: string): Reply => ({ status, body: { error_code: code, error_msg: msg } });
 
-function inProject(h: (ctx: CallerContext) => Reply) {
+export function inProject(h: (ctx: CallerContext) => Reply) {
   return (ctx: CallerContext): Reply => {
     const p = ctx.params.project_id;
     if (p.length !== 32) return ctError(400, "CLOUDTEST.00012002", "The project UUID must contain 32 characters.");
@@ -216,6 +217,11 @@ function batchAdd(ctx: CallerContext): Reply {
   }
   for (const id of parsed.data.testcase_id_list.filter((id) => !failed.includes(id))) plan.testcases[id] = parsed.data.service_id;
   plans.put(project, plan.plan_id, plan);
+  recordAdded(
+    ctx,
+    plan.plan_id,
+    parsed.data.testcase_id_list.filter((id) => !failed.includes(id)),
+  );
   if (failed.length > 0) {
     const bare = ctError(500, "CLOUDTEST.00000001", "Error message displayed after an API fails to be called");
     if (failed.length === parsed.data.testcase_id_list.length) return bare;

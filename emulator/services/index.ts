@@ -5,6 +5,7 @@ import { registerPipelineGroups } from "./pipelineGroups";
 import { registerPipelines } from "./pipelines";
 import { registerPipelineTemplates } from "./pipelineTemplates";
 import { registerCloudTest } from "./cloudtest";
+import { registerCloudTestQueries } from "./cloudtestQueries";
 import { registerCocScripts } from "./cocScripts";
 import { registerPolicies } from "./policies";
 import { registerVpcep } from "./vpcep";
@@ -20,6 +21,7 @@ export const services: ReadonlyArray<(router: Router) => void> = [
   registerExtensionPlugins,
   registerPolicies,
   registerCloudTest,
+  registerCloudTestQueries,
   registerCocScripts,
   registerVpcep,
 ];

@@ -4,12 +4,13 @@ import { createRequire } from "module";
 import type * as grpcTypes from "@grpc/grpc-js";
 import type * as provprotoTypes from "@pulumi/pulumi/proto/provider_pb";
 import { CONFIG_KEYS, SECRET_KEYS, inNamespace, loadSettings } from "../config";
-import { containsUnknown, UNKNOWN } from "../dynamic";
+import { containsUnknown, structSafe, UNKNOWN } from "../dynamic";
 import { kindNamed, runOn } from "../index";
 import { KINDS, type KindName } from "../kinds";
 import { redactor } from "../redaction";
 import { Sessions } from "../sessions";
-import { kindOfRequest, PACKAGE } from "./tokens";
+import { invokeOn, LookupArgsError } from "../lookups";
+import { kindOfRequest, lookupOfToken, PACKAGE } from "./tokens";
 
 /**
  * The resource-provider plugin's gRPC service (pulumirpc.ResourceProvider, the protos' generated JS in
@@ -340,8 +341,32 @@ export function resourceProvider(o: PluginOptions = {}): grpcTypes.UntypedServic
 
     cancel: handle(async () => new emptyproto.Empty()),
 
-    invoke: (call: Call<provprotoTypes.InvokeRequest>, callback: Callback) =>
-      callback({ code: grpc.status.UNIMPLEMENTED, details: `pulumi-resource-codearts has no function ${call.request.getTok()}` }),
+    /**
+     * The look-ups (provider/lookups): `codearts:index:<name>`, run with the provider's configuration.
+     * Bad arguments come back as check failures (the engine names the property); none or several
+     * matches, and every API error, as the call's error.
+     */
+    invoke: (call: Call<provprotoTypes.InvokeRequest>, callback: Callback) => {
+      const lookup = lookupOfToken(call.request.getTok());
+      if (!lookup) return callback({ code: grpc.status.UNIMPLEMENTED, details: `pulumi-resource-codearts has no function ${call.request.getTok()}` });
+      handle(async (req: provprotoTypes.InvokeRequest) => {
+        const resp = new provproto.InvokeResponse();
+        try {
+          resp.setReturn(struct(structSafe(await invokeOn(sessions, lookup, plain(req.getArgs()).props))));
+        } catch (e) {
+          if (!(e instanceof LookupArgsError)) throw e;
+          resp.setFailuresList(
+            e.failures.map((f) => {
+              const failure = new provproto.CheckFailure();
+              failure.setProperty(f.property);
+              failure.setReason(outgoing(f.reason));
+              return failure;
+            }),
+          );
+        }
+        return resp;
+      })(call, callback);
+    },
     // Left to the engine's fallbacks: no handshake (protocol from Configure), no components, no mappings.
     handshake: (_call: unknown, callback: Callback) => callback(unimplemented("Handshake")),
     parameterize: (_call: unknown, callback: Callback) => callback(unimplemented("Parameterize")),

@@ -1,4 +1,5 @@
 import { KINDS, type KindName } from "../kinds";
+import { type Lookup, lookupNamed } from "../lookups";
 
 /**
  * The package's name and type tokens, chosen once for the package's life (docs/plugin.md says why):
@@ -25,4 +26,12 @@ export function kindOfRequest(type: string, urn: string): KindName | undefined {
   const [pkg, mod, name] = token.split(":");
   if (pkg !== PACKAGE || mod !== MODULE || !name || !Object.prototype.hasOwnProperty.call(KINDS, name)) return undefined;
   return name as KindName;
+}
+
+/** The look-up a function token names (`codearts:index:getPipelineGroup`, or YAML's `codearts:getPipelineGroup`); undefined for any other. */
+export function lookupOfToken(token: string): Lookup | undefined {
+  const parts = token.split(":");
+  const [pkg, mod, name] = parts.length === 2 ? [parts[0], MODULE, parts[1]] : parts;
+  if (pkg !== PACKAGE || mod !== MODULE || !name) return undefined;
+  return lookupNamed(name);
 }

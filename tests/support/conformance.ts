@@ -20,7 +20,8 @@ export interface ProofCell {
 }
 
 /** Collections whose objects the probe may leave by design. */
-const UNDELETABLE = new Set(["testPlans"]);
+// A test plan's history (CloudTest §4.3.5) stays with the plan: CloudTest deletes neither.
+const UNDELETABLE = new Set(["testPlans", "testPlanJournals"]);
 
 /** What the service holds, as sorted "collection/id" lines (the kinds' own ids where the harness knows them). */
 export function holdings(emu: Emulator): string[] {

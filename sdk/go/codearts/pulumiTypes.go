@@ -13,6 +13,959 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
+type GetTestEnvironmentsEnvironment struct {
+	// Environment description.
+	EnvironmentDescription *string `pulumi:"environmentDescription"`
+	// Environment id (32 characters).
+	EnvironmentId string `pulumi:"environmentId"`
+	// Environment name.
+	EnvironmentName *string `pulumi:"environmentName"`
+	// Whether the environment is the default.
+	IsDefault *bool `pulumi:"isDefault"`
+}
+
+type GetTestEnvironmentsEnvironmentOutput struct{ *pulumi.OutputState }
+
+func (GetTestEnvironmentsEnvironmentOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetTestEnvironmentsEnvironment)(nil)).Elem()
+}
+
+func (o GetTestEnvironmentsEnvironmentOutput) ToGetTestEnvironmentsEnvironmentOutput() GetTestEnvironmentsEnvironmentOutput {
+	return o
+}
+
+func (o GetTestEnvironmentsEnvironmentOutput) ToGetTestEnvironmentsEnvironmentOutputWithContext(ctx context.Context) GetTestEnvironmentsEnvironmentOutput {
+	return o
+}
+
+// Environment description.
+func (o GetTestEnvironmentsEnvironmentOutput) EnvironmentDescription() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestEnvironmentsEnvironment) *string { return v.EnvironmentDescription }).(pulumi.StringPtrOutput)
+}
+
+// Environment id (32 characters).
+func (o GetTestEnvironmentsEnvironmentOutput) EnvironmentId() pulumi.StringOutput {
+	return o.ApplyT(func(v GetTestEnvironmentsEnvironment) string { return v.EnvironmentId }).(pulumi.StringOutput)
+}
+
+// Environment name.
+func (o GetTestEnvironmentsEnvironmentOutput) EnvironmentName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestEnvironmentsEnvironment) *string { return v.EnvironmentName }).(pulumi.StringPtrOutput)
+}
+
+// Whether the environment is the default.
+func (o GetTestEnvironmentsEnvironmentOutput) IsDefault() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v GetTestEnvironmentsEnvironment) *bool { return v.IsDefault }).(pulumi.BoolPtrOutput)
+}
+
+type GetTestEnvironmentsEnvironmentArrayOutput struct{ *pulumi.OutputState }
+
+func (GetTestEnvironmentsEnvironmentArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]GetTestEnvironmentsEnvironment)(nil)).Elem()
+}
+
+func (o GetTestEnvironmentsEnvironmentArrayOutput) ToGetTestEnvironmentsEnvironmentArrayOutput() GetTestEnvironmentsEnvironmentArrayOutput {
+	return o
+}
+
+func (o GetTestEnvironmentsEnvironmentArrayOutput) ToGetTestEnvironmentsEnvironmentArrayOutputWithContext(ctx context.Context) GetTestEnvironmentsEnvironmentArrayOutput {
+	return o
+}
+
+func (o GetTestEnvironmentsEnvironmentArrayOutput) Index(i pulumi.IntInput) GetTestEnvironmentsEnvironmentOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) GetTestEnvironmentsEnvironment {
+		return vs[0].([]GetTestEnvironmentsEnvironment)[vs[1].(int)]
+	}).(GetTestEnvironmentsEnvironmentOutput)
+}
+
+type GetTestPlanHistoryHistory struct {
+	Detail []GetTestPlanHistoryHistoryDetail `pulumi:"detail"`
+	// When the change was made.
+	OperateTime *string `pulumi:"operateTime"`
+	// Who made it.
+	Operator  *GetTestPlanHistoryHistoryOperator `pulumi:"operator"`
+	PlanId    *string                            `pulumi:"planId"`
+	ProjectId *string                            `pulumi:"projectId"`
+}
+
+type GetTestPlanHistoryHistoryOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanHistoryHistoryOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetTestPlanHistoryHistory)(nil)).Elem()
+}
+
+func (o GetTestPlanHistoryHistoryOutput) ToGetTestPlanHistoryHistoryOutput() GetTestPlanHistoryHistoryOutput {
+	return o
+}
+
+func (o GetTestPlanHistoryHistoryOutput) ToGetTestPlanHistoryHistoryOutputWithContext(ctx context.Context) GetTestPlanHistoryHistoryOutput {
+	return o
+}
+
+func (o GetTestPlanHistoryHistoryOutput) Detail() GetTestPlanHistoryHistoryDetailArrayOutput {
+	return o.ApplyT(func(v GetTestPlanHistoryHistory) []GetTestPlanHistoryHistoryDetail { return v.Detail }).(GetTestPlanHistoryHistoryDetailArrayOutput)
+}
+
+// When the change was made.
+func (o GetTestPlanHistoryHistoryOutput) OperateTime() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanHistoryHistory) *string { return v.OperateTime }).(pulumi.StringPtrOutput)
+}
+
+// Who made it.
+func (o GetTestPlanHistoryHistoryOutput) Operator() GetTestPlanHistoryHistoryOperatorPtrOutput {
+	return o.ApplyT(func(v GetTestPlanHistoryHistory) *GetTestPlanHistoryHistoryOperator { return v.Operator }).(GetTestPlanHistoryHistoryOperatorPtrOutput)
+}
+
+func (o GetTestPlanHistoryHistoryOutput) PlanId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanHistoryHistory) *string { return v.PlanId }).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanHistoryHistoryOutput) ProjectId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanHistoryHistory) *string { return v.ProjectId }).(pulumi.StringPtrOutput)
+}
+
+type GetTestPlanHistoryHistoryArrayOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanHistoryHistoryArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]GetTestPlanHistoryHistory)(nil)).Elem()
+}
+
+func (o GetTestPlanHistoryHistoryArrayOutput) ToGetTestPlanHistoryHistoryArrayOutput() GetTestPlanHistoryHistoryArrayOutput {
+	return o
+}
+
+func (o GetTestPlanHistoryHistoryArrayOutput) ToGetTestPlanHistoryHistoryArrayOutputWithContext(ctx context.Context) GetTestPlanHistoryHistoryArrayOutput {
+	return o
+}
+
+func (o GetTestPlanHistoryHistoryArrayOutput) Index(i pulumi.IntInput) GetTestPlanHistoryHistoryOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) GetTestPlanHistoryHistory {
+		return vs[0].([]GetTestPlanHistoryHistory)[vs[1].(int)]
+	}).(GetTestPlanHistoryHistoryOutput)
+}
+
+type GetTestPlanHistoryHistoryDetail struct {
+	// Work items or test cases added.
+	Added []GetTestPlanHistoryHistoryDetailAdded `pulumi:"added"`
+	// Work items or test cases removed.
+	Deleted []GetTestPlanHistoryHistoryDetailDeleted `pulumi:"deleted"`
+	// What changed, e.g. a test case or an issue.
+	JournalizedType *string `pulumi:"journalizedType"`
+	// Whether the basic information or a resource changed.
+	Type *string `pulumi:"type"`
+	// Basic information changed: the attribute, its old and new value.
+	Updated []GetTestPlanHistoryHistoryDetailUpdated `pulumi:"updated"`
+}
+
+type GetTestPlanHistoryHistoryDetailOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanHistoryHistoryDetailOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetTestPlanHistoryHistoryDetail)(nil)).Elem()
+}
+
+func (o GetTestPlanHistoryHistoryDetailOutput) ToGetTestPlanHistoryHistoryDetailOutput() GetTestPlanHistoryHistoryDetailOutput {
+	return o
+}
+
+func (o GetTestPlanHistoryHistoryDetailOutput) ToGetTestPlanHistoryHistoryDetailOutputWithContext(ctx context.Context) GetTestPlanHistoryHistoryDetailOutput {
+	return o
+}
+
+// Work items or test cases added.
+func (o GetTestPlanHistoryHistoryDetailOutput) Added() GetTestPlanHistoryHistoryDetailAddedArrayOutput {
+	return o.ApplyT(func(v GetTestPlanHistoryHistoryDetail) []GetTestPlanHistoryHistoryDetailAdded { return v.Added }).(GetTestPlanHistoryHistoryDetailAddedArrayOutput)
+}
+
+// Work items or test cases removed.
+func (o GetTestPlanHistoryHistoryDetailOutput) Deleted() GetTestPlanHistoryHistoryDetailDeletedArrayOutput {
+	return o.ApplyT(func(v GetTestPlanHistoryHistoryDetail) []GetTestPlanHistoryHistoryDetailDeleted { return v.Deleted }).(GetTestPlanHistoryHistoryDetailDeletedArrayOutput)
+}
+
+// What changed, e.g. a test case or an issue.
+func (o GetTestPlanHistoryHistoryDetailOutput) JournalizedType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanHistoryHistoryDetail) *string { return v.JournalizedType }).(pulumi.StringPtrOutput)
+}
+
+// Whether the basic information or a resource changed.
+func (o GetTestPlanHistoryHistoryDetailOutput) Type() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanHistoryHistoryDetail) *string { return v.Type }).(pulumi.StringPtrOutput)
+}
+
+// Basic information changed: the attribute, its old and new value.
+func (o GetTestPlanHistoryHistoryDetailOutput) Updated() GetTestPlanHistoryHistoryDetailUpdatedArrayOutput {
+	return o.ApplyT(func(v GetTestPlanHistoryHistoryDetail) []GetTestPlanHistoryHistoryDetailUpdated { return v.Updated }).(GetTestPlanHistoryHistoryDetailUpdatedArrayOutput)
+}
+
+type GetTestPlanHistoryHistoryDetailArrayOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanHistoryHistoryDetailArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]GetTestPlanHistoryHistoryDetail)(nil)).Elem()
+}
+
+func (o GetTestPlanHistoryHistoryDetailArrayOutput) ToGetTestPlanHistoryHistoryDetailArrayOutput() GetTestPlanHistoryHistoryDetailArrayOutput {
+	return o
+}
+
+func (o GetTestPlanHistoryHistoryDetailArrayOutput) ToGetTestPlanHistoryHistoryDetailArrayOutputWithContext(ctx context.Context) GetTestPlanHistoryHistoryDetailArrayOutput {
+	return o
+}
+
+func (o GetTestPlanHistoryHistoryDetailArrayOutput) Index(i pulumi.IntInput) GetTestPlanHistoryHistoryDetailOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) GetTestPlanHistoryHistoryDetail {
+		return vs[0].([]GetTestPlanHistoryHistoryDetail)[vs[1].(int)]
+	}).(GetTestPlanHistoryHistoryDetailOutput)
+}
+
+type GetTestPlanHistoryHistoryDetailAdded struct {
+	Id   *string `pulumi:"id"`
+	Name *string `pulumi:"name"`
+}
+
+type GetTestPlanHistoryHistoryDetailAddedOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanHistoryHistoryDetailAddedOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetTestPlanHistoryHistoryDetailAdded)(nil)).Elem()
+}
+
+func (o GetTestPlanHistoryHistoryDetailAddedOutput) ToGetTestPlanHistoryHistoryDetailAddedOutput() GetTestPlanHistoryHistoryDetailAddedOutput {
+	return o
+}
+
+func (o GetTestPlanHistoryHistoryDetailAddedOutput) ToGetTestPlanHistoryHistoryDetailAddedOutputWithContext(ctx context.Context) GetTestPlanHistoryHistoryDetailAddedOutput {
+	return o
+}
+
+func (o GetTestPlanHistoryHistoryDetailAddedOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanHistoryHistoryDetailAdded) *string { return v.Id }).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanHistoryHistoryDetailAddedOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanHistoryHistoryDetailAdded) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+type GetTestPlanHistoryHistoryDetailAddedArrayOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanHistoryHistoryDetailAddedArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]GetTestPlanHistoryHistoryDetailAdded)(nil)).Elem()
+}
+
+func (o GetTestPlanHistoryHistoryDetailAddedArrayOutput) ToGetTestPlanHistoryHistoryDetailAddedArrayOutput() GetTestPlanHistoryHistoryDetailAddedArrayOutput {
+	return o
+}
+
+func (o GetTestPlanHistoryHistoryDetailAddedArrayOutput) ToGetTestPlanHistoryHistoryDetailAddedArrayOutputWithContext(ctx context.Context) GetTestPlanHistoryHistoryDetailAddedArrayOutput {
+	return o
+}
+
+func (o GetTestPlanHistoryHistoryDetailAddedArrayOutput) Index(i pulumi.IntInput) GetTestPlanHistoryHistoryDetailAddedOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) GetTestPlanHistoryHistoryDetailAdded {
+		return vs[0].([]GetTestPlanHistoryHistoryDetailAdded)[vs[1].(int)]
+	}).(GetTestPlanHistoryHistoryDetailAddedOutput)
+}
+
+type GetTestPlanHistoryHistoryDetailDeleted struct {
+	Id   *string `pulumi:"id"`
+	Name *string `pulumi:"name"`
+}
+
+type GetTestPlanHistoryHistoryDetailDeletedOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanHistoryHistoryDetailDeletedOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetTestPlanHistoryHistoryDetailDeleted)(nil)).Elem()
+}
+
+func (o GetTestPlanHistoryHistoryDetailDeletedOutput) ToGetTestPlanHistoryHistoryDetailDeletedOutput() GetTestPlanHistoryHistoryDetailDeletedOutput {
+	return o
+}
+
+func (o GetTestPlanHistoryHistoryDetailDeletedOutput) ToGetTestPlanHistoryHistoryDetailDeletedOutputWithContext(ctx context.Context) GetTestPlanHistoryHistoryDetailDeletedOutput {
+	return o
+}
+
+func (o GetTestPlanHistoryHistoryDetailDeletedOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanHistoryHistoryDetailDeleted) *string { return v.Id }).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanHistoryHistoryDetailDeletedOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanHistoryHistoryDetailDeleted) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+type GetTestPlanHistoryHistoryDetailDeletedArrayOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanHistoryHistoryDetailDeletedArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]GetTestPlanHistoryHistoryDetailDeleted)(nil)).Elem()
+}
+
+func (o GetTestPlanHistoryHistoryDetailDeletedArrayOutput) ToGetTestPlanHistoryHistoryDetailDeletedArrayOutput() GetTestPlanHistoryHistoryDetailDeletedArrayOutput {
+	return o
+}
+
+func (o GetTestPlanHistoryHistoryDetailDeletedArrayOutput) ToGetTestPlanHistoryHistoryDetailDeletedArrayOutputWithContext(ctx context.Context) GetTestPlanHistoryHistoryDetailDeletedArrayOutput {
+	return o
+}
+
+func (o GetTestPlanHistoryHistoryDetailDeletedArrayOutput) Index(i pulumi.IntInput) GetTestPlanHistoryHistoryDetailDeletedOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) GetTestPlanHistoryHistoryDetailDeleted {
+		return vs[0].([]GetTestPlanHistoryHistoryDetailDeleted)[vs[1].(int)]
+	}).(GetTestPlanHistoryHistoryDetailDeletedOutput)
+}
+
+type GetTestPlanHistoryHistoryDetailUpdated struct {
+	AttributeType *string `pulumi:"attributeType"`
+	NewValue      *string `pulumi:"newValue"`
+	OldValue      *string `pulumi:"oldValue"`
+}
+
+type GetTestPlanHistoryHistoryDetailUpdatedOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanHistoryHistoryDetailUpdatedOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetTestPlanHistoryHistoryDetailUpdated)(nil)).Elem()
+}
+
+func (o GetTestPlanHistoryHistoryDetailUpdatedOutput) ToGetTestPlanHistoryHistoryDetailUpdatedOutput() GetTestPlanHistoryHistoryDetailUpdatedOutput {
+	return o
+}
+
+func (o GetTestPlanHistoryHistoryDetailUpdatedOutput) ToGetTestPlanHistoryHistoryDetailUpdatedOutputWithContext(ctx context.Context) GetTestPlanHistoryHistoryDetailUpdatedOutput {
+	return o
+}
+
+func (o GetTestPlanHistoryHistoryDetailUpdatedOutput) AttributeType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanHistoryHistoryDetailUpdated) *string { return v.AttributeType }).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanHistoryHistoryDetailUpdatedOutput) NewValue() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanHistoryHistoryDetailUpdated) *string { return v.NewValue }).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanHistoryHistoryDetailUpdatedOutput) OldValue() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanHistoryHistoryDetailUpdated) *string { return v.OldValue }).(pulumi.StringPtrOutput)
+}
+
+type GetTestPlanHistoryHistoryDetailUpdatedArrayOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanHistoryHistoryDetailUpdatedArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]GetTestPlanHistoryHistoryDetailUpdated)(nil)).Elem()
+}
+
+func (o GetTestPlanHistoryHistoryDetailUpdatedArrayOutput) ToGetTestPlanHistoryHistoryDetailUpdatedArrayOutput() GetTestPlanHistoryHistoryDetailUpdatedArrayOutput {
+	return o
+}
+
+func (o GetTestPlanHistoryHistoryDetailUpdatedArrayOutput) ToGetTestPlanHistoryHistoryDetailUpdatedArrayOutputWithContext(ctx context.Context) GetTestPlanHistoryHistoryDetailUpdatedArrayOutput {
+	return o
+}
+
+func (o GetTestPlanHistoryHistoryDetailUpdatedArrayOutput) Index(i pulumi.IntInput) GetTestPlanHistoryHistoryDetailUpdatedOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) GetTestPlanHistoryHistoryDetailUpdated {
+		return vs[0].([]GetTestPlanHistoryHistoryDetailUpdated)[vs[1].(int)]
+	}).(GetTestPlanHistoryHistoryDetailUpdatedOutput)
+}
+
+type GetTestPlanHistoryHistoryOperator struct {
+	Id   *string `pulumi:"id"`
+	Name *string `pulumi:"name"`
+}
+
+type GetTestPlanHistoryHistoryOperatorOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanHistoryHistoryOperatorOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetTestPlanHistoryHistoryOperator)(nil)).Elem()
+}
+
+func (o GetTestPlanHistoryHistoryOperatorOutput) ToGetTestPlanHistoryHistoryOperatorOutput() GetTestPlanHistoryHistoryOperatorOutput {
+	return o
+}
+
+func (o GetTestPlanHistoryHistoryOperatorOutput) ToGetTestPlanHistoryHistoryOperatorOutputWithContext(ctx context.Context) GetTestPlanHistoryHistoryOperatorOutput {
+	return o
+}
+
+func (o GetTestPlanHistoryHistoryOperatorOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanHistoryHistoryOperator) *string { return v.Id }).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanHistoryHistoryOperatorOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanHistoryHistoryOperator) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+type GetTestPlanHistoryHistoryOperatorPtrOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanHistoryHistoryOperatorPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**GetTestPlanHistoryHistoryOperator)(nil)).Elem()
+}
+
+func (o GetTestPlanHistoryHistoryOperatorPtrOutput) ToGetTestPlanHistoryHistoryOperatorPtrOutput() GetTestPlanHistoryHistoryOperatorPtrOutput {
+	return o
+}
+
+func (o GetTestPlanHistoryHistoryOperatorPtrOutput) ToGetTestPlanHistoryHistoryOperatorPtrOutputWithContext(ctx context.Context) GetTestPlanHistoryHistoryOperatorPtrOutput {
+	return o
+}
+
+func (o GetTestPlanHistoryHistoryOperatorPtrOutput) Elem() GetTestPlanHistoryHistoryOperatorOutput {
+	return o.ApplyT(func(v *GetTestPlanHistoryHistoryOperator) GetTestPlanHistoryHistoryOperator {
+		if v != nil {
+			return *v
+		}
+		var ret GetTestPlanHistoryHistoryOperator
+		return ret
+	}).(GetTestPlanHistoryHistoryOperatorOutput)
+}
+
+func (o GetTestPlanHistoryHistoryOperatorPtrOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GetTestPlanHistoryHistoryOperator) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Id
+	}).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanHistoryHistoryOperatorPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GetTestPlanHistoryHistoryOperator) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+type GetTestPlanRequirementsRequirement struct {
+	// Deadline.
+	EndDate   *string                                      `pulumi:"endDate"`
+	Iteration *GetTestPlanRequirementsRequirementIteration `pulumi:"iteration"`
+	Module    *GetTestPlanRequirementsRequirementModule    `pulumi:"module"`
+	// Work item name.
+	Name  *string                                  `pulumi:"name"`
+	Owner *GetTestPlanRequirementsRequirementOwner `pulumi:"owner"`
+	// The parent work item's id: the tree's edges.
+	ParentIssue *string                                     `pulumi:"parentIssue"`
+	PlanId      *string                                     `pulumi:"planId"`
+	ProjectId   *string                                     `pulumi:"projectId"`
+	RegionId    *string                                     `pulumi:"regionId"`
+	Severity    *GetTestPlanRequirementsRequirementSeverity `pulumi:"severity"`
+	StartDate   *string                                     `pulumi:"startDate"`
+	Status      *GetTestPlanRequirementsRequirementStatus   `pulumi:"status"`
+	Tracker     *GetTestPlanRequirementsRequirementTracker  `pulumi:"tracker"`
+	// Work item id.
+	WorkitemId *string `pulumi:"workitemId"`
+}
+
+type GetTestPlanRequirementsRequirementOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanRequirementsRequirementOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetTestPlanRequirementsRequirement)(nil)).Elem()
+}
+
+func (o GetTestPlanRequirementsRequirementOutput) ToGetTestPlanRequirementsRequirementOutput() GetTestPlanRequirementsRequirementOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementOutput) ToGetTestPlanRequirementsRequirementOutputWithContext(ctx context.Context) GetTestPlanRequirementsRequirementOutput {
+	return o
+}
+
+// Deadline.
+func (o GetTestPlanRequirementsRequirementOutput) EndDate() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirement) *string { return v.EndDate }).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementOutput) Iteration() GetTestPlanRequirementsRequirementIterationPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirement) *GetTestPlanRequirementsRequirementIteration {
+		return v.Iteration
+	}).(GetTestPlanRequirementsRequirementIterationPtrOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementOutput) Module() GetTestPlanRequirementsRequirementModulePtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirement) *GetTestPlanRequirementsRequirementModule { return v.Module }).(GetTestPlanRequirementsRequirementModulePtrOutput)
+}
+
+// Work item name.
+func (o GetTestPlanRequirementsRequirementOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirement) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementOutput) Owner() GetTestPlanRequirementsRequirementOwnerPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirement) *GetTestPlanRequirementsRequirementOwner { return v.Owner }).(GetTestPlanRequirementsRequirementOwnerPtrOutput)
+}
+
+// The parent work item's id: the tree's edges.
+func (o GetTestPlanRequirementsRequirementOutput) ParentIssue() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirement) *string { return v.ParentIssue }).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementOutput) PlanId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirement) *string { return v.PlanId }).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementOutput) ProjectId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirement) *string { return v.ProjectId }).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementOutput) RegionId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirement) *string { return v.RegionId }).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementOutput) Severity() GetTestPlanRequirementsRequirementSeverityPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirement) *GetTestPlanRequirementsRequirementSeverity {
+		return v.Severity
+	}).(GetTestPlanRequirementsRequirementSeverityPtrOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementOutput) StartDate() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirement) *string { return v.StartDate }).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementOutput) Status() GetTestPlanRequirementsRequirementStatusPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirement) *GetTestPlanRequirementsRequirementStatus { return v.Status }).(GetTestPlanRequirementsRequirementStatusPtrOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementOutput) Tracker() GetTestPlanRequirementsRequirementTrackerPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirement) *GetTestPlanRequirementsRequirementTracker {
+		return v.Tracker
+	}).(GetTestPlanRequirementsRequirementTrackerPtrOutput)
+}
+
+// Work item id.
+func (o GetTestPlanRequirementsRequirementOutput) WorkitemId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirement) *string { return v.WorkitemId }).(pulumi.StringPtrOutput)
+}
+
+type GetTestPlanRequirementsRequirementArrayOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanRequirementsRequirementArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]GetTestPlanRequirementsRequirement)(nil)).Elem()
+}
+
+func (o GetTestPlanRequirementsRequirementArrayOutput) ToGetTestPlanRequirementsRequirementArrayOutput() GetTestPlanRequirementsRequirementArrayOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementArrayOutput) ToGetTestPlanRequirementsRequirementArrayOutputWithContext(ctx context.Context) GetTestPlanRequirementsRequirementArrayOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementArrayOutput) Index(i pulumi.IntInput) GetTestPlanRequirementsRequirementOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) GetTestPlanRequirementsRequirement {
+		return vs[0].([]GetTestPlanRequirementsRequirement)[vs[1].(int)]
+	}).(GetTestPlanRequirementsRequirementOutput)
+}
+
+type GetTestPlanRequirementsRequirementIteration struct {
+	Id   *string `pulumi:"id"`
+	Name *string `pulumi:"name"`
+}
+
+type GetTestPlanRequirementsRequirementIterationOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanRequirementsRequirementIterationOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetTestPlanRequirementsRequirementIteration)(nil)).Elem()
+}
+
+func (o GetTestPlanRequirementsRequirementIterationOutput) ToGetTestPlanRequirementsRequirementIterationOutput() GetTestPlanRequirementsRequirementIterationOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementIterationOutput) ToGetTestPlanRequirementsRequirementIterationOutputWithContext(ctx context.Context) GetTestPlanRequirementsRequirementIterationOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementIterationOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirementIteration) *string { return v.Id }).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementIterationOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirementIteration) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+type GetTestPlanRequirementsRequirementIterationPtrOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanRequirementsRequirementIterationPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**GetTestPlanRequirementsRequirementIteration)(nil)).Elem()
+}
+
+func (o GetTestPlanRequirementsRequirementIterationPtrOutput) ToGetTestPlanRequirementsRequirementIterationPtrOutput() GetTestPlanRequirementsRequirementIterationPtrOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementIterationPtrOutput) ToGetTestPlanRequirementsRequirementIterationPtrOutputWithContext(ctx context.Context) GetTestPlanRequirementsRequirementIterationPtrOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementIterationPtrOutput) Elem() GetTestPlanRequirementsRequirementIterationOutput {
+	return o.ApplyT(func(v *GetTestPlanRequirementsRequirementIteration) GetTestPlanRequirementsRequirementIteration {
+		if v != nil {
+			return *v
+		}
+		var ret GetTestPlanRequirementsRequirementIteration
+		return ret
+	}).(GetTestPlanRequirementsRequirementIterationOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementIterationPtrOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GetTestPlanRequirementsRequirementIteration) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Id
+	}).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementIterationPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GetTestPlanRequirementsRequirementIteration) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+type GetTestPlanRequirementsRequirementModule struct {
+	Id   *string `pulumi:"id"`
+	Name *string `pulumi:"name"`
+}
+
+type GetTestPlanRequirementsRequirementModuleOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanRequirementsRequirementModuleOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetTestPlanRequirementsRequirementModule)(nil)).Elem()
+}
+
+func (o GetTestPlanRequirementsRequirementModuleOutput) ToGetTestPlanRequirementsRequirementModuleOutput() GetTestPlanRequirementsRequirementModuleOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementModuleOutput) ToGetTestPlanRequirementsRequirementModuleOutputWithContext(ctx context.Context) GetTestPlanRequirementsRequirementModuleOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementModuleOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirementModule) *string { return v.Id }).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementModuleOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirementModule) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+type GetTestPlanRequirementsRequirementModulePtrOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanRequirementsRequirementModulePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**GetTestPlanRequirementsRequirementModule)(nil)).Elem()
+}
+
+func (o GetTestPlanRequirementsRequirementModulePtrOutput) ToGetTestPlanRequirementsRequirementModulePtrOutput() GetTestPlanRequirementsRequirementModulePtrOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementModulePtrOutput) ToGetTestPlanRequirementsRequirementModulePtrOutputWithContext(ctx context.Context) GetTestPlanRequirementsRequirementModulePtrOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementModulePtrOutput) Elem() GetTestPlanRequirementsRequirementModuleOutput {
+	return o.ApplyT(func(v *GetTestPlanRequirementsRequirementModule) GetTestPlanRequirementsRequirementModule {
+		if v != nil {
+			return *v
+		}
+		var ret GetTestPlanRequirementsRequirementModule
+		return ret
+	}).(GetTestPlanRequirementsRequirementModuleOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementModulePtrOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GetTestPlanRequirementsRequirementModule) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Id
+	}).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementModulePtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GetTestPlanRequirementsRequirementModule) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+type GetTestPlanRequirementsRequirementOwner struct {
+	Id   *string `pulumi:"id"`
+	Name *string `pulumi:"name"`
+}
+
+type GetTestPlanRequirementsRequirementOwnerOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanRequirementsRequirementOwnerOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetTestPlanRequirementsRequirementOwner)(nil)).Elem()
+}
+
+func (o GetTestPlanRequirementsRequirementOwnerOutput) ToGetTestPlanRequirementsRequirementOwnerOutput() GetTestPlanRequirementsRequirementOwnerOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementOwnerOutput) ToGetTestPlanRequirementsRequirementOwnerOutputWithContext(ctx context.Context) GetTestPlanRequirementsRequirementOwnerOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementOwnerOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirementOwner) *string { return v.Id }).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementOwnerOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirementOwner) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+type GetTestPlanRequirementsRequirementOwnerPtrOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanRequirementsRequirementOwnerPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**GetTestPlanRequirementsRequirementOwner)(nil)).Elem()
+}
+
+func (o GetTestPlanRequirementsRequirementOwnerPtrOutput) ToGetTestPlanRequirementsRequirementOwnerPtrOutput() GetTestPlanRequirementsRequirementOwnerPtrOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementOwnerPtrOutput) ToGetTestPlanRequirementsRequirementOwnerPtrOutputWithContext(ctx context.Context) GetTestPlanRequirementsRequirementOwnerPtrOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementOwnerPtrOutput) Elem() GetTestPlanRequirementsRequirementOwnerOutput {
+	return o.ApplyT(func(v *GetTestPlanRequirementsRequirementOwner) GetTestPlanRequirementsRequirementOwner {
+		if v != nil {
+			return *v
+		}
+		var ret GetTestPlanRequirementsRequirementOwner
+		return ret
+	}).(GetTestPlanRequirementsRequirementOwnerOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementOwnerPtrOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GetTestPlanRequirementsRequirementOwner) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Id
+	}).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementOwnerPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GetTestPlanRequirementsRequirementOwner) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+type GetTestPlanRequirementsRequirementSeverity struct {
+	Id   *string `pulumi:"id"`
+	Name *string `pulumi:"name"`
+}
+
+type GetTestPlanRequirementsRequirementSeverityOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanRequirementsRequirementSeverityOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetTestPlanRequirementsRequirementSeverity)(nil)).Elem()
+}
+
+func (o GetTestPlanRequirementsRequirementSeverityOutput) ToGetTestPlanRequirementsRequirementSeverityOutput() GetTestPlanRequirementsRequirementSeverityOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementSeverityOutput) ToGetTestPlanRequirementsRequirementSeverityOutputWithContext(ctx context.Context) GetTestPlanRequirementsRequirementSeverityOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementSeverityOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirementSeverity) *string { return v.Id }).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementSeverityOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirementSeverity) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+type GetTestPlanRequirementsRequirementSeverityPtrOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanRequirementsRequirementSeverityPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**GetTestPlanRequirementsRequirementSeverity)(nil)).Elem()
+}
+
+func (o GetTestPlanRequirementsRequirementSeverityPtrOutput) ToGetTestPlanRequirementsRequirementSeverityPtrOutput() GetTestPlanRequirementsRequirementSeverityPtrOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementSeverityPtrOutput) ToGetTestPlanRequirementsRequirementSeverityPtrOutputWithContext(ctx context.Context) GetTestPlanRequirementsRequirementSeverityPtrOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementSeverityPtrOutput) Elem() GetTestPlanRequirementsRequirementSeverityOutput {
+	return o.ApplyT(func(v *GetTestPlanRequirementsRequirementSeverity) GetTestPlanRequirementsRequirementSeverity {
+		if v != nil {
+			return *v
+		}
+		var ret GetTestPlanRequirementsRequirementSeverity
+		return ret
+	}).(GetTestPlanRequirementsRequirementSeverityOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementSeverityPtrOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GetTestPlanRequirementsRequirementSeverity) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Id
+	}).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementSeverityPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GetTestPlanRequirementsRequirementSeverity) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+type GetTestPlanRequirementsRequirementStatus struct {
+	Id   *string `pulumi:"id"`
+	Name *string `pulumi:"name"`
+}
+
+type GetTestPlanRequirementsRequirementStatusOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanRequirementsRequirementStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetTestPlanRequirementsRequirementStatus)(nil)).Elem()
+}
+
+func (o GetTestPlanRequirementsRequirementStatusOutput) ToGetTestPlanRequirementsRequirementStatusOutput() GetTestPlanRequirementsRequirementStatusOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementStatusOutput) ToGetTestPlanRequirementsRequirementStatusOutputWithContext(ctx context.Context) GetTestPlanRequirementsRequirementStatusOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementStatusOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirementStatus) *string { return v.Id }).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementStatusOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirementStatus) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+type GetTestPlanRequirementsRequirementStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanRequirementsRequirementStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**GetTestPlanRequirementsRequirementStatus)(nil)).Elem()
+}
+
+func (o GetTestPlanRequirementsRequirementStatusPtrOutput) ToGetTestPlanRequirementsRequirementStatusPtrOutput() GetTestPlanRequirementsRequirementStatusPtrOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementStatusPtrOutput) ToGetTestPlanRequirementsRequirementStatusPtrOutputWithContext(ctx context.Context) GetTestPlanRequirementsRequirementStatusPtrOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementStatusPtrOutput) Elem() GetTestPlanRequirementsRequirementStatusOutput {
+	return o.ApplyT(func(v *GetTestPlanRequirementsRequirementStatus) GetTestPlanRequirementsRequirementStatus {
+		if v != nil {
+			return *v
+		}
+		var ret GetTestPlanRequirementsRequirementStatus
+		return ret
+	}).(GetTestPlanRequirementsRequirementStatusOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementStatusPtrOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GetTestPlanRequirementsRequirementStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Id
+	}).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementStatusPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GetTestPlanRequirementsRequirementStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+type GetTestPlanRequirementsRequirementTracker struct {
+	Id   *string `pulumi:"id"`
+	Name *string `pulumi:"name"`
+}
+
+type GetTestPlanRequirementsRequirementTrackerOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanRequirementsRequirementTrackerOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetTestPlanRequirementsRequirementTracker)(nil)).Elem()
+}
+
+func (o GetTestPlanRequirementsRequirementTrackerOutput) ToGetTestPlanRequirementsRequirementTrackerOutput() GetTestPlanRequirementsRequirementTrackerOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementTrackerOutput) ToGetTestPlanRequirementsRequirementTrackerOutputWithContext(ctx context.Context) GetTestPlanRequirementsRequirementTrackerOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementTrackerOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirementTracker) *string { return v.Id }).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementTrackerOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetTestPlanRequirementsRequirementTracker) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+type GetTestPlanRequirementsRequirementTrackerPtrOutput struct{ *pulumi.OutputState }
+
+func (GetTestPlanRequirementsRequirementTrackerPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**GetTestPlanRequirementsRequirementTracker)(nil)).Elem()
+}
+
+func (o GetTestPlanRequirementsRequirementTrackerPtrOutput) ToGetTestPlanRequirementsRequirementTrackerPtrOutput() GetTestPlanRequirementsRequirementTrackerPtrOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementTrackerPtrOutput) ToGetTestPlanRequirementsRequirementTrackerPtrOutputWithContext(ctx context.Context) GetTestPlanRequirementsRequirementTrackerPtrOutput {
+	return o
+}
+
+func (o GetTestPlanRequirementsRequirementTrackerPtrOutput) Elem() GetTestPlanRequirementsRequirementTrackerOutput {
+	return o.ApplyT(func(v *GetTestPlanRequirementsRequirementTracker) GetTestPlanRequirementsRequirementTracker {
+		if v != nil {
+			return *v
+		}
+		var ret GetTestPlanRequirementsRequirementTracker
+		return ret
+	}).(GetTestPlanRequirementsRequirementTrackerOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementTrackerPtrOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GetTestPlanRequirementsRequirementTracker) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Id
+	}).(pulumi.StringPtrOutput)
+}
+
+func (o GetTestPlanRequirementsRequirementTrackerPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GetTestPlanRequirementsRequirementTracker) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
 type OpenSourcePolicyContent struct {
 	License    *OpenSourcePolicyContentLicense    `pulumi:"license"`
 	Security   *OpenSourcePolicyContentSecurity   `pulumi:"security"`
@@ -3975,6 +4928,34 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*TestPlanTestCaseArrayInput)(nil)).Elem(), TestPlanTestCaseArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VpcepAccessControlVpcepInput)(nil)).Elem(), VpcepAccessControlVpcepArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VpcepAccessControlVpcepArrayInput)(nil)).Elem(), VpcepAccessControlVpcepArray{})
+	pulumi.RegisterOutputType(GetTestEnvironmentsEnvironmentOutput{})
+	pulumi.RegisterOutputType(GetTestEnvironmentsEnvironmentArrayOutput{})
+	pulumi.RegisterOutputType(GetTestPlanHistoryHistoryOutput{})
+	pulumi.RegisterOutputType(GetTestPlanHistoryHistoryArrayOutput{})
+	pulumi.RegisterOutputType(GetTestPlanHistoryHistoryDetailOutput{})
+	pulumi.RegisterOutputType(GetTestPlanHistoryHistoryDetailArrayOutput{})
+	pulumi.RegisterOutputType(GetTestPlanHistoryHistoryDetailAddedOutput{})
+	pulumi.RegisterOutputType(GetTestPlanHistoryHistoryDetailAddedArrayOutput{})
+	pulumi.RegisterOutputType(GetTestPlanHistoryHistoryDetailDeletedOutput{})
+	pulumi.RegisterOutputType(GetTestPlanHistoryHistoryDetailDeletedArrayOutput{})
+	pulumi.RegisterOutputType(GetTestPlanHistoryHistoryDetailUpdatedOutput{})
+	pulumi.RegisterOutputType(GetTestPlanHistoryHistoryDetailUpdatedArrayOutput{})
+	pulumi.RegisterOutputType(GetTestPlanHistoryHistoryOperatorOutput{})
+	pulumi.RegisterOutputType(GetTestPlanHistoryHistoryOperatorPtrOutput{})
+	pulumi.RegisterOutputType(GetTestPlanRequirementsRequirementOutput{})
+	pulumi.RegisterOutputType(GetTestPlanRequirementsRequirementArrayOutput{})
+	pulumi.RegisterOutputType(GetTestPlanRequirementsRequirementIterationOutput{})
+	pulumi.RegisterOutputType(GetTestPlanRequirementsRequirementIterationPtrOutput{})
+	pulumi.RegisterOutputType(GetTestPlanRequirementsRequirementModuleOutput{})
+	pulumi.RegisterOutputType(GetTestPlanRequirementsRequirementModulePtrOutput{})
+	pulumi.RegisterOutputType(GetTestPlanRequirementsRequirementOwnerOutput{})
+	pulumi.RegisterOutputType(GetTestPlanRequirementsRequirementOwnerPtrOutput{})
+	pulumi.RegisterOutputType(GetTestPlanRequirementsRequirementSeverityOutput{})
+	pulumi.RegisterOutputType(GetTestPlanRequirementsRequirementSeverityPtrOutput{})
+	pulumi.RegisterOutputType(GetTestPlanRequirementsRequirementStatusOutput{})
+	pulumi.RegisterOutputType(GetTestPlanRequirementsRequirementStatusPtrOutput{})
+	pulumi.RegisterOutputType(GetTestPlanRequirementsRequirementTrackerOutput{})
+	pulumi.RegisterOutputType(GetTestPlanRequirementsRequirementTrackerPtrOutput{})
 	pulumi.RegisterOutputType(OpenSourcePolicyContentOutput{})
 	pulumi.RegisterOutputType(OpenSourcePolicyContentLicenseOutput{})
 	pulumi.RegisterOutputType(OpenSourcePolicyContentLicensePtrOutput{})

@@ -8,6 +8,20 @@ import typing
 # Export this package's modules as members:
 from ._enums import *
 from .api_test_suite import *
+from .get_open_source_policy import *
+from .get_pipeline import *
+from .get_pipeline_group import *
+from .get_pipeline_template import *
+from .get_plugin import *
+from .get_plugin_version import *
+from .get_publisher import *
+from .get_rule import *
+from .get_rule_set import *
+from .get_script import *
+from .get_test_environments import *
+from .get_test_plan import *
+from .get_test_plan_history import *
+from .get_test_plan_requirements import *
 from .open_source_policy import *
 from .pipeline import *
 from .pipeline_group import *
@@ -23,6 +37,7 @@ from .script_run import *
 from .test_plan import *
 from .vpcep_access_control import *
 from ._inputs import *
+from . import outputs
 
 # Make subpackages available:
 if typing.TYPE_CHECKING:
