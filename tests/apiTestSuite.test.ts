@@ -88,6 +88,9 @@ describe("ApiTestSuite lifecycle", () => {
     const logs = w.host.logs.length;
     await measured("delete", () => w.engine.destroy(T, "suite"));
     expect(projectSuites(w.emu.store, P).some((s) => s.testsuite_id === id)).toBe(true);
+    // The host's log reaches us on its stderr, which may trail the delete's answer: wait for it (bounded).
+    const said = () => /no API to delete a test suite; it stays in CloudTest/.test(w.host.logs.slice(logs).join("\n"));
+    for (let i = 0; i < 50 && !said(); i++) await new Promise((r) => setTimeout(r, 20));
     expect(w.host.logs.slice(logs).join("\n")).toMatch(/no API to delete a test suite; it stays in CloudTest/);
   });
 });
