@@ -100,7 +100,7 @@ test("COC: reviewers put a script in PENDING_APPROVE; execute (POST on the scrip
     operation: "Test.execute",
     body: {
       execute_param: { resourceful: false, timeout: 300, success_rate: 100, execute_user: "root" },
-      execute_batches: [{ batch_index: 1, target_instances: [{ resource_id: "i-1" }], rotation_strategy: "CONTINUE" }],
+      execute_batches: [{ batch_index: 1, target_instances: [{ resource_id: "i-1", agent_sn: "sn-1", project_id: "p1", region_id: "cn-north-4" }], rotation_strategy: "CONTINUE" }],
     },
   });
   expect(run.body.data).toMatch(/^SCT\d{14}/);

@@ -127,8 +127,8 @@ describe.each([
       expect(planned.indexOf(first)).toBeLessThan(planned.indexOf(then));
     }
     expect(r.notListed).toEqual([
-      { kind: "ApiTestSuite", why: expect.stringMatching(/no API lists, reads or deletes/) },
       { kind: "ScriptRun", why: expect.stringMatching(/no delete API/) },
+      { kind: "ApiTestSuite", why: expect.stringMatching(/no API lists, reads or deletes/) },
       { kind: "VpcepAccessControl", why: expect.stringMatching(/no names/) },
     ]);
     expect(r.calls).toBe(w.emu.log.since(mark).length);
