@@ -20,7 +20,10 @@ pulumi.runtime.setMocks(
     newResource: (a) => {
       const { __provider: _serialized, ...inputs } = a.inputs;
       registered.push({ type: a.type, name: a.name, inputs: plain(inputs) });
-      return { id: crypto.createHash("md5").update(a.name).digest("hex"), state: a.inputs };
+      const id = crypto.createHash("md5").update(a.name).digest("hex");
+      // Outputs the service makes from nothing declared: an API test suite's (its id and the cases it generated).
+      const made = a.type.endsWith(":ApiTestSuite") ? { testsuiteId: id, testcaseIds: [id] } : {};
+      return { id, state: { ...a.inputs, ...made } };
     },
     call: (a) => {
       throw new Error(`the example calls ${a.token}: examples declare resources only`);
