@@ -3,9 +3,21 @@ import * as path from "path";
 import { LocalWorkspace, type PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { runOperation, RunResult } from "../cli/stack";
 import { ApiClient } from "../provider/client";
-import { clientSettings, stackConfig, type Account, type Emulator } from "../emulator";
+import { clientSettings, putRepositoryFile, stackConfig, type Account, type Emulator } from "../emulator";
 import { ENGINE_WORK_ROOT, programFrom, realEngineEnv } from "../tests/harness/realEngine";
 import { PLATFORM_PROGRAM } from "../tests/harness/engineProgram";
+
+/** The demo's repository (32 hex, as §4.1.1 requires) and its API: two operations, so two generated test cases. */
+const DEMO_REPOSITORY = "0d3e5f7a9b1c2d4e6f8091a2b3c4d5e6";
+const ORDERS_API = [
+  "swagger: '2.0'",
+  "info: { title: Orders, version: 1.0.0 }",
+  "paths:",
+  "  /orders:",
+  "    get: { responses: { '200': { description: ok } } }",
+  "    post: { responses: { '201': { description: created } } }",
+  "",
+].join("\n");
 
 /**
  * The demo with the Pulumi CLI (on PATH, or built from source by `npm run pulumi-cli`): the example
@@ -35,6 +47,9 @@ export async function platformStack(emu: Emulator, account: Account, pulumiComma
   for (const [k, v] of Object.entries(stackConfig(emu, account))) config[k] = typeof v === "string" ? { value: v } : { value: v.secret, secret: true };
   config["codearts-platform:projectId"] = { value: account.codeartsProjects[0] };
   config["codearts-platform:teamName"] = { value: "Platform" };
+  // An API test suite feeding the regression plan: a Swagger 2.0 file in a repository the emulator holds.
+  putRepositoryFile(emu.store, DEMO_REPOSITORY, "master", "api/orders.yaml", ORDERS_API);
+  config["codearts-platform:apiSpec"] = { value: JSON.stringify({ repositoryId: DEMO_REPOSITORY, branch: "master", path: "api/orders.yaml" }) };
   await stack.setAllConfig(config);
   return {
     stack,

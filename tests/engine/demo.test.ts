@@ -14,7 +14,7 @@ test("the demo: up, preview of a change, drift, destroy through the real Pulumi 
     const run = await runPlatform(emu, DEFAULT_ACCOUNT, (title) => titles.push(title), cli.command);
     expect(titles).toEqual(["up", "preview of a change (teamName → Platform Team)", "drift after a rename in the console", "destroy"]);
     expect(run.up.error).toBeUndefined();
-    expect([run.up.summary.result, run.up.summary.inconsistent, run.up.summary.counts.create]).toEqual(["succeeded", undefined, 15]);
+    expect([run.up.summary.result, run.up.summary.inconsistent, run.up.summary.counts.create]).toEqual(["succeeded", undefined, 16]); // the platform program with its API test suite
     expect(run.changePreview.summary.resources.some((r) => r.op === "update" && r.changes.includes("name"))).toBe(true);
     expect(verdict(run.drift.summary).outcome).toBe("drift");
     expect(drifted(run.drift.summary).map((r) => r.name)).toContain("team");
