@@ -4,6 +4,7 @@ import { PLATFORM_PROGRAM } from "../harness/engineProgram";
 import { outOfBand, platformConfig, VPCEP_REGION, VPCEPS } from "../harness/recordEvents";
 import { programFrom, RealStack, type ExportedResource, type RealRun } from "../harness/realEngine";
 import { pluginDoor } from "../harness/pluginDoor";
+import { isSecret } from "../harness/languagePrograms";
 import { PLUGIN_DIR } from "../harness/cliStack";
 
 /**
@@ -50,7 +51,6 @@ interface Seen {
   outputs: unknown;
 }
 
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const isProvider = (r: { type: string }) => r.type.startsWith("pulumi:providers:");
 const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 
@@ -65,7 +65,7 @@ function normalizer(resources: ExportedResource[]): (v: unknown) => unknown {
     if (typeof v === "string") return text(v);
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === "object") {
-      if (SECRET_SIG in v) return "[secret]";
+      if (isSecret(v)) return "[secret]";
       return Object.fromEntries(
         Object.entries(v)
           .filter(([k]) => k !== "__provider")

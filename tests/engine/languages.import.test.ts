@@ -9,7 +9,7 @@ import type { ResourceState } from "../harness/engine";
 import { CliStack, PLUGIN_DIR, type CliRun } from "../harness/cliStack";
 import { definitions, goProgram, pythonProgram, typescriptProgram, type Registered } from "../harness/generatedCode";
 import { ENGINE_WORK_ROOT, type ExportedResource } from "../harness/realEngine";
-import { byName, mutating } from "../harness/languagePrograms";
+import { byName, isSecret, mutating } from "../harness/languagePrograms";
 
 /**
  * `pulumi import` of every kind that has a read by id, through the real CLI: one object of each made
@@ -110,13 +110,12 @@ afterAll(async () => {
   await emu?.close();
 });
 
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 /** State values as a program declares them: secrets unwrapped (an export with --show-secrets holds their plaintext; without, none are compared). */
 const plain = (v: unknown): unknown =>
   Array.isArray(v)
     ? v.map(plain)
     : v && typeof v === "object"
-      ? SECRET_SIG in v
+      ? isSecret(v)
         ? "plaintext" in v
           ? plain(JSON.parse((v as { plaintext: string }).plaintext))
           : "[secret]"
