@@ -1,4 +1,5 @@
 import { readFileSync } from "fs";
+import { READING_ROWS } from "../provider/readings";
 /**
  * Dialects: where the API references leave the real service's behaviour open (the table in
  * docs/ambiguities.md), the emulator can speak each plausible reading, chosen per row. The names are the
@@ -6,53 +7,8 @@ import { readFileSync } from "fs";
  * the default. A handler asks `ctx.dialect.is("P1", "page0")` at the one place the reading changes
  * what it does.
  */
-export const DIALECT_ROWS = {
-  G1: { about: "a gateway's 'API not found' answer", readings: ["apig", "apigw", "bare", "html"] },
-  G2: { about: "the answers that say 'no such object'", readings: ["terraform", "seed"] },
-  G3: { about: "Pipeline errors inside a 2xx answer or as 4xx", readings: ["in-200", "4xx"] },
-  G5: { about: "scope headers (X-Domain-ID, X-Project-Id) enforced", readings: ["lenient", "strict"] },
-  P1: { about: "extension plug-in lists: what `offset` counts", readings: ["position", "page0", "page1"] },
-  P2: { about: "CloudTest v2 plan list: what `offset` counts", readings: ["position0", "position1", "page1"] },
-  P3: { about: "list order between two page requests", readings: ["stable", "shifting"] },
-  L1: { about: "`group_path_id` filter of the pipeline list", readings: ["path", "id", "subtree"] },
-  L2: { about: "deleting a group that has sub-groups or pipelines", readings: ["refuse", "cascade", "ungroup"] },
-  L4: { about: "a template's `definition` read back", readings: ["verbatim", "normalised"] },
-  L5: { about: "fields the program left unset, read back", readings: ["null", "omitted", "defaults"] },
-  X1: { about: "deleting one published plug-in version", readings: ["single", "whole"] },
-  X2: { about: "composite versions on a `single` plug-in", readings: ["accepted", "refused"] },
-  X3: { about: "publisher list after a create", readings: ["verbatim", "normalised"] },
-  X4: { about: "publisher binding in the plug-in detail", readings: ["bound", "null"] },
-  X5: { about: "publisher icon upload before the publisher exists", readings: ["upload", "existing"] },
-  X6: { about: "`unique_id` on draft edit and info update", readings: ["required", "ignored"] },
-  X7: { about: "`input_info[].validation` format", readings: ["json", "text"] },
-  X8: { about: "`execution_info` in the version detail", readings: ["returned", "omitted"] },
-  X9: { about: "what a basic plug-in package file is", readings: ["zip", "json"] },
-  X10: { about: "`execution` type and target in the package detail", readings: ["as-table", "swapped"] },
-  R1: { about: "`rules[].id` of rule-set create/update", readings: ["rule-ids", "instance-ids"] },
-  R2: { about: "default `is_valid` of a new open-source policy", readings: ["disabled", "enabled"] },
-  R3: { about: "open-source policy `content` read back", readings: ["verbatim", "normalised"] },
-  R4: { about: "`layout_content` in the rule detail", readings: ["omitted", "returned"] },
-  R5: { about: "project-level lists with include_tenant_rule_set=false", readings: ["tenant-only", "mixed"] },
-  C1: { about: "batch-add of test cases with an unknown case", readings: ["atomic", "partial"] },
-  C3: { about: "`plan_id` and test-case id form", readings: ["hex", "free"] },
-  T1: { about: "the key of the generated case ids of an API test suite", readings: ["table", "example"] },
-  T2: { about: "API test suite `repository_id` length", readings: ["strict", "loose"] },
-  S1: { about: "`script_params` items on update", readings: ["20", "5"] },
-  S2: { about: "`param_value` characters", readings: ["length", "pattern"] },
-  S3: { about: "script detail envelope", readings: ["wrapped", "top-level"] },
-  S4: { about: "`name`/`type` in the script update body", readings: ["ignored", "required"] },
-  S5: { about: "script list marker ids", readings: ["small", "long"] },
-  S6: { about: "script `content` line endings read back", readings: ["verbatim", "lf"] },
-  E1: { about: "how script execution reports an error", readings: ["204-body", "400", "204-empty"] },
-  E2: { about: "`success_rate` of an execution", readings: ["number", "string"] },
-  E3: { about: "`resourceful` of an execution", readings: ["required", "optional"] },
-  E4: { about: "units of a ticket's `execute_costs`", readings: ["ms", "s"] },
-  E6: { about: "script ticket answer envelopes", readings: ["wrapped", "as-tables"] },
-  E7: { about: "the status of a failed script ticket", readings: ["error", "abnormal"] },
-  V1: { about: "the VPCEP access-control DELETE path", readings: ["en", "zh"] },
-  V2: { about: "VPCEP endpoint host vs `region` header", readings: ["any", "strict"] },
-  N1: { about: "a second object with the same name", readings: ["repeat", "unique"] },
-} as const;
+/** The table's rows and readings: one catalogue, the provider's (provider/readings.ts), which also takes proven readings as a setting. */
+export const DIALECT_ROWS = READING_ROWS;
 
 /**
  * Rows of the table that are "not a reading": capabilities of the emulator or checks of the

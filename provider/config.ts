@@ -2,6 +2,7 @@ import { ConfigError } from "./errors";
 import { redactor } from "./redaction";
 import { ENDPOINT_KEYS } from "./endpoints";
 import { HEX32, REGION_ID } from "./segments";
+import { parseProvenReadings, type ProvenReadings } from "./readings";
 
 /**
  * Provider settings, read in the dynamic provider's `configure` from the stack config (namespace
@@ -26,6 +27,8 @@ export interface Settings {
   maxRetries: number;
   /** Overall deadline of one attempt: connection, headers and body together. */
   requestTimeoutMs: number;
+  /** Readings of the references' open passages this account's service was proven to speak (`conformance --out`); none by default. */
+  provenReadings: ProvenReadings;
 }
 
 type Lookup = (key: string) => string | undefined;
@@ -46,6 +49,7 @@ const SOURCES: Record<string, string[]> = {
   maxRetries: ["HW_MAX_RETRIES"],
   endpoints: ["HW_ENDPOINTS"],
   requestTimeout: ["HW_REQUEST_TIMEOUT"],
+  provenReadings: ["PULUMI_CODEARTS_PROVEN_READINGS"],
 };
 
 /** What each key is, for the plugin's schema (its provider and config); the README's table says the same. */
@@ -67,6 +71,10 @@ export const CONFIG_DOCS: Record<keyof typeof SOURCES, { doc: string; type: "str
     doc: 'Service → base URL (`pipeline`, `cloudtest`, `coc`, `devuc`, `iam`, or the Terraform provider\'s names); `"*"` sets every service but IAM. In stack config, a JSON object such as `{"*": "http://127.0.0.1:8080"}`; any other key is refused.',
   },
   requestTimeout: { type: "integer", doc: "Seconds one attempt may take, headers and body together (default 60, 1–3600)." },
+  provenReadings: {
+    type: "string",
+    doc: "What `pulumi-codearts conformance --out FILE` wrote (the JSON, or the file's path): the readings of the references' open passages this account's service was proven to speak. Under a proven reading the provider drops the calls that only guard against the others (docs/conformance.md); without it, every guard stays.",
+  },
 };
 
 /** The keys whose values must never appear in state, logs or messages. */
@@ -131,6 +139,7 @@ function loadIn(config: Lookup, env: NodeJS.ProcessEnv, namespace: string): Sett
     endpoints: parseEndpoints(get("endpoints")),
     maxRetries: parseNonNegativeInt("maxRetries", get("maxRetries"), DEFAULT_MAX_RETRIES),
     requestTimeoutMs: parseRequestTimeout(get("requestTimeout")) * 1000,
+    provenReadings: parseProvenReadings(get("provenReadings")),
   };
   checkForms(settings);
   if ((settings.accessKey === undefined) !== (settings.secretKey === undefined)) {

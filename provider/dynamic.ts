@@ -4,6 +4,7 @@ import type { ServiceClient } from "./client";
 import type { Settings } from "./config";
 import { AnswerError, ApiError, NetworkError } from "./errors";
 import { redactor } from "./redaction";
+import { provenReading, ReadingContradicted, type RowId } from "./readings";
 
 /** The provider's log (the host's stderr), through the one redaction. */
 export const redactedLog = (message: string): void => console.error(redactor.text(message));
@@ -87,6 +88,12 @@ export interface ResourceKind<S extends z.ZodObject, O extends Props> {
    */
   naturalKey?: {
     unique: boolean;
+    /**
+     * The reading of an ambiguity row under which the key is unique after all (N1 `unique`): when the
+     * settings say the service was proven to speak it (provenReadings), the listing before a create is
+     * dropped, and several objects found after an ambiguous failure contradict it (ReadingContradicted).
+     */
+    uniqueIfProven?: { row: RowId; reading: string };
     find(ctx: Context, inputs: z.output<S>): Promise<string[]>;
     /** The outputs of the object found; default: read it, then update what differs from the inputs. */
     recover?(ctx: Context, id: string, inputs: z.output<S>): Promise<O>;
@@ -333,7 +340,8 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(kind: Resou
   async function createSafely(ctx: Context, inputs: I): Promise<{ id: string; outs: O }> {
     const key = kind.naturalKey;
     if (!key) return kind.create(ctx, inputs);
-    const before = new Set(key.unique ? [] : await key.find(ctx, inputs));
+    const provenUnique = !key.unique && key.uniqueIfProven !== undefined && provenReading(ctx, key.uniqueIfProven.row) === key.uniqueIfProven.reading;
+    const before = new Set(key.unique || provenUnique ? [] : await key.find(ctx, inputs));
     // As many creates as the client would retry an idempotent request; each after a look-up.
     for (let attempt = 0; ; attempt++) {
       try {
@@ -353,6 +361,14 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(kind: Resou
           );
         }
         const made = found.filter((id) => !before.has(id));
+        if (made.length > 1 && provenUnique) {
+          const { row, reading } = key.uniqueIfProven!;
+          throw new ReadingContradicted(
+            row,
+            reading,
+            `${kind.name}: the create failed (${(e as Error).message}) and ${made.length} objects with its key exist (${made.join(", ")}); nothing is recorded: adopt the right one with ${ADOPT_KEY}`,
+          );
+        }
         if (made.length > 1) {
           throw new Error(
             `${kind.name}: the create failed (${(e as Error).message}) and ${made.length} matching objects appeared meanwhile (${made.join(", ")}); ` +

@@ -178,8 +178,6 @@ describe("Pipeline from a definition", () => {
       "POST Pipeline.list",
       "GET PipelineGroup.tree",
       "POST Pipeline.create",
-      "GET PipelineGroup.tree",
-      "POST Pipeline.list",
     ]);
     expect(stored(id)).toBeUndefined();
     id = r.state!.id;
@@ -195,8 +193,6 @@ describe("Pipeline from a definition", () => {
       "POST Pipeline.list",
       "GET PipelineGroup.tree",
       "POST Pipeline.create",
-      "GET PipelineGroup.tree",
-      "POST Pipeline.list",
       "DELETE Pipeline.delete",
     ]);
     expect(stored(id)).toBeUndefined();
@@ -282,8 +278,6 @@ describe("Pipeline from a template", () => {
       "GET PipelineGroup.tree",
       "POST Pipeline.createFromTemplate",
       "POST PipelineGroup.movePipelines",
-      "GET PipelineGroup.tree",
-      "POST Pipeline.list",
     ]);
     id = r.state!.id;
     const s = stored(id)!;

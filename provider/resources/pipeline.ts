@@ -440,6 +440,8 @@ export const pipeline: ResourceKind<typeof pipelineSchema, PipelineOutputs> = {
   // Same name, same project: the old pipeline goes first, so two pipelines never share the name.
   deleteBeforeReplace: (olds, news) => olds.projectId === news.projectId && olds.name === news.name,
   notFoundCodes: NOT_FOUND,
+  // Not in the create's answer (only the id): the first refresh fills it.
+  serviceMaintained: ["createTime"],
 
   async create(ctx, inputs) {
     const { projectId, templateId, groupId } = inputs;
@@ -489,20 +491,16 @@ export const pipeline: ResourceKind<typeof pipelineSchema, PipelineOutputs> = {
         throw new PartialCreateError(id, { ...declared, groupId: undefined }, e);
       }
     }
-    // Both answers carry only the id: the list (one call, by name and group) has the rest (create_time).
-    try {
-      const made = await readPipeline(ctx, id, { ...declared, groupPathId });
-      if (!made) throw new Error(`Pipeline ${id}: created, but the project's pipeline list does not show it yet`);
-      return { id, outs: made.outs };
-    } catch (e) {
-      throw new PartialCreateError(id, { ...declared, groupPathId }, e);
-    }
+    // Both answers carry only the id, and the state needs nothing else: the inputs as sent and the group's
+    // path (read above). createTime comes with the first refresh (service-maintained), not a read-back.
+    return { id, outs: { ...declared, groupPathId } };
   },
 
   // Pipeline names may repeat in a project (nothing in §4.2 forbids it): only a pipeline of the
   // declared name that was not listed before the create counts as made by it.
   naturalKey: {
     unique: false,
+    uniqueIfProven: { row: "N1", reading: "unique" },
     async find(ctx, inputs) {
       return (await collect(listPipelines(ctx, inputs.projectId, { name: inputs.name }), (p) => p.name === inputs.name)).map((p) => p.pipeline_id);
     },

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { Context, PartialCreateError, ResourceKind } from "../dynamic";
+import { Context, ResourceKind } from "../dynamic";
 import { unlessGone } from "../errors";
+import { provenReading } from "../readings";
 import { hexId, nullableText, object, successTrue } from "../answers";
 import { seg } from "../http";
 import { hex32, locateInProject, ownId } from "./common";
@@ -134,7 +135,8 @@ export const pipelineGroup: ResourceKind<typeof pipelineGroupSchema, PipelineGro
   notFoundCodes: NOT_FOUND,
   importId: ownId,
   // Set by the service on every rename (§4.3.4 example); a rename records the name, not these (no read after it).
-  serviceMaintained: ["updater", "updateTime"],
+  // createTime: null in the create's answer (§4.3.1 example), known from the first read of the tree.
+  serviceMaintained: ["updater", "updateTime", "createTime"],
 
   async create(ctx, inputs) {
     const res = await ctx.client.send<GroupVo>({
@@ -146,21 +148,16 @@ export const pipelineGroup: ResourceKind<typeof pipelineGroupSchema, PipelineGro
       answer: groupVo,
       resource: inputs.name,
     });
-    const id = res.body.id;
-    // The answer carries create_time null (§4.3.1 example); only the tree shows the time: read it back.
-    try {
-      const made = findGroup(await getGroupTree(ctx, inputs.projectId), id);
-      if (!made) throw new Error(`PipelineGroup ${id}: created, but the project's group tree does not show it yet`);
-      return { id, outs: toOutputs(made, inputs.projectId) };
-    } catch (e) {
-      throw new PartialCreateError(id, toOutputs(res.body, inputs.projectId), e);
-    }
+    // The answer is the PipelineGroupVo the state needs (§4.3.1): no read-back. Its create_time is null
+    // (the example), so createTime comes with the first refresh (service-maintained, below).
+    return { id: res.body.id, outs: toOutputs(res.body, inputs.projectId) };
   },
 
   // Sibling names may repeat (nothing in §4.3 forbids it): the key is the name under the parent, and
   // only a group not in the tree before the create counts as made by it.
   naturalKey: {
     unique: false,
+    uniqueIfProven: { row: "N1", reading: "unique" },
     async find(ctx, inputs) {
       const parent = inputs.parentId ?? "";
       return [...groupsOf(await getGroupTree(ctx, inputs.projectId))].filter((g) => g.name === inputs.name && (g.parent_id || "") === parent).map((g) => g.id);
@@ -205,21 +202,9 @@ export const pipelineGroup: ResourceKind<typeof pipelineGroupSchema, PipelineGro
 
   async delete(ctx, id, state) {
     const { projectId, groupId } = locate(id, state);
-    // L2: what the service does with a group that still has sub-groups or pipelines is undocumented
-    // (§4.3.3): it may refuse, delete them with it, or ungroup them. Only an empty group is deleted.
-    const tree = await unlessGone(getGroupTree(ctx, projectId), NOT_FOUND);
-    const g = tree && findGroup(tree, groupId);
-    if (g) {
-      const subGroups = [...groupsOf(g.children ?? [])].map((c) => `${c.name} (${c.id})`);
-      const pipelines = await groupPipelines(ctx, projectId, g);
-      if (subGroups.length || pipelines.length) {
-        throw new Error(
-          `PipelineGroup ${g.name} (${groupId}) was not deleted: it still holds ${[subGroups.length ? `sub-groups ${subGroups.join(", ")}` : "", pipelines.length ? `pipelines ${pipelines.join(", ")}` : ""].filter(Boolean).join(" and ")}. ` +
-            `What the service does with a group that is not empty is undocumented (§4.3.3; ambiguity L2: it may refuse, delete them with it, or ungroup them), ` +
-            `so the provider deletes only an empty group: move or delete them first (nothing was changed).`,
-        );
-      }
-    }
+    // L2 `refuse` proven (provenReadings): the service itself refuses a group that is not empty, so the
+    // emptiness check below guards against nothing; its refusal reaches the user as the service's error.
+    if (provenReading(ctx, "L2") !== "refuse") await refuseUnlessEmpty(ctx, projectId, groupId);
     await ctx.client.send({
       service: "pipeline",
       method: "DELETE",
@@ -231,6 +216,24 @@ export const pipelineGroup: ResourceKind<typeof pipelineGroupSchema, PipelineGro
     });
   },
 };
+
+async function refuseUnlessEmpty(ctx: Context, projectId: string, groupId: string): Promise<void> {
+  // L2: what the service does with a group that still has sub-groups or pipelines is undocumented
+  // (§4.3.3): it may refuse, delete them with it, or ungroup them. Only an empty group is deleted.
+  const tree = await unlessGone(getGroupTree(ctx, projectId), NOT_FOUND);
+  const g = tree && findGroup(tree, groupId);
+  if (g) {
+    const subGroups = [...groupsOf(g.children ?? [])].map((c) => `${c.name} (${c.id})`);
+    const pipelines = await groupPipelines(ctx, projectId, g);
+    if (subGroups.length || pipelines.length) {
+      throw new Error(
+        `PipelineGroup ${g.name} (${groupId}) was not deleted: it still holds ${[subGroups.length ? `sub-groups ${subGroups.join(", ")}` : "", pipelines.length ? `pipelines ${pipelines.join(", ")}` : ""].filter(Boolean).join(" and ")}. ` +
+          `What the service does with a group that is not empty is undocumented (§4.3.3; ambiguity L2: it may refuse, delete them with it, or ungroup them), ` +
+          `so the provider deletes only an empty group: move or delete them first (nothing was changed).`,
+      );
+    }
+  }
+}
 
 /**
  * The pipelines directly in a group, as the pipeline list's group filter shows them (L1: by its path

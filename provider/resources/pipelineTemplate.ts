@@ -241,6 +241,7 @@ export const pipelineTemplate: ResourceKind<typeof pipelineTemplateSchema, Pipel
   // the tenant did not have before the create counts as made by it. The list's name filter is fuzzy.
   naturalKey: {
     unique: false,
+    uniqueIfProven: { row: "N1", reading: "unique" },
     async find(ctx, inputs) {
       const tenant = inputs.tenantId ?? (await ctx.client.domainId());
       const named = offsetPages(async (offset, limit) => {

@@ -1,3 +1,4 @@
+import { provenReading } from "../readings";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { ServiceClient } from "../client";
@@ -524,6 +525,9 @@ const optionalPluginsAnswer = object({
 const deleteReadings = new WeakMap<ServiceClient, Promise<DeleteReading>>();
 
 export function deleteReading(ctx: Context): Promise<DeleteReading> {
+  // Proven by `pulumi-codearts conformance` (provenReadings): the same experiment, already made.
+  const proven = provenReading(ctx, "X1");
+  if (proven) return Promise.resolve(proven);
   let p = deleteReadings.get(ctx.client);
   if (!p) {
     p = probeDeleteReading(ctx).catch((e: unknown): DeleteReading => {
@@ -716,8 +720,11 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
     return outs;
   },
 
-  async delete(ctx, id) {
+  async delete(ctx, id, state) {
     const key = splitId(id);
+    // X1 `single` proven (provenReadings) and the state says released (a release is never undone): the
+    // delete is sent without reading the version first; a version already gone answers not-found.
+    if (state.publish === true && provenReading(ctx, "X1") === "single") return deleteReleased(ctx, id, key);
     const cur = await detail(ctx, key);
     if (!cur) return; // already gone
     if (!isFormal(cur)) {
@@ -742,24 +749,29 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
       );
       return;
     }
-    try {
-      // Undocumented: `type=single` with a version, as the Terraform provider deletes a released version.
-      await ctx.client.send({
-        service: "pipeline",
-        method: "DELETE",
-        path: `${await v3(ctx)}/extension/info/delete`,
-        query: { plugin_name: key.pluginName, version: key.version, type: "single" },
-        operation: "PluginVersion.delete",
-        answer: isTrue,
-        resource: id,
-      });
-    } catch (e) {
-      // The service refusing (4xx, not "gone") is final: the version stays, and the user is told.
-      if (e instanceof ApiError && e.status >= 400 && e.status < 500 && !e.provesAbsence(EXTENSION_NOT_FOUND)) {
-        ctx.log(`warning: PluginVersion ${id} is published and the service refused to delete it, so it is left in place and only removed from the stack: ${e.message}`);
-        return;
-      }
-      throw e;
-    }
+    await deleteReleased(ctx, id, key);
   },
 };
+
+/** §4.9.28 with `type=single`, once X1 `single` is known (proven by the settings or the provider's own probe). */
+async function deleteReleased(ctx: Context, id: string, key: { pluginName: string; version: string }): Promise<void> {
+  try {
+    // Undocumented: `type=single` with a version, as the Terraform provider deletes a released version.
+    await ctx.client.send({
+      service: "pipeline",
+      method: "DELETE",
+      path: `${await v3(ctx)}/extension/info/delete`,
+      query: { plugin_name: key.pluginName, version: key.version, type: "single" },
+      operation: "PluginVersion.delete",
+      answer: isTrue,
+      resource: id,
+    });
+  } catch (e) {
+    // The service refusing (4xx, not "gone") is final: the version stays, and the user is told.
+    if (e instanceof ApiError && e.status >= 400 && e.status < 500 && !e.provesAbsence(EXTENSION_NOT_FOUND)) {
+      ctx.log(`warning: PluginVersion ${id} is published and the service refused to delete it, so it is left in place and only removed from the stack: ${e.message}`);
+      return;
+    }
+    throw e;
+  }
+}

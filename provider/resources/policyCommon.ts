@@ -89,6 +89,7 @@ export function policySweep(kind: string, rest: string, query: Record<string, Qu
 export function policyNames<T extends { tenantId?: string; name: string }>(kind: string, rest: string, query: Record<string, QueryValue> = {}) {
   return {
     unique: false,
+    uniqueIfProven: { row: "N1" as const, reading: "unique" },
     async find(ctx: Context, inputs: T): Promise<string[]> {
       const tenant = inputs.tenantId ?? (await ctx.client.domainId());
       const named = offsetPages(async (offset, limit) => {

@@ -1,3 +1,4 @@
+import { provenReading, ReadingContradicted } from "../readings";
 import { readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { z } from "zod";
@@ -246,7 +247,10 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
   serviceMaintained: ["authStatus", "lastUpdateUserName", "lastUpdateUserId", "lastUpdateTime", "effectiveLogoUrl"],
 
   async create(ctx, inputs) {
-    const before = await listByName(ctx, inputs.name);
+    // Under N1 `unique` (proven, provenReadings) no identical publisher can be there already, and any
+    // publisher with the name after the create is this one: the listing before it only guards `repeat`.
+    const namesUnique = provenReading(ctx, "N1") === "unique";
+    const before = namesUnique ? [] : await listByName(ctx, inputs.name);
     // The uploaded icon's path is unique, so with an icon the lookup below cannot be ambiguous.
     let logo = inputs.logoUrl;
     let iconAfterCreate = false;
@@ -316,6 +320,13 @@ export const publisher: ResourceKind<typeof publisherSchema, PublisherOutputs> =
         } catch (e) {
           throw new PartialCreateError(id, toOutputs(made[0], inputs), e);
         }
+      }
+      if (made.length > 1 && namesUnique) {
+        throw new ReadingContradicted(
+          "N1",
+          "unique",
+          `Publisher "${inputs.name}": ${made.length} publishers of that name are listed after its create (${made.map((p) => p.publisher_unique_id).join(", ")}); nothing is recorded and nothing was deleted: adopt the right one with adoptId`,
+        );
       }
       if (made.length > 1) {
         throw new Error(

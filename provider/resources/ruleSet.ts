@@ -107,8 +107,15 @@ async function instanceRules(ctx: Context, tenant: string, s: RuleSetVo, state: 
   });
 }
 
-async function snapshot(ctx: Context, tenant: string, id: string, state: Record<string, unknown>): Promise<{ outs: RuleSetOutputs; inputs: RuleSetInputs }> {
-  const s = await getRuleSet(ctx, tenant, id);
+/** `known`: the detail the caller has just read, when nothing was written since (no second read of the same thing). */
+async function snapshot(
+  ctx: Context,
+  tenant: string,
+  id: string,
+  state: Record<string, unknown>,
+  known?: Awaited<ReturnType<typeof getRuleSet>>,
+): Promise<{ outs: RuleSetOutputs; inputs: RuleSetInputs }> {
+  const s = known ?? (await getRuleSet(ctx, tenant, id));
   const inputs: RuleSetInputs = {
     tenantId: state.tenantId === undefined ? undefined : tenant,
     name: s.name,
@@ -205,8 +212,9 @@ export const ruleSet: ResourceKind<typeof ruleSetSchema, RuleSetOutputs> = {
     if (!id) throw new Error(`RuleSet.create for ${inputs.name}: the answer carries no rule_set_id (request id ${res.requestId ?? "unknown"})`);
     try {
       const s = await getRuleSet(ctx, tenant, id);
-      if ((s.is_valid ?? true) !== inputs.isValid) await switchPolicy(ctx, "RuleSet", setsPath(tenant), inputs.isValid, id);
-      return { id, outs: (await snapshot(ctx, tenant, id, inputs)).outs };
+      const switched = (s.is_valid ?? true) !== inputs.isValid;
+      if (switched) await switchPolicy(ctx, "RuleSet", setsPath(tenant), inputs.isValid, id);
+      return { id, outs: (await snapshot(ctx, tenant, id, inputs, switched ? undefined : s)).outs };
     } catch (e) {
       throw new PartialCreateError(id, { ...inputs, domainId: tenant, isValid: !inputs.isValid, ruleInstanceIds: [] }, e);
     }

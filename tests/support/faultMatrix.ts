@@ -54,8 +54,10 @@ export class FaultMatrix {
   private constructor(readonly w: World) {}
 
   /** `dialect`: readings of the docs' ambiguous passages the emulator speaks (emulator/dialects.ts). */
-  static async start(dialect?: Record<string, string>): Promise<FaultMatrix> {
-    return new FaultMatrix(await startWorld({ config: tokenConfig, dialect }));
+  /** `proven`: the provider is also told (provenReadings) that the service speaks `dialect`, so it drops the guards against the other readings. */
+  static async start(dialect?: Record<string, string>, proven = false): Promise<FaultMatrix> {
+    const config = proven && dialect ? (emu: { url: string }) => ({ ...tokenConfig(emu), "huaweicloud:provenReadings": JSON.stringify(dialect) }) : tokenConfig;
+    return new FaultMatrix(await startWorld({ config, dialect }));
   }
 
   async close(): Promise<void> {
@@ -205,16 +207,16 @@ function outcomeOf(fault: Fault, firstError: string | undefined, partial: boolea
  * One column of the matrix as a jest suite: every kind with that operation × every fault; the table
  * prints after. With `dialect`, the emulator speaks those readings of the docs' ambiguous passages.
  */
-export function faultMatrixSuite(operation: Operation, dialect?: Record<string, string>): void {
+export function faultMatrixSuite(operation: Operation, dialect?: Record<string, string>, opts: { proven?: boolean } = {}): void {
   let m: FaultMatrix;
   const { rows, without } = FaultMatrix.plan(operation);
   const speaking = dialect
     ? `, dialect ${Object.entries(dialect)
         .map(([k, v]) => `${k}=${v}`)
-        .join(" ")}`
+        .join(" ")}${opts.proven ? " (proven: provenReadings set)" : ""}`
     : "";
   beforeAll(async () => {
-    m = await FaultMatrix.start(dialect);
+    m = await FaultMatrix.start(dialect, opts.proven);
   });
   afterAll(async () => {
     console.log(m.table(`Fault matrix, ${operation}${speaking} (kind × fault → outcome):`, without));
