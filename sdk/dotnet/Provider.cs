@@ -114,6 +114,12 @@ namespace PulumiCodeArts.Codearts
         public Input<string>? ProjectName { get; set; }
 
         /// <summary>
+        /// What `pulumi-codearts conformance --out FILE` wrote (the JSON, or the file's path): the readings of the references' open passages this account's service was proven to speak. Under a proven reading the provider drops the calls that only guard against the others (docs/conformance.md); without it, every guard stays. Falls back to the environment: `PULUMI_CODEARTS_PROVEN_READINGS`.
+        /// </summary>
+        [Input("provenReadings")]
+        public Input<string>? ProvenReadings { get; set; }
+
+        /// <summary>
         /// Region id, e.g. `cn-north-4`. Falls back to the environment: `HW_REGION_NAME`, `OS_REGION_NAME`.
         /// </summary>
         [Input("region")]
@@ -173,6 +179,7 @@ namespace PulumiCodeArts.Codearts
             Password = Utilities.GetEnv("HW_USER_PASSWORD", "OS_PASSWORD");
             ProjectId = Utilities.GetEnv("HW_PROJECT_ID", "OS_PROJECT_ID");
             ProjectName = Utilities.GetEnv("HW_PROJECT_NAME", "OS_PROJECT_NAME");
+            ProvenReadings = Utilities.GetEnv("PULUMI_CODEARTS_PROVEN_READINGS");
             Region = Utilities.GetEnv("HW_REGION_NAME", "OS_REGION_NAME");
             RequestTimeout = Utilities.GetEnvInt32("HW_REQUEST_TIMEOUT");
             SecretKey = Utilities.GetEnv("HW_SECRET_KEY", "OS_SECRET_KEY");

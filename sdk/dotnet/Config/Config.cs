@@ -122,6 +122,16 @@ namespace PulumiCodeArts.Codearts
             set => _projectName.Set(value);
         }
 
+        private static readonly __Value<string?> _provenReadings = new __Value<string?>(() => __config.Get("provenReadings") ?? Utilities.GetEnv("PULUMI_CODEARTS_PROVEN_READINGS"));
+        /// <summary>
+        /// What `pulumi-codearts conformance --out FILE` wrote (the JSON, or the file's path): the readings of the references' open passages this account's service was proven to speak. Under a proven reading the provider drops the calls that only guard against the others (docs/conformance.md); without it, every guard stays. Falls back to the environment: `PULUMI_CODEARTS_PROVEN_READINGS`.
+        /// </summary>
+        public static string? ProvenReadings
+        {
+            get => _provenReadings.Get();
+            set => _provenReadings.Set(value);
+        }
+
         private static readonly __Value<string?> _region = new __Value<string?>(() => __config.Get("region") ?? Utilities.GetEnv("HW_REGION_NAME", "OS_REGION_NAME"));
         /// <summary>
         /// Region id, e.g. `cn-north-4`. Falls back to the environment: `HW_REGION_NAME`, `OS_REGION_NAME`.

@@ -63,6 +63,11 @@ func NewProvider(ctx *pulumi.Context,
 			args.ProjectName = pulumi.StringPtr(d.(string))
 		}
 	}
+	if args.ProvenReadings == nil {
+		if d := internal.GetEnvOrDefault(nil, nil, "PULUMI_CODEARTS_PROVEN_READINGS"); d != nil {
+			args.ProvenReadings = pulumi.StringPtr(d.(string))
+		}
+	}
 	if args.Region == nil {
 		if d := internal.GetEnvOrDefault(nil, nil, "HW_REGION_NAME", "OS_REGION_NAME"); d != nil {
 			args.Region = pulumi.StringPtr(d.(string))
@@ -125,6 +130,8 @@ type providerArgs struct {
 	ProjectId *string `pulumi:"projectId"`
 	// IAM project name (token scope). Falls back to the environment: `HW_PROJECT_NAME`, `OS_PROJECT_NAME`.
 	ProjectName *string `pulumi:"projectName"`
+	// What `pulumi-codearts conformance --out FILE` wrote (the JSON, or the file's path): the readings of the references' open passages this account's service was proven to speak. Under a proven reading the provider drops the calls that only guard against the others (docs/conformance.md); without it, every guard stays. Falls back to the environment: `PULUMI_CODEARTS_PROVEN_READINGS`.
+	ProvenReadings *string `pulumi:"provenReadings"`
 	// Region id, e.g. `cn-north-4`. Falls back to the environment: `HW_REGION_NAME`, `OS_REGION_NAME`.
 	Region *string `pulumi:"region"`
 	// Seconds one attempt may take, headers and body together (default 60, 1–3600). Falls back to the environment: `HW_REQUEST_TIMEOUT`.
@@ -157,6 +164,8 @@ type ProviderArgs struct {
 	ProjectId pulumi.StringPtrInput
 	// IAM project name (token scope). Falls back to the environment: `HW_PROJECT_NAME`, `OS_PROJECT_NAME`.
 	ProjectName pulumi.StringPtrInput
+	// What `pulumi-codearts conformance --out FILE` wrote (the JSON, or the file's path): the readings of the references' open passages this account's service was proven to speak. Under a proven reading the provider drops the calls that only guard against the others (docs/conformance.md); without it, every guard stays. Falls back to the environment: `PULUMI_CODEARTS_PROVEN_READINGS`.
+	ProvenReadings pulumi.StringPtrInput
 	// Region id, e.g. `cn-north-4`. Falls back to the environment: `HW_REGION_NAME`, `OS_REGION_NAME`.
 	Region pulumi.StringPtrInput
 	// Seconds one attempt may take, headers and body together (default 60, 1–3600). Falls back to the environment: `HW_REQUEST_TIMEOUT`.

@@ -28,6 +28,7 @@ class ProviderArgs:
                  password: pulumi.Input[Optional[_builtins.str]] = None,
                  project_id: pulumi.Input[Optional[_builtins.str]] = None,
                  project_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 proven_readings: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  request_timeout: pulumi.Input[Optional[_builtins.int]] = None,
                  secret_key: pulumi.Input[Optional[_builtins.str]] = None,
@@ -45,6 +46,7 @@ class ProviderArgs:
         :param pulumi.Input[_builtins.str] password: IAM user password, for token authentication. Falls back to the environment: `HW_USER_PASSWORD`, `OS_PASSWORD`.
         :param pulumi.Input[_builtins.str] project_id: IAM project id (token scope, `X-Project-Id`). Falls back to the environment: `HW_PROJECT_ID`, `OS_PROJECT_ID`.
         :param pulumi.Input[_builtins.str] project_name: IAM project name (token scope). Falls back to the environment: `HW_PROJECT_NAME`, `OS_PROJECT_NAME`.
+        :param pulumi.Input[_builtins.str] proven_readings: What `pulumi-codearts conformance --out FILE` wrote (the JSON, or the file's path): the readings of the references' open passages this account's service was proven to speak. Under a proven reading the provider drops the calls that only guard against the others (docs/conformance.md); without it, every guard stays. Falls back to the environment: `PULUMI_CODEARTS_PROVEN_READINGS`.
         :param pulumi.Input[_builtins.str] region: Region id, e.g. `cn-north-4`. Falls back to the environment: `HW_REGION_NAME`, `OS_REGION_NAME`.
         :param pulumi.Input[_builtins.int] request_timeout: Seconds one attempt may take, headers and body together (default 60, 1–3600). Falls back to the environment: `HW_REQUEST_TIMEOUT`.
         :param pulumi.Input[_builtins.str] secret_key: Secret key (SK) of AK/SK authentication. Falls back to the environment: `HW_SECRET_KEY`, `OS_SECRET_KEY`.
@@ -85,6 +87,10 @@ class ProviderArgs:
             project_name = _utilities.get_env('HW_PROJECT_NAME', 'OS_PROJECT_NAME')
         if project_name is not None:
             pulumi.set(__self__, "project_name", project_name)
+        if proven_readings is None:
+            proven_readings = _utilities.get_env('PULUMI_CODEARTS_PROVEN_READINGS')
+        if proven_readings is not None:
+            pulumi.set(__self__, "proven_readings", proven_readings)
         if region is None:
             region = _utilities.get_env('HW_REGION_NAME', 'OS_REGION_NAME')
         if region is not None:
@@ -215,6 +221,18 @@ class ProviderArgs:
         pulumi.set(self, "project_name", value)
 
     @_builtins.property
+    @pulumi.getter(name="provenReadings")
+    def proven_readings(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        What `pulumi-codearts conformance --out FILE` wrote (the JSON, or the file's path): the readings of the references' open passages this account's service was proven to speak. Under a proven reading the provider drops the calls that only guard against the others (docs/conformance.md); without it, every guard stays. Falls back to the environment: `PULUMI_CODEARTS_PROVEN_READINGS`.
+        """
+        return pulumi.get(self, "proven_readings")
+
+    @proven_readings.setter
+    def proven_readings(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "proven_readings", value)
+
+    @_builtins.property
     @pulumi.getter
     def region(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -290,6 +308,7 @@ class Provider(pulumi.ProviderResource):
                  password: pulumi.Input[Optional[_builtins.str]] = None,
                  project_id: pulumi.Input[Optional[_builtins.str]] = None,
                  project_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 proven_readings: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  request_timeout: pulumi.Input[Optional[_builtins.int]] = None,
                  secret_key: pulumi.Input[Optional[_builtins.str]] = None,
@@ -310,6 +329,7 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.Input[_builtins.str] password: IAM user password, for token authentication. Falls back to the environment: `HW_USER_PASSWORD`, `OS_PASSWORD`.
         :param pulumi.Input[_builtins.str] project_id: IAM project id (token scope, `X-Project-Id`). Falls back to the environment: `HW_PROJECT_ID`, `OS_PROJECT_ID`.
         :param pulumi.Input[_builtins.str] project_name: IAM project name (token scope). Falls back to the environment: `HW_PROJECT_NAME`, `OS_PROJECT_NAME`.
+        :param pulumi.Input[_builtins.str] proven_readings: What `pulumi-codearts conformance --out FILE` wrote (the JSON, or the file's path): the readings of the references' open passages this account's service was proven to speak. Under a proven reading the provider drops the calls that only guard against the others (docs/conformance.md); without it, every guard stays. Falls back to the environment: `PULUMI_CODEARTS_PROVEN_READINGS`.
         :param pulumi.Input[_builtins.str] region: Region id, e.g. `cn-north-4`. Falls back to the environment: `HW_REGION_NAME`, `OS_REGION_NAME`.
         :param pulumi.Input[_builtins.int] request_timeout: Seconds one attempt may take, headers and body together (default 60, 1–3600). Falls back to the environment: `HW_REQUEST_TIMEOUT`.
         :param pulumi.Input[_builtins.str] secret_key: Secret key (SK) of AK/SK authentication. Falls back to the environment: `HW_SECRET_KEY`, `OS_SECRET_KEY`.
@@ -349,6 +369,7 @@ class Provider(pulumi.ProviderResource):
                  password: pulumi.Input[Optional[_builtins.str]] = None,
                  project_id: pulumi.Input[Optional[_builtins.str]] = None,
                  project_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 proven_readings: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  request_timeout: pulumi.Input[Optional[_builtins.int]] = None,
                  secret_key: pulumi.Input[Optional[_builtins.str]] = None,
@@ -388,6 +409,9 @@ class Provider(pulumi.ProviderResource):
             if project_name is None:
                 project_name = _utilities.get_env('HW_PROJECT_NAME', 'OS_PROJECT_NAME')
             __props__.__dict__["project_name"] = project_name
+            if proven_readings is None:
+                proven_readings = _utilities.get_env('PULUMI_CODEARTS_PROVEN_READINGS')
+            __props__.__dict__["proven_readings"] = proven_readings
             if region is None:
                 region = _utilities.get_env('HW_REGION_NAME', 'OS_REGION_NAME')
             __props__.__dict__["region"] = region

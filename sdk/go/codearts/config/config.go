@@ -120,6 +120,19 @@ func GetProjectName(ctx *pulumi.Context) string {
 	return value
 }
 
+// What `pulumi-codearts conformance --out FILE` wrote (the JSON, or the file's path): the readings of the references' open passages this account's service was proven to speak. Under a proven reading the provider drops the calls that only guard against the others (docs/conformance.md); without it, every guard stays. Falls back to the environment: `PULUMI_CODEARTS_PROVEN_READINGS`.
+func GetProvenReadings(ctx *pulumi.Context) string {
+	v, err := config.Try(ctx, "codearts:provenReadings")
+	if err == nil {
+		return v
+	}
+	var value string
+	if d := internal.GetEnvOrDefault(nil, nil, "PULUMI_CODEARTS_PROVEN_READINGS"); d != nil {
+		value = d.(string)
+	}
+	return value
+}
+
 // Region id, e.g. `cn-north-4`. Falls back to the environment: `HW_REGION_NAME`, `OS_REGION_NAME`.
 func GetRegion(ctx *pulumi.Context) string {
 	v, err := config.Try(ctx, "codearts:region")

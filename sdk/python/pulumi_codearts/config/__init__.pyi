@@ -59,6 +59,11 @@ projectName: Optional[str]
 IAM project name (token scope). Falls back to the environment: `HW_PROJECT_NAME`, `OS_PROJECT_NAME`.
 """
 
+provenReadings: Optional[str]
+"""
+What `pulumi-codearts conformance --out FILE` wrote (the JSON, or the file's path): the readings of the references' open passages this account's service was proven to speak. Under a proven reading the provider drops the calls that only guard against the others (docs/conformance.md); without it, every guard stays. Falls back to the environment: `PULUMI_CODEARTS_PROVEN_READINGS`.
+"""
+
 region: Optional[str]
 """
 Region id, e.g. `cn-north-4`. Falls back to the environment: `HW_REGION_NAME`, `OS_REGION_NAME`.

@@ -84,6 +84,13 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('projectName') or _utilities.get_env('HW_PROJECT_NAME', 'OS_PROJECT_NAME')
 
     @_builtins.property
+    def proven_readings(self) -> Optional[str]:
+        """
+        What `pulumi-codearts conformance --out FILE` wrote (the JSON, or the file's path): the readings of the references' open passages this account's service was proven to speak. Under a proven reading the provider drops the calls that only guard against the others (docs/conformance.md); without it, every guard stays. Falls back to the environment: `PULUMI_CODEARTS_PROVEN_READINGS`.
+        """
+        return __config__.get('provenReadings') or _utilities.get_env('PULUMI_CODEARTS_PROVEN_READINGS')
+
+    @_builtins.property
     def region(self) -> Optional[str]:
         """
         Region id, e.g. `cn-north-4`. Falls back to the environment: `HW_REGION_NAME`, `OS_REGION_NAME`.

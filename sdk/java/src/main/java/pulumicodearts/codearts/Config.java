@@ -77,6 +77,13 @@ public final class Config {
         return Codegen.stringProp("projectName").config(config).env("HW_PROJECT_NAME", "OS_PROJECT_NAME").get();
     }
 /**
+ * What `pulumi-codearts conformance --out FILE` wrote (the JSON, or the file&#39;s path): the readings of the references&#39; open passages this account&#39;s service was proven to speak. Under a proven reading the provider drops the calls that only guard against the others (docs/conformance.md); without it, every guard stays. Falls back to the environment: `PULUMI_CODEARTS_PROVEN_READINGS`.
+ * 
+ */
+    public Optional<String> provenReadings() {
+        return Codegen.stringProp("provenReadings").config(config).env("PULUMI_CODEARTS_PROVEN_READINGS").get();
+    }
+/**
  * Region id, e.g. `cn-north-4`. Falls back to the environment: `HW_REGION_NAME`, `OS_REGION_NAME`.
  * 
  */

@@ -154,6 +154,21 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
+     * What `pulumi-codearts conformance --out FILE` wrote (the JSON, or the file&#39;s path): the readings of the references&#39; open passages this account&#39;s service was proven to speak. Under a proven reading the provider drops the calls that only guard against the others (docs/conformance.md); without it, every guard stays. Falls back to the environment: `PULUMI_CODEARTS_PROVEN_READINGS`.
+     * 
+     */
+    @Import(name="provenReadings")
+    private @Nullable Output<String> provenReadings;
+
+    /**
+     * @return What `pulumi-codearts conformance --out FILE` wrote (the JSON, or the file&#39;s path): the readings of the references&#39; open passages this account&#39;s service was proven to speak. Under a proven reading the provider drops the calls that only guard against the others (docs/conformance.md); without it, every guard stays. Falls back to the environment: `PULUMI_CODEARTS_PROVEN_READINGS`.
+     * 
+     */
+    public Optional<Output<String>> provenReadings() {
+        return Optional.ofNullable(this.provenReadings);
+    }
+
+    /**
      * Region id, e.g. `cn-north-4`. Falls back to the environment: `HW_REGION_NAME`, `OS_REGION_NAME`.
      * 
      */
@@ -240,6 +255,7 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
         this.password = $.password;
         this.projectId = $.projectId;
         this.projectName = $.projectName;
+        this.provenReadings = $.provenReadings;
         this.region = $.region;
         this.requestTimeout = $.requestTimeout;
         this.secretKey = $.secretKey;
@@ -455,6 +471,27 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
+         * @param provenReadings What `pulumi-codearts conformance --out FILE` wrote (the JSON, or the file&#39;s path): the readings of the references&#39; open passages this account&#39;s service was proven to speak. Under a proven reading the provider drops the calls that only guard against the others (docs/conformance.md); without it, every guard stays. Falls back to the environment: `PULUMI_CODEARTS_PROVEN_READINGS`.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder provenReadings(@Nullable Output<String> provenReadings) {
+            $.provenReadings = provenReadings;
+            return this;
+        }
+
+        /**
+         * @param provenReadings What `pulumi-codearts conformance --out FILE` wrote (the JSON, or the file&#39;s path): the readings of the references&#39; open passages this account&#39;s service was proven to speak. Under a proven reading the provider drops the calls that only guard against the others (docs/conformance.md); without it, every guard stays. Falls back to the environment: `PULUMI_CODEARTS_PROVEN_READINGS`.
+         * 
+         * @return builder
+         * 
+         */
+        public Builder provenReadings(String provenReadings) {
+            return provenReadings(Output.of(provenReadings));
+        }
+
+        /**
          * @param region Region id, e.g. `cn-north-4`. Falls back to the environment: `HW_REGION_NAME`, `OS_REGION_NAME`.
          * 
          * @return builder
@@ -568,6 +605,7 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
             $.password = Codegen.stringProp("password").secret().arg($.password).env("HW_USER_PASSWORD", "OS_PASSWORD").getNullable();
             $.projectId = Codegen.stringProp("projectId").output().arg($.projectId).env("HW_PROJECT_ID", "OS_PROJECT_ID").getNullable();
             $.projectName = Codegen.stringProp("projectName").output().arg($.projectName).env("HW_PROJECT_NAME", "OS_PROJECT_NAME").getNullable();
+            $.provenReadings = Codegen.stringProp("provenReadings").output().arg($.provenReadings).env("PULUMI_CODEARTS_PROVEN_READINGS").getNullable();
             $.region = Codegen.stringProp("region").output().arg($.region).env("HW_REGION_NAME", "OS_REGION_NAME").getNullable();
             $.requestTimeout = Codegen.integerProp("requestTimeout").output().arg($.requestTimeout).env("HW_REQUEST_TIMEOUT").getNullable();
             $.secretKey = Codegen.stringProp("secretKey").secret().arg($.secretKey).env("HW_SECRET_KEY", "OS_SECRET_KEY").getNullable();
