@@ -7,6 +7,7 @@ import { ConfigError } from "./errors";
 import { accountId } from "./segments";
 import { ApiRequest, ApiResponse, buildWireRequest, compose, errorDetection, Handler, Middleware, newAgent, undiciTransport } from "./http";
 import { defaultRetryPolicy, retry, RetryPolicy } from "./retry";
+import { sharedReads } from "./sharedReads";
 
 export interface ClientOptions {
   clock?: () => Date;
@@ -48,7 +49,8 @@ export class ApiClient implements ServiceClient {
       this.tokens = new TokenSource(settings, iam, () => this.baseUrl("iam"), clock);
       auth = tokenAuth(this.tokens);
     }
-    this.handler = compose([...(opts.middleware ?? []), retry(policy), auth, errorDetection], transport);
+    // Shared reads outside retry: identical concurrent reads share one request with its retries (sharedReads.ts).
+    this.handler = compose([...(opts.middleware ?? []), sharedReads(), retry(policy), auth, errorDetection], transport);
   }
 
   baseUrl(service: Service): string {

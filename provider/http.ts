@@ -7,7 +7,7 @@ import { wireQuery } from "./signer";
 
 /**
  * A small typed client core in the style of the AWS SDK v3: a request passes through a stack of
- * middleware (retry → auth → error detection) down to the undici transport. Resource code only
+ * middleware (shared reads → retry → auth → error detection) down to the undici transport. Resource code only
  * builds `ApiRequest`s; signing, retries and error decoding live here once.
  */
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
@@ -56,6 +56,11 @@ export interface ApiRequest {
   scopeHeaders?: boolean;
   /** Parses a JSON answer where JSON.parse would lose something (integers beyond 2^53); default JSON.parse. */
   parseJson?: (text: string) => unknown;
+  /**
+   * A POST that only reads (a listing): identical ones in flight at once may go out as one request, and
+   * it does not count as a change (sharedReads.ts). GET is always a read; anything else unmarked is a write.
+   */
+  read?: boolean;
 }
 
 export interface ApiResponse<T = unknown> {
@@ -240,6 +245,12 @@ export const errorDetection: Middleware = (next) => async (req) => {
     const inBody = errorInSuccessBody(res.body);
     if (inBody) throw fail(inBody);
   }
+  return checkAnswer(req, res);
+};
+
+/** A 2xx answer against the request's `answer` schema: the parsed value, or an AnswerError. */
+export function checkAnswer(req: WireRequest, res: ApiResponse): ApiResponse {
+  const api = req.api;
   if (!api.answer) return res;
   const parsed = api.answer.safeParse(res.body);
   if (!parsed.success) {
@@ -248,7 +259,7 @@ export const errorDetection: Middleware = (next) => async (req) => {
     throw new AnswerError(api.operation, api.method, req.url.origin, req.url.pathname, res.status, res.contentType ?? "", `${issue.message}${at}`, (res.text ?? "").slice(0, 120));
   }
   return { ...res, body: parsed.data };
-};
+}
 
 /** Retry-After as seconds or an HTTP date (RFC 9110 §10.2.3). */
 export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {

@@ -106,6 +106,7 @@ export async function customPlugins(ctx: Context, pluginName?: string): Promise<
         answer: object({ total: z.number().optional(), data: z.array(object({ plugin_name: z.string() })).nullable() }),
         resource: pluginName ?? "plug-ins",
         idempotent: true, // a read
+        read: true,
       });
       return { items: res.body?.data ?? [], total: res.body?.total };
     },

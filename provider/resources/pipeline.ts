@@ -190,6 +190,7 @@ function listPipelines(ctx: Context, projectId: string, filter: Record<string, u
       answer: pipelinesPage,
       resource: `project ${projectId}`,
       idempotent: true, // a read
+      read: true,
     });
     return { items: res.body.pipelines ?? [], total: res.body.total };
   }, PAGE);
@@ -320,6 +321,7 @@ export async function deleteStoppingRuns(ctx: Context, projectId: string, pipeli
         answer: runsPage,
         resource: pipelineId,
         idempotent: true, // a read
+        read: true,
       });
       return { items: res.body.pipeline_runs ?? [], total: res.body.total };
     }, PAGE);

@@ -255,6 +255,7 @@ async function groupPipelines(ctx: Context, projectId: string, g: GroupVo): Prom
         answer: groupPipelinesPage,
         resource: `group ${g.id}`,
         idempotent: true, // a read
+        read: true,
       });
       const page = res.body?.pipelines ?? [];
       for (const p of page) found.add(`${p.name} (${p.pipeline_id})`);

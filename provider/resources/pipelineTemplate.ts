@@ -254,6 +254,7 @@ export const pipelineTemplate: ResourceKind<typeof pipelineTemplateSchema, Pipel
           answer: templatesPage,
           resource: inputs.name,
           idempotent: true, // a read
+          read: true,
         });
         return { items: res.body?.templates ?? [], total: res.body?.total };
       }, 50);
@@ -274,6 +275,7 @@ export const pipelineTemplate: ResourceKind<typeof pipelineTemplateSchema, Pipel
           answer: templatesPage,
           resource: `tenant ${tenant}`,
           idempotent: true, // a read
+          read: true,
         });
         return { items: res.body?.templates ?? [], total: res.body?.total };
       }, 50);

@@ -325,6 +325,7 @@ function optionalList(ctx: Context, regexName: string, what: string): AsyncGener
       answer: optionalPluginsAnswer,
       resource: what,
       idempotent: true, // a read
+      read: true,
     });
     return { items: (res.body?.data ?? []).flatMap((g) => g.plugins_list ?? []), total: res.body?.total };
   }, PAGE_LIMIT);

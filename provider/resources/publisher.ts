@@ -218,6 +218,7 @@ async function detailOf(ctx: Context, id: string): Promise<PublisherVo | undefin
     answer: object({ publisher_detail_map: z.record(z.string(), object({ publisher_unique_id: z.string() })).nullable() }),
     resource: id,
     idempotent: true, // a read
+    read: true,
   });
   const vo = res.body?.publisher_detail_map?.[id];
   return live(vo) ? vo : undefined;
