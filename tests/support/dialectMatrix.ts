@@ -1,7 +1,7 @@
 import { KINDS, type KindName } from "../../provider/kinds";
 import { DIALECT_ROWS, type DialectId, LEAST_CONVENIENT } from "../../emulator/dialects";
 import { Env, KINDS_UNDER_TEST, KindUnderTest, stateMismatch } from "../harness/kinds";
-import { startWorld, World } from "./world";
+import { stackConfig, startWorld, World } from "./world";
 
 /**
  * The dialect matrix (issue 15): every kind's lifecycle under every reading of every row of
@@ -123,8 +123,14 @@ export interface MatrixCell {
 }
 
 /** Runs the lifecycles of `kinds` in a fresh world speaking `dialect`. */
-export async function runCells(label: { row: string; reading: string }, dialect: Record<string, string>, kinds: readonly KindName[]): Promise<MatrixCell[]> {
-  const w = await startWorld({ dialect });
+/** `proven`: the provider is told (huaweicloud:provenReadings) that the service speaks `dialect`, as `conformance --out` would find. */
+export async function runCells(
+  label: { row: string; reading: string },
+  dialect: Record<string, string>,
+  kinds: readonly KindName[],
+  opts: { proven?: boolean } = {},
+): Promise<MatrixCell[]> {
+  const w = await startWorld({ dialect, ...(opts.proven ? { config: (emu) => ({ ...stackConfig(emu), "huaweicloud:provenReadings": JSON.stringify(dialect) }) } : {}) });
   try {
     const cells: MatrixCell[] = [];
     let n = 0;
