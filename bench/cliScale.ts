@@ -44,6 +44,12 @@ export interface CliScaleStep {
   providerProcesses: number;
   /** Highest VmHWM of the engine (`pulumi`) process, KiB. */
   enginePeakKiB: number;
+  /**
+   * CPU seconds (user + system) spent during the operation by the program (this process: the inline
+   * program and the Automation API's language host), the engine and the provider host: what the
+   * operation costs apart from waiting, on a machine shared with other work.
+   */
+  cpuS: { program: number; engine: number; provider: number };
 }
 
 export interface CliScaleFigures {
@@ -133,6 +139,19 @@ function processes(): ProcInfo[] {
   return out;
 }
 
+const TICKS_PER_S = 100;
+
+/** utime + stime of a process, seconds (0 when gone). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / TICKS_PER_S;
+  } catch {
+    return 0;
+  }
+}
+
 function hwmKiB(pid: number): number {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -160,6 +179,9 @@ export class MemorySampler {
   private providers = new Map<number, number>();
   private engine = 0;
   private known = new Map<number, boolean>();
+  /** Latest CPU seconds seen per process, by role; a process's last ~200 ms before it exits are missed. */
+  private cpu = new Map<number, { role: "engine" | "provider"; s: number }>();
+  private ownCpu = process.cpuUsage();
 
   constructor(private readonly everyMs = 200) {}
 
@@ -168,10 +190,17 @@ export class MemorySampler {
     this.timer = setInterval(() => this.sample(), this.everyMs);
   }
 
-  stop(): { providerPeakKiB: number; providerProcesses: number; enginePeakKiB: number } {
+  stop(): { providerPeakKiB: number; providerProcesses: number; enginePeakKiB: number; cpuS: CliScaleStep["cpuS"] } {
     if (this.timer) clearInterval(this.timer);
     this.sample();
-    return { providerPeakKiB: Math.max(0, ...this.providers.values()), providerProcesses: this.providers.size, enginePeakKiB: this.engine };
+    const own = process.cpuUsage(this.ownCpu);
+    const sum = (role: string) => [...this.cpu.values()].filter((c) => c.role === role).reduce((a, c) => a + c.s, 0);
+    return {
+      providerPeakKiB: Math.max(0, ...this.providers.values()),
+      providerProcesses: this.providers.size,
+      enginePeakKiB: this.engine,
+      cpuS: { program: (own.user + own.system) / 1e6, engine: sum("engine"), provider: sum("provider") },
+    };
   }
 
   private sample(): void {
@@ -182,10 +211,16 @@ export class MemorySampler {
     while (stack.length) {
       const p = stack.pop()!;
       stack.push(...(children.get(p.pid) ?? []));
-      if (p.comm === "pulumi") this.engine = Math.max(this.engine, hwmKiB(p.pid));
+      if (p.comm === "pulumi") {
+        this.engine = Math.max(this.engine, hwmKiB(p.pid));
+        this.cpu.set(p.pid, { role: "engine", s: cpuSeconds(p.pid) || (this.cpu.get(p.pid)?.s ?? 0) });
+      }
       let provider = this.known.get(p.pid);
       if (provider === undefined) this.known.set(p.pid, (provider = isProviderHost(p.pid)));
-      if (provider) this.providers.set(p.pid, Math.max(this.providers.get(p.pid) ?? 0, hwmKiB(p.pid)));
+      if (provider) {
+        this.providers.set(p.pid, Math.max(this.providers.get(p.pid) ?? 0, hwmKiB(p.pid)));
+        this.cpu.set(p.pid, { role: "provider", s: cpuSeconds(p.pid) || (this.cpu.get(p.pid)?.s ?? 0) });
+      }
     }
   }
 }
@@ -238,7 +273,8 @@ export async function cliScaleRun(o: CliScaleOptions): Promise<CliScaleFigures> 
       figures.steps.push(s);
       log(
         `  ${label} (parallel ${o.parallel ?? "default"}): ${r.ok ? "ok" : "FAILED"} ${(wallMs / 1000).toFixed(1)} s, ${s.apiCalls} API calls, ` +
-          `${JSON.stringify(s.changes)}, provider peak ${(s.providerPeakKiB / 1024).toFixed(0)} MiB`,
+          `${JSON.stringify(s.changes)}, provider peak ${(s.providerPeakKiB / 1024).toFixed(0)} MiB, ` +
+          `CPU s program ${s.cpuS.program.toFixed(1)} engine ${s.cpuS.engine.toFixed(1)} provider ${s.cpuS.provider.toFixed(1)}`,
       );
       if (!r.ok) log(s.error ?? "");
       return r.ok;
@@ -286,10 +322,12 @@ export async function cliScaleSection(say: (s?: string) => void, o: { resources?
       `The engine's default parallelism is GOMAXPROCS × 4 (pkg/cmd/pulumi/operations/up.go, defaultParallel; PULUMI_PARALLEL overrides it): ` +
       `${engineDefaultParallel()} on this machine. Peak RSS: the kernel's VmHWM of the process, sampled every 200 ms; provider = the dynamic-provider ` +
       `host (node running @pulumi/pulumi/cmd/dynamic-provider, one per operation), engine = the \`pulumi\` process. The program itself runs in the ` +
-      `bench's process (the Automation API's inline language host) and is not counted.\n`,
+      `bench's process (the Automation API's inline language host); its memory is not counted, its CPU time is. CPU seconds ` +
+      `(user + system, from /proc) say what an operation costs apart from waiting: wall times depend on what else the machine runs ` +
+      `(load average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores when this section was written).\n`,
   );
-  say("| operation | --parallel | wall s | API calls | engine's summary | provider peak RSS MiB | engine peak RSS MiB |");
-  say("|---|---|---|---|---|---|---|");
+  say("| operation | --parallel | wall s | API calls | engine's summary | provider peak RSS MiB | engine peak RSS MiB | CPU s: program / engine / provider |");
+  say("|---|---|---|---|---|---|---|---|");
   for (const r of runs) {
     for (const s of r.steps) {
       const summary = Object.entries(s.changes)
@@ -297,7 +335,8 @@ export async function cliScaleSection(say: (s?: string) => void, o: { resources?
         .join(", ");
       say(
         `| ${s.label} | ${r.parallel ?? `default (${engineDefaultParallel()})`} | ${s.ok ? (s.wallMs / 1000).toFixed(1) : `FAILED after ${(s.wallMs / 1000).toFixed(1)}`} | ` +
-          `${s.apiCalls} | ${summary || "n/a"} | ${(s.providerPeakKiB / 1024).toFixed(0)} | ${(s.enginePeakKiB / 1024).toFixed(0)} |`,
+          `${s.apiCalls} | ${summary || "n/a"} | ${(s.providerPeakKiB / 1024).toFixed(0)} | ${(s.enginePeakKiB / 1024).toFixed(0)} | ` +
+          `${s.cpuS.program.toFixed(1)} / ${s.cpuS.engine.toFixed(1)} / ${s.cpuS.provider.toFixed(1)} |`,
       );
     }
   }
