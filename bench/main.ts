@@ -13,6 +13,7 @@ import { scaleRun, ScaleFigures, ScaleOptions } from "../tests/harness/scale";
 import { PROVEN_DIALECT } from "../tests/support/provenDialect";
 import { callsPerKind, refreshAtOnce } from "./callsPerKind";
 import { TERRAFORM_CALLS, TERRAFORM_VERSION, terraformNumber } from "./terraform";
+import { cliScaleSection, spliceSection } from "./cliScale";
 
 /**
  * `npm run bench`: figures, not assertions. Writes BENCHMARKS.md with the command that produced it.
@@ -20,7 +21,9 @@ import { TERRAFORM_CALLS, TERRAFORM_VERSION, terraformNumber } from "./terraform
  * - this package's overhead: a PipelineGroup lifecycle through the dynamic-provider host against its floor,
  *   measured in the same run (the same RPCs to a no-op provider through the same host, plus the same
  *   signed requests sent directly with the client), at 0 and 20 ms emulator latency, sequential and 10 in flight;
- * - serialized provider size per kind; host cold start against loading @pulumi/pulumi alone; state bytes per kind.
+ * - serialized provider size per kind; host cold start against loading @pulumi/pulumi alone; state bytes per kind;
+ * - 1,000 resources through the real Pulumi CLI (bench/cliScale.ts), when it is built.
+ * `npm run bench -- --only cli` runs the last part alone and replaces its section in BENCHMARKS.md.
  */
 const N = 20;
 
@@ -153,6 +156,16 @@ function pulumiLoadMs(): number {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes("--only") && process.argv[process.argv.indexOf("--only") + 1] === "cli") {
+    const lines: string[] = [];
+    await cliScaleSection((s = "") => {
+      lines.push(s);
+      console.log(s);
+    });
+    spliceSection(path.join(REPO_ROOT, "BENCHMARKS.md"), lines);
+    console.log("\nwrote the section into BENCHMARKS.md");
+    return;
+  }
   const emu = await startEmulator({ port: 0 });
   const out: string[] = [];
   const say = (s = "") => {
@@ -257,6 +270,8 @@ async function main(): Promise<void> {
     say(`|---|${phaseNames.map(() => "---").join("|")}|`);
     for (const kind of Object.keys(KINDS)) say(`| ${kind} | ${phaseNames.map((p) => (main.stepMs[p][kind] ?? 0).toFixed(0)).join(" | ")} |`);
     say(`\nPhases of the first run: ${main.phases.map((p) => `${p.phase} ${p.ms.toFixed(0)} ms (${p.apiCalls} calls)`).join("; ")}.`);
+
+    await cliScaleSection(say);
   } finally {
     await emu.close();
   }

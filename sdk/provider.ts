@@ -13,9 +13,21 @@ import type * as pulumi from "@pulumi/pulumi";
  * arguments (see `shim` in provider/index.ts): `observe` takes configure(req), check(olds, news),
  * read(id, props) and diff(id, olds, news); `change` takes create(inputs), delete(id, props) and
  * update(id, olds, news).
+ *
+ * One object per kind, made once: Pulumi caches a provider's serialization by the object (a WeakMap in
+ * @pulumi/pulumi/dynamic), and serializing a closure is slow (the V8 inspector walks it: tens of ms,
+ * more on a busy machine), so a new object per resource made a program of 1,000 resources spend
+ * minutes serializing the same text before the engine saw them (bench/cliScale.ts).
  */
+const providers = new Map<string, pulumi.dynamic.ResourceProvider>();
+
 export function dynamicProvider(kind: string): pulumi.dynamic.ResourceProvider {
-  const observe = (...a: unknown[]) => require("pulumi-codearts/provider").shim(2, kind, 0, a);
-  const change = (...a: unknown[]) => require("pulumi-codearts/provider").shim(2, kind, 1, a);
-  return { configure: observe, check: observe, diff: observe, read: observe, create: change, update: change, delete: change };
+  let provider = providers.get(kind);
+  if (!provider) {
+    const observe = (...a: unknown[]) => require("pulumi-codearts/provider").shim(2, kind, 0, a);
+    const change = (...a: unknown[]) => require("pulumi-codearts/provider").shim(2, kind, 1, a);
+    provider = { configure: observe, check: observe, diff: observe, read: observe, create: change, update: change, delete: change };
+    providers.set(kind, provider);
+  }
+  return provider;
 }

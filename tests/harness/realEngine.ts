@@ -114,32 +114,34 @@ export class RealStack {
     await this.stack.setAllConfig(map);
   }
 
-  async run(operation: RealOperation): Promise<RealRun> {
+  /** `parallel`: the engine's `--parallel` (absent: the CLI's default). */
+  async run(operation: RealOperation, opts: { parallel?: number } = {}): Promise<RealRun> {
     const log = path.join(this.dir, `events-${++this.runs}.jsonl`);
     (this.stack.workspace as unknown as { pulumiCommand: FileEventLogCommand }).pulumiCommand.eventLogFile = log;
     // The callback only makes the Automation API ask for an event log; the events come from the file.
     const onEvent = () => undefined;
+    const parallel = opts.parallel === undefined ? {} : { parallel: opts.parallel };
     const events = () => readEventLog(log);
     try {
       let stdout = "";
       switch (operation) {
         case "preview":
-          stdout = (await this.stack.preview({ onEvent, diff: true })).stdout;
+          stdout = (await this.stack.preview({ ...parallel, onEvent, diff: true })).stdout;
           break;
         case "up":
-          stdout = (await this.stack.up({ onEvent })).stdout;
+          stdout = (await this.stack.up({ ...parallel, onEvent })).stdout;
           break;
         case "refresh":
-          stdout = (await this.stack.refresh({ onEvent })).stdout;
+          stdout = (await this.stack.refresh({ ...parallel, onEvent })).stdout;
           break;
         case "drift":
-          stdout = (await this.stack.previewRefresh({ onEvent })).stdout;
+          stdout = (await this.stack.previewRefresh({ ...parallel, onEvent })).stdout;
           break;
         case "destroy":
-          stdout = (await this.stack.destroy({ onEvent })).stdout;
+          stdout = (await this.stack.destroy({ ...parallel, onEvent })).stdout;
           break;
         case "destroy-preview":
-          stdout = (await this.stack.previewDestroy({ onEvent })).stdout;
+          stdout = (await this.stack.previewDestroy({ ...parallel, onEvent })).stdout;
           break;
       }
       return { operation, ok: true, events: events(), eventLog: log, stdout };
