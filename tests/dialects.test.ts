@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { CAPABILITY_ROWS, DIALECT_ROWS, LEAST_CONVENIENT, listDialects, parseDialect } from "../emulator/dialects";
+import { CAPABILITY_ROWS, DIALECT_ROWS, type DialectId, LEAST_CONVENIENT, listDialects, parseDialect } from "../emulator/dialects";
 import { DEFAULT_ACCOUNT, startEmulator, stackConfig } from "../emulator";
 import { Engine, ProviderHost, serializedProvider } from "./harness";
 import { startWorld, World } from "./support/world";
