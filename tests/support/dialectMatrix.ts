@@ -22,6 +22,7 @@ export const ROW_KINDS: Record<DialectId, KindName[]> = {
   P1: ["Publisher", "Plugin", "PluginVersion"],
   P2: ["TestPlan"],
   P3: ["PipelineTemplate", "Pipeline", "Publisher", "Plugin", "PluginVersion", "Rule", "RuleSet", "OpenSourcePolicy", "Script", "TestPlan"],
+  P4: [],
   L1: ["Pipeline"],
   L2: ["PipelineGroup"],
   L4: ["PipelineTemplate"],
@@ -60,6 +61,15 @@ export const ROW_KINDS: Record<DialectId, KindName[]> = {
   V1: ["VpcepAccessControl"],
   V2: ["VpcepAccessControl"],
   N1: ["PipelineGroup", "PipelineTemplate", "Pipeline", "Publisher", "Plugin", "Rule", "RuleSet", "OpenSourcePolicy"],
+};
+
+/**
+ * Which look-ups each row concerns beyond the kinds' own reads: run under every reading by
+ * tests/dialects.lookups.test.ts. A row no kind reads (P4) must have some here.
+ */
+export const ROW_LOOKUPS: Partial<Record<DialectId, string[]>> = {
+  P2: ["getTestPlan"],
+  P4: ["getTestPlanRequirements", "getTestPlanHistory"],
 };
 
 const kindUnderTest = (type: KindName): KindUnderTest => KINDS_UNDER_TEST.find((k) => k.type === type)!;
