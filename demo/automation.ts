@@ -29,9 +29,9 @@ const HOSTS = ["web-1", "web-2"];
  * platform program on a local file backend in a temporary directory, against the emulator: up, a
  * change and its preview, an out-of-band change and drift, destroy. Its optional parts are all on: an
  * API test suite feeding the plan, a basic plug-in with its package, the log rotation run on the
- * tenant's hosts (its ticket), and the team's groups under a group the organisation made out of band. The program runs inline (the
- * Automation API's own language server), as the Node language host cannot be built here; its
- * summaries come from the same code `pulumi-codearts preview|up|drift` runs.
+ * tenant's hosts (its ticket), and the team's groups under a group the organisation made out of band.
+ * The program runs inline (the Automation API's own language server), as the Node language host cannot
+ * be built here; its summaries come from the same code `pulumi-codearts preview|up|drift` runs.
  */
 export interface PlatformRun {
   up: RunResult;
