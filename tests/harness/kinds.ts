@@ -1,6 +1,10 @@
 import type { KindName } from "../../provider/kinds";
 import { putRepositoryFile, seedCocResources, seedTestCases, seedVpcepRecords, VPCEP_PATH, type Account, type Emulator } from "../../emulator";
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import * as path from "path";
+import { MANIFEST } from "../../provider/pluginPackage";
+import { makeZip } from "../../provider/zip";
 import type { Engine, ResourceState } from "./engine";
 import { REPO_ROOT } from "./host";
 
@@ -54,6 +58,7 @@ export interface Step {
   operation: Operation;
   what: string;
   route: Route;
+  /** The inputs of the create; for an update step, those the object is created with before the change (default: the kind's). */
   inputs?(env: Env, n: number): Record<string, unknown>;
   updated?(env: Env, n: number): Record<string, unknown>;
 }
@@ -90,6 +95,32 @@ const draft = (e: Env, n: number) => ({ pluginName: e.plugin, version: `0.${n}.0
 const released = (e: Env, n: number) => ({ ...draft(e, n), publish: true, publisherId: e.publisher });
 const fromTemplate = (e: Env, n: number) => ({ projectId: e.P, name: `pipeline-${n}`, templateId: e.T, isPublish: false, sources, groupId: e.G1 });
 const ICON = path.join(REPO_ROOT, "tests", "fixtures", "acme-icon.png");
+
+/**
+ * Two packages of one version that differ in content, written for a world in the form its service takes
+ * (X9: a zip with the manifest at its root, or the manifest alone; the other form is refused by design).
+ */
+function pluginPackages(w: World): Env {
+  const dir = mkdtempSync(path.join(tmpdir(), "codearts-kinds-"));
+  const json = w.emu.dialect.of("X9") === "json";
+  const write = (name: string, description: string, script: string) => {
+    const manifest = Buffer.from(JSON.stringify({ type: "Task", version: "1.0.0", version_description: description, execution: { target: "scripts/run.sh", type: "Shell" } }));
+    const file = path.join(dir, json ? `${name}.json` : `${name}.zip`);
+    writeFileSync(
+      file,
+      json
+        ? manifest
+        : makeZip([
+            { name: MANIFEST, data: manifest },
+            { name: "scripts/run.sh", data: Buffer.from(script) },
+          ]),
+    );
+    return file;
+  };
+  return { pkg: write("package", "first", "echo first\n"), changedPkg: write("package-changed", "second", "echo second\n") };
+}
+const plugin = (n: number) => ({ pluginName: `plugin_${n}`, displayName: "Plug-in", businessType: "Deploy" });
+const packaged = (e: Env, n: number) => ({ ...plugin(n), packageFile: e.pkg });
 /** The region the emulator's devuc endpoint serves under V2=strict (the account's first IAM project). */
 const VPCEP_REGION = "cn-north-4";
 /** The policy APIs (§4.4–§4.7) share one layout: POST …/create, PUT …/{id}/update, DELETE …/{id}/delete. */
@@ -186,13 +217,26 @@ export const KINDS_UNDER_TEST: KindUnderTest[] = [
   },
   {
     type: "Plugin",
-    inputs: (_e, n) => ({ pluginName: `plugin_${n}`, displayName: "Plug-in", businessType: "Deploy" }),
-    updated: (_e, n) => ({ pluginName: `plugin_${n}`, displayName: "Plug-in (changed)", businessType: "Deploy" }),
+    setup: async (w) => pluginPackages(w),
+    inputs: (_e, n) => plugin(n),
+    updated: (_e, n) => ({ ...plugin(n), displayName: "Plug-in (changed)" }),
     routes: {
       create: { method: "POST", path: "/v3/{domain_id}/extension/info/add" },
       update: { method: "POST", path: "/v3/{domain_id}/extension/info/update" },
       delete: { method: "DELETE", path: "/v3/{domain_id}/extension/info/delete" },
     },
+    // The package (§4.9.29) is uploaded after the add, the icon (§4.9.9) before it; a changed package is uploaded again, with no info update.
+    steps: [
+      { operation: "create", what: "with a package", route: { method: "POST", path: "/v3/{domain_id}/extension/upload" }, inputs: (e, n) => packaged(e, n) },
+      { operation: "create", what: "with an icon file", route: { method: "POST", path: "/v1/{domain_id}/common/upload-plugin-icon" }, inputs: (_e, n) => ({ ...plugin(n), iconFile: ICON }) },
+      {
+        operation: "update",
+        what: "package content changed",
+        route: { method: "POST", path: "/v3/{domain_id}/extension/upload" },
+        inputs: (e, n) => packaged(e, n),
+        updated: (e, n) => ({ ...plugin(n), packageFile: e.changedPkg }),
+      },
+    ],
     collection: "plugins",
   },
   {

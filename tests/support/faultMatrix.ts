@@ -84,7 +84,7 @@ export class FaultMatrix {
     const n = ++this.n;
     const name = `cell-${n}`;
     k.seed?.(w, n);
-    const initial = (step?.operation === "create" && step.inputs ? step.inputs : k.inputs)(env, n);
+    const initial = (step?.inputs ?? k.inputs)(env, n);
     const declared = operation === "update" ? (step?.updated ?? k.updated!)(env, n) : initial;
     if (operation !== "create") await w.engine.up(k.type, name, initial);
 
