@@ -228,7 +228,12 @@ export const KINDS_UNDER_TEST: KindUnderTest[] = [
     // The package (§4.9.29) is uploaded after the add, the icon (§4.9.9) before it; a changed package is uploaded again, with no info update.
     steps: [
       { operation: "create", what: "with a package", route: { method: "POST", path: "/v3/{domain_id}/extension/upload" }, inputs: (e, n) => packaged(e, n) },
-      { operation: "create", what: "with an icon file", route: { method: "POST", path: "/v1/{domain_id}/common/upload-plugin-icon" }, inputs: (_e, n) => ({ ...plugin(n), iconFile: ICON }) },
+      {
+        operation: "create",
+        what: "with an icon file",
+        route: { method: "POST", path: "/v1/{domain_id}/common/upload-plugin-icon" },
+        inputs: (_e, n) => ({ ...plugin(n), iconFile: ICON }),
+      },
       {
         operation: "update",
         what: "package content changed",
