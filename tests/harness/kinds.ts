@@ -3,7 +3,7 @@ import { putRepositoryFile, seedCocResources, seedTestCases, seedVpcepRecords, V
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { MANIFEST } from "../../provider/pluginPackage";
+import { fileSha256, MANIFEST } from "../../provider/pluginPackage";
 import { makeZip } from "../../provider/zip";
 import type { Engine, ResourceState } from "./engine";
 import { REPO_ROOT } from "./host";
@@ -40,6 +40,11 @@ export interface KindUnderTest {
   idOf?(key: string, record: Record<string, unknown>): string | undefined;
   /** The object ids a resource's state claims (default: its id). */
   claims?(st: ResourceState): string[];
+  /**
+   * What a claimed object holds beyond its existence that its converged state records (a plug-in's package):
+   * why the service's record disagrees, or undefined. Checked with the inventory, so a lost part fails a cell.
+   */
+  heldAsRecorded?(record: Record<string, unknown>, st: ResourceState): string | undefined;
   /** Destroying the resource leaves its object in the service by design (no delete API). */
   deleteKeeps?: boolean;
   /**
@@ -118,6 +123,22 @@ function pluginPackages(w: World): Env {
     return file;
   };
   return { pkg: write("package", "first", "echo first\n"), changedPkg: write("package-changed", "second", "echo second\n") };
+}
+/**
+ * A declared package is recorded as the declared file's (packageSha256) and held by the service under the
+ * recorded version with the recorded digest; the emulator's digest hashes the uploaded file, so it also
+ * proves the service holds the declared content, not an older package.
+ */
+function packageHeld(r: Record<string, unknown>, st: ResourceState): string | undefined {
+  const file = st.inputs.packageFile as string | undefined;
+  if (file === undefined) return undefined;
+  const { packageSha256, packageVersion, packageDigest } = st.outputs as Record<string, string | undefined>;
+  const want = fileSha256(file);
+  if (packageSha256 !== want) return `${st.id}: the state records package sha256 ${String(packageSha256)}, the declared file's is ${String(want)}`;
+  const held = (r.packages as Record<string, { execution?: { sha256?: string } }> | undefined)?.[String(packageVersion)];
+  if (!held) return `${st.id}: the service holds no package version ${String(packageVersion)}`;
+  if (held.execution?.sha256 !== packageDigest || held.execution?.sha256 !== want) return `${st.id}: the service's package ${String(packageVersion)} is not the declared file's`;
+  return undefined;
 }
 const plugin = (n: number) => ({ pluginName: `plugin_${n}`, displayName: "Plug-in", businessType: "Deploy" });
 const packaged = (e: Env, n: number) => ({ ...plugin(n), packageFile: e.pkg });
@@ -243,6 +264,7 @@ export const KINDS_UNDER_TEST: KindUnderTest[] = [
       },
     ],
     collection: "plugins",
+    heldAsRecorded: (r, st) => packageHeld(r, st),
   },
   {
     type: "PluginVersion",
@@ -421,8 +443,25 @@ export function stateMismatch(w: Pick<World, "emu"> & { engine: Pick<Engine, "st
   if (k.deleteKeeps) for (const id of claims) forgotten.add(id);
   const unrecorded = held.filter((id) => !claims.includes(id) && !forgotten.has(id));
   const missing = claims.filter((id) => !held.includes(id));
-  if (unrecorded.length === 0 && missing.length === 0) return undefined;
+  if (unrecorded.length === 0 && missing.length === 0) return heldAsRecorded(w, k);
   return `${k.type}: service and state differ: not in the state ${JSON.stringify(unrecorded)}, gone from the service ${JSON.stringify(missing)}`;
+}
+
+/** KindUnderTest.heldAsRecorded over every state of the kind whose object the store holds: the first disagreement, or undefined. */
+export function heldAsRecorded(w: Pick<World, "emu"> & { engine: Pick<Engine, "state"> }, k: KindUnderTest): string | undefined {
+  if (!k.heldAsRecorded) return undefined;
+  const records = new Map<string, Record<string, unknown>>();
+  for (const byKey of Object.values(w.emu.store.snapshot()[k.collection] ?? {}))
+    for (const [key, r] of Object.entries(byKey)) {
+      const id = k.idOf ? k.idOf(key, r as Record<string, unknown>) : key;
+      if (id !== undefined) records.set(id, r as Record<string, unknown>);
+    }
+  for (const st of [...w.engine.state.values()].filter((s) => s.type.split(":").pop() === k.type)) {
+    const r = records.get(st.id);
+    const problem = r && k.heldAsRecorded(r, st);
+    if (problem) return `${k.type}: ${problem}`;
+  }
+  return undefined;
 }
 
 /** The object ids the engine's state claims for a kind. */

@@ -1,7 +1,7 @@
 import type { Fault } from "../../emulator";
 import { DEFAULT_ACCOUNT } from "../../emulator";
 import { stackConfig as emulatorStackConfig } from "../../emulator";
-import { claimed, Env, inventory, KINDS_UNDER_TEST, KindUnderTest, Operation, Step } from "../harness/kinds";
+import { claimed, Env, heldAsRecorded, inventory, KINDS_UNDER_TEST, KindUnderTest, Operation, Step } from "../harness/kinds";
 import { startWorld, World } from "./world";
 
 /**
@@ -166,6 +166,7 @@ export class FaultMatrix {
       .filter((id) => !this.forgotten.has(id))
       .sort();
     expect({ cell, held }).toEqual({ cell, held: claimed(this.w, k).sort() });
+    expect({ cell, problem: heldAsRecorded(this.w, k) }).toEqual({ cell, problem: undefined });
   }
 
   table(title: string, without: string[]): string {
