@@ -28,9 +28,11 @@ async function main(): Promise<void> {
       await runPlatform(
         emu,
         account,
-        (title, r) => {
+        (title, r, outputs) => {
           console.log(`\n## ${title}${r.error ? " (FAILED)" : ""}\n`);
           console.log(renderMarkdown(r.summary));
+          // What the program exported: the ticket, the package version, the looked-up ids.
+          if (outputs) console.log(`\nOutputs: ${JSON.stringify(outputs)}`);
           if (r.error) process.exitCode = 1;
         },
         cli.command,

@@ -37,6 +37,7 @@ export const LEAST_CONVENIENT: { [I in DialectId]: Reading<I> } = {
   P1: "page1",
   P2: "position1",
   P3: "shifting",
+  P4: "page1",
   L1: "subtree",
   L2: "refuse",
   L4: "normalised",

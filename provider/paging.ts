@@ -78,7 +78,7 @@ export async function collect<T>(items: AsyncIterable<T>, match: (t: T) => boole
   return out;
 }
 
-/** What an `offset` of an API counts, where the docs leave it open (ambiguities P1, P2). */
+/** What an `offset` of an API counts, where the docs leave it open (ambiguities P1, P2, P4). */
 export type OffsetRule = "position" | "page0" | "page1";
 
 /** A listing that could not be read to its provable end: never taken as "absent". */
@@ -98,7 +98,7 @@ export class IncompleteListingError extends Error {}
  * - the end is proven only if the distinct objects read reconcile with the `total` the service
  *   reports; otherwise the whole listing is read once more: a second pass that reads exactly the same
  *   objects proves the list (the count was inexact), one that differs is an IncompleteListingError.
- * Where `offset=0` is refused as "not a positive integer" (P2), everything counts from 1 instead.
+ * Where `offset=0` is refused as "not a positive integer" (P2, P4), everything counts from 1 instead.
  * Costs: 1 call for a list that fits in one page, else pages + 1 (+1 where `offset=0` is refused).
  */
 export async function* probedOffsetPages<T>(
@@ -106,7 +106,7 @@ export async function* probedOffsetPages<T>(
   limit: number,
   key: (t: T) => string,
   what: string,
-  /** An error answering the first page at `offset=0` that says offsets start at 1 (P2: CLOUDTEST.00060001). */
+  /** An error answering the first page at `offset=0` that says offsets start at 1 (P2, P4: CLOUDTEST.00060001). */
   startsAtOne?: (e: unknown) => boolean,
 ): AsyncGenerator<T> {
   const seen = new Set<string>();
@@ -174,7 +174,7 @@ export async function* probedOffsetPages<T>(
     if (attempt >= 2) {
       throw new IncompleteListingError(
         `${what}: the listing could not be read to a provable end: ${read.size} distinct objects read, the service reports total ${lastTotal} ` +
-          `(objects added or removed while paging, or an offset rule other than position / page number: ambiguities P1, P2, P3); nothing is concluded from it`,
+          `(objects added or removed while paging, or an offset rule other than position / page number: ambiguities P1, P2, P3, P4); nothing is concluded from it`,
       );
     }
   }

@@ -16,6 +16,7 @@ export const READING_ROWS = {
   P1: { about: "extension plug-in lists: what `offset` counts", readings: ["position", "page0", "page1"] },
   P2: { about: "CloudTest v2 plan list: what `offset` counts", readings: ["position0", "position1", "page1"] },
   P3: { about: "list order between two page requests", readings: ["stable", "shifting"] },
+  P4: { about: "CloudTest v1 plan requirement tree and history: what `offset` counts", readings: ["position0", "position1", "page1"] },
   L1: { about: "`group_path_id` filter of the pipeline list", readings: ["path", "id", "subtree"] },
   L2: { about: "deleting a group that has sub-groups or pipelines", readings: ["refuse", "cascade", "ungroup"] },
   L4: { about: "a template's `definition` read back", readings: ["verbatim", "normalised"] },

@@ -14,7 +14,6 @@ export { RuleSet, type RuleSetArgs } from "./ruleSet";
 export { OpenSourcePolicy, type OpenSourcePolicyArgs } from "./openSourcePolicy";
 export { Script, type ScriptArgs } from "./script";
 export { ScriptRun, type ScriptRunArgs } from "./scriptRun";
-export { listTenantResources, type TenantResource, type TenantResourceQuery } from "../provider/lookups/coc";
 export { listProjectRuleSets, getProjectRuleSet, listProjectOpenSourcePolicies, getProjectOpenSourcePolicy } from "../provider/lookups/policies";
 export type { LookupOptions, ProjectRuleSet, ProjectOpenSourcePolicy } from "../provider/lookups/policies";
 export { TestPlan, type TestPlanArgs } from "./testPlan";

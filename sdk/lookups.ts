@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Settings } from "../provider/config";
 import { LOOKUPS, type LookupName } from "../provider/lookups";
 import { runLookup, settingsFor } from "../provider/lookups/lookup";
+import { listTenantResources as listWith, type TenantResource, type TenantResourceQuery } from "../provider/lookups/coc";
 import type {
   OpenSourcePolicyOutputs,
   PipelineGroupOutputs,
@@ -165,5 +166,14 @@ export const getTestPlanRequirementsOutput: Lifted<OfTestPlanArgs, { requirement
 /** A test plan's operation history. */
 export const getTestPlanHistory: Plain<OfTestPlanArgs, { history: TestPlanJournal[] }> = plain("getTestPlanHistory");
 export const getTestPlanHistoryOutput: Lifted<OfTestPlanArgs, { history: TestPlanJournal[] }> = lifted("getTestPlanHistory");
+
+/**
+ * The tenant's resources as COC lists them (§4.1.1), e.g. a ScriptRun's hosts. Settings: `query.settings`,
+ * else the stack's huaweicloud:* configuration and the environment, as the other look-ups read them.
+ */
+export function listTenantResources(query: TenantResourceQuery): Promise<TenantResource[]> {
+  return listWith({ ...query, settings: query.settings ?? settingsFor(undefined, stackConfig) });
+}
+export type { TenantResource, TenantResourceQuery };
 
 export { LookupArgsError, LookupMatchError } from "../provider/lookups/errors";

@@ -3,6 +3,9 @@ import { seedTestCases } from "../emulator";
 import { failuresFrom } from "../provider/dynamic";
 import { KINDS, KindName } from "../provider/kinds";
 import { BadCase, Corpus, generateBadInputs } from "./support/badInputs";
+import { anyFile, iconFile as pngFile, manifest, missingFile, packageFile as zipPackage } from "./support/pluginPackages";
+import { ICON_LIMIT, MANIFEST, PACKAGE_LIMIT } from "../provider/pluginPackage";
+import { makeZip } from "../provider/zip";
 import { refusedAtCheck, RefusalCase, startWorld, World } from "./support/world";
 
 // Issue 8, part 2: for every kind, bad inputs generated from its schema's documented constraints
@@ -186,15 +189,71 @@ const REGISTRY: Record<KindName, Entry> = {
       maintainers: [hex("b")],
       isPrivate: 0,
       pluginCompositionType: "single",
+      // Valid files, so the generator breaks them too.
+      iconFile: pngFile("corpus-icon.png"),
+      packageFile: zipPackage("corpus-package.zip"),
     }),
-    crossField: () => [
-      {
-        rule: "adoptId is not pluginName",
-        property: "adoptId",
-        reason: /must equal pluginName/,
-        inputs: { pluginName: "a", displayName: "A", businessType: "Build", adoptId: "b" },
-      },
-    ],
+    crossField: () => {
+      const plugin = (over: Inputs): Inputs => ({ pluginName: "a", displayName: "A", businessType: "Build", ...over });
+      const packaged = (file: string) => plugin({ packageFile: file });
+      const zipOf = (name: string, entries: Array<[string, string]>) => anyFile(name, makeZip(entries.map(([n, d]) => ({ name: n, data: Buffer.from(d) }))));
+      const { version: _v, ...unversioned } = manifest("1.0.0");
+      return [
+        { rule: "adoptId is not pluginName", property: "adoptId", reason: /must equal pluginName/, inputs: plugin({ adoptId: "b" }) },
+        { rule: "packageFile names no file", property: "packageFile", reason: /must name an existing file \(the plug-in package/, inputs: packaged(missingFile()) },
+        { rule: "packageFile names a folder", property: "packageFile", reason: /must name an existing file/, inputs: packaged(__dirname) },
+        {
+          rule: "packageFile too large",
+          property: "packageFile",
+          reason: new RegExp(`must be at most ${PACKAGE_LIMIT / 1024 / 1024} MiB`),
+          inputs: packaged(anyFile("huge-package.zip", Buffer.alloc(PACKAGE_LIMIT + 1))),
+        },
+        {
+          rule: "packageFile neither a zip nor a manifest",
+          property: "packageFile",
+          reason: /must be a plug-in package.*ambiguity X9.*neither a zip archive nor a JSON manifest/,
+          inputs: packaged(anyFile("not-a-package.bin", "plain text, not a package")),
+        },
+        {
+          rule: "packageFile a zip without the manifest",
+          property: "packageFile",
+          reason: new RegExp(`must be a plug-in package.*a zip without ${MANIFEST.replace(".", "\\.")} at its root`),
+          inputs: packaged(zipOf("no-manifest.zip", [["scripts/run.sh", "echo\n"]])),
+        },
+        {
+          rule: "packageFile manifest not JSON",
+          property: "packageFile",
+          reason: /must be a plug-in package.*is not JSON/,
+          inputs: packaged(zipOf("bad-manifest.zip", [[MANIFEST, "{not json"]])),
+        },
+        {
+          rule: "packageFile manifest without a version",
+          property: "packageFile",
+          reason: /must be a plug-in package.*does not declare a version/,
+          inputs: packaged(anyFile("unversioned.json", JSON.stringify(unversioned))),
+        },
+        {
+          rule: "packageFile on a multi plug-in",
+          property: "packageFile",
+          reason: /needs pluginCompositionType single/,
+          inputs: plugin({ packageFile: zipPackage("multi.zip"), pluginCompositionType: "multi" }),
+        },
+        { rule: "iconFile names no file", property: "iconFile", reason: /must name an existing file \(the icon/, inputs: plugin({ iconFile: missingFile() }) },
+        {
+          rule: "iconFile too large",
+          property: "iconFile",
+          reason: new RegExp(`must be at most ${ICON_LIMIT / 1024 / 1024} MiB`),
+          inputs: plugin({ iconFile: anyFile("huge-icon.png", Buffer.alloc(ICON_LIMIT + 1)) }),
+        },
+        { rule: "iconFile not an image", property: "iconFile", reason: /must be an image/, inputs: plugin({ iconFile: anyFile("icon.txt", "not an image") }) },
+        {
+          rule: "iconFile with iconUrl",
+          property: "iconFile",
+          reason: /cannot be combined with iconUrl/,
+          inputs: plugin({ iconFile: pngFile("both.png"), iconUrl: "https://icons.example/a.png" }),
+        },
+      ];
+    },
   },
   PluginVersion: {
     base: () => ({

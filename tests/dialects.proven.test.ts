@@ -22,7 +22,7 @@ const single: Array<[keyof typeof ROW_KINDS, string]> = [
 test.each(single)(
   "%s=%s, proven: every kind the row touches goes through its lifecycle",
   async (row, reading) => {
-    const got = await runCells({ row, reading: `${reading} (proven)` }, { [row]: reading }, ROW_KINDS[row], { proven: true });
+    const got = await runCells({ row, reading: `${reading} (proven)` }, { [row]: reading }, ROW_KINDS[row], {}, { proven: true });
     cells.push(...got);
     expect(got.filter((c) => !c.ok)).toEqual([]);
   },
@@ -35,6 +35,7 @@ test("every row least convenient, N1, L2, X1 as proven drops the most: every kin
     { row: "all", reading: "least convenient (proven)" },
     dialect,
     KINDS_UNDER_TEST.map((k) => k.type),
+    {},
     { proven: true },
   );
   cells.push(...got);

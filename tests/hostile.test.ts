@@ -1,6 +1,7 @@
 import { configure, PROTOCOL, shim } from "../provider";
-import { KINDS_UNDER_TEST, type Env, type KindUnderTest, type Operation } from "./harness/kinds";
+import { heldAsRecorded, KINDS_UNDER_TEST, type Env, type KindUnderTest, type Operation } from "./harness/kinds";
 import { everythingIn, HOSTILE_ANSWERS, HostileServer, type HostileAnswer } from "./support/hostile";
+import { iconFile as pngFile, manifest, packageFile as zipPackage } from "./support/pluginPackages";
 import { startWorld, World } from "./support/world";
 
 // Issue 14: the provider at the trust boundary. Every kind's read/create/update/delete, in process
@@ -286,4 +287,130 @@ test("an issued IAM token echoed by a gateway 401 never leaves the provider", as
   } finally {
     server.close();
   }
+});
+
+// ---- the plug-in package and icon routes: one bad answer on one route, the emulator behind the rest ----
+
+/**
+ * Issue 22: the package upload (§4.9.29), its read-back (§4.9.30) and the icon upload (§4.9.9), each given a
+ * 200 that is not what the docs promise while every other request is answered by the emulator. The provider
+ * must stop with an error naming the operation, record no package (or icon) it cannot prove uploaded, and
+ * converge on the next up; an answer with fields missing is refused the same way.
+ */
+describe("plug-in package and icon routes: a bad 200 on that route alone", () => {
+  const UPLOAD = { method: "POST", path: "/v3/{domain_id}/extension/upload" };
+  const DETAIL = { method: "GET", path: "/v3/{domain_id}/extension/detail" };
+  const ICON = { method: "POST", path: "/v1/{domain_id}/common/upload-plugin-icon" };
+  const BODIES = ["html", "empty", "empty-object", "null", "invalid-json"] as const;
+  const pluginKind = KINDS_UNDER_TEST.find((k) => k.type === "Plugin")!;
+  let n = 0;
+  let pkg: string;
+  let changedPkg: string;
+  let icon: string;
+
+  beforeAll(() => {
+    pkg = zipPackage("hostile-package.zip");
+    changedPkg = zipPackage("hostile-package-changed.zip", manifest("2.3.5"), "echo changed\n");
+    icon = pngFile("hostile-icon.png");
+  });
+  afterEach(() => w.emu.faults.clear());
+
+  const inputs = (name: string, over: Record<string, unknown> = {}) => ({ pluginName: name, displayName: "Hostile", businessType: "Deploy", ...over });
+  const stateOf = (name: string) => w.engine.state.get(w.engine.urn("Plugin", name));
+  const heldPlugins = () => Object.values(w.emu.store.snapshot().plugins ?? {}).flatMap((byName) => Object.keys(byName));
+  /** Faults every request to the route for this step: the client's own repeats meet the same answer. */
+  const badOn = (route: { method: string; path: string }, body: (typeof BODIES)[number]) => w.emu.faults.inject({ ...route, fault: { type: "bad-success", body }, times: 10 });
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: unknown) => (e instanceof Error ? e.message : String(e)),
+    );
+  /** Converged: the next up completes, the package the state records is the one the service holds, nothing more to do. */
+  async function converges(resource: string, declared: Record<string, unknown>): Promise<void> {
+    await w.engine.up("Plugin", resource, declared);
+    expect(heldAsRecorded(w, pluginKind)).toBeUndefined();
+    expect((await w.engine.preview("Plugin", resource, declared)).op).toBe("same");
+    await w.engine.destroy("Plugin", resource);
+  }
+
+  test.each(BODIES)("create, package upload answers %s: the plug-in is kept without a package, the error names Plugin.upload", async (body) => {
+    const name = `hostile_upload_${++n}`;
+    const declared = inputs(name, { packageFile: pkg });
+    badOn(UPLOAD, body);
+    expect(await failure(w.engine.up("Plugin", name, declared))).toMatch(/Plugin\.upload/);
+    w.emu.faults.clear();
+    expect(stateOf(name)?.outputs.packageSha256).toBeUndefined();
+    expect(heldPlugins()).toContain(name);
+    await converges(name, declared);
+  });
+
+  test.each(BODIES)("create, package read-back answers %s: no package recorded, the error names Plugin.packageDetail", async (body) => {
+    const name = `hostile_detail_${++n}`;
+    const declared = inputs(name, { packageFile: pkg });
+    badOn(DETAIL, body);
+    expect(await failure(w.engine.up("Plugin", name, declared))).toMatch(/Plugin\.packageDetail/);
+    w.emu.faults.clear();
+    expect(stateOf(name)?.outputs.packageSha256).toBeUndefined();
+    await converges(name, declared);
+  });
+
+  test.each(BODIES)("create, icon upload answers %s: nothing made, nothing recorded, the error names Plugin.uploadIcon", async (body) => {
+    const name = `hostile_icon_${++n}`;
+    const declared = inputs(name, { iconFile: icon });
+    badOn(ICON, body);
+    expect(await failure(w.engine.up("Plugin", name, declared))).toMatch(/Plugin\.uploadIcon/);
+    w.emu.faults.clear();
+    expect(stateOf(name)).toBeUndefined();
+    expect(heldPlugins()).not.toContain(name);
+    await converges(name, declared);
+  });
+
+  test.each(BODIES)("update to another package, upload answers %s: the state keeps the old package, so the next up uploads again", async (body) => {
+    const name = `hostile_change_${++n}`;
+    await w.engine.up("Plugin", name, inputs(name, { packageFile: pkg }));
+    const before = stateOf(name)!.outputs.packageSha256 as string;
+    const changed = inputs(name, { packageFile: changedPkg });
+    badOn(UPLOAD, body);
+    expect(await failure(w.engine.up("Plugin", name, changed))).toMatch(/Plugin\.upload/);
+    w.emu.faults.clear();
+    expect(stateOf(name)!.outputs.packageSha256).toBe(before);
+    expect((await w.engine.preview("Plugin", name, changed)).op).toBe("update");
+    await converges(name, changed);
+  });
+
+  test.each(BODIES)("refresh, package read-back answers %s: an error, the state as it was (never 'package gone')", async (body) => {
+    const name = `hostile_refresh_${++n}`;
+    const declared = inputs(name, { packageFile: pkg });
+    await w.engine.up("Plugin", name, declared);
+    const before = structuredClone(stateOf(name)!.outputs);
+    badOn(DETAIL, body);
+    expect(await failure(w.engine.refresh("Plugin", name))).toMatch(/Plugin\.packageDetail/);
+    w.emu.faults.clear();
+    expect(stateOf(name)!.outputs).toEqual(before);
+    await converges(name, declared);
+  });
+
+  /** The stored package of a plug-in, edited as a service answering with fields missing or wrong would hold it. */
+  function editPackage(name: string, edit: (p: Record<string, any>) => Record<string, any>): void {
+    const D = w.account.domainId;
+    const shell = w.emu.store.snapshot().plugins[D][name] as Record<string, any>;
+    const packages = Object.fromEntries(Object.entries(shell.packages as Record<string, Record<string, any>>).map(([v, p]) => [v, edit(p)]));
+    w.emu.store.collection("plugins").put(D, name, { ...shell, packages });
+  }
+
+  test.each([
+    ["no execution.sha256", (p: Record<string, any>) => ({ ...p, execution: { ...p.execution, sha256: undefined } })],
+    ["no execution", (p: Record<string, any>) => ({ ...p, execution: undefined })],
+    ["a sha256 that is not hexadecimal", (p: Record<string, any>) => ({ ...p, execution: { ...p.execution, sha256: "not-a-digest" } })],
+    ["another version than asked for", (p: Record<string, any>) => ({ ...p, version: "9.9.9" })],
+  ])("refresh, the read-back answers %s: an error naming the field, the state as it was", async (_what, edit) => {
+    const name = `hostile_fields_${++n}`;
+    const declared = inputs(name, { packageFile: pkg });
+    await w.engine.up("Plugin", name, declared);
+    const before = structuredClone(stateOf(name)!.outputs);
+    editPackage(name, edit);
+    expect(await failure(w.engine.refresh("Plugin", name))).toMatch(/Plugin\.packageDetail.*(execution|version)/s);
+    expect(stateOf(name)!.outputs).toEqual(before);
+    await w.engine.destroy("Plugin", name);
+  });
 });

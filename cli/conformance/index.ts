@@ -18,7 +18,7 @@ import * as vpcep from "./probes/vpcep";
 import * as scriptRuns from "./probes/scriptRuns";
 
 /** Every probe, and every row no probe can answer safely; each row of the table is in exactly one. */
-export const PROBES: readonly Probe[] = [gateway, pipeline, extension, policy, cloudtest, scripts, vpcep].flatMap((f) => f.PROBES);
+export const PROBES: readonly Probe[] = [gateway, pipeline, extension, policy, cloudtest, scripts, vpcep, scriptRuns].flatMap((f) => f.PROBES);
 export const UNPROBEABLE: readonly Unprobeable[] = [gateway, pipeline, extension, policy, cloudtest, scripts, vpcep, scriptRuns].flatMap((f) => f.UNPROBEABLE);
 
 export interface ConformanceOptions {

@@ -9,8 +9,9 @@ import { publisherScenario } from "./publisher";
 import { openSourcePolicyScenario, ruleScenario, ruleSetScenario } from "./policies";
 import { scriptScenario, testPlanScenario, vpcepScenario } from "./operations";
 import { scriptRunScenario } from "./scriptRun";
+import { lookupsScenario } from "./lookups";
 
-/** The lifecycles the demo runs, one per resource kind, in order. One line per kind. */
+/** The lifecycles the demo runs, one per resource kind, in order, then the look-ups. One line each. */
 export const SCENARIOS: Array<[string, Scenario]> = [
   ["PipelineGroup", pipelineGroupScenario],
   ["PipelineTemplate", pipelineTemplateScenario],
@@ -26,4 +27,5 @@ export const SCENARIOS: Array<[string, Scenario]> = [
   ["Script", scriptScenario],
   ["ScriptRun", scriptRunScenario],
   ["VpcepAccessControl", vpcepScenario],
+  ["Lookups", lookupsScenario],
 ];

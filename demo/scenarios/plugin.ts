@@ -6,7 +6,7 @@ import { makeZip } from "../../provider/zip";
 import type { Scenario } from "../lifecycle";
 
 /** A basic plug-in's package: a zip with the manifest (what §4.9.30 reads back) and the script it runs. */
-function writePackage(dir: string, version: string, script: string): string {
+export function writePackage(dir: string, version: string, script: string): string {
   const manifest = {
     type: "Task",
     friendly_name: "Deploy check",

@@ -8,7 +8,8 @@ import { ctError, inProject, PLANS, type PlanRecord } from "./cloudtest";
  * tree, §4.3.5 a plan's operation history). Quirks kept: `offset` and `limit` are mandatory (offset
  * 0–999, limit 1–200; else CLOUDTEST.00060001), the plan lists answer **201** with a bare array and no
  * total, the environment list 200 with `total_count`. The plan lists' examples send `offset=1` where
- * their tables say a position from 0, the question of §4.3.6 (ambiguity P2): they follow P2's reading.
+ * their tables say a position from 0: the same question as §4.3.6's (P2), asked by other passages of
+ * another API version, so its own row (ambiguity P4), which both lists follow.
  * Requirements have no create API in these references: tests seed them (`seedPlanRequirements`); the
  * history records each batch-add of test cases, and tests may seed more (`seedPlanJournals`).
  */
@@ -121,7 +122,7 @@ function inPlan(what: string) {
     }
     const p = paging(ctx);
     if (isReply(p)) return p;
-    const reading = ctx.dialect.of("P2");
+    const reading = ctx.dialect.of("P4");
     if (reading !== "position0" && p.offset < 1) return ctError(400, "CLOUDTEST.00060001", "Invalid paging parameter. Only positive integers are allowed.");
     const start = reading === "position0" ? p.offset : reading === "position1" ? p.offset - 1 : (p.offset - 1) * p.limit;
     return { status: 201, body: items(ctx.store, what, ctx.params.project_id, planId).slice(start, start + p.limit) };

@@ -12,8 +12,11 @@ import { jsonObject } from "./json";
  * seeded to fail ends ABNORMAL with its message, one seeded to hang stays PROCESSING until the ticket is
  * cancelled (it ignores the ticket's timeout: the fault is a service that stops reporting). After each
  * batch the share of FINISHED hosts so far is held to `success_rate`: below it the ticket fails and the
- * later batches never start. A batch with rotation_strategy PAUSE holds the ticket PAUSED after it until
- * CONTINUE_ORDER (ambiguities.md E5). Tests seed hosts and the step with `seedCocResources` (or
+ * later batches never start. A batch with rotation_strategy PAUSE, or one during which PAUSE_ORDER came,
+ * holds the ticket PAUSED after it until CONTINUE_ORDER (ambiguities.md E5). §4.3.6's other operations:
+ * CANCEL_INSTANCE ends one host CANCELED (a host of a later batch never runs), SKIP_BATCH ends every host of
+ * a batch that has not ended CANCELED (the next batch starts at once; a later batch never runs),
+ * CANCEL_ORDER ends the ticket CANCELED. Tests seed hosts and the step with `seedCocResources` (or
  * POST /__emulator/coc/resources).
  */
 export const TICKETS = "cocTickets";
@@ -138,8 +141,10 @@ export function progress(t: TicketRecord, now: number): Progress {
   const cancelAt = ops.find((o) => o.operation_type === "CANCEL_ORDER")?.at;
   const views = new Map<number, InstanceView>();
   for (const b of t.batches) for (const i of b.instances) views.set(i.id, { status: "READY", gmt_created: null, gmt_finished: null, message: "" });
-  const cancelled = (i: Instance, from: number) => ops.find((o) => o.operation_type === "CANCEL_INSTANCE" && o.instance_id === i.id && o.at >= from)?.at;
-  const skipped = (b: number, from: number) => ops.find((o) => o.operation_type === "SKIP_BATCH" && o.batch_index === b && o.at >= from)?.at;
+  // An instance cancelled, or a batch skipped, before its batch starts never runs: CANCELED when the batch would start.
+  const after = (at: number | undefined, from: number) => (at === undefined ? undefined : Math.max(at, from));
+  const cancelled = (i: Instance, from: number) => after(ops.find((o) => o.operation_type === "CANCEL_INSTANCE" && o.instance_id === i.id)?.at, from);
+  const skipped = (b: number, from: number) => after(ops.find((o) => o.operation_type === "SKIP_BATCH" && o.batch_index === b)?.at, from);
   const cancelRest = (at: number) => {
     for (const v of views.values())
       if (v.status === "READY" || v.status === "PROCESSING") Object.assign(v, { status: "CANCELED", gmt_finished: at, message: v.message || "canceled" });
@@ -494,8 +499,19 @@ function operate(ctx: CallerContext): Reply {
   if (p.status === "FINISHED" || p.status === "FAILED" || p.status === "CANCELED") return invalid(`the ticket has ended (${ticketStatus(ctx, p, false)})`);
   const op = b.data.operation_type;
   if (op === "CONTINUE_ORDER" && p.status !== "PAUSED") return invalid("the ticket is not paused");
-  if (op === "SKIP_BATCH" && !t.batches.some((x) => x.batch_index === b.data.batch_index)) return invalid("batch_index names no batch of the ticket");
-  if (op === "CANCEL_INSTANCE" && !t.batches.some((x) => x.instances.some((i) => i.id === b.data.instance_id))) return invalid("instance_id names no instance of the ticket");
+  if (op === "PAUSE_ORDER" && p.status === "PAUSED") return invalid("the ticket is paused already");
+  // "instance_id: applicable to instance operations", "batch_index: applicable to batch operations": each names what it acts on.
+  const running = (s: InstanceStatus) => s === "READY" || s === "PROCESSING";
+  if (op === "SKIP_BATCH") {
+    const batch = t.batches.find((x) => x.batch_index === b.data.batch_index);
+    if (!batch) return invalid("batch_index names no batch of the ticket");
+    if (!batch.instances.some((i) => running(p.instances.get(i.id)!.status))) return invalid(`batch ${batch.batch_index} has ended`);
+  }
+  if (op === "CANCEL_INSTANCE") {
+    const view = t.batches.flatMap((x) => x.instances).some((i) => i.id === b.data.instance_id) ? p.instances.get(b.data.instance_id!) : undefined;
+    if (!view) return invalid("instance_id names no instance of the ticket");
+    if (!running(view.status)) return invalid(`instance ${b.data.instance_id} has ended (${view.status})`);
+  }
   t.operations.push({ operation_type: op, batch_index: b.data.batch_index ?? undefined, instance_id: b.data.instance_id ?? undefined, at: now });
   ctx.store.collection<TicketRecord>(TICKETS).put(ctx.caller.account.domainId, t.execute_uuid, t);
   // Table: "200 execution_uuid"; no body documented (Response Parameters: None): the uuid, as §4.2.6 answers it.

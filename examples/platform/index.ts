@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
   ApiTestSuite,
+  getPipelineGroupOutput,
+  listTenantResources,
   OpenSourcePolicy,
   Pipeline,
   PipelineGroup,
@@ -11,6 +13,7 @@ import {
   Rule,
   RuleSet,
   Script,
+  ScriptRun,
   TestPlan,
   VpcepAccessControl,
 } from "pulumi-codearts";
@@ -25,6 +28,9 @@ import {
  *   teamName   used in names; changing it is the demo's "change"
  *   rotateToken (secret), vpcepIds (list) and vpcepRegion: optional
  *   apiSpec: optional { repositoryId, branch, path } of a Swagger 2.0 file: an API test suite feeding the plan
+ *   organisationGroup: optional, the name of a pipeline group made outside this stack: the team's group goes under it
+ *   deployPackage: optional, a plug-in package file: a basic plug-in with it
+ *   rotateLogsOnHosts: optional boolean: run the log rotation now on the tenant's hosts (as COC lists them)
  * Provider settings: huaweicloud:* (see the README), e.g. huaweicloud:endpoints {"*": <emulator URL>}.
  */
 const config = new pulumi.Config("codearts-platform");
@@ -32,8 +38,11 @@ const projectId = config.require("projectId");
 const team = config.get("teamName") ?? "Platform";
 const slug = team.toLowerCase().replace(/[^a-z0-9]+/g, "_");
 
-// Pipelines: a group tree, a template of the account, and one pipeline per service made from it.
-const root = new PipelineGroup("team", { projectId, name: team });
+// Pipelines: a group tree (under the organisation's group, found by name, when one is named), a template of
+// the account, and one pipeline per service made from it.
+const organisationGroup = config.get("organisationGroup");
+const organisation = organisationGroup ? getPipelineGroupOutput({ projectId, name: organisationGroup }) : undefined;
+const root = new PipelineGroup("team", { projectId, name: team, parentId: organisation?.id });
 const services = new PipelineGroup("services", { projectId, name: `${team} services`, parentId: root.id });
 
 const template = new PipelineTemplate("service-build", {
@@ -68,6 +77,17 @@ const released = new PluginVersion("deploy-step-0.0.1", {
   publish: true,
   publisherId: publisher.id,
 });
+// A basic plug-in: its steps are the package's (a zip with the manifest and the scripts it runs).
+const deployPackage = config.get("deployPackage");
+const deployCheck = deployPackage
+  ? new Plugin("deploy-check", {
+      pluginName: `${slug}_deploy_check`,
+      displayName: `${team} deploy check`,
+      businessType: "Test",
+      pluginCompositionType: "single",
+      packageFile: deployPackage,
+    })
+  : undefined;
 
 // Policies: two rules, a rule set using them (disabled while the team onboards), an open-source policy.
 const gate = (name: string, key: string, value: string) =>
@@ -99,6 +119,7 @@ const regression = new TestPlan("regression", {
   serviceIdList: [13],
   testCases: apiSuite ? [{ serviceId: 13, ids: apiSuite.testcaseIds }] : undefined,
 });
+const rotateParams = [{ name: "token", value: config.getSecret("rotateToken") ?? "unset", sensitive: true }];
 const rotate = new Script("rotate-logs", {
   name: `${slug}_rotate_logs`,
   description: `Rotates ${team} logs`,
@@ -106,8 +127,18 @@ const rotate = new Script("rotate-logs", {
   content: "logrotate -f /etc/logrotate.d/app",
   riskLevel: "LOW",
   version: "1.0.0",
-  params: [{ name: "token", value: config.getSecret("rotateToken") ?? "unset", sensitive: true }],
+  params: rotateParams,
 });
+// Run the rotation now on every host COC lists for the tenant; the run's ticket is its record.
+const hosts = config.getBoolean("rotateLogsOnHosts") ? listTenantResources({ provider: "ecs", type: "cloudservers" }) : undefined;
+const rotation =
+  hosts &&
+  new ScriptRun("rotate-logs-now", {
+    scriptId: rotate.id,
+    scriptVersion: rotate.version,
+    params: rotateParams,
+    batches: hosts.then((hs) => [{ hosts: hs.map((h) => ({ resourceId: h.resourceId, agentSn: h.agentId!, projectId: h.projectId!, regionId: h.regionId! })) }]),
+  });
 const vpcepIds = config.getObject<string[]>("vpcepIds") ?? [];
 if (vpcepIds.length > 0) {
   new VpcepAccessControl("private-access", { region: config.get("vpcepRegion") ?? "ap-southeast-3", vpceps: vpcepIds.map((vpcepId) => ({ vpcepId })) });
@@ -122,3 +153,7 @@ export const servicesGroupPath = services.pathId;
 export const templateId = template.id;
 export const pipelineIds = pipelines.map((p) => p.id);
 export const releasedVersion = released.id;
+export const organisationGroupId = organisation?.id;
+export const deployCheckPackage = deployCheck && { version: deployCheck.packageVersion, digest: deployCheck.packageDigest };
+export const rotationHosts = hosts?.then((hs) => hs.map((h) => h.resourceId));
+export const rotationTicket = rotation && { id: rotation.executeUuid, status: rotation.status };

@@ -118,9 +118,11 @@ async function environments(ctx: Context, project: string): Promise<unknown[]> {
 }
 
 /**
- * §4.3.4 / §4.3.5: a plan's bare-array list (answered 201, no total). Table 4-48 says `offset` is a
- * position from 0; the examples send `offset=1` (as §4.3.6's, ambiguity P2): probedOffsetPages works the
- * rule out from the answers, and reads to an empty or short page.
+ * §4.3.4 / §4.3.5: a plan's bare-array list (answered 201, no total). Tables 4-48 and 4-58 say `offset`
+ * is a position from 0; the examples send `offset=1`. The same question as the v2 plan list's (§4.3.6,
+ * P2), but other passages of the v1 API, whose answer may differ: ambiguity P4. probedOffsetPages works
+ * the rule out from the answers (offset 0 refused, then a position or a page from 1), and reads to an
+ * empty or short page.
  */
 function planList(ctx: Context, project: string, plan: string, rest: "issues" | "journals", operation: string, key: (x: Record<string, unknown>) => string) {
   return probedOffsetPages<Record<string, unknown>>(

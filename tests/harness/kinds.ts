@@ -1,6 +1,10 @@
 import type { KindName } from "../../provider/kinds";
 import { putRepositoryFile, seedCocResources, seedTestCases, seedVpcepRecords, VPCEP_PATH, type Account, type Emulator } from "../../emulator";
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import * as path from "path";
+import { fileSha256, MANIFEST } from "../../provider/pluginPackage";
+import { makeZip } from "../../provider/zip";
 import type { Engine, ResourceState } from "./engine";
 import { REPO_ROOT } from "./host";
 
@@ -36,6 +40,11 @@ export interface KindUnderTest {
   idOf?(key: string, record: Record<string, unknown>): string | undefined;
   /** The object ids a resource's state claims (default: its id). */
   claims?(st: ResourceState): string[];
+  /**
+   * What a claimed object holds beyond its existence that its converged state records (a plug-in's package):
+   * why the service's record disagrees, or undefined. Checked with the inventory, so a lost part fails a cell.
+   */
+  heldAsRecorded?(record: Record<string, unknown>, st: ResourceState): string | undefined;
   /** Destroying the resource leaves its object in the service by design (no delete API). */
   deleteKeeps?: boolean;
   /**
@@ -54,6 +63,7 @@ export interface Step {
   operation: Operation;
   what: string;
   route: Route;
+  /** The inputs of the create; for an update step, those the object is created with before the change (default: the kind's). */
   inputs?(env: Env, n: number): Record<string, unknown>;
   updated?(env: Env, n: number): Record<string, unknown>;
 }
@@ -90,6 +100,48 @@ const draft = (e: Env, n: number) => ({ pluginName: e.plugin, version: `0.${n}.0
 const released = (e: Env, n: number) => ({ ...draft(e, n), publish: true, publisherId: e.publisher });
 const fromTemplate = (e: Env, n: number) => ({ projectId: e.P, name: `pipeline-${n}`, templateId: e.T, isPublish: false, sources, groupId: e.G1 });
 const ICON = path.join(REPO_ROOT, "tests", "fixtures", "acme-icon.png");
+
+/**
+ * Two packages of one version that differ in content, written for a world in the form its service takes
+ * (X9: a zip with the manifest at its root, or the manifest alone; the other form is refused by design).
+ */
+function pluginPackages(w: World): Env {
+  const dir = mkdtempSync(path.join(tmpdir(), "codearts-kinds-"));
+  const json = w.emu.dialect.of("X9") === "json";
+  const write = (name: string, description: string, script: string) => {
+    const manifest = Buffer.from(JSON.stringify({ type: "Task", version: "1.0.0", version_description: description, execution: { target: "scripts/run.sh", type: "Shell" } }));
+    const file = path.join(dir, json ? `${name}.json` : `${name}.zip`);
+    writeFileSync(
+      file,
+      json
+        ? manifest
+        : makeZip([
+            { name: MANIFEST, data: manifest },
+            { name: "scripts/run.sh", data: Buffer.from(script) },
+          ]),
+    );
+    return file;
+  };
+  return { pkg: write("package", "first", "echo first\n"), changedPkg: write("package-changed", "second", "echo second\n") };
+}
+/**
+ * A declared package is recorded as the declared file's (packageSha256) and held by the service under the
+ * recorded version with the recorded digest; the emulator's digest hashes the uploaded file, so it also
+ * proves the service holds the declared content, not an older package.
+ */
+function packageHeld(r: Record<string, unknown>, st: ResourceState): string | undefined {
+  const file = st.inputs.packageFile as string | undefined;
+  if (file === undefined) return undefined;
+  const { packageSha256, packageVersion, packageDigest } = st.outputs as Record<string, string | undefined>;
+  const want = fileSha256(file);
+  if (packageSha256 !== want) return `${st.id}: the state records package sha256 ${String(packageSha256)}, the declared file's is ${String(want)}`;
+  const held = (r.packages as Record<string, { execution?: { sha256?: string } }> | undefined)?.[String(packageVersion)];
+  if (!held) return `${st.id}: the service holds no package version ${String(packageVersion)}`;
+  if (held.execution?.sha256 !== packageDigest || held.execution?.sha256 !== want) return `${st.id}: the service's package ${String(packageVersion)} is not the declared file's`;
+  return undefined;
+}
+const plugin = (n: number) => ({ pluginName: `plugin_${n}`, displayName: "Plug-in", businessType: "Deploy" });
+const packaged = (e: Env, n: number) => ({ ...plugin(n), packageFile: e.pkg });
 /** The region the emulator's devuc endpoint serves under V2=strict (the account's first IAM project). */
 const VPCEP_REGION = "cn-north-4";
 /** The policy APIs (§4.4–§4.7) share one layout: POST …/create, PUT …/{id}/update, DELETE …/{id}/delete. */
@@ -186,14 +238,33 @@ export const KINDS_UNDER_TEST: KindUnderTest[] = [
   },
   {
     type: "Plugin",
-    inputs: (_e, n) => ({ pluginName: `plugin_${n}`, displayName: "Plug-in", businessType: "Deploy" }),
-    updated: (_e, n) => ({ pluginName: `plugin_${n}`, displayName: "Plug-in (changed)", businessType: "Deploy" }),
+    setup: async (w) => pluginPackages(w),
+    inputs: (_e, n) => plugin(n),
+    updated: (_e, n) => ({ ...plugin(n), displayName: "Plug-in (changed)" }),
     routes: {
       create: { method: "POST", path: "/v3/{domain_id}/extension/info/add" },
       update: { method: "POST", path: "/v3/{domain_id}/extension/info/update" },
       delete: { method: "DELETE", path: "/v3/{domain_id}/extension/info/delete" },
     },
+    // The package (§4.9.29) is uploaded after the add, the icon (§4.9.9) before it; a changed package is uploaded again, with no info update.
+    steps: [
+      { operation: "create", what: "with a package", route: { method: "POST", path: "/v3/{domain_id}/extension/upload" }, inputs: (e, n) => packaged(e, n) },
+      {
+        operation: "create",
+        what: "with an icon file",
+        route: { method: "POST", path: "/v1/{domain_id}/common/upload-plugin-icon" },
+        inputs: (_e, n) => ({ ...plugin(n), iconFile: ICON }),
+      },
+      {
+        operation: "update",
+        what: "package content changed",
+        route: { method: "POST", path: "/v3/{domain_id}/extension/upload" },
+        inputs: (e, n) => packaged(e, n),
+        updated: (e, n) => ({ ...plugin(n), packageFile: e.changedPkg }),
+      },
+    ],
     collection: "plugins",
+    heldAsRecorded: (r, st) => packageHeld(r, st),
   },
   {
     type: "PluginVersion",
@@ -372,8 +443,25 @@ export function stateMismatch(w: Pick<World, "emu"> & { engine: Pick<Engine, "st
   if (k.deleteKeeps) for (const id of claims) forgotten.add(id);
   const unrecorded = held.filter((id) => !claims.includes(id) && !forgotten.has(id));
   const missing = claims.filter((id) => !held.includes(id));
-  if (unrecorded.length === 0 && missing.length === 0) return undefined;
+  if (unrecorded.length === 0 && missing.length === 0) return heldAsRecorded(w, k);
   return `${k.type}: service and state differ: not in the state ${JSON.stringify(unrecorded)}, gone from the service ${JSON.stringify(missing)}`;
+}
+
+/** KindUnderTest.heldAsRecorded over every state of the kind whose object the store holds: the first disagreement, or undefined. */
+export function heldAsRecorded(w: Pick<World, "emu"> & { engine: Pick<Engine, "state"> }, k: KindUnderTest): string | undefined {
+  if (!k.heldAsRecorded) return undefined;
+  const records = new Map<string, Record<string, unknown>>();
+  for (const byKey of Object.values(w.emu.store.snapshot()[k.collection] ?? {}))
+    for (const [key, r] of Object.entries(byKey)) {
+      const id = k.idOf ? k.idOf(key, r as Record<string, unknown>) : key;
+      if (id !== undefined) records.set(id, r as Record<string, unknown>);
+    }
+  for (const st of [...w.engine.state.values()].filter((s) => s.type.split(":").pop() === k.type)) {
+    const r = records.get(st.id);
+    const problem = r && k.heldAsRecorded(r, st);
+    if (problem) return `${k.type}: ${problem}`;
+  }
+  return undefined;
 }
 
 /** The object ids the engine's state claims for a kind. */

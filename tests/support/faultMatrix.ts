@@ -1,7 +1,7 @@
 import type { Fault } from "../../emulator";
 import { DEFAULT_ACCOUNT } from "../../emulator";
 import { stackConfig as emulatorStackConfig } from "../../emulator";
-import { claimed, Env, inventory, KINDS_UNDER_TEST, KindUnderTest, Operation, Step } from "../harness/kinds";
+import { claimed, Env, heldAsRecorded, inventory, KINDS_UNDER_TEST, KindUnderTest, Operation, Step } from "../harness/kinds";
 import { startWorld, World } from "./world";
 
 /**
@@ -86,7 +86,7 @@ export class FaultMatrix {
     const n = ++this.n;
     const name = `cell-${n}`;
     k.seed?.(w, n);
-    const initial = (step?.operation === "create" && step.inputs ? step.inputs : k.inputs)(env, n);
+    const initial = (step?.inputs ?? k.inputs)(env, n);
     const declared = operation === "update" ? (step?.updated ?? k.updated!)(env, n) : initial;
     if (operation !== "create") await w.engine.up(k.type, name, initial);
 
@@ -168,6 +168,7 @@ export class FaultMatrix {
       .filter((id) => !this.forgotten.has(id))
       .sort();
     expect({ cell, held }).toEqual({ cell, held: claimed(this.w, k).sort() });
+    expect({ cell, problem: heldAsRecorded(this.w, k) }).toEqual({ cell, problem: undefined });
   }
 
   table(title: string, without: string[]): string {

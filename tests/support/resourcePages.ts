@@ -94,3 +94,29 @@ export function callsAgainstPage(kind: string, measured: Record<string, number>)
   for (const operation of Object.keys(stated)) if (!(operation in measured)) problems.push(`${file} states "${operation}", which this test does not measure`);
   return problems;
 }
+
+/** The facts each look-up's sub-section states, one bullet each: `- **<label>**: …`. */
+export const LOOKUP_BULLETS = ["Arguments", "Answers", "None / several", "API calls"] as const;
+
+/**
+ * "## Look-up": one `### \`fn\`` sub-section a look-up (none when the page has no such section), each
+ * with its bullets by label and, for Arguments, the names it backquotes.
+ */
+export function pageLookups(kind: string): { file: string; lookups: Record<string, { bullets: Record<string, string>; args: string[] }> } {
+  const { file, text } = page(kind);
+  const body = text.split(/^## /m).find((s) => s.startsWith("Look-up\n"));
+  const lookups: Record<string, { bullets: Record<string, string>; args: string[] }> = {};
+  for (const sub of (body ?? "").split(/^### /m).slice(1)) {
+    const name = sub.match(/^`([A-Za-z]+)`\n/)?.[1];
+    if (!name) throw new Error(`${file}: a "### " under "## Look-up" that is not one look-up's name in backquotes: ${sub.split("\n")[0]}`);
+    const bullets = Object.fromEntries(
+      sub
+        .split("\n")
+        .map((l) => l.match(/^- \*\*([^*]+)\*\*: (.+)$/))
+        .filter((m): m is RegExpMatchArray => m !== null)
+        .map((m) => [m[1], m[2]]),
+    );
+    lookups[name] = { bullets, args: [...new Set(backquoted(bullets.Arguments ?? ""))] };
+  }
+  return { file, lookups };
+}

@@ -3,10 +3,12 @@
 // language host to run a file program (pulumi-language-go is not served by the module proxy), and an
 // inline program needs none, since the program runs in this process and the CLI calls back into it.
 //
-// Usage: codearts-go -work-dir DIR -pulumi-root ROOT -plugin-dir DIR -backend URL [-stack NAME] OPERATION
+// Usage: codearts-go -work-dir DIR -pulumi-root ROOT -plugin-dir DIR -backend URL [-stack NAME] [-program lookups] OPERATION
 // where OPERATION is `config` (sets the stack's config from a JSON object on stdin, each value a
 // string or {"secret": string}), `preview`, `up`, `refresh` or `destroy`. It prints one JSON object
-// (see result) on stdout and exits 1 when the operation failed. tests/engine/languages.go.test.ts runs it.
+// (see result) on stdout and exits 1 when the operation failed. tests/engine/languages.go.test.ts runs it;
+// with -program lookups (project codearts-go-lookups), tests/engine/languages.lookups.test.ts: one
+// binary for both, since a Go build is slow.
 package main
 
 import (
@@ -31,7 +33,14 @@ import (
 	"pulumi-codearts/sdk/go/codearts"
 )
 
-const projectName = "codearts-go"
+// programs by -program: the project name (its config namespace) and the inline program.
+var programs = map[string]struct {
+	project string
+	run     pulumi.RunFunc
+}{
+	"resources": {"codearts-go", program},
+	"lookups":   {"codearts-go-lookups", lookups},
+}
 
 // program declares the package's kinds: the default provider is configured by stack config in the
 // codearts: namespace (the engine hands it to the plugin), a second account by an explicit provider.
@@ -161,12 +170,13 @@ func main() {
 	pluginDir := flag.String("plugin-dir", "", "the directory of the pulumi-resource-codearts plugin")
 	backend := flag.String("backend", "", "the backend URL, e.g. file:///path")
 	stackName := flag.String("stack", "dev", "the stack")
+	which := flag.String("program", "resources", "the program: resources or lookups")
 	flag.Parse()
-	if flag.NArg() != 1 || *workDir == "" || *pulumiRoot == "" || *pluginDir == "" || *backend == "" {
+	if _, ok := programs[*which]; !ok || flag.NArg() != 1 || *workDir == "" || *pulumiRoot == "" || *pluginDir == "" || *backend == "" {
 		flag.Usage()
 		os.Exit(2)
 	}
-	r := run(context.Background(), flag.Arg(0), *workDir, *pulumiRoot, *pluginDir, *backend, *stackName)
+	r := run(context.Background(), *which, flag.Arg(0), *workDir, *pulumiRoot, *pluginDir, *backend, *stackName)
 	if err := json.NewEncoder(os.Stdout).Encode(r); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -176,7 +186,7 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, operation, workDir, pulumiRoot, pluginDir, backend, stackName string) (r result) {
+func run(ctx context.Context, which, operation, workDir, pulumiRoot, pluginDir, backend, stackName string) (r result) {
 	r = result{Operation: operation, Events: []apitype.EngineEvent{}}
 	fail := func(err error) result {
 		// The Automation API's errors carry the CLI's stdout and stderr in their message.
@@ -188,6 +198,7 @@ func run(ctx context.Context, operation, workDir, pulumiRoot, pluginDir, backend
 	if err != nil {
 		return fail(err)
 	}
+	projectName, inline := programs[which].project, programs[which].run
 	project := workspace.Project{
 		Name:    tokens.PackageName(projectName),
 		Runtime: workspace.NewProjectRuntimeInfo("go", nil),
@@ -195,7 +206,7 @@ func run(ctx context.Context, operation, workDir, pulumiRoot, pluginDir, backend
 		// Pulumi.yaml's plugins.providers: the engine runs the plugin from this directory instead of looking it up.
 		Plugins: &workspace.Plugins{Providers: []workspace.PluginOptions{{Name: "codearts", Path: pluginDir}}},
 	}
-	stack, err := auto.UpsertStackInlineSource(ctx, stackName, projectName, program, auto.Pulumi(cmd), auto.Project(project), auto.WorkDir(workDir))
+	stack, err := auto.UpsertStackInlineSource(ctx, stackName, projectName, inline, auto.Pulumi(cmd), auto.Project(project), auto.WorkDir(workDir))
 	if err != nil {
 		return fail(err)
 	}

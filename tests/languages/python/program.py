@@ -1,11 +1,12 @@
 """A Python program of pulumi_codearts, run through the real Pulumi CLI by the Automation API.
 
-    python program.py <preview|up|refresh|destroy> <work dir> <CLI root>
+    python program.py <preview|up|refresh|destroy> <work dir> <CLI root> [lookups]
 
 The work dir holds Pulumi.yaml (its plugins.providers path finds the plugin: this SDK's
 ProjectSettings cannot write that section) and the stack's config; PULUMI_HOME, the backend and the
 passphrase come from the environment. The program is inline: no Python language host is built.
 Prints one JSON object: what the Automation API answered, and one entry a resource from its events.
+With `lookups`, the program is `lookups` (project codearts-python-lookups), which only looks things up.
 """
 
 import json
@@ -66,11 +67,30 @@ def program():
     pulumi.export("gateId", gate.id)
 
 
-def main(operation, work_dir, cli_root):
+def lookups():
+    """The generated look-up functions, each an invoke of the plugin: a group and a plan made outside the program."""
+    config = pulumi.Config()
+    project_id = config.require("projectId")
+    team = codearts.get_pipeline_group(project_id=project_id, name=config.require("teamName"))
+    plan = codearts.get_test_plan(project_id=project_id, name=config.require("planName"))
+    requirements = codearts.get_test_plan_requirements(project_id=project_id, plan_id=plan.id).requirements
+    history = codearts.get_test_plan_history(project_id=project_id, plan_id=plan.id).history
+    pulumi.export("teamId", team.id)
+    pulumi.export("teamPath", team.path_id)
+    pulumi.export("planId", plan.id)
+    pulumi.export("requirementParents", {r.workitem_id: r.parent_issue or "" for r in requirements})
+    pulumi.export("historyTimes", [h.operate_time for h in history])
+
+
+PROGRAMS = {"resources": ("codearts-python", program), "lookups": ("codearts-python-lookups", lookups)}
+
+
+def main(operation, work_dir, cli_root, which="resources"):
+    project_name, inline = PROGRAMS[which]
     stack = create_or_select_stack(
         stack_name="dev",
-        project_name="codearts-python",
-        program=program,
+        project_name=project_name,
+        program=inline,
         opts=LocalWorkspaceOptions(work_dir=work_dir, pulumi_command=PulumiCommand(root=cli_root)),
     )
     steps = {}
@@ -106,4 +126,4 @@ def main(operation, work_dir, cli_root):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])
