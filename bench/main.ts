@@ -244,7 +244,9 @@ async function main(): Promise<void> {
     say(`| what | ms |\n|---|---|\n| dynamic-provider host: spawn to gRPC port | ${hostMs.toFixed(0)} |\n| \`require("@pulumi/pulumi")\` alone | ${pulumiLoadMs().toFixed(0)} |`);
 
     say("\n## Scale run\n");
-    say("28 resources of each of the 12 kinds (336) created, refreshed, updated, refreshed again (then a preview that must want");
+    say(
+      `28 resources of each of the ${Object.keys(KINDS).length} kinds (${28 * Object.keys(KINDS).length}) created, refreshed, updated, refreshed again (then a preview that must want`,
+    );
     say("no change) and deleted through one dynamic-provider host, as tests/scale.test.ts does. Ideal = API calls × latency ÷ in flight:");
     say("the time the requests alone would take with perfect overlap. A re-run is a step that failed and was run again (as a");
     say('GitOps pipeline re-runs `pulumi up`); "lost or duplicated" compares the emulator\'s inventory with the state after every phase.\n');

@@ -173,12 +173,7 @@ describe("Pipeline from a definition", () => {
     const r = await measured("replace", () => w.engine.up(T, "p", next));
     expect(r.op).toBe("replace");
     // The name is listed first: after an ambiguous create, only a pipeline not listed before is ours.
-    expect(served(mark)).toEqual([
-      "DELETE Pipeline.delete",
-      "POST Pipeline.list",
-      "GET PipelineGroup.tree",
-      "POST Pipeline.create",
-    ]);
+    expect(served(mark)).toEqual(["DELETE Pipeline.delete", "POST Pipeline.list", "GET PipelineGroup.tree", "POST Pipeline.create"]);
     expect(stored(id)).toBeUndefined();
     id = r.state!.id;
     expect(stored(id)).toMatchObject({ name: "app-build", description: "Builds and tests the app", group_id: groups.G2.id });
@@ -189,12 +184,7 @@ describe("Pipeline from a definition", () => {
     expect((await w.engine.preview(T, "p", next)).diff).toMatchObject({ replaces: ["name"], deleteBeforeReplace: false });
     const mark = w.emu.log.mark();
     const r = await w.engine.up(T, "p", next);
-    expect(served(mark)).toEqual([
-      "POST Pipeline.list",
-      "GET PipelineGroup.tree",
-      "POST Pipeline.create",
-      "DELETE Pipeline.delete",
-    ]);
+    expect(served(mark)).toEqual(["POST Pipeline.list", "GET PipelineGroup.tree", "POST Pipeline.create", "DELETE Pipeline.delete"]);
     expect(stored(id)).toBeUndefined();
     id = r.state!.id;
     expect(stored(id)!.name).toBe("app-ci");
@@ -273,12 +263,7 @@ describe("Pipeline from a template", () => {
     const mark = w.emu.log.mark();
     const r = await measured("create from a template", () => w.engine.up(T, "fromTemplate", declared()));
     expect(r.op).toBe("create");
-    expect(served(mark)).toEqual([
-      "POST Pipeline.list",
-      "GET PipelineGroup.tree",
-      "POST Pipeline.createFromTemplate",
-      "POST PipelineGroup.movePipelines",
-    ]);
+    expect(served(mark)).toEqual(["POST Pipeline.list", "GET PipelineGroup.tree", "POST Pipeline.createFromTemplate", "POST PipelineGroup.movePipelines"]);
     id = r.state!.id;
     const s = stored(id)!;
     expect(s).toMatchObject({ name: "svc-from-template", template_id: templateId, group_id: groups.G1.id });
