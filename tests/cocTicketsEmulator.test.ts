@@ -103,17 +103,18 @@ async function hosts(w: World, id: string, index: number): Promise<{ states: str
 const hangingHost = (w: World) =>
   seedCocResources(w.emu.store, w.account.domainId, [{ resourceId: "h", agentSn: "sn-h", projectId: "p1", regionId: "cn-north-4", behaviour: "hang" }]);
 
+/** A ticket of two CONTINUE batches of the given hosts, with host "h" seeded to hang so the tests act while a batch runs. */
+async function hangingTicket(w: World, first: string[], second: string[]): Promise<{ id: string; script: string }> {
+  const script = await setup(w);
+  hangingHost(w);
+  const batches = [first, second].map((hosts, i) => ({ batch_index: i + 1, rotation_strategy: "CONTINUE", target_instances: hosts.map(target) }));
+  return { id: (await execute(w, script, { resourceful: true }, batches)).data, script };
+}
+
 describe("§4.3.6 SKIP_BATCH: skipping a batch", () => {
   test("the running batch: its hosts end CANCELED, the next batch starts at once, the ticket ends FINISHED; that batch cannot be skipped again", () =>
     inWorld({}, async (w) => {
-      const script = await setup(w);
-      hangingHost(w);
-      const id = (
-        await execute(w, script, { resourceful: true }, [
-          { batch_index: 1, rotation_strategy: "CONTINUE", target_instances: [target("h")] },
-          { batch_index: 2, rotation_strategy: "CONTINUE", target_instances: [target("a")] },
-        ])
-      ).data;
+      const { id, script } = await hangingTicket(w, ["h"], ["a"]);
       expect((await until(w, id, "PROCESSING")).properties.current_execute_batch_index).toBe(1);
       expect(await operate(w, id, { operation_type: "SKIP_BATCH", batch_index: 1 })).toBe(id);
       await until(w, id, "FINISHED");
@@ -228,14 +229,7 @@ describe("§4.3.6 CANCEL_INSTANCE: cancelling an instance", () => {
 
 test("§4.3.6 PAUSE_ORDER holds the ticket PAUSED after the running batch (refused once paused); CANCEL_ORDER of a paused ticket cancels the batches not run", () =>
   inWorld({}, async (w) => {
-    const script = await setup(w);
-    hangingHost(w);
-    const id = (
-      await execute(w, script, { resourceful: true }, [
-        { batch_index: 1, rotation_strategy: "CONTINUE", target_instances: [target("h")] },
-        { batch_index: 2, rotation_strategy: "CONTINUE", target_instances: [target("a")] },
-      ])
-    ).data;
+    const { id } = await hangingTicket(w, ["h"], ["a"]);
     await until(w, id, "PROCESSING");
     await operate(w, id, { operation_type: "PAUSE_ORDER" });
     // The pause takes effect when the batch ends: here when its one host is cancelled.
