@@ -248,7 +248,9 @@ async function main(): Promise<void> {
       `28 resources of each of the ${Object.keys(KINDS).length} kinds (${28 * Object.keys(KINDS).length}) created, refreshed, updated, refreshed again (then a preview that must want`,
     );
     say("no change) and deleted through one dynamic-provider host, as tests/scale.test.ts does. Ideal = API calls × latency ÷ in flight:");
-    say("the time the requests alone would take with perfect overlap. A re-run is a step that failed and was run again (as a");
+    say(
+      "the time the requests alone would take with perfect overlap; wall = the phases' time (the inventory checks between them left out). A re-run is a step that failed and was run again (as a",
+    );
     say('GitOps pipeline re-runs `pulumi up`); "lost or duplicated" compares the emulator\'s inventory with the state after every phase.\n');
     say("| latency | transient faults | in flight | resources | steps (re-runs) | API calls (failed by injection) | wall ms | ideal ms | wall / ideal | lost or duplicated |");
     say("|---|---|---|---|---|---|---|---|---|---|");

@@ -50,6 +50,11 @@ export class Store {
     return structuredClone(this.data);
   }
 
+  /** A copy of one collection, by tenant: what an inventory of one kind needs, without copying the rest. */
+  snapshotOf(collection: string): Record<string, Record<string, unknown>> {
+    return structuredClone(this.data[collection] ?? {});
+  }
+
   /** @internal The tenant's id → value map of a collection; `create` adds it when missing (writes only, so reads leave no empty maps behind). */
   partition(collection: string, tenant: string, create = false): Record<string, unknown> {
     if (!create) return this.data[collection]?.[tenant] ?? {};

@@ -423,7 +423,7 @@ export const KINDS_UNDER_TEST: KindUnderTest[] = [
 
 /** The ids of a kind's objects the service holds now, straight from the emulator's store. */
 export function inventory(w: Pick<World, "emu">, k: KindUnderTest): string[] {
-  const byTenant = w.emu.store.snapshot()[k.collection] ?? {};
+  const byTenant = w.emu.store.snapshotOf(k.collection);
   return Object.values(byTenant).flatMap((records) =>
     Object.entries(records).flatMap(([key, r]) => {
       const id = k.idOf ? k.idOf(key, r as Record<string, unknown>) : key;
