@@ -210,7 +210,7 @@ async function main(): Promise<void> {
     }
     const once = await refreshAtOnce(50);
     say(
-      `\nRefresh of ${once.groups} groups of one project at once (as the engine refreshes them): ${once.treeRequests} group-tree request(s), ${once.calls} calls in all (target: 1 tree request per project).`,
+      `\nRefresh of ${once.groups} groups of one project at once (as the engine refreshes them, the emulator at 20 ms): ${once.treeRequests} group-tree request(s), ${once.calls} calls in all (target: 1 tree request per project).`,
     );
 
     say("\n## This package's overhead per operation\n");
