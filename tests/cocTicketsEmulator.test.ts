@@ -103,6 +103,18 @@ async function hosts(w: World, id: string, index: number): Promise<{ states: str
 const hangingHost = (w: World) =>
   seedCocResources(w.emu.store, w.account.domainId, [{ resourceId: "h", agentSn: "sn-h", projectId: "p1", regionId: "cn-north-4", behaviour: "hang" }]);
 
+/** A ticket held PAUSED after its first batch (host a; PAUSE), its second batch (host b) not run. */
+async function pausedTicket(w: World): Promise<string> {
+  const script = await setup(w);
+  const batches = [
+    { batch_index: 1, rotation_strategy: "PAUSE", target_instances: [target("a")] },
+    { batch_index: 2, rotation_strategy: "CONTINUE", target_instances: [target("b")] },
+  ];
+  const id = (await execute(w, script, { resourceful: true }, batches)).data;
+  await until(w, id, "PAUSED");
+  return id;
+}
+
 /** A ticket of two CONTINUE batches of the given hosts, with host "h" seeded to hang so the tests act while a batch runs. */
 async function hangingTicket(w: World, first: string[], second: string[]): Promise<{ id: string; script: string }> {
   const script = await setup(w);
@@ -157,14 +169,7 @@ describe("§4.3.6 SKIP_BATCH: skipping a batch", () => {
 
   test("batch_index is what it acts on: missing, naming no batch, or a batch that has ended, refused", () =>
     inWorld({}, async (w) => {
-      const script = await setup(w);
-      const id = (
-        await execute(w, script, { resourceful: true }, [
-          { batch_index: 1, rotation_strategy: "PAUSE", target_instances: [target("a")] },
-          { batch_index: 2, rotation_strategy: "CONTINUE", target_instances: [target("b")] },
-        ])
-      ).data;
-      await until(w, id, "PAUSED");
+      const id = await pausedTicket(w);
       await expect(operate(w, id, { operation_type: "SKIP_BATCH" })).rejects.toThrow(/batch_index names no batch/);
       await expect(operate(w, id, { operation_type: "SKIP_BATCH", batch_index: 3 })).rejects.toThrow(/batch_index names no batch/);
       await expect(operate(w, id, { operation_type: "SKIP_BATCH", batch_index: 1 })).rejects.toThrow(/batch 1 has ended/);
@@ -212,14 +217,7 @@ describe("§4.3.6 CANCEL_INSTANCE: cancelling an instance", () => {
 
   test("instance_id is what it acts on: missing, naming no instance of the ticket, or a host that has ended, refused", () =>
     inWorld({}, async (w) => {
-      const script = await setup(w);
-      const id = (
-        await execute(w, script, { resourceful: true }, [
-          { batch_index: 1, rotation_strategy: "PAUSE", target_instances: [target("a")] },
-          { batch_index: 2, rotation_strategy: "CONTINUE", target_instances: [target("b")] },
-        ])
-      ).data;
-      await until(w, id, "PAUSED");
+      const id = await pausedTicket(w);
       const a = (await hosts(w, id, 1)).ids.a;
       await expect(operate(w, id, { operation_type: "CANCEL_INSTANCE" })).rejects.toThrow(/instance_id names no instance/);
       await expect(operate(w, id, { operation_type: "CANCEL_INSTANCE", instance_id: 999_999 })).rejects.toThrow(/instance_id names no instance/);
