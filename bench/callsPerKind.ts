@@ -1,24 +1,6 @@
-import { DEFAULT_ACCOUNT, stackConfig, startEmulator } from "../emulator";
-import { Engine, ProviderHost, serializedProvider } from "../tests/harness";
-import { KINDS_UNDER_TEST, KindUnderTest, World } from "../tests/harness/kinds";
-import { PROVEN_DIALECT } from "../tests/support/provenDialect";
-
-/** A world of the bench's own (the test worlds use jest's expect): emulator, real host, engine. */
-async function startWorld(opts: { dialect?: Record<string, string>; proven?: boolean } = {}): Promise<World & { close(): Promise<void> }> {
-  const emu = await startEmulator({ port: 0, quiet: true, dialect: opts.dialect });
-  const host = await ProviderHost.start();
-  await host.configure({ ...stackConfig(emu), ...(opts.proven ? { "huaweicloud:provenReadings": JSON.stringify(opts.dialect) } : {}) });
-  const engine = new Engine(host, { providerFor: serializedProvider });
-  return {
-    emu,
-    engine,
-    account: DEFAULT_ACCOUNT,
-    close: async () => {
-      await host.close();
-      await emu.close();
-    },
-  };
-}
+import { KINDS_UNDER_TEST, KindUnderTest } from "../tests/harness/kinds";
+import { stackConfig, startWorld, World } from "../tests/harness/world";
+import { PROVEN_DIALECT, provenConfig } from "../tests/support/provenDialect";
 
 /** Create, read (refresh), update, delete of one object per kind (and per create variant), counted from the emulator's log. */
 export interface KindCalls {
@@ -36,7 +18,7 @@ export interface KindCalls {
  * (huaweicloud:provenReadings); otherwise the default readings and no setting.
  */
 export async function callsPerKind(proven: boolean): Promise<KindCalls[]> {
-  const w = await startWorld(proven ? { dialect: { ...PROVEN_DIALECT }, proven: true } : {});
+  const w = await startWorld(proven ? { dialect: { ...PROVEN_DIALECT }, config: (emu) => ({ ...stackConfig(emu), ...provenConfig(PROVEN_DIALECT) }) } : {});
   const out: KindCalls[] = [];
   try {
     let n = 100;

@@ -10,7 +10,7 @@ import { Engine, ProviderHost, REPO_ROOT, serializedNoopProvider, serializedProv
 import { outOfBandClient, StepLine } from "../demo/lifecycle";
 import { SCENARIOS } from "../demo/scenarios";
 import { scaleRun, ScaleFigures, ScaleOptions } from "../tests/harness/scale";
-import { PROVEN_DIALECT } from "../tests/support/provenDialect";
+import { PROVEN_DIALECT, provenConfig } from "../tests/support/provenDialect";
 import { callsPerKind, refreshAtOnce } from "./callsPerKind";
 import { TERRAFORM_CALLS, TERRAFORM_VERSION, terraformNumber } from "./terraform";
 import { cliScaleSection, spliceSection } from "./cliScale";
@@ -80,7 +80,7 @@ async function overhead(latencyMs: number, width: number, proven: boolean): Prom
   emu.faults.setLatency(latencyMs);
   const P = DEFAULT_ACCOUNT.codeartsProjects[0];
   const host = await ProviderHost.start();
-  await host.configure({ ...stackConfig(emu), ...(proven ? { "huaweicloud:provenReadings": JSON.stringify(PROVEN_DIALECT) } : {}) });
+  await host.configure({ ...stackConfig(emu), ...(proven ? provenConfig(PROVEN_DIALECT) : {}) });
   const real = new Engine(host, { providerFor: serializedProvider });
   const noop = new Engine(host, { providerFor: () => serializedNoopProvider() });
   const client = new ApiClient(clientSettings(emu));

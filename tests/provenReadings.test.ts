@@ -4,7 +4,7 @@ import * as path from "path";
 import { parseProvenReadings } from "../provider/readings";
 import { ConfigError } from "../provider/errors";
 import { KINDS_UNDER_TEST } from "./harness/kinds";
-import { PROVEN_DIALECT } from "./support/provenDialect";
+import { PROVEN_DIALECT, provenConfig } from "./support/provenDialect";
 import { stackConfig, startWorld, World } from "./support/world";
 
 // Issue 23 item 1: what `conformance --out` wrote, as a provider setting. Under a proven reading the
@@ -55,7 +55,7 @@ describe("the setting", () => {
 
 /** The operations the emulator served since `mark`. */
 const served = (w: World, mark: number) => w.emu.log.since(mark).map((e) => `${e.method} ${e.operation}`);
-const proven = (emu: { url: string }) => ({ ...stackConfig(emu as never), "huaweicloud:provenReadings": JSON.stringify(PROVEN_DIALECT) });
+const proven = (emu: { url: string }) => ({ ...stackConfig(emu as never), ...provenConfig(PROVEN_DIALECT) });
 
 describe("under proven readings (the emulator speaks them, the provider is told)", () => {
   let w: World;

@@ -1,6 +1,7 @@
 import { KINDS, type KindName } from "../../provider/kinds";
 import { DIALECT_ROWS, type DialectId, LEAST_CONVENIENT } from "../../emulator/dialects";
 import { Env, KINDS_UNDER_TEST, KindUnderTest, stateMismatch } from "../harness/kinds";
+import { provenConfig } from "./provenDialect";
 import { stackConfig, startWorld, World } from "./world";
 
 /**
@@ -168,7 +169,7 @@ export async function runCells(
   using: Partial<Record<KindName, StepInputs>> = {},
   opts: { proven?: boolean } = {},
 ): Promise<MatrixCell[]> {
-  const w = await startWorld({ dialect, ...(opts.proven ? { config: (emu) => ({ ...stackConfig(emu), "huaweicloud:provenReadings": JSON.stringify(dialect) }) } : {}) });
+  const w = await startWorld({ dialect, ...(opts.proven ? { config: (emu) => ({ ...stackConfig(emu), ...provenConfig(dialect) }) } : {}) });
   try {
     const cells: MatrixCell[] = [];
     let n = 0;

@@ -2,6 +2,7 @@ import type { Fault } from "../../emulator";
 import { DEFAULT_ACCOUNT } from "../../emulator";
 import { stackConfig as emulatorStackConfig } from "../../emulator";
 import { claimed, Env, heldAsRecorded, inventory, KINDS_UNDER_TEST, KindUnderTest, Operation, Step } from "../harness/kinds";
+import { provenConfig } from "./provenDialect";
 import { startWorld, World } from "./world";
 
 /**
@@ -56,7 +57,7 @@ export class FaultMatrix {
   /** `dialect`: readings of the docs' ambiguous passages the emulator speaks (emulator/dialects.ts). */
   /** `proven`: the provider is also told (provenReadings) that the service speaks `dialect`, so it drops the guards against the other readings. */
   static async start(dialect?: Record<string, string>, proven = false): Promise<FaultMatrix> {
-    const config = proven && dialect ? (emu: { url: string }) => ({ ...tokenConfig(emu), "huaweicloud:provenReadings": JSON.stringify(dialect) }) : tokenConfig;
+    const config = proven && dialect ? (emu: { url: string }) => ({ ...tokenConfig(emu), ...provenConfig(dialect) }) : tokenConfig;
     return new FaultMatrix(await startWorld({ config, dialect }));
   }
 

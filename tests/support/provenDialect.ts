@@ -4,3 +4,6 @@
  * provider (huaweicloud:provenReadings) to rely on.
  */
 export const PROVEN_DIALECT = { N1: "unique", L2: "refuse", X1: "single" } as const;
+
+/** The provider setting that says the service was proven to speak `dialect` (what `conformance --out` writes). */
+export const provenConfig = (dialect: Record<string, string>): Record<string, string> => ({ "huaweicloud:provenReadings": JSON.stringify(dialect) });
