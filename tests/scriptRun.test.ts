@@ -21,6 +21,9 @@ const run = (over: Record<string, unknown> = {}) => ({
   batches: [{ hosts: [host("i-ok-1")] }, { hosts: [host("i-ok-2")] }],
   ...over,
 });
+/** The operations the emulator served since `mark`. */
+const served = (mark: number) => w.emu.log.since(mark).map((e) => `${e.method} ${e.operation}`);
+const FULL_READ = ["GET ScriptRun.get", "GET ScriptRun.batches", "GET ScriptRun.batch", "GET ScriptRun.batch"];
 const tickets = () => Object.keys(w.emu.store.snapshot().cocTickets?.[w.account.domainId] ?? {}).length;
 const ticket = async (id: string): Promise<any> =>
   (await w.outOfBand.send<any>({ service: "coc", method: "GET", path: `/v1/job/script/orders/${id}`, operation: "Test.ticket" })).body.data;
@@ -99,9 +102,11 @@ describe("ScriptRun lifecycle", () => {
     expect(w.host.logs.join("\n")).toMatch(new RegExp(`ScriptRun ${id}: FINISHED on 2 of 2 hosts`));
     expect(w.host.logs.join("\n")).not.toContain(SECRET);
   });
-  test("refresh changes nothing; a no-op up runs nothing", async () => {
+  test("refresh changes nothing, with one call (the ticket: the run has ended); a no-op up runs nothing", async () => {
     const before = w.engine.state.get([...w.engine.state.keys()].find((k) => k.endsWith("::run"))!)!.outputs;
+    const mark = w.emu.log.mark();
     const r = await measured("read", () => w.engine.refresh(T, "run"));
+    expect(served(mark)).toEqual(["GET ScriptRun.get"]);
     expect(r.state!.outputs).toEqual(before);
     const count = tickets();
     const same = await measured("no-op", () => w.engine.up(T, "run", run()));
@@ -150,6 +155,130 @@ describe("ScriptRun lifecycle", () => {
     expect(tickets()).toBe(count);
     expect((await ticket(id)).status).toBe("FINISHED");
   });
+});
+
+describe("refresh: the ticket alone for a run that had ended, the batches as well whenever they may differ", () => {
+  const key = (name: string) => [...w.engine.state.keys()].find((k) => k.endsWith(`::${name}`))!;
+  const stateOf = (name: string) => w.engine.state.get(key(name))!;
+  /** Rewrites the state's outputs (and id), as an older provider or an earlier refresh may have left them. */
+  const rewrite = (name: string, change: (outputs: Record<string, any>) => Record<string, any>, id?: string) => {
+    const st = stateOf(name);
+    w.engine.state.set(key(name), { ...st, id: id ?? st.id, outputs: change({ ...st.outputs }) });
+  };
+  const op = (id: string, operation_type: string) =>
+    w.outOfBand.send<any>({ service: "coc", method: "PUT", path: `/v1/job/script/orders/${id}/operation`, body: { operation_type }, operation: "Test.operate" });
+  async function until(id: string, status: string): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      if ((await ticket(id)).status === status) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`ticket ${id} never read ${status}`);
+  }
+  /** A ticket started out of band whose first batch pauses it (rotation_strategy PAUSE), read PAUSED. */
+  async function pausedTicket(): Promise<string> {
+    const target = (id: string) => ({ resource_id: id, agent_sn: `sn-${id}`, project_id: "p1", region_id: "cn-north-4" });
+    const made = await w.outOfBand.send<any>({
+      service: "coc",
+      method: "POST",
+      path: `/v1/job/scripts/${scriptId}`,
+      body: {
+        execute_param: { resourceful: true, timeout: 300, success_rate: 100, execute_user: "root", script_params: [] },
+        execute_batches: [
+          { batch_index: 1, rotation_strategy: "PAUSE", target_instances: [target("i-ok-1")] },
+          { batch_index: 2, rotation_strategy: "CONTINUE", target_instances: [target("i-ok-2")] },
+        ],
+      },
+      operation: "Test.execute",
+    });
+    const id = made.body.data as string;
+    await until(id, "PAUSED");
+    return id;
+  }
+
+  test("an ended run: 1 call, the same outputs as the full read; a state without batch results (older state) is read in full", async () => {
+    await w.engine.up(T, "ended", run());
+    const recorded = stateOf("ended").outputs;
+    let mark = w.emu.log.mark();
+    const fast = await w.engine.refresh(T, "ended");
+    expect(served(mark)).toEqual(["GET ScriptRun.get"]);
+    expect(fast.state!.outputs).toEqual(recorded);
+    rewrite("ended", ({ batchResults: _gone, ...older }) => older);
+    mark = w.emu.log.mark();
+    const full = await w.engine.refresh(T, "ended");
+    expect(served(mark)).toEqual(FULL_READ);
+    expect(full.state!.outputs).toEqual(fast.state!.outputs);
+    // Recorded again, the next refresh is one call.
+    mark = w.emu.log.mark();
+    await w.engine.refresh(T, "ended");
+    expect(served(mark)).toEqual(["GET ScriptRun.get"]);
+    await w.engine.destroy(T, "ended");
+  });
+
+  test("a status or end time that differs from the state's, or batch results that are not a list of batches: read in full", async () => {
+    await w.engine.up(T, "differs", run());
+    const recorded = stateOf("differs").outputs;
+    for (const change of [
+      (o: Record<string, any>) => ({ ...o, status: "ERROR" }),
+      (o: Record<string, any>) => ({ ...o, finishedAt: o.finishedAt - 1 }),
+      (o: Record<string, any>) => ({ ...o, finishedAt: undefined }),
+      (o: Record<string, any>) => ({ ...o, batchResults: [{ batchIndex: 1 }] }),
+      (o: Record<string, any>) => ({ ...o, batchResults: "none" }),
+    ]) {
+      rewrite("differs", change);
+      const mark = w.emu.log.mark();
+      const r = await w.engine.refresh(T, "differs");
+      expect(served(mark)).toEqual(FULL_READ);
+      expect(r.state!.outputs).toEqual(recorded);
+    }
+    await w.engine.destroy(T, "differs");
+  });
+
+  test("a run with a host that did not finish (a met successRate below 100) keeps reading the batches (§4.3.6's RETRY_INSTANCE example)", async () => {
+    const r = await w.engine.up(T, "partial", run({ batches: [{ hosts: [host("i-ok-1"), host("i-fail")] }], successRate: 50 }));
+    const mark = w.emu.log.mark();
+    const again = await w.engine.refresh(T, "partial");
+    expect(served(mark)).toEqual(["GET ScriptRun.get", "GET ScriptRun.batches", "GET ScriptRun.batch"]);
+    expect(again.state!.outputs).toEqual(r.state!.outputs);
+    await w.engine.destroy(T, "partial");
+  });
+
+  for (const [end, status, second] of [
+    ["CONTINUE_ORDER", "FINISHED", "FINISHED"],
+    ["CANCEL_ORDER", "CANCELED", "CANCELED"],
+  ] as const) {
+    test(`a ticket read PAUSED, then ${end}: each read is in full until the state records it ended, and the new batch results show`, async () => {
+      await w.engine.up(T, `paused-${end}`, run());
+      const id = await pausedTicket();
+      // The state of a run whose ticket a refresh found PAUSED (a create never records one: it waits, then cancels).
+      rewrite(`paused-${end}`, (o) => ({ ...o, executeUuid: id }), id);
+      let mark = w.emu.log.mark();
+      let r = await w.engine.refresh(T, `paused-${end}`);
+      expect(served(mark)).toEqual(FULL_READ);
+      expect(r.state!.outputs).toMatchObject({ executeUuid: id, status: "PAUSED" });
+      expect(r.state!.outputs.batchResults).toEqual([
+        { batchIndex: 1, hosts: [{ resourceId: "i-ok-1", status: "FINISHED", message: "exit code 0 on i-ok-1" }] },
+        { batchIndex: 2, hosts: [{ resourceId: "i-ok-2", status: "READY" }] },
+      ]);
+      mark = w.emu.log.mark();
+      r = await measured("read (not ended)", () => w.engine.refresh(T, `paused-${end}`));
+      expect(served(mark)).toEqual(FULL_READ);
+      expect(r.state!.outputs.status).toBe("PAUSED");
+      await op(id, end);
+      await until(id, status);
+      mark = w.emu.log.mark();
+      r = await w.engine.refresh(T, `paused-${end}`);
+      expect(served(mark)).toEqual(FULL_READ);
+      expect(r.state!.outputs.status).toBe(status);
+      expect(r.state!.outputs.batchResults[1].hosts[0]).toMatchObject({ resourceId: "i-ok-2", status: second });
+      const ended = r.state!.outputs;
+      mark = w.emu.log.mark();
+      r = await w.engine.refresh(T, `paused-${end}`);
+      // Every host FINISHED: the ticket alone; a host CANCELED: the batches again.
+      expect(served(mark)).toEqual(second === "FINISHED" ? ["GET ScriptRun.get"] : FULL_READ);
+      expect(r.state!.outputs).toEqual(ended);
+      await w.engine.destroy(T, `paused-${end}`);
+    });
+  }
 });
 
 describe("runs that do not succeed fail the up, and nothing is recorded", () => {

@@ -191,6 +191,44 @@ async function batchResults(ctx: Context, id: string): Promise<BatchResult[]> {
   return out;
 }
 
+const isBatchResults = (v: unknown): v is BatchResult[] =>
+  Array.isArray(v) &&
+  v.every(
+    (b) =>
+      typeof b?.batchIndex === "number" &&
+      Array.isArray(b.hosts) &&
+      b.hosts.every((h: unknown) => typeof (h as HostResult)?.resourceId === "string" && typeof (h as HostResult)?.status === "string"),
+  );
+
+/**
+ * The per-batch results the state recorded, when the ticket just read shows they cannot have changed; otherwise
+ * undefined, and the read asks §4.3.2 and §4.3.4 again. They are taken as they are when:
+ * - the state has them (a state written before they were recorded, or by Resource.get, has none);
+ * - the state's status is one that ends a ticket (ENDED: §4.3.1's FINISHED, ERROR, CANCELED, ROLLBACKED, and
+ *   §4.3.5's ABNORMAL, E7). The status and the results are recorded together, and the status is read first
+ *   (waitForEnd, then batchResults; read: ticket, then batchResults), so results recorded with an ended status
+ *   were read after the ticket ended. READY, PROCESSING and PAUSED do not end it (E5): a paused ticket that is
+ *   then continued or cancelled runs or cancels hosts;
+ * - the ticket reads the same status now, and the same `gmt_finished` (§4.3.1 has no update or modified time:
+ *   its end time is the nearest, and a ticket that ended again would end later);
+ * - every recorded host ended FINISHED. §4.3.6 operates a ticket that is running (the Chinese edition: "operates
+ *   a script ticket being executed"):
+ *   CANCEL_INSTANCE and SKIP_BATCH act on hosts and batches that have not ended, PAUSE_ORDER, CONTINUE_ORDER
+ *   and CANCEL_ORDER on the ticket before it ends, so none changes an ended ticket's batches. But its request
+ *   example sends `"operation_type": "RETRY_INSTANCE"`, which its list of operation types does not name: if a
+ *   service retries a host of an ended ticket, that host did not end FINISHED, and the ticket may end again with
+ *   the same status. So a state that records a host in any other status (a run that met a successRate below
+ *   100, a ticket a refresh found ERROR, ABNORMAL or CANCELED) keeps reading the batches.
+ */
+function settled(state: Record<string, unknown>, info: z.infer<typeof ticketInfo>): BatchResult[] | undefined {
+  const recorded = state.batchResults;
+  if (!isBatchResults(recorded)) return undefined;
+  if (typeof state.status !== "string" || !ENDED.includes(state.status) || info.status !== state.status) return undefined;
+  if ((info.gmt_finished ?? undefined) !== (state.finishedAt ?? undefined)) return undefined;
+  if (recorded.some((b) => b.hosts.some((h) => h.status !== "FINISHED"))) return undefined;
+  return recorded;
+}
+
 const outputsOf = (info: z.infer<typeof ticketInfo>, results: BatchResult[]): ScriptRunOutputs => ({
   executeUuid: info.execute_uuid,
   status: info.status,
@@ -401,9 +439,11 @@ export const scriptRun: ResourceKind<typeof scriptRunSchema, ScriptRunOutputs> =
     },
   },
 
+  // 1 call for a run that had ended when its results were recorded and still reads so (settled); else, as before,
+  // the ticket, the batch list and each batch's detail.
   async read(ctx, id, state) {
     const info = await ticket(ctx, id);
-    const outs = { ...state, ...outputsOf(info, await batchResults(ctx, id)) } as ScriptRunOutputs;
+    const outs = { ...state, ...outputsOf(info, settled(state, info) ?? (await batchResults(ctx, id))) } as ScriptRunOutputs;
     // The ticket shows neither hosts in the program's form nor sensitive values: the inputs are the state's.
     const inputs = Object.fromEntries(Object.keys(scriptRunSchema.shape).map((k) => [k, state[k]])) as ScriptRunInputs;
     return { outs, inputs };
