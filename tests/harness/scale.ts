@@ -17,6 +17,8 @@ export interface ScaleOptions {
   seed: number;
   /** How many times one step is run at most (the first run and re-runs). */
   attempts?: number;
+  /** CPU milliseconds used so far, per process: sampled before the first phase and after the last (the bench's CPU accounting). */
+  cpuMs?: () => Record<string, number>;
 }
 
 export interface ScaleFigures {
@@ -37,6 +39,8 @@ export interface ScaleFigures {
   stepMs: Record<string, Record<string, number>>;
   /** Broken invariants; empty when nothing was lost or duplicated. */
   problems: string[];
+  /** CPU milliseconds per process over the phases (inventory checks included), when `cpuMs` was given. */
+  cpu?: Record<string, number>;
 }
 
 interface Item {
@@ -125,6 +129,8 @@ export async function scaleRun(w: World, opts: ScaleOptions): Promise<ScaleFigur
   const mark = w.emu.log.mark();
   w.emu.faults.setLatency(opts.latencyMs);
   w.emu.faults.setTransientRate(opts.transientRate, opts.seed);
+  const cpuBefore = opts.cpuMs?.();
+  let cpuAfter: Record<string, number> | undefined;
   try {
     await phase("create", (it) => step("create", it, () => w.engine.up(it.k.type, it.name, declared(it, false))));
     await phase("refresh", (it) =>
@@ -148,6 +154,7 @@ export async function scaleRun(w: World, opts: ScaleOptions): Promise<ScaleFigur
         if (it.k.deleteKeeps && st) forgotten.add(st.id);
       }),
     );
+    cpuAfter = opts.cpuMs?.();
   } finally {
     w.emu.faults.clear();
   }
@@ -168,5 +175,6 @@ export async function scaleRun(w: World, opts: ScaleOptions): Promise<ScaleFigur
       Object.entries(spent).map(([label, byKind]) => [label, Object.fromEntries(Object.entries(byKind).map(([k, ms]) => [k, ms.reduce((a, b) => a + b, 0) / ms.length]))]),
     ),
     problems,
+    cpu: cpuBefore && cpuAfter ? Object.fromEntries(Object.entries(cpuAfter).map(([k, v]) => [k, v - (cpuBefore[k] ?? 0)])) : undefined,
   };
 }
