@@ -196,6 +196,21 @@ export function propertyPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+/**
+ * The object with each property that holds no unknown replaced by its own schema's answer (defaults
+ * filled, values normalised as a full parse would), and the others as they are: what check returns
+ * while a preview still has unknowns. Object-level rules wait for the values (they run at `up`).
+ */
+export function knownParsed(schema: z.ZodObject, raw: Props): Props {
+  const out: Props = { ...raw };
+  for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    if (containsUnknown(raw[key])) continue;
+    const r = field.safeParse(raw[key]);
+    if (r.success && r.data !== undefined) out[key] = r.data;
+  }
+  return out;
+}
+
 /** zod issues → per-property failures naming the rule; issues under an unknown value are not failures yet. */
 export function failuresFrom(error: z.ZodError, news: unknown, kind: string): Failure[] {
   const out: Failure[] = [];
@@ -398,7 +413,9 @@ export function makeProvider<S extends z.ZodObject, O extends Props>(kind: Resou
       const raw = stripProvider(news);
       const parsed = kind.schema.safeParse(raw);
       const failures: Failure[] = parsed.success ? [] : failuresFrom(parsed.error, raw, kind.name);
-      const checked = parsed.success ? (parsed.data as Props) : raw; // raw: failures, or unknowns during preview
+      // Unknowns during preview: the known properties parsed on their own, so their defaults are there
+      // and a preview does not show a defaulted property as removed (with failures: the raw inputs).
+      const checked = parsed.success ? (parsed.data as Props) : failures.length === 0 ? knownParsed(kind.schema, raw) : raw;
       const inputs = failures.length === 0 && kind.defaults ? (kind.defaults(context(), checked as I) as Props) : checked;
       if (failures.length === 0 && parsed.success && kind.refuseHere) failures.push(...kind.refuseHere(context(), inputs as I));
       const previous = stripProvider(olds);

@@ -36,6 +36,27 @@ describe("check", () => {
     expect(r.failures).toEqual([]);
     expect(r.inputs).toEqual({ projectId: UNKNOWN, name: UNKNOWN });
   });
+  test("with unknowns, the known properties still get their defaults (a preview does not show them as removed)", async () => {
+    const schema = z.strictObject({
+      id: z.string().regex(/^[a-f0-9]{32}$/, "must be 32 lower-case hexadecimal characters"),
+      mode: z.enum(["A", "B"]).default("A"),
+      n: z.number().int().default(300),
+      list: z.array(z.object({ x: z.string(), on: z.boolean().default(true) })),
+    });
+    const kind = makeProvider({ name: "K", schema, replaceOn: [] } as unknown as ResourceKind<typeof schema, Record<string, unknown>>, neverCalled);
+    const r = await kind.check!({}, { id: UNKNOWN, list: [{ x: "a" }, { x: UNKNOWN }] });
+    expect(r.failures).toEqual([]);
+    expect(r.inputs).toEqual({ id: UNKNOWN, mode: "A", n: 300, list: [{ x: "a" }, { x: UNKNOWN }] });
+    const up = await kind.check!({}, { id: P, list: [{ x: "a" }] });
+    // Against the state an `up` recorded, only the unknown property differs.
+    expect(changedKeys(schema, up.inputs as Record<string, unknown>, r.inputs as Record<string, unknown>)).toEqual(["id", "list"]);
+    const known = await kind.check!({}, { id: UNKNOWN, list: [{ x: "a" }] });
+    expect(changedKeys(schema, up.inputs as Record<string, unknown>, known.inputs as Record<string, unknown>)).toEqual(["id"]);
+  });
+  test("with unknowns, a known property that breaks its rule is still a failure", async () => {
+    const r = await provider.check!({}, { projectId: UNKNOWN, name: 5 });
+    expect(r.failures).toEqual([{ property: "name", reason: expect.stringMatching(/expected string/) }]);
+  });
   test("nested paths are reported in dotted form", () => {
     const s = z.object({ a: z.array(z.object({ b: z.number() })) });
     const input = { a: [{ b: 1 }, { b: "x" }] };

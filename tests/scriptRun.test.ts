@@ -1,4 +1,5 @@
 import { seedCocResources } from "../emulator";
+import { UNKNOWN } from "../provider/dynamic";
 import { expectRefusedAtCheck, inWorld, startWorld, World, callCounter } from "./support/world";
 import { callsAgainstPage } from "./support/resourcePages";
 
@@ -112,6 +113,18 @@ describe("ScriptRun lifecycle", () => {
     const same = await measured("no-op", () => w.engine.up(T, "run", run()));
     expect(same.op).toBe("same");
     expect(tickets()).toBe(count);
+  });
+  test("a preview where the script is being replaced (its id unknown) shows the script alone, not the defaulted properties", async () => {
+    const old = w.engine.state.get([...w.engine.state.keys()].find((k) => k.endsWith("::run"))!)!.inputs;
+    const mark = w.emu.log.mark();
+    const p = await w.engine.preview(T, "run", run({ scriptId: UNKNOWN }));
+    expect(p.op).toBe("replace");
+    expect(p.diff!.replaces).toEqual(["scriptId"]);
+    // What the CLI shows as changed: the inputs the engine compares, old against checked.
+    const news = p.state!.inputs;
+    const keys = [...new Set([...Object.keys(old), ...Object.keys(news)])].filter((k) => JSON.stringify(old[k]) !== JSON.stringify(news[k]));
+    expect(keys).toEqual(["scriptId"]);
+    expect(w.emu.log.since(mark)).toEqual([]);
   });
   test("a new wait bound alone is an update that runs nothing", async () => {
     const count = tickets();
