@@ -52,6 +52,7 @@ export const LEAST_CONVENIENT: { [I in DialectId]: Reading<I> } = {
   X8: "omitted",
   X9: "zip",
   X10: "swapped",
+  X11: "noop",
   R1: "instance-ids",
   R2: "enabled",
   R3: "normalised",

@@ -31,6 +31,7 @@ export const READING_ROWS = {
   X8: { about: "`execution_info` in the version detail", readings: ["returned", "omitted"] },
   X9: { about: "what a basic plug-in package file is", readings: ["zip", "json"] },
   X10: { about: "`execution` type and target in the package detail", readings: ["as-table", "swapped"] },
+  X11: { about: "delete-draft of a released version", readings: ["refuse", "delete", "noop"] },
   R1: { about: "`rules[].id` of rule-set create/update", readings: ["rule-ids", "instance-ids"] },
   R2: { about: "default `is_valid` of a new open-source policy", readings: ["disabled", "enabled"] },
   R3: { about: "open-source policy `content` read back", readings: ["verbatim", "normalised"] },

@@ -5,15 +5,15 @@ import { PROBES } from "../cli/conformance/probes/extension";
 import { difference, holdings, probeEmulator, proveRows, renderProof } from "./support/conformance";
 
 /**
- * Rows P1 and X1–X10 (extension plug-ins and publishers, CodeArts Pipeline API Reference §4.9): each reading the emulator speaks
+ * Rows P1 and X1–X11 (extension plug-ins and publishers, CodeArts Pipeline API Reference §4.9): each reading the emulator speaks
  * is the one the probe reports, with nothing left in the service (X5 `upload` leaves an uploaded icon,
  * which the emulator does not store and no API deletes: reported as a leftover); every row at once under
  * the least convenient and the default dialect; and `unknown` rather than a guess when answers do not tell.
  */
-const ROWS: DialectId[] = ["P1", "X1", "X2", "X3", "X4", "X5", "X6", "X7", "X8", "X9", "X10"];
+const ROWS: DialectId[] = ["P1", "X1", "X2", "X3", "X4", "X5", "X6", "X7", "X8", "X9", "X10", "X11"];
 jest.setTimeout(300_000);
 
-test("P1, X1–X10 × every reading: the probe reports the reading the emulator speaks, and leaves nothing", async () => {
+test("P1, X1–X11 × every reading: the probe reports the reading the emulator speaks, and leaves nothing", async () => {
   const cells = await proveRows(ROWS);
   console.log(`extension conformance proof, ${cells.filter((c) => c.ok).length}/${cells.length} cells\n${renderProof(cells)}`);
   expect(cells.filter((c) => !c.ok)).toEqual([]);
@@ -41,6 +41,9 @@ test("P1, X1–X10 × every reading: the probe reports the reading the emulator 
     "X9=json",
     "X10=as-table",
     "X10=swapped",
+    "X11=refuse",
+    "X11=delete",
+    "X11=noop",
   ]);
   // Every probe made at least one object or upload and looked at the answer.
   for (const c of cells) expect(c.calls).toBeGreaterThanOrEqual(1);
@@ -50,7 +53,7 @@ test("P1, X1–X10 × every reading: the probe reports the reading the emulator 
 const readings = (report: ConformanceReport) => Object.fromEntries(report.rows.filter((r) => ROWS.includes(r.row)).map((r) => [r.row, r.reading]));
 const iconLeftovers = (report: ConformanceReport) => report.leftovers.filter((l) => /^X5: the icon .*, which nothing refers to \(no API deletes it\)$/.test(l));
 
-test("P1, X1–X10 at once, every row at its least convenient reading: each reported correctly, nothing left", async () => {
+test("P1, X1–X11 at once, every row at its least convenient reading: each reported correctly, nothing left", async () => {
   const { report, changed } = await probeEmulator(LEAST_CONVENIENT as Record<string, string>, ROWS);
   console.log(`least convenient, extension rows: ${report.calls} calls\n${report.rows.map((r) => `${r.row} ${r.reading} ${r.calls}: ${r.detail}`).join("\n")}`);
   expect(readings(report)).toEqual({
@@ -65,12 +68,13 @@ test("P1, X1–X10 at once, every row at its least convenient reading: each repo
     X8: "omitted",
     X9: "zip",
     X10: "swapped",
+    X11: "noop",
   });
   expect(changed).toEqual([]);
   expect(report.leftovers).toEqual([]); // X5 `existing` refuses the upload: nothing stored
 });
 
-test("P1, X1–X10 at once under the default dialect: each reported correctly; only X5's uploaded icon is left", async () => {
+test("P1, X1–X11 at once under the default dialect: each reported correctly; only X5's uploaded icon is left", async () => {
   const { report, changed } = await probeEmulator({}, ROWS);
   expect(readings(report)).toEqual({
     P1: "position",
@@ -84,6 +88,7 @@ test("P1, X1–X10 at once under the default dialect: each reported correctly; o
     X8: "returned",
     X9: "zip",
     X10: "as-table",
+    X11: "refuse",
   });
   expect(changed).toEqual([]);
   expect(report.leftovers).toEqual(iconLeftovers(report));
@@ -212,4 +217,30 @@ test.each(["required", "ignored"])("X6=%s, the info update answering 500: unknow
   expect(row.reading).toBe("unknown");
   expect(row.detail).toMatch(/info update with a random unique_id answered 500/);
   expect(changed).toEqual([]);
+});
+
+test.each(["refuse", "delete", "noop"])("X11=%s, delete-draft answering 500: unknown, never a reading from a failure; the scratch plug-in removed", async (reading) => {
+  const { report, changed } = await probeWith(
+    { X11: reading },
+    ["X11"],
+    [{ method: "DELETE", path: "/v1/*/agent-plugin/delete-draft", fault: { type: "status", status: 500 }, times: 5 }],
+  );
+  const row = report.rows.find((r) => r.row === "X11")!;
+  expect(row.reading).toBe("unknown");
+  expect(row.detail).toMatch(/delete-draft of the released version answered 500.*reads version_attribution "formal"/);
+  expect(changed).toEqual([]);
+  expect(report.leftovers).toEqual([]);
+});
+
+test("X11=delete, delete-draft deleting the version but answering 500: unknown, not `delete` (no answer said so), nothing left", async () => {
+  const { report, changed } = await probeWith(
+    { X11: "delete" },
+    ["X11"],
+    [{ method: "DELETE", path: "/v1/*/agent-plugin/delete-draft", fault: { type: "commit-then-fail" }, times: 1 }],
+  );
+  const row = report.rows.find((r) => r.row === "X11")!;
+  expect(row.reading).toBe("unknown");
+  expect(row.detail).toMatch(/answered 5\d\d.*then reads gone/);
+  expect(changed).toEqual([]);
+  expect(report.leftovers).toEqual([]);
 });

@@ -3,16 +3,16 @@ import { renderMatrix, rowMatrix } from "./support/dialectMatrix";
 import { World, inWorld } from "./support/world";
 
 /**
- * The extension plug-in rows of docs/ambiguities.md (X1–X10): the generic lifecycle of every
+ * The extension plug-in rows of docs/ambiguities.md (X1–X11): the generic lifecycle of every
  * concerned kind under each reading, and per row a scenario that makes the reading matter, through
  * the real host, with the service's inventory checked afterwards.
  */
 jest.setTimeout(240_000);
 
 // X9 and X10 concern a plug-in's package: their lifecycles make it with one and change its content (dialectMatrix ROW_STEPS).
-const ROWS = ["X1", "X6", "X3", "X4", "X8", "X2", "X5", "X7", "X9", "X10"] as const;
+const ROWS = ["X1", "X6", "X3", "X4", "X8", "X2", "X5", "X7", "X9", "X10", "X11"] as const;
 
-test("matrix: every concerned kind's lifecycle under every reading of X1–X10", async () => {
+test("matrix: every concerned kind's lifecycle under every reading of X1–X11", async () => {
   const cells = await rowMatrix(ROWS);
   console.log(`extension dialect matrix\n${renderMatrix(cells)}`);
   expect(cells.filter((c) => !c.ok)).toEqual([]);
@@ -68,6 +68,30 @@ describe.each(["single", "whole"])("X1=%s: destroying one published version", (r
       await w.engine.destroy("Plugin", "p");
       expect(pluginsHeld(w)).toEqual([]);
       expect(versionsHeld(w)).toEqual([]);
+    });
+  });
+});
+
+// ---- X11: delete-draft of a released version ----
+
+describe.each(["refuse", "delete", "noop"])("X11=%s, no provenReadings: destroying a draft released out of band since the last read", (reading) => {
+  test("reads the version first and deletes it as released: never a draft's delete, nothing lost or left", async () => {
+    await inWorld({ X11: reading }, async (w) => {
+      await w.engine.up("Plugin", "p", { pluginName: "drafted", displayName: "Drafted", businessType: "Deploy", pluginCompositionType: "multi" });
+      await w.engine.up("PluginVersion", "v1", { pluginName: "drafted", version: "1.0.0", steps: [step("./deploy.sh")] });
+      await w.engine.up("PluginVersion", "v2", { pluginName: "drafted", version: "2.0.0", steps: [step("./deploy.sh")], publish: true });
+      await w.outOfBand.send({
+        service: "pipeline",
+        method: "POST",
+        path: `/v1/${await w.outOfBand.domainId()}/agent-plugin/publish-draft`,
+        body: { plugin_name: "drafted", display_name: "Drafted", version: "1.0.0", plugin_attribution: "custom" },
+        operation: "Test.publish",
+      });
+      const mark = w.emu.log.mark();
+      expect((await w.engine.destroy("PluginVersion", "v1")).op).toBe("delete");
+      expect(w.callsSince(mark, "PluginVersion.deleteDraft")).toBe(0);
+      expect(versionsHeld(w)).toEqual(["drafted/2.0.0"]);
+      expect(pluginsHeld(w)).toEqual(["drafted"]);
     });
   });
 });

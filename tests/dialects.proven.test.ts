@@ -4,8 +4,8 @@ import { MatrixCell, renderMatrix, ROW_KINDS, runCells } from "./support/dialect
 import { PROVEN_DIALECT } from "./support/provenDialect";
 
 // Issue 23: the dialect lifecycle matrix with the provider told the readings (provenReadings), for the
-// rows whose proof drops calls: each reading of N1, L2 and X1 alone over the kinds the row touches, then
-// every row at its least convenient reading with N1, L2 and X1 at the readings that drop the most, every
+// rows whose proof drops calls: each reading of N1, L2, X1 and X11 alone over the kinds the row touches, then
+// every row at its least convenient reading with N1, L2, X1 and X11 at the readings that drop the most, every
 // kind. Create, read, no-op, update, refresh, adopt, delete: nothing lost, nothing left, state as served.
 const cells: MatrixCell[] = [];
 afterAll(() => console.log(`Dialect matrix under proven readings:\n${renderMatrix(cells)}`));
@@ -17,6 +17,9 @@ const single: Array<[keyof typeof ROW_KINDS, string]> = [
   ["L2", "cascade"],
   ["X1", "single"],
   ["X1", "whole"],
+  ["X11", "refuse"],
+  ["X11", "delete"],
+  ["X11", "noop"],
 ];
 
 test.each(single)(
@@ -29,7 +32,7 @@ test.each(single)(
   300_000,
 );
 
-test("every row least convenient, N1, L2, X1 as proven drops the most: every kind", async () => {
+test("every row least convenient, N1, L2, X1, X11 as proven drops the most: every kind", async () => {
   const dialect = { ...(LEAST_CONVENIENT as Record<string, string>), ...PROVEN_DIALECT };
   const got = await runCells(
     { row: "all", reading: "least convenient (proven)" },

@@ -162,6 +162,37 @@ describe("versions: draft -> formal", () => {
   });
 });
 
+describe.each([
+  ["refuse", 400, "formal"],
+  ["delete", 200, undefined],
+  ["noop", 200, "formal"],
+] as const)("X11=%s: delete-draft of a released version", (reading, status, after) => {
+  // §4.9 answers "not found" as HTTP 400 DEVPIPE.30011001 (extensionCommon.ts); a refusal is a 400 with another code.
+  const gone = (a: Answer) => ({ status: a.status, code: a.code });
+  const NOT_FOUND = { status: 400, code: "DEVPIPE.30011001" };
+  afterEach(() => emu.dialect.reset());
+
+  test(`answers ${status}; the released version is then ${after ?? "gone"}; a draft is deleted under every reading`, async () => {
+    emu.dialect.set({ X11: reading });
+    const name = `x11_${reading}`;
+    expect((await call("POST", v1("agent-plugin/create"), { body: draftBody(name, "1.0.0") })).body).toBe(true);
+    expect((await call("POST", v1("agent-plugin/create-draft"), { body: draftBody(name, "2.0.0") })).body).toBe(true);
+    const released = await call("DELETE", v1("agent-plugin/delete-draft"), { query: { plugin_name: name, version: "1.0.0" } });
+    expect(released.status).toBe(status);
+    if (status === 200) expect(released.body).toBe(true);
+    else expect(released.code).toBe("DEVCP.00014004");
+    const read = await detail(name, "1.0.0");
+    if (after) expect(read.body.version_attribution).toBe(after);
+    else expect(gone(read)).toEqual(NOT_FOUND);
+    // The other version is never touched, and a real draft goes whatever the reading.
+    expect((await detail(name, "2.0.0")).body.version_attribution).toBe("draft");
+    expect((await call("DELETE", v1("agent-plugin/delete-draft"), { query: { plugin_name: name, version: "2.0.0" } })).body).toBe(true);
+    expect(gone(await detail(name, "2.0.0"))).toEqual(NOT_FOUND);
+    // A version that is not there at all is not-found under every reading.
+    expect(gone(await call("DELETE", v1("agent-plugin/delete-draft"), { query: { plugin_name: name, version: "9.9.9" } }))).toEqual(NOT_FOUND);
+  });
+});
+
 describe("the plug-in shell (v3)", () => {
   test("info/add makes an 'init' plug-in that outlives its versions; type=all removes everything", async () => {
     const add = {

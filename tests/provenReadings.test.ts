@@ -115,6 +115,143 @@ describe("under proven readings (the emulator speaks them, the provider is told)
   });
 });
 
+// ---- X11: delete-draft of a released version ----
+
+const X11_STEPS = [{ task: "official_shell_plugin", name: "Run", identifier: "step-run", variables: { OFFICIAL_SHELL_SCRIPT_INPUT: "./deploy.sh" } }];
+/** The versions the service holds of plug-in `name`, `version:attribution`, sorted. */
+const versionsOf = (w: World, name: string) =>
+  Object.values(w.emu.store.snapshot().pluginVersions ?? {})
+    .flatMap((byKey) => Object.values(byKey as Record<string, { plugin_name: string; version: string; version_attribution: string }>))
+    .filter((v) => v.plugin_name === name)
+    .map((v) => `${v.version}:${v.version_attribution}`)
+    .sort();
+const pluginHeld = (w: World, name: string) => Object.values(w.emu.store.snapshot().plugins ?? {}).some((byName) => name in (byName as object));
+
+/** A plug-in `name` with a draft version 1.0.0 (resource `${name}-draft`) and a released 2.0.0 (`${name}-kept`), through the engine. */
+async function draftAndKept(w: World, name: string): Promise<void> {
+  await w.engine.up("Plugin", `${name}-plugin`, { pluginName: name, displayName: name, businessType: "Deploy", pluginCompositionType: "multi" });
+  await w.engine.up("PluginVersion", `${name}-draft`, { pluginName: name, version: "1.0.0", steps: X11_STEPS });
+  await w.engine.up("PluginVersion", `${name}-kept`, { pluginName: name, version: "2.0.0", steps: X11_STEPS, publish: true });
+  expect(versionsOf(w, name)).toEqual(["1.0.0:draft", "2.0.0:formal"]);
+}
+
+/** Someone releases version 1.0.0 of `name` in the console (§4.9.5): the state still says draft. */
+async function releaseOutOfBand(w: World, name: string): Promise<void> {
+  await w.outOfBand.send({
+    service: "pipeline",
+    method: "POST",
+    path: `/v1/${w.account.domainId}/agent-plugin/publish-draft`,
+    body: { plugin_name: name, display_name: name, version: "1.0.0", plugin_attribution: "custom" },
+    operation: "Test.publish",
+  });
+  expect(versionsOf(w, name)).toEqual(["1.0.0:formal", "2.0.0:formal"]);
+}
+
+describe("X11 (delete-draft of a released version), proven", () => {
+  test("refuse (with X1 single): a draft is deleted with one call; one released out of band is refused, read, and deleted as released, nothing else lost", async () => {
+    const w = await startWorld({ dialect: { ...PROVEN_DIALECT }, config: proven });
+    try {
+      await draftAndKept(w, "x11_refuse");
+      let mark = w.emu.log.mark();
+      await w.engine.destroy("PluginVersion", "x11_refuse-draft");
+      expect(served(w, mark)).toEqual(["DELETE PluginVersion.deleteDraft"]);
+      expect(versionsOf(w, "x11_refuse")).toEqual(["2.0.0:formal"]);
+
+      await w.engine.up("PluginVersion", "x11_refuse-draft", { pluginName: "x11_refuse", version: "1.0.0", steps: X11_STEPS });
+      await releaseOutOfBand(w, "x11_refuse");
+      mark = w.emu.log.mark();
+      await w.engine.destroy("PluginVersion", "x11_refuse-draft");
+      // The refusal, the detail (released), then §4.9.28 type=single (X1 single proven: the emulator names it Plugin.delete).
+      expect(served(w, mark)).toEqual(["DELETE PluginVersion.deleteDraft", "GET PluginVersion.detail", "DELETE Plugin.delete"]);
+      expect(versionsOf(w, "x11_refuse")).toEqual(["2.0.0:formal"]);
+      expect(pluginHeld(w, "x11_refuse")).toBe(true);
+      expect(w.engine.state.has(w.engine.urn("PluginVersion", "x11_refuse-draft"))).toBe(false);
+    } finally {
+      await w.close();
+    }
+  });
+
+  test("refuse, X1 not proven and the service deletes whole plug-ins: the version released out of band is left in place with a warning, nothing lost", async () => {
+    const w = await startWorld({ dialect: { X11: "refuse", X1: "whole" }, config: (emu) => ({ ...stackConfig(emu), ...provenConfig({ X11: "refuse" }) }) });
+    try {
+      await draftAndKept(w, "x11_whole");
+      await releaseOutOfBand(w, "x11_whole");
+      const mark = w.emu.log.mark();
+      await w.engine.destroy("PluginVersion", "x11_whole-draft");
+      expect(served(w, mark).slice(0, 2)).toEqual(["DELETE PluginVersion.deleteDraft", "GET PluginVersion.detail"]);
+      // The provider's own X1 probe (on a plug-in of its own) found `whole`: nothing of this plug-in was deleted.
+      expect(versionsOf(w, "x11_whole")).toEqual(["1.0.0:formal", "2.0.0:formal"]);
+      expect(pluginHeld(w, "x11_whole")).toBe(true);
+      expect(w.host.logs.some((l) => /warning: PluginVersion x11_whole\/1\.0\.0 is published.*ambiguity X1, reading `whole`/.test(l))).toBe(true);
+      expect(w.engine.state.has(w.engine.urn("PluginVersion", "x11_whole-draft"))).toBe(false);
+    } finally {
+      await w.close();
+    }
+  });
+
+  test("delete: a draft, and a draft released out of band, are each deleted with one call; the other version stays", async () => {
+    const w = await startWorld({
+      dialect: { ...PROVEN_DIALECT, X11: "delete" },
+      config: (emu) => ({ ...stackConfig(emu), ...provenConfig({ ...PROVEN_DIALECT, X11: "delete" }) }),
+    });
+    try {
+      await draftAndKept(w, "x11_delete");
+      let mark = w.emu.log.mark();
+      await w.engine.destroy("PluginVersion", "x11_delete-draft");
+      expect(served(w, mark)).toEqual(["DELETE PluginVersion.deleteDraft"]);
+      await w.engine.up("PluginVersion", "x11_delete-draft", { pluginName: "x11_delete", version: "1.0.0", steps: X11_STEPS });
+      await releaseOutOfBand(w, "x11_delete");
+      mark = w.emu.log.mark();
+      await w.engine.destroy("PluginVersion", "x11_delete-draft");
+      expect(served(w, mark)).toEqual(["DELETE PluginVersion.deleteDraft"]);
+      expect(versionsOf(w, "x11_delete")).toEqual(["2.0.0:formal"]);
+      expect(pluginHeld(w, "x11_delete")).toBe(true);
+    } finally {
+      await w.close();
+    }
+  });
+
+  test.each([
+    ["noop", { X11: "noop" }],
+    ["not proven", {}],
+  ])("%s: the detail is read first, as without the setting; a version released out of band is deleted as released", async (_label, readings) => {
+    const w = await startWorld({ dialect: { X1: "single", X11: "noop" }, config: (emu) => ({ ...stackConfig(emu), ...provenConfig({ X1: "single", ...readings }) }) });
+    try {
+      await draftAndKept(w, "x11_noop");
+      let mark = w.emu.log.mark();
+      await w.engine.destroy("PluginVersion", "x11_noop-draft");
+      expect(served(w, mark)).toEqual(["GET PluginVersion.detail", "DELETE PluginVersion.deleteDraft"]);
+      await w.engine.up("PluginVersion", "x11_noop-draft", { pluginName: "x11_noop", version: "1.0.0", steps: X11_STEPS });
+      await releaseOutOfBand(w, "x11_noop");
+      mark = w.emu.log.mark();
+      await w.engine.destroy("PluginVersion", "x11_noop-draft");
+      // A delete-draft would have answered `true` and left the released version behind: it is never sent.
+      expect(served(w, mark)).toEqual(["GET PluginVersion.detail", "DELETE Plugin.delete"]);
+      expect(versionsOf(w, "x11_noop")).toEqual(["2.0.0:formal"]);
+    } finally {
+      await w.close();
+    }
+  });
+
+  test("refuse: a draft the service refuses to delete (pipelines use it) is read once and the refusal is the error; nothing lost", async () => {
+    const w = await startWorld({ dialect: { ...PROVEN_DIALECT }, config: proven });
+    try {
+      await draftAndKept(w, "x11_used");
+      const D = w.account.domainId;
+      const key = JSON.stringify(["x11_used", "1.0.0"]);
+      const record = (w.emu.store.snapshot().pluginVersions as Record<string, Record<string, object>>)[D][key];
+      w.emu.store.collection("pluginVersions").put(D, key, { ...record, refer_count: 2 });
+      const mark = w.emu.log.mark();
+      await expect(w.engine.destroy("PluginVersion", "x11_used-draft")).rejects.toThrow(/used by 2 pipelines/);
+      expect(served(w, mark)).toEqual(["DELETE PluginVersion.deleteDraft", "GET PluginVersion.detail"]);
+      expect(versionsOf(w, "x11_used")).toEqual(["1.0.0:draft", "2.0.0:formal"]);
+      expect(w.engine.state.has(w.engine.urn("PluginVersion", "x11_used-draft"))).toBe(true);
+    } finally {
+      await w.close();
+    }
+  });
+});
+
 describe("a service that contradicts the file", () => {
   test("N1 said unique, the service repeats names: an ambiguous create that finds two stops, naming N1, and loses nothing", async () => {
     const w = await startWorld({ dialect: { N1: "repeat" }, config: proven });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MANIFEST, packageManifest, sha256 } from "../../provider/pluginPackage";
 import { readZip } from "../../provider/zip";
+import type { Reading } from "../dialects";
 import { newHexId } from "../ids";
 import type { CallerContext, Reply, Router } from "../router";
 import { attribution, BUSINESS_TYPES, fuzzy, iconPath, invalid, msString, notFound, ok, paged, pageParams, PLUGINS, PUBLISHERS, uploadedFile, VERSIONS } from "./extensionCommon";
@@ -496,6 +497,17 @@ function publishOrBind(ctx: CallerContext, release: boolean): Reply {
   return ok(true);
 }
 
+/**
+ * X11: what §4.9.11 delete-draft does to a version that is released, on which the reference is silent.
+ * `refuse`: an error, nothing changed; `delete`: the released version is deleted as a draft would be;
+ * `noop`: `true`, nothing changed.
+ */
+const RELEASED_DRAFT_DELETE: { [R in Reading<"X11">]: (ctx: CallerContext, shell: PluginRecord, v: VersionRecord) => Reply } = {
+  refuse: (_ctx, _shell, v) => invalid(`Version ${v.version} of the plug-in ${v.plugin_name} is released; it is not a draft.`),
+  delete: (ctx, shell, v) => removeVersion(ctx, shell, v),
+  noop: () => ok(true),
+};
+
 function deleteDraft(ctx: CallerContext): Reply {
   const name = ctx.query.get("plugin_name");
   const version = ctx.query.get("version");
@@ -503,7 +515,7 @@ function deleteDraft(ctx: CallerContext): Reply {
   const shell = getPlugin(ctx, name);
   const v = getVersion(ctx, name, version);
   if (!shell || !v) return notFound(`Version ${version} of the plug-in ${name}`);
-  if (v.version_attribution !== "draft") return invalid(`Version ${version} of the plug-in ${name} is released; it is not a draft.`);
+  if (v.version_attribution !== "draft") return RELEASED_DRAFT_DELETE[ctx.dialect.of("X11")](ctx, shell, v);
   return removeVersion(ctx, shell, v);
 }
 

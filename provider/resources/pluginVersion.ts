@@ -726,18 +726,31 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
     // X1 `single` proven (provenReadings) and the state says released (a release is never undone): the
     // delete is sent without reading the version first; a version already gone answers not-found.
     if (state.publish === true && provenReading(ctx, "X1") === "single") return deleteReleased(ctx, id, key);
+    // X11 proven (provenReadings) and the state says draft: §4.9.11 delete-draft is sent without reading
+    // the version first, as the Terraform provider does. Whether it was released out of band since is
+    // told by the answer: under `delete` the service deletes a released version too (`true` = gone);
+    // under `refuse` it refuses one, and the refusal sends the delete down the guarded path below.
+    // Under `noop` a released version would answer `true` and stay, so the detail is read first.
+    const x11 = state.publish !== true ? provenReading(ctx, "X11") : undefined;
+    let refusal: ApiError | undefined;
+    if (x11 === "refuse" || x11 === "delete") {
+      try {
+        await deleteDraft(ctx, id, key);
+        return;
+      } catch (e) {
+        // Not-found (already gone) is what delete wanted: the resource glue takes it. Under `delete`
+        // every other error is final, as it is on the guarded path.
+        if (x11 === "delete" || !(e instanceof ApiError) || e.status < 400 || e.status >= 500 || e.provesAbsence(EXTENSION_NOT_FOUND)) throw e;
+        refusal = e;
+      }
+    }
     const cur = await detail(ctx, key);
     if (!cur) return; // already gone
     if (!isFormal(cur)) {
-      await ctx.client.send({
-        service: "pipeline",
-        method: "DELETE",
-        path: `${await v1(ctx)}/agent-plugin/delete-draft`,
-        query: { plugin_name: key.pluginName, version: key.version },
-        operation: "PluginVersion.deleteDraft",
-        answer: isTrue,
-        resource: id,
-      });
+      // A draft the service just refused to delete (X11 `refuse`: e.g. pipelines still use it) would be
+      // refused again: that refusal is the answer.
+      if (refusal) throw refusal;
+      await deleteDraft(ctx, id, key);
       return;
     }
     const reading = await deleteReading(ctx);
@@ -753,6 +766,19 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
     await deleteReleased(ctx, id, key);
   },
 };
+
+/** §4.9.11 delete-draft of one version (a draft on every reading; X11: what it does to a released one). */
+async function deleteDraft(ctx: Context, id: string, key: { pluginName: string; version: string }): Promise<void> {
+  await ctx.client.send({
+    service: "pipeline",
+    method: "DELETE",
+    path: `${await v1(ctx)}/agent-plugin/delete-draft`,
+    query: { plugin_name: key.pluginName, version: key.version },
+    operation: "PluginVersion.deleteDraft",
+    answer: isTrue,
+    resource: id,
+  });
+}
 
 /** §4.9.28 with `type=single`, once X1 `single` is known (proven by the settings or the provider's own probe). */
 async function deleteReleased(ctx: Context, id: string, key: { pluginName: string; version: string }): Promise<void> {

@@ -38,6 +38,7 @@ export const ROW_KINDS: Record<DialectId, KindName[]> = {
   X8: ["PluginVersion"],
   X9: ["Plugin"],
   X10: ["Plugin"],
+  X11: ["PluginVersion"],
   R1: ["RuleSet"],
   R2: ["OpenSourcePolicy"],
   R3: ["OpenSourcePolicy"],

@@ -3,7 +3,7 @@ import { provesAbsence, unlessGone } from "../../../provider/errors";
 import { multipartFile } from "../../../provider/multipart";
 import { MANIFEST } from "../../../provider/pluginPackage";
 import { makeZip } from "../../../provider/zip";
-import { EXTENSION_NOT_FOUND, findPlugin, text, v1, v3, type PluginBasicVo } from "../../../provider/resources/extensionCommon";
+import { attributionOf, EXTENSION_NOT_FOUND, findPlugin, text, v1, v3, type PluginBasicVo } from "../../../provider/resources/extensionCommon";
 import { infoBody, plugin, pluginSchema } from "../../../provider/resources/plugin";
 import {
   basicListEntry,
@@ -18,7 +18,7 @@ import { apiFields, listByName, publisher, publisherSchema, type PublisherOutput
 import { describe, found, unknown, type Outcome, type Probe, type ProbeContext, type Unprobeable } from "../probe";
 
 /**
- * The extension plug-in family (CodeArts Pipeline API Reference §4.9): rows P1 and X1–X10. Every probe works on scratch
+ * The extension plug-in family (CodeArts Pipeline API Reference §4.9): rows P1 and X1–X11. Every probe works on scratch
  * plug-ins and publishers named with the run's prefix (plug-in names with `_` only: ctx.underscoreName),
  * registered for removal before they are made, and removed with the resource kinds' own delete
  * (`info/delete?type=all`, `publisher/delete`), which serve every reading of the other rows; a removal
@@ -523,5 +523,49 @@ const x10: Probe = {
   },
 };
 
-export const PROBES: Probe[] = [p1, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10];
+// ---- X11 ----
+
+/**
+ * A scratch plug-in with one version made released by §4.9.1 (the first version creates the plug-in), read
+ * (§4.9.22) to see it is released, sent §4.9.11 delete-draft, and read again. An error with the version
+ * still there and still released is `refuse`; `true` with the version gone is `delete`; `true` with it still
+ * there is `noop`. X1's scratch plug-in is not reused: each row's objects are removed when its probe ends.
+ */
+const x11: Probe = {
+  row: "X11",
+  method: "makes a scratch plug-in with one released version (§4.9.1), reads it (§4.9.22), sends it §4.9.11 delete-draft, reads it again; deletes the plug-in",
+  cost: "scratch",
+  async run(ctx) {
+    const name = ctx.underscoreName("x11");
+    const v = "0.0.1";
+    removesPlugin(ctx, name);
+    const made = await makeVersion(ctx, version(name, v, { publish: true }), "create");
+    if (!made.ok) return refused("creating a released version", made);
+    const before = await detail(ctx.kinds, { pluginName: name, version: v });
+    if (!before || attributionOf(before, "version") !== "formal") {
+      return unknown(`the version §4.9.1 made reads ${before ? `version_attribution ${JSON.stringify(attributionOf(before, "version"))}` : "as not found"}, not released`);
+    }
+    const o = await ctx.attempt({
+      service: "pipeline",
+      method: "DELETE",
+      path: `${await v1(ctx.kinds)}/agent-plugin/delete-draft`,
+      query: { plugin_name: name, version: v },
+      operation: "PluginVersion.deleteDraft",
+      resource: `${name}/${v}`,
+    });
+    const after = await detail(ctx.kinds, { pluginName: name, version: v });
+    const still = after !== undefined && attributionOf(after, "version") === "formal";
+    if (!o.ok && o.error.status >= 400 && o.error.status < 500 && !provesAbsence(o.error, EXTENSION_NOT_FOUND) && still) {
+      return found("refuse", `delete-draft of the released version answered ${describe(o)}, and the version is still there, released`);
+    }
+    if (o.ok && o.res.body === true && !after) return found("delete", "delete-draft of the released version answered true, and the version is gone");
+    if (o.ok && o.res.body === true && still) return found("noop", "delete-draft of the released version answered true, and the version is still there, released");
+    const read = after ? `version_attribution ${JSON.stringify(attributionOf(after, "version"))}` : "gone";
+    return unknown(
+      `delete-draft of the released version answered ${o.ok ? `${o.res.status} ${JSON.stringify(o.res.body)?.slice(0, 80)}` : describe(o)}, and the version then reads ${read}`,
+    );
+  },
+};
+
+export const PROBES: Probe[] = [p1, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11];
 export const UNPROBEABLE: Unprobeable[] = [];
