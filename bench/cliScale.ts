@@ -10,6 +10,7 @@ import { PipelineGroup, PipelineTemplate, Rule, Script } from "../sdk";
 import { REPO_ROOT } from "../tests/harness/host";
 import { ruleContent, stages } from "../tests/harness/kinds";
 import { RealStack, type RealOperation } from "../tests/harness/realEngine";
+import { PROVEN_DIALECT, provenConfig } from "../tests/support/provenDialect";
 
 /**
  * Issue 23, item 4: a large stack through the real Pulumi CLI (built from source, driven by the
@@ -25,6 +26,8 @@ export interface CliScaleOptions {
   latencyMs: number;
   /** The engine's `--parallel`; absent: the CLI's default. */
   parallel?: number;
+  /** The emulator speaks PROVEN_DIALECT and the provider is told so (huaweicloud:provenReadings). */
+  proven?: boolean;
   /** Progress lines (stderr by default). */
   log?: (s: string) => void;
 }
@@ -58,6 +61,7 @@ export interface CliScaleFigures {
   resources: number;
   latencyMs: number;
   parallel?: number;
+  proven?: boolean;
   /** Of every kind in the program. */
   kinds: Record<string, number>;
   steps: CliScaleStep[];
@@ -235,13 +239,14 @@ function summaryOf(events: EngineEvent[]): Record<string, number> {
 /** One world: an emulator with `latencyMs`, a stack of `resources`, the seven operations in order, then the stack and emulator gone. */
 export async function cliScaleRun(o: CliScaleOptions): Promise<CliScaleFigures> {
   const log = o.log ?? ((s: string) => process.stderr.write(s + "\n"));
-  const emu = await startEmulator({ port: 0, quiet: true });
+  const emu = await startEmulator({ port: 0, quiet: true, ...(o.proven ? { dialect: { ...PROVEN_DIALECT } } : {}) });
   const account = DEFAULT_ACCOUNT;
   const m = mix(o.resources);
   const figures: CliScaleFigures = {
     resources: o.resources,
     latencyMs: o.latencyMs,
     parallel: o.parallel,
+    proven: o.proven,
     kinds: { PipelineGroup: m.groups, Rule: m.rules, PipelineTemplate: m.templates, Script: m.scripts },
     steps: [],
   };
@@ -249,7 +254,7 @@ export async function cliScaleRun(o: CliScaleOptions): Promise<CliScaleFigures> 
   try {
     real = await RealStack.create({
       program: scaleProgram(o.resources, account.codeartsProjects),
-      config: { ...stackConfig(emu, account), "bench:changed": "false" },
+      config: { ...stackConfig(emu, account), ...(o.proven ? provenConfig(PROVEN_DIALECT) : {}), "bench:changed": "false" },
       projectName: "codearts-bench",
       stackName: "scale",
     });
@@ -275,7 +280,7 @@ export async function cliScaleRun(o: CliScaleOptions): Promise<CliScaleFigures> 
       };
       figures.steps.push(s);
       log(
-        `  ${label} (parallel ${o.parallel ?? "default"}): ${r.ok ? "ok" : "FAILED"} ${(wallMs / 1000).toFixed(1)} s, ${s.apiCalls} API calls, ` +
+        `  ${label} (parallel ${o.parallel ?? "default"}${o.proven ? ", proven readings" : ""}): ${r.ok ? "ok" : "FAILED"} ${(wallMs / 1000).toFixed(1)} s, ${s.apiCalls} API calls, ` +
           `${JSON.stringify(s.changes)}, provider peak ${(s.providerPeakKiB / 1024).toFixed(0)} MiB, ` +
           `CPU s program ${s.cpuS.program.toFixed(1)} engine ${s.cpuS.engine.toFixed(1)} provider ${s.cpuS.provider.toFixed(1)}`,
       );
@@ -305,10 +310,14 @@ export const TARGETS = [
 ];
 
 /** The section of BENCHMARKS.md: one run per parallelism (the CLI's default and each of `parallels`). */
-export async function cliScaleSection(say: (s?: string) => void, o: { resources?: number; latencyMs?: number; parallels?: Array<number | undefined> } = {}): Promise<void> {
+export async function cliScaleSection(
+  say: (s?: string) => void,
+  o: { resources?: number; latencyMs?: number; parallels?: Array<number | undefined>; proven?: boolean } = {},
+): Promise<void> {
   const resources = o.resources ?? 1000;
   const latencyMs = o.latencyMs ?? 20;
   const parallels = o.parallels ?? [undefined, 32];
+  const proven = o.proven ?? true;
   say(`\n${CLI_SECTION}\n`);
   if (!builtCli()) {
     say("Not measured: the Pulumi CLI is not built. `npm run pulumi-cli` builds the pinned version from source; then `npm run bench` (or `node dist/bench/cliScale.js`).");
@@ -316,6 +325,8 @@ export async function cliScaleSection(say: (s?: string) => void, o: { resources?
   }
   const runs: CliScaleFigures[] = [];
   for (const parallel of parallels) runs.push(await cliScaleRun({ resources, latencyMs, parallel }));
+  // The same at the default parallelism with the readings proven (what `conformance --out` would write for this emulator).
+  if (proven) runs.push(await cliScaleRun({ resources, latencyMs, proven: true }));
   const m = mix(resources);
   const loads = runs.flatMap((r) => r.steps.map((s) => s.load1));
   say(
@@ -329,17 +340,23 @@ export async function cliScaleSection(say: (s?: string) => void, o: { resources?
       `bench's process (the Automation API's inline language host); its memory is not counted, its CPU time is. CPU seconds ` +
       `(user + system, from /proc) say what an operation costs apart from waiting: wall times depend on what else the machine runs ` +
       `(1-minute load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} at the ends of the operations, on ` +
-      `${os.availableParallelism()} cores).\n`,
+      `${os.availableParallelism()} cores).` +
+      (proven
+        ? ` The last run: the emulator speaks ${Object.entries(PROVEN_DIALECT)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(" ")} and the provider is told so (\`huaweicloud:provenReadings\`).`
+        : "") +
+      "\n",
   );
-  say("| operation | --parallel | wall s | API calls | engine's summary | provider peak RSS MiB | engine peak RSS MiB | CPU s: program / engine / provider |");
-  say("|---|---|---|---|---|---|---|---|");
+  say("| operation | --parallel | readings | wall s | API calls | engine's summary | provider peak RSS MiB | engine peak RSS MiB | CPU s: program / engine / provider |");
+  say("|---|---|---|---|---|---|---|---|---|");
   for (const r of runs) {
     for (const s of r.steps) {
       const summary = Object.entries(s.changes)
         .map(([k, v]) => `${k} ${v}`)
         .join(", ");
       say(
-        `| ${s.label} | ${r.parallel ?? `default (${engineDefaultParallel()})`} | ${s.ok ? (s.wallMs / 1000).toFixed(1) : `FAILED after ${(s.wallMs / 1000).toFixed(1)}`} | ` +
+        `| ${s.label} | ${r.parallel ?? `default (${engineDefaultParallel()})`} | ${r.proven ? "proven" : "no setting"} | ${s.ok ? (s.wallMs / 1000).toFixed(1) : `FAILED after ${(s.wallMs / 1000).toFixed(1)}`} | ` +
           `${s.apiCalls} | ${summary || "n/a"} | ${(s.providerPeakKiB / 1024).toFixed(0)} | ${(s.enginePeakKiB / 1024).toFixed(0)} | ` +
           `${s.cpuS.program.toFixed(1)} / ${s.cpuS.engine.toFixed(1)} / ${s.cpuS.provider.toFixed(1)} |`,
       );
@@ -357,14 +374,14 @@ export async function cliScaleSection(say: (s?: string) => void, o: { resources?
   for (const t of TARGETS) {
     const cells = runs.map((r) => {
       const s = r.steps.find((x) => x.label === t.label);
-      const p = r.parallel ?? "default";
+      const p = `${r.parallel ?? "default"}${r.proven ? ", proven" : ""}`;
       if (!s) return `parallel ${p}: not run`;
       if (!s.ok) return `parallel ${p}: failed`;
       return `parallel ${p}: ${(s.wallMs / 1000).toFixed(1)} s, ${s.wallMs < t.underMs ? "pass" : "miss"}`;
     });
     say(`- ${t.what}: ${cells.join("; ")}`);
   }
-  const failed = runs.flatMap((r) => r.steps.filter((s) => !s.ok).map((s) => `${s.label} (parallel ${r.parallel ?? "default"}): ${s.error}`));
+  const failed = runs.flatMap((r) => r.steps.filter((s) => !s.ok).map((s) => `${s.label} (parallel ${r.parallel ?? "default"}${r.proven ? ", proven" : ""}): ${s.error}`));
   if (failed.length) say(`\nFailures:\n\n${failed.map((f) => "    " + f.replace(/\n/g, "\n    ")).join("\n\n")}`);
 }
 
@@ -382,8 +399,8 @@ export function spliceSection(file: string, lines: string[]): void {
 }
 
 /**
- * `node dist/bench/cliScale.js [--resources N] [--latency MS] [--parallel P|default ...] [--write]`:
- * this part alone; `--write` puts the section into BENCHMARKS.md in place of the one there.
+ * `node dist/bench/cliScale.js [--resources N] [--latency MS] [--parallel P|default ...] [--no-proven] [--write]`:
+ * this part alone (`--no-proven`: without the run with proven readings); `--write` puts the section into BENCHMARKS.md in place of the one there.
  */
 async function main(argv: string[]): Promise<void> {
   const value = (flag: string) => argv.filter((_a, i) => argv[i - 1] === flag);
@@ -398,6 +415,7 @@ async function main(argv: string[]): Promise<void> {
       resources: value("--resources").length ? Number(value("--resources")[0]) : 1000,
       latencyMs: value("--latency").length ? Number(value("--latency")[0]) : 20,
       ...(parallels.length ? { parallels } : {}),
+      proven: !argv.includes("--no-proven"),
     },
   );
   if (argv.includes("--write")) {
