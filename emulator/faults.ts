@@ -29,7 +29,7 @@ const faultSchema = z.discriminatedUnion("type", [
    * A 200 whose body is not what the docs promise, before anything is applied: what a captive portal,
    * a WAF page, a wrong URL or a proxy answers (ambiguities.md G4, "not a reading but a fault").
    */
-  z.strictObject({ type: z.literal("bad-success"), body: z.enum(["html", "empty", "empty-object", "null", "invalid-json"]) }),
+  z.strictObject({ type: z.literal("bad-success"), body: z.enum(["html", "empty", "empty-object", "null", "invalid-json", "false"]) }),
 ]);
 
 /** At most this many pending rules: each is matched against every request. */

@@ -270,8 +270,8 @@ function emulatorBug(e: unknown, requestId: string): Reply {
   return { status: 500, body: { error_msg: `emulator internal error: ${message}`, error_code: "EMULATOR.0500", request_id: requestId } };
 }
 
-/** G4: the bodies a 200 from something other than the service may carry. */
-function badSuccess(body: "html" | "empty" | "empty-object" | "null" | "invalid-json"): Reply {
+/** G4: the bodies a 200 from something other than the service may carry, and `false` where the docs promise `true`. */
+function badSuccess(body: "html" | "empty" | "empty-object" | "null" | "invalid-json" | "false"): Reply {
   const html = { "Content-Type": "text/html" };
   switch (body) {
     case "html":
@@ -284,6 +284,8 @@ function badSuccess(body: "html" | "empty" | "empty-object" | "null" | "invalid-
       return { status: 200, raw: "null" };
     case "invalid-json":
       return { status: 200, raw: '{"data": ' };
+    case "false":
+      return { status: 200, raw: "false" };
   }
 }
 

@@ -301,7 +301,8 @@ describe("plug-in package and icon routes: a bad 200 on that route alone", () =>
   const UPLOAD = { method: "POST", path: "/v3/{domain_id}/extension/upload" };
   const DETAIL = { method: "GET", path: "/v3/{domain_id}/extension/detail" };
   const ICON = { method: "POST", path: "/v1/{domain_id}/common/upload-plugin-icon" };
-  const BODIES = ["html", "empty", "empty-object", "null", "invalid-json"] as const;
+  // `false`: the uploads' documented answer is `true` (§4.9.29) or a path (§4.9.9).
+  const BODIES = ["html", "empty", "empty-object", "null", "invalid-json", "false"] as const;
   const pluginKind = KINDS_UNDER_TEST.find((k) => k.type === "Plugin")!;
   let n = 0;
   let pkg: string;
