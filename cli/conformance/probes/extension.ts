@@ -160,7 +160,9 @@ const x1: Probe = {
     const kept = await detail(ctx.kinds, { pluginName: name, version: other });
     // X12 `draft`: §4.9.1 made drafts, and what type=single does to a draft says nothing of a released version.
     if (kept && attributionOf(kept, "version") !== "formal") {
-      return unknown(`the versions §4.9.1 made read version_attribution ${JSON.stringify(attributionOf(kept, "version"))}, not released (X12), so the experiment is not one on released versions`);
+      return unknown(
+        `the versions §4.9.1 made read version_attribution ${JSON.stringify(attributionOf(kept, "version"))}, not released (X12), so the experiment is not one on released versions`,
+      );
     }
     if (!gone && kept) return found("single", `after info/delete?type=single&version=${deleted}, version ${deleted} is gone and ${other} is still there`);
     if (!gone && !kept) return found("whole", `after info/delete?type=single&version=${deleted}, version ${other} is gone too (the whole plug-in)`);
