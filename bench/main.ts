@@ -12,7 +12,7 @@ import { SCENARIOS } from "../demo/scenarios";
 import { scaleRun, ScaleFigures, ScaleOptions } from "../tests/harness/scale";
 import { PROVEN_DIALECT, provenConfig } from "../tests/support/provenDialect";
 import { callsPerKind, refreshAtOnce } from "./callsPerKind";
-import { TERRAFORM_CALLS, TERRAFORM_VERSION, terraformNumber } from "./terraform";
+import { TERRAFORM_VERSION, terraformCount, terraformNumber } from "./terraform";
 import { cliScaleSection, spliceSection } from "./cliScale";
 
 /**
@@ -272,8 +272,8 @@ async function main(): Promise<void> {
       const p = withProof.find((r) => r.kind === row.kind && r.variant === row.variant)!;
       for (const op of ["create", "read", "update", "delete"] as const) {
         if (row[op] === undefined) continue;
-        const tf = row.variant ? undefined : TERRAFORM_CALLS[row.kind]?.[op];
-        const tfNum = row.variant ? undefined : terraformNumber(row.kind, op);
+        const tf = terraformCount(row.kind, op, row.variant);
+        const tfNum = terraformNumber(row.kind, op, row.variant);
         const slack = op === "create" || op === "delete" ? 1 : 0;
         const verdict = tfNum === undefined ? "" : `${p[op]! <= tfNum ? "met" : "missed"} (proven)${slack ? `, ${row[op]! <= tfNum + slack ? "met" : "missed"} (no setting)` : ""}`;
         say(`| ${row.kind}${row.variant ? ` (${row.variant})` : ""} | ${op} | ${row[op]} | ${p[op]} | ${tf ?? "—"} | ${verdict} |`);

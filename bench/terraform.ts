@@ -14,7 +14,10 @@ export interface TerraformCount {
   read?: number | string;
   update?: number | string;
   delete?: number | string;
+  /** Per create variant of bench/callsPerKind.ts (the kinds harness's step `what`): the counts Terraform has for that variant. */
+  variants?: Record<string, Partial<Record<TerraformOp, number | string>>>;
 }
+export type TerraformOp = "create" | "read" | "update" | "delete";
 
 export const TERRAFORM_CALLS: Record<string, TerraformCount> = {
   PipelineGroup: { resource: "huaweicloud_codearts_pipeline_group", create: 2, read: 1, update: 2, delete: 1 },
@@ -23,14 +26,29 @@ export const TERRAFORM_CALLS: Record<string, TerraformCount> = {
   Pipeline: { resource: "huaweicloud_codearts_pipeline", create: 6, read: 5, update: 6, delete: 1 },
   Publisher: { resource: "huaweicloud_codearts_pipeline_publisher", create: "2 + pages (≥ 3)", read: 1, update: "— (replaces)", delete: 1 },
   Plugin: { resource: "huaweicloud_codearts_pipeline_basic_plugin", create: 2, read: 1, update: 2, delete: 1 },
-  PluginVersion: { resource: "huaweicloud_codearts_pipeline_plugin_version", create: 3, read: 2, update: "3–5", delete: 1 },
+  // `is_formal = true` creates the version with one POST agent-plugin/create (§4.9.1, the body of create-draft),
+  // then the Read: detail and query-all. The same 3 as a draft's create (create-draft, then the Read).
+  PluginVersion: {
+    resource: "huaweicloud_codearts_pipeline_plugin_version",
+    create: 3,
+    read: 2,
+    update: "3–5",
+    delete: 1,
+    variants: { published: { create: 3, read: 2 } },
+  },
   Rule: { resource: "huaweicloud_codearts_pipeline_rule", create: 3, read: 2, update: 3, delete: 1 },
   Script: { resource: "huaweicloud_coc_script", create: 2, read: 1, update: 2, delete: 1 },
   ScriptRun: { resource: "huaweicloud_coc_script_execute", create: "4 + polls", read: 1, update: "— (replaces)", delete: "0 or 1 (cancel)" },
 };
 
+/** Terraform's count for `op` of `kind`, or of one of its create variants (none unless bench/terraform.ts gives it). */
+export function terraformCount(kind: string, op: TerraformOp, variant?: string): number | string | undefined {
+  const k = TERRAFORM_CALLS[kind];
+  return variant === undefined ? k?.[op] : k?.variants?.[variant]?.[op];
+}
+
 /** The count as a number where it is one (for "at or below" comparisons), else undefined. */
-export function terraformNumber(kind: string, op: keyof Omit<TerraformCount, "resource">): number | undefined {
-  const v = TERRAFORM_CALLS[kind]?.[op];
+export function terraformNumber(kind: string, op: TerraformOp, variant?: string): number | undefined {
+  const v = terraformCount(kind, op, variant);
   return typeof v === "number" ? v : undefined;
 }

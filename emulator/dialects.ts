@@ -53,6 +53,7 @@ export const LEAST_CONVENIENT: { [I in DialectId]: Reading<I> } = {
   X9: "zip",
   X10: "swapped",
   X11: "noop",
+  X12: "draft",
   R1: "instance-ids",
   R2: "enabled",
   R3: "normalised",

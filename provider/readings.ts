@@ -32,6 +32,7 @@ export const READING_ROWS = {
   X9: { about: "what a basic plug-in package file is", readings: ["zip", "json"] },
   X10: { about: "`execution` type and target in the package detail", readings: ["as-table", "swapped"] },
   X11: { about: "delete-draft of a released version", readings: ["refuse", "delete", "noop"] },
+  X12: { about: "what §4.9.1 create makes", readings: ["released", "draft"] },
   R1: { about: "`rules[].id` of rule-set create/update", readings: ["rule-ids", "instance-ids"] },
   R2: { about: "default `is_valid` of a new open-source policy", readings: ["disabled", "enabled"] },
   R3: { about: "open-source policy `content` read back", readings: ["verbatim", "normalised"] },

@@ -5,15 +5,15 @@ import { PROBES } from "../cli/conformance/probes/extension";
 import { difference, holdings, probeEmulator, proveRows, renderProof } from "./support/conformance";
 
 /**
- * Rows P1 and X1–X11 (extension plug-ins and publishers, CodeArts Pipeline API Reference §4.9): each reading the emulator speaks
+ * Rows P1 and X1–X12 (extension plug-ins and publishers, CodeArts Pipeline API Reference §4.9): each reading the emulator speaks
  * is the one the probe reports, with nothing left in the service (X5 `upload` leaves an uploaded icon,
  * which the emulator does not store and no API deletes: reported as a leftover); every row at once under
  * the least convenient and the default dialect; and `unknown` rather than a guess when answers do not tell.
  */
-const ROWS: DialectId[] = ["P1", "X1", "X2", "X3", "X4", "X5", "X6", "X7", "X8", "X9", "X10", "X11"];
+const ROWS: DialectId[] = ["P1", "X1", "X2", "X3", "X4", "X5", "X6", "X7", "X8", "X9", "X10", "X11", "X12"];
 jest.setTimeout(300_000);
 
-test("P1, X1–X11 × every reading: the probe reports the reading the emulator speaks, and leaves nothing", async () => {
+test("P1, X1–X12 × every reading: the probe reports the reading the emulator speaks, and leaves nothing", async () => {
   const cells = await proveRows(ROWS);
   console.log(`extension conformance proof, ${cells.filter((c) => c.ok).length}/${cells.length} cells\n${renderProof(cells)}`);
   expect(cells.filter((c) => !c.ok)).toEqual([]);
@@ -44,6 +44,8 @@ test("P1, X1–X11 × every reading: the probe reports the reading the emulator 
     "X11=refuse",
     "X11=delete",
     "X11=noop",
+    "X12=released",
+    "X12=draft",
   ]);
   // Every probe made at least one object or upload and looked at the answer.
   for (const c of cells) expect(c.calls).toBeGreaterThanOrEqual(1);
@@ -53,7 +55,7 @@ test("P1, X1–X11 × every reading: the probe reports the reading the emulator 
 const readings = (report: ConformanceReport) => Object.fromEntries(report.rows.filter((r) => ROWS.includes(r.row)).map((r) => [r.row, r.reading]));
 const iconLeftovers = (report: ConformanceReport) => report.leftovers.filter((l) => /^X5: the icon .*, which nothing refers to \(no API deletes it\)$/.test(l));
 
-test("P1, X1–X11 at once, every row at its least convenient reading: each reported correctly, nothing left", async () => {
+test("P1, X1–X12 at once, every row at its least convenient reading: each reported correctly, nothing left", async () => {
   const { report, changed } = await probeEmulator(LEAST_CONVENIENT as Record<string, string>, ROWS);
   console.log(`least convenient, extension rows: ${report.calls} calls\n${report.rows.map((r) => `${r.row} ${r.reading} ${r.calls}: ${r.detail}`).join("\n")}`);
   expect(readings(report)).toEqual({
@@ -61,20 +63,22 @@ test("P1, X1–X11 at once, every row at its least convenient reading: each repo
     X1: "whole",
     X2: "refused",
     X3: "normalised",
-    X4: "null",
+    // §4.9.1 makes drafts (X12 `draft`): the X4 and X11 experiments, which need a released version, cannot be made.
+    X4: "unknown",
     X5: "existing",
     X6: "required",
     X7: "json",
     X8: "omitted",
     X9: "zip",
     X10: "swapped",
-    X11: "noop",
+    X11: "unknown",
+    X12: "draft",
   });
   expect(changed).toEqual([]);
   expect(report.leftovers).toEqual([]); // X5 `existing` refuses the upload: nothing stored
 });
 
-test("P1, X1–X11 at once under the default dialect: each reported correctly; only X5's uploaded icon is left", async () => {
+test("P1, X1–X12 at once under the default dialect: each reported correctly; only X5's uploaded icon is left", async () => {
   const { report, changed } = await probeEmulator({}, ROWS);
   expect(readings(report)).toEqual({
     P1: "position",
@@ -89,6 +93,7 @@ test("P1, X1–X11 at once under the default dialect: each reported correctly; o
     X9: "zip",
     X10: "as-table",
     X11: "refuse",
+    X12: "released",
   });
   expect(changed).toEqual([]);
   expect(report.leftovers).toEqual(iconLeftovers(report));
@@ -241,6 +246,33 @@ test("X11=delete, delete-draft deleting the version but answering 500: unknown, 
   const row = report.rows.find((r) => r.row === "X11")!;
   expect(row.reading).toBe("unknown");
   expect(row.detail).toMatch(/answered 5\d\d.*then reads gone/);
+  expect(changed).toEqual([]);
+  expect(report.leftovers).toEqual([]);
+});
+
+test("X12=draft with X1=single: the X1 experiment (on drafts) says unknown, never `single` from drafts; nothing left", async () => {
+  const { report, changed } = await probeWith({ X12: "draft", X1: "single" }, ["X1", "X11", "X12"], []);
+  const row = (id: string) => report.rows.find((r) => r.row === id)!;
+  expect(row("X1").reading).toBe("unknown");
+  expect(row("X1").detail).toMatch(/not released \(X12\)/);
+  expect(row("X11").reading).toBe("unknown");
+  expect(row("X12")).toMatchObject({ reading: "draft", calls: 3 });
+  expect(changed).toEqual([]);
+  expect(report.leftovers).toEqual([]);
+});
+
+test.each(["released", "draft"])("X12=%s, §4.9.1 create answering 500: unknown, the scratch plug-in removed", async (reading) => {
+  const { report, changed } = await probeWith({ X12: reading }, ["X12"], [{ method: "POST", path: "/v1/*/agent-plugin/create", fault: { type: "status", status: 500 }, times: 5 }]);
+  const row = report.rows.find((r) => r.row === "X12")!;
+  expect(row.reading).toBe("unknown");
+  expect(changed).toEqual([]);
+  expect(report.leftovers).toEqual([]);
+});
+
+test("X12=released, §4.9.1 making the version but answering 500: unknown, not a reading from a failure, nothing left", async () => {
+  const { report, changed } = await probeWith({ X12: "released" }, ["X12"], [{ method: "POST", path: "/v1/*/agent-plugin/create", fault: { type: "commit-then-fail" }, times: 1 }]);
+  const row = report.rows.find((r) => r.row === "X12")!;
+  expect(row.reading).toBe("unknown");
   expect(changed).toEqual([]);
   expect(report.leftovers).toEqual([]);
 });

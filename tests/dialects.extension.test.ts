@@ -3,16 +3,17 @@ import { renderMatrix, rowMatrix } from "./support/dialectMatrix";
 import { World, inWorld } from "./support/world";
 
 /**
- * The extension plug-in rows of docs/ambiguities.md (X1–X11): the generic lifecycle of every
+ * The extension plug-in rows of docs/ambiguities.md (X1–X12): the generic lifecycle of every
  * concerned kind under each reading, and per row a scenario that makes the reading matter, through
  * the real host, with the service's inventory checked afterwards.
  */
 jest.setTimeout(240_000);
 
-// X9 and X10 concern a plug-in's package: their lifecycles make it with one and change its content (dialectMatrix ROW_STEPS).
-const ROWS = ["X1", "X6", "X3", "X4", "X8", "X2", "X5", "X7", "X9", "X10", "X11"] as const;
+// X9 and X10 concern a plug-in's package: their lifecycles make it with one and change its content; X12's
+// lifecycle declares the version published, so §4.9.1 makes it (dialectMatrix ROW_STEPS).
+const ROWS = ["X1", "X6", "X3", "X4", "X8", "X2", "X5", "X7", "X9", "X10", "X11", "X12"] as const;
 
-test("matrix: every concerned kind's lifecycle under every reading of X1–X11", async () => {
+test("matrix: every concerned kind's lifecycle under every reading of X1–X12", async () => {
   const cells = await rowMatrix(ROWS);
   console.log(`extension dialect matrix\n${renderMatrix(cells)}`);
   expect(cells.filter((c) => !c.ok)).toEqual([]);
@@ -92,6 +93,37 @@ describe.each(["refuse", "delete", "noop"])("X11=%s, no provenReadings: destroyi
       expect(w.callsSince(mark, "PluginVersion.deleteDraft")).toBe(0);
       expect(versionsHeld(w)).toEqual(["drafted/2.0.0"]);
       expect(pluginsHeld(w)).toEqual(["drafted"]);
+    });
+  });
+});
+
+// ---- X12: what §4.9.1 create makes ----
+
+describe.each([
+  ["released", ["Plugin.list", "PluginVersion.create", "PluginVersion.detail", "Plugin.bindPublisher"]],
+  ["draft", ["Plugin.list", "PluginVersion.create", "PluginVersion.detail", "PluginVersion.publishDraft", "Plugin.bindPublisher"]],
+] as const)("X12=%s: a version declared published and bound", (reading, sent) => {
+  test("is made by §4.9.1 once, released and bound; destroyed with the X1 probe on released versions; nothing lost or left", async () => {
+    await inWorld({ X12: reading }, async (w) => {
+      await w.engine.up("Plugin", "p", { pluginName: "direct", displayName: "Direct", businessType: "Deploy", pluginCompositionType: "multi" });
+      const publisherId = (await w.engine.up("Publisher", "pub", { name: "Direct", enName: "direct", supportUrl: "support@acme.example" })).state!.id;
+      const declared = { pluginName: "direct", version: "1.0.0", steps: [step("./deploy.sh")], publish: true, publisherId };
+      const mark = w.emu.log.mark();
+      const r = await w.engine.up("PluginVersion", "v1", declared);
+      expect(r.op).toBe("create");
+      expect(w.emu.log.since(mark).map((e) => e.operation)).toEqual(sent);
+      expect(r.state!.outputs).toMatchObject({ publish: true, publisherId, versionAttribution: "formal" });
+      const stored = w.emu.store.snapshot().pluginVersions;
+      const record = Object.values(stored).flatMap((records) => Object.values(records))[0] as { version_attribution: string };
+      expect(record.version_attribution).toBe("formal");
+      expect(versionsHeld(w)).toEqual(["direct/1.0.0"]);
+      expect((await w.engine.up("PluginVersion", "v1", declared)).op).toBe("same");
+      // The X1 probe (once per process) must prove the reading on released versions, whatever §4.9.1 makes.
+      expect((await w.engine.destroy("PluginVersion", "v1")).op).toBe("delete");
+      expect(versionsHeld(w)).toEqual([]);
+      expect(pluginsHeld(w)).toEqual(["direct"]);
+      expect(await hostLog(w, /deleting one released version with type=single deletes that version only/)).toBeDefined();
+      if (reading === "draft") expect(await hostLog(w, /§4\.9\.1 made drafts on this service \(ambiguity X12, reading `draft`\)/)).toBeDefined();
     });
   });
 });

@@ -193,6 +193,32 @@ describe.each([
   });
 });
 
+describe.each([
+  ["released", "formal"],
+  ["draft", "draft"],
+] as const)("X12=%s: what §4.9.1 create makes", (reading, attribution) => {
+  afterEach(() => emu.dialect.reset());
+
+  test(`a version whose attribution reads ${attribution}; create-draft still makes a draft, and a second create of it is refused`, async () => {
+    emu.dialect.set({ X12: reading });
+    const name = `x12_${reading}`;
+    expect((await call("POST", v1("agent-plugin/create"), { body: draftBody(name, "1.0.0") })).body).toBe(true);
+    expect((await call("POST", v1("agent-plugin/create-draft"), { body: draftBody(name, "2.0.0") })).body).toBe(true);
+    const made = await detail(name, "1.0.0");
+    expect(made.body.version_attribution).toBe(attribution);
+    expect((await detail(name, "2.0.0")).body.version_attribution).toBe("draft");
+    expect((await call("POST", v1("agent-plugin/create"), { body: draftBody(name, "1.0.0") })).status).toBe(400);
+    // Under `draft` it is a draft in every way: publish-draft releases it.
+    const publish = await call("POST", v1("agent-plugin/publish-draft"), { body: { plugin_name: name, version: "1.0.0", plugin_attribution: "custom" } });
+    if (reading === "draft") {
+      expect(publish.body).toBe(true);
+      expect((await detail(name, "1.0.0")).body.version_attribution).toBe("formal");
+    } else {
+      expect(publish.status).toBe(400);
+    }
+  });
+});
+
 describe("the plug-in shell (v3)", () => {
   test("info/add makes an 'init' plug-in that outlives its versions; type=all removes everything", async () => {
     const add = {

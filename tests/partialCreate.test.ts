@@ -37,6 +37,8 @@ interface Case {
   finishes: string[];
   inputs(env: Env): Record<string, unknown>;
   setup?(): Promise<Env>;
+  /** Readings the emulator speaks for this case (the default ones otherwise). */
+  dialect?: Record<string, string>;
 }
 
 const step = { task: "official_shell_plugin", name: "Run", identifier: "step-run", variables: { OFFICIAL_SHELL_SCRIPT_INPUT: "./deploy.sh" } };
@@ -65,14 +67,27 @@ const CASES: Case[] = [
   },
   {
     type: "PluginVersion",
-    what: "the draft is made, its publishing fails",
+    what: "§4.9.1 makes a draft (X12 draft), its publishing fails",
     fault: { method: "POST", path: "/v1/*/agent-plugin/publish-draft" },
     finishes: ["PluginVersion.publishDraft"],
+    dialect: { X12: "draft" },
     setup: async () => {
       await w.engine.up("Plugin", "partial-plugin", { pluginName: "partial_plugin", displayName: "Partial", businessType: "Deploy" });
       return { plugin: "partial_plugin" };
     },
     inputs: (env) => ({ pluginName: env.plugin, version: "1.0.0", steps: [step], publish: true }),
+  },
+  {
+    type: "PluginVersion",
+    what: "§4.9.1 makes it released, binding its publisher fails",
+    fault: { method: "POST", path: "/v1/*/agent-plugin/publish-plugin-bind" },
+    finishes: ["Plugin.bindPublisher"],
+    setup: async () => {
+      await w.engine.up("Plugin", "partial-plugin-2", { pluginName: "partial_plugin_2", displayName: "Partial 2", businessType: "Deploy" });
+      const publisher = (await w.engine.up("Publisher", "partial-publisher", { name: "Partial", enName: "partial", supportUrl: "support@acme.example" })).state!.id;
+      return { plugin: "partial_plugin_2", publisher };
+    },
+    inputs: (env) => ({ pluginName: env.plugin, version: "1.0.0", steps: [step], publish: true, publisherId: env.publisher }),
   },
   {
     type: "TestPlan",
@@ -85,10 +100,13 @@ const CASES: Case[] = [
 ];
 
 describe.each(CASES.map((c) => [c.type, c.what, c] as const))("%s: %s", (type, _what, c) => {
+  afterEach(() => w.emu.dialect.reset());
   test("the next up finishes the create: complete outputs (as a read gives them), inputs converged, one object", async () => {
+    w.emu.dialect.set(c.dialect ?? {});
     const env = c.setup ? await c.setup() : {};
     const inputs = c.inputs(env);
-    const name = "partial";
+    // One resource per case (two cases share a kind).
+    const name = `partial-${CASES.indexOf(c)}`;
     // Every retry the client and the provider allow fails too.
     w.emu.faults.inject({ ...c.fault, fault: { type: "status", status: 503 }, times: 20 });
     await expect(w.engine.up(type, name, inputs)).rejects.toThrow(/was created and is kept in the state/);

@@ -101,6 +101,8 @@ async function hostLog(pattern: RegExp): Promise<string | undefined> {
   return undefined;
 }
 const ops = (mark: number, operation: string) => w.callsSince(mark, operation);
+/** Requests of exactly this operation (ops counts a prefix: "PluginVersion.create" would count createDraft too). */
+const exactly = (mark: number, operation: string) => w.emu.log.since(mark).filter((e) => e.operation === operation).length;
 
 const step = (script: string) => ({ task: "official_shell_plugin", name: "Run", identifier: "step-run", variables: { OFFICIAL_SHELL_SCRIPT_INPUT: script } });
 const target = { name: "TARGET", type: "input", defaultValue: "prod", validation: { requiredMessage: "Name the target", maxLength: 64 } };
@@ -112,7 +114,10 @@ beforeAll(async () => {
   await w.engine.up("Plugin", "plugin", { pluginName: PLUGIN, displayName: "Release", businessType: "Deploy" });
   publisherId = (await w.engine.up("Publisher", "acme", { name: "Acme", enName: "acme", supportUrl: "support@acme.example" })).state!.id;
 });
-afterEach(() => w.emu.faults.clear());
+afterEach(() => {
+  w.emu.faults.clear();
+  w.emu.dialect.reset();
+});
 afterAll(async () => {
   console.log(`PluginVersion API calls per operation: ${JSON.stringify(calls)}`);
   await w.close();
@@ -244,6 +249,8 @@ describe("no half-made state", () => {
   });
 
   test("publish fails after the draft was created (every attempt): the draft is kept in the state and the next up continues from it", async () => {
+    // §4.9.1 makes a draft (X12 `draft`): it is published after, as one from create-draft is.
+    w.emu.dialect.set({ X12: "draft" });
     // Each failed publish is read back and sent again (1 + maxRetries times); then the step gives up.
     w.emu.faults.inject({ method: "POST", path: `/v1/${D}/agent-plugin/publish-draft`, fault: { type: "status", status: 503 }, times: 4 });
     await expect(w.engine.up(T, "half", v)).rejects.toThrow(
@@ -266,6 +273,7 @@ describe("no half-made state", () => {
   });
 
   test("a publish applied but answered with a 5xx: read back as released, then bound, in the same up; never published twice", async () => {
+    w.emu.dialect.set({ X12: "draft" });
     w.emu.faults.inject({ method: "POST", path: `/v1/${D}/agent-plugin/publish-draft`, fault: { type: "commit-then-fail", status: 500 } });
     const mark = w.emu.log.mark();
     expect((await w.engine.up(T, "half", v)).op).toBe("create");
@@ -276,17 +284,41 @@ describe("no half-made state", () => {
     await w.engine.destroy(T, "half");
   });
 
-  test("a draft created but answered with a 5xx: found by its version, published in the same up, never created twice", async () => {
+  test("a draft created but answered with a 5xx: found by its version, kept a draft, never created twice", async () => {
+    const d = { ...v001, version: "1.0.0" };
     w.emu.faults.inject({ method: "POST", path: `/v1/${D}/agent-plugin/create-draft`, fault: { type: "commit-then-fail", status: 502 } });
     const mark = w.emu.log.mark();
-    const r = await w.engine.up(T, "half", v);
+    const r = await w.engine.up(T, "half", d);
     expect(r.op).toBe("create");
     expect(r.state!.id).toBe(`${PLUGIN}/1.0.0`);
     expect(ops(mark, "PluginVersion.createDraft")).toBe(1);
-    expect((await remote("1.0.0"))!.version_attribution).toBe("formal");
-    expect((await w.engine.preview(T, "half", v)).op).toBe("same");
+    expect(exactly(mark, "PluginVersion.create")).toBe(0);
+    expect(r.state!.outputs).toMatchObject({ publish: false, versionAttribution: "draft" });
+    expect((await remote("1.0.0"))!.version_attribution).toBe("draft");
+    expect((await w.engine.preview(T, "half", d)).op).toBe("same");
     await w.engine.destroy(T, "half");
   });
+
+  test.each(["released", "draft"])(
+    "X12=%s: a published version created (§4.9.1) but answered with a 5xx: found by its version, released and bound in the same up, never created twice",
+    async (reading) => {
+      w.emu.dialect.set({ X12: reading });
+      w.emu.faults.inject({ method: "POST", path: `/v1/${D}/agent-plugin/create`, fault: { type: "commit-then-fail", status: 502 } });
+      const mark = w.emu.log.mark();
+      const r = await w.engine.up(T, "half", v);
+      expect(r.op).toBe("create");
+      expect(r.state!.id).toBe(`${PLUGIN}/1.0.0`);
+      expect(exactly(mark, "PluginVersion.create")).toBe(1);
+      expect(ops(mark, "PluginVersion.createDraft")).toBe(0);
+      expect(ops(mark, "PluginVersion.publishDraft")).toBe(reading === "draft" ? 1 : 0);
+      expect(ops(mark, "Plugin.bindPublisher")).toBe(1);
+      expect(r.state!.outputs).toMatchObject({ publish: true, versionAttribution: "formal", publisherId });
+      expect((await remote("1.0.0"))!.version_attribution).toBe("formal");
+      expect(await versions()).toContain("1.0.0");
+      expect((await w.engine.preview(T, "half", v)).op).toBe("same");
+      await w.engine.destroy(T, "half");
+    },
+  );
 
   test("a version of a plug-in that does not exist is refused without creating anything", async () => {
     const mark = w.emu.log.mark();
@@ -305,6 +337,53 @@ describe("no half-made state", () => {
     expect(w.engine.state.has(w.engine.urn(T, "used"))).toBe(false);
     expect((await remote("2.0.0"))!.version_attribution).toBe("formal");
     expect(await hostLog(/warning: PluginVersion acme_release\/2\.0\.0 is published and the service refused to delete it, so it is left in place/)).toBeDefined();
+  });
+});
+
+describe("a version declared published: made by §4.9.1 create (ambiguity X12)", () => {
+  const p = { ...v001, version: "4.0.0", publish: true };
+
+  test("X12=released (the default): info, create, detail: 3 calls, released, nothing else sent", async () => {
+    const mark = w.emu.log.mark();
+    const r = await measured("create published", () => w.engine.up(T, "direct", p));
+    expect(r.op).toBe("create");
+    expect(w.emu.log.since(mark).map((e) => e.operation)).toEqual(["Plugin.list", "PluginVersion.create", "PluginVersion.detail"]);
+    expect(r.state!.outputs).toMatchObject({ publish: true, versionAttribution: "formal" });
+    expect((await remote("4.0.0"))!).toMatchObject({ version_attribution: "formal", version_description: "First cut" });
+    expect((await w.engine.preview(T, "direct", p)).op).toBe("same");
+    await w.engine.destroy(T, "direct");
+    expect(await remote("4.0.0")).toBeUndefined();
+  });
+
+  test("X12=draft: what §4.9.1 made is a draft, so it is published: released, content as declared, one version", async () => {
+    w.emu.dialect.set({ X12: "draft" });
+    const mark = w.emu.log.mark();
+    const r = await w.engine.up(T, "direct", { ...p, publisherId });
+    expect(r.op).toBe("create");
+    expect(w.emu.log.since(mark).map((e) => e.operation)).toEqual([
+      "Plugin.list",
+      "PluginVersion.create",
+      "PluginVersion.detail",
+      "PluginVersion.publishDraft",
+      "Plugin.bindPublisher",
+    ]);
+    expect(r.state!.outputs).toMatchObject({ publish: true, publisherId, versionAttribution: "formal" });
+    const d = (await remote("4.0.0"))!;
+    expect(d).toMatchObject({ version_attribution: "formal", version_description: "First cut" });
+    expect(d.plugin_execution.steps[0].variables.OFFICIAL_SHELL_SCRIPT_INPUT).toBe("./deploy.sh");
+    expect(await boundPublisher()).toBe(publisherId);
+    expect((await versions()).filter((x) => x === "4.0.0")).toHaveLength(1);
+    expect((await w.engine.preview(T, "direct", { ...p, publisherId })).op).toBe("same");
+    await w.engine.destroy(T, "direct");
+  });
+
+  test("a draft (publish absent or false) is still made by create-draft", async () => {
+    const mark = w.emu.log.mark();
+    await w.engine.up(T, "still-draft", { ...v001, version: "4.0.1" });
+    expect(ops(mark, "PluginVersion.createDraft")).toBe(1);
+    expect(exactly(mark, "PluginVersion.create")).toBe(0);
+    expect((await remote("4.0.1"))!.version_attribution).toBe("draft");
+    await w.engine.destroy(T, "still-draft");
   });
 });
 

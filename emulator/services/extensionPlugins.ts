@@ -26,7 +26,8 @@ import { unsetReadBack } from "./unset";
 export function registerExtensionPlugins(router: Router): void {
   const v1 = "/v1/{domain_id}/agent-plugin";
   const r = (method: string, path: string, op: string, h: (ctx: CallerContext) => Reply) => pipelineRoute(router, method, path, op, h);
-  r("POST", `${v1}/create`, "PluginVersion.create", (ctx) => createVersion(ctx, "formal"));
+  // X12: what §4.9.1 makes is open: a released version (`released`) or a draft (`draft`).
+  r("POST", `${v1}/create`, "PluginVersion.create", (ctx) => createVersion(ctx, ctx.dialect.is("X12", "draft") ? "draft" : "formal"));
   r("POST", `${v1}/create-draft`, "PluginVersion.createDraft", (ctx) => createVersion(ctx, "draft"));
   r("POST", `${v1}/edit-draft`, "PluginVersion.editDraft", editDraft);
   r("POST", `${v1}/publish-draft`, "PluginVersion.publishDraft", publishDraft);
@@ -409,7 +410,10 @@ function content(ctx: CallerContext, b: VersionBody): Pick<VersionRecord, "versi
   };
 }
 
-/** §4.9.1 creates a version directly ("Creating a Plug-in Version"), §4.9.2 a draft. */
+/**
+ * §4.9.1 creates a version directly ("Creating a Plug-in Version"), §4.9.2 a draft. Whether §4.9.1's version is
+ * released or a draft the reference does not say (X12): `released` (the default), `draft`.
+ */
 function createVersion(ctx: CallerContext, attributionValue: "draft" | "formal"): Reply {
   const b = parseBody(versionBody, ctx);
   if (!b || !b.plugin_name || !b.version) return invalid();

@@ -11,10 +11,11 @@ import { attributionOf, EXTENSION_NOT_FOUND, findPlugin, isAmbiguous, optionalTe
 
 /**
  * PluginVersion — one version of an extension plug-in: its inputs and execution steps (CodeArts Pipeline API Reference
- * §4.9.2 create-draft, §4.9.4 edit-draft, §4.9.5 publish-draft, §4.9.8 bind to a publisher,
- * §4.9.11 delete-draft, §4.9.22 detail). A version is created as a draft and edited while it is
- * one; `publish: true` releases it ("formal") and `publisherId` then binds the plug-in to a
- * publisher. A released version is immutable: a change is refused at check, before any API call.
+ * §4.9.1 create, §4.9.2 create-draft, §4.9.4 edit-draft, §4.9.5 publish-draft, §4.9.8 bind to a publisher,
+ * §4.9.11 delete-draft, §4.9.22 detail). A draft is created with create-draft and edited while it is
+ * one; `publish: true` releases it ("formal"): a version declared published is created with §4.9.1
+ * (released, or a draft then published: X12), a draft declared published later is published with
+ * publish-draft. `publisherId` then binds the plug-in to a publisher. A released version is immutable: a change is refused at check, before any API call.
  * The API references document no deletion of one released version: like the Terraform provider
  * it goes through §4.9.28 with `type=single`; where the service refuses, the
  * version stays and the provider says so. The id is `<pluginName>/<version>`.
@@ -49,18 +50,24 @@ const inputSchema = z.strictObject({
   layoutContent: optionalText(),
 });
 
-/** From a draft just made to the declared version: published and bound as declared. */
-async function fromDraft(ctx: Context, inputs: PluginVersionInputs): Promise<PluginVersionOutputs> {
+/**
+ * From a version just made (a draft by §4.9.2 create-draft, or whatever §4.9.1 create made: released or a
+ * draft, ambiguity X12) to the declared version: published and bound as declared. What it is comes from
+ * its detail, not from the endpoint that made it.
+ */
+async function fromCreated(ctx: Context, inputs: PluginVersionInputs): Promise<PluginVersionOutputs> {
   const id = idOf(inputs);
+  // Until the detail says otherwise, the state records the least it may be: a draft (an `up` that finds
+  // it released goes on from there, a release being one way).
   const outs: PluginVersionOutputs = { ...outputsFrom({}, inputs), publish: false, publisherId: undefined, versionAttribution: "draft" };
   try {
     const cur = await detail(ctx, inputs);
     if (!cur) throw new Error(`PluginVersion ${id}: created, but the service does not show it yet`);
-    Object.assign(outs, outputsFrom(cur, { ...inputs, publish: false, publisherId: undefined }));
+    Object.assign(outs, outputsFrom(cur, { ...inputs, publish: isFormal(cur), publisherId: undefined }));
     await converge(ctx, cur, inputs, undefined, outs);
     return outs;
   } catch (e) {
-    // The draft exists: keep it in the state, so the next `up` continues from it.
+    // The version exists: keep it in the state, so the next `up` continues from it.
     throw new PartialCreateError(id, outs, e);
   }
 }
@@ -547,12 +554,14 @@ export function deleteReading(ctx: Context): Promise<DeleteReading> {
 export const DELETE_EXPERIMENT_VERSIONS = ["0.0.1", "0.0.2"] as const;
 
 /**
- * The X1 experiment on a plug-in `name` that does not exist yet: two released versions made with §4.9.1
- * (the first one creates the plug-in, "multi"), then the first deleted with §4.9.28 `type=single&version=`.
+ * The X1 experiment on a plug-in `name` that does not exist yet: two versions made with §4.9.1 (the first
+ * one creates the plug-in, "multi"), then the first deleted with §4.9.28 `type=single&version=`.
  * Three calls; the caller reads what is left and removes the plug-in (`type=all`) whatever happens.
+ * §4.9.1 makes released versions under X12 `released`; `publishDrafts` publishes each one with §4.9.5
+ * publish-draft after its create (2 more calls), for a service where §4.9.1 makes drafts (X12 `draft`).
  * Shared by the provider's own probe (deleteReading) and the conformance probe of row X1.
  */
-export async function deleteExperiment(ctx: Context, name: string): Promise<void> {
+export async function deleteExperiment(ctx: Context, name: string, publishDrafts = false): Promise<void> {
   const info: PluginBasicVo = { plugin_name: name, display_name: `pulumi-codearts delete probe ${name.slice(-12)}`, business_type: "Normal" };
   const probe = (version: string): PluginVersionInputs => ({
     pluginName: name,
@@ -564,7 +573,7 @@ export async function deleteExperiment(ctx: Context, name: string): Promise<void
     steps: [{ task: "official_shell_plugin", name: "probe", identifier: undefined, variables: { OFFICIAL_SHELL_SCRIPT_INPUT: "true" } }],
   });
   const base = await v1(ctx);
-  // §4.9.1 creates a released version in one call; the first one creates the (multi) plug-in.
+  // §4.9.1 creates a version in one call (released under X12 `released`); the first one creates the (multi) plug-in.
   for (const version of DELETE_EXPERIMENT_VERSIONS) {
     await ctx.client.send({
       service: "pipeline",
@@ -575,6 +584,17 @@ export async function deleteExperiment(ctx: Context, name: string): Promise<void
       answer: isTrue,
       resource: `${name}/${version}`,
     });
+    if (publishDrafts) {
+      await ctx.client.send({
+        service: "pipeline",
+        method: "POST",
+        path: `${base}/agent-plugin/publish-draft`,
+        body: { plugin_name: name, display_name: info.display_name, version, plugin_attribution: "custom" },
+        operation: "PluginVersion.publishDraft",
+        answer: isTrue,
+        resource: `${name}/${version}`,
+      });
+    }
   }
   await ctx.client.send({
     service: "pipeline",
@@ -588,15 +608,28 @@ export async function deleteExperiment(ctx: Context, name: string): Promise<void
 }
 
 async function probeDeleteReading(ctx: Context): Promise<DeleteReading> {
+  const first = await deleteProbeOn(ctx, false);
+  if (first !== "drafts") return first;
+  // The version left reads as a draft: §4.9.1 made drafts (X12 `draft`), and what type=single does to a
+  // draft says nothing of a released version. Once more, each version published after its create.
+  ctx.log("PluginVersion: §4.9.1 made drafts on this service (ambiguity X12, reading `draft`): the delete probe is made again with released versions");
+  const again = await deleteProbeOn(ctx, true);
+  if (again === "drafts") throw new Error("the probe's versions still read as drafts after publish-draft");
+  return again;
+}
+
+/** One X1 experiment on a probe plug-in of its own, then deleted; "drafts" when the version left is not released. */
+async function deleteProbeOn(ctx: Context, publishDrafts: boolean): Promise<DeleteReading | "drafts"> {
   const name = `pulumi_codearts_delete_probe_${randomBytes(6).toString("hex")}`;
   try {
-    await deleteExperiment(ctx, name);
+    await deleteExperiment(ctx, name, publishDrafts);
     // Proof, not assumption: the version deleted must be gone (an answer `true` that deleted nothing
     // would otherwise read as `single`), and then the other one says which reading it is.
     if (await detail(ctx, { pluginName: name, version: DELETE_EXPERIMENT_VERSIONS[0] })) {
       throw new Error(`§4.9.28 type=single answered true, yet version ${DELETE_EXPERIMENT_VERSIONS[0]} of ${name} is still there`);
     }
     const other = await detail(ctx, { pluginName: name, version: DELETE_EXPERIMENT_VERSIONS[1] });
+    if (other && !isFormal(other)) return "drafts";
     const reading: DeleteReading = other ? "single" : "whole";
     ctx.log(
       `PluginVersion: deleting one released version with type=single ${reading === "single" ? "deletes that version only" : "deletes the whole plug-in"} on this service (probed on ${name})`,
@@ -654,13 +687,17 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
 
   async create(ctx, inputs) {
     const info = await pluginInfo(ctx, inputs.pluginName);
+    // A published version is made as the Terraform provider makes one (`is_formal`): §4.9.1 create, the
+    // same body as create-draft. Whether that makes it released or a draft (X12) the detail read next
+    // tells; a draft is then published as one made by create-draft is. A draft stays a create-draft.
+    const direct = inputs.publish;
     try {
       await ctx.client.send({
         service: "pipeline",
         method: "POST",
-        path: `${await v1(ctx)}/agent-plugin/create-draft`,
+        path: `${await v1(ctx)}/agent-plugin/${direct ? "create" : "create-draft"}`,
         body: versionBody(info, inputs),
-        operation: "PluginVersion.createDraft",
+        operation: direct ? "PluginVersion.create" : "PluginVersion.createDraft",
         answer: isTrue,
         resource: idOf(inputs),
       });
@@ -677,15 +714,15 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
       }
       throw e;
     }
-    return { id: idOf(inputs), outs: await fromDraft(ctx, inputs) };
+    return { id: idOf(inputs), outs: await fromCreated(ctx, inputs) };
   },
 
-  // (plug-in, version) is unique (the service refuses a second draft of a version): after an
-  // ambiguous create-draft, the version's detail tells whether the draft was made.
+  // (plug-in, version) is unique (the service refuses a second version of a version string): after an
+  // ambiguous create or create-draft, the version's detail tells whether it was made, and what it is.
   naturalKey: {
     unique: true,
     find: async (ctx, inputs) => ((await detail(ctx, inputs)) ? [idOf(inputs)] : []),
-    recover: (ctx, _id, inputs) => fromDraft(ctx, inputs),
+    recover: (ctx, _id, inputs) => fromCreated(ctx, inputs),
   },
 
   // The versions of every plug-in whose name starts with the prefix; each is inside its plug-in.

@@ -97,7 +97,8 @@ export const ossContent = (cveEnabled: boolean) => ({
 });
 export const step = (script: string) => ({ task: "official_shell_plugin", name: "Run", identifier: "step-run", variables: { OFFICIAL_SHELL_SCRIPT_INPUT: script } });
 const draft = (e: Env, n: number) => ({ pluginName: e.plugin, version: `0.${n}.0`, versionDescription: "draft", steps: [step("./deploy.sh")] });
-const released = (e: Env, n: number) => ({ ...draft(e, n), publish: true, publisherId: e.publisher });
+const published = (e: Env, n: number) => ({ ...draft(e, n), publish: true });
+const released = (e: Env, n: number) => ({ ...published(e, n), publisherId: e.publisher });
 const fromTemplate = (e: Env, n: number) => ({ projectId: e.P, name: `pipeline-${n}`, templateId: e.T, isPublish: false, sources, groupId: e.G1 });
 const ICON = path.join(REPO_ROOT, "tests", "fixtures", "acme-icon.png");
 
@@ -282,7 +283,8 @@ export const KINDS_UNDER_TEST: KindUnderTest[] = [
       delete: { method: "DELETE", path: "/v1/{domain_id}/agent-plugin/delete-draft" },
     },
     steps: [
-      { operation: "create", what: "published", route: { method: "POST", path: "/v1/{domain_id}/agent-plugin/publish-draft" }, inputs: (e, n) => released(e, n) },
+      // A published version is made by §4.9.1 create (released, or a draft published after it: X12).
+      { operation: "create", what: "published", route: { method: "POST", path: "/v1/{domain_id}/agent-plugin/create" }, inputs: (e, n) => published(e, n) },
       { operation: "create", what: "published and bound", route: { method: "POST", path: "/v1/{domain_id}/agent-plugin/publish-plugin-bind" }, inputs: (e, n) => released(e, n) },
       {
         operation: "update",

@@ -39,6 +39,7 @@ export const ROW_KINDS: Record<DialectId, KindName[]> = {
   X9: ["Plugin"],
   X10: ["Plugin"],
   X11: ["PluginVersion"],
+  X12: ["PluginVersion"],
   R1: ["RuleSet"],
   R2: ["OpenSourcePolicy"],
   R3: ["OpenSourcePolicy"],
@@ -74,10 +75,13 @@ export const ROW_LOOKUPS: Partial<Record<DialectId, string[]>> = {
   P4: ["getTestPlanRequirements", "getTestPlanHistory"],
 };
 
-/** A lifecycle declared with the inputs of two of the kind's steps (KindUnderTest.steps, by `what`) instead of its plain ones. */
+/**
+ * A lifecycle declared with the inputs of two of the kind's steps (KindUnderTest.steps, by `what`) instead of its
+ * plain ones; without `update`, a lifecycle with no change (a published version cannot change).
+ */
 export interface StepInputs {
   create: string;
-  update: string;
+  update?: string;
 }
 
 /**
@@ -86,7 +90,12 @@ export interface StepInputs {
  * is made with one and changed to another package's content.
  */
 const WITH_PACKAGE: Partial<Record<KindName, StepInputs>> = { Plugin: { create: "with a package", update: "package content changed" } };
-export const ROW_STEPS: Partial<Record<DialectId, Partial<Record<KindName, StepInputs>>>> = { X9: WITH_PACKAGE, X10: WITH_PACKAGE };
+// X12 concerns §4.9.1 create, which only a version declared published is made with.
+export const ROW_STEPS: Partial<Record<DialectId, Partial<Record<KindName, StepInputs>>>> = {
+  X9: WITH_PACKAGE,
+  X10: WITH_PACKAGE,
+  X12: { PluginVersion: { create: "published" } },
+};
 
 const kindUnderTest = (type: KindName): KindUnderTest => KINDS_UNDER_TEST.find((k) => k.type === type)!;
 
@@ -98,8 +107,8 @@ function withStepInputs(k: KindUnderTest, using: StepInputs): KindUnderTest {
     return step;
   };
   const create = find("create", using.create).inputs;
-  const update = find("update", using.update).updated;
-  if (!create || !update) throw new Error(`${k.type}: the steps "${using.create}" and "${using.update}" declare no inputs or change`);
+  const update = using.update === undefined ? undefined : find("update", using.update).updated;
+  if (!create || (using.update !== undefined && !update)) throw new Error(`${k.type}: the steps "${using.create}" and "${using.update}" declare no inputs or change`);
   return { ...k, inputs: create, updated: update };
 }
 
@@ -150,7 +159,7 @@ export async function lifecycle(w: World, type: KindName, n: number, using?: Ste
     await w.engine.destroy(type, name);
   }
   check("delete");
-  return `${steps.join(", ")}${using ? ` (${using.create}; ${using.update})` : ""}`;
+  return `${steps.join(", ")}${using ? ` (${using.update === undefined ? using.create : `${using.create}; ${using.update}`})` : ""}`;
 }
 
 export interface MatrixCell {

@@ -18,7 +18,7 @@ import { apiFields, listByName, publisher, publisherSchema, type PublisherOutput
 import { describe, found, unknown, type Outcome, type Probe, type ProbeContext, type Unprobeable } from "../probe";
 
 /**
- * The extension plug-in family (CodeArts Pipeline API Reference §4.9): rows P1 and X1–X11. Every probe works on scratch
+ * The extension plug-in family (CodeArts Pipeline API Reference §4.9): rows P1 and X1–X12. Every probe works on scratch
  * plug-ins and publishers named with the run's prefix (plug-in names with `_` only: ctx.underscoreName),
  * registered for removal before they are made, and removed with the resource kinds' own delete
  * (`info/delete?type=all`, `publisher/delete`), which serve every reading of the other rows; a removal
@@ -158,6 +158,12 @@ const x1: Probe = {
     const [deleted, other] = DELETE_EXPERIMENT_VERSIONS;
     const gone = await detail(ctx.kinds, { pluginName: name, version: deleted });
     const kept = await detail(ctx.kinds, { pluginName: name, version: other });
+    // X12 `draft`: §4.9.1 made drafts, and what type=single does to a draft says nothing of a released version.
+    if (kept && attributionOf(kept, "version") !== "formal") {
+      return unknown(
+        `the versions §4.9.1 made read version_attribution ${JSON.stringify(attributionOf(kept, "version"))}, not released (X12), so the experiment is not one on released versions`,
+      );
+    }
     if (!gone && kept) return found("single", `after info/delete?type=single&version=${deleted}, version ${deleted} is gone and ${other} is still there`);
     if (!gone && !kept) return found("whole", `after info/delete?type=single&version=${deleted}, version ${other} is gone too (the whole plug-in)`);
     return unknown(`info/delete?type=single&version=${deleted} answered true, but version ${deleted} is still there`);
@@ -567,5 +573,32 @@ const x11: Probe = {
   },
 };
 
-export const PROBES: Probe[] = [p1, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11];
+// ---- X12 ----
+
+/**
+ * A scratch plug-in with one version made by §4.9.1 "Creating a Plug-in Version" (the first version creates the
+ * plug-in), read (§4.9.22): `version_attribution` "formal" is `released`, "draft" is `draft`. Any other answer
+ * (a refusal, a 5xx, a version not found or of another attribution) is unknown.
+ */
+const x12: Probe = {
+  row: "X12",
+  method: "makes a scratch plug-in with one version by §4.9.1, reads it (§4.9.22); deletes the plug-in",
+  cost: "scratch",
+  async run(ctx) {
+    const name = ctx.underscoreName("x12");
+    const v = "0.0.1";
+    removesPlugin(ctx, name);
+    const made = await makeVersion(ctx, version(name, v, { publish: true }), "create");
+    if (!made.ok) return refused("creating a version with §4.9.1", made);
+    if (made.res.body !== true) return unknown(`§4.9.1 answered ${made.res.status} ${JSON.stringify(made.res.body)?.slice(0, 80)}, not true`);
+    const read = await detail(ctx.kinds, { pluginName: name, version: v });
+    if (!read) return unknown("the version §4.9.1 answered true for is not found (§4.9.22)");
+    const attribution = attributionOf(read, "version");
+    if (attribution === "formal") return found("released", `the version §4.9.1 made reads version_attribution "formal": released`);
+    if (attribution === "draft") return found("draft", `the version §4.9.1 made reads version_attribution "draft": a draft`);
+    return unknown(`the version §4.9.1 made reads version_attribution ${JSON.stringify(attribution)}`);
+  },
+};
+
+export const PROBES: Probe[] = [p1, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12];
 export const UNPROBEABLE: Unprobeable[] = [];
