@@ -531,6 +531,16 @@ const x10: Probe = {
 
 // ---- X11 ----
 
+/** A scratch plug-in (removed when the probe ends) whose version 0.0.1 is made by §4.9.1, and that version's detail (§4.9.22) when it was made. */
+async function oneVersionByCreate(ctx: ProbeContext, row: string) {
+  const name = ctx.underscoreName(row);
+  const v = "0.0.1";
+  removesPlugin(ctx, name);
+  const made = await makeVersion(ctx, version(name, v, { publish: true }), "create");
+  const read = made.ok ? await detail(ctx.kinds, { pluginName: name, version: v }) : undefined;
+  return { name, v, made, read };
+}
+
 /**
  * A scratch plug-in with one version made released by §4.9.1 (the first version creates the plug-in), read
  * (§4.9.22) to see it is released, sent §4.9.11 delete-draft, and read again. An error with the version
@@ -542,12 +552,8 @@ const x11: Probe = {
   method: "makes a scratch plug-in with one released version (§4.9.1), reads it (§4.9.22), sends it §4.9.11 delete-draft, reads it again; deletes the plug-in",
   cost: "scratch",
   async run(ctx) {
-    const name = ctx.underscoreName("x11");
-    const v = "0.0.1";
-    removesPlugin(ctx, name);
-    const made = await makeVersion(ctx, version(name, v, { publish: true }), "create");
+    const { name, v, made, read: before } = await oneVersionByCreate(ctx, "x11");
     if (!made.ok) return refused("creating a released version", made);
-    const before = await detail(ctx.kinds, { pluginName: name, version: v });
     if (!before || attributionOf(before, "version") !== "formal") {
       return unknown(`the version §4.9.1 made reads ${before ? `version_attribution ${JSON.stringify(attributionOf(before, "version"))}` : "as not found"}, not released`);
     }
@@ -585,13 +591,9 @@ const x12: Probe = {
   method: "makes a scratch plug-in with one version by §4.9.1, reads it (§4.9.22); deletes the plug-in",
   cost: "scratch",
   async run(ctx) {
-    const name = ctx.underscoreName("x12");
-    const v = "0.0.1";
-    removesPlugin(ctx, name);
-    const made = await makeVersion(ctx, version(name, v, { publish: true }), "create");
+    const { made, read } = await oneVersionByCreate(ctx, "x12");
     if (!made.ok) return refused("creating a version with §4.9.1", made);
     if (made.res.body !== true) return unknown(`§4.9.1 answered ${made.res.status} ${JSON.stringify(made.res.body)?.slice(0, 80)}, not true`);
-    const read = await detail(ctx.kinds, { pluginName: name, version: v });
     if (!read) return unknown("the version §4.9.1 answered true for is not found (§4.9.22)");
     const attribution = attributionOf(read, "version");
     if (attribution === "formal") return found("released", `the version §4.9.1 made reads version_attribution "formal": released`);
