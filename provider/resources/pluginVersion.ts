@@ -387,7 +387,7 @@ async function pluginInfo(ctx: Context, pluginName: string): Promise<PluginBasic
  * answer that may hide a success (5xx, reset, timeout) is settled by reading the version: released →
  * done; still a draft → sent again, as often as the client would repeat an idempotent request.
  */
-async function publishDraft(ctx: Context, cur: VersionVo, news: PluginVersionInputs): Promise<void> {
+async function publishDraft(ctx: Context, displayName: string, news: PluginVersionInputs): Promise<void> {
   const id = idOf(news);
   for (let attempt = 0; ; attempt++) {
     try {
@@ -396,7 +396,7 @@ async function publishDraft(ctx: Context, cur: VersionVo, news: PluginVersionInp
         method: "POST",
         path: `${await v1(ctx)}/agent-plugin/publish-draft`,
         // The §4.9.5 example's body (the Terraform provider sends the same).
-        body: { plugin_name: news.pluginName, display_name: orEmpty(text(cur.display_name)), version: news.version, plugin_attribution: "custom" },
+        body: { plugin_name: news.pluginName, display_name: displayName, version: news.version, plugin_attribution: "custom" },
         operation: "PluginVersion.publishDraft",
         answer: isTrue,
         resource: id,
@@ -450,7 +450,7 @@ async function converge(
     for (const k of CONTENT) (outs as Record<string, unknown>)[k] = news[k];
   }
   if (news.publish && !formal) {
-    await publishDraft(ctx, cur, news);
+    await publishDraft(ctx, orEmpty(text(cur.display_name)), news);
     formal = true;
     Object.assign(outs, { publish: true, versionAttribution: "formal" });
   }
@@ -584,17 +584,7 @@ export async function deleteExperiment(ctx: Context, name: string, publishDrafts
       answer: isTrue,
       resource: `${name}/${version}`,
     });
-    if (publishDrafts) {
-      await ctx.client.send({
-        service: "pipeline",
-        method: "POST",
-        path: `${base}/agent-plugin/publish-draft`,
-        body: { plugin_name: name, display_name: info.display_name, version, plugin_attribution: "custom" },
-        operation: "PluginVersion.publishDraft",
-        answer: isTrue,
-        resource: `${name}/${version}`,
-      });
-    }
+    if (publishDrafts) await publishDraft(ctx, orEmpty(text(info.display_name)), probe(version));
   }
   await ctx.client.send({
     service: "pipeline",
@@ -704,7 +694,7 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
     } catch (e) {
       // X2: whether a `single` plug-in (what v3 info/add makes, §4.9.26) takes composite versions is not
       // documented. A refusal creates nothing; say what it means and how to declare the plug-in instead.
-      if (e instanceof ApiError && e.status >= 400 && e.status < 500 && !e.provesAbsence(EXTENSION_NOT_FOUND) && text(info.plugin_composition_type) === "single") {
+      if (isRefusal(e) && text(info.plugin_composition_type) === "single") {
         throw new Error(
           `PluginVersion ${idOf(inputs)}: the plug-in "${inputs.pluginName}" is a single plug-in (plugin_composition_type "single"), and this service ` +
             `refuses composite (step) versions on one (ambiguity X2, reading \`refused\`): declare the Plugin with pluginCompositionType: "multi". ` +
@@ -777,7 +767,7 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
       } catch (e) {
         // Not-found (already gone) is what delete wanted: the resource glue takes it. Under `delete`
         // every other error is final, as it is on the guarded path.
-        if (x11 === "delete" || !(e instanceof ApiError) || e.status < 400 || e.status >= 500 || e.provesAbsence(EXTENSION_NOT_FOUND)) throw e;
+        if (x11 === "delete" || !isRefusal(e)) throw e;
         refusal = e;
       }
     }
@@ -803,6 +793,9 @@ export const pluginVersion: ResourceKind<typeof pluginVersionSchema, PluginVersi
     await deleteReleased(ctx, id, key);
   },
 };
+
+/** The service said no (a 4xx that does not prove the version or plug-in gone): nothing changed. */
+const isRefusal = (e: unknown): e is ApiError => e instanceof ApiError && e.status >= 400 && e.status < 500 && !e.provesAbsence(EXTENSION_NOT_FOUND);
 
 /** §4.9.11 delete-draft of one version (a draft on every reading; X11: what it does to a released one). */
 async function deleteDraft(ctx: Context, id: string, key: { pluginName: string; version: string }): Promise<void> {
@@ -832,7 +825,7 @@ async function deleteReleased(ctx: Context, id: string, key: { pluginName: strin
     });
   } catch (e) {
     // The service refusing (4xx, not "gone") is final: the version stays, and the user is told.
-    if (e instanceof ApiError && e.status >= 400 && e.status < 500 && !e.provesAbsence(EXTENSION_NOT_FOUND)) {
+    if (isRefusal(e)) {
       ctx.log(`warning: PluginVersion ${id} is published and the service refused to delete it, so it is left in place and only removed from the stack: ${e.message}`);
       return;
     }
