@@ -1,5 +1,6 @@
 import { DIALECT_ROWS, type DialectId } from "../emulator/dialects";
 import { renderMatrix, rowMatrix } from "./support/dialectMatrix";
+import { addPlanOutOfBand } from "./support/testPlans";
 import { startWorld, World } from "./support/world";
 import { KINDS_UNDER_TEST } from "./harness/kinds";
 import { clientSettings, stackConfig as emulatorStackConfig } from "../emulator";
@@ -90,16 +91,7 @@ describe("P2: a test plan beyond the first page of the v2 list is found under ev
         await new Promise((r) => setTimeout(r, 5));
         // Newer plans list first: these push "tp" to position 110, the second page of 100.
         for (let i = 1; i <= 110; i++) {
-          // The §4.3.2 answer carries error fields beside the id in a 201: the client reports it, the plan is made.
-          await w.outOfBand
-            .send({
-              service: "cloudtest",
-              method: "POST",
-              path: `/v1/projects/${P}/plans`,
-              operation: "Test.add",
-              body: { name: `tp ${String(i).padStart(3, "0")}`, plan_cycle: { start_date: "2026-01-01", end_date: "2026-12-31" }, service_id_list: [1] },
-            })
-            .catch(() => undefined);
+          await addPlanOutOfBand(w.outOfBand, w.emu, P, `tp ${String(i).padStart(3, "0")}`);
         }
         const r = await w.engine.refresh("TestPlan", "tp");
         expect(r.op).toBe("refresh"); // not "gone"

@@ -3,6 +3,7 @@ import { clientSettings, DEFAULT_ACCOUNT, seedPlanJournals, seedPlanRequirements
 import { ApiClient } from "../provider/client";
 import * as sdk from "../sdk";
 import { ROW_LOOKUPS } from "./support/dialectMatrix";
+import { addPlanOutOfBand } from "./support/testPlans";
 
 /**
  * The CloudTest look-ups under every reading of the offset rows they read (ROW_LOOKUPS): getTestPlan
@@ -38,20 +39,7 @@ describe.each(WORLDS)("P2=$P2, P4=$P4", (dialect) => {
     await emu?.close();
   });
 
-  /** A plan made through §4.3.2, its id read from the service's store (the 201 carries error fields beside it). */
-  async function plan(name: string): Promise<string> {
-    await client
-      .send({
-        service: "cloudtest",
-        method: "POST",
-        path: `/v1/projects/${P}/plans`,
-        operation: "Test.add",
-        body: { name, plan_cycle: { start_date: "2026-01-01", end_date: "2026-12-31" }, service_id_list: [1] },
-      })
-      .catch(() => undefined);
-    const held = emu.store.collection<{ plan_id: string; name: string }>("testPlans").list(P);
-    return held.find((p) => p.name === name)!.plan_id;
-  }
+  const plan = (name: string): Promise<string> => addPlanOutOfBand(client, emu, P, name);
 
   test(`getTestPlan (P2=${dialect.P2}): a plan on page 2 of the v2 list, by name and by id; an absent name is none`, async () => {
     const id = await plan("lookup target");

@@ -9,6 +9,7 @@ import { CliStack, PLUGIN_DIR } from "../harness/cliStack";
 import { REPO_ROOT } from "../harness/host";
 import { pluginConfig } from "../harness/languagePrograms";
 import { pythonVenv } from "../harness/pythonVenv";
+import { addPlanOutOfBand } from "../support/testPlans";
 import { ENGINE_WORK_ROOT, realEngineEnv, requireCli } from "../harness/realEngine";
 
 /**
@@ -140,20 +141,7 @@ interface Made {
 async function madeFor(language: string): Promise<Made> {
   const teamId = await group(`${language} team`);
   const planName = `${language} plan`;
-  // The §4.3.2 answer carries error fields beside the id in a 201: the client reports it, the plan is made.
-  await client
-    .send({
-      service: "cloudtest",
-      method: "POST",
-      path: `/v1/projects/${P}/plans`,
-      operation: "Test.add",
-      body: { name: planName, plan_cycle: { start_date: "2026-01-01", end_date: "2026-12-31" }, service_id_list: [1] },
-    })
-    .catch(() => undefined);
-  const planId = emu.store
-    .collection<{ plan_id: string; name: string }>("testPlans")
-    .list(P)
-    .find((p) => p.name === planName)!.plan_id;
+  const planId = await addPlanOutOfBand(client, emu, P, planName);
   const requirementParents = { "5100": "", "5101": "5100", "5102": "5101" };
   seedPlanRequirements(
     emu.store,
