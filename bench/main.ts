@@ -213,6 +213,20 @@ async function scaleSection(say: (s?: string) => void): Promise<void> {
         `${(((cpu.harness ?? NaN) + (cpu.host ?? NaN)) / cores).toFixed(0)} | ${f.problems.length === 0 ? "none" : f.problems.length} |`,
     );
   }
+  // The ideal counts each request once. One step at a time, every wait is a step's own: the difference
+  // between that run at 20 ms and at 0 ms is what the steps wait on requests, a read several steps
+  // share counted for each of them; the rest of wall is the CPU and the waits no latency makes (a script run's polls).
+  const one = async (latencyMs: number) => (await scale({ perKind, width: 1, latencyMs, transientRate: 0, seed: 8 })).wallMs;
+  const [slow, fast] = [await one(20), await one(0)];
+  const [, plain] = runs[1];
+  const waits = (slow - fast) / 10;
+  say(
+    `\nWhere wall / ideal goes (20 ms, 0%): the same run one step at a time takes ${(slow / 1000).toFixed(1)} s at 20 ms and ${(fast / 1000).toFixed(1)} s at 0 ms. ` +
+      `The difference, ${((slow - fast) / 1000).toFixed(1)} s, is what the steps wait on requests (a read several steps share counted for each ` +
+      `of them); with perfect overlap over 10 in flight, ${(waits / 1000).toFixed(2)} s against the ideal's ${(plain.idealMs / 1000).toFixed(2)} s ` +
+      `(${plain.apiCalls} calls × 20 ms ÷ 10). Wall ${(plain.wallMs / 1000).toFixed(2)} s is ${(plain.wallMs / waits).toFixed(2)} × those waits: ` +
+      `the rest is the CPU of both processes, each one Node thread the steps queue on, and the script runs' polls (a wait no latency makes).`,
+  );
   const [, main] = runs[0];
   say("\nWhere the time goes in the first run (20 ms, 5%): mean ms per step, by phase and kind.\n");
   const phaseNames = Object.keys(main.stepMs);
