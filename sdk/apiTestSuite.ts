@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { apiTestSuiteOutputKeys, type ApiTestSuiteDeclared, type ApiTestSuiteOutputs } from "./kinds.generated";
 import type { Args } from "./inputs";
 import { type OutputProperties, withOutputKeys } from "./outputs";
-import { dynamicProvider } from "./provider";
+import { KindResource } from "./provider";
 
 export type ApiTestSuiteArgs = Args<ApiTestSuiteDeclared>;
 
@@ -12,9 +12,9 @@ export type ApiTestSuiteArgs = Args<ApiTestSuiteDeclared>;
  * in CloudTest, and nothing can be read back. `testcaseIds` feed a TestPlan's `testCases`. See
  * docs/resources/api-test-suite.md.
  */
-export class ApiTestSuite extends pulumi.dynamic.Resource {
+export class ApiTestSuite extends KindResource {
   constructor(name: string, args: ApiTestSuiteArgs, opts?: pulumi.CustomResourceOptions) {
-    super(dynamicProvider("ApiTestSuite"), name, withOutputKeys(apiTestSuiteOutputKeys, args), opts, "codearts", "ApiTestSuite");
+    super("ApiTestSuite", name, withOutputKeys(apiTestSuiteOutputKeys, args), opts);
   }
 }
 

@@ -2,14 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { openSourcePolicyOutputKeys, type OpenSourcePolicyDeclared, type OpenSourcePolicyOutputs } from "./kinds.generated";
 import type { Args } from "./inputs";
 import { type OutputProperties, withOutputKeys } from "./outputs";
-import { dynamicProvider } from "./provider";
+import { KindResource } from "./provider";
 
 export type OpenSourcePolicyArgs = Args<OpenSourcePolicyDeclared>;
 
 /** A tenant-level open-source governance policy (version sets, vulnerabilities, licences). See docs/resources/open-source-policy.md. */
-export class OpenSourcePolicy extends pulumi.dynamic.Resource {
+export class OpenSourcePolicy extends KindResource {
   constructor(name: string, args: OpenSourcePolicyArgs, opts?: pulumi.CustomResourceOptions) {
-    super(dynamicProvider("OpenSourcePolicy"), name, withOutputKeys(openSourcePolicyOutputKeys, args), opts, "codearts", "OpenSourcePolicy");
+    super("OpenSourcePolicy", name, withOutputKeys(openSourcePolicyOutputKeys, args), opts);
   }
 
   /** Reads an existing policy without managing it. `id` is the policy id, or `<tenantId>/<policyId>`. */

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { pipelineOutputKeys, type PipelineDeclared, type PipelineOutputs } from "./kinds.generated";
 import type { Args } from "./inputs";
 import { type OutputProperties, withOutputKeys } from "./outputs";
-import { dynamicProvider } from "./provider";
+import { KindResource } from "./provider";
 
 export type PipelineArgs = Args<PipelineDeclared>;
 
@@ -11,9 +11,9 @@ export type PipelineArgs = Args<PipelineDeclared>;
  * update: every change replaces the pipeline, except `groupId`, which moves it. Deleting a running
  * pipeline stops its runs first. See docs/resources/pipeline.md.
  */
-export class Pipeline extends pulumi.dynamic.Resource {
+export class Pipeline extends KindResource {
   constructor(name: string, args: PipelineArgs, opts?: pulumi.CustomResourceOptions) {
-    super(dynamicProvider("Pipeline"), name, withOutputKeys(pipelineOutputKeys, args), opts, "codearts", "Pipeline");
+    super("Pipeline", name, withOutputKeys(pipelineOutputKeys, args), opts);
   }
 
   /** Reads an existing pipeline into the program without managing it. `id` is `<projectId>/<pipelineId>`. */

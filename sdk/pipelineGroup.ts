@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { pipelineGroupOutputKeys, type PipelineGroupDeclared, type PipelineGroupOutputs } from "./kinds.generated";
 import type { Args } from "./inputs";
 import { type OutputProperties, withOutputKeys } from "./outputs";
-import { dynamicProvider } from "./provider";
+import { KindResource } from "./provider";
 
 export type PipelineGroupArgs = Args<PipelineGroupDeclared>;
 
@@ -10,9 +10,9 @@ export type PipelineGroupArgs = Args<PipelineGroupDeclared>;
  * A CodeArts Pipeline group. The name changes in place; a new `parentId` or `projectId` replaces
  * the group (the API cannot move one). See docs/resources/pipeline-group.md.
  */
-export class PipelineGroup extends pulumi.dynamic.Resource {
+export class PipelineGroup extends KindResource {
   constructor(name: string, args: PipelineGroupArgs, opts?: pulumi.CustomResourceOptions) {
-    super(dynamicProvider("PipelineGroup"), name, withOutputKeys(pipelineGroupOutputKeys, args), opts, "codearts", "PipelineGroup");
+    super("PipelineGroup", name, withOutputKeys(pipelineGroupOutputKeys, args), opts);
   }
 
   /** Reads an existing group into the program without managing it. `id` is `<projectId>/<groupId>`. */

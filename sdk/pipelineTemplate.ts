@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { pipelineTemplateOutputKeys, type PipelineTemplateDeclared, type PipelineTemplateOutputs } from "./kinds.generated";
 import type { Args } from "./inputs";
 import { type OutputProperties, withOutputKeys } from "./outputs";
-import { dynamicProvider } from "./provider";
+import { KindResource } from "./provider";
 
 export type PipelineTemplateArgs = Args<PipelineTemplateDeclared>;
 
@@ -11,9 +11,9 @@ export type PipelineTemplateArgs = Args<PipelineTemplateDeclared>;
  * PUT); `definition` may be an object or a JSON string and is compared semantically. See
  * docs/resources/pipeline-template.md.
  */
-export class PipelineTemplate extends pulumi.dynamic.Resource {
+export class PipelineTemplate extends KindResource {
   constructor(name: string, args: PipelineTemplateArgs, opts?: pulumi.CustomResourceOptions) {
-    super(dynamicProvider("PipelineTemplate"), name, withOutputKeys(pipelineTemplateOutputKeys, args), opts, "codearts", "PipelineTemplate");
+    super("PipelineTemplate", name, withOutputKeys(pipelineTemplateOutputKeys, args), opts);
   }
 
   /** Reads an existing template into the program without managing it. `id` is the template id, or `<tenantId>/<templateId>`. */

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { pluginOutputKeys, type PluginDeclared, type PluginOutputs } from "./kinds.generated";
 import type { Args } from "./inputs";
 import { type OutputProperties, withOutputKeys } from "./outputs";
-import { dynamicProvider } from "./provider";
+import { KindResource } from "./provider";
 
 export type PluginArgs = Args<PluginDeclared>;
 
@@ -10,9 +10,9 @@ export type PluginArgs = Args<PluginDeclared>;
  * An extension plug-in: its name and basic information. Versions are PluginVersion resources. The
  * information changes in place; a new `pluginName` replaces the plug-in. See docs/resources/plugin.md.
  */
-export class Plugin extends pulumi.dynamic.Resource {
+export class Plugin extends KindResource {
   constructor(name: string, args: PluginArgs, opts?: pulumi.CustomResourceOptions) {
-    super(dynamicProvider("Plugin"), name, withOutputKeys(pluginOutputKeys, args), opts, "codearts", "Plugin");
+    super("Plugin", name, withOutputKeys(pluginOutputKeys, args), opts);
   }
 
   /** Reads an existing plug-in into the program without managing it; `id` is its name. */

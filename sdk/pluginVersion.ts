@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { pluginVersionOutputKeys, type PluginVersionDeclared, type PluginVersionOutputs } from "./kinds.generated";
 import type { Args } from "./inputs";
 import { type OutputProperties, withOutputKeys } from "./outputs";
-import { dynamicProvider } from "./provider";
+import { KindResource } from "./provider";
 
 export type PluginVersionArgs = Args<PluginVersionDeclared>;
 
@@ -11,9 +11,9 @@ export type PluginVersionArgs = Args<PluginVersionDeclared>;
  * in place while it is one; `publish: true` releases it (and binds `publisherId`). A released
  * version is immutable: declare a new version instead of changing it. See docs/resources/plugin-version.md.
  */
-export class PluginVersion extends pulumi.dynamic.Resource {
+export class PluginVersion extends KindResource {
   constructor(name: string, args: PluginVersionArgs, opts?: pulumi.CustomResourceOptions) {
-    super(dynamicProvider("PluginVersion"), name, withOutputKeys(pluginVersionOutputKeys, args), opts, "codearts", "PluginVersion");
+    super("PluginVersion", name, withOutputKeys(pluginVersionOutputKeys, args), opts);
   }
 
   /** Reads an existing version into the program without managing it; `id` is `<pluginName>/<version>`. */

@@ -2,14 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { ruleOutputKeys, type RuleDeclared, type RuleOutputs } from "./kinds.generated";
 import type { Args } from "./inputs";
 import { type OutputProperties, withOutputKeys } from "./outputs";
-import { dynamicProvider } from "./provider";
+import { KindResource } from "./provider";
 
 export type RuleArgs = Args<RuleDeclared>;
 
 /** A CodeArts Pipeline rule (quality gate, build check, ...). Changes in place. See docs/resources/rule.md. */
-export class Rule extends pulumi.dynamic.Resource {
+export class Rule extends KindResource {
   constructor(name: string, args: RuleArgs, opts?: pulumi.CustomResourceOptions) {
-    super(dynamicProvider("Rule"), name, withOutputKeys(ruleOutputKeys, args), opts, "codearts", "Rule");
+    super("Rule", name, withOutputKeys(ruleOutputKeys, args), opts);
   }
 
   /** Reads an existing rule without managing it. `id` is the rule id, or `<tenantId>/<ruleId>`. */

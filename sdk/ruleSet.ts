@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ruleSetOutputKeys, type RuleSetDeclared, type RuleSetOutputs } from "./kinds.generated";
 import type { Args } from "./inputs";
 import { type OutputProperties, withOutputKeys } from "./outputs";
-import { dynamicProvider } from "./provider";
+import { KindResource } from "./provider";
 
 export type RuleSetArgs = Args<RuleSetDeclared>;
 
@@ -10,9 +10,9 @@ export type RuleSetArgs = Args<RuleSetDeclared>;
  * A tenant-level policy: a set of rules, enabled or not. Reference rules by their resource id:
  * `rules: [{ id: rule.id, isValid: true }]`. See docs/resources/rule-set.md.
  */
-export class RuleSet extends pulumi.dynamic.Resource {
+export class RuleSet extends KindResource {
   constructor(name: string, args: RuleSetArgs, opts?: pulumi.CustomResourceOptions) {
-    super(dynamicProvider("RuleSet"), name, withOutputKeys(ruleSetOutputKeys, args), opts, "codearts", "RuleSet");
+    super("RuleSet", name, withOutputKeys(ruleSetOutputKeys, args), opts);
   }
 
   /** Reads an existing rule set without managing it. `id` is the rule set id, or `<tenantId>/<ruleSetId>`. */

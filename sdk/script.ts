@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { scriptOutputKeys, type ScriptDeclared, type ScriptOutputs } from "./kinds.generated";
 import type { Args } from "./inputs";
 import { type OutputProperties, withOutputKeys } from "./outputs";
-import { dynamicProvider } from "./provider";
+import { KindResource } from "./provider";
 
 export type ScriptArgs = Args<ScriptDeclared>;
 
@@ -11,10 +11,10 @@ export type ScriptArgs = Args<ScriptDeclared>;
  * Parameters are always kept secret in the state (sensitive values are also never returned by the
  * provider: only the service's mask and a hash). See docs/resources/script.md.
  */
-export class Script extends pulumi.dynamic.Resource {
+export class Script extends KindResource {
   constructor(name: string, args: ScriptArgs, opts?: pulumi.CustomResourceOptions) {
     const props = { ...withOutputKeys(scriptOutputKeys, args), params: args.params === undefined ? undefined : pulumi.secret(args.params) };
-    super(dynamicProvider("Script"), name, props, { ...opts, additionalSecretOutputs: ["params", ...(opts?.additionalSecretOutputs ?? [])] }, "codearts", "Script");
+    super("Script", name, props, { ...opts, additionalSecretOutputs: ["params", ...(opts?.additionalSecretOutputs ?? [])] });
   }
 
   /** Reads an existing script without managing it. `id` is its uuid. */

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { scriptRunOutputKeys, type ScriptRunDeclared, type ScriptRunOutputs } from "./kinds.generated";
 import type { Args } from "./inputs";
 import { type OutputProperties, withOutputKeys } from "./outputs";
-import { dynamicProvider } from "./provider";
+import { KindResource } from "./provider";
 
 export type ScriptRunArgs = Args<ScriptRunDeclared>;
 
@@ -12,10 +12,10 @@ export type ScriptRunArgs = Args<ScriptRunDeclared>;
  * entry runs it again; destroy forgets the run (the ticket stays in COC's history). Parameters are kept
  * secret, sensitive values only as the mask and a hash. See docs/resources/script-run.md.
  */
-export class ScriptRun extends pulumi.dynamic.Resource {
+export class ScriptRun extends KindResource {
   constructor(name: string, args: ScriptRunArgs, opts?: pulumi.CustomResourceOptions) {
     const props = { ...withOutputKeys(scriptRunOutputKeys, args), params: args.params === undefined ? undefined : pulumi.secret(args.params) };
-    super(dynamicProvider("ScriptRun"), name, props, { ...opts, additionalSecretOutputs: ["params", ...(opts?.additionalSecretOutputs ?? [])] }, "codearts", "ScriptRun");
+    super("ScriptRun", name, props, { ...opts, additionalSecretOutputs: ["params", ...(opts?.additionalSecretOutputs ?? [])] });
   }
 }
 

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { testPlanOutputKeys, type TestPlanDeclared, type TestPlanOutputs } from "./kinds.generated";
 import type { Args } from "./inputs";
 import { type OutputProperties, withOutputKeys } from "./outputs";
-import { dynamicProvider } from "./provider";
+import { KindResource } from "./provider";
 
 export type TestPlanArgs = Args<TestPlanDeclared>;
 
@@ -11,9 +11,9 @@ export type TestPlanArgs = Args<TestPlanDeclared>;
  * test cases are refused at preview (or, with a new name, create a new plan and leave the old one);
  * destroy leaves the plan in CloudTest. See docs/resources/test-plan.md.
  */
-export class TestPlan extends pulumi.dynamic.Resource {
+export class TestPlan extends KindResource {
   constructor(name: string, args: TestPlanArgs, opts?: pulumi.CustomResourceOptions) {
-    super(dynamicProvider("TestPlan"), name, withOutputKeys(testPlanOutputKeys, args), opts, "codearts", "TestPlan");
+    super("TestPlan", name, withOutputKeys(testPlanOutputKeys, args), opts);
   }
 
   /** Reads an existing plan without managing it. `id` is `<projectId>/<planId>`. */

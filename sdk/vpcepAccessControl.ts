@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { vpcepAccessControlOutputKeys, type VpcepAccessControlDeclared, type VpcepAccessControlOutputs } from "./kinds.generated";
 import type { Args } from "./inputs";
 import { type OutputProperties, withOutputKeys } from "./outputs";
-import { dynamicProvider } from "./provider";
+import { KindResource } from "./provider";
 
 export type VpcepAccessControlArgs = Args<VpcepAccessControlDeclared>;
 
@@ -11,9 +11,9 @@ export type VpcepAccessControlArgs = Args<VpcepAccessControlDeclared>;
  * call), revokes the ones removed from `vpceps`, and revokes all on destroy. See
  * docs/resources/vpcep-access-control.md.
  */
-export class VpcepAccessControl extends pulumi.dynamic.Resource {
+export class VpcepAccessControl extends KindResource {
   constructor(name: string, args: VpcepAccessControlArgs, opts?: pulumi.CustomResourceOptions) {
-    super(dynamicProvider("VpcepAccessControl"), name, withOutputKeys(vpcepAccessControlOutputKeys, args), opts, "codearts", "VpcepAccessControl");
+    super("VpcepAccessControl", name, withOutputKeys(vpcepAccessControlOutputKeys, args), opts);
   }
 }
 

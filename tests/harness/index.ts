@@ -14,7 +14,7 @@ export {
   nameType,
 } from "./host";
 export type { ConfigValue, CheckFailure, DiffResult, Method } from "./host";
-export { serializedProvider, serializedNoopProvider, serializeProvider, serializeNoopProvider } from "./serialize";
+export { serializedProvider, serializedNoopProvider, serializeProvider, serializeNoopProvider, serializeShim } from "./serialize";
 export type { SerializedProvider } from "./serialize";
 /**
  * The engine stand-in: Pulumi's step generator and executor imitated for speed (the fault matrix, the

@@ -1,7 +1,7 @@
 /**
- * `__provider` texts, made the way @pulumi/pulumi's dynamic.Resource makes them, by a plain Node child
- * process (serialize-provider.js): inside jest's VM the closure serializer would capture jest's module
- * wrappers and coverage counters instead of what a real program captures.
+ * `__provider` texts, made by a plain Node child process (serialize-provider.js) from the built SDK: what
+ * the resource classes store, and closures serialized the way @pulumi/pulumi's dynamic.Resource does (inside
+ * jest's VM the closure serializer would capture jest's module wrappers and coverage counters).
  *
  * Results are cached per jest worker (not just per test file) in a process-wide registry keyed by
  * what was serialized and that file's mtime, so a rebuilt dist/ is picked up.
@@ -55,12 +55,17 @@ function run(args: string[], source: string): Promise<SerializedProvider> {
   return p;
 }
 
-/** Details (text, containsSecrets, bytes) of the SDK shim's serialization for a kind. */
+/** Details (text, containsSecrets, bytes) of the `__provider` the package's resource classes store for a kind. */
 export function serializeProvider(kind: string): Promise<SerializedProvider> {
   return run(["kind", kind], SHIM);
 }
 
-/** `__provider` text of the SDK shim for a kind, made by a plain-node child process with pulumi.runtime.serializeFunction; cached per kind per jest worker. Requires dist/ to be built. */
+/** The protocol-2 shim (`dynamicProvider`) serialized as dynamic.Resource serializes it: what stacks written before protocol 3 (unreleased, after 0.1.0) hold. */
+export function serializeShim(kind: string): Promise<SerializedProvider> {
+  return run(["shim", kind], SHIM);
+}
+
+/** `__provider` text the package's resource classes store for a kind (made by a plain-node child process; cached per kind per jest worker). Requires dist/ to be built. */
 export async function serializedProvider(kind: string): Promise<string> {
   return (await serializeProvider(kind)).text;
 }
