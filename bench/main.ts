@@ -196,6 +196,7 @@ async function scaleSection(say: (s?: string) => void): Promise<void> {
   );
   say("|---|---|---|---|---|---|---|---|---|---|---|---|");
   const runs: Array<[string, ScaleFigures]> = [];
+  const width = 10;
   for (const [latencyMs, transientRate] of [
     [20, 0.05],
     [20, 0],
@@ -204,11 +205,11 @@ async function scaleSection(say: (s?: string) => void): Promise<void> {
     // a read several steps share counts once in the ideal), not the machine.
     [200, 0],
   ] as const) {
-    const f = await scale({ perKind, width: 10, latencyMs, transientRate, seed: 8 });
+    const f = await scale({ perKind, width, latencyMs, transientRate, seed: 8 });
     runs.push([`${latencyMs} ms, ${transientRate * 100}%`, f]);
     const cpu = f.cpu ?? {};
     say(
-      `| ${latencyMs} ms | ${transientRate * 100}% | 10 | ${f.resources} | ${f.steps} (${f.reruns}) | ${f.apiCalls} (${f.injectedFaults}) | ${f.wallMs.toFixed(0)} | ` +
+      `| ${latencyMs} ms | ${transientRate * 100}% | ${width} | ${f.resources} | ${f.steps} (${f.reruns}) | ${f.apiCalls} (${f.injectedFaults}) | ${f.wallMs.toFixed(0)} | ` +
         `${f.idealMs.toFixed(0)} | ${f.idealMs > 0 ? (f.wallMs / f.idealMs).toFixed(2) : "n/a"} | ${(cpu.harness ?? NaN).toFixed(0)} / ${(cpu.host ?? NaN).toFixed(0)} | ` +
         `${(((cpu.harness ?? NaN) + (cpu.host ?? NaN)) / cores).toFixed(0)} | ${f.problems.length === 0 ? "none" : f.problems.length} |`,
     );
@@ -219,12 +220,12 @@ async function scaleSection(say: (s?: string) => void): Promise<void> {
   const one = async (latencyMs: number) => (await scale({ perKind, width: 1, latencyMs, transientRate: 0, seed: 8 })).wallMs;
   const [slow, fast] = [await one(20), await one(0)];
   const [, plain] = runs[1];
-  const waits = (slow - fast) / 10;
+  const waits = (slow - fast) / width;
   say(
     `\nWhere wall / ideal goes (20 ms, 0%): the same run one step at a time takes ${(slow / 1000).toFixed(1)} s at 20 ms and ${(fast / 1000).toFixed(1)} s at 0 ms. ` +
       `The difference, ${((slow - fast) / 1000).toFixed(1)} s, is what the steps wait on requests (a read several steps share counted for each ` +
-      `of them); with perfect overlap over 10 in flight, ${(waits / 1000).toFixed(2)} s against the ideal's ${(plain.idealMs / 1000).toFixed(2)} s ` +
-      `(${plain.apiCalls} calls × 20 ms ÷ 10). Wall ${(plain.wallMs / 1000).toFixed(2)} s is ${(plain.wallMs / waits).toFixed(2)} × those waits: ` +
+      `of them); with perfect overlap over ${width} in flight, ${(waits / 1000).toFixed(2)} s against the ideal's ${(plain.idealMs / 1000).toFixed(2)} s ` +
+      `(${plain.apiCalls} calls × 20 ms ÷ ${width}). Wall ${(plain.wallMs / 1000).toFixed(2)} s is ${(plain.wallMs / waits).toFixed(2)} × those waits: ` +
       `the rest is the CPU of both processes, each one Node thread the steps queue on, and the script runs' polls (a wait no latency makes).`,
   );
   const [, main] = runs[0];

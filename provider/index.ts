@@ -73,31 +73,27 @@ export async function dispatch(protocol: number, kind: string, method: Method, .
 /**
  * Protocol 3 (sdk/provider.ts `providerText`): the stored text names the kind and asks for its
  * provider here, so the state holds no serialized closures (about 90 bytes instead of 870, twice per
- * resource: the engine writes the whole state after every step). One object per kind.
+ * resource: the engine writes the whole state after every step).
  */
 export const KIND_PROTOCOL = 3;
-const kindProviders = new Map<string, Record<Method | "configure", (...a: unknown[]) => Promise<unknown>>>();
+type KindProvider = Record<Method | "configure", (...a: unknown[]) => Promise<unknown>>;
 
-export function kindProvider(protocol: number, kind: string): Record<Method | "configure", (...a: unknown[]) => Promise<unknown>> {
+// Not cached here: the host makes one per distinct `__provider` text, so one per kind already.
+export function kindProvider(protocol: number, kind: string): KindProvider {
   if (protocol !== KIND_PROTOCOL) throw unknownProtocol(protocol);
-  let p = kindProviders.get(kind);
-  if (!p) {
-    const method =
-      (m: Method) =>
-      (...a: unknown[]) =>
-        run(kind, m, a);
-    p = {
-      configure: (req) => configure(req as Parameters<typeof configure>[0]),
-      check: method("check"),
-      diff: method("diff"),
-      read: method("read"),
-      create: method("create"),
-      update: method("update"),
-      delete: method("delete"),
-    };
-    kindProviders.set(kind, p);
-  }
-  return p;
+  const method =
+    (m: Method) =>
+    (...a: unknown[]) =>
+      run(kind, m, a);
+  return {
+    configure: (req) => configure(req as Parameters<typeof configure>[0]),
+    check: method("check"),
+    diff: method("diff"),
+    read: method("read"),
+    create: method("create"),
+    update: method("update"),
+    delete: method("delete"),
+  };
 }
 
 const unknownProtocol = (protocol: number) =>
